@@ -1,0 +1,70 @@
+import { expect, test, type Page } from '@playwright/test';
+import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
+import { INGEST_TOKEN, SERVERS } from '../servers';
+
+function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+test('the first page lists alerts posted through the API, newest first, with their details', async ({ page, request }) => {
+  const errors = collectConsoleErrors(page);
+  const host = uniqueTag('first-page');
+  const rules = [`${host} older rule`, `${host} middle rule`, `${host} newest rule`];
+  for (const [i, rule] of rules.entries()) {
+    const response = await post(request, '/api/events', makeAlert({ rule, hostname: host, priority: i === 2 ? 'Critical' : 'Notice' }));
+    expect(response.status()).toBe(200);
+  }
+
+  await page.goto('/');
+  const table = page.getByTestId('recent-alerts');
+  const ruleCells = table.getByTestId('alert-rule').filter({ hasText: host });
+  await expect(ruleCells).toHaveText([rules[2]!, rules[1]!, rules[0]!]);
+  const newestRow = table.locator('tr', { hasText: rules[2]! });
+  await expect(newestRow).toContainText('Critical');
+  await expect(newestRow).toContainText(host);
+  await expect(newestRow).toContainText('cat /etc/shadow');
+  // Live: an alert posted while the page is open shows up without a reload.
+  const later = `${host} posted while open`;
+  await post(request, '/api/events', makeAlert({ rule: later, hostname: host }));
+  await expect(table.getByTestId('alert-rule').filter({ hasText: later })).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('setup-help')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('the priority counters count what was posted in the last 24 hours', async ({ page, request }) => {
+  await page.goto('/');
+  const critical = page.getByTestId('count-Critical');
+  await expect(critical).toBeVisible();
+  const before = Number((await critical.locator('div').nth(1).textContent())?.replace(/\D/g, '') ?? 'NaN');
+  const host = uniqueTag('counters');
+  const batch = [1, 2, 3].map(() => JSON.stringify(makeAlert({ hostname: host, priority: 'Critical' }))).join('\n');
+  const response = await post(request, '/api/events', batch);
+  expect(response.status(), await response.text()).toBe(200);
+  await expect(critical.locator('div').nth(1)).toHaveText(String(before + 3), { timeout: 10_000 });
+});
+
+test('an empty store shows how to point Falco and falcosidekick at this server', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  await page.goto(SERVERS.empty.url);
+  const help = page.getByTestId('setup-help');
+  await expect(help).toBeVisible();
+  const snippets = help.getByTestId('setup-snippet');
+  await expect(snippets.first()).toContainText('http_output:');
+  await expect(snippets.first()).toContainText(`url: "${SERVERS.empty.url}/api/events"`);
+  await expect(snippets.nth(1)).toContainText(`WEBHOOK_ADDRESS=${SERVERS.empty.url}/api/events`);
+  await expect(snippets.nth(2)).toContainText(`WEBUI_URL=${SERVERS.empty.url}`);
+  await expect(page.getByText('No detections yet.')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('with an ingest token the snippet carries a placeholder, never the token', async ({ page }) => {
+  await page.goto(SERVERS.secured.url);
+  const falcoSnippet = page.getByTestId('setup-snippet').first();
+  await expect(falcoSnippet).toContainText('falco:<PERCH_INGEST_TOKEN>@127.0.0.1');
+  await expect(page.locator('body')).not.toContainText(INGEST_TOKEN);
+});

@@ -1,0 +1,42 @@
+// The one wrapper every route handler goes through: it turns thrown ApiErrors into the error
+// envelope and anything unexpected into a 500 with a fixed message (the detail goes to the log).
+import { stringifyJson } from '../falco/json';
+import { ApiError, errorBody } from './errors';
+
+type Handler<Ctx> = (request: Request, context: Ctx) => Promise<Response> | Response;
+
+/** A JSON response that keeps BigInt values exact. */
+export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set('content-type', 'application/json; charset=utf-8');
+  headers.set('cache-control', 'no-store');
+  return new Response(stringifyJson(body), { ...init, headers });
+}
+
+export function errorResponse(error: ApiError): Response {
+  return jsonResponse(errorBody(error.code, error.message, error.issues), {
+    status: error.status,
+    headers: error.headers,
+  });
+}
+
+export function withApi<Ctx = unknown>(handler: Handler<Ctx>): Handler<Ctx> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      if (error instanceof ApiError) return errorResponse(error);
+      console.error(`[perch] ${request.method} ${new URL(request.url).pathname} failed:`, error);
+      return jsonResponse(errorBody('internal', 'Internal error; the server log has the details.'), { status: 500 });
+    }
+  };
+}
+
+/** The answer for a verb a route does not support. */
+export function methodNotAllowed(allowed: readonly string[]) {
+  return withApi(() => {
+    throw new ApiError('method_not_allowed', `Use ${allowed.join(' or ')} on this URL.`, undefined, {
+      allow: allowed.join(', '),
+    });
+  });
+}

@@ -1,0 +1,128 @@
+import 'server-only';
+import type { Statement } from 'better-sqlite3';
+import { ApiError } from '../api/errors';
+import type { EventDetail, EventListResponse, EventSummary, HealthReport, PriorityCount } from '../events/types';
+import { parseJson } from '../falco/json';
+import { PRIORITIES, type PriorityName } from '../falco/priorities';
+import { formatTimeNs } from '../falco/time';
+import type { EventFilter, EventPage } from '../filters/event-filter';
+import type { Db } from './connection';
+import { filterToSql } from './filter-sql';
+
+// Level 0 and 1 of the ancestry come along with every listed alert (primary-key lookups).
+const SUMMARY_COLUMNS = `
+  e.id, CAST(e.time_ns AS TEXT) AS timeNs, e.rule, e.priority, e.priority_rank AS priorityRank,
+  e.source, e.hostname, e.internal, e.uuid, e.container_id AS containerId,
+  e.container_name AS containerName, e.image_repository AS imageRepository, e.image_tag AS imageTag,
+  e.k8s_ns AS k8sNamespace, e.k8s_pod AS k8sPod, e.user_name AS userName, e.evt_type AS evtType,
+  e.fd_name AS fdName, e.raw,
+  p0.name AS procName, p0.exepath AS procExepath, p0.cmdline AS procCmdline, p0.pid AS procPid,
+  p1.name AS parentName, p1.exepath AS parentExepath, p1.cmdline AS parentCmdline, p1.pid AS parentPid`;
+
+const PROCESS_JOINS = `
+  LEFT JOIN event_processes p0 ON p0.event_id = e.id AND p0.level = 0
+  LEFT JOIN event_processes p1 ON p1.event_id = e.id AND p1.level = 1`;
+
+type SummaryRow = Omit<EventSummary, 'time' | 'internal' | 'output' | 'tags' | 'output_fields' | 'priority'> & {
+  timeNs: string;
+  priority: PriorityName;
+  internal: number;
+  raw: string;
+};
+
+// Statements depend only on which filters are present (their SQL shape), so they are cached by text.
+const statements = new WeakMap<Db, Map<string, Statement>>();
+function prepared(db: Db, sql: string): Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function toSummary(row: SummaryRow): EventSummary {
+  const { timeNs, raw, internal, ...columns } = row;
+  const alert = parseJson(raw) as Record<string, unknown>;
+  const tags = Array.isArray(alert.tags) ? alert.tags.filter((t): t is string => typeof t === 'string') : [];
+  return {
+    ...columns,
+    time: formatTimeNs(BigInt(timeNs)),
+    internal: internal === 1,
+    output: typeof alert.output === 'string' ? alert.output : null,
+    tags,
+    output_fields: isRecord(alert.output_fields) ? alert.output_fields : {},
+  };
+}
+
+// Opaque to clients: the position of the last alert of a page in (time, id) order.
+export function encodeCursor(timeNs: string, id: number): string {
+  return Buffer.from(`${timeNs}:${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { cursorTime: bigint; cursorId: number } {
+  const match = /^(\d{1,20}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new ApiError('invalid_cursor', 'cursor is not one this server returned; start again without it.');
+  return { cursorTime: BigInt(match[1]!), cursorId: Number(match[2]) };
+}
+
+/** Newest first, keyset-paginated on (time, id) so pages stay stable while alerts arrive. */
+export function listEvents(db: Db, filter: EventFilter, page: EventPage, nowMs = Date.now()): EventListResponse {
+  const { where, params } = filterToSql(filter, nowMs);
+  const conditions = where ? [where] : [];
+  if (page.cursor !== undefined) {
+    Object.assign(params, decodeCursor(page.cursor));
+    conditions.push(`${where ? 'AND' : 'WHERE'} (e.time_ns, e.id) < (@cursorTime, @cursorId)`);
+  }
+  const sql = `SELECT ${SUMMARY_COLUMNS} FROM events e ${PROCESS_JOINS} ${conditions.join(' ')}
+    ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit`;
+  const rows = prepared(db, sql).all({ ...params, limit: page.limit + 1 }) as SummaryRow[];
+  const more = rows.length > page.limit;
+  const pageRows = more ? rows.slice(0, page.limit) : rows;
+  const last = pageRows.at(-1);
+  return {
+    events: pageRows.map(toSummary),
+    nextCursor: more && last ? encodeCursor(last.timeNs, last.id) : null,
+  };
+}
+
+export function getEventOrThrow(db: Db, id: number): EventDetail {
+  const row = prepared(db, `SELECT ${SUMMARY_COLUMNS}, e.received_ms AS receivedMs FROM events e ${PROCESS_JOINS} WHERE e.id = ?`)
+    .get(id) as (SummaryRow & { receivedMs: number }) | undefined;
+  if (!row) throw new ApiError('not_found', `There is no alert with id ${id}.`);
+  const ancestry = prepared(db, 'SELECT level, name, exepath, cmdline, pid FROM event_processes WHERE event_id = ? ORDER BY level')
+    .all(id) as EventDetail['ancestry'];
+  const { receivedMs, ...summaryRow } = row;
+  return {
+    ...toSummary(summaryRow),
+    timeNs: row.timeNs,
+    receivedAt: new Date(receivedMs).toISOString(),
+    ancestry,
+    raw: row.raw,
+  };
+}
+
+/** Alerts per priority for a filter: every priority present, most severe first, zeros included. */
+export function countByPriority(db: Db, filter: EventFilter, nowMs = Date.now()): PriorityCount[] {
+  const { where, params } = filterToSql(filter, nowMs);
+  const rows = prepared(db, `SELECT e.priority_rank AS rank, count(*) AS count FROM events e ${where} GROUP BY e.priority_rank`)
+    .all(params) as { rank: number; count: number }[];
+  const counts = new Map(rows.map((row) => [row.rank, row.count]));
+  return PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: counts.get(p.rank) ?? 0 }));
+}
+
+export function healthReport(db: Db, version: string): HealthReport {
+  const { events } = prepared(db, 'SELECT count(*) AS events FROM events').get() as { events: number };
+  const newest = prepared(db, 'SELECT CAST(max(time_ns) AS TEXT) AS newest FROM events').get() as { newest: string | null };
+  return {
+    status: 'ok',
+    version,
+    events,
+    newestEventTime: newest.newest === null ? null : formatTimeNs(BigInt(newest.newest)),
+  };
+}

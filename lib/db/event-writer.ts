@@ -1,0 +1,54 @@
+import 'server-only';
+import type { StoredAlert } from '../falco/alert';
+import type { Db } from './connection';
+
+export interface WriteResult {
+  id: number;
+  duplicate: boolean;
+}
+
+const INSERT_EVENT = `
+  INSERT INTO events (dedup_key, uuid, time_ns, received_ms, priority, priority_rank, rule, source,
+    hostname, internal, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod,
+    user_name, evt_type, fd_name, search_text, raw)
+  VALUES (@dedupKey, @uuid, @timeNs, @receivedMs, @priority, @priorityRank, @rule, @source,
+    @hostname, @internal, @containerId, @containerName, @imageRepository, @imageTag, @k8sNamespace, @k8sPod,
+    @userName, @evtType, @fdName, @searchText, @raw)
+  ON CONFLICT (dedup_key) DO NOTHING
+  RETURNING id`;
+
+function prepareWriter(db: Db) {
+  const insertEvent = db.prepare<Record<string, unknown>, { id: number }>(INSERT_EVENT);
+  const findDuplicate = db.prepare<[Buffer], { id: number }>('SELECT id FROM events WHERE dedup_key = ?');
+  const insertTag = db.prepare('INSERT OR IGNORE INTO event_tags (tag, event_id) VALUES (?, ?)');
+  const insertProcess = db.prepare(
+    'INSERT INTO event_processes (event_id, level, name, exepath, cmdline, pid) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+
+  const writeOne = (alert: StoredAlert, receivedMs: number): WriteResult => {
+    const { tags, ancestry, internal, ...columns } = alert;
+    const inserted = insertEvent.get({ ...columns, internal: internal ? 1 : 0, receivedMs });
+    if (!inserted) return { id: findDuplicate.get(alert.dedupKey)!.id, duplicate: true };
+    for (const tag of tags) insertTag.run(tag, inserted.id);
+    for (const p of ancestry) insertProcess.run(inserted.id, p.level, p.name, p.exepath, p.cmdline, p.pid);
+    return { id: inserted.id, duplicate: false };
+  };
+
+  /** Writes every alert in one transaction; all or nothing. */
+  return db.transaction((alerts: readonly StoredAlert[]): WriteResult[] => {
+    const receivedMs = Date.now();
+    return alerts.map((alert) => writeOne(alert, receivedMs));
+  });
+}
+
+const writers = new WeakMap<Db, ReturnType<typeof prepareWriter>>();
+
+/** Commits the alerts now, in one transaction, and returns each one's id (existing id for duplicates). */
+export function writeAlerts(db: Db, alerts: readonly StoredAlert[]): WriteResult[] {
+  let write = writers.get(db);
+  if (!write) {
+    write = prepareWriter(db);
+    writers.set(db, write);
+  }
+  return write.immediate(alerts);
+}

@@ -1,0 +1,73 @@
+import 'server-only';
+import { findPriority } from '../falco/priorities';
+import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+
+export interface SqlWhere {
+  /** `WHERE …` text (or empty) over the alias `e`; values are always bound, never interpolated. */
+  where: string;
+  params: Record<string, unknown>;
+}
+
+// Columns of `events` per simple filter. Keys come from the filter schema, never from the request.
+const COLUMN_FILTERS = {
+  rule: ['e.rule'],
+  source: ['e.source'],
+  hostname: ['e.hostname'],
+  container: ['e.container_id', 'e.container_name'],
+  image: ['e.image_repository', "e.image_repository || ':' || e.image_tag"],
+  namespace: ['e.k8s_ns'],
+  pod: ['e.k8s_pod'],
+  user: ['e.user_name'],
+} as const satisfies Partial<Record<keyof EventFilter, readonly string[]>>;
+
+/** The SQL condition for a filter, with named parameters. */
+export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
+  const clauses: string[] = [];
+  const params: Record<string, unknown> = {};
+  const bindList = (name: string, list: readonly unknown[]) =>
+    list.map((value, i) => {
+      params[`${name}${i}`] = value;
+      return `@${name}${i}`;
+    }).join(', ');
+
+  const { fromNs, toNs } = timeBoundsNs(filter, nowMs);
+  if (fromNs !== undefined) {
+    clauses.push('e.time_ns >= @fromNs');
+    params.fromNs = fromNs;
+  }
+  if (toNs !== undefined) {
+    clauses.push('e.time_ns < @toNs');
+    params.toNs = toNs;
+  }
+
+  if (filter.priority.length > 0) {
+    const ranks = [...new Set(filter.priority.map((name) => findPriority(name)!.rank))];
+    clauses.push(`e.priority_rank IN (${bindList('priority', ranks)})`);
+  }
+  if (filter.minPriority !== undefined) {
+    clauses.push('e.priority_rank <= @minRank');
+    params.minRank = findPriority(filter.minPriority)!.rank;
+  }
+
+  for (const [key, columns] of Object.entries(COLUMN_FILTERS) as [keyof typeof COLUMN_FILTERS, readonly string[]][]) {
+    const list = filter[key];
+    if (list.length === 0) continue;
+    const placeholders = bindList(key, list);
+    clauses.push(`(${columns.map((column) => `${column} IN (${placeholders})`).join(' OR ')})`);
+  }
+  if (filter.tag.length > 0) {
+    clauses.push(`e.id IN (SELECT event_id FROM event_tags WHERE tag IN (${bindList('tag', filter.tag)}))`);
+  }
+  if (filter.proc.length > 0) {
+    clauses.push(`e.id IN (SELECT event_id FROM event_processes WHERE name IN (${bindList('proc', filter.proc)}))`);
+  }
+  if (filter.q !== undefined && filter.q.trim() !== '') {
+    // instr, not LIKE: `%`, `_` and `\` in the search are literal characters.
+    clauses.push('instr(e.search_text, @q) > 0');
+    params.q = filter.q.trim().toLowerCase();
+  }
+  if (filter.internal === 'exclude') clauses.push('e.internal = 0');
+  if (filter.internal === 'only') clauses.push('e.internal = 1');
+
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}

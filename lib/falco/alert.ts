@@ -1,0 +1,133 @@
+// One Falco alert: what Falco and falcosidekick send (the schema) and what Perch stores (the
+// normalised record with typed columns, tags, ancestry and the raw text as received).
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { extractAncestry, type AncestryLevel } from './ancestry';
+import { containerHintsFromOutput } from './output-text';
+import { findPriority, type PriorityName } from './priorities';
+import { parseTimeNs } from './time';
+
+const optionalText = z.string().nullish();
+
+export const FalcoAlert = z.object({
+  time: z.string().refine((t) => parseTimeNs(t) !== undefined, {
+    message: 'time must be an RFC 3339 UTC time such as 2023-05-25T13:44:05.478445995Z',
+  }),
+  rule: z.string().min(1, 'rule must not be empty'),
+  priority: z.string().refine((p) => findPriority(p) !== undefined, {
+    message: 'priority must be one of Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug',
+  }),
+  output: optionalText,
+  source: optionalText,
+  hostname: optionalText,
+  message: optionalText,
+  uuid: optionalText,
+  tags: z.array(z.string()).nullish(),
+  output_fields: z.record(z.string(), z.unknown()).nullish(),
+});
+export type FalcoAlert = z.infer<typeof FalcoAlert>;
+
+export interface StoredAlert {
+  dedupKey: Buffer;
+  uuid: string | null;
+  timeNs: bigint;
+  priority: PriorityName;
+  priorityRank: number;
+  rule: string;
+  source: string | null;
+  hostname: string | null;
+  internal: boolean;
+  containerId: string | null;
+  containerName: string | null;
+  imageRepository: string | null;
+  imageTag: string | null;
+  k8sNamespace: string | null;
+  k8sPod: string | null;
+  userName: string | null;
+  evtType: string | null;
+  fdName: string | null;
+  searchText: string;
+  raw: string;
+  tags: string[];
+  ancestry: AncestryLevel[];
+}
+
+function firstText(fields: Record<string, unknown>, keys: readonly string[]): string | null {
+  for (const key of keys) {
+    const value = fields[key];
+    if (typeof value === 'string' && value !== '' && value !== '<NA>') return value;
+    if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  }
+  return null;
+}
+
+// One user dimension across sources: the Linux user for syscalls, the actor for audit logs.
+const USER_KEYS = ['user.name', 'ka.user.name', 'ct.user', 'okta.actor.name', 'github.user', 'gcp.user'] as const;
+// For Kubernetes audit events the namespace of the target is the one an analyst filters by.
+const NAMESPACE_KEYS = ['k8s.ns.name', 'ka.target.namespace'] as const;
+
+/** `docker.io/library/nginx:1.25` → repository and tag (a port in the registry host is not a tag). */
+function splitImage(image: string): [string, string | null] {
+  const colon = image.lastIndexOf(':');
+  if (colon > image.lastIndexOf('/') && colon > 0) return [image.slice(0, colon), image.slice(colon + 1) || null];
+  return [image, null];
+}
+
+function searchTextOf(alert: FalcoAlert, fields: Record<string, unknown>): string {
+  const parts: string[] = [alert.rule, alert.output ?? '', alert.hostname ?? '', ...(alert.tags ?? [])];
+  for (const value of Object.values(fields)) {
+    if (typeof value === 'string') parts.push(value);
+    else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') parts.push(String(value));
+    else if (Array.isArray(value)) parts.push(value.filter((v) => typeof v === 'string').join(' '));
+  }
+  return parts.join('\n').toLowerCase();
+}
+
+/** Content identity for alerts without a uuid: the same alert delivered twice is stored once. */
+function dedupKeyOf(alert: FalcoAlert, timeNs: bigint): Buffer {
+  const hash = createHash('sha256');
+  if (alert.uuid) hash.update(`uuid\u0000${alert.uuid}`);
+  else hash.update(`${timeNs}\u0000${alert.rule}\u0000${alert.hostname ?? ''}\u0000${alert.output ?? ''}`);
+  return hash.digest().subarray(0, 16);
+}
+
+/**
+ * The record Perch stores. `alert` is the validated view; `fields` is the original output_fields
+ * object (not a copy, so keys such as `__proto__` stay ordinary keys); `raw` the text as received.
+ */
+export function toStoredAlert(alert: FalcoAlert, fields: Record<string, unknown>, raw: string): StoredAlert {
+  const timeNs = parseTimeNs(alert.time)!;
+  const priority = findPriority(alert.priority)!;
+  const hints = alert.output ? containerHintsFromOutput(alert.output) : null;
+
+  let imageRepository = firstText(fields, ['container.image.repository']);
+  let imageTag = firstText(fields, ['container.image.tag']);
+  const fullImage = imageRepository ?? firstText(fields, ['container.image']) ?? hints?.image ?? null;
+  if (imageRepository === null && fullImage !== null) [imageRepository, imageTag] = splitImage(fullImage);
+  imageTag ??= hints?.imageTag ?? null;
+
+  return {
+    dedupKey: dedupKeyOf(alert, timeNs),
+    uuid: alert.uuid ?? null,
+    timeNs,
+    priority: priority.name,
+    priorityRank: priority.rank,
+    rule: alert.rule,
+    source: alert.source ?? null,
+    hostname: alert.hostname ?? null,
+    internal: alert.source === 'internal' || alert.rule.startsWith('Falco internal:'),
+    containerId: firstText(fields, ['container.id']) ?? hints?.containerId ?? null,
+    containerName: firstText(fields, ['container.name']) ?? hints?.containerName ?? null,
+    imageRepository,
+    imageTag,
+    k8sNamespace: firstText(fields, NAMESPACE_KEYS) ?? hints?.k8sNamespace ?? null,
+    k8sPod: firstText(fields, ['k8s.pod.name']) ?? hints?.k8sPod ?? null,
+    userName: firstText(fields, USER_KEYS),
+    evtType: firstText(fields, ['evt.type']),
+    fdName: firstText(fields, ['fd.name']),
+    searchText: searchTextOf(alert, fields),
+    raw,
+    tags: [...new Set(alert.tags ?? [])],
+    ancestry: extractAncestry(fields),
+  };
+}

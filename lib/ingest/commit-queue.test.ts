@@ -1,0 +1,105 @@
+import { describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../db/connection';
+import { writeAlerts, type WriteResult } from '../db/event-writer';
+import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
+import { CommitQueue } from './commit-queue';
+
+function alertNamed(rule: string): StoredAlert {
+  const value = { time: '2023-05-25T13:44:05.478445995Z', rule, priority: 'Warning' };
+  return toStoredAlert(FalcoAlert.parse(value), {}, JSON.stringify(value));
+}
+const alerts = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => alertNamed(`${prefix}${i}`));
+
+/** A commit that numbers alerts in the order it sees them and records each call's rules. */
+function fakeCommit() {
+  const calls: string[][] = [];
+  let nextId = 1;
+  const commit = vi.fn((batch: readonly StoredAlert[]): WriteResult[] => {
+    calls.push(batch.map((a) => a.rule));
+    return batch.map(() => ({ id: nextId++, duplicate: false }));
+  });
+  return { commit, calls };
+}
+
+describe('CommitQueue', () => {
+  it('commits submissions made in the same tick in one call, each submitter getting its own slice', async () => {
+    const { commit, calls } = fakeCommit();
+    const queue = new CommitQueue(commit);
+    const [a, b, c] = await Promise.all([
+      queue.submit(alerts('a', 2)),
+      queue.submit(alerts('b', 1)),
+      queue.submit(alerts('c', 3)),
+    ]);
+    expect(commit).toHaveBeenCalledTimes(1);
+    expect(calls).toEqual([['a0', 'a1', 'b0', 'c0', 'c1', 'c2']]);
+    expect(a).toEqual([{ id: 1, duplicate: false }, { id: 2, duplicate: false }]);
+    expect(b).toEqual([{ id: 3, duplicate: false }]);
+    expect(c!.map((r) => r.id)).toEqual([4, 5, 6]);
+  });
+
+  it('does not commit before the current tick ends', async () => {
+    const { commit } = fakeCommit();
+    const queue = new CommitQueue(commit);
+    const pending = queue.submit(alerts('a', 1));
+    await Promise.resolve();
+    expect(commit).not.toHaveBeenCalled();
+    await pending;
+    expect(commit).toHaveBeenCalledTimes(1);
+  });
+
+  it('commits submissions from different ticks separately', async () => {
+    const { commit, calls } = fakeCommit();
+    const queue = new CommitQueue(commit);
+    const first = await queue.submit(alerts('a', 1));
+    const second = await queue.submit(alerts('b', 2));
+    expect(calls).toEqual([['a0'], ['b0', 'b1']]);
+    expect(first.map((r) => r.id)).toEqual([1]);
+    expect(second.map((r) => r.id)).toEqual([2, 3]);
+  });
+
+  it('answers an empty submission at once without committing', async () => {
+    const { commit } = fakeCommit();
+    await expect(new CommitQueue(commit).submit([])).resolves.toEqual([]);
+    expect(commit).not.toHaveBeenCalled();
+  });
+
+  it('rejects every submitter of a group whose commit throws, and recovers for the next group', async () => {
+    let fail = true;
+    const commit = vi.fn((batch: readonly StoredAlert[]): WriteResult[] => {
+      if (fail) throw new Error('disk full');
+      return batch.map((_, i) => ({ id: i + 1, duplicate: false }));
+    });
+    const queue = new CommitQueue(commit);
+    const results = await Promise.allSettled([queue.submit(alerts('a', 1)), queue.submit(alerts('b', 2))]);
+    expect(commit).toHaveBeenCalledTimes(1);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    for (const r of results) expect(r.status === 'rejected' && (r.reason as Error).message).toBe('disk full');
+
+    fail = false;
+    await expect(queue.submit(alerts('c', 1))).resolves.toEqual([{ id: 1, duplicate: false }]);
+  });
+
+  it('bounds one commit at 5,000 alerts but never splits a submission', async () => {
+    const { commit, calls } = fakeCommit();
+    const queue = new CommitQueue(commit);
+    const [a, b] = await Promise.all([queue.submit(alerts('a', 3000)), queue.submit(alerts('b', 3000))]);
+    expect(calls.map((c) => c.length)).toEqual([3000, 3000]);
+    expect(a).toHaveLength(3000);
+    expect(b![0]!.id).toBe(3001);
+
+    calls.length = 0;
+    await queue.submit(alerts('c', 6000));
+    expect(calls.map((c) => c.length)).toEqual([6000]);
+  });
+
+  it('commits to a real store, reporting duplicates across submitters of one group', async () => {
+    const db = openDatabase(':memory:');
+    const queue = new CommitQueue((batch) => writeAlerts(db, batch));
+    const [x] = alerts('x', 1);
+    const [first, second] = await Promise.all([queue.submit([x!, alertNamed('y')]), queue.submit([x!])]);
+    expect(first).toEqual([{ id: 1, duplicate: false }, { id: 2, duplicate: false }]);
+    expect(second).toEqual([{ id: 1, duplicate: true }]);
+    expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 2 });
+    db.close();
+  });
+});

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { prepareEntries } from './prepare';
+import { splitBody } from './split-body';
+
+const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
+const corpusText = readFileSync(CORPUS, 'utf8');
+const corpusLines = corpusText.split('\n').filter((line) => line !== '');
+const corpusLine = (n: number) => corpusLines[n - 1]!;
+
+const prepare = (body: string) => prepareEntries(splitBody(body).entries);
+const good = { time: '2023-05-25T13:44:05.478445995Z', rule: 'Some rule', priority: 'Warning' };
+const json = (value: unknown) => JSON.stringify(value);
+
+describe('prepareEntries', () => {
+  it('accepts every corpus line, keeping its position and raw text', () => {
+    const { valid, issues, hasSyntaxErrors } = prepare(corpusText);
+    expect(issues).toEqual([]);
+    expect(hasSyntaxErrors).toBe(false);
+    expect(valid).toHaveLength(87);
+    valid.forEach((entry, i) => {
+      expect(entry.position).toEqual({ line: i + 1 });
+      expect(entry.alert.raw).toBe(corpusLines[i]);
+    });
+  });
+
+  it('names a missing field, without a position for a single object', () => {
+    const { valid, issues } = prepare(json({ time: good.time, priority: 'Warning' }));
+    expect(valid).toEqual([]);
+    expect(issues).toEqual([{ field: 'rule', code: 'missing_field', message: 'rule is required' }]);
+  });
+
+  it('reports every missing required field', () => {
+    const { issues } = prepare('{}');
+    expect(issues.map((i) => [i.field, i.code])).toEqual([
+      ['time', 'missing_field'],
+      ['rule', 'missing_field'],
+      ['priority', 'missing_field'],
+    ]);
+  });
+
+  it('uses the array index for array entries', () => {
+    const body = json([good, { ...good, priority: 'Loud' }, { ...good, time: '2023-02-30T00:00:00Z' }, 42, { ...good, rule: '' }]);
+    const { valid, issues } = prepare(body);
+    expect(valid.map((v) => v.position)).toEqual([{ index: 0 }]);
+    expect(issues.map(({ message: _message, ...rest }) => rest)).toEqual([
+      { index: 1, field: 'priority', code: 'unknown_priority' },
+      { index: 2, field: 'time', code: 'invalid_time' },
+      { index: 3, code: 'not_an_object' },
+      { index: 4, field: 'rule', code: 'empty_field' },
+    ]);
+    expect(issues[0]!.message).toMatch(/Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug/);
+    expect(issues[1]!.message).toMatch(/RFC 3339/);
+  });
+
+  it('uses the line number for NDJSON entries, including invalid JSON', () => {
+    const body = [json(good), '', json({ ...good, time: 'garbage' }), '{"rule": "cut off', '"a string"', json({ ...good, priority: 'info' })].join('\n');
+    const { valid, issues, hasSyntaxErrors } = prepare(body);
+    expect(hasSyntaxErrors).toBe(true);
+    expect(valid.map((v) => [v.position, v.alert.priority])).toEqual([
+      [{ line: 1 }, 'Warning'],
+      [{ line: 6 }, 'Informational'],
+    ]);
+    expect(issues.map((i) => [i.line, i.field, i.code])).toEqual([
+      [3, 'time', 'invalid_time'],
+      [4, undefined, 'invalid_json'],
+      [5, undefined, 'not_an_object'],
+    ]);
+    expect(issues[1]!.message).toMatch(/^not valid JSON: /);
+  });
+
+  it('does not flag syntax errors when every entry is JSON', () => {
+    expect(prepare(json({ ...good, priority: 'x' })).hasSyntaxErrors).toBe(false);
+  });
+
+  it('reports nested fields by path', () => {
+    const { issues } = prepare(json({ ...good, tags: ['ok', 7] }));
+    expect(issues.map((i) => i.field)).toEqual(['tags.1']);
+  });
+
+  // BUG: zod 4 drops `issue.input` unless reportInput is set, so issueCode() sees undefined for
+  // every invalid_type issue and reports a present-but-wrong value as missing_field ("rule is
+  // required") instead of wrong_type.
+  it('reports a present value of the wrong type as wrong_type, not missing_field', () => {
+    const { issues } = prepare(json({ ...good, rule: 42, tags: 'container', output_fields: [] }));
+    expect(issues.map((i) => [i.field, i.code])).toEqual([
+      ['rule', 'wrong_type'],
+      ['tags', 'wrong_type'],
+      ['output_fields', 'wrong_type'],
+    ]);
+    expect(issues[0]!.message).not.toBe('rule is required');
+  });
+
+  describe('falcosidekick webui envelope', () => {
+    const event = corpusLine(16).replace('{"hostname"', '{"uuid":"0d4e7ba8-4a1c-4a4b-9d5c-2c3b6e8f0a11","hostname"');
+
+    it('unwraps {"event": …, "outputs": [...]} and keeps the exact event text as raw', () => {
+      const body = `{"event": ${event},"outputs":["WebUI"]}`;
+      const { valid, issues } = prepare(body);
+      expect(issues).toEqual([]);
+      expect(valid).toHaveLength(1);
+      const { alert } = valid[0]!;
+      expect(alert.raw).toBe(event);
+      expect(alert.uuid).toBe('0d4e7ba8-4a1c-4a4b-9d5c-2c3b6e8f0a11');
+      expect(alert.rule).toBe('Read sensitive file untrusted');
+      expect(alert.ancestry.map((l) => l.name)).toEqual(['cat', 'sudo', 'sudo', 'zsh', 'kitty']);
+    });
+
+    it('unwraps when "outputs" comes first and whitespace varies', () => {
+      const body = `{\n  "outputs" : [ "WebUI", "Slack" ],\n  "event" :\t${event}\n}`;
+      const { valid } = prepare(body);
+      expect(valid[0]!.alert.raw).toBe(event);
+    });
+
+    it('names the fields of an invalid wrapped event', () => {
+      const { issues } = prepare(json({ event: { time: good.time, rule: 'r' }, outputs: ['WebUI'] }));
+      expect(issues.map((i) => [i.field, i.code])).toEqual([['priority', 'missing_field']]);
+    });
+
+    it('does not unwrap an alert that has its own rule', () => {
+      const { valid } = prepare(json({ ...good, event: { rule: 'inner', time: good.time, priority: 'Debug' } }));
+      expect(valid[0]!.alert.rule).toBe('Some rule');
+    });
+  });
+
+  it('treats a missing output_fields as empty', () => {
+    const { valid } = prepare(json(good));
+    expect(valid[0]!.alert).toMatchObject({ ancestry: [], userName: null, containerId: null, tags: [], source: null, hostname: null });
+  });
+});

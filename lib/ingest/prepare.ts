@@ -1,0 +1,78 @@
+// Turns body entries into alerts ready to store, or into issues that name the entry and the field.
+import type { z } from 'zod';
+import type { ErrorIssue } from '../api/errors';
+import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
+import { stringifyJson } from '../falco/json';
+import { objectMemberText, type BodyEntry, type EntryPosition } from './split-body';
+
+export interface PreparedEntry {
+  position: EntryPosition;
+  alert: StoredAlert;
+}
+
+export interface PreparedBody {
+  valid: PreparedEntry[];
+  issues: ErrorIssue[];
+  /** True when at least one issue is a JSON syntax error rather than a bad alert. */
+  hasSyntaxErrors: boolean;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function issueCode(issue: z.core.$ZodIssue, field: string): string {
+  if (issue.code === 'invalid_type') return issue.input === undefined ? 'missing_field' : 'wrong_type';
+  if (issue.code === 'too_small') return 'empty_field';
+  if (field === 'time') return 'invalid_time';
+  if (field === 'priority') return 'unknown_priority';
+  return issue.code;
+}
+
+function describe(issue: z.core.$ZodIssue, field: string, code: string): string {
+  if (code === 'missing_field') return `${field} is required`;
+  if (code === 'wrong_type') return `${field}: ${issue.message.replace(/^Invalid input: /, '')}`;
+  return issue.message;
+}
+
+/**
+ * falcosidekick's `webui` output wraps the alert: {"event": {...}, "outputs": [...]}. Returns the
+ * alert and its exact text, or the value itself when it is a bare alert.
+ */
+function unwrapEnvelope(value: Record<string, unknown>, raw: string): [Record<string, unknown>, string] {
+  if (!('rule' in value) && isPlainObject(value.event)) {
+    return [value.event, objectMemberText(raw, 'event') ?? stringifyJson(value.event)];
+  }
+  return [value, raw];
+}
+
+export function prepareEntries(entries: readonly BodyEntry[]): PreparedBody {
+  const valid: PreparedEntry[] = [];
+  const issues: ErrorIssue[] = [];
+  let hasSyntaxErrors = false;
+
+  for (const entry of entries) {
+    if (entry.syntaxError !== undefined) {
+      hasSyntaxErrors = true;
+      issues.push({ ...entry.position, code: 'invalid_json', message: `not valid JSON: ${entry.syntaxError}` });
+      continue;
+    }
+    if (!isPlainObject(entry.value)) {
+      issues.push({ ...entry.position, code: 'not_an_object', message: 'an alert must be a JSON object' });
+      continue;
+    }
+    const [value, raw] = unwrapEnvelope(entry.value, entry.raw);
+    const parsed = FalcoAlert.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = issue.path.map(String).join('.') || '(alert)';
+        const code = issueCode(issue, field);
+        issues.push({ ...entry.position, field, code, message: describe(issue, field, code) });
+      }
+      continue;
+    }
+    // The original object, not zod's copy: keys such as `__proto__` must stay ordinary keys.
+    const fields = isPlainObject(value.output_fields) ? value.output_fields : {};
+    valid.push({ position: entry.position, alert: toStoredAlert(parsed.data, fields, raw) });
+  }
+  return { valid, issues, hasSyntaxErrors };
+}

@@ -1,0 +1,148 @@
+// Splits a request body or file into alert entries, keeping each entry's exact text. A body is one
+// JSON object, a JSON array of objects, or NDJSON (one object per line).
+import { parseJson } from '../falco/json';
+
+export type EntryPosition = { index: number } | { line: number } | Record<string, never>;
+
+export interface BodyEntry {
+  position: EntryPosition;
+  raw: string;
+  /** The parsed value, or undefined when `syntaxError` is set. */
+  value?: unknown;
+  syntaxError?: string;
+}
+
+export interface SplitBody {
+  entries: BodyEntry[];
+  /** Lines skipped because they are not JSON objects (kubectl logs interleave Falco's own log lines). */
+  skippedLines: number;
+}
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index just past the string that starts at `i` (a `"`). */
+function skipString(text: string, i: number): number {
+  let from = i + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
+}
+
+/** Index just past the JSON value starting at `i`. The text must already be known to be valid JSON. */
+function skipValue(text: string, i: number): number {
+  const first = text.charCodeAt(i);
+  if (first === 0x22) return skipString(text, i);
+  if (first === 0x7b || first === 0x5b) {
+    let depth = 0;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i = skipString(text, i);
+        continue;
+      }
+      if (c === 0x7b || c === 0x5b) depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+      i++;
+    }
+    return i;
+  }
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2c || c === 0x5d || c === 0x7d || isSpace(c)) break;
+    i++;
+  }
+  return i;
+}
+
+/** The exact text of each element of a (valid) top-level JSON array. */
+export function arrayElementTexts(text: string): string[] {
+  const elements: string[] = [];
+  let i = skipSpace(text, text.indexOf('[') + 1);
+  while (i < text.length && text[i] !== ']') {
+    const end = skipValue(text, i);
+    elements.push(text.slice(i, end));
+    i = skipSpace(text, end);
+    if (text[i] === ',') i = skipSpace(text, i + 1);
+  }
+  return elements;
+}
+
+/** The exact text of one member's value in a (valid) top-level JSON object, if present. */
+export function objectMemberText(text: string, key: string): string | undefined {
+  let i = skipSpace(text, text.indexOf('{') + 1);
+  while (i < text.length && text[i] === '"') {
+    const keyEnd = skipString(text, i);
+    const name = JSON.parse(text.slice(i, keyEnd)) as string;
+    i = skipSpace(text, keyEnd);
+    i = skipSpace(text, i + 1); // past ':'
+    const valueEnd = skipValue(text, i);
+    if (name === key) return text.slice(i, valueEnd);
+    i = skipSpace(text, valueEnd);
+    if (text[i] === ',') i = skipSpace(text, i + 1);
+  }
+  return undefined;
+}
+
+function parseEntry(raw: string, position: EntryPosition): BodyEntry {
+  try {
+    return { position, raw, value: parseJson(raw) };
+  } catch (error) {
+    return { position, raw, syntaxError: error instanceof Error ? error.message : 'invalid JSON' };
+  }
+}
+
+/**
+ * Entries of a body. `skipNonJsonLines` is for files: lines that do not start with `{` are counted
+ * and skipped instead of being reported as invalid.
+ */
+export function splitBody(text: string, { skipNonJsonLines = false } = {}): SplitBody {
+  const start = skipSpace(text, 0);
+  if (start === text.length) return { entries: [], skippedLines: 0 };
+
+  if (text[start] === '[') {
+    const whole = parseEntry(text, {});
+    if (whole.syntaxError !== undefined) return { entries: [whole], skippedLines: 0 };
+    if (!Array.isArray(whole.value)) return { entries: [whole], skippedLines: 0 };
+    const values = whole.value as unknown[];
+    const texts = arrayElementTexts(text);
+    return {
+      entries: values.map((value, index) => ({ position: { index }, raw: texts[index] ?? '', value })),
+      skippedLines: 0,
+    };
+  }
+
+  const lines = text.split('\n');
+  const nonEmpty = lines.filter((line) => line.trim() !== '');
+  // One object (possibly pretty-printed over several lines) unless the first line is itself an alert.
+  const firstLine = nonEmpty[0]?.trim() ?? '';
+  const looksLikeNdjson =
+    nonEmpty.length > 1 &&
+    (parseEntry(firstLine, {}).syntaxError === undefined || (skipNonJsonLines && !firstLine.startsWith('{')));
+  if (!looksLikeNdjson) return { entries: [parseEntry(text.trim(), {})], skippedLines: 0 };
+
+  const entries: BodyEntry[] = [];
+  let skippedLines = 0;
+  lines.forEach((lineText, index) => {
+    const line = lineText.trim();
+    if (line === '') return;
+    if (skipNonJsonLines && !line.startsWith('{')) {
+      skippedLines++;
+      return;
+    }
+    entries.push(parseEntry(line, { line: index + 1 }));
+  });
+  return { entries, skippedLines };
+}

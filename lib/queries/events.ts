@@ -1,0 +1,39 @@
+// react-query keys and options for alerts. Every input of a fetch is part of its key.
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { fetchJson } from '../api/fetch-json';
+import type { EventListResponse, HealthReport, PriorityCount } from '../events/types';
+
+// Until the live stream exists, open pages poll at this interval.
+export const LIVE_REFRESH_MS = 5_000;
+
+export const eventKeys = {
+  all: ['events'] as const,
+  list: (query: string) => [...eventKeys.all, 'list', query] as const,
+  priorityCounts: (query: string) => [...eventKeys.all, 'priority-counts', query] as const,
+  health: () => ['health'] as const,
+};
+
+export const eventListOptions = (query: string) =>
+  queryOptions({
+    queryKey: eventKeys.list(query),
+    queryFn: () => fetchJson<EventListResponse>(`/api/events?${query}`),
+    refetchInterval: LIVE_REFRESH_MS,
+  });
+
+export const priorityCountsOptions = (query: string) =>
+  queryOptions({
+    queryKey: eventKeys.priorityCounts(query),
+    queryFn: () => fetchJson<{ total: number; priorities: PriorityCount[] }>(`/api/stats/priorities?${query}`),
+    refetchInterval: LIVE_REFRESH_MS,
+  });
+
+export const healthOptions = () =>
+  queryOptions({
+    queryKey: eventKeys.health(),
+    queryFn: () => fetchJson<HealthReport>('/api/health'),
+    refetchInterval: LIVE_REFRESH_MS,
+  });
+
+export const useEventList = (query: string) => useQuery(eventListOptions(query));
+export const usePriorityCounts = (query: string) => useQuery(priorityCountsOptions(query));
+export const useHealth = () => useQuery(healthOptions());

@@ -1,0 +1,48 @@
+import 'server-only';
+import { ConfigError, getConfig } from './config';
+import { getDb } from './db/connection';
+import { pruneAll } from './db/retention';
+
+const holder = globalThis as typeof globalThis & { __perchStarted?: boolean };
+
+export function startPerch(): void {
+  if (holder.__perchStarted) return;
+  holder.__perchStarted = true;
+  let config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`[perch] ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const db = getDb();
+  const { count } = db.prepare('SELECT count(*) AS count FROM events').get() as { count: number };
+  console.log(`[perch] store ${config.dbFile} (${count} alerts)`);
+  if (config.ingestToken === null) {
+    console.warn('[perch] PERCH_INGEST_TOKEN is not set: anyone who can reach this server can post alerts.');
+  } else {
+    console.log('[perch] ingest requires PERCH_INGEST_TOKEN');
+  }
+
+  const policy = { retentionMs: config.retentionMs, maxEvents: config.maxEvents };
+  if (policy.retentionMs === null && policy.maxEvents === null) return;
+  console.log(`[perch] retention: ${process.env.PERCH_RETENTION ?? 'any age'}, ${config.maxEvents ?? 'any number of'} alerts`);
+  let running = false;
+  const prune = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const deleted = await pruneAll(db, policy);
+      if (deleted > 0) console.log(`[perch] retention removed ${deleted} alert(s)`);
+    } catch (error) {
+      console.error('[perch] retention failed:', error);
+    } finally {
+      running = false;
+    }
+  };
+  void prune();
+  setInterval(prune, config.pruneIntervalMs).unref();
+}

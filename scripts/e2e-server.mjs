@@ -1,0 +1,18 @@
+// Starts one production server for the Playwright run on a fresh store: the folder that PERCH_DB
+// names is emptied first, so every run begins from nothing.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { nodeBin, root } from './lib/prepare.mjs';
+
+const dbFile = process.env.PERCH_DB;
+if (!dbFile || !dbFile.includes(`${path.sep}.e2e${path.sep}`)) {
+  console.error('e2e-server: PERCH_DB must point inside .e2e/ (it is wiped)');
+  process.exit(2);
+}
+rmSync(path.dirname(dbFile), { recursive: true, force: true });
+mkdirSync(path.dirname(dbFile), { recursive: true });
+
+const server = spawn(nodeBin('next'), ['start', '-p', process.env.PORT ?? '3100'], { cwd: root, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code) => process.exit(code ?? 0));

@@ -1,0 +1,70 @@
+// Shared by `npm start` and `npm test`: make a fresh clone runnable without manual steps.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export const root = path.resolve(import.meta.dirname, '..', '..');
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    console.error(`[perch] ${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
+
+function newestMtime(entry) {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of readdirSync(entry)) {
+    if (child === 'node_modules' || child.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  }
+  return newest;
+}
+
+/** Installs dependencies when node_modules is missing or older than the lock file. */
+export function ensureDependencies() {
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && mtime(installed) >= mtime(path.join(root, 'package-lock.json'))) return;
+  console.log('[perch] installing dependencies (npm ci; better-sqlite3 compiles from source, about 2 minutes)…');
+  run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, JOBS: process.env.JOBS ?? 'max' } });
+}
+
+const BUILD_INPUTS = [
+  'app', 'components', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.js',
+  'postcss.config.mjs', 'tsconfig.json', 'package-lock.json',
+];
+
+/** Runs `next build` unless the last build is newer than every source file. */
+export function ensureBuild() {
+  const built = mtime(path.join(root, '.next', 'BUILD_ID'));
+  const newestSource = Math.max(...BUILD_INPUTS.map((entry) => newestMtime(path.join(root, entry))));
+  if (built > 0 && built >= newestSource) return;
+  console.log('[perch] building (next build)…');
+  run(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build']);
+}
+
+/** Debian's Chromium for Playwright (its own browser download cannot be reached here). */
+export function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return;
+  if (process.getuid?.() !== 0) {
+    console.error('[perch] browser tests need Chromium: run `sudo apt-get install -y --no-install-recommends chromium fonts-liberation`.');
+    process.exit(1);
+  }
+  console.log('[perch] installing Debian Chromium for the browser tests…');
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-liberation'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+export function nodeBin(name) {
+  return path.join(root, 'node_modules', '.bin', name);
+}
+
+export { execFileSync, run };
