@@ -4,9 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
-      '@': path.resolve(__dirname),
+      '@': path.resolve(import.meta.dirname),
       // Next enforces `server-only` at build time; unit tests run lib/db directly in Node.
-      'server-only': path.resolve(__dirname, 'lib/testing/empty-module.ts'),
+      'server-only': path.resolve(import.meta.dirname, 'lib/testing/empty-module.ts'),
     },
   },
   test: {

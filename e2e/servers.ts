@@ -6,7 +6,7 @@ const root = path.resolve(__dirname, '..');
 const basePort = Number(process.env.E2E_PORT ?? 3100);
 
 function server(name: string, offset: number, env: Record<string, string> = {}) {
-  const dbFile = path.join(root, '.e2e', name, 'perch.db');
+  const dbFile = path.join(root, process.env.E2E_DIR ?? '.e2e', name, 'perch.db');
   return { name, port: basePort + offset, url: `http://127.0.0.1:${basePort + offset}`, dbFile, env: { PERCH_DB: dbFile, ...env } };
 }
 

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { nodeBin, root } from './lib/prepare.mjs';
 
 const dbFile = process.env.PERCH_DB;
-if (!dbFile || !dbFile.includes(`${path.sep}.e2e${path.sep}`)) {
-  console.error('e2e-server: PERCH_DB must point inside .e2e/ (it is wiped)');
+if (!dbFile || !/[\\/]\.e2e[^\\/]*[\\/]/.test(dbFile)) {
+  console.error('e2e-server: PERCH_DB must point inside a .e2e folder (it is wiped)');
   process.exit(2);
 }
 rmSync(path.dirname(dbFile), { recursive: true, force: true });

@@ -22,7 +22,7 @@ test('the first page lists alerts posted through the API, newest first, with the
 
   await page.goto('/');
   const table = page.getByTestId('recent-alerts');
-  const ruleCells = table.getByTestId('alert-rule').filter({ hasText: host });
+  const ruleCells = table.getByTestId('event-rule').filter({ hasText: host });
   await expect(ruleCells).toHaveText([rules[2]!, rules[1]!, rules[0]!]);
   const newestRow = table.locator('tr', { hasText: rules[2]! });
   await expect(newestRow).toContainText('Critical');
@@ -31,7 +31,7 @@ test('the first page lists alerts posted through the API, newest first, with the
   // Live: an alert posted while the page is open shows up without a reload.
   const later = `${host} posted while open`;
   await post(request, '/api/events', makeAlert({ rule: later, hostname: host }));
-  await expect(table.getByTestId('alert-rule').filter({ hasText: later })).toBeVisible({ timeout: 10_000 });
+  await expect(table.getByTestId('event-rule').filter({ hasText: later })).toBeVisible({ timeout: 10_000 });
   await expect(page.getByTestId('setup-help')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
@@ -40,12 +40,12 @@ test('the priority counters count what was posted in the last 24 hours', async (
   await page.goto('/');
   const critical = page.getByTestId('count-Critical');
   await expect(critical).toBeVisible();
-  const before = Number((await critical.locator('div').nth(1).textContent())?.replace(/\D/g, '') ?? 'NaN');
+  const before = Number((await critical.getByTestId('count-value').textContent())?.replace(/\D/g, '') ?? 'NaN');
   const host = uniqueTag('counters');
   const batch = [1, 2, 3].map(() => JSON.stringify(makeAlert({ hostname: host, priority: 'Critical' }))).join('\n');
   const response = await post(request, '/api/events', batch);
   expect(response.status(), await response.text()).toBe(200);
-  await expect(critical.locator('div').nth(1)).toHaveText(String(before + 3), { timeout: 10_000 });
+  await expect(critical.getByTestId('count-value')).toHaveText((before + 3).toLocaleString('en-US'), { timeout: 10_000 });
 });
 
 test('an empty store shows how to point Falco and falcosidekick at this server', async ({ page }) => {
@@ -58,7 +58,7 @@ test('an empty store shows how to point Falco and falcosidekick at this server',
   await expect(snippets.first()).toContainText(`url: "${SERVERS.empty.url}/api/events"`);
   await expect(snippets.nth(1)).toContainText(`WEBHOOK_ADDRESS=${SERVERS.empty.url}/api/events`);
   await expect(snippets.nth(2)).toContainText(`WEBUI_URL=${SERVERS.empty.url}`);
-  await expect(page.getByText('No detections yet.')).toBeVisible();
+  await expect(page.getByText('No detections in this range.')).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -19,6 +19,30 @@ export function parseEventQuery(request: Request): { filter: EventFilter; page: 
   return { filter: parseOrThrow(EventFilter, input), page: parseOrThrow(EventPage, input) };
 }
 
+/** A query parameter from a fixed set (a dimension, a format), with `fallback` when absent. */
+export function parseEnumParam<T extends string>(request: Request, name: string, allowed: readonly T[], fallback?: T): T {
+  const value = new URL(request.url).searchParams.get(name) ?? fallback;
+  if (value === undefined || !allowed.includes(value as T)) {
+    throw new ApiError('invalid_query', `${name} must be one of ${allowed.join(', ')}.`, [
+      { field: name, code: 'invalid_value', message: `expected one of ${allowed.join(', ')}` },
+    ]);
+  }
+  return value as T;
+}
+
+/** A whole-number query parameter within bounds, with `fallback` when absent. */
+export function parseIntParam(request: Request, name: string, min: number, max: number, fallback: number): number {
+  const text = new URL(request.url).searchParams.get(name);
+  if (text === null) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ApiError('invalid_query', `${name} must be a whole number from ${min} to ${max}.`, [
+      { field: name, code: 'invalid_value', message: `expected ${min}–${max}` },
+    ]);
+  }
+  return value;
+}
+
 export function parseIdOrThrow(text: string): number {
   if (!/^\d{1,15}$/.test(text)) throw new ApiError('not_found', `There is no alert with id ${JSON.stringify(text)}.`);
   return Number(text);

@@ -142,6 +142,18 @@ describe('listEvents', () => {
     expect(seen).toEqual(all);
   });
 
+  it('pages without any other condition (internal included, so the cursor starts the WHERE)', () => {
+    const filter = EventFilter.parse({ internal: 'include' });
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = listEvents(db, filter, { limit: 25, cursor });
+      seen.push(...page.events.map((e) => e.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    expect(seen).toEqual(expected(() => true, { internal: true }));
+  });
+
   it('gives no next cursor when the last page is exactly full', () => {
     const page = listEvents(db, EventFilter.parse({ hostname: ['x86', 'sherlock'] }), { limit: 4 });
     expect(page.events).toHaveLength(4);
@@ -162,7 +174,7 @@ describe('listEvents', () => {
     }
   });
 
-  // BUG: decodeCursor accepts up to 20 digits of time, but a value above 2^63-1 cannot be bound
+  // Guards a fixed bug: decodeCursor accepts up to 20 digits of time, but a value above 2^63-1 cannot be bound
   // to SQLite, so better-sqlite3 throws a RangeError (answered as a 500) instead of invalid_cursor.
   it('rejects a forged cursor with an out-of-range time as invalid_cursor', () => {
     const cursor = encodeCursor('99999999999999999999', 1);
@@ -318,7 +330,7 @@ describe('filters', () => {
     expect(ids({ from: '2026-04-06T19:32:22.163Z', to: '2026-04-06T19:32:22.164Z' })).toEqual([]);
   });
 
-  // BUG: resolveTimeMs turns an absolute bound into whole milliseconds, so a nanosecond bound is
+  // Guards a fixed bug: resolveTimeMs turns an absolute bound into whole milliseconds, so a nanosecond bound is
   // truncated: `from` one nanosecond after an event still includes it, and `to` one nanosecond
   // after an event (exclusive) drops it.
   it('time: nanosecond bounds are honoured exactly', () => {

@@ -1,5 +1,4 @@
 import 'server-only';
-import type { Statement } from 'better-sqlite3';
 import { ApiError } from '../api/errors';
 import type { EventDetail, EventListResponse, EventSummary, HealthReport, PriorityCount } from '../events/types';
 import { parseJson } from '../falco/json';
@@ -8,9 +7,10 @@ import { formatTimeNs } from '../falco/time';
 import type { EventFilter, EventPage } from '../filters/event-filter';
 import type { Db } from './connection';
 import { filterToSql } from './filter-sql';
+import { prepared } from './statements';
 
 // Level 0 and 1 of the ancestry come along with every listed alert (primary-key lookups).
-const SUMMARY_COLUMNS = `
+export const SUMMARY_COLUMNS = `
   e.id, CAST(e.time_ns AS TEXT) AS timeNs, e.rule, e.priority, e.priority_rank AS priorityRank,
   e.source, e.hostname, e.internal, e.uuid, e.container_id AS containerId,
   e.container_name AS containerName, e.image_repository AS imageRepository, e.image_tag AS imageTag,
@@ -19,34 +19,21 @@ const SUMMARY_COLUMNS = `
   p0.name AS procName, p0.exepath AS procExepath, p0.cmdline AS procCmdline, p0.pid AS procPid,
   p1.name AS parentName, p1.exepath AS parentExepath, p1.cmdline AS parentCmdline, p1.pid AS parentPid`;
 
-const PROCESS_JOINS = `
+export const PROCESS_JOINS = `
   LEFT JOIN event_processes p0 ON p0.event_id = e.id AND p0.level = 0
   LEFT JOIN event_processes p1 ON p1.event_id = e.id AND p1.level = 1`;
 
-type SummaryRow = Omit<EventSummary, 'time' | 'internal' | 'output' | 'tags' | 'output_fields' | 'priority'> & {
+export type SummaryRow = Omit<EventSummary, 'time' | 'internal' | 'output' | 'tags' | 'output_fields' | 'priority'> & {
   timeNs: string;
   priority: PriorityName;
   internal: number;
   raw: string;
 };
 
-// Statements depend only on which filters are present (their SQL shape), so they are cached by text.
-const statements = new WeakMap<Db, Map<string, Statement>>();
-function prepared(db: Db, sql: string): Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  let statement = cache.get(sql);
-  if (!statement) {
-    statement = db.prepare(sql);
-    cache.set(sql, statement);
-  }
-  return statement;
-}
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function toSummary(row: SummaryRow): EventSummary {
+export function toSummary(row: SummaryRow): EventSummary {
   const { timeNs, raw, internal, ...columns } = row;
   const alert = parseJson(raw) as Record<string, unknown>;
   const tags = Array.isArray(alert.tags) ? alert.tags.filter((t): t is string => typeof t === 'string') : [];
@@ -66,29 +53,38 @@ export function encodeCursor(timeNs: string, id: number): string {
 }
 
 function decodeCursor(cursor: string): { cursorTime: bigint; cursorId: number } {
-  const match = /^(\d{1,20}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new ApiError('invalid_cursor', 'cursor is not one this server returned; start again without it.');
+  const match = /^(\d{1,19}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  // SQLite integers are signed 64-bit: anything larger is not a time this server issued.
+  if (!match || BigInt(match[1]!) > 9_223_372_036_854_775_807n) throw new ApiError('invalid_cursor', 'cursor is not one this server returned; start again without it.');
   return { cursorTime: BigInt(match[1]!), cursorId: Number(match[2]) };
 }
 
-/** Newest first, keyset-paginated on (time, id) so pages stay stable while alerts arrive. */
-export function listEvents(db: Db, filter: EventFilter, page: EventPage, nowMs = Date.now()): EventListResponse {
+/** One page of rows in (time, id) order, newest first, plus the cursor of the next page. */
+function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: string, joins: string, filter: EventFilter, page: EventPage, nowMs: number) {
   const { where, params } = filterToSql(filter, nowMs);
   const conditions = where ? [where] : [];
   if (page.cursor !== undefined) {
     Object.assign(params, decodeCursor(page.cursor));
     conditions.push(`${where ? 'AND' : 'WHERE'} (e.time_ns, e.id) < (@cursorTime, @cursorId)`);
   }
-  const sql = `SELECT ${SUMMARY_COLUMNS} FROM events e ${PROCESS_JOINS} ${conditions.join(' ')}
-    ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit`;
-  const rows = prepared(db, sql).all({ ...params, limit: page.limit + 1 }) as SummaryRow[];
+  const sql = `SELECT ${columns} FROM events e ${joins} ${conditions.join(' ')} ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit`;
+  const rows = prepared(db, sql).all({ ...params, limit: page.limit + 1 }) as Row[];
   const more = rows.length > page.limit;
   const pageRows = more ? rows.slice(0, page.limit) : rows;
   const last = pageRows.at(-1);
-  return {
-    events: pageRows.map(toSummary),
-    nextCursor: more && last ? encodeCursor(last.timeNs, last.id) : null,
-  };
+  return { rows: pageRows, nextCursor: more && last ? encodeCursor(last.timeNs, last.id) : null };
+}
+
+/** Newest first, keyset-paginated on (time, id) so pages stay stable while alerts arrive. */
+export function listEvents(db: Db, filter: EventFilter, page: EventPage, nowMs = Date.now()): EventListResponse {
+  const { rows, nextCursor } = pageOf<SummaryRow>(db, SUMMARY_COLUMNS, PROCESS_JOINS, filter, page, nowMs);
+  return { events: rows.map(toSummary), nextCursor };
+}
+
+/** The raw JSON of a page of alerts, for NDJSON export. */
+export function rawEventsPage(db: Db, filter: EventFilter, page: EventPage, nowMs = Date.now()) {
+  const { rows, nextCursor } = pageOf<{ id: number; timeNs: string; raw: string }>(db, 'e.id, CAST(e.time_ns AS TEXT) AS timeNs, e.raw', '', filter, page, nowMs);
+  return { raws: rows.map((row) => row.raw), nextCursor };
 }
 
 export function getEventOrThrow(db: Db, id: number): EventDetail {

@@ -10,10 +10,10 @@ export interface WriteResult {
 const INSERT_EVENT = `
   INSERT INTO events (dedup_key, uuid, time_ns, received_ms, priority, priority_rank, rule, source,
     hostname, internal, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod,
-    user_name, evt_type, fd_name, search_text, raw)
+    user_name, evt_type, fd_name, process_chain, search_text, raw)
   VALUES (@dedupKey, @uuid, @timeNs, @receivedMs, @priority, @priorityRank, @rule, @source,
     @hostname, @internal, @containerId, @containerName, @imageRepository, @imageTag, @k8sNamespace, @k8sPod,
-    @userName, @evtType, @fdName, @searchText, @raw)
+    @userName, @evtType, @fdName, @processChain, @searchText, @raw)
   ON CONFLICT (dedup_key) DO NOTHING
   RETURNING id`;
 

@@ -1,5 +1,6 @@
 import 'server-only';
 import { findPriority } from '../falco/priorities';
+import { NONE_VALUE } from '../filters/dimensions';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 
 export interface SqlWhere {
@@ -52,14 +53,25 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
   for (const [key, columns] of Object.entries(COLUMN_FILTERS) as [keyof typeof COLUMN_FILTERS, readonly string[]][]) {
     const list = filter[key];
     if (list.length === 0) continue;
-    const placeholders = bindList(key, list);
-    clauses.push(`(${columns.map((column) => `${column} IN (${placeholders})`).join(' OR ')})`);
+    const named = list.filter((value) => value !== NONE_VALUE);
+    const placeholders = bindList(key, named);
+    const alternatives = named.length > 0 ? columns.map((column) => `${column} IN (${placeholders})`) : [];
+    // `(none)` selects alerts without the value, e.g. Kubernetes audit alerts for `container`.
+    if (named.length < list.length) alternatives.push(`${columns[0]} IS NULL`);
+    clauses.push(`(${alternatives.join(' OR ')})`);
   }
   if (filter.tag.length > 0) {
     clauses.push(`e.id IN (SELECT event_id FROM event_tags WHERE tag IN (${bindList('tag', filter.tag)}))`);
   }
   if (filter.proc.length > 0) {
     clauses.push(`e.id IN (SELECT event_id FROM event_processes WHERE name IN (${bindList('proc', filter.proc)}))`);
+  }
+  if (filter.chain.length > 0) {
+    const prefixes = filter.chain.map((chain, i) => {
+      params[`chain${i}`] = chain;
+      return `e.process_chain = @chain${i} OR substr(e.process_chain, 1, length(@chain${i}) + 1) = @chain${i} || char(31)`;
+    });
+    clauses.push(`(${prefixes.join(' OR ')})`);
   }
   if (filter.q !== undefined && filter.q.trim() !== '') {
     // instr, not LIKE: `%`, `_` and `\` in the search are literal characters.

@@ -130,7 +130,7 @@ describe('toStoredAlert', () => {
     expect(storeLine(26)).toMatchObject({ imageRepository: 'k8s.gcr.io/pause', imageTag: '3.6' });
   });
 
-  // BUG: splitImage cuts at the last ':' after the last '/', which for a digest reference is the
+  // Guards a fixed bug: splitImage cuts at the last ':' after the last '/', which for a digest reference is the
   // ':' of `sha256:…`, so the repository becomes `…/nginx@sha256` and the tag the digest hex.
   it('does not mistake an image digest for a tag', () => {
     const digest = 'a'.repeat(64);

@@ -2,7 +2,7 @@
 // normalised record with typed columns, tags, ancestry and the raw text as received).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { extractAncestry, type AncestryLevel } from './ancestry';
+import { chainKey, extractAncestry, type AncestryLevel } from './ancestry';
 import { containerHintsFromOutput } from './output-text';
 import { findPriority, type PriorityName } from './priorities';
 import { parseTimeNs } from './time';
@@ -46,6 +46,7 @@ export interface StoredAlert {
   userName: string | null;
   evtType: string | null;
   fdName: string | null;
+  processChain: string | null;
   searchText: string;
   raw: string;
   tags: string[];
@@ -66,8 +67,13 @@ const USER_KEYS = ['user.name', 'ka.user.name', 'ct.user', 'okta.actor.name', 'g
 // For Kubernetes audit events the namespace of the target is the one an analyst filters by.
 const NAMESPACE_KEYS = ['k8s.ns.name', 'ka.target.namespace'] as const;
 
-/** `docker.io/library/nginx:1.25` → repository and tag (a port in the registry host is not a tag). */
+/**
+ * `docker.io/library/nginx:1.25` → repository and tag. A port in the registry host is not a tag,
+ * and a digest (`nginx@sha256:…`) is not one either.
+ */
 function splitImage(image: string): [string, string | null] {
+  const at = image.indexOf('@');
+  if (at > 0) return splitImage(image.slice(0, at));
   const colon = image.lastIndexOf(':');
   if (colon > image.lastIndexOf('/') && colon > 0) return [image.slice(0, colon), image.slice(colon + 1) || null];
   return [image, null];
@@ -106,6 +112,7 @@ export function toStoredAlert(alert: FalcoAlert, fields: Record<string, unknown>
   if (imageRepository === null && fullImage !== null) [imageRepository, imageTag] = splitImage(fullImage);
   imageTag ??= hints?.imageTag ?? null;
 
+  const ancestry = extractAncestry(fields);
   return {
     dedupKey: dedupKeyOf(alert, timeNs),
     uuid: alert.uuid ?? null,
@@ -125,9 +132,10 @@ export function toStoredAlert(alert: FalcoAlert, fields: Record<string, unknown>
     userName: firstText(fields, USER_KEYS),
     evtType: firstText(fields, ['evt.type']),
     fdName: firstText(fields, ['fd.name']),
+    processChain: chainKey(ancestry),
     searchText: searchTextOf(alert, fields),
     raw,
     tags: [...new Set(alert.tags ?? [])],
-    ancestry: extractAncestry(fields),
+    ancestry,
   };
 }

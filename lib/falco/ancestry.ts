@@ -61,9 +61,12 @@ export function extractAncestry(fields: Record<string, unknown>): AncestryLevel[
       for (const key of keys) if (Object.hasOwn(fields, key)) assign(level, attribute, fields[key]);
     }
   }
-  for (const key of Object.keys(fields)) {
-    const match = INDEXED_KEY.exec(key);
-    if (!match) continue;
+  const indexed = Object.keys(fields)
+    .map((key) => ({ key, match: INDEXED_KEY.exec(key) }))
+    .filter((entry): entry is { key: string; match: RegExpExecArray } => entry.match !== null)
+    // `aexepath` before `aexe` (argv[0]): the first value assigned to a level's attribute wins.
+    .sort((a, b) => Number(a.match[1] === 'exe') - Number(b.match[1] === 'exe'));
+  for (const { key, match } of indexed) {
     const level = Number(match[2] ?? match[3]);
     if (level > MAX_LEVEL) continue;
     assign(level, INDEXED_ATTRIBUTE[match[1]!]!, fields[key]);
@@ -74,4 +77,31 @@ export function extractAncestry(fields: Record<string, unknown>): AncestryLevel[
   const chain: AncestryLevel[] = [];
   for (let level = 0; level <= deepest; level++) chain.push(levelAt(level));
   return chain;
+}
+
+/** Separates levels in a chain key; the pid of a level follows its name after PID_SEPARATOR. */
+export const CHAIN_SEPARATOR = '\u001f';
+export const PID_SEPARATOR = '\u001e';
+export const UNKNOWN_PROCESS = '?';
+
+/**
+ * The chain as one comparable text, root ancestor first: `tmux␟bash␟sudo␟sudo␟cat`, with `␞pid`
+ * after a name when the alert has the pid. Unknown levels above the oldest known ancestor are
+ * dropped (the chain ends there); unknown levels inside it stay as `?`. Null without a process.
+ */
+export function chainKey(chain: readonly AncestryLevel[]): string | null {
+  const parts = chain.map((level) => {
+    const name = level.name ?? UNKNOWN_PROCESS;
+    return level.pid === null ? name : `${name}${PID_SEPARATOR}${level.pid}`;
+  });
+  while (parts.length > 0 && parts.at(-1) === UNKNOWN_PROCESS) parts.pop();
+  return parts.length === 0 ? null : parts.reverse().join(CHAIN_SEPARATOR);
+}
+
+/** The levels of a chain key, root first, as name and pid. */
+export function splitChainKey(key: string): { name: string; pid: number | null }[] {
+  return key.split(CHAIN_SEPARATOR).map((part) => {
+    const [name = '', pid] = part.split(PID_SEPARATOR);
+    return { name, pid: pid === undefined ? null : Number(pid) };
+  });
 }

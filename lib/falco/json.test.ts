@@ -85,7 +85,7 @@ describe('parseJson', () => {
     expect(() => parseJson('')).toThrow(SyntaxError);
   });
 
-  // BUG: a long integer literal with a leading zero is not JSON, but it is swapped for a quoted
+  // Guards a fixed bug: a long integer literal with a leading zero is not JSON, but it is swapped for a quoted
   // marker before JSON.parse sees it, so the invalid document is accepted.
   it('rejects a long integer with a leading zero like JSON.parse does', () => {
     expect(() => JSON.parse('{"a":012345678901234567890}')).toThrow(SyntaxError);

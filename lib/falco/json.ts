@@ -9,8 +9,8 @@ const MARKER_JSON = JSON.stringify(MARKER).slice(1, -1);
 const MARKED_IN_OUTPUT = new RegExp(`"${MARKER_JSON.replace(/\\/g, '\\\\')}(-?\\d+)"`, 'g');
 
 // Strings are matched first so digits inside them are skipped; a 16+ digit integer literal that is
-// not part of a fraction or exponent is captured.
-const LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\w.+-])(-?\d{16,})(?![\w.])/g;
+// not part of a fraction or exponent is captured. A leading zero is left for JSON.parse to reject.
+const LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\w.+-])(-?[1-9]\d{15,})(?![\w.])/g;
 
 const reviveMarked = (_key: string, value: unknown) =>
   typeof value === 'string' && value.startsWith(MARKER) ? BigInt(value.slice(MARKER.length)) : value;

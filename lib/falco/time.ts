@@ -4,6 +4,8 @@ const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})$/;
 
 const NS_PER_MS = 1_000_000n;
+/** SQLite stores the instant as a signed 64-bit integer: the last representable time is in 2262. */
+export const MAX_TIME_NS = 9_223_372_036_854_775_807n;
 
 /** Nanoseconds since the epoch, or undefined when the text is not a valid RFC 3339 time. */
 export function parseTimeNs(text: string): bigint | undefined {
@@ -12,7 +14,8 @@ export function parseTimeNs(text: string): bigint | undefined {
   const [, y, mo, d, h, mi, s, frac = '', zone = 'Z'] = m;
   const year = Number(y), month = Number(mo), day = Number(d);
   const hour = Number(h), minute = Number(mi), second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
+  // Falco times are after the epoch; Date.UTC would also read years 0–99 as 1900–1999.
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
   const ms = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59));
   // Date.UTC rolls 31 February over into March; a real timestamp never needs that.
   if (new Date(ms).getUTCDate() !== day) return undefined;
@@ -20,10 +23,13 @@ export function parseTimeNs(text: string): bigint | undefined {
   if (zone !== 'Z' && zone !== 'z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+    const offsetHours = Number(digits.slice(0, 2));
+    const offsetMins = Number(digits.slice(2));
+    if (offsetHours > 23 || offsetMins > 59) return undefined;
+    offsetMinutes = sign * (offsetHours * 60 + offsetMins);
   }
   const ns = BigInt(ms - offsetMinutes * 60_000) * NS_PER_MS + BigInt(frac.padEnd(9, '0'));
-  return ns >= 0n ? ns : undefined;
+  return ns >= 0n && ns <= MAX_TIME_NS ? ns : undefined;
 }
 
 /** The canonical form Perch returns: UTC, always nine fractional digits. */

@@ -3,16 +3,19 @@
 import { z } from 'zod';
 import { parseDurationMs } from '../duration';
 import { findPriority } from '../falco/priorities';
-import { msToNs, parseTimeNs } from '../falco/time';
+import { MAX_TIME_NS, msToNs, parseTimeNs } from '../falco/time';
 
 /** Filters that take a set of values: OR within a field, AND across fields. */
 export const LIST_FILTERS = [
-  'priority', 'rule', 'source', 'hostname', 'container', 'image', 'namespace', 'pod', 'tag', 'user', 'proc',
+  'priority', 'rule', 'source', 'hostname', 'container', 'image', 'namespace', 'pod', 'tag', 'user', 'proc', 'chain',
 ] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];
 
-const timeBound = z.string().refine((text) => resolveTimeMs(text, 0) !== undefined, {
-  message: 'expected an ISO time (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, or now',
+/** `from=all` spells out "no lower bound", so a page URL can say it shows all time. */
+export const ALL_TIME = 'all';
+
+const timeBound = z.string().refine((text) => text === ALL_TIME || resolveTimeNs(text, Date.now()) !== undefined, {
+  message: 'expected an ISO time (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all',
 });
 
 const priorityName = z.string().refine((name) => findPriority(name) !== undefined, {
@@ -36,6 +39,8 @@ export const EventFilter = z.object({
   tag: values,
   user: values,
   proc: values,
+  /** A process chain from the root ancestor (see chainKey): alerts at or below that node. */
+  chain: values,
   q: z.string().max(500).optional(),
   /** Falco's own health events are left out unless asked for. */
   internal: z.enum(['exclude', 'include', 'only']).default('exclude'),
@@ -49,29 +54,40 @@ export const EventPage = z.object({
 export type EventPage = z.infer<typeof EventPage>;
 
 /**
- * Milliseconds for a time bound: `now`, a relative duration back from `nowMs` (`7d`), or an
- * absolute time. Undefined when the text is none of these.
+ * Nanoseconds for a time bound: `now`, a relative duration back from `nowMs` (`7d`), or an
+ * absolute time (to the nanosecond). Undefined when the text is none of these.
  */
-export function resolveTimeMs(text: string, nowMs: number): number | undefined {
+export function resolveTimeNs(text: string, nowMs: number): bigint | undefined {
+  const ns = resolveUnchecked(text, nowMs);
+  // Bounds outside what the store can hold (before 1970, after 2262) are not times at all.
+  return ns !== undefined && ns >= 0n && ns <= MAX_TIME_NS ? ns : undefined;
+}
+
+function resolveUnchecked(text: string, nowMs: number): bigint | undefined {
   const trimmed = text.trim();
-  if (trimmed === 'now') return nowMs;
+  if (trimmed === 'now') return msToNs(nowMs);
   const relative = parseDurationMs(trimmed);
-  if (relative !== undefined) return nowMs - relative;
+  if (relative !== undefined) return msToNs(nowMs - relative);
   const exact = parseTimeNs(trimmed);
-  if (exact !== undefined) return Number(exact / 1_000_000n);
+  if (exact !== undefined) return exact;
   // Dates and zone-less times as typed into a form (`2026-11-29`, `2026-11-29T10:00`), read as UTC.
-  if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.test(trimmed)) {
-    const ms = Date.parse(trimmed.length === 10 ? `${trimmed}T00:00:00Z` : `${trimmed.replace(' ', 'T')}Z`);
-    return Number.isNaN(ms) ? undefined : ms;
+  if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$/.test(trimmed)) {
+    const iso = trimmed.length === 10 ? `${trimmed}T00:00:00` : trimmed.replace(' ', 'T');
+    return parseTimeNs(`${iso.length === 16 ? `${iso}:00` : iso}Z`);
   }
   return undefined;
 }
 
+/** Milliseconds for a time bound (see resolveTimeNs). */
+export function resolveTimeMs(text: string, nowMs: number): number | undefined {
+  const ns = resolveTimeNs(text, nowMs);
+  return ns === undefined ? undefined : Number(ns / 1_000_000n);
+}
+
 /** Nanosecond bounds of a filter at a given moment: `from` inclusive, `to` exclusive. */
 export function timeBoundsNs(filter: Pick<EventFilter, 'from' | 'to'>, nowMs = Date.now()) {
-  const from = filter.from === undefined ? undefined : resolveTimeMs(filter.from, nowMs);
-  const to = filter.to === undefined ? undefined : resolveTimeMs(filter.to, nowMs);
-  return { fromNs: from === undefined ? undefined : msToNs(from), toNs: to === undefined ? undefined : msToNs(to) };
+  const bound = (text: string | undefined) => (text === undefined || text === ALL_TIME ? undefined : resolveTimeNs(text, nowMs));
+  return { fromNs: bound(filter.from), toNs: bound(filter.to) };
 }
 
 type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;

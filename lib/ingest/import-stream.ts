@@ -57,6 +57,7 @@ export async function importStream(db: Db, input: Readable, onProgress?: (lines:
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
   let arrayText: string[] | null = null;
+  let sawContent = false;
 
   for await (const lineText of lines) {
     lineNumber++;
@@ -66,7 +67,9 @@ export async function importStream(db: Db, input: Readable, onProgress?: (lines:
     }
     const line = lineText.trim();
     if (line === '') continue;
-    if (lineNumber === 1 && line.startsWith('[')) {
+    const first = !sawContent;
+    sawContent = true;
+    if (first && line.startsWith('[')) {
       arrayText = [lineText];
       continue;
     }

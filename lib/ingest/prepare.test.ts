@@ -79,7 +79,7 @@ describe('prepareEntries', () => {
     expect(issues.map((i) => i.field)).toEqual(['tags.1']);
   });
 
-  // BUG: zod 4 drops `issue.input` unless reportInput is set, so issueCode() sees undefined for
+  // Guards a fixed bug: zod 4 drops `issue.input` unless reportInput is set, so issueCode() sees undefined for
   // every invalid_type issue and reports a present-but-wrong value as missing_field ("rule is
   // required") instead of wrong_type.
   it('reports a present value of the wrong type as wrong_type, not missing_field', () => {

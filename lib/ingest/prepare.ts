@@ -3,7 +3,10 @@ import type { z } from 'zod';
 import type { ErrorIssue } from '../api/errors';
 import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
 import { stringifyJson } from '../falco/json';
-import { objectMemberText, type BodyEntry, type EntryPosition } from './split-body';
+import { nestingDepth, objectMemberText, type BodyEntry, type EntryPosition } from './split-body';
+
+/** Falco's alerts nest three levels at most; far deeper JSON is an attack on whoever reads it back. */
+export const MAX_NESTING = 32;
 
 export interface PreparedEntry {
   position: EntryPosition;
@@ -20,8 +23,9 @@ export interface PreparedBody {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function issueCode(issue: z.core.$ZodIssue, field: string): string {
-  if (issue.code === 'invalid_type') return issue.input === undefined ? 'missing_field' : 'wrong_type';
+function issueCode(issue: z.core.$ZodIssue, field: string, alert: Record<string, unknown>): string {
+  // zod does not echo the input back, so "missing" is decided on the alert itself.
+  if (issue.code === 'invalid_type') return issue.path.length === 1 && alert[String(issue.path[0])] === undefined ? 'missing_field' : 'wrong_type';
   if (issue.code === 'too_small') return 'empty_field';
   if (field === 'time') return 'invalid_time';
   if (field === 'priority') return 'unknown_priority';
@@ -61,11 +65,15 @@ export function prepareEntries(entries: readonly BodyEntry[]): PreparedBody {
       continue;
     }
     const [value, raw] = unwrapEnvelope(entry.value, entry.raw);
+    if (nestingDepth(raw) > MAX_NESTING) {
+      issues.push({ ...entry.position, code: 'too_deeply_nested', message: `an alert may nest objects and arrays at most ${MAX_NESTING} levels deep` });
+      continue;
+    }
     const parsed = FalcoAlert.safeParse(value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path.map(String).join('.') || '(alert)';
-        const code = issueCode(issue, field);
+        const code = issueCode(issue, field, value);
         issues.push({ ...entry.position, field, code, message: describe(issue, field, code) });
       }
       continue;

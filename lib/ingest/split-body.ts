@@ -67,6 +67,19 @@ function skipValue(text: string, i: number): number {
   return i;
 }
 
+/** How deeply arrays and objects nest in a (valid) JSON text; strings are skipped. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) i = skipString(text, i) - 1;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
 /** The exact text of each element of a (valid) top-level JSON array. */
 export function arrayElementTexts(text: string): string[] {
   const elements: string[] = [];
@@ -128,9 +141,17 @@ export function splitBody(text: string, { skipNonJsonLines = false } = {}): Spli
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   // One object (possibly pretty-printed over several lines) unless the first line is itself an alert.
   const firstLine = nonEmpty[0]?.trim() ?? '';
+  const isObjectLine = (line: string) => {
+    const trimmed = line.trim();
+    return trimmed.startsWith('{') && trimmed.endsWith('}');
+  };
+  // A pretty-printed object has lines like `{` and `"rule": …`; NDJSON lines are whole objects, so a
+  // broken first line still leaves the body NDJSON and every line is judged on its own.
   const looksLikeNdjson =
     nonEmpty.length > 1 &&
-    (parseEntry(firstLine, {}).syntaxError === undefined || (skipNonJsonLines && !firstLine.startsWith('{')));
+    (parseEntry(firstLine, {}).syntaxError === undefined ||
+      nonEmpty.every(isObjectLine) ||
+      (skipNonJsonLines && !firstLine.startsWith('{')));
   if (!looksLikeNdjson) return { entries: [parseEntry(text.trim(), {})], skippedLines: 0 };
 
   const entries: BodyEntry[] = [];

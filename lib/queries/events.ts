@@ -1,7 +1,7 @@
 // react-query keys and options for alerts. Every input of a fetch is part of its key.
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { fetchJson } from '../api/fetch-json';
-import type { EventListResponse, HealthReport, PriorityCount } from '../events/types';
+import type { EventDetail, EventListResponse, HealthReport, PriorityCount } from '../events/types';
 
 // Until the live stream exists, open pages poll at this interval.
 export const LIVE_REFRESH_MS = 5_000;
@@ -9,6 +9,8 @@ export const LIVE_REFRESH_MS = 5_000;
 export const eventKeys = {
   all: ['events'] as const,
   list: (query: string) => [...eventKeys.all, 'list', query] as const,
+  pages: (query: string) => [...eventKeys.all, 'pages', query] as const,
+  detail: (id: number) => [...eventKeys.all, 'detail', id] as const,
   priorityCounts: (query: string) => [...eventKeys.all, 'priority-counts', query] as const,
   health: () => ['health'] as const,
 };
@@ -19,6 +21,19 @@ export const eventListOptions = (query: string) =>
     queryFn: () => fetchJson<EventListResponse>(`/api/events?${query}`),
     refetchInterval: LIVE_REFRESH_MS,
   });
+
+/** Keyset pages of a filter, for infinite scroll. Not polled: new alerts must not shift the list. */
+export const eventPagesOptions = (query: string, pageSize = 100) =>
+  infiniteQueryOptions({
+    queryKey: eventKeys.pages(`${query}&limit=${pageSize}`),
+    queryFn: ({ pageParam }) =>
+      fetchJson<EventListResponse>(`/api/events?${[query, `limit=${pageSize}`, pageParam ? `cursor=${pageParam}` : ''].filter(Boolean).join('&')}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+export const eventDetailOptions = (id: number) =>
+  queryOptions({ queryKey: eventKeys.detail(id), queryFn: () => fetchJson<EventDetail>(`/api/events/${id}`) });
 
 export const priorityCountsOptions = (query: string) =>
   queryOptions({
@@ -37,3 +52,5 @@ export const healthOptions = () =>
 export const useEventList = (query: string) => useQuery(eventListOptions(query));
 export const usePriorityCounts = (query: string) => useQuery(priorityCountsOptions(query));
 export const useHealth = () => useQuery(healthOptions());
+export const useEventPages = (query: string, pageSize?: number) => useInfiniteQuery(eventPagesOptions(query, pageSize));
+export const useEventDetail = (id: number) => useQuery(eventDetailOptions(id));

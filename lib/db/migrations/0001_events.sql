@@ -20,6 +20,7 @@ CREATE TABLE events (
   user_name        TEXT,
   evt_type         TEXT,
   fd_name          TEXT,
+  process_chain    TEXT,                    -- root ancestor … process, see chainKey() in lib/falco/ancestry.ts
   search_text      TEXT NOT NULL,           -- lower-cased output, rule and field values for `q`
   raw              TEXT NOT NULL            -- the alert's JSON exactly as received
 );
@@ -34,6 +35,8 @@ CREATE INDEX events_host_time ON events (hostname, time_ns);
 CREATE INDEX events_container_time ON events (container_id, time_ns);
 CREATE INDEX events_ns_time ON events (k8s_ns, time_ns);
 CREATE INDEX events_source_time ON events (source, time_ns);
+-- Process trees and "same process chain" group and match on the whole chain.
+CREATE INDEX events_chain_time ON events (process_chain, time_ns);
 
 -- Tags one per row so `tag=` filters and tag charts need no string matching.
 CREATE TABLE event_tags (

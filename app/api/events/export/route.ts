@@ -1,0 +1,30 @@
+// GET: every alert the filter selects as CSV, NDJSON (raw alerts, re-importable) or JSON, streamed, no cap.
+import { parseEnumParam, parseEventQuery } from '@/lib/api/parse-query';
+import { withApi } from '@/lib/api/with-api';
+import { getDb } from '@/lib/db/connection';
+import { EXPORT_FORMATS, exportChunks, type ExportFormat } from '@/lib/db/export';
+
+export const GET = withApi((request) => {
+  const { filter } = parseEventQuery(request);
+  const format = parseEnumParam(request, 'format', Object.keys(EXPORT_FORMATS) as ExportFormat[], 'csv');
+  const chunks = exportChunks(getDb(), filter, format);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  return new Response(body, {
+    headers: {
+      'content-type': EXPORT_FORMATS[format].contentType,
+      'content-disposition': `attachment; filename="perch-alerts-${stamp}.${EXPORT_FORMATS[format].extension}"`,
+      'cache-control': 'no-store',
+    },
+  });
+});

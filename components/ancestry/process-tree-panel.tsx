@@ -1,0 +1,140 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { CHAIN_SEPARATOR, splitChainKey } from '@/lib/falco/ancestry';
+import { findPriority } from '@/lib/falco/priorities';
+import { filterToSearchParams } from '@/lib/filters/event-filter';
+import { filterHref } from '@/lib/filters/href';
+import type { useEventFilter } from '@/lib/filters/use-event-filter';
+import { useProcessTree } from '@/lib/queries/stats';
+import type { ProcessTreeNode, ProcessTreeScope } from '@/lib/stats/types';
+import { Panel, PanelState } from '../ui/panel';
+import { PriorityShape } from '../ui/priority-badge';
+
+type FilterState = ReturnType<typeof useEventFilter>;
+
+// Busy containers have hundreds of one-off chains (a pid per build step); siblings beyond this
+// many wait behind a "show more" button so the tree stays readable.
+const SIBLINGS_SHOWN = 25;
+
+/**
+ * Where a node leads: the alerts at or below it within its container or host. By default that is
+ * the Alerts view; `inPage` narrows the current page instead (its URL gains the chain filter).
+ */
+function nodeHref(state: FilterState, scope: ProcessTreeScope, node: ProcessTreeNode, inPage: boolean): string {
+  // The page's own scope (its container, its rule) already holds on the page; a link elsewhere carries it.
+  let filter = { ...(inPage ? state.urlFilter : state.filter), chain: [node.chain] };
+  if (scope.containerId !== null && !state.filter.container.includes(scope.containerId)) filter = { ...filter, container: [scope.containerId] };
+  if (scope.hostname && !state.filter.hostname.includes(scope.hostname)) filter = { ...filter, hostname: [scope.hostname] };
+  return inPage ? state.href({ set: filter }) : filterHref('/events', filter);
+}
+
+/** A node is on the selected path when its chain is a selected chain or one of its ancestors. */
+function onSelectedPath(node: ProcessTreeNode, selected: readonly string[]): boolean {
+  return selected.some((chain) => chain === node.chain || chain.startsWith(`${node.chain}${CHAIN_SEPARATOR}`));
+}
+
+interface TreeContext {
+  state: FilterState;
+  scope: ProcessTreeScope;
+  inPage: boolean;
+  selected: readonly string[];
+}
+
+function NodeList({ nodes, context, depth, group }: { nodes: ProcessTreeNode[]; context: TreeContext; depth: number; group: boolean }) {
+  const [showAll, setShowAll] = useState(false);
+  // The selected path always shows, even when it lies among the hidden siblings.
+  const shown = showAll ? nodes : nodes.filter((node, i) => i < SIBLINGS_SHOWN || onSelectedPath(node, context.selected));
+  const hidden = nodes.length - shown.length;
+  return (
+    <ul role={group ? 'group' : 'tree'} aria-label={group ? undefined : `Process tree of ${context.scope.label}`}
+      className={group ? 'ml-3 border-l border-border pl-3' : undefined}>
+      {shown.map((node) => (
+        <TreeNode key={node.chain} node={node} context={context} depth={depth} />
+      ))}
+      {hidden > 0 && (
+        <li role="none" className="py-0.5 pl-5">
+          <button type="button" onClick={() => setShowAll(true)} className="rounded px-1.5 py-0.5 text-xs text-accent hover:bg-surface-2 hover:underline">
+            Show {hidden.toLocaleString()} more ({nodes.slice(SIBLINGS_SHOWN).reduce((sum, node) => sum + node.count, 0).toLocaleString()} alerts)
+          </button>
+        </li>
+      )}
+    </ul>
+  );
+}
+
+function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: TreeContext; depth: number }) {
+  const [open, setOpen] = useState(depth < 6 || onSelectedPath(node, context.selected));
+  const priority = findPriority(node.worstPriority)!;
+  const hasChildren = node.children.length > 0;
+  const selected = context.selected.includes(node.chain);
+  const unknown = node.name === '?';
+  return (
+    <li role="treeitem" aria-expanded={hasChildren ? open : undefined} aria-level={depth + 1} aria-selected={context.inPage ? selected : undefined}
+      data-testid="tree-node" data-name={node.name} data-count={node.count}>
+      <div className="flex items-center gap-1.5 py-0.5">
+        <button type="button" onClick={() => setOpen(!open)} disabled={!hasChildren} aria-label={open ? `Collapse ${node.name}` : `Expand ${node.name}`}
+          className="w-4 shrink-0 text-xs text-muted disabled:invisible">
+          {open ? '▾' : '▸'}
+        </button>
+        <Link href={nodeHref(context.state, context.scope, node, context.inPage)} scroll={!context.inPage}
+          aria-current={selected ? 'true' : undefined}
+          className={`group flex min-w-0 items-center gap-2 rounded px-1.5 py-0.5 ${selected ? 'bg-accent/15 ring-1 ring-accent' : 'hover:bg-surface-2'}`}
+          title={`${node.count.toLocaleString()} alert(s) at or below ${node.name}; worst ${node.worstPriority}`}>
+          <span className="shrink-0" style={{ color: priority.color }}><PriorityShape rank={priority.rank} className="h-2.5 w-2.5" /></span>
+          <span className={`alert-text font-mono text-sm ${unknown ? 'italic text-muted' : ''}`}>{unknown ? 'unknown' : node.name}</span>
+          {node.pid !== null && <span className="shrink-0 font-mono text-xs text-muted">pid {node.pid}</span>}
+          <span className="shrink-0 rounded-full bg-surface-2 px-1.5 text-xs tabular-nums text-muted group-hover:bg-border" data-testid="tree-count">{node.count.toLocaleString()}</span>
+        </Link>
+      </div>
+      {hasChildren && open && <NodeList nodes={node.children} context={context} depth={depth + 1} group />}
+    </li>
+  );
+}
+
+const chainLabel = (chain: string) => splitChainKey(chain).map((part) => part.name).join(' › ');
+
+/**
+ * The ancestry chains of every alert in the filter merged into one tree per container or host:
+ * root ancestors at the top, each node with its alert count and worst priority.
+ *
+ * With `inPage`, a node is a selector for the page it sits on: clicking it puts its chain in the
+ * page's filter (so the page's alert list shows the alerts under it) while the tree itself ignores
+ * that filter, stays whole and marks the selected node.
+ */
+export function ProcessTreePanel({ state, bare = false, inPage = false }: { state: FilterState; bare?: boolean; inPage?: boolean }) {
+  const treeQuery = inPage ? filterToSearchParams({ ...state.filter, chain: [] }).toString() : state.query;
+  const { data, error, isPending } = useProcessTree(treeQuery);
+  const selected = inPage ? state.urlFilter.chain : [];
+  const body = isPending ? (
+    <PanelState kind="loading" />
+  ) : error ? (
+    <PanelState kind="error" message={`Could not load the process tree: ${error.message}`} />
+  ) : data.scopes.length === 0 ? (
+    <PanelState kind="empty" message="No alerts with process information in this range." />
+  ) : (
+    <div className={`space-y-4 p-4 ${inPage ? 'max-h-[32rem] overflow-auto' : ''}`} data-testid="process-tree">
+      {data.truncated && <p className="text-sm text-muted">Showing the most frequent chains only; narrow the filter to see all.</p>}
+      {data.scopes.map((scope) => (
+        <section key={`${scope.containerId}\u0000${scope.hostname}`} aria-label={`Processes in ${scope.label}`}>
+          <h3 className="mb-1 text-sm font-semibold">
+            <span className="alert-text">{scope.label}</span> <span className="font-normal text-muted tabular-nums">· {scope.count.toLocaleString()} alerts</span>
+          </h3>
+          <NodeList nodes={scope.roots} context={{ state, scope, inPage, selected }} depth={0} group={false} />
+        </section>
+      ))}
+    </div>
+  );
+  if (bare) return body;
+  const actions = inPage ? (
+    selected.length > 0 ? (
+      <Link href={state.href({ set: { chain: [] } })} scroll={false} className="alert-text min-w-0 text-right text-xs text-accent hover:underline" data-testid="tree-clear">
+        Showing alerts under {selected.map(chainLabel).join(', ')} · show all
+      </Link>
+    ) : (
+      <span className="hidden text-xs text-muted sm:inline">Click a process to list the alerts under it</span>
+    )
+  ) : null;
+  return <Panel title="Process tree" actions={actions}>{body}</Panel>;
+}

@@ -1,0 +1,52 @@
+'use client';
+
+import { useEventFilter } from '@/lib/filters/use-event-filter';
+import { useEventPages } from '@/lib/queries/events';
+import { TimelinePanel } from '../charts/timeline-panel';
+import { EventTable } from '../events/event-table';
+import { FilterBar } from '../filters/filter-bar';
+import { TopPanel } from '../overview/top-panel';
+import { Panel, PanelState } from '../ui/panel';
+
+const SCOPE = { internal: 'only' } as const;
+
+/**
+ * Falco's own health reports (`source: internal`: syscall event drops, timeouts, metrics
+ * snapshots). They are kept out of every detection count and shown here instead.
+ */
+export function FalcoHealthPage() {
+  const state = useEventFilter(SCOPE);
+  const pages = useEventPages(state.query);
+  const events = pages.data?.pages.flatMap((page) => page.events) ?? [];
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-xl font-semibold">Falco health</h1>
+        <p className="text-sm text-muted">
+          Falco&apos;s own reports: dropped system calls, timeouts and metrics snapshots. A burst of drops means Falco missed
+          events on that host, so detections there may be incomplete.
+        </p>
+      </div>
+      <FilterBar state={state} />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="lg:col-span-2">
+          <TimelinePanel state={state} stack="rule" title="Health events over time" height={160} />
+        </div>
+        <TopPanel title="By host" query={state.query} dimension="hostname" href={(v) => state.href({ add: 'hostname', value: v.value })}
+          labelFor={(v) => (v.value === '(none)' ? 'unknown host' : v.label)} />
+      </div>
+      <Panel title="Health events">
+        {pages.isPending ? (
+          <PanelState kind="loading" />
+        ) : pages.error ? (
+          <PanelState kind="error" message={`Could not load health events: ${pages.error.message}`} />
+        ) : events.length === 0 ? (
+          <PanelState kind="empty" message="No health events from Falco in this range: no drops or timeouts reported." />
+        ) : (
+          <EventTable events={events} filterHref={(key, value) => state.href({ add: key, value })} hasMore={pages.hasNextPage}
+            loadMore={() => void pages.fetchNextPage()} loadingMore={pages.isFetchingNextPage} testId="health-events" />
+        )}
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
+import { stringifyJson } from '../falco/json';
+import { EventFilter } from '../filters/event-filter';
+import { importStream } from '../ingest/import-stream';
+import { prepareEntries } from '../ingest/prepare';
+import { splitBody } from '../ingest/split-body';
+import { openDatabase, type Db } from './connection';
+import { getEventOrThrow, listEvents } from './event-queries';
+import { writeAlerts } from './event-writer';
+
+const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
+const corpusText = readFileSync(CORPUS, 'utf8');
+const corpusLines = corpusText.split('\n').filter((line) => line !== '');
+
+const prepared = (body: string) => prepareEntries(splitBody(body).entries).valid.map((entry) => entry.alert);
+function alertOf(value: Record<string, unknown>): StoredAlert {
+  const raw = stringifyJson(value);
+  return toStoredAlert(FalcoAlert.parse(value), (value.output_fields ?? {}) as Record<string, unknown>, raw);
+}
+const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+let db: Db;
+beforeEach(() => {
+  db = openDatabase(':memory:');
+});
+afterEach(() => db.close());
+
+describe('writeAlerts', () => {
+  it('returns new ids in order and writes tags and ancestry rows', () => {
+    const results = writeAlerts(db, prepared(corpusText));
+    expect(results).toEqual(corpusLines.map((_, i) => ({ id: i + 1, duplicate: false })));
+    expect(count(db, 'events')).toBe(87);
+    const expectedTags = corpusLines.reduce((sum, line) => sum + ((JSON.parse(line) as { tags?: string[] }).tags?.length ?? 0), 0);
+    expect(count(db, 'event_tags')).toBe(expectedTags);
+    expect(db.prepare('SELECT level, name FROM event_processes WHERE event_id = 16 ORDER BY level').all()).toEqual([
+      { level: 0, name: 'cat' },
+      { level: 1, name: 'sudo' },
+      { level: 2, name: 'sudo' },
+      { level: 3, name: 'zsh' },
+      { level: 4, name: 'kitty' },
+    ]);
+  });
+
+  it('stores the nanosecond time exactly', () => {
+    writeAlerts(db, prepared(corpusLines[0]!));
+    expect(db.prepare('SELECT CAST(time_ns AS TEXT) AS t FROM events').get()).toEqual({ t: '1685022245478445995' });
+  });
+
+  it('reports a redelivered alert as a duplicate with the id of the first copy', () => {
+    const alerts = prepared(corpusText);
+    const first = writeAlerts(db, alerts);
+    const processes = count(db, 'event_processes');
+    const second = writeAlerts(db, alerts);
+    expect(second).toEqual(first.map(({ id }) => ({ id, duplicate: true })));
+    expect(count(db, 'events')).toBe(87);
+    expect(count(db, 'event_processes')).toBe(processes);
+  });
+
+  it('does not add tag or ancestry rows for a duplicate', () => {
+    const [alert] = prepared(corpusLines[15]!);
+    writeAlerts(db, [alert!]);
+    const tags = count(db, 'event_tags');
+    const processes = count(db, 'event_processes');
+    expect(writeAlerts(db, [alert!])).toEqual([{ id: 1, duplicate: true }]);
+    expect(count(db, 'event_tags')).toBe(tags);
+    expect(count(db, 'event_processes')).toBe(processes);
+  });
+
+  it('treats a duplicate inside one batch as a duplicate of its first copy', () => {
+    const [a] = prepared(corpusLines[0]!);
+    const [b] = prepared(corpusLines[1]!);
+    expect(writeAlerts(db, [a!, b!, a!])).toEqual([
+      { id: 1, duplicate: false },
+      { id: 2, duplicate: false },
+      { id: 1, duplicate: true },
+    ]);
+  });
+
+  it('deduplicates by uuid when there is one', () => {
+    const base = { time: '2024-01-01T00:00:00Z', rule: 'r', priority: 'Notice', uuid: 'u-1' };
+    const [first] = writeAlerts(db, [alertOf({ ...base, output: 'one' })]);
+    const [again] = writeAlerts(db, [alertOf({ ...base, output: 'two', hostname: 'elsewhere' })]);
+    const [other] = writeAlerts(db, [alertOf({ ...base, uuid: 'u-2', output: 'one' })]);
+    expect(again).toEqual({ id: first!.id, duplicate: true });
+    expect(other!.duplicate).toBe(false);
+    expect(getEventOrThrow(db, first!.id).output).toBe('one');
+  });
+
+  it('writes all or nothing', () => {
+    const [good] = prepared(corpusLines[0]!);
+    const bad = { ...alertOf({ time: '2024-01-01T00:00:00Z', rule: 'r', priority: 'Notice' }), rule: null as unknown as string };
+    expect(() => writeAlerts(db, [good!, bad])).toThrow();
+    expect(count(db, 'events')).toBe(0);
+    expect(count(db, 'event_tags')).toBe(0);
+    expect(writeAlerts(db, [good!])).toEqual([{ id: 1, duplicate: false }]);
+  });
+
+  it('stores pids and exe paths of the chain and shows them in list and detail', () => {
+    const [result] = writeAlerts(db, [
+      alertOf({
+        time: '2024-01-01T00:00:00Z',
+        rule: 'Shell with pids',
+        priority: 'Warning',
+        output_fields: {
+          'proc.name': 'cat',
+          'proc.pid': 4242,
+          'proc.exepath': '/usr/bin/cat',
+          'proc.pname': 'sudo',
+          'proc.ppid': 4241,
+          'proc.aname[2]': 'bash',
+          'proc.apid[2]': 4000,
+          'proc.acmdline[2]': '-bash',
+          'proc.pid.ts': 1704067200123456789n,
+        },
+      }),
+    ]);
+    const detail = getEventOrThrow(db, result!.id);
+    expect(detail.ancestry).toEqual([
+      { level: 0, name: 'cat', exepath: '/usr/bin/cat', cmdline: null, pid: 4242 },
+      { level: 1, name: 'sudo', exepath: null, cmdline: null, pid: 4241 },
+      { level: 2, name: 'bash', exepath: null, cmdline: '-bash', pid: 4000 },
+    ]);
+    expect(detail.output_fields['proc.pid.ts']).toBe(1704067200123456789n);
+    const [summary] = listEvents(db, EventFilter.parse({}), { limit: 10 }).events;
+    expect(summary).toMatchObject({ procName: 'cat', procPid: 4242, parentName: 'sudo', parentPid: 4241 });
+  });
+
+  it('is what importStream uses: a second import of the corpus is all duplicates', async () => {
+    expect(await importStream(db, Readable.from([corpusText]))).toMatchObject({ imported: 87, duplicates: 0 });
+    expect(await importStream(db, Readable.from([corpusText]))).toMatchObject({ imported: 0, duplicates: 87 });
+    expect(count(db, 'events')).toBe(87);
+  });
+});

@@ -1,0 +1,258 @@
+import 'server-only';
+// Aggregates behind the dashboard. Every count, bucket and top list is computed by SQLite; only
+// the (small) aggregated rows come back to JavaScript.
+import type { EventSummary, PriorityCount } from '../events/types';
+import { PRIORITIES, priorityByRank } from '../falco/priorities';
+import { NONE_VALUE, type Dimension } from '../filters/dimensions';
+import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+import { bucketWidthMs, fillBuckets, type BucketCount } from '../stats/buckets';
+import { buildProcessTree, type ChainCount } from '../stats/process-tree';
+import type { ContainerRow, ProcessTreeScope, RangeSummary, RelatedEvents, RuleRow, Timeline, TopValue } from '../stats/types';
+import { formatTimeNs } from '../falco/time';
+import type { Db } from './connection';
+import { PROCESS_JOINS, SUMMARY_COLUMNS, toSummary, type SummaryRow } from './event-queries';
+import { filterToSql } from './filter-sql';
+import { prepared } from './statements';
+
+const NS_PER_MS = 1_000_000n;
+
+// Group keys per dimension. Keys come from the Dimension enum, never from request text.
+const DIMENSION_SQL: Record<Dimension, { value: string; join?: string; where?: string; distinct?: boolean }> = {
+  rule: { value: 'e.rule' },
+  priority: { value: 'e.priority' },
+  source: { value: 'e.source' },
+  hostname: { value: 'e.hostname' },
+  container: { value: 'e.container_id' },
+  image: { value: "e.image_repository || coalesce(':' || e.image_tag, '')" },
+  namespace: { value: 'e.k8s_ns' },
+  pod: { value: 'e.k8s_pod' },
+  user: { value: 'e.user_name' },
+  // Like the `proc` filter, a process counts every alert it appears in, as the process or an ancestor.
+  proc: { value: 'p.name', join: 'JOIN event_processes p ON p.event_id = e.id', where: 'p.name IS NOT NULL', distinct: true },
+  tag: { value: 't.tag', join: 'JOIN event_tags t ON t.event_id = e.id' },
+  tactic: { value: 't.tag', join: 'JOIN event_tags t ON t.event_id = e.id', where: "t.tag GLOB 'mitre_*'" },
+  technique: { value: 't.tag', join: 'JOIN event_tags t ON t.event_id = e.id', where: "t.tag GLOB 'T[0-9][0-9][0-9][0-9]*'" },
+};
+
+// Host processes are one pseudo-container per host, not one "host" container across the fleet.
+const HOST_OF_HOST_PROCESSES = "CASE WHEN e.container_id = 'host' THEN e.hostname END";
+
+function whereWith(where: string, extra: string | undefined): string {
+  if (!extra) return where;
+  return where ? `${where} AND ${extra}` : `WHERE ${extra}`;
+}
+
+/** Resolved range in ms. "All time" starts at the oldest matching alert. */
+export function resolveRange(db: Db, filter: EventFilter, nowMs: number): { from: number | null; to: number } {
+  const { fromNs, toNs } = timeBoundsNs(filter, nowMs);
+  return { from: fromNs === undefined ? null : Number(fromNs / NS_PER_MS), to: toNs === undefined ? nowMs : Number(toNs / NS_PER_MS) };
+}
+
+function priorityCounts(db: Db, filter: EventFilter, nowMs: number): { total: number; priorities: PriorityCount[] } {
+  const { where, params } = filterToSql(filter, nowMs);
+  const rows = prepared(db, `SELECT e.priority_rank AS rank, count(*) AS count FROM events e ${where} GROUP BY e.priority_rank`)
+    .all(params) as { rank: number; count: number }[];
+  const counts = new Map(rows.map((row) => [row.rank, row.count]));
+  const priorities = PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: counts.get(p.rank) ?? 0 }));
+  return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
+}
+
+const isoOf = (ms: number) => new Date(ms).toISOString();
+
+export function rangeSummary(db: Db, filter: EventFilter, nowMs = Date.now()): RangeSummary {
+  const { from, to } = resolveRange(db, filter, nowMs);
+  const current = priorityCounts(db, filter, nowMs);
+  const previousFilter = from === null ? null : { ...filter, from: isoOf(from - (to - from)), to: isoOf(from) };
+  const previous = previousFilter && from !== null ? { from: from - (to - from), to: from, ...priorityCounts(db, previousFilter, nowMs) } : null;
+  const internalFilter: EventFilter = { ...filter, internal: 'only' };
+  const { total: internal } = priorityCounts(db, internalFilter, nowMs);
+  return { from, to, ...current, previous, internal };
+}
+
+/** Oldest matching alert time (ms), for "all time" timelines. */
+function oldestMs(db: Db, filter: EventFilter, nowMs: number): number | null {
+  const { where, params } = filterToSql(filter, nowMs);
+  const row = prepared(db, `SELECT CAST(min(e.time_ns) AS TEXT) AS oldest FROM events e ${where}`).get(params) as { oldest: string | null };
+  return row.oldest === null ? null : Number(BigInt(row.oldest) / NS_PER_MS);
+}
+
+export function topValues(db: Db, filter: EventFilter, dimension: Dimension, limit: number, nowMs = Date.now()): TopValue[] {
+  const sql = DIMENSION_SQL[dimension];
+  const { where, params } = filterToSql(filter, nowMs);
+  if (dimension === 'container') {
+    const rows = prepared(
+      db,
+      `SELECT coalesce(e.container_id, '${NONE_VALUE}') AS value, ${HOST_OF_HOST_PROCESSES} AS hostname,
+         max(e.container_name) AS name, count(*) AS count, min(e.priority_rank) AS worstRank
+       FROM events e ${where} GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count DESC, value LIMIT @limit`,
+    ).all({ ...params, limit }) as { value: string; hostname: string | null; name: string | null; count: number; worstRank: number }[];
+    return rows.map((row) => ({
+      value: row.value,
+      hostname: row.hostname,
+      label: row.value === 'host' ? `host ${row.hostname ?? ''}`.trim() : row.value === NONE_VALUE ? 'no container' : (row.name ?? row.value),
+      count: row.count,
+      worstPriority: priorityByRank(row.worstRank).name,
+    }));
+  }
+  const rows = prepared(
+    db,
+    `SELECT coalesce(${sql.value}, '${NONE_VALUE}') AS value, count(${sql.distinct ? 'DISTINCT e.id' : '*'}) AS count, min(e.priority_rank) AS worstRank
+     FROM events e ${sql.join ?? ''} ${whereWith(where, sql.where)} GROUP BY 1 ORDER BY count DESC, value LIMIT @limit`,
+  ).all({ ...params, limit }) as { value: string; count: number; worstRank: number }[];
+  return rows.map((row) => ({ value: row.value, label: row.value, count: row.count, worstPriority: priorityByRank(row.worstRank).name }));
+}
+
+export type TimelineStack = 'priority' | 'rule' | 'container';
+
+/**
+ * Counts per time bucket, stacked by priority, or by the top `seriesLimit` rules or containers
+ * with the rest as "other". Buckets are sized to the range on the server.
+ */
+export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seriesLimit = 8, nowMs = Date.now()): Timeline {
+  const range = resolveRange(db, filter, nowMs);
+  const from = range.from ?? oldestMs(db, filter, nowMs) ?? range.to - 86_400_000;
+  const to = Math.max(range.to, from + 1_000);
+  const widthMs = bucketWidthMs(to - from);
+  const { where, params } = filterToSql(filter, nowMs);
+  const bucketParams: Record<string, unknown> = { ...params, widthNs: BigInt(widthMs) * NS_PER_MS };
+
+  let seriesExpr: string;
+  let series: string[];
+  if (stack === 'priority') {
+    seriesExpr = 'e.priority';
+    series = PRIORITIES.map((p) => p.name);
+  } else {
+    const top = topValues(db, filter, stack, seriesLimit, nowMs);
+    series = top.map((value) => (stack === 'container' && value.value === 'host' ? `host ${value.hostname ?? ''}`.trim() : value.value));
+    // Must produce exactly the series names above (`host <hostname>`, or `host` when Falco sent none).
+    const key = stack === 'rule' ? 'e.rule' : `CASE WHEN e.container_id = 'host' THEN rtrim('host ' || coalesce(e.hostname, '')) ELSE coalesce(e.container_id, '${NONE_VALUE}') END`;
+    series.forEach((value, i) => (bucketParams[`series${i}`] = value));
+    const list = series.map((_, i) => `@series${i}`).join(', ');
+    seriesExpr = series.length > 0 ? `CASE WHEN ${key} IN (${list}) THEN ${key} ELSE 'other' END` : "'other'";
+    series = [...series, 'other'];
+  }
+  const rows = prepared(
+    db,
+    `SELECT e.time_ns / @widthNs AS bucket, ${seriesExpr} AS series, count(*) AS count FROM events e ${where} GROUP BY bucket, series`,
+  ).all(bucketParams) as BucketCount[];
+  const buckets = fillBuckets(rows, from, to, widthMs, series);
+  if (stack !== 'priority' && buckets.every((bucket) => (bucket.counts.other ?? 0) === 0)) {
+    series = series.slice(0, -1);
+    for (const bucket of buckets) delete bucket.counts.other;
+  }
+  return { from, to, widthMs, series, buckets };
+}
+
+const TREND_BUCKETS = 24;
+
+export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now()): RuleRow[] {
+  const { where, params } = filterToSql(filter, nowMs);
+  const rows = prepared(
+    db,
+    `SELECT e.rule AS rule, min(e.priority_rank) AS worstRank, count(*) AS count,
+       CAST(min(e.time_ns) AS TEXT) AS firstNs, CAST(max(e.time_ns) AS TEXT) AS lastNs,
+       count(DISTINCT coalesce(e.container_id, '') || char(31) || CASE WHEN e.container_id = 'host' THEN coalesce(e.hostname, '') ELSE '' END) AS containers,
+       count(DISTINCT e.hostname) AS hosts
+     FROM events e ${where} GROUP BY e.rule ORDER BY count DESC, rule`,
+  ).all(params) as { rule: string; worstRank: number; count: number; firstNs: string; lastNs: string; containers: number; hosts: number }[];
+  if (rows.length === 0) return [];
+
+  const range = resolveRange(db, filter, nowMs);
+  const from = range.from ?? Number(BigInt(rows.reduce((min, r) => (BigInt(r.firstNs) < BigInt(min) ? r.firstNs : min), rows[0]!.firstNs)) / NS_PER_MS);
+  const widthMs = Math.max(1, Math.ceil((range.to - from) / TREND_BUCKETS));
+  const trendRows = prepared(
+    db,
+    `SELECT e.rule AS rule, (e.time_ns - @fromNs) / @widthNs AS bucket, count(*) AS count FROM events e ${whereWith(where, 'e.time_ns >= @fromNs')} GROUP BY e.rule, bucket`,
+  ).all({ ...params, fromNs: BigInt(from) * NS_PER_MS, widthNs: BigInt(widthMs) * NS_PER_MS }) as { rule: string; bucket: number; count: number }[];
+  const trends = new Map<string, number[]>();
+  for (const row of trendRows) {
+    let trend = trends.get(row.rule);
+    if (!trend) trends.set(row.rule, (trend = new Array<number>(TREND_BUCKETS).fill(0)));
+    const index = Math.min(row.bucket, TREND_BUCKETS - 1);
+    trend[index] = (trend[index] ?? 0) + row.count;
+  }
+  return rows.map((row) => ({
+    rule: row.rule,
+    worstPriority: priorityByRank(row.worstRank).name,
+    count: row.count,
+    firstSeen: formatTimeNs(BigInt(row.firstNs)),
+    lastSeen: formatTimeNs(BigInt(row.lastNs)),
+    containers: row.containers,
+    hosts: row.hosts,
+    trend: trends.get(row.rule) ?? new Array<number>(TREND_BUCKETS).fill(0),
+  }));
+}
+
+export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = Date.now()): ContainerRow[] {
+  const { where, params } = filterToSql(filter, nowMs);
+  const rows = prepared(
+    db,
+    `SELECT coalesce(e.container_id, '${NONE_VALUE}') AS containerId, ${HOST_OF_HOST_PROCESSES} AS hostname,
+       max(e.container_name) AS name, max(e.image_repository) AS imageRepository, max(e.image_tag) AS imageTag,
+       max(e.k8s_ns) AS k8sNamespace, max(e.k8s_pod) AS k8sPod, count(*) AS count,
+       min(e.priority_rank) AS worstRank, CAST(max(e.time_ns) AS TEXT) AS lastNs
+     FROM events e ${where} GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count DESC, containerId LIMIT @limit`,
+  ).all({ ...params, limit }) as (Omit<ContainerRow, 'worstPriority' | 'lastSeen' | 'topRules'> & { worstRank: number; lastNs: string })[];
+
+  // The three most frequent rules of every container, in one query (not one per container).
+  const topRules = prepared(
+    db,
+    `SELECT containerId, hostname, rule, count FROM (
+       SELECT coalesce(e.container_id, '${NONE_VALUE}') AS containerId, ${HOST_OF_HOST_PROCESSES} AS hostname, e.rule AS rule,
+         count(*) AS count, row_number() OVER (PARTITION BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count(*) DESC, e.rule) AS position
+       FROM events e ${where} GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES}, e.rule)
+     WHERE position <= 3`,
+  ).all(params) as { containerId: string; hostname: string | null; rule: string; count: number }[];
+  const rulesByContainer = new Map<string, { rule: string; count: number }[]>();
+  for (const row of topRules) {
+    const key = `${row.containerId}\u001f${row.hostname ?? ''}`;
+    const list = rulesByContainer.get(key) ?? [];
+    list.push({ rule: row.rule, count: row.count });
+    rulesByContainer.set(key, list);
+  }
+  return rows.map(({ worstRank, lastNs, ...row }) => ({
+    ...row,
+    worstPriority: priorityByRank(worstRank).name,
+    lastSeen: formatTimeNs(BigInt(lastNs)),
+    topRules: rulesByContainer.get(`${row.containerId}\u001f${row.hostname ?? ''}`) ?? [],
+  }));
+}
+
+/** Distinct process chains with their alert counts, merged into a tree per container or host. */
+export function processTree(db: Db, filter: EventFilter, limit = 5_000, nowMs = Date.now()): { scopes: ProcessTreeScope[]; truncated: boolean } {
+  const { where, params } = filterToSql(filter, nowMs);
+  const rows = prepared(
+    db,
+    `SELECT e.container_id AS containerId, ${HOST_OF_HOST_PROCESSES} AS hostname, e.process_chain AS chain,
+       count(*) AS count, min(e.priority_rank) AS worstRank
+     FROM events e ${whereWith(where, 'e.process_chain IS NOT NULL')}
+     GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES}, e.process_chain ORDER BY count DESC LIMIT @limit`,
+  ).all({ ...params, limit: limit + 1 }) as ChainCount[];
+  return { scopes: buildProcessTree(rows.slice(0, limit)), truncated: rows.length > limit };
+}
+
+const RELATED_WINDOW_NS = 10n * 60n * 1_000_000_000n;
+
+function summaries(db: Db, where: string, params: Record<string, unknown>, order: string): EventSummary[] {
+  const rows = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM events e ${PROCESS_JOINS} WHERE ${where} ORDER BY ${order} LIMIT @limit`).all(params) as SummaryRow[];
+  return rows.map(toSummary);
+}
+
+/** Alerts around one alert: same container (or host) within ±10 minutes, same chain, same rule elsewhere. */
+export function relatedEvents(db: Db, id: number, limit = 20): RelatedEvents | undefined {
+  const alert = prepared(db, 'SELECT id, time_ns AS timeNs, rule, container_id AS containerId, hostname, process_chain AS chain FROM events WHERE id = ?')
+    .safeIntegers(true)
+    .get(id) as { id: bigint; timeNs: bigint; rule: string; containerId: string | null; hostname: string | null; chain: string | null } | undefined;
+  if (!alert) return undefined;
+  const base = {
+    id, limit, at: alert.timeNs, from: alert.timeNs - RELATED_WINDOW_NS, to: alert.timeNs + RELATED_WINDOW_NS,
+    rule: alert.rule, chain: alert.chain, containerId: alert.containerId, hostname: alert.hostname,
+  };
+  // IS, not =: alerts without a container (NULL) must compare as "elsewhere", not vanish.
+  const sameContainer = alert.containerId === null || alert.containerId === 'host' ? 'e.hostname IS @hostname AND e.container_id IS @containerId' : 'e.container_id IS @containerId';
+  return {
+    nearby: summaries(db, `e.id != @id AND e.internal = 0 AND ${sameContainer} AND e.time_ns BETWEEN @from AND @to`, base, 'e.time_ns DESC, e.id DESC'),
+    sameChain: alert.chain === null ? [] : summaries(db, 'e.id != @id AND e.internal = 0 AND e.process_chain = @chain', base, 'e.time_ns DESC, e.id DESC'),
+    sameRuleElsewhere: summaries(db, `e.id != @id AND e.internal = 0 AND e.rule = @rule AND NOT (${sameContainer})`, base, 'e.time_ns DESC, e.id DESC'),
+  };
+}

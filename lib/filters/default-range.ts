@@ -1,0 +1,15 @@
+// Views open on the last 24 hours. The default is written into the URL (a redirect) rather than
+// assumed, so the address bar always states the range and doubles as the API query.
+export const DEFAULT_FROM = '24h';
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/** The URL to redirect to when a view's URL names no range, or null when it does. */
+export function urlWithDefaultRange(path: string, searchParams: SearchParams): string | null {
+  if (searchParams.from !== undefined || searchParams.to !== undefined) return null;
+  const params = new URLSearchParams({ from: DEFAULT_FROM });
+  for (const [key, value] of Object.entries(searchParams)) {
+    for (const item of [value ?? []].flat()) params.append(key, item);
+  }
+  return `${path}?${params.toString()}`;
+}

@@ -1,0 +1,67 @@
+// react-query options for the dashboard's aggregates. Every input of a fetch is in its key.
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { fetchJson } from '../api/fetch-json';
+import type { Dimension } from '../filters/dimensions';
+import type { ContainerRow, RangeSummary, RelatedEvents, RuleRow, Timeline, TopValue, ProcessTreeScope } from '../stats/types';
+import { LIVE_REFRESH_MS } from './events';
+
+export type TimelineStack = 'priority' | 'rule' | 'container';
+
+export const statsKeys = {
+  all: ['stats'] as const,
+  summary: (query: string) => [...statsKeys.all, 'summary', query] as const,
+  timeline: (query: string, stack: TimelineStack) => [...statsKeys.all, 'timeline', stack, query] as const,
+  top: (query: string, dimension: Dimension, limit: number) => [...statsKeys.all, 'top', dimension, limit, query] as const,
+  rules: (query: string) => [...statsKeys.all, 'rules', query] as const,
+  containers: (query: string) => [...statsKeys.all, 'containers', query] as const,
+  processTree: (query: string) => [...statsKeys.all, 'process-tree', query] as const,
+  related: (id: number) => [...statsKeys.all, 'related', id] as const,
+};
+
+const live = { refetchInterval: LIVE_REFRESH_MS, placeholderData: keepPreviousData } as const;
+const withQuery = (path: string, query: string, extra = '') => `${path}?${[query, extra].filter(Boolean).join('&')}`;
+
+export const summaryOptions = (query: string) =>
+  queryOptions({ queryKey: statsKeys.summary(query), queryFn: () => fetchJson<RangeSummary>(withQuery('/api/stats/summary', query)), ...live });
+
+export const timelineOptions = (query: string, stack: TimelineStack = 'priority') =>
+  queryOptions({
+    queryKey: statsKeys.timeline(query, stack),
+    queryFn: () => fetchJson<Timeline>(withQuery('/api/stats/timeline', query, `stack=${stack}`)),
+    ...live,
+  });
+
+export const topOptions = (query: string, dimension: Dimension, limit = 10) =>
+  queryOptions({
+    queryKey: statsKeys.top(query, dimension, limit),
+    queryFn: () => fetchJson<{ values: TopValue[] }>(withQuery('/api/stats/top', query, `dimension=${dimension}&limit=${limit}`)),
+    ...live,
+  });
+
+export const rulesOptions = (query: string) =>
+  queryOptions({ queryKey: statsKeys.rules(query), queryFn: () => fetchJson<{ rules: RuleRow[] }>(withQuery('/api/rules', query)), ...live });
+
+export const containersOptions = (query: string) =>
+  queryOptions({
+    queryKey: statsKeys.containers(query),
+    queryFn: () => fetchJson<{ containers: ContainerRow[] }>(withQuery('/api/containers', query)),
+    ...live,
+  });
+
+export const processTreeOptions = (query: string) =>
+  queryOptions({
+    queryKey: statsKeys.processTree(query),
+    queryFn: () => fetchJson<{ scopes: ProcessTreeScope[]; truncated: boolean }>(withQuery('/api/process-tree', query)),
+    ...live,
+  });
+
+export const relatedOptions = (id: number) =>
+  queryOptions({ queryKey: statsKeys.related(id), queryFn: () => fetchJson<RelatedEvents>(`/api/events/${id}/related`) });
+
+export const useSummary = (query: string) => useQuery(summaryOptions(query));
+export const useTimeline = (query: string, stack?: TimelineStack) => useQuery(timelineOptions(query, stack));
+export const useTop = (query: string, dimension: Dimension, limit?: number) => useQuery(topOptions(query, dimension, limit));
+export const useRules = (query: string) => useQuery(rulesOptions(query));
+export const useContainers = (query: string) => useQuery(containersOptions(query));
+export const useProcessTree = (query: string) => useQuery(processTreeOptions(query));
+export const useRelated = (id: number) => useQuery(relatedOptions(id));

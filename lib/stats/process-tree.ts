@@ -1,0 +1,73 @@
+// Merges process chains (already counted per distinct chain in SQL) into one tree per container or
+// host: root ancestors at the top, each node counting the alerts at or below it.
+import { CHAIN_SEPARATOR, PID_SEPARATOR, splitChainKey } from '../falco/ancestry';
+import { priorityByRank } from '../falco/priorities';
+import type { ProcessTreeNode, ProcessTreeScope } from './types';
+
+export interface ChainCount {
+  containerId: string | null;
+  hostname: string | null;
+  chain: string;
+  count: number;
+  worstRank: number;
+}
+
+interface MutableNode {
+  name: string;
+  pid: number | null;
+  chain: string;
+  count: number;
+  worstRank: number;
+  children: Map<string, MutableNode>;
+}
+
+function scopeLabel(containerId: string | null, hostname: string | null): string {
+  if (containerId === 'host') return `host ${hostname ?? ''}`.trim();
+  return containerId ?? 'no container';
+}
+
+function freeze(node: MutableNode): ProcessTreeNode {
+  return {
+    name: node.name,
+    pid: node.pid,
+    chain: node.chain,
+    count: node.count,
+    worstPriority: priorityByRank(node.worstRank).name,
+    children: [...node.children.values()].sort((a, b) => b.count - a.count).map(freeze),
+  };
+}
+
+export function buildProcessTree(rows: readonly ChainCount[]): ProcessTreeScope[] {
+  const scopes = new Map<string, { containerId: string | null; hostname: string | null; count: number; roots: Map<string, MutableNode> }>();
+  for (const row of rows) {
+    const hostname = row.containerId === 'host' ? row.hostname : null;
+    const scopeKey = `${row.containerId ?? ''}${CHAIN_SEPARATOR}${hostname ?? ''}`;
+    let scope = scopes.get(scopeKey);
+    if (!scope) scopes.set(scopeKey, (scope = { containerId: row.containerId, hostname, count: 0, roots: new Map() }));
+    scope.count += row.count;
+
+    let level = scope.roots;
+    const prefix: string[] = [];
+    for (const { name, pid } of splitChainKey(row.chain)) {
+      const part = pid === null ? name : `${name}${PID_SEPARATOR}${pid}`;
+      prefix.push(part);
+      let node = level.get(part);
+      if (!node) {
+        node = { name, pid, chain: prefix.join(CHAIN_SEPARATOR), count: 0, worstRank: 7, children: new Map() };
+        level.set(part, node);
+      }
+      node.count += row.count;
+      node.worstRank = Math.min(node.worstRank, row.worstRank);
+      level = node.children;
+    }
+  }
+  return [...scopes.values()]
+    .sort((a, b) => b.count - a.count)
+    .map((scope) => ({
+      containerId: scope.containerId,
+      hostname: scope.hostname,
+      label: scopeLabel(scope.containerId, scope.hostname),
+      count: scope.count,
+      roots: [...scope.roots.values()].sort((a, b) => b.count - a.count).map(freeze),
+    }));
+}

@@ -1,0 +1,87 @@
+// Shapes of the aggregate endpoints behind the dashboard pages.
+import type { EventSummary, PriorityCount } from '../events/types';
+import type { PriorityName } from '../falco/priorities';
+import type { TimelineBucket } from './buckets';
+
+export interface RangeSummary {
+  /** Resolved bounds (ms); `from` is null for "all time". */
+  from: number | null;
+  to: number;
+  total: number;
+  priorities: PriorityCount[];
+  /** The same counts for the range of the same length just before, when the range has a start. */
+  previous: { from: number; to: number; total: number; priorities: PriorityCount[] } | null;
+  /** Falco's own health events in the range (not counted in `total`). */
+  internal: number;
+}
+
+export interface Timeline {
+  from: number;
+  to: number;
+  widthMs: number;
+  /** Series in stacking order (priorities most severe first, or the top values then "other"). */
+  series: string[];
+  buckets: TimelineBucket[];
+}
+
+export interface TopValue {
+  /** The filter value that selects this row (`(none)` for alerts without one). */
+  value: string;
+  label: string;
+  count: number;
+  worstPriority: PriorityName;
+  /** For a host's processes shown as a pseudo-container: the host. */
+  hostname?: string | null;
+}
+
+export interface RuleRow {
+  rule: string;
+  worstPriority: PriorityName;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  containers: number;
+  hosts: number;
+  /** Counts over the range in equal buckets, oldest first. */
+  trend: number[];
+}
+
+export interface ContainerRow {
+  /** Container id, `host` for host processes (one row per host), or `(none)` for no container. */
+  containerId: string;
+  hostname: string | null;
+  name: string | null;
+  imageRepository: string | null;
+  imageTag: string | null;
+  k8sNamespace: string | null;
+  k8sPod: string | null;
+  count: number;
+  worstPriority: PriorityName;
+  lastSeen: string;
+  topRules: { rule: string; count: number }[];
+}
+
+export interface ProcessTreeNode {
+  name: string;
+  pid: number | null;
+  /** Root-first chain key of this node, the value of the `chain` filter. */
+  chain: string;
+  /** Alerts whose process is this node or one of its descendants. */
+  count: number;
+  worstPriority: PriorityName;
+  children: ProcessTreeNode[];
+}
+
+export interface ProcessTreeScope {
+  containerId: string | null;
+  hostname: string | null;
+  label: string;
+  count: number;
+  roots: ProcessTreeNode[];
+}
+
+export interface RelatedEvents {
+  nearby: EventSummary[];
+  sameChain: EventSummary[];
+  sameRuleElsewhere: EventSummary[];
+}
