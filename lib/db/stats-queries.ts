@@ -30,7 +30,7 @@ const DIMENSION_SQL: Record<Dimension, { value: string; join?: string; where?: s
   // Like the `proc` filter, a process counts every alert it appears in, as the process or an ancestor.
   proc: { value: 'p.name', join: 'JOIN event_processes p ON p.event_id = e.id', where: 'p.name IS NOT NULL', distinct: true },
   tag: { value: 't.tag', join: 'JOIN event_tags t ON t.event_id = e.id' },
-  tactic: { value: 't.tag', join: 'JOIN event_tags t ON t.event_id = e.id', where: "t.tag GLOB 'mitre_*'" },
+  tactic: { value: 't.tag', join: 'JOIN event_tags t ON t.event_id = e.id', where: "(t.tag GLOB 'mitre_*' OR t.tag GLOB 'TA[0-9][0-9][0-9][0-9]')" },
   technique: { value: 't.tag', join: 'JOIN event_tags t ON t.event_id = e.id', where: "t.tag GLOB 'T[0-9][0-9][0-9][0-9]*'" },
 };
 

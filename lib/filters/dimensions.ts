@@ -24,8 +24,8 @@ export const DIMENSION_NAMES = Object.keys(DIMENSIONS) as Dimension[];
 /** Stands for "no value" (a k8s_audit alert has no container) in filters and group keys. */
 export const NONE_VALUE = '(none)';
 
-/** MITRE ATT&CK tags as Falco's rules write them: `mitre_execution`, `T1059.004`. */
-export const isMitreTactic = (tag: string) => /^mitre_[a-z_]+$/.test(tag);
+/** MITRE ATT&CK tags as Falco's rules write them: `mitre_execution` or `TA0002`, `T1059.004`. */
+export const isMitreTactic = (tag: string) => /^mitre_[a-z_]+$/.test(tag) || /^TA\d{4}$/.test(tag);
 export const isMitreTechnique = (tag: string) => /^T\d{4}(?:\.\d{3})?$/.test(tag);
 
 export function mitreTacticLabel(tag: string): string {

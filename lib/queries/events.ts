@@ -1,6 +1,6 @@
 // react-query keys and options for alerts. Every input of a fetch is part of its key.
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { fetchJson } from '../api/fetch-json';
+import { FetchError, fetchJson } from '../api/fetch-json';
 import type { EventDetail, EventListResponse, HealthReport, PriorityCount } from '../events/types';
 
 // Until the live stream exists, open pages poll at this interval.
@@ -33,7 +33,12 @@ export const eventPagesOptions = (query: string, pageSize = 100) =>
   });
 
 export const eventDetailOptions = (id: number) =>
-  queryOptions({ queryKey: eventKeys.detail(id), queryFn: () => fetchJson<EventDetail>(`/api/events/${id}`) });
+  queryOptions({
+    queryKey: eventKeys.detail(id),
+    queryFn: () => fetchJson<EventDetail>(`/api/events/${id}`),
+    // An alert that is not there will not appear on a retry; say so at once.
+    retry: (failures, error) => !(error instanceof FetchError && error.status === 404) && failures < 1,
+  });
 
 export const priorityCountsOptions = (query: string) =>
   queryOptions({

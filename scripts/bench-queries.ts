@@ -1,0 +1,114 @@
+// npm run bench:queries -- [--alerts 1000000] [--days 30] [--db /tmp/perch-bench.db] [--runs 20]
+// Fills a store with realistic alerts (the demo cluster, through the real ingest pipeline; kept
+// between runs), then times every query behind the dashboard's pages, p50 and p95 over repeated
+// runs. The SQL is what the API routes run; the routes add parsing and JSON only.
+import { existsSync } from 'node:fs';
+import { openDatabase, type Db } from '../lib/db/connection';
+import { getEventOrThrow, listEvents } from '../lib/db/event-queries';
+import { containerRows, processTree, rangeSummary, relatedEvents, ruleRows, timeline, topValues } from '../lib/db/stats-queries';
+import { EventFilter, type EventPage } from '../lib/filters/event-filter';
+import { ImportRun } from '../lib/ingest/import-stream';
+import { splitBody } from '../lib/ingest/split-body';
+import { demoAlerts } from './demo-alerts';
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+const ALERTS = Number(flag('alerts', '1000000'));
+const DAYS = Number(flag('days', '30'));
+const RUNS = Number(flag('runs', '20'));
+const DB_FILE = flag('db', `/tmp/perch-bench-${ALERTS}-${DAYS}d.db`);
+
+function fill(db: Db, nowMs: number) {
+  const have = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  if (have >= ALERTS * 0.9) return;
+  const started = Date.now();
+  const run = new ImportRun(db);
+  let n = 0;
+  for (const alert of demoAlerts({ seed: 7, alerts: ALERTS, days: DAYS, nowMs })) {
+    const [entry] = splitBody(alert.line).entries;
+    if (entry) run.add(entry);
+    if (++n % 100_000 === 0) process.stderr.write(`… ${n.toLocaleString('en')} alerts (${Math.round(n / ((Date.now() - started) / 1000))}/s)\n`);
+  }
+  run.flush();
+  process.stderr.write(`filled ${run.summary.imported.toLocaleString('en')} alerts in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+function time(label: string, fn: () => unknown) {
+  fn(); // warm the statement cache and the page cache
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    fn();
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  const row = { label, p50: percentile(samples, 50), p95: percentile(samples, 95) };
+  console.log(`| ${label.padEnd(58)} | ${row.p50.toFixed(1).padStart(8)} | ${row.p95.toFixed(1).padStart(8)} |`);
+  return row;
+}
+
+function main() {
+  if (!existsSync(DB_FILE)) process.stderr.write(`creating ${DB_FILE}\n`);
+  const db = openDatabase(DB_FILE);
+  const nowMs = Date.now();
+  fill(db, nowMs);
+  const count = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  const f = (input: Record<string, unknown>) => EventFilter.parse(input);
+  const page = (limit: number, cursor?: string): EventPage => ({ limit, cursor });
+  const sample = listEvents(db, f({ from: '24h' }), page(200), nowMs).events;
+  const withChain = sample.find((e) => e.procName && e.containerId && e.containerId !== 'host') ?? sample[0]!;
+  const rule = withChain.rule;
+  const container = withChain.containerId ?? 'host';
+  const host = sample.find((e) => e.containerId === 'host')?.hostname ?? withChain.hostname ?? '';
+  const namespace = sample.find((e) => e.k8sNamespace)?.k8sNamespace ?? 'default';
+
+  console.log(`\n${count.toLocaleString('en')} alerts over ${DAYS} days in ${DB_FILE}; ${RUNS} runs each; times in ms\n`);
+  console.log(`| ${'query (the API call behind it)'.padEnd(58)} | ${'p50'.padStart(8)} | ${'p95'.padStart(8)} |`);
+  console.log(`|${'-'.repeat(60)}|${'-'.repeat(10)}|${'-'.repeat(10)}|`);
+  for (const range of ['24h', '30d']) {
+    const filter = f({ from: range });
+    time(`overview ${range}: summary (/api/stats/summary)`, () => rangeSummary(db, filter, nowMs));
+    time(`overview ${range}: timeline by priority`, () => timeline(db, filter, 'priority', 8, nowMs));
+    for (const dimension of ['rule', 'container', 'namespace', 'hostname', 'source', 'tactic', 'technique', 'proc', 'user'] as const) {
+      time(`overview ${range}: top ${dimension}`, () => topValues(db, filter, dimension, 8, nowMs));
+    }
+    time(`overview ${range}: newest 20`, () => listEvents(db, filter, page(20), nowMs));
+  }
+  const month = f({ from: '30d' });
+  time('explorer 30d: first page (100)', () => listEvents(db, month, page(100), nowMs));
+  let cursor: string | undefined;
+  for (let i = 0; i < 49; i++) cursor = listEvents(db, month, page(100, cursor), nowMs).nextCursor ?? undefined;
+  time('explorer 30d: page 50 (by cursor)', () => listEvents(db, month, page(100, cursor), nowMs));
+  const filters: [string, Record<string, unknown>][] = [
+    ['rule', { rule: [rule] }], ['priority set', { priority: ['Critical', 'Error'] }], ['minPriority Warning', { minPriority: 'Warning' }],
+    ['hostname', { hostname: [host] }], ['container', { container: [container] }], ['namespace', { namespace: [namespace] }],
+    ['tag', { tag: ['mitre_execution'] }], ['proc (any ancestor)', { proc: ['bash'] }], ['user', { user: ['root'] }],
+    ['q common ("/etc/")', { q: '/etc/' }], ['q rare ("no-such-text-xyz")', { q: 'no-such-text-xyz' }],
+  ];
+  for (const [name, extra] of filters) {
+    const filter = f({ from: '30d', ...extra });
+    time(`explorer 30d + ${name}: first page`, () => listEvents(db, filter, page(100), nowMs));
+    time(`explorer 30d + ${name}: timeline`, () => timeline(db, filter, 'priority', 8, nowMs));
+  }
+  time('rules 30d: list with trends (/api/rules)', () => ruleRows(db, month, nowMs));
+  time('rules 30d: chart stacked by rule', () => timeline(db, month, 'rule', 8, nowMs));
+  const ruleFilter = f({ from: '30d', rule: [rule] });
+  time('rule page 30d: top containers', () => topValues(db, ruleFilter, 'container', 8, nowMs));
+  time('rule page 30d: process chains', () => processTree(db, ruleFilter, 5000, nowMs));
+  time('containers 30d: list (/api/containers)', () => containerRows(db, month, 500, nowMs));
+  time('containers 30d: chart stacked by container', () => timeline(db, month, 'container', 8, nowMs));
+  const containerFilter = f({ from: '30d', container: [container] });
+  time('container page 30d: timeline by rule', () => timeline(db, containerFilter, 'rule', 8, nowMs));
+  time('container page 30d: process tree', () => processTree(db, containerFilter, 5000, nowMs));
+  time('explorer 30d: process tree (all containers)', () => processTree(db, month, 5000, nowMs));
+  time('alert detail (/api/events/:id)', () => getEventOrThrow(db, withChain.id));
+  time('alert detail: related', () => relatedEvents(db, withChain.id));
+  db.close();
+}
+
+main();
