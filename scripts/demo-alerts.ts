@@ -5,7 +5,9 @@
 // Alerts are a function of (seed, wall-clock minute), not of the run: every minute of real time has
 // its own fixed alerts, so two runs over overlapping windows produce identical alerts for the overlap
 // (the store reports them as duplicates) and a later run only adds the minutes that are new. The
-// cluster itself is the same for every seed; the seed changes what happens in it.
+// only exception: the last ten minutes before `now` get extra alerts so the dashboard looks alive;
+// a later run sends a subset of those. The cluster is the same for every seed; the seed changes
+// what happens in it.
 import { formatTimeNs } from '../lib/falco/time';
 
 export interface DemoOptions {
@@ -1681,11 +1683,11 @@ function incident(rng: Rng, slot: number, scenario: (ctx: Ctx) => AlertSpec[]): 
   return scenario({ rng, tMs: Number(tNs / NS_PER_MS), tNs });
 }
 
-function everydaySlot(seed: number, slot: number, perMinute: number): AlertSpec[] {
+function everydaySlot(seed: number, slot: number, perMinute: number, floor: number): AlertSpec[] {
   const tMs = slot * MINUTE_MS;
   const rates = CATEGORIES.map((category, i) => [perMinute * (CATEGORY_SCALE[i] ?? 0) * category.activity(tMs), category] as const);
   const slotRng = rngFor(seed, 'slot', slot);
-  const count = poisson(slotRng(), slotRng, rates.reduce((sum, [rate]) => sum + rate, 0));
+  const count = poisson(slotRng(), slotRng, Math.max(floor, rates.reduce((sum, [rate]) => sum + rate, 0)));
   const specs: AlertSpec[] = [];
   for (let i = 0; i < count; i++) {
     const rng = rngFor(seed, 'incident', slot, i);
@@ -1704,12 +1706,18 @@ function burstSlot(seed: number, burst: Burst, slot: number, perMinute: number):
 
 /** The longest an incident's alerts trail its first one (an exec session's follow-up command). */
 const INCIDENT_SPAN_MS = 15 * MINUTE_MS;
+// The last minutes before `now` are never quiet (at least one incident a minute on average), so a
+// dashboard opened right after the run looks alive even on a Sunday night. A higher rate only adds
+// incidents to a minute, so a later run, at the normal rate there, sends a subset: duplicates.
+const LIVE_MINUTES = 10;
+const LIVE_INCIDENTS_PER_MINUTE = 1;
 
 const byTime = (a: { timeNs: bigint }, b: { timeNs: bigint }) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0);
 
 /**
  * The demo alerts of the window (nowMs − days, nowMs], oldest first. Same options → same lines; a
- * later nowMs gives the same lines for the minutes both windows cover.
+ * later nowMs gives the same lines for the minutes both windows cover (bar the busier last minutes
+ * of the earlier window, whose extra alerts the later one leaves out).
  */
 export function* demoAlerts({ seed, alerts, days, nowMs }: DemoOptions): Generator<DemoAlert> {
   const startMs = nowMs - days * DAY_MS;
@@ -1744,7 +1752,8 @@ export function* demoAlerts({ seed, alerts, days, nowMs }: DemoOptions): Generat
     const firstSlot = Math.max(hour * 60, Math.floor(generateFromMs / MINUTE_MS));
     const lastSlot = Math.min(hour * 60 + 59, Math.floor(nowMs / MINUTE_MS));
     for (let slot = firstSlot; slot <= lastSlot; slot++) {
-      pending.push(...everydaySlot(seed, slot, everyday));
+      const live = slot > Math.floor(nowMs / MINUTE_MS) - LIVE_MINUTES ? LIVE_INCIDENTS_PER_MINUTE : 0;
+      pending.push(...everydaySlot(seed, slot, everyday, live));
       for (const b of bursts) {
         if (slot >= b.firstSlot && slot < b.firstSlot + b.minutes) pending.push(...burstSlot(seed, b, slot, perMinute));
       }

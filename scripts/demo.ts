@@ -6,7 +6,8 @@
 // has its own fixed alerts. Running it again with the same options therefore re-sends the minutes
 // the first run already stored, which the store reports as duplicates, and adds only the minutes
 // since; the default seed is fixed so that `npm run demo` today and tomorrow tops up one history.
-// A different --seed gives a different history of the same cluster.
+// A different --seed gives a different history of the same cluster. The last ten minutes of each run
+// are a little busier than usual, so the dashboard looks alive right after it.
 import { getConfig } from '../lib/config';
 import { getDb } from '../lib/db/connection';
 import { ImportRun } from '../lib/ingest/import-stream';

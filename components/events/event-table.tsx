@@ -45,6 +45,7 @@ export function EventTable({
   loadMore,
   loadingMore,
   testId = 'event-table',
+  hideColumns = [],
 }: {
   events: EventSummary[];
   filterHref: FilterLink;
@@ -52,8 +53,11 @@ export function EventTable({
   loadMore?: () => void;
   loadingMore?: boolean;
   testId?: string;
+  /** Columns that would repeat the page's own scope (the rule on a rule's page). */
+  hideColumns?: readonly ('rule' | 'host' | 'container')[];
 }) {
   const router = useRouter();
+  const show = (column: 'rule' | 'host' | 'container') => !hideColumns.includes(column);
   const [selected, setSelected] = useState(-1);
   const rows = useRef<(HTMLTableRowElement | null)[]>([]);
   const sentinel = useRef<HTMLDivElement>(null);
@@ -94,9 +98,9 @@ export function EventTable({
             <tr className="border-b border-border">
               <th scope="col" className="w-40 px-3 py-2 font-medium">Time</th>
               <th scope="col" className="w-28 px-2 py-2 font-medium">Priority</th>
-              <th scope="col" className="w-56 px-2 py-2 font-medium">Rule</th>
-              <th scope="col" className="w-36 px-2 py-2 font-medium">Host</th>
-              <th scope="col" className="w-44 px-2 py-2 font-medium">Container / pod</th>
+              {show('rule') && <th scope="col" className="w-56 px-2 py-2 font-medium">Rule</th>}
+              {show('host') && <th scope="col" className="w-36 px-2 py-2 font-medium">Host</th>}
+              {show('container') && <th scope="col" className="w-44 px-2 py-2 font-medium">Container / pod</th>}
               <th scope="col" className="w-32 px-2 py-2 font-medium">Process</th>
               <th scope="col" className="px-2 py-2 font-medium">Output</th>
             </tr>
@@ -116,11 +120,13 @@ export function EventTable({
               >
                 <td className="px-3 py-1.5 text-muted"><EventTime time={event.time} /></td>
                 <td className="px-2 py-1.5"><PriorityBadge priority={event.priority} /></td>
-                <td className="px-2 py-1.5 font-medium">
-                  <Link href={eventHref(event.id)} onClick={(e) => e.stopPropagation()} className="alert-text hover:underline" data-testid="event-rule">{event.rule}</Link>
-                </td>
-                <td className="truncate px-2 py-1.5"><FilterValue value={event.hostname} filterKey="hostname" href={filterHref} /></td>
-                <td className="truncate px-2 py-1.5">{containerCell(event, filterHref)}</td>
+                {show('rule') && (
+                  <td className="px-2 py-1.5 font-medium">
+                    <Link href={eventHref(event.id)} onClick={(e) => e.stopPropagation()} className="alert-text hover:underline" data-testid="event-rule">{event.rule}</Link>
+                  </td>
+                )}
+                {show('host') && <td className="truncate px-2 py-1.5"><FilterValue value={event.hostname} filterKey="hostname" href={filterHref} /></td>}
+                {show('container') && <td className="truncate px-2 py-1.5">{containerCell(event, filterHref)}</td>}
                 <td className="truncate px-2 py-1.5 font-mono text-xs"><FilterValue value={event.procName} filterKey="proc" href={filterHref} /></td>
                 <td className="px-2 py-1.5">
                   <div className="alert-text line-clamp-2 font-mono text-xs text-muted" title={event.output ?? ''}>{event.output}</div>

@@ -1,0 +1,174 @@
+import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { falcoTimeAgo, importSummary, runImport } from '../fixtures/api-helpers';
+import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
+
+const MINUTE = 60;
+
+/** A minimal RFC 4180 reader: enough to check what a spreadsheet would see. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else if (c !== '\r') cell += c;
+  }
+  return rows;
+}
+
+test('the list shows exactly the filtered alerts, newest first, and keyboard moves through it', async ({ page, request }) => {
+  const host = uniqueTag('explorer-list');
+  const alerts = [5, 4, 3, 2, 1].map((m, i) => makeAlert({ hostname: host, rule: `${host} rule ${i}`, time: falcoTimeAgo(m * MINUTE) }));
+  expect((await post(request, '/api/events', alerts)).status()).toBe(200);
+
+  await page.goto(`/events?from=1h&hostname=${host}`);
+  await expect(page.getByTestId('match-count')).toHaveText('5 matching');
+  await expect(page.getByTestId('event-table').getByTestId('event-rule')).toHaveText([4, 3, 2, 1, 0].map((i) => `${host} rule ${i}`));
+
+  // `/` focuses the search; a search is a URL parameter like any filter.
+  await page.keyboard.press('/');
+  await expect(page.getByRole('searchbox', { name: 'Search alerts' })).toBeFocused();
+  await page.keyboard.type(`${host} rule 3`);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/q=/);
+  await expect(page.getByTestId('event-table').getByTestId('event-rule')).toHaveText([`${host} rule 3`]);
+  await page.getByRole('searchbox', { name: 'Search alerts' }).blur();
+
+  // ↓ selects the first row, Enter opens it, Escape comes back to the same list.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/events\/\d+$/);
+  await expect(page.getByRole('heading', { name: `${host} rule 3` })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page).toHaveURL(/q=/);
+  await expect(page.getByTestId('event-table').getByTestId('event-rule')).toHaveText([`${host} rule 3`]);
+});
+
+test('an absolute range shows only the alerts inside it', async ({ page, request }) => {
+  const host = uniqueTag('explorer-range');
+  const times = [180, 120, 60, 10].map((m) => falcoTimeAgo(m * MINUTE));
+  const alerts = times.map((time, i) => makeAlert({ hostname: host, rule: `${host} at ${i}`, time }));
+  expect((await post(request, '/api/events', alerts)).status()).toBe(200);
+  // From 150 to 30 minutes ago: the alerts of 120 and 60 minutes ago.
+  const from = new Date(Date.now() - 150 * MINUTE * 1000).toISOString();
+  const to = new Date(Date.now() - 30 * MINUTE * 1000).toISOString();
+  await page.goto(`/events?from=${from}&to=${to}&hostname=${host}`);
+  await expect(page.getByTestId('event-table').getByTestId('event-rule')).toHaveText([`${host} at 2`, `${host} at 1`]);
+  await expect(page.getByRole('button', { name: 'Custom' })).toHaveAttribute('aria-pressed', 'true');
+  // The same URL on the API selects the same alerts.
+  const api = await request.get(`/api/events?from=${from}&to=${to}&hostname=${host}`);
+  expect(((await api.json()) as { events: { rule: string }[] }).events.map((e) => e.rule)).toEqual([`${host} at 2`, `${host} at 1`]);
+  // A preset replaces the absolute range.
+  await page.getByRole('button', { name: '6h', exact: true }).click();
+  await expect(page.getByTestId('event-table').getByTestId('event-rule')).toHaveCount(4);
+});
+
+test('dragging across the timeline zooms into that span', async ({ page, request }) => {
+  const host = uniqueTag('explorer-zoom');
+  const alerts = [50, 40, 30, 20, 10].map((m) => makeAlert({ hostname: host, time: falcoTimeAgo(m * MINUTE) }));
+  expect((await post(request, '/api/events', alerts)).status()).toBe(200);
+  await page.goto(`/events?from=1h&hostname=${host}`);
+  const chart = page.getByTestId('timeline').locator('.recharts-wrapper');
+  await expect(chart).toBeVisible();
+  const box = (await chart.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 8 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/from=\d{4}-\d\d-\d\dT.*to=\d{4}-/);
+  const url = new URL(page.url());
+  const span = Date.parse(url.searchParams.get('to')!) - Date.parse(url.searchParams.get('from')!);
+  expect(span).toBeGreaterThan(10 * MINUTE * 1000);
+  expect(span).toBeLessThan(30 * MINUTE * 1000);
+  await expect(page.getByTestId('match-count')).not.toHaveText('5 matching');
+});
+
+test('CSV and NDJSON exports hold exactly the filtered alerts, and the NDJSON re-imports to the same set', async ({ page, request }) => {
+  const host = uniqueTag('explorer-export');
+  const wanted = [1, 2, 3].map((i) => makeAlert({ hostname: host, rule: `${host} wanted`, fields: { 'proc.cmdline': `=cmd(${i}) "quoted", more` } }));
+  const other = [makeAlert({ hostname: host, rule: `${host} other` })];
+  const response = await post(request, '/api/events', [...wanted, ...other]);
+  const { ids } = (await response.json()) as { ids: number[] };
+
+  await page.goto(`/events?from=24h&hostname=${host}&rule=${encodeURIComponent(`${host} wanted`)}`);
+  await expect(page.getByTestId('match-count')).toHaveText('3 matching');
+
+  const csvHref = (await page.getByTestId('export-csv').getAttribute('href'))!;
+  const csv = parseCsv(await (await request.get(csvHref)).text());
+  const header = csv[0]!;
+  const rows = csv.slice(1);
+  expect(rows).toHaveLength(3);
+  expect(rows.map((r) => Number(r[header.indexOf('id')])).sort()).toEqual(ids.slice(0, 3).sort());
+  expect(new Set(rows.map((r) => r[header.indexOf('rule')]))).toEqual(new Set([`${host} wanted`]));
+  // A command line starting with = is kept as text, not run as a formula.
+  expect(rows.map((r) => r[header.indexOf('cmdline')]).sort()).toEqual([1, 2, 3].map((i) => `'=cmd(${i}) "quoted", more`));
+
+  const ndjsonHref = (await page.getByTestId('export-ndjson').getAttribute('href'))!;
+  const ndjson = await (await request.get(ndjsonHref)).text();
+  const lines = ndjson.trim().split('\n');
+  expect(lines.sort()).toEqual(wanted.map((a) => JSON.stringify(a)).sort());
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'perch-export-'));
+  writeFileSync(path.join(dir, 'export.ndjson'), ndjson);
+  const result = await runImport([path.join(dir, 'export.ndjson')], path.join(dir, 'reimport.db'));
+  expect(importSummary(result.stdout)).toMatchObject({ imported: 3, duplicates: 0, invalid: 0 });
+  const db = new Database(path.join(dir, 'reimport.db'), { readonly: true });
+  const reimported = db.prepare('SELECT raw FROM events ORDER BY raw').all() as { raw: string }[];
+  db.close();
+  expect(reimported.map((r) => r.raw)).toEqual([...lines].sort());
+
+  const jsonHref = (await page.getByTestId('export-json').getAttribute('href'))!;
+  const json = (await (await request.get(jsonHref)).json()) as { id: number }[];
+  expect(json.map((e) => e.id).sort()).toEqual(ids.slice(0, 3).sort());
+});
+
+test('the process tree view merges chains, counts add up, and a node lists exactly its alerts', async ({ page, request }) => {
+  const host = uniqueTag('explorer-tree');
+  const chain = (names: string[]) => {
+    const [proc, parent, ...ancestors] = [...names].reverse();
+    const fields: Record<string, unknown> = { 'proc.name': proc, 'proc.pname': parent ?? null, 'proc.cmdline': proc, 'proc.aname[2]': null, 'proc.aname[3]': null, 'proc.aname[4]': null };
+    ancestors.forEach((name, i) => (fields[`proc.aname[${i + 2}]`] = name));
+    return makeAlert({ hostname: host, fields });
+  };
+  const alerts = [
+    chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'vim']),
+    chain(['cron', 'sh']),
+  ];
+  expect((await post(request, '/api/events', alerts)).status()).toBe(200);
+  await page.goto(`/events?from=24h&hostname=${host}&view=tree`);
+  const tree = page.getByTestId('process-tree');
+  const node = (name: string) => tree.locator(`[data-testid="tree-node"][data-name="${name}"]`).first();
+  await expect(node('tmux')).toHaveAttribute('data-count', '3');
+  await expect(node('bash')).toHaveAttribute('data-count', '3');
+  await expect(node('sudo')).toHaveAttribute('data-count', '2');
+  await expect(node('vim')).toHaveAttribute('data-count', '1');
+  await expect(node('cron')).toHaveAttribute('data-count', '1');
+  await node('sudo').getByRole('link').first().click();
+  await expect(page).toHaveURL(/chain=/);
+  await expect(page.getByTestId('match-count')).toHaveText('2 matching');
+});
+
+test('Falco health events stay out of the alerts list and show on the Falco health page', async ({ page, request }) => {
+  const host = uniqueTag('explorer-health');
+  const drop = makeAlert({ hostname: host, rule: 'Falco internal: syscall event drop', priority: 'Debug', source: 'internal', output: `Falco internal: syscall event drop. 42 system calls dropped in last second.`, fields: { n_drops: '42' } });
+  const detection = makeAlert({ hostname: host });
+  expect((await post(request, '/api/events', [drop, detection])).status()).toBe(200);
+  await page.goto(`/events?from=1h&hostname=${host}`);
+  await expect(page.getByTestId('match-count')).toHaveText('1 matching');
+  await page.getByRole('link', { name: 'Falco health' }).click();
+  await expect(page).toHaveURL(/\/health\?from=1h/);
+  await page.goto(`/health?from=1h&hostname=${host}`);
+  await expect(page.getByTestId('health-events').getByTestId('event-rule')).toHaveText(['Falco internal: syscall event drop']);
+});
