@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { CHAIN_SEPARATOR, splitChainKey } from '@/lib/falco/ancestry';
+import { CHAIN_SEPARATOR } from '@/lib/falco/ancestry';
 import { findPriority } from '@/lib/falco/priorities';
 import { filterToSearchParams } from '@/lib/filters/event-filter';
 import { filterHref } from '@/lib/filters/href';
@@ -93,8 +93,6 @@ function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: Tr
   );
 }
 
-const chainLabel = (chain: string) => splitChainKey(chain).map((part) => part.name).join(' › ');
-
 /**
  * The ancestry chains of every alert in the filter merged into one tree per container or host:
  * root ancestors at the top, each node with its alert count and worst priority.
@@ -119,7 +117,7 @@ export function ProcessTreePanel({ state, bare = false, inPage = false }: { stat
       {data.scopes.map((scope) => (
         <section key={`${scope.containerId}\u0000${scope.hostname}`} aria-label={`Processes in ${scope.label}`}>
           <h3 className="mb-1 text-sm font-semibold">
-            <span className="alert-text">{scope.label}</span> <span className="font-normal text-muted tabular-nums">· {scope.count.toLocaleString()} alerts</span>
+            <span className="alert-text">{scope.label}</span> <span className="font-normal text-muted tabular-nums">· {scope.count.toLocaleString()} alert{scope.count === 1 ? '' : 's'}</span>
           </h3>
           <NodeList nodes={scope.roots} context={{ state, scope, inPage, selected }} depth={0} group={false} />
         </section>
@@ -129,8 +127,8 @@ export function ProcessTreePanel({ state, bare = false, inPage = false }: { stat
   if (bare) return body;
   const actions = inPage ? (
     selected.length > 0 ? (
-      <Link href={state.href({ set: { chain: [] } })} scroll={false} className="alert-text min-w-0 text-right text-xs text-accent hover:underline" data-testid="tree-clear">
-        Showing alerts under {selected.map(chainLabel).join(', ')} · show all
+      <Link href={state.href({ set: { chain: [] } })} scroll={false} className="shrink-0 text-xs text-accent hover:underline" data-testid="tree-clear">
+        Clear selection
       </Link>
     ) : (
       <span className="hidden text-xs text-muted sm:inline">Click a process to list the alerts under it</span>

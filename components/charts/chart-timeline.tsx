@@ -81,7 +81,10 @@ export function ChartTimeline({
               cursor={{ fill: 'var(--surface-2)' }}
               contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12, color: 'var(--fg)' }}
               labelFormatter={(value) => `${fullTime.format(new Date(Number(value)))} (+${Math.round(timeline.widthMs / 60_000) || '<1'} min)`}
-              formatter={(value, key) => [Number(value).toLocaleString(), timeline.series[Number(String(key).slice(1))] ?? String(key)]}
+              formatter={(value, key) => {
+                const name = timeline.series[Number(String(key).slice(1))] ?? String(key);
+                return [Number(value).toLocaleString(), timeline.labels[name] ?? name];
+              }}
             />
             {timeline.series.map((name, i) => (
               <Bar key={name} dataKey={`s${i}`} name={name} stackId="a" fill={seriesColor(name, i, kind)} isAnimationActive={false} />
@@ -97,7 +100,7 @@ export function ChartTimeline({
           {timeline.series.map((name, i) => (
             <span key={name} className="flex min-w-0 max-w-64 items-center gap-1.5">
               <span aria-hidden className="inline-block h-2.5 w-2.5 shrink-0 rounded-sm" style={{ background: seriesColor(name, i, kind) }} />
-              <span className="alert-text truncate" title={name}>{name}</span>
+              <span className="alert-text truncate" title={timeline.labels[name] ?? name}>{timeline.labels[name] ?? name}</span>
             </span>
           ))}
         </figcaption>

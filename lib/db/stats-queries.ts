@@ -118,12 +118,15 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
 
   let seriesExpr: string;
   let series: string[];
+  const labels: Record<string, string> = {};
   if (stack === 'priority') {
     seriesExpr = 'e.priority';
     series = PRIORITIES.map((p) => p.name);
   } else {
     const top = topValues(db, filter, stack, seriesLimit, nowMs);
     series = top.map((value) => (stack === 'container' && value.value === 'host' ? `host ${value.hostname ?? ''}`.trim() : value.value));
+    // Containers are keyed by id but read by name.
+    if (stack === 'container') top.forEach((value, i) => (labels[series[i]!] = value.label));
     // Must produce exactly the series names above (`host <hostname>`, or `host` when Falco sent none).
     const key = stack === 'rule' ? 'e.rule' : `CASE WHEN e.container_id = 'host' THEN rtrim('host ' || coalesce(e.hostname, '')) ELSE coalesce(e.container_id, '${NONE_VALUE}') END`;
     series.forEach((value, i) => (bucketParams[`series${i}`] = value));
@@ -140,7 +143,7 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
     series = series.slice(0, -1);
     for (const bucket of buckets) delete bucket.counts.other;
   }
-  return { from, to, widthMs, series, buckets };
+  return { from, to, widthMs, series, labels, buckets };
 }
 
 const TREND_BUCKETS = 24;
@@ -189,7 +192,9 @@ export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = 
     db,
     `SELECT coalesce(e.container_id, '${NONE_VALUE}') AS containerId, ${HOST_OF_HOST_PROCESSES} AS hostname,
        max(e.container_name) AS name, max(e.image_repository) AS imageRepository, max(e.image_tag) AS imageTag,
-       max(e.k8s_ns) AS k8sNamespace, max(e.k8s_pod) AS k8sPod, count(*) AS count,
+       -- The "no container" row gathers unrelated audit and cloud alerts: no one namespace or pod is its own.
+       CASE WHEN e.container_id IS NULL THEN NULL ELSE max(e.k8s_ns) END AS k8sNamespace,
+       CASE WHEN e.container_id IS NULL THEN NULL ELSE max(e.k8s_pod) END AS k8sPod, count(*) AS count,
        min(e.priority_rank) AS worstRank, CAST(max(e.time_ns) AS TEXT) AS lastNs
      FROM events e ${where} GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count DESC, containerId LIMIT @limit`,
   ).all({ ...params, limit }) as (Omit<ContainerRow, 'worstPriority' | 'lastSeen' | 'topRules'> & { worstRank: number; lastNs: string })[];

@@ -7,23 +7,84 @@ import { randomBytes } from 'node:crypto';
 const MARKER = `\u0000big${randomBytes(6).toString('hex')}:`;
 const MARKER_JSON = JSON.stringify(MARKER).slice(1, -1);
 const MARKED_IN_OUTPUT = new RegExp(`"${MARKER_JSON.replace(/\\/g, '\\\\')}(-?\\d+)"`, 'g');
+const LONG_DIGIT_RUN = /\d{16}/;
 
-// Strings are matched first so digits inside them are skipped; a 16+ digit integer literal that is
-// not part of a fraction or exponent is captured. A leading zero is left for JSON.parse to reject.
-const LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\w.+-])(-?[1-9]\d{15,})(?![\w.])/g;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
-const reviveMarked = (_key: string, value: unknown) =>
-  typeof value === 'string' && value.startsWith(MARKER) ? BigInt(value.slice(MARKER.length)) : value;
+/** Index just past the JSON string starting at `i` (a `"`), or the text's end if unterminated. */
+export function skipJsonString(text: string, i: number): number {
+  let from = i + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
+}
+
+/**
+ * The text with every integer literal outside the safe range (outside strings, not part of a
+ * fraction or exponent) replaced by a quoted marker; the same text when there is none.
+ */
+function markUnsafeIntegers(text: string): string {
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      i = skipJsonString(text, i);
+      continue;
+    }
+    if (!isDigit(c) && c !== 0x2d) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (c === 0x2d) i++;
+    const digitsStart = i;
+    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+    const next = text.charCodeAt(i);
+    const fractionOrExponent = next === 0x2e || next === 0x65 || next === 0x45;
+    // A leading zero is not JSON: leave it for JSON.parse to reject.
+    if (i - digitsStart >= 16 && text.charCodeAt(digitsStart) !== 0x30 && !fractionOrExponent) {
+      const literal = text.slice(start, i);
+      if (!Number.isSafeInteger(Number(literal))) {
+        out += `${text.slice(copied, start)}"${MARKER_JSON}${literal}"`;
+        copied = i;
+      }
+    }
+    // Skip the rest of a number (fraction, exponent) so its digits are not read as a new literal.
+    while (i < text.length && /[\d.eE+-]/.test(text[i]!)) i++;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** Replaces marker strings by BigInt, walking the value without recursion (nesting can be deep). */
+function restoreBigInts(root: unknown): unknown {
+  const holder = { root };
+  const stack: Record<string, unknown>[] = [holder];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      if (typeof value === 'string') {
+        if (value.startsWith(MARKER)) node[key] = BigInt(value.slice(MARKER.length));
+      } else if (typeof value === 'object' && value !== null) {
+        stack.push(value as Record<string, unknown>);
+      }
+    }
+  }
+  return holder.root;
+}
 
 /** JSON.parse, except that integers outside the safe range come back as BigInt. Throws SyntaxError. */
 export function parseJson(text: string): unknown {
-  let found = false;
-  const marked = text.replace(LONG_INTEGER, (match, digits: string | undefined) => {
-    if (digits === undefined || Number.isSafeInteger(Number(digits))) return match;
-    found = true;
-    return `"${MARKER_JSON}${digits}"`;
-  });
-  return found ? JSON.parse(marked, reviveMarked) : JSON.parse(text);
+  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
+  const marked = markUnsafeIntegers(text);
+  return marked === text ? JSON.parse(text) : restoreBigInts(JSON.parse(marked));
 }
 
 const markBigInts = (_key: string, value: unknown) =>

@@ -1,6 +1,6 @@
 // Splits a request body or file into alert entries, keeping each entry's exact text. A body is one
 // JSON object, a JSON array of objects, or NDJSON (one object per line).
-import { parseJson } from '../falco/json';
+import { parseJson, skipJsonString as skipString } from '../falco/json';
 
 export type EntryPosition = { index: number } | { line: number } | Record<string, never>;
 
@@ -23,19 +23,6 @@ const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0
 function skipSpace(text: string, i: number): number {
   while (i < text.length && isSpace(text.charCodeAt(i))) i++;
   return i;
-}
-
-/** Index just past the string that starts at `i` (a `"`). */
-function skipString(text: string, i: number): number {
-  let from = i + 1;
-  for (;;) {
-    const quote = text.indexOf('"', from);
-    if (quote < 0) return text.length;
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    from = quote + 1;
-  }
 }
 
 /** Index just past the JSON value starting at `i`. The text must already be known to be valid JSON. */
@@ -141,17 +128,19 @@ export function splitBody(text: string, { skipNonJsonLines = false } = {}): Spli
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   // One object (possibly pretty-printed over several lines) unless the first line is itself an alert.
   const firstLine = nonEmpty[0]?.trim() ?? '';
-  const isObjectLine = (line: string) => {
-    const trimmed = line.trim();
-    return trimmed.startsWith('{') && trimmed.endsWith('}');
+  // NDJSON unless the whole text is one (pretty-printed) object. A first line that parses decides at
+  // once; otherwise, a cut-off first line (a tailed log) must not turn the body into one bad entry.
+  const wholeIsJson = () => {
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
   };
-  // A pretty-printed object has lines like `{` and `"rule": …`; NDJSON lines are whole objects, so a
-  // broken first line still leaves the body NDJSON and every line is judged on its own.
   const looksLikeNdjson =
     nonEmpty.length > 1 &&
-    (parseEntry(firstLine, {}).syntaxError === undefined ||
-      nonEmpty.every(isObjectLine) ||
-      (skipNonJsonLines && !firstLine.startsWith('{')));
+    (parseEntry(firstLine, {}).syntaxError === undefined || (skipNonJsonLines && !firstLine.startsWith('{')) || !wholeIsJson());
   if (!looksLikeNdjson) return { entries: [parseEntry(text.trim(), {})], skippedLines: 0 };
 
   const entries: BodyEntry[] = [];

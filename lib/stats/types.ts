@@ -21,6 +21,8 @@ export interface Timeline {
   widthMs: number;
   /** Series in stacking order (priorities most severe first, or the top values then "other"). */
   series: string[];
+  /** Display names where a series key is not one (container ids → container names). */
+  labels: Record<string, string>;
   buckets: TimelineBucket[];
 }
 
