@@ -596,10 +596,13 @@ describe('processTree', () => {
     }
   };
 
+  /** A scope as the tests name it: the container id, or `host <hostname>`. */
+  const scopeKey = (s: { containerId: string | null; hostname: string | null }) => (s.containerId === 'host' ? `host ${s.hostname ?? ''}`.trim() : String(s.containerId));
+
   it('has one scope per container and per host, counting the alerts with a process chain', () => {
     const { scopes, truncated } = tree();
     expect(truncated).toBe(false);
-    const summary = scopes.map((s) => [s.label, s.count]).sort((x, y) => byBinary(String(x[0]), String(y[0])));
+    const summary = scopes.map((s) => [scopeKey(s), s.count]).sort((x, y) => byBinary(String(x[0]), String(y[0])));
     expect(summary).toEqual([
       [C1.id, 6],
       [C2.id, 3],
@@ -610,10 +613,12 @@ describe('processTree', () => {
     const counts = scopes.map((s) => s.count);
     expect(counts).toEqual([...counts].sort((x, y) => y - x));
     expect(sum(counts)).toBe(LAST_HOUR.filter((a) => a.chain).length);
+    // Containers are labelled by name, with the id beside it.
+    expect(scopes.find((s) => s.containerId === C1.id)?.label).toBe(`web (${C1.id})`);
   });
 
   it('merges chains root first, counting at each node the alerts at or below it', () => {
-    const scope = (label: string) => tree().scopes.find((s) => s.label === label)!;
+    const scope = (key: string) => tree().scopes.find((s) => scopeKey(s) === key)!;
     const shape = (nodes: readonly ProcessTreeNode[]): unknown => nodes.map((n) => [n.name, n.pid, n.count, n.worstPriority, shape(n.children)]);
     expect(shape(scope(C1.id).roots)).toEqual([
       ['containerd-shim', null, 6, 'Warning', [['bash', null, 6, 'Warning', [['sh', null, 2, 'Notice', []], ['cat', null, 1, 'Warning', []]]]]],

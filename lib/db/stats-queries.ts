@@ -228,7 +228,7 @@ export function processTree(db: Db, filter: EventFilter, limit = 5_000, nowMs = 
   const { where, params } = filterToSql(filter, nowMs);
   const rows = prepared(
     db,
-    `SELECT e.container_id AS containerId, ${HOST_OF_HOST_PROCESSES} AS hostname, e.process_chain AS chain,
+    `SELECT e.container_id AS containerId, max(e.container_name) AS containerName, ${HOST_OF_HOST_PROCESSES} AS hostname, e.process_chain AS chain,
        count(*) AS count, min(e.priority_rank) AS worstRank
      FROM events e ${whereWith(where, 'e.process_chain IS NOT NULL')}
      GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES}, e.process_chain ORDER BY count DESC LIMIT @limit`,

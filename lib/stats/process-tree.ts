@@ -6,6 +6,7 @@ import type { ProcessTreeNode, ProcessTreeScope } from './types';
 
 export interface ChainCount {
   containerId: string | null;
+  containerName?: string | null;
   hostname: string | null;
   chain: string;
   count: number;
@@ -21,9 +22,10 @@ interface MutableNode {
   children: Map<string, MutableNode>;
 }
 
-function scopeLabel(containerId: string | null, hostname: string | null): string {
+function scopeLabel(containerId: string | null, hostname: string | null, name: string | null): string {
   if (containerId === 'host') return `host ${hostname ?? ''}`.trim();
-  return containerId ?? 'no container';
+  if (containerId === null) return 'no container';
+  return name && name !== containerId ? `${name} (${containerId})` : containerId;
 }
 
 function freeze(node: MutableNode): ProcessTreeNode {
@@ -38,12 +40,12 @@ function freeze(node: MutableNode): ProcessTreeNode {
 }
 
 export function buildProcessTree(rows: readonly ChainCount[]): ProcessTreeScope[] {
-  const scopes = new Map<string, { containerId: string | null; hostname: string | null; count: number; roots: Map<string, MutableNode> }>();
+  const scopes = new Map<string, { containerId: string | null; hostname: string | null; name: string | null; count: number; roots: Map<string, MutableNode> }>();
   for (const row of rows) {
     const hostname = row.containerId === 'host' ? row.hostname : null;
     const scopeKey = `${row.containerId ?? ''}${CHAIN_SEPARATOR}${hostname ?? ''}`;
     let scope = scopes.get(scopeKey);
-    if (!scope) scopes.set(scopeKey, (scope = { containerId: row.containerId, hostname, count: 0, roots: new Map() }));
+    if (!scope) scopes.set(scopeKey, (scope = { containerId: row.containerId, hostname, name: row.containerName ?? null, count: 0, roots: new Map() }));
     scope.count += row.count;
 
     let level = scope.roots;
@@ -66,7 +68,7 @@ export function buildProcessTree(rows: readonly ChainCount[]): ProcessTreeScope[
     .map((scope) => ({
       containerId: scope.containerId,
       hostname: scope.hostname,
-      label: scopeLabel(scope.containerId, scope.hostname),
+      label: scopeLabel(scope.containerId, scope.hostname, scope.name),
       count: scope.count,
       roots: [...scope.roots.values()].sort((a, b) => b.count - a.count).map(freeze),
     }));
