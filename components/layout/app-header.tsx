@@ -15,7 +15,8 @@ export function AppHeader({ theme }: { theme: Theme }) {
         <Suspense>
           <MainNav />
         </Suspense>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-3">
+          <Link href="/setup" className="text-sm text-muted hover:text-fg">Connect Falco</Link>
           <ThemeToggle initial={theme} />
         </div>
       </div>

@@ -22,11 +22,11 @@ function CopyButton({ text }: { text: string }) {
   );
 }
 
-/** Shown while the store is empty: exactly what to paste so alerts start arriving. */
-export function SetupHelp({ serverUrl, tokenRequired }: { serverUrl: string; tokenRequired: boolean }) {
+/** Exactly what to paste so alerts start arriving (on the overview while the store is empty, and at /setup). */
+export function SetupHelp({ serverUrl, tokenRequired, title = 'No alerts yet: point Falco at this server' }: { serverUrl: string; tokenRequired: boolean; title?: string }) {
   const snippets = setupSnippets(serverUrl, tokenRequired);
   return (
-    <Panel title="No alerts yet: point Falco at this server" className="mb-6">
+    <Panel title={title} className="mb-6">
       <div className="space-y-4 p-4 text-sm" data-testid="setup-help">
         <p className="text-muted">
           Perch stores every alert Falco or falcosidekick posts to <code className="font-mono text-fg">{serverUrl}/api/events</code>.

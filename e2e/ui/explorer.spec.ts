@@ -125,7 +125,7 @@ test('CSV and NDJSON exports hold exactly the filtered alerts, and the NDJSON re
   const result = await runImport([path.join(dir, 'export.ndjson')], path.join(dir, 'reimport.db'));
   expect(importSummary(result.stdout)).toMatchObject({ imported: 3, duplicates: 0, invalid: 0 });
   const db = new Database(path.join(dir, 'reimport.db'), { readonly: true });
-  const reimported = db.prepare('SELECT raw FROM events ORDER BY raw').all() as { raw: string }[];
+  const reimported = db.prepare('SELECT raw FROM event_payloads ORDER BY raw').all() as { raw: string }[];
   db.close();
   expect(reimported.map((r) => r.raw)).toEqual([...lines].sort());
 

@@ -20,7 +20,7 @@ test('the first page lists alerts posted through the API, newest first, with the
     expect(response.status()).toBe(200);
   }
 
-  await page.goto('/');
+  await page.goto(`/?from=24h&hostname=${host}`);
   const table = page.getByTestId('recent-alerts');
   const ruleCells = table.getByTestId('event-rule').filter({ hasText: host });
   await expect(ruleCells).toHaveText([rules[2]!, rules[1]!, rules[0]!]);
@@ -63,7 +63,10 @@ test('an empty store shows how to point Falco and falcosidekick at this server',
 });
 
 test('with an ingest token the snippet carries a placeholder, never the token', async ({ page }) => {
+  // The setup help is always one click away, not only while the store is empty.
   await page.goto(SERVERS.secured.url);
+  await page.getByRole('link', { name: 'Connect Falco' }).click();
+  await expect(page).toHaveURL(`${SERVERS.secured.url}/setup`);
   const falcoSnippet = page.getByTestId('setup-snippet').first();
   await expect(falcoSnippet).toContainText('falco:<PERCH_INGEST_TOKEN>@127.0.0.1');
   await expect(page.locator('body')).not.toContainText(INGEST_TOKEN);

@@ -23,6 +23,8 @@ export function openDatabase(file: string): Db {
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  // Refresh the planner's statistics where they are stale (cheap, bounded by analysis_limit).
+  db.pragma('optimize = 0x10002');
   return db;
 }
 

@@ -15,11 +15,12 @@ export const SUMMARY_COLUMNS = `
   e.source, e.hostname, e.internal, e.uuid, e.container_id AS containerId,
   e.container_name AS containerName, e.image_repository AS imageRepository, e.image_tag AS imageTag,
   e.k8s_ns AS k8sNamespace, e.k8s_pod AS k8sPod, e.user_name AS userName, e.evt_type AS evtType,
-  e.fd_name AS fdName, e.raw,
+  e.fd_name AS fdName, ep.raw,
   p0.name AS procName, p0.exepath AS procExepath, p0.cmdline AS procCmdline, p0.pid AS procPid,
   p1.name AS parentName, p1.exepath AS parentExepath, p1.cmdline AS parentCmdline, p1.pid AS parentPid`;
 
-export const PROCESS_JOINS = `
+export const SUMMARY_JOINS = `
+  JOIN event_payloads ep ON ep.event_id = e.id
   LEFT JOIN event_processes p0 ON p0.event_id = e.id AND p0.level = 0
   LEFT JOIN event_processes p1 ON p1.event_id = e.id AND p1.level = 1`;
 
@@ -77,18 +78,18 @@ function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: str
 
 /** Newest first, keyset-paginated on (time, id) so pages stay stable while alerts arrive. */
 export function listEvents(db: Db, filter: EventFilter, page: EventPage, nowMs = Date.now()): EventListResponse {
-  const { rows, nextCursor } = pageOf<SummaryRow>(db, SUMMARY_COLUMNS, PROCESS_JOINS, filter, page, nowMs);
+  const { rows, nextCursor } = pageOf<SummaryRow>(db, SUMMARY_COLUMNS, SUMMARY_JOINS, filter, page, nowMs);
   return { events: rows.map(toSummary), nextCursor };
 }
 
 /** The raw JSON of a page of alerts, for NDJSON export. */
 export function rawEventsPage(db: Db, filter: EventFilter, page: EventPage, nowMs = Date.now()) {
-  const { rows, nextCursor } = pageOf<{ id: number; timeNs: string; raw: string }>(db, 'e.id, CAST(e.time_ns AS TEXT) AS timeNs, e.raw', '', filter, page, nowMs);
+  const { rows, nextCursor } = pageOf<{ id: number; timeNs: string; raw: string }>(db, 'e.id, CAST(e.time_ns AS TEXT) AS timeNs, ep.raw', 'JOIN event_payloads ep ON ep.event_id = e.id', filter, page, nowMs);
   return { raws: rows.map((row) => row.raw), nextCursor };
 }
 
 export function getEventOrThrow(db: Db, id: number): EventDetail {
-  const row = prepared(db, `SELECT ${SUMMARY_COLUMNS}, e.received_ms AS receivedMs FROM events e ${PROCESS_JOINS} WHERE e.id = ?`)
+  const row = prepared(db, `SELECT ${SUMMARY_COLUMNS}, e.received_ms AS receivedMs FROM events e ${SUMMARY_JOINS} WHERE e.id = ?`)
     .get(id) as (SummaryRow & { receivedMs: number }) | undefined;
   if (!row) throw new ApiError('not_found', `There is no alert with id ${id}.`);
   const ancestry = prepared(db, 'SELECT level, name, exepath, cmdline, pid FROM event_processes WHERE event_id = ? ORDER BY level')

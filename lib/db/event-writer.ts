@@ -10,25 +10,27 @@ export interface WriteResult {
 const INSERT_EVENT = `
   INSERT INTO events (dedup_key, uuid, time_ns, received_ms, priority, priority_rank, rule, source,
     hostname, internal, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod,
-    user_name, evt_type, fd_name, process_chain, search_text, raw)
+    user_name, evt_type, fd_name, process_chain)
   VALUES (@dedupKey, @uuid, @timeNs, @receivedMs, @priority, @priorityRank, @rule, @source,
     @hostname, @internal, @containerId, @containerName, @imageRepository, @imageTag, @k8sNamespace, @k8sPod,
-    @userName, @evtType, @fdName, @processChain, @searchText, @raw)
+    @userName, @evtType, @fdName, @processChain)
   ON CONFLICT (dedup_key) DO NOTHING
   RETURNING id`;
 
 function prepareWriter(db: Db) {
   const insertEvent = db.prepare<Record<string, unknown>, { id: number }>(INSERT_EVENT);
   const findDuplicate = db.prepare<[Buffer], { id: number }>('SELECT id FROM events WHERE dedup_key = ?');
+  const insertPayload = db.prepare('INSERT INTO event_payloads (event_id, search_text, raw) VALUES (?, ?, ?)');
   const insertTag = db.prepare('INSERT OR IGNORE INTO event_tags (tag, event_id) VALUES (?, ?)');
   const insertProcess = db.prepare(
     'INSERT INTO event_processes (event_id, level, name, exepath, cmdline, pid) VALUES (?, ?, ?, ?, ?, ?)',
   );
 
   const writeOne = (alert: StoredAlert, receivedMs: number): WriteResult => {
-    const { tags, ancestry, internal, ...columns } = alert;
+    const { tags, ancestry, internal, raw, searchText, ...columns } = alert;
     const inserted = insertEvent.get({ ...columns, internal: internal ? 1 : 0, receivedMs });
     if (!inserted) return { id: findDuplicate.get(alert.dedupKey)!.id, duplicate: true };
+    insertPayload.run(inserted.id, searchText, raw);
     for (const tag of tags) insertTag.run(tag, inserted.id);
     for (const p of ancestry) insertProcess.run(inserted.id, p.level, p.name, p.exepath, p.cmdline, p.pid);
     return { id: inserted.id, duplicate: false };

@@ -43,7 +43,9 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
 
   if (filter.priority.length > 0) {
     const ranks = [...new Set(filter.priority.map((name) => findPriority(name)!.rank))];
-    clauses.push(`e.priority_rank IN (${bindList('priority', ranks)})`);
+    // `+` keeps SQLite on the time index (which holds the rank): newest-first pages stop early
+    // instead of sorting every alert of those priorities.
+    clauses.push(`+e.priority_rank IN (${bindList('priority', ranks)})`);
   }
   if (filter.minPriority !== undefined) {
     clauses.push('e.priority_rank <= @minRank');
@@ -60,11 +62,13 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
     if (named.length < list.length) alternatives.push(`${columns[0]} IS NULL`);
     clauses.push(`(${alternatives.join(' OR ')})`);
   }
+  // Correlated lookups (by primary key) rather than IN (SELECT …): a newest-first page checks only
+  // the alerts it walks through instead of first collecting every alert with the tag or process.
   if (filter.tag.length > 0) {
-    clauses.push(`e.id IN (SELECT event_id FROM event_tags WHERE tag IN (${bindList('tag', filter.tag)}))`);
+    clauses.push(`EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND t.tag IN (${bindList('tag', filter.tag)}))`);
   }
   if (filter.proc.length > 0) {
-    clauses.push(`e.id IN (SELECT event_id FROM event_processes WHERE name IN (${bindList('proc', filter.proc)}))`);
+    clauses.push(`EXISTS (SELECT 1 FROM event_processes p WHERE p.event_id = e.id AND p.name IN (${bindList('proc', filter.proc)}))`);
   }
   if (filter.chain.length > 0) {
     const prefixes = filter.chain.map((chain, i) => {
@@ -75,7 +79,7 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
   }
   if (filter.q !== undefined && filter.q.trim() !== '') {
     // instr, not LIKE: `%`, `_` and `\` in the search are literal characters.
-    clauses.push('instr(e.search_text, @q) > 0');
+    clauses.push('EXISTS (SELECT 1 FROM event_payloads q WHERE q.event_id = e.id AND instr(q.search_text, @q) > 0)');
     params.q = filter.q.trim().toLowerCase();
   }
   if (filter.internal === 'exclude') clauses.push('e.internal = 0');

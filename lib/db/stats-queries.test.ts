@@ -6,7 +6,7 @@ import { prepareEntries } from '../ingest/prepare';
 import { splitBody } from '../ingest/split-body';
 import type { ProcessTreeNode, TopValue } from '../stats/types';
 import { openDatabase, type Db } from './connection';
-import { listEvents } from './event-queries';
+import { getEventOrThrow, listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
 import { bucketWidthMs } from '../stats/buckets';
 import { containerRows, processTree, rangeSummary, relatedEvents, ruleRows, timeline, topValues } from './stats-queries';
@@ -749,11 +749,18 @@ describe('relatedEvents', () => {
     }
   });
 
-  it('returns summaries and honours the limit', () => {
+  it('returns summaries, closest in time first, and honours the limit', () => {
+    const all = relatedEvents(rel, 1)!;
+    const self = getEventOrThrow(rel, 1);
+    const gap = (time: string) => {
+      const d = Date.parse(time) - Date.parse(self.time);
+      return Math.abs(d);
+    };
+    const closest = [...all.nearby].sort((a, b) => gap(a.time) - gap(b.time))[0]!;
     const related = relatedEvents(rel, 1, 1)!;
-    expect(ids(related.nearby)).toEqual([2]);
+    expect(ids(related.nearby)).toEqual([closest.id]);
     expect(related.sameChain).toHaveLength(1);
-    expect(related.nearby[0]).toMatchObject({ id: 2, rule: R2, containerId: C1.id, hostname: 'node-a', time: isoNs(ago(T) + TEN_MIN_NS) });
+    expect(related.nearby[0]).toMatchObject({ id: closest.id, rule: closest.rule, containerId: C1.id, time: closest.time });
   });
 
   it('is undefined for an unknown id', () => {

@@ -10,7 +10,7 @@ import { buildProcessTree, type ChainCount } from '../stats/process-tree';
 import type { ContainerRow, ProcessTreeScope, RangeSummary, RelatedEvents, RuleRow, Timeline, TopValue } from '../stats/types';
 import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
-import { PROCESS_JOINS, SUMMARY_COLUMNS, toSummary, type SummaryRow } from './event-queries';
+import { SUMMARY_JOINS, SUMMARY_COLUMNS, toSummary, type SummaryRow } from './event-queries';
 import { filterToSql } from './filter-sql';
 import { prepared } from './statements';
 
@@ -238,12 +238,28 @@ export function processTree(db: Db, filter: EventFilter, limit = 5_000, nowMs = 
 
 const RELATED_WINDOW_NS = 10n * 60n * 1_000_000_000n;
 
-function summaries(db: Db, where: string, params: Record<string, unknown>, order: string): EventSummary[] {
-  const rows = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM events e ${PROCESS_JOINS} WHERE ${where} ORDER BY ${order} LIMIT @limit`).all(params) as SummaryRow[];
-  return rows.map(toSummary);
+/**
+ * The `@limit` alerts matching `where` closest in time to `@at`, newest first. Each side of `@at` is
+ * read along an index in time order, so only 2 × limit candidates are ever looked at.
+ */
+function closestInTime(db: Db, where: string, params: { at: bigint; limit: number } & Record<string, unknown>): EventSummary[] {
+  const rows = prepared(
+    db,
+    `WITH picked AS (
+       SELECT id FROM (SELECT e.id FROM events e WHERE ${where} AND e.time_ns <= @at ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit)
+       UNION ALL
+       SELECT id FROM (SELECT e.id FROM events e WHERE ${where} AND e.time_ns > @at ORDER BY e.time_ns, e.id LIMIT @limit))
+     SELECT ${SUMMARY_COLUMNS} FROM picked JOIN events e ON e.id = picked.id ${SUMMARY_JOINS} ORDER BY e.time_ns DESC, e.id DESC`,
+  ).all(params) as SummaryRow[];
+  const distance = (row: SummaryRow) => {
+    const d = BigInt(row.timeNs) - params.at;
+    return d < 0n ? -d : d;
+  };
+  const closest = new Set([...rows].sort((a, b) => (distance(a) < distance(b) ? -1 : distance(a) > distance(b) ? 1 : 0)).slice(0, params.limit));
+  return rows.filter((row) => closest.has(row)).map(toSummary);
 }
 
-/** Alerts around one alert: same container (or host) within ±10 minutes, same chain, same rule elsewhere. */
+/** Alerts around one alert, closest in time first: same container (or host) within ±10 minutes, same chain, same rule elsewhere. */
 export function relatedEvents(db: Db, id: number, limit = 20): RelatedEvents | undefined {
   const alert = prepared(db, 'SELECT id, time_ns AS timeNs, rule, container_id AS containerId, hostname, process_chain AS chain FROM events WHERE id = ?')
     .safeIntegers(true)
@@ -256,8 +272,8 @@ export function relatedEvents(db: Db, id: number, limit = 20): RelatedEvents | u
   // IS, not =: alerts without a container (NULL) must compare as "elsewhere", not vanish.
   const sameContainer = alert.containerId === null || alert.containerId === 'host' ? 'e.hostname IS @hostname AND e.container_id IS @containerId' : 'e.container_id IS @containerId';
   return {
-    nearby: summaries(db, `e.id != @id AND e.internal = 0 AND ${sameContainer} AND e.time_ns BETWEEN @from AND @to`, base, 'e.time_ns DESC, e.id DESC'),
-    sameChain: alert.chain === null ? [] : summaries(db, 'e.id != @id AND e.internal = 0 AND e.process_chain = @chain', base, 'e.time_ns DESC, e.id DESC'),
-    sameRuleElsewhere: summaries(db, `e.id != @id AND e.internal = 0 AND e.rule = @rule AND NOT (${sameContainer})`, base, 'e.time_ns DESC, e.id DESC'),
+    nearby: closestInTime(db, `e.id != @id AND e.internal = 0 AND ${sameContainer} AND e.time_ns BETWEEN @from AND @to`, base),
+    sameChain: alert.chain === null ? [] : closestInTime(db, 'e.id != @id AND e.internal = 0 AND e.process_chain = @chain', base),
+    sameRuleElsewhere: closestInTime(db, `e.id != @id AND e.internal = 0 AND e.rule = @rule AND NOT (${sameContainer})`, base),
   };
 }

@@ -20,14 +20,13 @@ CREATE TABLE events (
   user_name        TEXT,
   evt_type         TEXT,
   fd_name          TEXT,
-  process_chain    TEXT,                    -- root ancestor … process, see chainKey() in lib/falco/ancestry.ts
-  search_text      TEXT NOT NULL,           -- lower-cased output, rule and field values for `q`
-  raw              TEXT NOT NULL            -- the alert's JSON exactly as received
+  process_chain    TEXT                     -- root ancestor … process, see chainKey() in lib/falco/ancestry.ts
 );
 -- Idempotent ingest: a redelivered alert hits this and is reported as a duplicate.
 CREATE UNIQUE INDEX events_dedup ON events (dedup_key);
--- Newest-first listing and time ranges (rowid is implied as the tie-breaker).
-CREATE INDEX events_time ON events (time_ns);
+-- Newest-first listing and time ranges (rowid is implied as the tie-breaker); covers the per-priority
+-- counts and timelines of a range, which then never read the table.
+CREATE INDEX events_time ON events (time_ns, internal, priority_rank);
 -- Per-dimension filters within a time range.
 CREATE INDEX events_rule_time ON events (rule, time_ns);
 CREATE INDEX events_priority_time ON events (priority_rank, time_ns);
@@ -38,13 +37,21 @@ CREATE INDEX events_source_time ON events (source, time_ns);
 -- Process trees and "same process chain" group and match on the whole chain.
 CREATE INDEX events_chain_time ON events (process_chain, time_ns);
 
+-- The bulky part of an alert, apart so that scans and aggregates over `events` stay on small rows.
+CREATE TABLE event_payloads (
+  event_id    INTEGER PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,
+  search_text TEXT NOT NULL,  -- lower-cased rule, output, hostname, tags and field values, for `q`
+  raw         TEXT NOT NULL   -- the alert's JSON exactly as received
+);
+
 -- Tags one per row so `tag=` filters and tag charts need no string matching.
 CREATE TABLE event_tags (
   tag      TEXT NOT NULL,
   event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
   PRIMARY KEY (tag, event_id)
 ) WITHOUT ROWID;
-CREATE INDEX event_tags_event ON event_tags (event_id);
+-- Tags of one alert (lists, tag charts over a range), answered from the index alone.
+CREATE INDEX event_tags_event ON event_tags (event_id, tag);
 
 -- The process (level 0), its parent (1) and ancestors (N), one row per level the alert mentions.
 CREATE TABLE event_processes (
