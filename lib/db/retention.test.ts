@@ -81,8 +81,15 @@ describe('pruneBatch', () => {
     expect(pruneBatch(db, policy, NOW)).toBe(PRUNE_BATCH);
     // The oldest go first.
     expect(remainingRules(db)[0]).toBe(`rule ${1000 + total - PRUNE_BATCH - 1}`);
-    expect(pruneBatch(db, policy, NOW)).toBe(PRUNE_BATCH);
-    expect(pruneBatch(db, policy, NOW)).toBe(37);
+    // Then full batches until the rest, which is smaller than one.
+    let removed = PRUNE_BATCH;
+    let last = pruneBatch(db, policy, NOW);
+    while (last === PRUNE_BATCH) {
+      removed += last;
+      last = pruneBatch(db, policy, NOW);
+    }
+    expect(last).toBe(total % PRUNE_BATCH);
+    expect(removed + last).toBe(total);
     expect(count(db, 'events')).toBe(0);
     expect(pruneBatch(db, { retentionMs: null, maxEvents: 1 }, NOW, 10)).toBe(0);
   });
