@@ -42,6 +42,8 @@ export function ChartTimeline({
   });
   const format = tickFormatter(timeline.widthMs, timeline.to - timeline.from);
   const total = timeline.buckets.reduce((sum, b) => sum + b.total, 0);
+  // The legend names only what the chart shows.
+  const seriesTotals = Object.fromEntries(timeline.series.map((name) => [name, timeline.buckets.reduce((sum, b) => sum + (b.counts[name] ?? 0), 0)]));
 
   const finishDrag = () => {
     if (dragFrom !== null && onZoom) {
@@ -97,7 +99,7 @@ export function ChartTimeline({
       </div>
       {kind === 'category' || timeline.series.length > 1 ? (
         <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-muted">
-          {timeline.series.map((name, i) => (
+          {timeline.series.map((name, i) => ({ name, i })).filter(({ name }) => seriesTotals[name]! > 0).map(({ name, i }) => (
             <span key={name} className="flex min-w-0 max-w-64 items-center gap-1.5">
               <span aria-hidden className="inline-block h-2.5 w-2.5 shrink-0 rounded-sm" style={{ background: seriesColor(name, i, kind) }} />
               <span className="alert-text truncate" title={timeline.labels[name] ?? name}>{timeline.labels[name] ?? name}</span>

@@ -8,18 +8,16 @@ import { useEventPages } from '@/lib/queries/events';
 import { useContainers } from '@/lib/queries/stats';
 import { ProcessTreePanel } from '../ancestry/process-tree-panel';
 import { TimelinePanel } from '../charts/timeline-panel';
-import { EventTable } from '../events/event-table';
+import { PagedEventTable } from '../events/paged-event-table';
 import { FilterBar } from '../filters/filter-bar';
 import { TopPanel } from '../overview/top-panel';
-import { Panel, PanelState } from '../ui/panel';
+import { Panel } from '../ui/panel';
 import { containerLabel, HOST_CONTAINER, mergeContainerRows } from './container-display';
 import { ContainerHeader } from './container-header';
 
 type FilterState = ReturnType<typeof useEventFilter>;
 
 function ContainerAlerts({ state }: { state: FilterState }) {
-  const pages = useEventPages(state.query);
-  const events = pages.data?.pages.flatMap((page) => page.events) ?? [];
   const chains = state.urlFilter.chain.map((chain) => splitChainKey(chain).map((part) => part.name).join(' › '));
   return (
     <Panel
@@ -28,16 +26,7 @@ function ContainerAlerts({ state }: { state: FilterState }) {
         <Link href={state.href({ set: { chain: [] } })} scroll={false} className="shrink-0 text-xs text-accent hover:underline">Show all alerts</Link>
       ) : null}
     >
-      {pages.isPending ? (
-        <PanelState kind="loading" />
-      ) : pages.error ? (
-        <PanelState kind="error" message={`Could not load alerts: ${pages.error.message}`} />
-      ) : events.length === 0 ? (
-        <PanelState kind="empty" message="No alerts from this container match this filter in this range." />
-      ) : (
-        <EventTable events={events} filterHref={(key, value) => state.href({ add: key, value })} hasMore={pages.hasNextPage}
-          loadMore={() => void pages.fetchNextPage()} loadingMore={pages.isFetchingNextPage} testId="container-alerts" hideColumns={["container"]} />
-      )}
+      <PagedEventTable state={state} emptyMessage="No alerts from this container match this filter in this range." testId="container-alerts" hideColumns={['container']} />
     </Panel>
   );
 }

@@ -1,12 +1,11 @@
 'use client';
 
 import { useEventFilter } from '@/lib/filters/use-event-filter';
-import { useEventPages } from '@/lib/queries/events';
 import { TimelinePanel } from '../charts/timeline-panel';
-import { EventTable } from '../events/event-table';
+import { PagedEventTable } from '../events/paged-event-table';
 import { FilterBar } from '../filters/filter-bar';
 import { TopPanel } from '../overview/top-panel';
-import { Panel, PanelState } from '../ui/panel';
+import { Panel } from '../ui/panel';
 
 const SCOPE = { internal: 'only' } as const;
 
@@ -16,8 +15,6 @@ const SCOPE = { internal: 'only' } as const;
  */
 export function FalcoHealthPage() {
   const state = useEventFilter(SCOPE);
-  const pages = useEventPages(state.query);
-  const events = pages.data?.pages.flatMap((page) => page.events) ?? [];
   return (
     <div className="space-y-4">
       <div>
@@ -36,16 +33,7 @@ export function FalcoHealthPage() {
           labelFor={(v) => (v.value === '(none)' ? 'unknown host' : v.label)} />
       </div>
       <Panel title="Health events">
-        {pages.isPending ? (
-          <PanelState kind="loading" />
-        ) : pages.error ? (
-          <PanelState kind="error" message={`Could not load health events: ${pages.error.message}`} />
-        ) : events.length === 0 ? (
-          <PanelState kind="empty" message="No health events from Falco in this range: no drops or timeouts reported." />
-        ) : (
-          <EventTable events={events} filterHref={(key, value) => state.href({ add: key, value })} hasMore={pages.hasNextPage}
-            loadMore={() => void pages.fetchNextPage()} loadingMore={pages.isFetchingNextPage} testId="health-events" />
-        )}
+        <PagedEventTable state={state} emptyMessage="No health events from Falco in this range: no drops or timeouts reported." testId="health-events" />
       </Panel>
     </div>
   );

@@ -5,10 +5,9 @@ import type { ReactNode } from 'react';
 import { NONE_VALUE } from '@/lib/filters/dimensions';
 import { filterHref } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
-import { useEventPages } from '@/lib/queries/events';
 import { useRules } from '@/lib/queries/stats';
 import { TimelinePanel } from '../charts/timeline-panel';
-import { EventTable } from '../events/event-table';
+import { PagedEventTable } from '../events/paged-event-table';
 import { FilterBar } from '../filters/filter-bar';
 import { TopPanel } from '../overview/top-panel';
 import { EventTime } from '../ui/event-time';
@@ -48,26 +47,9 @@ function RuleFacts({ rule, state }: { rule: string; state: FilterState }) {
 }
 
 function RuleAlerts({ state }: { state: FilterState }) {
-  const pages = useEventPages(state.query);
-  const events = pages.data?.pages.flatMap((page) => page.events) ?? [];
   return (
     <Panel title="Alerts" actions={<span className="hidden text-xs text-muted md:inline">↑ ↓ to move · Enter to open</span>}>
-      {pages.isPending ? (
-        <PanelState kind="loading" />
-      ) : pages.error ? (
-        <PanelState kind="error" message={`Could not load alerts: ${pages.error.message}`} />
-      ) : events.length === 0 ? (
-        <PanelState kind="empty" message="No alerts of this rule match this filter in this range." />
-      ) : (
-        <EventTable
-          events={events}
-          filterHref={(key, value) => state.href({ add: key, value })}
-          hasMore={pages.hasNextPage}
-          loadMore={() => void pages.fetchNextPage()}
-          loadingMore={pages.isFetchingNextPage}
-          testId="rule-alerts"
-        />
-      )}
+      <PagedEventTable state={state} emptyMessage="No alerts of this rule match this filter in this range." testId="rule-alerts" />
     </Panel>
   );
 }

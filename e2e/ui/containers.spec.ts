@@ -1,14 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { makeAlert, nextFalcoTime, post, uniqueTag } from '../fixtures/alerts';
+import { collectConsoleErrors } from '../fixtures/browser';
 
-function collectConsoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
 
 const hex12 = () => Array.from({ length: 12 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 

@@ -5,28 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { falcoTimeAgo, importSummary, runImport } from '../fixtures/api-helpers';
 import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
+import { parseCsv } from '../../lib/testing/csv-reader';
 
 const MINUTE = 60;
 
-/** A minimal RFC 4180 reader: enough to check what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
-    else if (c !== '\r') cell += c;
-  }
-  return rows;
-}
 
 test('the list shows exactly the filtered alerts, newest first, and keyboard moves through it', async ({ page, request }) => {
   const host = uniqueTag('explorer-list');

@@ -1,15 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
 import { INGEST_TOKEN, SERVERS } from '../servers';
+import { collectConsoleErrors } from '../fixtures/browser';
 
-function collectConsoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
 
 test('the first page lists alerts posted through the API, newest first, with their details', async ({ page, request }) => {
   const errors = collectConsoleErrors(page);

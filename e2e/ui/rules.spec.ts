@@ -1,14 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
+import { collectConsoleErrors } from '../fixtures/browser';
 
-function collectConsoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
 
 /**
  * Three rules on two hosts of their own, with names that need encoding in a path:

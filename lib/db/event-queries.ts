@@ -113,6 +113,12 @@ export function countByPriority(db: Db, filter: EventFilter, nowMs = Date.now())
   return PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: counts.get(p.rank) ?? 0 }));
 }
 
+/** The same counts with their total, as /api/stats/priorities and the summaries return them. */
+export function priorityTotals(db: Db, filter: EventFilter, nowMs = Date.now()): { total: number; priorities: PriorityCount[] } {
+  const priorities = countByPriority(db, filter, nowMs);
+  return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
+}
+
 export function healthReport(db: Db, version: string): HealthReport {
   const { events } = prepared(db, 'SELECT count(*) AS events FROM events').get() as { events: number };
   const newest = prepared(db, 'SELECT CAST(max(time_ns) AS TEXT) AS newest FROM events').get() as { newest: string | null };

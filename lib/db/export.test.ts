@@ -6,37 +6,8 @@ import { splitBody } from '../ingest/split-body';
 import { openDatabase, type Db } from './connection';
 import { writeAlerts } from './event-writer';
 import { exportChunks, type ExportFormat } from './export';
+import { parseCsv } from '../testing/csv-reader';
 
-/** A strict RFC 4180 reader (CRLF records, doubled quotes); throws on malformed input. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c !== '"') cell += c;
-      else if (text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"' && cell === '') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else if (c === '"' || c === '\r' || c === '\n') throw new Error(`malformed CSV at ${i}`);
-    else cell += c;
-  }
-  if (quoted || cell !== '' || row.length > 0) throw new Error('CSV does not end with a complete record');
-  return rows;
-}
 
 // 2,500 alerts of one rule (three internal pages of 1,000), interleaved in time with 400 others and 30
 // internal events that the filter must leave out. Times run back from 2026-03-01 one second apart,

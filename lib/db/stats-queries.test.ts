@@ -230,7 +230,6 @@ let db: Db;
 let TEXTS: string[];
 const range1h = EventFilter.parse({ from: '1h' });
 const count = (filter: Record<string, unknown>, nowMs = NOW) => listEvents(db, EventFilter.parse(filter), { limit: 1000 }, nowMs).events.length;
-const idsOf = (filter: Record<string, unknown>, nowMs = NOW) => listEvents(db, EventFilter.parse(filter), { limit: 1000 }, nowMs).events.map((e) => e.id);
 
 beforeAll(() => {
   db = openDatabase(':memory:');

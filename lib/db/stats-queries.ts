@@ -1,7 +1,7 @@
 import 'server-only';
 // Aggregates behind the dashboard. Every count, bucket and top list is computed by SQLite; only
 // the (small) aggregated rows come back to JavaScript.
-import type { EventSummary, PriorityCount } from '../events/types';
+import type { EventSummary } from '../events/types';
 import { PRIORITIES, priorityByRank } from '../falco/priorities';
 import { NONE_VALUE, type Dimension } from '../filters/dimensions';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
@@ -10,7 +10,7 @@ import { buildProcessTree, type ChainCount } from '../stats/process-tree';
 import type { ContainerRow, ProcessTreeScope, RangeSummary, RelatedEvents, RuleRow, Timeline, TopValue } from '../stats/types';
 import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
-import { SUMMARY_JOINS, SUMMARY_COLUMNS, toSummary, type SummaryRow } from './event-queries';
+import { priorityTotals, SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './event-queries';
 import { filterToSql } from './filter-sql';
 import { prepared } from './statements';
 
@@ -48,24 +48,15 @@ export function resolveRange(db: Db, filter: EventFilter, nowMs: number): { from
   return { from: fromNs === undefined ? null : Number(fromNs / NS_PER_MS), to: toNs === undefined ? nowMs : Number(toNs / NS_PER_MS) };
 }
 
-function priorityCounts(db: Db, filter: EventFilter, nowMs: number): { total: number; priorities: PriorityCount[] } {
-  const { where, params } = filterToSql(filter, nowMs);
-  const rows = prepared(db, `SELECT e.priority_rank AS rank, count(*) AS count FROM events e ${where} GROUP BY e.priority_rank`)
-    .all(params) as { rank: number; count: number }[];
-  const counts = new Map(rows.map((row) => [row.rank, row.count]));
-  const priorities = PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: counts.get(p.rank) ?? 0 }));
-  return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
-}
-
 const isoOf = (ms: number) => new Date(ms).toISOString();
 
 export function rangeSummary(db: Db, filter: EventFilter, nowMs = Date.now()): RangeSummary {
   const { from, to } = resolveRange(db, filter, nowMs);
-  const current = priorityCounts(db, filter, nowMs);
+  const current = priorityTotals(db, filter, nowMs);
   const previousFilter = from === null ? null : { ...filter, from: isoOf(from - (to - from)), to: isoOf(from) };
-  const previous = previousFilter && from !== null ? { from: from - (to - from), to: from, ...priorityCounts(db, previousFilter, nowMs) } : null;
+  const previous = previousFilter && from !== null ? { from: from - (to - from), to: from, ...priorityTotals(db, previousFilter, nowMs) } : null;
   const internalFilter: EventFilter = { ...filter, internal: 'only' };
-  const { total: internal } = priorityCounts(db, internalFilter, nowMs);
+  const { total: internal } = priorityTotals(db, internalFilter, nowMs);
   return { from, to, ...current, previous, internal };
 }
 

@@ -2,10 +2,6 @@
 import { parseEventQuery } from '@/lib/api/parse-query';
 import { jsonResponse, withApi } from '@/lib/api/with-api';
 import { getDb } from '@/lib/db/connection';
-import { countByPriority } from '@/lib/db/event-queries';
+import { priorityTotals } from '@/lib/db/event-queries';
 
-export const GET = withApi((request) => {
-  const { filter } = parseEventQuery(request);
-  const priorities = countByPriority(getDb(), filter);
-  return jsonResponse({ total: priorities.reduce((sum, p) => sum + p.count, 0), priorities });
-});
+export const GET = withApi((request) => jsonResponse(priorityTotals(getDb(), parseEventQuery(request).filter)));
