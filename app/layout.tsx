@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import type { ReactNode } from 'react';
-import { AppHeader } from '@/components/layout/app-header';
-import { parseTheme, THEME_COOKIE, themeClass } from '@/lib/theme';
+import { parseTheme, THEME_COOKIE, THEME_OVERRIDE_HEADER, themeClass } from '@/lib/theme';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -12,14 +11,12 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
+  // The kiosk's theme comes from its URL (see proxy.ts); everywhere else from the reader's choice.
+  const theme = parseTheme((await headers()).get(THEME_OVERRIDE_HEADER) ?? (await cookies()).get(THEME_COOKIE)?.value);
   return (
     <html lang="en" className={themeClass(theme)}>
       <body className="min-h-screen font-sans antialiased">
-        <Providers>
-          <AppHeader theme={theme} />
-          <main className="mx-auto max-w-[1800px] px-4 py-6 lg:px-6">{children}</main>
-        </Providers>
+        <Providers>{children}</Providers>
       </body>
     </html>
   );

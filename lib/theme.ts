@@ -12,3 +12,6 @@ export function parseTheme(value: string | undefined): Theme {
 export function themeClass(theme: Theme): string | undefined {
   return theme === 'system' ? undefined : theme;
 }
+
+/** Set by proxy.ts for pages whose theme is part of their URL (the kiosk's `theme=`). */
+export const THEME_OVERRIDE_HEADER = 'x-perch-theme';

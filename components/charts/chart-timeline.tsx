@@ -26,10 +26,16 @@ export function ChartTimeline({
   height = 200,
   onZoom,
   label,
+  fontSize = 11,
+  yAxisWidth = 44,
 }: {
   timeline: Timeline;
   kind: 'priority' | 'category';
-  height?: number;
+  /** Pixels, or `fill` to take the parent's height (the legend included). */
+  height?: number | 'fill';
+  /** Axis labels: 11 px on the dashboard, larger on a wall screen. */
+  fontSize?: number;
+  yAxisWidth?: number;
   onZoom?: (fromMs: number, toMs: number) => void;
   label: string;
 }) {
@@ -40,6 +46,8 @@ export function ChartTimeline({
     timeline.series.forEach((name, i) => (row[`s${i}`] = bucket.counts[name] ?? 0));
     return row;
   });
+  // A CSS height means "fill the parent": the chart takes what the legend leaves.
+  const fill = typeof height === 'string';
   const format = tickFormatter(timeline.widthMs, timeline.to - timeline.from);
   const total = timeline.buckets.reduce((sum, b) => sum + b.total, 0);
   // The legend names only what the chart shows.
@@ -57,8 +65,8 @@ export function ChartTimeline({
   };
 
   return (
-    <figure aria-label={`${label}: ${total.toLocaleString()} alerts`} data-testid="timeline" data-total={total} className="select-none">
-      <div style={{ height }} className={onZoom ? 'cursor-crosshair' : undefined}>
+    <figure aria-label={`${label}: ${total.toLocaleString()} alerts`} data-testid="timeline" data-total={total} className={`select-none ${fill ? 'flex h-full flex-col' : ''}`}>
+      <div style={fill ? undefined : { height }} className={`${fill ? 'min-h-0 flex-1' : ''} ${onZoom ? 'cursor-crosshair' : ''}`}>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart
             data={data}
@@ -77,8 +85,8 @@ export function ChartTimeline({
             }}
           >
             <CartesianGrid vertical={false} stroke="var(--border)" strokeDasharray="2 4" />
-            <XAxis dataKey="start" tickFormatter={format} stroke="var(--muted)" fontSize={11} tickLine={false} minTickGap={40} />
-            <YAxis allowDecimals={false} stroke="var(--muted)" fontSize={11} tickLine={false} axisLine={false} width={44} />
+            <XAxis dataKey="start" tickFormatter={format} stroke="var(--muted)" fontSize={fontSize} tickLine={false} minTickGap={fontSize * 4} />
+            <YAxis allowDecimals={false} stroke="var(--muted)" fontSize={fontSize} tickLine={false} axisLine={false} width={yAxisWidth} />
             <Tooltip
               cursor={{ fill: 'var(--surface-2)' }}
               contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12, color: 'var(--fg)' }}

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { splitChainKey } from '@/lib/falco/ancestry';
 import { filterHref, rangeOnly } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
+import { useLiveRefresh } from '@/lib/live/use-live-refresh';
 import { useEventPages } from '@/lib/queries/events';
 import { useContainers } from '@/lib/queries/stats';
 import { ProcessTreePanel } from '../ancestry/process-tree-panel';
@@ -37,6 +38,7 @@ function ContainerAlerts({ state }: { state: FilterState }) {
  */
 export function ContainerPage({ containerId }: { containerId: string }) {
   const state = useEventFilter({ container: [containerId] });
+  useLiveRefresh(state.query);
   const { data, isPending } = useContainers(state.query);
   const rows = data?.containers ?? [];
   const row = mergeContainerRows(rows);

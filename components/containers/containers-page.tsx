@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useMemo } from 'react';
 import { filterHref } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
+import { useLiveRefresh } from '@/lib/live/use-live-refresh';
 import { useContainers } from '@/lib/queries/stats';
 import { TimelinePanel } from '../charts/timeline-panel';
 import { FilterBar } from '../filters/filter-bar';
@@ -17,6 +18,7 @@ const ROW_LIMIT = 500;
 /** Where alerts come from: every container, and each host's own processes, with counts over time. */
 export function ContainersPage() {
   const state = useEventFilter();
+  useLiveRefresh(state.query);
   const { data, error, isPending } = useContainers(state.query);
   const rows = useMemo(() => data?.containers ?? [], [data]);
   const hosts = rows.filter((row) => row.containerId === HOST_CONTAINER).length;

@@ -97,7 +97,7 @@ export function EventTable({
           <thead className="text-left text-xs uppercase tracking-wide text-muted">
             <tr className="border-b border-border">
               <th scope="col" className="w-40 px-3 py-2 font-medium">Time</th>
-              <th scope="col" className="w-28 px-2 py-2 font-medium">Priority</th>
+              <th scope="col" className="w-36 px-2 py-2 font-medium">Priority</th>
               {show('rule') && <th scope="col" className="w-56 px-2 py-2 font-medium">Rule</th>}
               {show('host') && <th scope="col" className="w-36 px-2 py-2 font-medium">Host</th>}
               {show('container') && <th scope="col" className="w-44 px-2 py-2 font-medium">Container / pod</th>}

@@ -7,7 +7,8 @@ import { useSummary } from '@/lib/queries/stats';
 import { PanelState } from '../ui/panel';
 import { PriorityShape } from '../ui/priority-badge';
 
-function Change({ now, before }: { now: number; before: number | undefined }) {
+/** A count's change against the previous period of the same length, as ▲/▼ with the numbers. */
+export function PeriodChange({ now, before }: { now: number; before: number | undefined }) {
   if (before === undefined) return null;
   const diff = now - before;
   if (diff === 0) return <span className="text-xs text-muted" title="Same as the previous period">±0</span>;
@@ -35,7 +36,7 @@ export function PriorityCounters({ state }: { state: ReturnType<typeof useEventF
       <p className="mb-2 flex flex-wrap items-baseline gap-x-2 text-sm text-muted">
         <span className="text-2xl font-semibold text-fg tabular-nums" data-testid="total-count">{data.total.toLocaleString()}</span>
         <span>alerts</span>
-        <Change now={data.total} before={data.previous?.total} />
+        <PeriodChange now={data.total} before={data.previous?.total} />
       </p>
       <ul className="grid grid-cols-2 gap-2 sm:grid-cols-4 xl:grid-cols-8" aria-label="Alerts per priority">
         {PRIORITIES.map((p) => {
@@ -55,7 +56,7 @@ export function PriorityCounters({ state }: { state: ReturnType<typeof useEventF
                   {p.name}
                 </div>
                 <div className={`mt-1 text-2xl tabular-nums ${count === 0 ? 'text-muted' : 'font-semibold'}`} data-testid="count-value">{count.toLocaleString()}</div>
-                <Change now={count} before={previous?.get(p.rank)} />
+                <PeriodChange now={count} before={previous?.get(p.rank)} />
               </Link>
             </li>
           );

@@ -2,53 +2,77 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useQuery } from '@tanstack/react-query';
-import { fetchJson } from '@/lib/api/fetch-json';
-import type { EventListResponse } from '@/lib/events/types';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import type { EventSummary } from '@/lib/events/types';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
-import { LIVE_REFRESH_MS, useEventPages } from '@/lib/queries/events';
+import { insertIntoPages } from '@/lib/live/merge-pages';
+import { useLiveRefresh } from '@/lib/live/use-live-refresh';
+import { eventPagesOptions } from '@/lib/queries/events';
 import { useSummary } from '@/lib/queries/stats';
 import { ProcessTreePanel } from '../ancestry/process-tree-panel';
 import { TimelinePanel } from '../charts/timeline-panel';
-import { EventTable } from '../events/event-table';
+import { PagedEventTable } from '../events/paged-event-table';
 import { FilterBar } from '../filters/filter-bar';
-import { Panel, PanelState } from '../ui/panel';
+import { LiveBadge } from '../live/live-badge';
+import { Panel } from '../ui/panel';
 import { ExportMenu } from './export-menu';
 
-function AlertList({ state }: { state: ReturnType<typeof useEventFilter> }) {
-  const pages = useEventPages(state.query);
-  const events = pages.data?.pages.flatMap((page) => page.events) ?? [];
-  const newestLoaded = events[0]?.id;
-  // The list itself is not polled (rows must not shift under the reader); a light poll of the
-  // newest alert says when there is something new.
-  const newest = useQuery({
-    queryKey: ['events', 'newest', state.query],
-    queryFn: () => fetchJson<EventListResponse>(`/api/events?${state.query}&limit=1`),
-    refetchInterval: LIVE_REFRESH_MS,
-    enabled: pages.isSuccess,
-  });
-  const newer = newest.data?.events[0] && newestLoaded !== undefined && newest.data.events[0].id !== newestLoaded;
-
-  if (pages.isPending) return <PanelState kind="loading" />;
-  if (pages.error) return <PanelState kind="error" message={`Could not load alerts: ${pages.error.message}`} />;
-  if (events.length === 0) return <PanelState kind="empty" message="No alerts match this filter in this range." />;
+function AlertList({ state, pendingAlerts, showPending }: {
+  state: ReturnType<typeof useEventFilter>;
+  pendingAlerts: number;
+  showPending: () => void;
+}) {
   return (
     <>
-      {newer && (
-        <button type="button" onClick={() => void pages.refetch()} data-testid="new-alerts"
-          className="w-full border-b border-border bg-accent/10 px-4 py-1.5 text-sm font-medium text-accent hover:bg-accent/20">
-          New alerts have arrived: show them
+      {pendingAlerts > 0 && (
+        // Floats over the list rather than taking a line in it, which would push the rows down.
+        <button type="button" onClick={showPending} data-testid="new-alerts"
+          className="fixed left-1/2 top-16 z-30 -translate-x-1/2 rounded-full bg-accent px-4 py-1.5 text-sm font-semibold text-accent-fg shadow-lg hover:opacity-90">
+          ↑ {pendingAlerts.toLocaleString()} new alert{pendingAlerts === 1 ? '' : 's'}: show
         </button>
       )}
-      <EventTable
-        events={events}
-        filterHref={(key, value) => state.href({ add: key, value })}
-        hasMore={pages.hasNextPage}
-        loadMore={() => void pages.fetchNextPage()}
-        loadingMore={pages.isFetchingNextPage}
-      />
+      <PagedEventTable state={state} emptyMessage="No alerts match this filter in this range." />
     </>
   );
+}
+
+/**
+ * New alerts for the explorer's list. While the reader is at the top of the list they are put in
+ * place at once; once the reader has scrolled into it (or picked a row) they wait behind an
+ * "N new alerts" notice, so nothing moves under the reader's eyes.
+ */
+function useLiveAlertList(query: string, listTop: RefObject<HTMLDivElement | null>) {
+  const queryClient = useQueryClient();
+  const [pending, setPending] = useState<EventSummary[]>([]);
+  const pagesKey = eventPagesOptions(query).queryKey;
+  useEffect(() => setPending([]), [query]);
+
+  const insert = useCallback((alerts: EventSummary[]) => {
+    queryClient.setQueryData(pagesKey, (data) => (data ? { ...data, pages: insertIntoPages(data.pages, alerts) } : data));
+  }, [queryClient, pagesKey]);
+
+  const stream = useLiveRefresh(query, {
+    onAlerts: (alerts) => {
+      const top = listTop.current;
+      const reading = !top || top.getBoundingClientRect().top < 0 || top.querySelector('[aria-selected="true"]') !== null;
+      if (reading) setPending((current) => [...current, ...alerts]);
+      else insert(alerts);
+    },
+    // More arrived than the stream sends one by one, or we were away: reload the list from the top.
+    onResync: () => {
+      setPending([]);
+      void queryClient.resetQueries({ queryKey: pagesKey });
+    },
+  });
+
+  const showPending = () => {
+    insert(pending);
+    setPending([]);
+    listTop.current?.scrollIntoView({ block: 'start' });
+  };
+  const shown = new Set(queryClient.getQueryData(pagesKey)?.pages.flatMap((page) => page.events.map((event) => event.id)));
+  return { stream, pendingAlerts: pending.filter((alert) => !shown.has(alert.id)).length, showPending };
 }
 
 export function ExplorerPage() {
@@ -56,6 +80,8 @@ export function ExplorerPage() {
   const searchParams = useSearchParams();
   const view = searchParams.get('view') === 'tree' ? 'tree' : 'list';
   const { data: summary } = useSummary(state.query);
+  const listTop = useRef<HTMLDivElement>(null);
+  const live = useLiveAlertList(state.query, listTop);
   const viewHref = (next: 'list' | 'tree') => {
     const params = new URLSearchParams(searchParams);
     if (next === 'tree') params.set('view', 'tree');
@@ -70,7 +96,10 @@ export function ExplorerPage() {
           Alerts{' '}
           {summary && <span className="text-base font-normal text-muted tabular-nums" data-testid="match-count">{summary.total.toLocaleString()} matching</span>}
         </h1>
-        <ExportMenu query={state.query} />
+        <div className="flex items-center gap-4">
+          <LiveBadge state={live.stream.state} />
+          <ExportMenu query={state.query} />
+        </div>
       </div>
       <FilterBar state={state} />
       <TimelinePanel state={state} height={160} />
@@ -87,7 +116,9 @@ export function ExplorerPage() {
         }
         actions={<span className="hidden text-xs text-muted md:inline">↑ ↓ to move · Enter to open · / to search</span>}
       >
-        {view === 'list' ? <AlertList state={state} /> : <ProcessTreePanel state={state} bare />}
+        <div ref={listTop} className="scroll-mt-16">
+          {view === 'list' ? <AlertList state={state} pendingAlerts={live.pendingAlerts} showPending={live.showPending} /> : <ProcessTreePanel state={state} bare />}
+        </div>
       </Panel>
     </div>
   );

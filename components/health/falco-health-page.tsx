@@ -1,6 +1,7 @@
 'use client';
 
 import { useEventFilter } from '@/lib/filters/use-event-filter';
+import { useLiveRefresh } from '@/lib/live/use-live-refresh';
 import { TimelinePanel } from '../charts/timeline-panel';
 import { PagedEventTable } from '../events/paged-event-table';
 import { FilterBar } from '../filters/filter-bar';
@@ -15,6 +16,7 @@ const SCOPE = { internal: 'only' } as const;
  */
 export function FalcoHealthPage() {
   const state = useEventFilter(SCOPE);
+  useLiveRefresh(state.query);
   return (
     <div className="space-y-4">
       <div>

@@ -4,12 +4,14 @@ import Link from 'next/link';
 import { isMitreTactic, mitreTacticLabel, NONE_VALUE } from '@/lib/filters/dimensions';
 import { filterHref } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
+import { useLiveRefresh } from '@/lib/live/use-live-refresh';
 import { useHealth } from '@/lib/queries/events';
 import { useSummary } from '@/lib/queries/stats';
 import { TimelinePanel } from '../charts/timeline-panel';
 import { RecentAlerts } from '../events/recent-alerts';
 import { PriorityCounters } from '../events/priority-counters';
 import { FilterBar } from '../filters/filter-bar';
+import { LiveBadge } from '../live/live-badge';
 import { SetupHelp } from '../setup/setup-help';
 import { TopPanel } from './top-panel';
 
@@ -26,6 +28,7 @@ function FalcoHealthNote({ query, href }: { query: string; href: string }) {
 export function OverviewPage({ serverUrl, tokenRequired, storeEmpty }: { serverUrl: string; tokenRequired: boolean; storeEmpty: boolean }) {
   const state = useEventFilter();
   const { filter, query, href } = state;
+  const live = useLiveRefresh(query);
   const health = useHealth();
   // The server knows on first render; afterwards the live health count decides.
   const empty = health.data ? health.data.events === 0 : storeEmpty;
@@ -35,6 +38,7 @@ export function OverviewPage({ serverUrl, tokenRequired, storeEmpty }: { serverU
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-xl font-semibold">Overview</h1>
         <div className="flex items-center gap-4">
+          <LiveBadge state={live.state} />
           <FalcoHealthNote query={query} href={filterHref('/health', filter)} />
           <Link href={filterHref('/events', filter)} className="text-sm font-medium text-accent hover:underline">Open in Alerts →</Link>
         </div>

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { NONE_VALUE } from '@/lib/filters/dimensions';
 import { filterHref } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
+import { useLiveRefresh } from '@/lib/live/use-live-refresh';
 import { useRules } from '@/lib/queries/stats';
 import { TimelinePanel } from '../charts/timeline-panel';
 import { PagedEventTable } from '../events/paged-event-table';
@@ -60,6 +61,7 @@ function RuleAlerts({ state }: { state: FilterState }) {
  */
 export function RulePage({ rule }: { rule: string }) {
   const state = useEventFilter({ rule: [rule] });
+  useLiveRefresh(state.query);
   const { href, query } = state;
   const none = (label: string) => (value: { value: string; label: string }) => (value.value === NONE_VALUE ? label : value.label);
 

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEventFilter } from '@/lib/filters/use-event-filter';
+import { useLiveRefresh } from '@/lib/live/use-live-refresh';
 import { useRules } from '@/lib/queries/stats';
 import { TimelinePanel } from '../charts/timeline-panel';
 import { FilterBar } from '../filters/filter-bar';
@@ -10,6 +11,7 @@ import { RulesTable } from './rules-table';
 /** Every rule that fired in the range: when, how often, how severe, where. */
 export function RulesPage() {
   const state = useEventFilter();
+  useLiveRefresh(state.query);
   const { data, error, isPending } = useRules(state.query);
   const total = data?.rules.reduce((sum, row) => sum + row.count, 0) ?? 0;
 

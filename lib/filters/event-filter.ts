@@ -90,9 +90,10 @@ export function timeBoundsNs(filter: Pick<EventFilter, 'from' | 'to'>, nowMs = D
   return { fromNs: bound(filter.from), toNs: bound(filter.to) };
 }
 
-type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
+export type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
 
-function allValues(params: ParamSource, key: string): string[] {
+/** Every non-blank value of a query parameter, from a URL or from a page's `searchParams`. */
+export function allValues(params: ParamSource, key: string): string[] {
   const raw = params instanceof URLSearchParams ? params.getAll(key) : [params[key] ?? []].flat();
   // `rule=a,b` is not split: rule names and command lines contain commas. Repeat the parameter.
   return raw.map((value) => value.trim()).filter((value) => value !== '');

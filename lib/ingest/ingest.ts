@@ -4,6 +4,7 @@ import { ApiError, type ErrorIssue } from '../api/errors';
 import { getConfig } from '../config';
 import { getDb } from '../db/connection';
 import { writeAlerts } from '../db/event-writer';
+import { streamHub } from '../live/stream-hub';
 import { requireIngestToken } from './auth';
 import { CommitQueue } from './commit-queue';
 import { prepareEntries } from './prepare';
@@ -21,7 +22,11 @@ export interface IngestReport {
 const holder = globalThis as typeof globalThis & { __perchCommitQueue?: CommitQueue };
 
 function commitQueue(): CommitQueue {
-  holder.__perchCommitQueue ??= new CommitQueue((alerts) => writeAlerts(getDb(), alerts), getConfig().groupCommit);
+  holder.__perchCommitQueue ??= new CommitQueue((alerts) => {
+    const results = writeAlerts(getDb(), alerts);
+    streamHub().notifyCommitted();
+    return results;
+  }, getConfig().groupCommit);
   return holder.__perchCommitQueue;
 }
 

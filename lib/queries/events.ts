@@ -3,8 +3,9 @@ import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '
 import { FetchError, fetchJson } from '../api/fetch-json';
 import type { EventDetail, EventListResponse, HealthReport, PriorityCount } from '../events/types';
 
-// Until the live stream exists, open pages poll at this interval.
-export const LIVE_REFRESH_MS = 5_000;
+// Pages refresh when the live stream brings matching alerts (lib/live/use-live-refresh.ts); this
+// slow poll only moves relative ranges ("last 24h") along while nothing arrives.
+export const BACKGROUND_REFRESH_MS = 60_000;
 
 export const eventKeys = {
   all: ['events'] as const,
@@ -19,7 +20,7 @@ export const eventListOptions = (query: string) =>
   queryOptions({
     queryKey: eventKeys.list(query),
     queryFn: () => fetchJson<EventListResponse>(`/api/events?${query}`),
-    refetchInterval: LIVE_REFRESH_MS,
+    refetchInterval: BACKGROUND_REFRESH_MS,
   });
 
 /** Keyset pages of a filter, for infinite scroll. Not polled: new alerts must not shift the list. */
@@ -44,14 +45,14 @@ export const priorityCountsOptions = (query: string) =>
   queryOptions({
     queryKey: eventKeys.priorityCounts(query),
     queryFn: () => fetchJson<{ total: number; priorities: PriorityCount[] }>(`/api/stats/priorities?${query}`),
-    refetchInterval: LIVE_REFRESH_MS,
+    refetchInterval: BACKGROUND_REFRESH_MS,
   });
 
 export const healthOptions = () =>
   queryOptions({
     queryKey: eventKeys.health(),
     queryFn: () => fetchJson<HealthReport>('/api/health'),
-    refetchInterval: LIVE_REFRESH_MS,
+    refetchInterval: BACKGROUND_REFRESH_MS,
   });
 
 export const useEventList = (query: string) => useQuery(eventListOptions(query));

@@ -3,7 +3,7 @@ import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import { fetchJson } from '../api/fetch-json';
 import type { Dimension } from '../filters/dimensions';
 import type { ContainerRow, RangeSummary, RelatedEvents, RuleRow, Timeline, TopValue, ProcessTreeScope } from '../stats/types';
-import { LIVE_REFRESH_MS } from './events';
+import { BACKGROUND_REFRESH_MS } from './events';
 
 export type TimelineStack = 'priority' | 'rule' | 'container';
 
@@ -18,7 +18,7 @@ export const statsKeys = {
   related: (id: number) => [...statsKeys.all, 'related', id] as const,
 };
 
-const live = { refetchInterval: LIVE_REFRESH_MS, placeholderData: keepPreviousData } as const;
+const live = { refetchInterval: BACKGROUND_REFRESH_MS, placeholderData: keepPreviousData } as const;
 const withQuery = (path: string, query: string, extra = '') => `${path}?${[query, extra].filter(Boolean).join('&')}`;
 
 export const summaryOptions = (query: string) =>

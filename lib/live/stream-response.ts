@@ -1,0 +1,79 @@
+import 'server-only';
+import { ApiError } from '../api/errors';
+import { parseEventQuery, parseIntParam } from '../api/parse-query';
+import { filterToSearchParams } from '../filters/event-filter';
+import { MAX_SUBSCRIBERS, streamHub } from './stream-hub';
+
+// A client whose unread messages pass this is too slow (or gone without closing): it is dropped
+// and reconnects with its cursor when it can keep up again.
+const MAX_QUEUED_BYTES = 1_048_576;
+// Tells EventSource how soon to retry on its own; our client does its own back-off on top.
+const RETRY_MS = 2_000;
+
+/** GET /api/stream: Server-Sent Events of newly committed alerts matching the request's filter. */
+export function streamResponse(request: Request): Response {
+  const { filter } = parseEventQuery(request);
+  const url = new URL(request.url);
+  // `after` (or the Last-Event-ID an EventSource sends by itself on reconnect) resumes a stream.
+  const resume = url.searchParams.has('after') ? null : request.headers.get('last-event-id');
+  if (resume !== null && /^\d{1,15}$/.test(resume)) url.searchParams.set('after', resume);
+  const after = url.searchParams.has('after') ? parseIntParam(new Request(url), 'after', 0, Number.MAX_SAFE_INTEGER, 0) : undefined;
+
+  const hub = streamHub();
+  if (hub.size >= MAX_SUBSCRIBERS) {
+    throw new ApiError('too_many_streams', `This server already serves ${MAX_SUBSCRIBERS} live streams; retry later.`, undefined, { 'retry-after': '10' });
+  }
+
+  const encoder = new TextEncoder();
+  let unsubscribe: (() => void) | null = null;
+  const end = () => {
+    unsubscribe?.();
+    unsubscribe = null;
+  };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(encoder.encode(`retry: ${RETRY_MS}\n\n`));
+        const sink = {
+          send(text: string) {
+            if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) return false;
+            try {
+              controller.enqueue(encoder.encode(text));
+              return true;
+            } catch {
+              return false; // already closed by the client
+            }
+          },
+          close() {
+            end();
+            try {
+              controller.error(new Error('live stream client too slow'));
+            } catch {
+              // already closed
+            }
+          },
+        };
+        unsubscribe = hub.subscribe(filter, filterToSearchParams(filter).toString(), after, sink);
+        request.signal.addEventListener('abort', () => {
+          end();
+          try {
+            controller.close();
+          } catch {
+            // already closed
+          }
+        });
+      },
+      cancel: end,
+    },
+    { highWaterMark: 65_536, size: (chunk) => chunk.byteLength },
+  );
+
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      // no-transform: keeps response compression from buffering the stream.
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    },
+  });
+}
