@@ -104,7 +104,7 @@ test('after 5,000 streamed alerts the page holds a bounded number of DOM nodes',
 
 test('shows "reconnecting" while the server is down, then catches up without duplicates', async ({ page, request }) => {
   test.setTimeout(120_000);
-  const server = new OwnServer('kiosk-restart', SERVERS.main.port + 10);
+  const server = new OwnServer('kiosk-restart', 10);
   try {
     await server.start();
     const host = uniqueTag('kiosk-restart');
