@@ -1,4 +1,6 @@
 import 'server-only';
+import { AccessConfigError, getAccessConfig } from './access/access-config';
+import { sessionKey } from './access/session';
 import { ConfigError, getConfig } from './config';
 import { getDb } from './db/connection';
 import { pruneAll } from './db/retention';
@@ -17,6 +19,26 @@ export function startPerch(): void {
       process.exit(1);
     }
     throw error;
+  }
+  let access;
+  try {
+    access = getAccessConfig();
+  } catch (error) {
+    if (error instanceof AccessConfigError) {
+      console.error(`[perch] ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (!access.enabled) {
+    console.warn('[perch] login is off (PERCH_UI_USERS, PERCH_VIEW_TOKENS and PERCH_TRUSTED_USER_HEADER are unset): anyone who can reach this server can read the alerts.');
+  } else {
+    sessionKey(); // created now rather than by the first login
+    const ways = [access.users.size > 0 && `${access.users.size} password user(s)`, access.viewTokens.length > 0 && `${access.viewTokens.length} view token(s)`, access.trustedUserHeader && `users from ${access.trustedUserHeader} set by trusted proxies`];
+    console.log(`[perch] login required: ${ways.filter(Boolean).join(', ')}`);
+    if (access.trustedUserHeader && !process.env.PERCH_PEER_SECRET) {
+      console.warn('[perch] PERCH_TRUSTED_USER_HEADER is ignored: start Perch with `npm start` (scripts/serve.mjs), which knows each connection\'s address.');
+    }
   }
   const db = getDb();
   const { count } = db.prepare('SELECT count(*) AS count FROM events').get() as { count: number };

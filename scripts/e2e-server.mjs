@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { nodeBin, root } from './lib/prepare.mjs';
+import { root } from './lib/prepare.mjs';
 
 const dbFile = process.env.PERCH_DB;
 if (!dbFile || !/[\\/]\.e2e[^\\/]*[\\/]/.test(dbFile)) {
@@ -13,6 +13,6 @@ if (!dbFile || !/[\\/]\.e2e[^\\/]*[\\/]/.test(dbFile)) {
 rmSync(path.dirname(dbFile), { recursive: true, force: true });
 mkdirSync(path.dirname(dbFile), { recursive: true });
 
-const server = spawn(nodeBin('next'), ['start', '-p', process.env.PORT ?? '3100'], { cwd: root, stdio: 'inherit' });
+const server = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs'), '-p', process.env.PORT ?? '3100'], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

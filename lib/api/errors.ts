@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   invalid_query: 400,
   invalid_cursor: 400,
   unauthorized: 401,
+  too_many_login_attempts: 429,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,

@@ -1,6 +1,7 @@
 // The one wrapper every route handler goes through: it turns thrown ApiErrors into the error
 // envelope and anything unexpected into a 500 with a fixed message (the detail goes to the log).
 import { stringifyJson } from '../falco/json';
+import { requireViewer } from '../access/require-viewer';
 import { ApiError, errorBody } from './errors';
 
 type Handler<Ctx> = (request: Request, context: Ctx) => Promise<Response> | Response;
@@ -20,9 +21,18 @@ export function errorResponse(error: ApiError): Response {
   });
 }
 
-export function withApi<Ctx = unknown>(handler: Handler<Ctx>): Handler<Ctx> {
+/**
+ * `read`: only for those who may see alerts (see lib/access). `public`: anyone (ingest checks its
+ * own token; login must be reachable). By default reads (GET, HEAD) are `read`, so a new route is
+ * closed unless it says otherwise.
+ */
+export type RouteAccess = 'read' | 'public';
+
+export function withApi<Ctx = unknown>(handler: Handler<Ctx>, { access }: { access?: RouteAccess } = {}): Handler<Ctx> {
   return async (request, context) => {
     try {
+      const needed = access ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'public');
+      if (needed === 'read') requireViewer(request);
       return await handler(request, context);
     } catch (error) {
       if (error instanceof ApiError) return errorResponse(error);
@@ -38,5 +48,5 @@ export function methodNotAllowed(allowed: readonly string[]) {
     throw new ApiError('method_not_allowed', `Use ${allowed.join(' or ')} on this URL.`, undefined, {
       allow: allowed.join(', '),
     });
-  });
+  }, { access: 'public' });
 }

@@ -3,6 +3,7 @@
 // and resumes from the last cursor, so the page receives every matching alert once.
 import { useEffect, useRef, useState } from 'react';
 import type { EventSummary } from '../events/types';
+import { withBasePath } from '../base-path';
 import { reconnectDelayMs } from './reconnect-delay';
 import { HEARTBEAT_MS, type StreamMessage } from './stream-messages';
 
@@ -62,7 +63,7 @@ export function useAlertStream(query: string, handlers: AlertStreamHandlers, { e
     function connect() {
       if (closed) return;
       const after = cursor === undefined ? '' : `after=${cursor}`;
-      source = new EventSource(`/api/stream?${[query, after].filter(Boolean).join('&')}`);
+      source = new EventSource(withBasePath(`/api/stream?${[query, after].filter(Boolean).join('&')}`));
       lastHeardAt = Date.now();
       source.addEventListener('ready', (event) => {
         read(event);

@@ -1,6 +1,6 @@
 // Shared by `npm start` and `npm test`: make a fresh clone runnable without manual steps.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
@@ -40,13 +40,29 @@ const BUILD_INPUTS = [
   'postcss.config.mjs', 'tsconfig.json', 'package-lock.json',
 ];
 
-/** Runs `next build` unless the last build is newer than every source file. */
-export function ensureBuild() {
-  const built = mtime(path.join(root, '.next', 'BUILD_ID'));
+/**
+ * Runs `next build` into `distDir` unless its last build is newer than every source file and was
+ * made for the same PERCH_BASE_PATH (Next bakes the base path into the build).
+ */
+export function ensureBuild({ distDir = process.env.PERCH_DIST_DIR || '.next', basePath = process.env.PERCH_BASE_PATH ?? '' } = {}) {
+  const dir = path.join(root, distDir);
+  const stampFile = path.join(dir, 'perch-base-path');
+  const built = mtime(path.join(dir, 'BUILD_ID'));
+  const builtFor = existsSync(stampFile) ? readFileSync(stampFile, 'utf8') : null;
   const newestSource = Math.max(...BUILD_INPUTS.map((entry) => newestMtime(path.join(root, entry))));
-  if (built > 0 && built >= newestSource) return;
-  console.log('[perch] building (next build)…');
-  run(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build']);
+  if (built > 0 && built >= newestSource && builtFor === basePath) return;
+  console.log(`[perch] building (next build${basePath ? ` for ${basePath}` : ''})…`);
+  // Next adds a custom build folder's types to tsconfig.json; put the file back as it was (mtime
+  // included, or every build would look stale to the next run).
+  const tsconfig = path.join(root, 'tsconfig.json');
+  const tsconfigText = readFileSync(tsconfig);
+  const tsconfigTime = statSync(tsconfig).mtime;
+  run(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+    env: { ...process.env, PERCH_DIST_DIR: distDir, PERCH_BASE_PATH: basePath },
+  });
+  writeFileSync(tsconfig, tsconfigText);
+  utimesSync(tsconfig, tsconfigTime, tsconfigTime);
+  writeFileSync(stampFile, basePath);
 }
 
 /** Debian's Chromium for Playwright (its own browser download cannot be reached here). */

@@ -1,0 +1,105 @@
+// Who is asking: resolved the same way for pages (in proxy.ts) and for API routes (in withApi).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { AccessConfig } from './access-config';
+import { SESSION_COOKIE, sessionUser } from './session';
+
+export const VIEW_COOKIE = 'perch_view';
+/** `?view_token=` on a page URL: a wall screen's bookmark carries its read-only token. */
+export const VIEW_TOKEN_PARAM = 'view_token';
+/** Set by scripts/serve.mjs to `<per-process secret> <socket address>`; anything else is ignored. */
+export const PEER_HEADER = 'x-perch-peer';
+
+export type Viewer =
+  | { kind: 'anyone' }
+  | { kind: 'user'; name: string; via: 'password' | 'proxy' }
+  | { kind: 'view-token'; name: string };
+
+export interface RequestFacts {
+  headers: Headers;
+  cookie: (name: string) => string | undefined;
+  searchParams?: URLSearchParams;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** The address of the connection's other end, as the server that accepted it saw it. */
+export function peerAddress(headers: Headers): string | null {
+  const secret = process.env.PERCH_PEER_SECRET;
+  const value = headers.get(PEER_HEADER);
+  if (!secret || !value) return null;
+  const space = value.indexOf(' ');
+  if (space < 0 || !timingSafeEqual(digest(value.slice(0, space)), digest(secret))) return null;
+  // Node reports IPv4 clients of a dual-stack socket as ::ffff:a.b.c.d.
+  const address = value.slice(space + 1).replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return isIP(address) ? address : null;
+}
+
+export function viewTokenName(token: string | undefined | null, config: AccessConfig): string | null {
+  if (!token) return null;
+  const given = digest(token);
+  // Every configured token is compared (no early exit), each in constant time.
+  let name: string | null = null;
+  for (const entry of config.viewTokens) if (timingSafeEqual(given, digest(entry.token))) name = entry.name;
+  return name;
+}
+
+function bearerToken(headers: Headers): string | null {
+  const match = /^bearer\s+(\S+)$/i.exec(headers.get('authorization') ?? '');
+  return match?.[1] ?? null;
+}
+
+/** The viewer, or null when access is enabled and the request proves nothing. */
+export function resolveViewer(request: RequestFacts, config: AccessConfig): Viewer | null {
+  if (!config.enabled) return { kind: 'anyone' };
+  if (config.trustedUserHeader) {
+    const user = request.headers.get(config.trustedUserHeader)?.trim();
+    const peer = peerAddress(request.headers);
+    if (user && peer && config.trustedProxies.check(peer, isIP(peer) === 6 ? 'ipv6' : 'ipv4')) return { kind: 'user', name: user, via: 'proxy' };
+  }
+  const user = sessionUser(request.cookie(SESSION_COOKIE));
+  if (user !== null && config.users.has(user)) return { kind: 'user', name: user, via: 'password' };
+  for (const token of [request.cookie(VIEW_COOKIE), bearerToken(request.headers), request.searchParams?.get(VIEW_TOKEN_PARAM)]) {
+    const name = viewTokenName(token, config);
+    if (name !== null) return { kind: 'view-token', name };
+  }
+  return null;
+}
+
+/** Reads the cookies of a standard Request (route handlers). */
+export function cookieReader(headers: Headers): (name: string) => string | undefined {
+  const header = headers.get('cookie') ?? '';
+  return (name) => {
+    for (const part of header.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && part.slice(0, eq).trim() === name) {
+        try {
+          return decodeURIComponent(part.slice(eq + 1).trim());
+        } catch {
+          return undefined;
+        }
+      }
+    }
+    return undefined;
+  };
+}
+
+/** Set by proxy.ts on page requests (who is looking); any value a client sends is replaced. */
+export const VIEWER_HEADER = 'x-perch-viewer';
+
+/** `anyone`, `user:<name>`, `proxy-user:<name>` or `view:<token name>`, for VIEWER_HEADER. */
+export function describeViewer(viewer: Viewer | null): string {
+  if (viewer === null) return 'none';
+  if (viewer.kind === 'anyone') return 'anyone';
+  const prefix = viewer.kind === 'view-token' ? 'view' : viewer.via === 'proxy' ? 'proxy-user' : 'user';
+  return `${prefix}:${encodeURIComponent(viewer.name)}`;
+}
+
+export function parseViewerHeader(value: string | null): Viewer | null {
+  if (value === 'anyone') return { kind: 'anyone' };
+  const match = /^(user|proxy-user|view):(.+)$/.exec(value ?? '');
+  if (!match) return null;
+  const name = decodeURIComponent(match[2]!);
+  if (match[1] === 'view') return { kind: 'view-token', name };
+  return { kind: 'user', name, via: match[1] === 'proxy-user' ? 'proxy' : 'password' };
+}
