@@ -6,6 +6,9 @@ import { hashPassword, isPasswordHash, verifyPassword } from './password';
 import { createSession, endSession, sessionUser } from './session';
 import { peerAddress, resolveViewer, type RequestFacts } from './viewer';
 
+// Settings as the process environment would carry them (Next's types make NODE_ENV required there).
+const env = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
+
 const key = Buffer.from('test-key-test-key-test-key-12345');
 
 describe('passwords', () => {
@@ -42,25 +45,25 @@ describe('sessions', () => {
 
 describe('readAccessConfig', () => {
   it('is off with nothing set, and on with any way in', () => {
-    expect(readAccessConfig({}).enabled).toBe(false);
-    expect(readAccessConfig({ PERCH_VIEW_TOKENS: 'wall:0123456789abcdef' }).enabled).toBe(true);
+    expect(readAccessConfig(env({})).enabled).toBe(false);
+    expect(readAccessConfig(env({ PERCH_VIEW_TOKENS: 'wall:0123456789abcdef' })).enabled).toBe(true);
   });
 
   it('refuses plain passwords, short tokens, a header without proxies and bad ranges', () => {
-    expect(() => readAccessConfig({ PERCH_UI_USERS: 'admin:admin' })).toThrow(AccessConfigError);
-    expect(() => readAccessConfig({ PERCH_VIEW_TOKENS: 'wall:short' })).toThrow(/shorter than 16/);
-    expect(() => readAccessConfig({ PERCH_TRUSTED_USER_HEADER: 'X-User' })).toThrow(/PERCH_TRUSTED_PROXIES/);
-    expect(() => readAccessConfig({ PERCH_TRUSTED_USER_HEADER: 'X-User', PERCH_TRUSTED_PROXIES: '10.0.0.0/40' })).toThrow(/prefix/);
-    expect(() => readAccessConfig({ PERCH_TRUSTED_USER_HEADER: 'X-User', PERCH_TRUSTED_PROXIES: 'proxy.local' })).toThrow(/not an IP/);
+    expect(() => readAccessConfig(env({ PERCH_UI_USERS: 'admin:admin' }))).toThrow(AccessConfigError);
+    expect(() => readAccessConfig(env({ PERCH_VIEW_TOKENS: 'wall:short' }))).toThrow(/shorter than 16/);
+    expect(() => readAccessConfig(env({ PERCH_TRUSTED_USER_HEADER: 'X-User' }))).toThrow(/PERCH_TRUSTED_PROXIES/);
+    expect(() => readAccessConfig(env({ PERCH_TRUSTED_USER_HEADER: 'X-User', PERCH_TRUSTED_PROXIES: '10.0.0.0/40' }))).toThrow(/prefix/);
+    expect(() => readAccessConfig(env({ PERCH_TRUSTED_USER_HEADER: 'X-User', PERCH_TRUSTED_PROXIES: 'proxy.local' }))).toThrow(/not an IP/);
   });
 });
 
 describe('resolveViewer', () => {
-  const config = readAccessConfig({
+  const config = readAccessConfig(env({
     PERCH_VIEW_TOKENS: 'wall:0123456789abcdef',
     PERCH_TRUSTED_USER_HEADER: 'X-Forwarded-User',
     PERCH_TRUSTED_PROXIES: '10.1.0.0/16,::1',
-  });
+  }));
   const facts = (headers: Record<string, string>, cookies: Record<string, string> = {}): RequestFacts => ({ headers: new Headers(headers), cookie: (name) => cookies[name] });
 
   it('takes the proxy header only from a trusted peer that the server itself vouched for', () => {
@@ -78,7 +81,7 @@ describe('resolveViewer', () => {
     expect(resolveViewer(facts({ authorization: 'Bearer 0123456789abcdef' }), config)).toEqual({ kind: 'view-token', name: 'wall' });
     expect(resolveViewer(facts({}, { perch_view: '0123456789abcdef' }), config)).toEqual({ kind: 'view-token', name: 'wall' });
     expect(resolveViewer(facts({ authorization: 'Bearer 0123456789abcdeX' }), config)).toBeNull();
-    expect(resolveViewer(facts({}), readAccessConfig({}))).toEqual({ kind: 'anyone' });
+    expect(resolveViewer(facts({}), readAccessConfig(env({})))).toEqual({ kind: 'anyone' });
   });
 });
 
