@@ -366,7 +366,7 @@ class Bench {
     if (!this.jsRows) return null;
     const rows = this.jsRows.map((r) => [
       `${r.name} (\`${r.page.length > 40 ? `${r.page.slice(0, 37)}…` : r.page}\`)`, r.scripts, kb(r.raw), kb(r.gzip), '< 300 KB',
-      this.targets.check(`first-load JS of ${r.name}`, r.gzip, 300e3, 'below', kb(r.gzip)),
+      this.targets.check(r.name, r.gzip, 300e3, 'below', kb(r.gzip), 'first-load JS of the pages (< 300 KB)'),
     ]);
     return [
       '### First-load JavaScript per page',
@@ -458,7 +458,7 @@ class Bench {
     const args = ['--alerts', String(alerts), '--days', String(days), '--db', this.file('store.db'), '--runs', String(runs)];
     const { stdout } = await runChild(...tsx('scripts/bench-queries.ts', args), { passStderr: !this.options.smoke });
     if (!stdout.includes('|')) throw new Error(`bench-queries printed no table:\n${stdout.slice(0, 500)}`);
-    this.queryTable = annotateQueryTables(stdout.trim().replaceAll(this.file('store.db'), 'the imported store'), this.targets, 'query');
+    this.queryTable = annotateQueryTables(stdout.trim().replaceAll(this.file('store.db'), 'the imported store'), this.targets, 'queries of bench-queries.ts (p95)');
   }
 
   async httpQueries(server) {
@@ -487,7 +487,7 @@ class Bench {
     const rows = [];
     for (const [label, url] of kiosk) {
       const s = await time(() => client.request('GET', url, undefined, { read: true }));
-      rows.push([label, ms(s.p50), ms(s.p95), '< 200', this.targets.check(`HTTP ${label} (p95)`, s.p95, 200, 'below', `${ms(s.p95)} ms`)]);
+      rows.push([label, ms(s.p50), ms(s.p95), '< 200', this.targets.check(label, s.p95, 200, 'below', `${ms(s.p95)} ms (p95)`, 'the kiosk\'s calls over HTTP (p95 < 200 ms)')]);
     }
     const all = await time(() => Promise.all(kiosk.map(([, url]) => client.request('GET', url, undefined, { read: true }))));
     rows.push(['kiosk: all of the above at once (its first load)', ms(all.p50), ms(all.p95), '', '']);

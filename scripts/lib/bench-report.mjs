@@ -12,7 +12,10 @@ export const kb = (bytes) => (finite(bytes) ? `${(bytes / 1000).toFixed(1)} KB` 
 export const mb = (bytes) => (finite(bytes) ? `${(bytes / 1e6).toFixed(bytes < 1e8 ? 1 : 0)} MB` : '—');
 export const pct = (ratio) => (!finite(ratio) ? '—' : ratio < 0.1 ? `${(ratio * 100).toFixed(1)}%` : `${Math.round(ratio * 100)}%`);
 
-/** The issue's targets, each checked where its number is printed and listed again at the end. */
+/**
+ * The issue's targets, each checked where its number is printed and listed again at the end; the
+ * misses of one `group` (a table's rows) are summed up in one line there.
+ */
 export class Targets {
   list = [];
 
@@ -20,28 +23,33 @@ export class Targets {
    * `kind` 'below': met when value < limit; 'atLeast': met when value >= limit. Returns the verdict
    * for the table: "met", or "missed" with how far off.
    */
-  check(what, value, limit, kind, shown) {
+  check(what, value, limit, kind, shown, group = null) {
     if (!finite(value)) return '—';
     const met = kind === 'below' ? value < limit : value >= limit;
+    const factor = kind === 'below' ? value / limit : limit / value;
     let verdict = 'met';
     if (!met) {
-      if (kind === 'below') {
-        const factor = value / limit;
-        verdict = factor >= 2 ? `missed (${factor.toFixed(1)}× the limit)` : `missed (+${Math.round((factor - 1) * 100)}%)`;
-      } else {
-        verdict = `missed (${Math.round((1 - value / limit) * 100)}% short)`;
-      }
+      if (kind === 'below') verdict = factor >= 2 ? `missed (${factor.toFixed(1)}× the limit)` : `missed (+${Math.round((factor - 1) * 100)}%)`;
+      else verdict = `missed (${Math.round((1 - value / limit) * 100)}% short)`;
     }
-    this.list.push({ what, shown, met, verdict });
+    this.list.push({ what, shown, met, verdict, factor, group });
     return verdict;
   }
 
   summary() {
     const missed = this.list.filter((t) => !t.met);
     const lines = [`${this.list.length - missed.length} of ${this.list.length} targets met.`];
-    if (missed.length > 0) {
-      lines.push('', 'Missed:', '');
-      for (const t of missed) lines.push(`- ${t.what}: ${t.shown} — ${t.verdict}`);
+    if (missed.length === 0) return lines.join('\n');
+    lines.push('', 'Missed:', '');
+    const groups = new Map();
+    for (const t of missed) {
+      if (t.group === null) lines.push(`- ${t.what}: ${t.shown} — ${t.verdict}`);
+      else groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
+    }
+    for (const [group, misses] of groups) {
+      const total = this.list.filter((t) => t.group === group).length;
+      const worst = misses.reduce((a, b) => (b.factor > a.factor ? b : a));
+      lines.push(`- ${group}: ${misses.length} of ${total} missed; the worst, ${worst.what}: ${worst.shown} — ${worst.verdict}`);
     }
     return lines.join('\n');
   }
@@ -88,7 +96,7 @@ export function annotateQueryTables(text, targets, context) {
       const cells = splitRow(lines[j]);
       const limit = queryLimitMs(cells[0] ?? '');
       const value = Number(cells[p95]);
-      const verdict = limit === null ? '' : targets.check(`${context}: ${cells[0]} (p95)`, value, limit, 'below', `${cells[p95]} ms`);
+      const verdict = limit === null ? '' : targets.check(cells[0] ?? '', value, limit, 'below', `${cells[p95]} ms (p95)`, context);
       rows.push([...cells, limit === null ? '' : `< ${limit} ms`, verdict]);
     }
     const headers = [...splitRow(header), 'target p95', ''];
