@@ -123,7 +123,6 @@ class Bench {
     this.options = options;
     this.targets = new Targets();
     this.failures = [];
-    this.sections = {};
     this.runId = randomBytes(4).toString('hex');
     this.seq = 0;
     this.nowMs = Date.now();
