@@ -1,5 +1,6 @@
 // npm test: everything from a fresh clone — dependencies, Chromium, type check, unit tests, a
-// production build, then the API and browser tests against real servers on temporary stores.
+// production build, then the API and browser tests against real servers on temporary stores, and a
+// smoke run of the benchmark.
 import { ensureBuild, ensureChromium, ensureDependencies, nodeBin, run } from './lib/prepare.mjs';
 
 const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
@@ -15,3 +16,7 @@ ensureBuild();
 ensureBuild({ distDir: `${process.env.PERCH_DIST_DIR || '.next'}-subpath`, basePath: '/perch' });
 console.log('\n[perch] API and browser tests');
 run(nodeBin('playwright'), ['test', ...process.argv.slice(2)], { env });
+// A small run of every part of the benchmark, so that it cannot rot; it fails only when a part
+// cannot run, never on a missed target, and writes no docs.
+console.log('\n[perch] benchmark smoke run');
+run(process.execPath, ['scripts/bench.mjs', '--smoke'], { env });

@@ -1,0 +1,138 @@
+// The TypeScript half of `npm run bench` (scripts/bench.mjs runs it as a child process):
+//   generate --alerts N --days D --now MS --out FILE [--seed S]
+//     writes exactly N realistic alerts as NDJSON (scripts/lib/bench-alerts.ts)
+//   raw --db FILE (--file NDJSON | --pool NDJSON --segments JSON) [--min-rows N]
+//     inserts the same rows Perch stored, prepared beforehand, with plain INSERTs in 1,000-row
+//     transactions (scripts/lib/raw-insert.ts), timing only the transactions. With --pool, each
+//     segment {label, prefix, from, count} is the lines the HTTP benchmark sent: pool line
+//     seq % pool size with uuid `${prefix}-${seq}`. Prints one JSON line per segment.
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { openDatabase } from '../lib/db/connection';
+import type { StoredAlert } from '../lib/falco/alert';
+import { prepareEntries } from '../lib/ingest/prepare';
+import { splitBody, type BodyEntry } from '../lib/ingest/split-body';
+import { benchAlerts, LONG_CMDLINE, withUuid } from './lib/bench-alerts';
+import { rawInserter } from './lib/raw-insert';
+
+const BATCH = 1_000;
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function requiredFlag(name: string): string {
+  const value = flag(name);
+  if (value === undefined) throw new Error(`--${name} is required`);
+  return value;
+}
+
+async function generate() {
+  const alerts = Number(requiredFlag('alerts'));
+  const out = createWriteStream(requiredFlag('out'));
+  const started = performance.now();
+  let lines = 0;
+  let bytes = 0;
+  let long = 0;
+  let chunk: string[] = [];
+  const write = async (text: string) => {
+    bytes += Buffer.byteLength(text);
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  for (const line of benchAlerts({ alerts, days: Number(requiredFlag('days')), nowMs: Number(requiredFlag('now')), seed: Number(flag('seed') ?? 7) })) {
+    lines++;
+    if (line.length > LONG_CMDLINE) long++;
+    chunk.push(line);
+    if (chunk.length === BATCH) {
+      await write(`${chunk.join('\n')}\n`);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) await write(`${chunk.join('\n')}\n`);
+  out.end();
+  await once(out, 'finish');
+  console.log(JSON.stringify({ lines, bytes, long, seconds: (performance.now() - started) / 1000 }));
+}
+
+/** Prepares (untimed) and inserts (timed) batches of lines; returns the seconds spent inserting. */
+function rawTimer(dbFile: string) {
+  const db = openDatabase(dbFile);
+  const insert = rawInserter(db);
+  return {
+    insert(lines: readonly string[]): number {
+      const entries: BodyEntry[] = lines.map((line, i) => splitBody(line).entries[0] ?? { position: { line: i + 1 }, raw: line, syntaxError: 'empty' });
+      const { valid, issues } = prepareEntries(entries);
+      if (issues.length > 0) throw new Error(`invalid alert in the benchmark's own data: ${JSON.stringify(issues[0])}`);
+      const alerts: StoredAlert[] = valid.map((entry) => entry.alert);
+      const started = performance.now();
+      insert(alerts);
+      return (performance.now() - started) / 1000;
+    },
+    close: () => db.close(),
+  };
+}
+
+interface Segment {
+  label: string;
+  prefix: string;
+  from: number;
+  count: number;
+}
+
+async function raw() {
+  const timer = rawTimer(requiredFlag('db'));
+  const file = flag('file');
+  if (file !== undefined) {
+    let seconds = 0;
+    let rows = 0;
+    let batch: string[] = [];
+    for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      if (line.trim() === '') continue;
+      batch.push(line);
+      if (batch.length === BATCH) {
+        seconds += timer.insert(batch);
+        rows += batch.length;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) {
+      seconds += timer.insert(batch);
+      rows += batch.length;
+    }
+    console.log(JSON.stringify({ label: 'file', rows, seconds, rate: rows / seconds }));
+  } else {
+    const pool = readFileSync(requiredFlag('pool'), 'utf8').split('\n').filter((line) => line !== '');
+    const segments = JSON.parse(requiredFlag('segments')) as Segment[];
+    // A few hundred rows are too few to time; segments that short continue the same sequence
+    // (with uuids of their own).
+    const minRows = Number(flag('min-rows') ?? 10_000);
+    for (const { label, prefix, from, count } of segments) {
+      let seconds = 0;
+      const rows = Math.max(count, minRows);
+      for (let start = 0; start < rows; start += BATCH) {
+        const lines: string[] = [];
+        for (let i = start; i < Math.min(rows, start + BATCH); i++) {
+          const seq = from + i;
+          lines.push(withUuid(pool[seq % pool.length]!, i < count ? `${prefix}-${seq}` : `${prefix}+${label}-${seq}`));
+        }
+        seconds += timer.insert(lines);
+      }
+      console.log(JSON.stringify({ label, rows, seconds, rate: rows / seconds }));
+    }
+  }
+  timer.close();
+}
+
+async function main() {
+  const command = process.argv[2];
+  if (command === 'generate') await generate();
+  else if (command === 'raw') await raw();
+  else throw new Error('usage: bench-data.ts generate … | raw …  (see the header of scripts/bench-data.ts)');
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench-data failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,662 @@
+// npm run bench -- [options]: Perch's benchmark. On temporary stores it generates realistic alerts
+// (scripts/lib/bench-alerts.ts), measures ingest through the real HTTP server next to a raw
+// better-sqlite3 insert of the same rows, `npm run import`, the queries behind every page
+// (scripts/bench-queries.ts, plus the kiosk's calls and an export over HTTP), live-stream fan-out,
+// store size, server memory and each page's first-load JavaScript, then prints one markdown report
+// and writes it to docs/benchmarks.md between its bench markers. A tool, not a test: missed targets
+// are reported, not failed; a part that cannot run fails the command (`--smoke` runs in `npm test`).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { download, httpClient, load, spread, streamClient } from './lib/bench-http.mjs';
+import { annotateQueryTables, int, kb, mb, ms, pct, table, Targets, writeMarked } from './lib/bench-report.mjs';
+import { benchEnv, runChild, startServer } from './lib/bench-server.mjs';
+import { ensureBuild, nodeBin, root } from './lib/prepare.mjs';
+
+const PARTS = ['ingest', 'import', 'queries', 'stream', 'size', 'js'];
+
+const USAGE = `usage: npm run bench -- [options]
+
+  --alerts N     alerts in the store for import, queries and size (default 1000000)
+  --days D       the window they spread over, ending now (default 30)
+  --parts LIST   any of ${PARTS.join(',')} (default: all)
+  --seconds S    seconds per ingest measurement (default 8)
+  --runs R       runs per query for p50 / p95 (default 20)
+  --clients C    live-stream clients (default 50)
+  --out FILE     the report's file, written between its bench markers (default docs/benchmarks.md)
+  --dir DIR      where the temporary stores go (default the system's temp folder; about 6.5 KB of
+                 disk per alert while it runs)
+  --keep         keep the temporary folder (stores, NDJSON files, server logs)
+  --smoke        check that every part runs: 3,000 alerts, 1.5 s per measurement, 3 runs,
+                 10 clients; prints the report and writes no docs`;
+
+function parseOptions(argv) {
+  const given = {};
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!match) throw new Error(`unknown argument: ${argv[i]}`);
+    const [, name, inline] = match;
+    if (['smoke', 'keep', 'help'].includes(name)) given[name] = true;
+    else if (['alerts', 'days', 'parts', 'seconds', 'runs', 'clients', 'out', 'dir'].includes(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new Error(`--${name} needs a value`);
+      given[name] = value;
+    } else throw new Error(`unknown option: --${name}`);
+  }
+  if (given.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const smoke = given.smoke === true;
+  const number = (name, fallback, min) => {
+    const value = Number(given[name] ?? fallback);
+    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number of at least ${min}`);
+    return value;
+  };
+  const parts = given.parts === undefined ? PARTS : given.parts.split(',').map((p) => p.trim()).filter(Boolean);
+  const unknown = parts.filter((p) => !PARTS.includes(p));
+  if (unknown.length > 0) throw new Error(`unknown part(s): ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
+  return {
+    smoke,
+    parts: new Set(parts),
+    alerts: Math.round(number('alerts', smoke ? 3_000 : 1_000_000, 100)),
+    days: number('days', 30, 0.01),
+    seconds: number('seconds', smoke ? 1.5 : 8, 0.2),
+    runs: Math.round(number('runs', smoke ? 3 : 20, 1)),
+    clients: Math.round(number('clients', smoke ? 10 : 50, 1)),
+    streamSeconds: smoke ? 3 : 10,
+    exportRuns: smoke ? 2 : 3,
+    // Extra alerts past a short measurement, so the raw rate is not timed on a few hundred rows.
+    rawMinRows: smoke ? 2_000 : 10_000,
+    poolSize: Math.min(Math.round(number('alerts', smoke ? 3_000 : 1_000_000, 100)), 20_000),
+    out: given.out ?? (smoke ? null : path.join(root, 'docs', 'benchmarks.md')),
+    dir: given.dir ?? os.tmpdir(),
+    keep: given.keep === true,
+  };
+}
+
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+const tsx = (script, args) => [nodeBin('tsx'), ['--conditions=react-server', script, ...args]];
+const jsonLines = (text) => text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+/** A copy of an alert with a uuid, so a re-sent pool line is a new alert (as in scripts/lib/bench-alerts.ts). */
+const withUuid = (line, uuid) => `{"uuid":${JSON.stringify(uuid)},${line.slice(1)}`;
+
+/** Nanoseconds since the epoch as the API's ISO time with nine fractional digits. */
+function isoNs(ns) {
+  const seconds = ns / 1_000_000_000n;
+  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${String(ns % 1_000_000_000n).padStart(9, '0')}Z`;
+}
+
+const FS_TYPES = { 0xef53: 'ext4', 0x01021994: 'tmpfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs', 0x6969: 'nfs', 0x2fc12fc1: 'zfs' };
+
+function machine(options) {
+  const db = new Database(':memory:');
+  const sqlite = db.prepare('SELECT sqlite_version() AS v').get().v;
+  db.close();
+  const version = (name) => JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+  let fs = 'unknown';
+  try {
+    fs = FS_TYPES[statfsSync(options.dir).type] ?? `0x${statfsSync(options.dir).type.toString(16)}`;
+  } catch {
+    // statfs is missing on old Node versions
+  }
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model?.replace(/\s+/g, ' ').trim() ?? 'unknown',
+    node: process.version,
+    sqlite,
+    betterSqlite: version('better-sqlite3'),
+    next: version('next'),
+    load: os.loadavg().map((l) => l.toFixed(1)).join(' / '),
+    fs,
+  };
+}
+
+// ─── Parts ───────────────────────────────────────────────────────────────────────────────────────
+
+class Bench {
+  constructor(options) {
+    this.options = options;
+    this.targets = new Targets();
+    this.failures = [];
+    this.runId = randomBytes(4).toString('hex');
+    this.seq = 0;
+    this.nowMs = Date.now();
+    this.tmp = mkdtempSync(path.join(options.dir, 'perch-bench-'));
+    this.loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+  }
+
+  file(name) {
+    return path.join(this.tmp, name);
+  }
+
+  /** Runs one part; a failure is recorded (the command exits non-zero) and the other parts go on. */
+  async part(name, fn) {
+    log(`${name}…`);
+    const started = performance.now();
+    try {
+      await fn();
+      log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.failures.push({ name, message });
+      log(`${name} FAILED: ${message}`);
+      return false;
+    }
+  }
+
+  async generate(file, alerts) {
+    const args = ['generate', '--alerts', String(alerts), '--days', String(this.options.days), '--now', String(this.nowMs), '--out', file];
+    const { stdout } = await runChild(...tsx('scripts/bench-data.ts', args));
+    return jsonLines(stdout)[0];
+  }
+
+  // ── Ingest through HTTP, then the raw insert of the same rows ──
+
+  nextLine(prefix = this.runId) {
+    const seq = this.seq++;
+    return withUuid(this.pool[seq % this.pool.length], `${prefix}-${seq}`);
+  }
+
+  async ingest(server) {
+    const { seconds } = this.options;
+    const client = httpClient(server.origin);
+    const post = (body) => client.request('POST', '/api/events', body);
+    const batch = async () => {
+      const lines = Array.from({ length: 1000 }, () => this.nextLine());
+      const answer = JSON.parse((await client.request('POST', '/api/events', lines.join('\n'), { read: true })).text);
+      if (answer.stored !== 1000) throw new Error(`an NDJSON batch stored ${answer.stored} of 1000`);
+    };
+    // Warm up: JIT, statement caches, the first group commits (not measured, not compared).
+    for (let i = 0; i < 20; i++) await client.request('GET', '/api/health');
+    await load({ seconds: Math.min(1, seconds), concurrency: 8, send: () => post(this.nextLine(`${this.runId}w`)) });
+    await batch();
+
+    const rows = [];
+    const measure = async (row, concurrency, send, alertsPerRequest) => {
+      const from = this.seq;
+      const result = await load({ seconds, concurrency, send });
+      rows.push({ ...row, concurrency, ...result, alertsPerSecond: result.perSecond * alertsPerRequest, segment: alertsPerRequest ? { label: row.key, prefix: this.runId, from, count: this.seq - from } : null });
+      log(`  ${row.what} c=${concurrency}: ${int(result.perSecond * (alertsPerRequest || 1))}/s`);
+    };
+    await measure({ key: 'health', what: '`GET /api/health` (the framework\'s per-request ceiling)' }, 32, () => client.request('GET', '/api/health'), 0);
+    for (const c of [1, 32, 128]) await measure({ key: `single-${c}`, what: 'Single-alert `POST /api/events`' }, c, () => post(this.nextLine()), 1);
+    await measure({ key: 'ndjson', what: 'NDJSON, 1,000 alerts per POST' }, 1, batch, 1000);
+    client.close();
+    this.ingestRows = rows;
+    this.peakRss = server.memory('VmHWM');
+  }
+
+  async rawForIngest() {
+    const segments = this.ingestRows.filter((row) => row.segment).map((row) => row.segment);
+    const args = ['raw', '--db', this.file('raw-ingest.db'), '--pool', this.file('pool.ndjson'), '--segments', JSON.stringify(segments), '--min-rows', String(this.options.rawMinRows)];
+    const { stdout } = await runChild(...tsx('scripts/bench-data.ts', args));
+    const raw = new Map(jsonLines(stdout).map((r) => [r.label, r]));
+    for (const row of this.ingestRows) row.raw = raw.get(row.key);
+    rmSync(this.file('raw-ingest.db'), { force: true });
+  }
+
+  ingestSection() {
+    const rows = [];
+    const health = this.ingestRows?.find((r) => r.key === 'health');
+    for (const row of this.ingestRows ?? []) {
+      const ratio = row.raw ? row.alertsPerSecond / row.raw.rate : NaN;
+      let target = '';
+      let verdict = '';
+      if (row.key === 'single-32' && health) {
+        const share = row.alertsPerSecond / health.perSecond;
+        target = `≥ 80% of /api/health: ${pct(share)}`;
+        verdict = this.targets.check('single-alert POST c=32 vs GET /api/health', share, 0.8, 'atLeast', pct(share));
+      } else if (row.key === 'ndjson') {
+        target = '≥ 60% of raw';
+        verdict = this.targets.check('NDJSON ingest vs raw insert', ratio, 0.6, 'atLeast', pct(ratio));
+      }
+      rows.push([
+        row.what, row.concurrency,
+        row.key === 'health' ? `${int(row.perSecond)} req/s` : int(row.alertsPerSecond),
+        row.raw ? int(row.raw.rate) : '—', pct(ratio),
+        `${ms(row.latency.p50)} / ${ms(row.latency.p95)}`, target, verdict,
+      ]);
+    }
+    if (this.importResult && this.options.parts.has('import')) {
+      const { alerts, rate } = this.importResult;
+      const raw = this.rawImport;
+      const ratio = raw ? rate / raw.rate : NaN;
+      rows.push([
+        `\`npm run import\` of a ${int(alerts)}-line NDJSON file`, 1, int(rate), raw ? int(raw.rate) : '—', pct(ratio), '—', '≥ 60% of raw',
+        raw ? this.targets.check('npm run import vs raw insert', ratio, 0.6, 'atLeast', pct(ratio)) : '',
+      ]);
+    }
+    if (rows.length === 0) return null;
+    const lines = [
+      '### Ingest',
+      '',
+      table(['What', 'Concurrency', 'Perch alerts/s', 'Raw insert, same rows/s', 'Perch / raw', 'Latency p50 / p95 ms', 'Target', ''], rows, [1, 2, 3, 4, 5]),
+      '',
+    ];
+    if (this.ingestRows) {
+      lines.push(
+        `Through the production server (\`scripts/serve.mjs\`) with keep-alive, ${this.options.seconds} s per row, on a fresh store; every 2xx`,
+        'comes after the commit (WAL, `synchronous=FULL`). Alerts are the generated ones, each sent with its own uuid.',
+        '"Raw insert" is the same rows, prepared beforehand, inserted with plain better-sqlite3 statements into the same',
+        `schema in 1,000-row transactions (scripts/lib/raw-insert.ts; at least ${int(this.options.rawMinRows)} rows per measurement), timed in the same run after the server stopped.`,
+        '',
+      );
+      const rssVerdict = this.targets.check('server peak RSS under ingest', this.peakRss, 500e6, 'below', mb(this.peakRss));
+      lines.push(`Server memory: peak RSS (VmHWM) after the ingest rows **${mb(this.peakRss)}** — target < 500 MB: ${rssVerdict}.`, '');
+    }
+    if (this.importResult && this.options.parts.has('import')) {
+      const { wallSeconds, seconds } = this.importResult;
+      lines.push(`Import: ${seconds.toFixed(1)} s by its own clock (${wallSeconds.toFixed(1)} s for the whole command, start-up included) into a fresh store.`, '');
+    }
+    return lines.join('\n');
+  }
+
+  // ── Stream fan-out ──
+
+  async stream(server) {
+    const { clients: clientCount, streamSeconds } = this.options;
+    const arrivals = new Map();
+    const clients = await Promise.all(
+      Array.from({ length: clientCount }, (_, c) =>
+        streamClient(server.origin, '/api/stream', (event, data, receivedAt) => {
+          if (event !== 'alerts') return;
+          for (const alert of JSON.parse(data).alerts) {
+            const times = arrivals.get(alert.uuid);
+            if (times && times[c] === undefined) times[c] = receivedAt;
+          }
+        }),
+      ),
+    );
+    const client = httpClient(server.origin);
+    const lines = this.pool.filter((line) => !line.includes('"source":"internal"'));
+    const count = Math.round(streamSeconds * 5);
+    const acks = new Map();
+    for (let i = 0; i < count; i++) {
+      const uuid = `${this.runId}-stream-${i}`;
+      arrivals.set(uuid, new Array(clientCount));
+      await client.request('POST', '/api/events', withUuid(lines[i % lines.length], uuid));
+      acks.set(uuid, performance.now());
+      await sleep(200);
+    }
+    const complete = () => [...arrivals.values()].every((times) => times.filter((t) => t !== undefined).length === clientCount);
+    for (let waited = 0; waited < 5000 && !complete(); waited += 50) await sleep(50);
+    for (const c of clients) c.close();
+    client.close();
+    const delays = [];
+    let early = 0;
+    let missing = 0;
+    for (const [uuid, times] of arrivals) {
+      for (let c = 0; c < clientCount; c++) {
+        if (times[c] === undefined) missing++;
+        else {
+          const delay = times[c] - acks.get(uuid);
+          if (delay < 0) early++;
+          delays.push(Math.max(0, delay));
+        }
+      }
+    }
+    if (missing > 0) throw new Error(`${missing} of ${count * clientCount} deliveries never arrived`);
+    this.streamResult = { clients: clientCount, alerts: count, ...spread(delays), early };
+  }
+
+  streamSection() {
+    const s = this.streamResult;
+    if (!s) return null;
+    const verdict = this.targets.check(`stream delivery at ${s.clients} clients (p95)`, s.p95, 1000, 'below', `${ms(s.p95)} ms`);
+    return [
+      '### Live stream fan-out',
+      '',
+      `${s.clients} clients on \`GET /api/stream\`, ${s.alerts} alerts posted one at a time (5 a second): the time from each POST's 2xx`,
+      `to the alert's arrival at each client (${int(s.n)} deliveries; ${int(s.early)} arrived before the 2xx itself and count as 0).`,
+      '',
+      table(['Clients', 'p50 ms', 'p95 ms', 'max ms', 'Target', ''], [[s.clients, ms(s.p50), ms(s.p95), ms(s.max), '< 1,000 ms (p95)', verdict]], [0, 1, 2, 3]),
+      '',
+    ].join('\n');
+  }
+
+  // ── First-load JavaScript per page ──
+
+  async js(server) {
+    const client = httpClient(server.origin);
+    const [newest] = (await client.getJson('/api/events?from=all&limit=1')).events;
+    if (!newest) throw new Error('the store has no alert to open');
+    const { containers } = await client.getJson('/api/containers?from=all');
+    const container = containers.find((c) => c.containerId && c.containerId !== 'host' && c.containerId !== '(none)') ?? containers[0];
+    const pages = [
+      ['Overview', '/'], ['Alerts', '/events'], ['Alert', `/events/${newest.id}`], ['Rules', '/rules'],
+      ['Rule', `/rules/${encodeURIComponent(newest.rule)}`], ['Containers', '/containers'],
+      ['Container', `/containers/${encodeURIComponent(container?.containerId ?? 'host')}`], ['Falco health', '/health'], ['Kiosk', '/kiosk'],
+    ];
+    const sizes = new Map();
+    const rows = [];
+    for (const [name, page] of pages) {
+      const { text, path: served } = await client.request('GET', page, undefined, { read: true, follow: 3 });
+      const scripts = [...new Set([...text.matchAll(/<script\b[^>]*?\ssrc="([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&')))];
+      if (scripts.length === 0) throw new Error(`${served} has no <script src>`);
+      let raw = 0;
+      let gzip = 0;
+      for (const src of scripts) {
+        if (!sizes.has(src)) {
+          const url = new URL(src, server.origin);
+          const { data, headers } = await client.request('GET', url.pathname + url.search, undefined, { read: true, headers: { 'accept-encoding': 'gzip' } });
+          // What the server sends a browser; compressed here when it sends the file as it is.
+          if (headers['content-encoding'] === 'gzip') sizes.set(src, { raw: gunzipSync(data).length, gzip: data.length });
+          else {
+            this.jsCompressedHere = true;
+            sizes.set(src, { raw: data.length, gzip: gzipSync(data).length });
+          }
+        }
+        raw += sizes.get(src).raw;
+        gzip += sizes.get(src).gzip;
+      }
+      rows.push({ name, page: served, scripts: scripts.length, raw, gzip });
+    }
+    client.close();
+    this.jsRows = rows;
+  }
+
+  jsSection() {
+    if (!this.jsRows) return null;
+    const rows = this.jsRows.map((r) => [
+      `${r.name} (\`${r.page.length > 40 ? `${r.page.slice(0, 37)}…` : r.page}\`)`, r.scripts, kb(r.raw), kb(r.gzip), '< 300 KB',
+      this.targets.check(r.name, r.gzip, 300e3, 'below', kb(r.gzip), 'first-load JS of the pages (< 300 KB)'),
+    ]);
+    return [
+      '### First-load JavaScript per page',
+      '',
+      'Every `<script src>` in the page\'s HTML (after its redirect to the default range), fetched and summed: "Gzip" is',
+      this.jsCompressedHere
+        ? 'the bytes `zlib.gzipSync` makes of them at its default level (the server sent some uncompressed).'
+        : 'the bytes the server sends a browser that accepts gzip; "Raw" the same files uncompressed.',
+      '',
+      table(['Page', 'Scripts', 'Raw', 'Gzip', 'Target', ''], rows, [1, 2, 3]),
+      '',
+    ].join('\n');
+  }
+
+  // ── The filled store: import, size, queries ──
+
+  async generateStore() {
+    const started = performance.now();
+    this.generated = await this.generate(this.file('alerts.ndjson'), this.options.alerts);
+    const { lines, bytes, long } = this.generated;
+    log(`  generated ${int(lines)} alerts (${mb(bytes)}, ${long} with a 4 KB command line) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  /** The raw insert of the file's rows, first, so that its store is gone before Perch's is made. */
+  async rawForImport() {
+    const { stdout } = await runChild(...tsx('scripts/bench-data.ts', ['raw', '--db', this.file('raw-import.db'), '--file', this.file('alerts.ndjson')]));
+    this.rawImport = jsonLines(stdout)[0];
+    for (const suffix of ['', '-wal', '-shm']) rmSync(this.file(`raw-import.db${suffix}`), { force: true });
+  }
+
+  async import() {
+    const { stdout, seconds: wallSeconds } = await runChild('npm', ['run', '-s', 'import', '--', this.file('alerts.ndjson')], {
+      env: benchEnv({ PERCH_DB: this.file('store.db') }),
+      passStderr: !this.options.smoke,
+    });
+    const match = /Imported (\d+), duplicates (\d+), skipped (\d+) non-JSON line\(s\), invalid (\d+) .* in ([\d.]+)s/.exec(stdout);
+    if (!match) throw new Error(`cannot read the import's summary: ${stdout.slice(0, 300)}`);
+    const [imported, duplicates, , invalid, seconds] = match.slice(1).map(Number);
+    const { lines } = this.generated;
+    if (invalid > 0 || imported + duplicates !== lines) throw new Error(`the import took ${imported} of ${lines} alerts (${duplicates} duplicates, ${invalid} invalid)`);
+    this.importResult = { alerts: lines, imported, seconds, wallSeconds, rate: imported / (seconds || wallSeconds) };
+    if (!this.options.keep) rmSync(this.file('alerts.ndjson'));
+  }
+
+  size() {
+    const file = this.file('store.db');
+    const db = new Database(file);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const alerts = db.prepare('SELECT count(*) AS n FROM events').get().n;
+    const bytes = statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
+    let parts = null;
+    try {
+      const owner = new Map(db.prepare("SELECT name, tbl_name AS t FROM sqlite_master WHERE type IN ('table', 'index')").all().map((r) => [r.name, r.t]));
+      parts = new Map();
+      for (const { name, bytes: b } of db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all()) {
+        const table = owner.get(name) ?? name;
+        parts.set(table, (parts.get(table) ?? 0) + b);
+      }
+    } catch {
+      // SQLite built without the dbstat table: the total alone
+    }
+    db.close();
+    this.sizeResult = { alerts, bytes, parts };
+  }
+
+  sizeSection() {
+    const s = this.sizeResult;
+    if (!s) return null;
+    const perAlert = s.bytes / s.alerts;
+    const verdict = this.targets.check('store size per alert', perAlert, 2500, 'below', `${int(perAlert)} bytes`);
+    const lines = [
+      '### Store size',
+      '',
+      `${int(s.alerts)} alerts (${this.generated?.long ?? 0} of them with a 4 KB command line) after \`npm run import\`: ${mb(s.bytes)} (database and WAL after a checkpoint), **${int(perAlert)} bytes per alert** — target ≤ 2,500: ${verdict}.`,
+      '',
+    ];
+    if (s.parts) {
+      // The alerts' own tables by name; the schema, the planner's statistics and free pages together.
+      const main = [...s.parts].filter(([name]) => name.startsWith('event')).sort((a, b) => b[1] - a[1]);
+      const other = s.bytes - main.reduce((sum, [, bytes]) => sum + bytes, 0);
+      const rows = [...main, ['other (schema, statistics, free pages)', other]].map(([name, bytes]) => [name, mb(bytes), int(bytes / s.alerts)]);
+      lines.push(table(['Table (with its indexes)', 'Size', 'Bytes per alert'], rows, [1, 2]), '');
+    }
+    return lines.join('\n');
+  }
+
+  async queries() {
+    const { alerts, days, runs } = this.options;
+    const args = ['--alerts', String(alerts), '--days', String(days), '--db', this.file('store.db'), '--runs', String(runs)];
+    const { stdout } = await runChild(...tsx('scripts/bench-queries.ts', args), { passStderr: !this.options.smoke });
+    if (!stdout.includes('|')) throw new Error(`bench-queries printed no table:\n${stdout.slice(0, 500)}`);
+    this.queryTable = annotateQueryTables(stdout.trim().replaceAll(this.file('store.db'), 'the imported store'), this.targets, 'queries of bench-queries.ts (p95)');
+  }
+
+  async httpQueries(server) {
+    const { runs, exportRuns } = this.options;
+    const client = httpClient(server.origin);
+    // What /kiosk asks for with its defaults (range 24h, feed from Warning up): components/kiosk.
+    const kiosk = [
+      ['kiosk: counters (/api/stats/summary)', '/api/stats/summary?from=24h'],
+      ['kiosk: timeline (/api/stats/timeline)', '/api/stats/timeline?from=24h&stack=priority'],
+      ['kiosk: top rules', '/api/stats/top?from=24h&dimension=rule&limit=8'],
+      ['kiosk: top containers', '/api/stats/top?from=24h&dimension=container&limit=6'],
+      ['kiosk: top namespaces', '/api/stats/top?from=24h&dimension=namespace&limit=5'],
+      ['kiosk: latest alerts feed (/api/events)', '/api/events?from=24h&minPriority=Warning&limit=60'],
+      ['kiosk: newest alert', '/api/events?from=24h&limit=1'],
+    ];
+    const time = async (fn) => {
+      await fn();
+      const samples = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        await fn();
+        samples.push(performance.now() - t);
+      }
+      return spread(samples);
+    };
+    const rows = [];
+    for (const [label, url] of kiosk) {
+      const s = await time(() => client.request('GET', url, undefined, { read: true }));
+      rows.push([label, ms(s.p50), ms(s.p95), '< 200', this.targets.check(label, s.p95, 200, 'below', `${ms(s.p95)} ms (p95)`, 'the kiosk\'s calls over HTTP (p95 < 200 ms)')]);
+    }
+    const all = await time(() => Promise.all(kiosk.map(([, url]) => client.request('GET', url, undefined, { read: true }))));
+    rows.push(['kiosk: all of the above at once (its first load)', ms(all.p50), ms(all.p95), '', '']);
+
+    // An export of the newest 100,000 alerts (internal ones too, so the count is exact).
+    const db = new Database(this.file('store.db'), { readonly: true });
+    db.defaultSafeIntegers(true);
+    const total = Number(db.prepare('SELECT count(*) AS n FROM events').get().n);
+    const wanted = Math.min(100_000, total);
+    const fromNs = db.prepare('SELECT time_ns AS t FROM events ORDER BY time_ns DESC LIMIT 1 OFFSET ?').get(wanted - 1).t;
+    const expected = Number(db.prepare('SELECT count(*) AS n FROM events WHERE time_ns >= ?').get(fromNs).n);
+    db.close();
+    const exportUrl = `/api/events/export?format=ndjson&internal=include&from=${encodeURIComponent(isoNs(fromNs))}`;
+    const exports = [];
+    for (let i = 0; i < exportRuns; i++) {
+      const result = await download(client, exportUrl);
+      if (result.lines !== expected) throw new Error(`the export gave ${result.lines} lines, expected ${expected}`);
+      exports.push(result);
+    }
+    client.close();
+    const seconds = spread(exports.map((e) => e.seconds));
+    this.httpQueryResult = { rows, export: { alerts: expected, bytes: exports[0].bytes, seconds, runs: exportRuns } };
+  }
+
+  queriesSection() {
+    if (!this.queryTable && !this.httpQueryResult) return null;
+    const { alerts, days, runs } = this.options;
+    const lines = ['### Queries', ''];
+    if (this.queryTable) {
+      lines.push(
+        `\`scripts/bench-queries.ts --alerts ${alerts} --days ${days} --runs ${runs}\` on the imported store: the SQL behind each API call, in-process,`,
+        'p50 and p95 in ms. Targets (p95): explorer pages and alert detail < 50 ms, free text < 300 ms, process trees < 500 ms, the rest < 200 ms.',
+        '',
+        this.queryTable,
+        '',
+      );
+    }
+    const h = this.httpQueryResult;
+    if (h) {
+      lines.push(`Over HTTP against the production server on the same store, ${runs} runs each, ms:`, '', table(['Call', 'p50', 'p95', 'Target', ''], h.rows, [1, 2]), '');
+      const e = h.export;
+      lines.push(
+        `Export of the newest ${int(e.alerts)} alerts (\`GET /api/events/export?format=ndjson\`, ${mb(e.bytes)}): ` +
+          `${e.seconds.p50.toFixed(2)} s median of ${e.runs} (${int(e.alerts / e.seconds.p50)} alerts/s), slowest ${e.seconds.max.toFixed(2)} s.`,
+        '',
+      );
+    }
+    return lines.join('\n');
+  }
+
+  // ── The run ──
+
+  async run() {
+    const { parts, smoke } = this.options;
+    const want = (...names) => names.some((n) => parts.has(n));
+    if (want('ingest', 'stream', 'js')) {
+      const pooled = await this.part('generate the ingest alerts', async () => {
+        await this.generate(this.file('pool.ndjson'), this.options.poolSize);
+        this.pool = readFileSync(this.file('pool.ndjson'), 'utf8').split('\n').filter(Boolean);
+      });
+      let server = null;
+      if (pooled) await this.part('start the server', async () => (server = await startServer({ dbFile: this.file('ingest.db'), logFile: this.file('server-ingest.log') })));
+      if (server) {
+        const ingested = parts.has('ingest') && (await this.part('ingest', () => this.ingest(server)));
+        if (parts.has('stream')) await this.part('stream', () => this.stream(server));
+        if (parts.has('js')) {
+          await this.part('js', async () => {
+            if (!ingested) {
+              const client = httpClient(server.origin);
+              await client.request('POST', '/api/events', this.pool.slice(0, 200).map((line, i) => withUuid(line, `${this.runId}-js-${i}`)).join('\n'));
+              client.close();
+            }
+            await this.js(server);
+          });
+        }
+        await server.stop();
+        if (ingested) await this.part('raw insert of the ingested rows', () => this.rawForIngest());
+      } else {
+        for (const name of ['ingest', 'stream', 'js']) if (parts.has(name)) this.failures.push({ name, message: 'no server' });
+      }
+    }
+    if (want('import', 'queries', 'size')) {
+      const filled =
+        (await this.part('generate the store\'s alerts', () => this.generateStore())) &&
+        (!parts.has('import') || (await this.part('raw insert of the same rows', () => this.rawForImport()))) &&
+        (await this.part('npm run import', () => this.import()));
+      if (filled) {
+        if (parts.has('size')) await this.part('size', () => this.size());
+        if (parts.has('queries')) {
+          await this.part('queries (bench-queries.ts)', () => this.queries());
+          await this.part('queries over HTTP (kiosk, export)', async () => {
+            const server = await startServer({ dbFile: this.file('store.db'), logFile: this.file('server-queries.log') });
+            try {
+              await this.httpQueries(server);
+            } finally {
+              await server.stop();
+            }
+          });
+        }
+      } else {
+        for (const name of ['queries', 'size']) if (parts.has(name)) this.failures.push({ name, message: 'the store could not be filled' });
+      }
+    }
+    return this.report();
+  }
+
+  report() {
+    const m = machine(this.options);
+    const { alerts, days } = this.options;
+    const argv = process.argv.slice(2).join(' ');
+    const header = [
+      '## Results of `npm run bench` (generated: edit outside the bench markers only)',
+      '',
+      `\`npm run bench${argv ? ` -- ${argv}` : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${m.cpus} CPUs (${m.cpuModel}),`,
+      `Node ${m.node}, SQLite ${m.sqlite} (better-sqlite3 ${m.betterSqlite}), Next ${m.next}, the stores on ${m.fs}; load average (1 / 5 / 15 min)`,
+      `${this.loadAtStart} at the start and ${m.load} at the end. ${int(alerts)} generated alerts over ${days} days (the demo cluster's 25 stable rules, k8s_audit,`,
+      'CloudTrail and GCP audit sources, ancestry chains, one in 500 with a 4 KB command line). 1 KB = 1,000 bytes.',
+      '',
+    ];
+    const sections = [this.ingestSection(), this.queriesSection(), this.streamSection(), this.sizeSection(), this.jsSection()].filter(Boolean);
+    const footer = ['### Targets', '', this.targets.summary(), ''];
+    if (this.failures.length > 0) {
+      footer.push('### Parts that did not run', '', ...this.failures.map((f) => `- ${f.name}: ${f.message.split('\n')[0]}`), '');
+    }
+    return [...header, ...sections, ...footer].join('\n');
+  }
+
+  cleanup() {
+    if (this.options.keep) log(`kept ${this.tmp}`);
+    else rmSync(this.tmp, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  ensureBuild({ basePath: '' });
+  if (['import', 'queries', 'size'].some((p) => options.parts.has(p))) {
+    // The NDJSON file (about 1.6 KB an alert) and the store (about 4.5 KB) exist at the same time.
+    const { bavail, bsize } = statfsSync(options.dir);
+    const needed = options.alerts * 6_500;
+    if (bavail * bsize < needed) log(`warning: ${options.dir} has ${mb(bavail * bsize)} free; ${int(options.alerts)} alerts need about ${mb(needed)} (--dir elsewhere)`);
+  }
+  const bench = new Bench(options);
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      bench.cleanup();
+      process.exit(130);
+    });
+  }
+  log(`${options.smoke ? 'smoke run' : 'run'} in ${bench.tmp}: ${[...options.parts].join(', ')}; ${int(options.alerts)} alerts over ${options.days} days`);
+  const started = performance.now();
+  let report;
+  try {
+    report = await bench.run();
+  } finally {
+    bench.cleanup();
+  }
+  console.log(`\n${report}`);
+  if (options.out) {
+    writeMarked(options.out, report);
+    log(`written to ${path.relative(process.cwd(), options.out) || options.out}`);
+  }
+  log(`finished in ${((performance.now() - started) / 1000).toFixed(0)} s${bench.failures.length ? `; ${bench.failures.length} part(s) failed` : ''}`);
+  if (bench.failures.length > 0) process.exitCode = 1;
+}
+
+await main();
