@@ -114,6 +114,7 @@ export async function ingestText(text: string, { partial = false } = {}): Promis
 export async function ingestRequest(request: Request): Promise<IngestReport> {
   const started = performance.now();
   const metrics = ingestMetrics();
+  const seconds = () => (performance.now() - started) / 1000;
   try {
     const config = getConfig();
     requireIngestToken(request, config.ingestToken);
@@ -121,11 +122,11 @@ export async function ingestRequest(request: Request): Promise<IngestReport> {
     if (commitQueue().full) throw overloaded();
     const text = await readBodyText(request, config.maxBodyBytes);
     const partial = ['1', 'true'].includes(new URL(request.url).searchParams.get('partial') ?? '');
-    return await ingestText(text, { partial });
+    const report = await ingestText(text, { partial });
+    metrics.observeIngest('stored', seconds());
+    return report;
   } catch (error) {
-    metrics.countFailure(error instanceof ApiError ? error.code : 'internal');
+    metrics.observeIngest(metrics.countFailure(error instanceof ApiError ? error.code : 'internal'), seconds());
     throw error;
-  } finally {
-    metrics.ingestSeconds.observe((performance.now() - started) / 1000);
   }
 }

@@ -23,7 +23,12 @@ export function collectMetrics(): string {
     { name: 'perch_ingest_rejected_total', type: 'counter', help: 'Ingest requests answered with a 4xx, by error code; resending them unchanged fails again.', samples: ingest.rejected.samples() },
     { name: 'perch_ingest_refused_total', type: 'counter', help: 'Ingest requests answered with a 5xx, by error code: Falco drops these alerts, falcosidekick retries.', samples: ingest.refused.samples() },
     { name: 'perch_ingest_partial_entries_rejected_total', type: 'counter', help: 'Bad entries left out of ?partial=1 batches whose valid entries were stored.', samples: [{ value: ingest.partialEntriesRejected }] },
-    { name: 'perch_ingest_duration_seconds', type: 'histogram', help: 'Time from an ingest request to its answer, refusals included.', samples: ingest.ingestSeconds.samples() },
+    {
+      name: 'perch_ingest_duration_seconds',
+      type: 'histogram',
+      help: 'Time from an ingest request reaching its handler to its answer, by outcome: stored (2xx), rejected (4xx), refused (5xx).',
+      samples: Object.entries(ingest.ingestSeconds).flatMap(([outcome, histogram]) => histogram.samples({ outcome })),
+    },
     gauge('perch_ingest_pending_alerts', 'Alerts waiting for their commit.', queue.pendingAlerts),
     gauge('perch_ingest_max_pending_alerts', 'PERCH_MAX_PENDING: beyond it ingest answers 503 ingest_overloaded.', queue.maxPendingAlerts),
     gauge('perch_store_size_bytes', 'Size of the database file (pages in use and free), without the WAL.', store.bytes),

@@ -27,6 +27,9 @@ export const REJECTION_REASONS = ['empty_body', 'invalid_json', 'invalid_alert',
 /** … and the ones the server could not take right now (5xx): Falco drops them, falcosidekick retries. */
 export const REFUSAL_REASONS = ['ingest_overloaded', 'store_unavailable', 'internal'] as const;
 
+/** stored: a 2xx (duplicates included); rejected: a 4xx; refused: a 5xx. */
+export type IngestOutcome = 'stored' | 'rejected' | 'refused';
+
 // From a refusal answered before the body is read (a few ms) to a large batch's commit (seconds).
 const INGEST_SECONDS_BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -36,7 +39,12 @@ export class IngestMetrics {
   readonly duplicates = new LabeledCounter();
   readonly rejected = new LabeledCounter();
   readonly refused = new LabeledCounter();
-  readonly ingestSeconds = new Histogram(INGEST_SECONDS_BOUNDS);
+  /** Ingest request durations by outcome: a refusal should take next to nothing. */
+  readonly ingestSeconds: Record<IngestOutcome, Histogram> = {
+    stored: new Histogram(INGEST_SECONDS_BOUNDS),
+    rejected: new Histogram(INGEST_SECONDS_BOUNDS),
+    refused: new Histogram(INGEST_SECONDS_BOUNDS),
+  };
   /** Entries left out of `?partial=1` batches whose valid entries were stored. */
   partialEntriesRejected = 0;
   retentionDeleted = 0;
@@ -51,10 +59,18 @@ export class IngestMetrics {
     for (const alert of alerts) counter.add({ source: sourceLabel(alert.source), priority: alert.priority });
   }
 
-  /** Counts a failed ingest request under its error code. */
-  countFailure(code: ErrorCode): void {
-    if ((REFUSAL_REASONS as readonly string[]).includes(code)) this.refused.add({ reason: code });
-    else this.rejected.add({ reason: code });
+  /** Counts a failed ingest request under its error code; returns whether it was a refusal. */
+  countFailure(code: ErrorCode): IngestOutcome {
+    if ((REFUSAL_REASONS as readonly string[]).includes(code)) {
+      this.refused.add({ reason: code });
+      return 'refused';
+    }
+    this.rejected.add({ reason: code });
+    return 'rejected';
+  }
+
+  observeIngest(outcome: IngestOutcome, seconds: number): void {
+    this.ingestSeconds[outcome].observe(seconds);
   }
 }
 

@@ -67,6 +67,18 @@ describe('Histogram', () => {
     ]);
   });
 
+  it('adds the labels of its series to every sample, le last', () => {
+    const histogram = new Histogram([1]);
+    histogram.observe(3);
+    const text = renderMetrics([{ name: 'd_seconds', help: 'h', type: 'histogram', samples: histogram.samples({ outcome: 'refused' }) }]);
+    expect(text.split('\n').slice(2, 6)).toEqual([
+      'd_seconds_bucket{outcome="refused",le="1"} 0',
+      'd_seconds_bucket{outcome="refused",le="+Inf"} 1',
+      'd_seconds_sum{outcome="refused"} 3',
+      'd_seconds_count{outcome="refused"} 1',
+    ]);
+  });
+
   it('puts a value on a bound into that bound\'s bucket', () => {
     const histogram = new Histogram([1]);
     histogram.observe(1);

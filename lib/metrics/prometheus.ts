@@ -80,17 +80,18 @@ export class Histogram {
     if (bucket >= 0) this.counts[bucket]! += 1;
   }
 
-  samples(): Sample[] {
+  /** The samples, each with `labels` (one histogram of a family split by labels). */
+  samples(labels: Labels = {}): Sample[] {
     let cumulative = 0;
     const buckets = this.bounds.map((bound, i) => {
       cumulative += this.counts[i]!;
-      return { suffix: '_bucket', labels: { le: formatValue(bound) }, value: cumulative };
+      return { suffix: '_bucket', labels: { ...labels, le: formatValue(bound) }, value: cumulative };
     });
     return [
       ...buckets,
-      { suffix: '_bucket', labels: { le: '+Inf' }, value: this.count },
-      { suffix: '_sum', value: this.sum },
-      { suffix: '_count', value: this.count },
+      { suffix: '_bucket', labels: { ...labels, le: '+Inf' }, value: this.count },
+      { suffix: '_sum', labels, value: this.sum },
+      { suffix: '_count', labels, value: this.count },
     ];
   }
 }
