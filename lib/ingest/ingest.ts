@@ -46,7 +46,8 @@ export function ingestQueueState(): { pendingAlerts: number; maxPendingAlerts: n
 // be answered with 30 MB of issues.
 export const MAX_REPORTED_ISSUES = 100;
 
-// A second is about how long the queue takes to drain at the measured commit rate.
+// A full default queue (10,000 alerts) drains in 2–3 s at the measured commit rate: a sender that
+// backs off for a second finds room soon, one that waits longer only falls further behind.
 const overloaded = () =>
   new ApiError('ingest_overloaded', 'Perch is receiving alerts faster than it can store them; retry later.', undefined, {
     'retry-after': '1',
@@ -88,7 +89,6 @@ export async function ingestText(text: string, { partial = false } = {}): Promis
   const metrics = ingestMetrics();
   const alerts = valid.map((entry) => entry.alert);
   metrics.countAlerts(metrics.received, alerts);
-  if (issues.length > 0) metrics.partialEntriesRejected += entries.length - valid.length;
   let results;
   try {
     results = await commitQueue().submit(alerts);
@@ -105,6 +105,7 @@ export async function ingestText(text: string, { partial = false } = {}): Promis
   results.forEach((result, i) => (result.duplicate ? duplicates : stored).push(alerts[i]!));
   metrics.countAlerts(metrics.stored, stored);
   metrics.countAlerts(metrics.duplicates, duplicates);
+  if (issues.length > 0) metrics.partialEntriesRejected += entries.length - valid.length;
   const report: IngestReport = { stored: stored.length, duplicates: duplicates.length, ids: results.map((r) => r.id) };
   if (issues.length > 0) report.rejected = listed;
   return report;
