@@ -11,11 +11,21 @@ export interface PerchConfig {
   ingestToken: string | null;
   pruneIntervalMs: number;
   groupCommit: boolean;
+  /** Alerts waiting for their commit beyond which ingest refuses (PERCH_MAX_PENDING). */
+  maxPendingAlerts: number;
+  /** The largest the store file may grow (PERCH_MAX_STORE_SIZE), or null for no limit but the disk. */
+  maxStoreBytes: number | null;
 }
 
 export class ConfigError extends Error {}
 
-function readConfig(env: NodeJS.ProcessEnv): PerchConfig {
+// A waiting alert holds about 4 KB (its text, parsed value and stored record): 10,000 are ~40 MB
+// and 2–3 s of commits at the measured batch rate. Enough for a burst or a big batch, and a flood
+// cannot grow the server's memory much further.
+const DEFAULT_MAX_PENDING = 10_000;
+
+/** The settings in `env`; throws ConfigError naming the first bad one. */
+export function readConfig(env: Readonly<Record<string, string | undefined>>): PerchConfig {
   const setting = (name: string) => {
     const value = env[name]?.trim();
     return value ? value : undefined;
@@ -33,6 +43,17 @@ function readConfig(env: NodeJS.ProcessEnv): PerchConfig {
   const maxBodyText = setting('PERCH_MAX_BODY');
   const maxBodyBytes = maxBodyText === undefined ? 16 * 1024 ** 2 : parseByteSize(maxBodyText);
   if (!maxBodyBytes) throw new ConfigError(`PERCH_MAX_BODY=${maxBodyText} is not a size such as 16mb or 1048576`);
+  const maxPendingText = setting('PERCH_MAX_PENDING');
+  const maxPendingAlerts = maxPendingText === undefined ? DEFAULT_MAX_PENDING : Number(maxPendingText);
+  if (!Number.isSafeInteger(maxPendingAlerts) || maxPendingAlerts < 1) {
+    throw new ConfigError(`PERCH_MAX_PENDING=${maxPendingText} is not a positive whole number`);
+  }
+  const maxStoreText = setting('PERCH_MAX_STORE_SIZE');
+  const maxStoreBytes = maxStoreText === undefined ? null : parseByteSize(maxStoreText);
+  // Below 64 KB not even the empty schema fits.
+  if (maxStoreBytes !== null && (maxStoreBytes === undefined || maxStoreBytes < 64 * 1024)) {
+    throw new ConfigError(`PERCH_MAX_STORE_SIZE=${maxStoreText} is not a size of at least 64kb such as 2gb or 500mb`);
+  }
 
   return {
     dbFile: path.resolve(/*turbopackIgnore: true*/ setting('PERCH_DB') ?? path.join('data', 'perch.db')),
@@ -42,6 +63,8 @@ function readConfig(env: NodeJS.ProcessEnv): PerchConfig {
     ingestToken: setting('PERCH_INGEST_TOKEN') ?? null,
     pruneIntervalMs: parseDurationMs(setting('PERCH_PRUNE_INTERVAL') ?? '30s') ?? 30_000,
     groupCommit: setting('PERCH_GROUP_COMMIT') !== 'off',
+    maxPendingAlerts,
+    maxStoreBytes,
   };
 }
 

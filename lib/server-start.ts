@@ -4,6 +4,7 @@ import { sessionKey } from './access/session';
 import { ConfigError, getConfig } from './config';
 import { getDb } from './db/connection';
 import { pruneAll } from './db/retention';
+import { ingestMetrics } from './metrics/ingest-metrics';
 
 const holder = globalThis as typeof globalThis & { __perchStarted?: boolean };
 
@@ -58,6 +59,7 @@ export function startPerch(): void {
     running = true;
     try {
       const deleted = await pruneAll(db, policy);
+      ingestMetrics().retentionDeleted += deleted;
       if (deleted > 0) console.log(`[perch] retention removed ${deleted} alert(s)`);
     } catch (error) {
       console.error('[perch] retention failed:', error);

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   invalid_alert: 422,
   store_unavailable: 503,
+  ingest_overloaded: 503,
   too_many_streams: 503,
   internal: 500,
 } as const;

@@ -7,8 +7,13 @@ import { migrate } from './migrate';
 
 export type Db = Database.Database;
 
+export interface OpenOptions {
+  /** PERCH_MAX_STORE_SIZE: beyond it every write fails with SQLITE_FULL, as on a full disk. */
+  maxStoreBytes?: number | null;
+}
+
 /** Opens (creating folder and file if needed) and migrates a store. `:memory:` works for tests. */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -23,18 +28,39 @@ export function openDatabase(file: string): Db {
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  // Refresh the planner's statistics where they are stale (cheap, bounded by analysis_limit).
-  db.pragma('optimize = 0x10002');
+  try {
+    // Refresh the planner's statistics where they are stale (cheap, bounded by analysis_limit).
+    db.pragma('optimize = 0x10002');
+  } catch (error) {
+    // The first write of a start-up: a read-only store (file, folder or disk) still serves reads,
+    // and ingest answers 503 store_unavailable.
+    if ((error as { code?: unknown }).code !== 'SQLITE_READONLY') throw error;
+    console.warn(`[perch] the store ${file} is read-only: alerts can be read, ingest answers 503 until it is writable and Perch restarted`);
+  }
+  if (maxStoreBytes !== null) limitStoreSize(db, maxStoreBytes);
   return db;
+}
+
+/**
+ * Caps the store's pages (a per-connection setting, so applied at every open). Retention's deletes
+ * free pages inside the cap, so ingest resumes once it has pruned. A store already bigger keeps
+ * its size as the cap: SQLite never lowers max_page_count below the pages in use.
+ */
+export function limitStoreSize(db: Db, maxBytes: number): void {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const applied = db.pragma(`max_page_count = ${Math.floor(maxBytes / pageSize)}`, { simple: true }) as number;
+  if (applied * pageSize > maxBytes) {
+    console.warn(`[perch] the store is already ${applied * pageSize} bytes, over PERCH_MAX_STORE_SIZE; it will not grow further`);
+  }
 }
 
 // One connection per process; cached on globalThis so dev reloads do not open another.
 const holder = globalThis as typeof globalThis & { __perchDb?: { file: string; db: Db } };
 
 export function getDb(): Db {
-  const file = getConfig().dbFile;
+  const { dbFile: file, maxStoreBytes } = getConfig();
   if (!holder.__perchDb || holder.__perchDb.file !== file) {
-    holder.__perchDb = { file, db: openDatabase(file) };
+    holder.__perchDb = { file, db: openDatabase(file, { maxStoreBytes }) };
   }
   return holder.__perchDb.db;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../db/connection';
 import { writeAlerts, type WriteResult } from '../db/event-writer';
 import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
-import { CommitQueue } from './commit-queue';
+import { CommitQueue, QueueFullError } from './commit-queue';
 
 function alertNamed(rule: string): StoredAlert {
   const value = { time: '2023-05-25T13:44:05.478445995Z', rule, priority: 'Warning' };
@@ -79,17 +79,49 @@ describe('CommitQueue', () => {
     await expect(queue.submit(alerts('c', 1))).resolves.toEqual([{ id: 1, duplicate: false }]);
   });
 
-  it('bounds one commit at 5,000 alerts but never splits a submission', async () => {
+  it('bounds one commit at 1,000 alerts but never splits a submission', async () => {
     const { commit, calls } = fakeCommit();
     const queue = new CommitQueue(commit);
-    const [a, b] = await Promise.all([queue.submit(alerts('a', 3000)), queue.submit(alerts('b', 3000))]);
-    expect(calls.map((c) => c.length)).toEqual([3000, 3000]);
-    expect(a).toHaveLength(3000);
-    expect(b![0]!.id).toBe(3001);
+    const [a, b] = await Promise.all([queue.submit(alerts('a', 600)), queue.submit(alerts('b', 600))]);
+    expect(calls.map((c) => c.length)).toEqual([600, 600]);
+    expect(a).toHaveLength(600);
+    expect(b![0]!.id).toBe(601);
 
     calls.length = 0;
-    await queue.submit(alerts('c', 6000));
-    expect(calls.map((c) => c.length)).toEqual([6000]);
+    await queue.submit(alerts('c', 1500));
+    expect(calls.map((c) => c.length)).toEqual([1500]);
+  });
+
+  it('refuses at once what would pass maxPending, and takes alerts again once the queue drains', async () => {
+    const { commit, calls } = fakeCommit();
+    const queue = new CommitQueue(commit, { maxPending: 5 });
+    const first = queue.submit(alerts('a', 3));
+    expect(queue.pendingAlerts).toBe(3);
+    expect(queue.full).toBe(false);
+    await expect(queue.submit(alerts('b', 3))).rejects.toBeInstanceOf(QueueFullError);
+    const second = queue.submit(alerts('c', 2));
+    expect(queue.full).toBe(true);
+    await expect(queue.submit(alerts('d', 1))).rejects.toBeInstanceOf(QueueFullError);
+
+    await Promise.all([first, second]);
+    expect(calls).toEqual([['a0', 'a1', 'a2', 'c0', 'c1']]);
+    expect(queue.pendingAlerts).toBe(0);
+    await expect(queue.submit(alerts('e', 5))).resolves.toHaveLength(5);
+  });
+
+  it('counts a failed commit out of the queue too', async () => {
+    const queue = new CommitQueue(() => {
+      throw new Error('disk full');
+    }, { maxPending: 2 });
+    await expect(queue.submit(alerts('a', 2))).rejects.toThrow('disk full');
+    expect(queue.pendingAlerts).toBe(0);
+  });
+
+  it('commits each submission on its own when not grouped', async () => {
+    const { commit, calls } = fakeCommit();
+    const queue = new CommitQueue(commit, { grouped: false });
+    await Promise.all([queue.submit(alerts('a', 1)), queue.submit(alerts('b', 1))]);
+    expect(calls).toEqual([['a0'], ['b0']]);
   });
 
   it('commits to a real store, reporting duplicates across submitters of one group', async () => {

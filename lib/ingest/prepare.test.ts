@@ -128,4 +128,14 @@ describe('prepareEntries', () => {
     const { valid } = prepare(json(good));
     expect(valid[0]!.alert).toMatchObject({ ancestry: [], userName: null, containerId: null, tags: [], source: null, hostname: null });
   });
+
+  it('stops after stopAfterIssues issues, still telling whether any entry is not JSON', () => {
+    const body = ['{}', ...Array(50).fill('7'), '{"rule": "cut'].join('\n');
+    const { issues, stoppedEarly, hasSyntaxErrors } = prepareEntries(splitBody(body).entries, { stopAfterIssues: 10 });
+    expect(stoppedEarly).toBe(true);
+    expect(issues.length).toBeGreaterThanOrEqual(10);
+    expect(issues.length).toBeLessThan(15);
+    expect(hasSyntaxErrors).toBe(true);
+    expect(prepareEntries(splitBody(body).entries).stoppedEarly).toBe(false);
+  });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { arrayElementTexts, objectMemberText, splitBody } from './split-body';
+import { arrayElementTexts, hasMoreEntriesThan, objectMemberText, splitBody } from './split-body';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
 const corpusText = readFileSync(CORPUS, 'utf8');
@@ -174,5 +174,41 @@ describe('objectMemberText', () => {
   it('returns undefined for a missing key', () => {
     expect(objectMemberText('{"a":1}', 'event')).toBeUndefined();
     expect(objectMemberText('{}', 'event')).toBeUndefined();
+  });
+});
+
+describe('hasMoreEntriesThan', () => {
+  // The scan must agree with splitBody wherever the count matters.
+  const agrees = (text: string) => {
+    const count = splitBody(text).entries.length;
+    expect(hasMoreEntriesThan(text, count), `${text.slice(0, 40)} has ${count}`).toBe(false);
+    if (count > 0) expect(hasMoreEntriesThan(text, count - 1), `${text.slice(0, 40)} has ${count}`).toBe(true);
+  };
+
+  it('counts the elements of an array, nested arrays, objects and strings with commas included', () => {
+    for (const text of ['[]', ' [ ] ', '[1]', '[1,2,3]', '[{},{}]', '[[1,2],[3,[4,5]]]', '["a,b","c]d",{"x":[",",","]}]', ' [ "x" , {} ] ', '[{"a":"\\"],"}]']) {
+      agrees(text);
+    }
+  });
+
+  it('counts NDJSON lines, blank lines left out', () => {
+    agrees(corpusText);
+    agrees(`\n\n${corpusLine(1)}\n\n${corpusLine(2)}\n  \n`);
+  });
+
+  it('counts a pretty-printed object as one entry however many lines it has', () => {
+    const pretty = JSON.stringify(JSON.parse(corpusLine(16)), null, 2);
+    expect(pretty.split('\n').length).toBeGreaterThan(20);
+    expect(hasMoreEntriesThan(pretty, 1)).toBe(false);
+  });
+
+  it('stops early on a huge body and is fast', () => {
+    const array = `[${Array(2_000_000).fill('{}').join(',')}]`;
+    const ndjson = Array(2_000_000).fill('{}').join('\n');
+    const started = performance.now();
+    expect(hasMoreEntriesThan(array, 10_000)).toBe(true);
+    expect(hasMoreEntriesThan(ndjson, 10_000)).toBe(true);
+    // Splitting either takes seconds; the scan stops after the limit.
+    expect(performance.now() - started).toBeLessThan(200);
   });
 });

@@ -156,3 +156,44 @@ export function splitBody(text: string, { skipNonJsonLines = false } = {}): Spli
   });
   return { entries, skippedLines };
 }
+
+/**
+ * True when splitBody would make more than `limit` entries of this text. It only scans characters
+ * (a 16 MB body of `{}` elements would take seconds and gigabytes to split), so ingest can refuse
+ * such a body before any of that work.
+ */
+export function hasMoreEntriesThan(text: string, limit: number): boolean {
+  const start = skipSpace(text, 0);
+  if (text[start] === '[') {
+    // Top-level elements: the first one, then one more per comma at depth 1 (outside strings).
+    let depth = 0;
+    let elements = 0;
+    for (let i = start; i < text.length && elements <= limit; i++) {
+      const c = text.charCodeAt(i);
+      if (depth === 1 && elements === 0 && !isSpace(c) && c !== 0x5d) elements = 1;
+      if (c === 0x22) i = skipString(text, i) - 1;
+      else if (c === 0x7b || c === 0x5b) depth++;
+      else if (c === 0x7d || c === 0x5d) depth--;
+      else if (c === 0x2c && depth === 1) elements++;
+    }
+    return elements > limit;
+  }
+  let lines = 0;
+  let lineHasContent = false;
+  for (let i = start; i < text.length && lines <= limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) lineHasContent = false;
+    else if (!lineHasContent && !isSpace(c)) {
+      lineHasContent = true;
+      lines++;
+    }
+  }
+  if (lines <= limit) return false;
+  // Many lines may still be one pretty-printed object; NDJSON fails to parse within its first line.
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
