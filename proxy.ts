@@ -4,10 +4,10 @@ import { contentSecurityPolicy, newNonce, staticSecurityHeaders } from './lib/ac
 import { describeViewer, resolveViewer, VIEW_COOKIE, VIEW_TOKEN_PARAM, VIEWER_HEADER } from './lib/access/viewer';
 import { THEME_OVERRIDE_HEADER } from './lib/theme';
 
-// Pages only (API routes check access themselves, see lib/api/with-api.ts), plus the
-// falcosidekick-ui ingest URLs rewritten below.
+// Pages only (API routes and /metrics check access themselves, see lib/api/with-api.ts), plus
+// the falcosidekick-ui ingest URLs rewritten below.
 export const config = {
-  matcher: ['/((?!api/|_next/static|_next/image|icon.svg|favicon.ico).*)', '/api/v1', '/api/v1/'],
+  matcher: ['/((?!api/|metrics$|_next/static|_next/image|icon.svg|favicon.ico).*)', '/api/v1', '/api/v1/'],
 };
 
 // A wall screen is dark unless its bookmarked URL says otherwise (`/kiosk?theme=light`).

@@ -30,7 +30,7 @@ test.beforeAll(async ({ request }) => {
 });
 
 test('anonymous requests get 401 from every read route and the login page from every page', async ({ request }) => {
-  for (const route of [...READ_ROUTES, '/api/stream']) {
+  for (const route of [...READ_ROUTES, '/api/stream', '/metrics']) {
     await expectError(await request.get(`${base}${route}`), 401, 'unauthorized');
   }
   for (const page of PAGES) {
@@ -50,6 +50,8 @@ test('a view token reads every route and page, and never ingests', async ({ requ
   for (const page of PAGES.filter((p) => !p.includes('/x'))) {
     expect((await request.get(`${base}${page}`, { headers: viewToken, maxRedirects: 0 })).status(), page).not.toBe(303);
   }
+  // Prometheus scrapes with a view token as its bearer token.
+  expect((await request.get(`${base}/metrics`, { headers: viewToken })).status()).toBe(200);
   const stream = await SseClient.open(`${base}/api/stream`, viewToken);
   expect(stream.status).toBe(200);
   stream.client.close();
