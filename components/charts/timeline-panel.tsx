@@ -3,7 +3,7 @@
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useTimeline, type TimelineStack } from '@/lib/queries/stats';
 import { Panel, PanelState } from '../ui/panel';
-import { ChartTimeline } from './chart-timeline';
+import { LazyChartTimeline } from './lazy-chart-timeline';
 
 const widthLabel = (ms: number) =>
   ms >= 86_400_000 ? `${ms / 86_400_000} d` : ms >= 3_600_000 ? `${ms / 3_600_000} h` : ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`;
@@ -24,7 +24,7 @@ export function TimelinePanel({ state, stack = 'priority', title = 'Alerts over 
         ) : data.buckets.every((bucket) => bucket.total === 0) ? (
           <PanelState kind="empty" message="No alerts in this range." />
         ) : (
-          <ChartTimeline
+          <LazyChartTimeline
             timeline={data}
             kind={stack === 'priority' ? 'priority' : 'category'}
             label={title}
