@@ -109,15 +109,16 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
 
   let seriesExpr: string;
   let series: string[];
-  const labels: Record<string, string> = {};
+  let labels: Record<string, string> = {};
   if (stack === 'priority') {
     seriesExpr = 'e.priority';
     series = PRIORITIES.map((p) => p.name);
   } else {
     const top = topValues(db, filter, stack, seriesLimit, nowMs);
     series = top.map((value) => (stack === 'container' && value.value === 'host' ? `host ${value.hostname ?? ''}`.trim() : value.value));
-    // Containers are keyed by id but read by name.
-    if (stack === 'container') top.forEach((value, i) => (labels[series[i]!] = value.label));
+    // Containers are keyed by id but read by name. Built from entries: an id such as `__proto__`
+    // must become an ordinary key, which assignment would not make it.
+    if (stack === 'container') labels = Object.fromEntries(top.map((value, i) => [series[i]!, value.label]));
     // Must produce exactly the series names above (`host <hostname>`, or `host` when Falco sent none).
     const key = stack === 'rule' ? 'e.rule' : `CASE WHEN e.container_id = 'host' THEN rtrim('host ' || coalesce(e.hostname, '')) ELSE coalesce(e.container_id, '${NONE_VALUE}') END`;
     series.forEach((value, i) => (bucketParams[`series${i}`] = value));
