@@ -7,6 +7,7 @@ import { formatTimeNs } from '../falco/time';
 import type { EventFilter, EventPage } from '../filters/event-filter';
 import type { Db } from './connection';
 import { filterToSql } from './filter-sql';
+import { priorityRows, type ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 
 // Level 0 and 1 of the ancestry come along with every listed alert (primary-key lookups).
@@ -105,17 +106,17 @@ export function getEventOrThrow(db: Db, id: number): EventDetail {
 }
 
 /** Alerts per priority for a filter: every priority present, most severe first, zeros included. */
-export function countByPriority(db: Db, filter: EventFilter, nowMs = Date.now()): PriorityCount[] {
-  const { where, params } = filterToSql(filter, nowMs);
-  const rows = prepared(db, `SELECT e.priority_rank AS rank, count(*) AS count FROM events e ${where} GROUP BY e.priority_rank`)
+export function countByPriority(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): PriorityCount[] {
+  const { sql, params } = priorityRows(filter, nowMs, options);
+  const rows = prepared(db, `SELECT e.priority_rank AS rank, sum(e.alerts) AS count FROM ${sql} e GROUP BY e.priority_rank`)
     .all(params) as { rank: number; count: number }[];
   const counts = new Map(rows.map((row) => [row.rank, row.count]));
   return PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: counts.get(p.rank) ?? 0 }));
 }
 
 /** The same counts with their total, as /api/stats/priorities and the summaries return them. */
-export function priorityTotals(db: Db, filter: EventFilter, nowMs = Date.now()): { total: number; priorities: PriorityCount[] } {
-  const priorities = countByPriority(db, filter, nowMs);
+export function priorityTotals(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): { total: number; priorities: PriorityCount[] } {
+  const priorities = countByPriority(db, filter, nowMs, options);
   return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
 }
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { StoredAlert } from '../falco/alert';
 import type { Db } from './connection';
+import { prepareCountWriter } from './event-counts';
 
 export interface WriteResult {
   id: number;
@@ -26,20 +27,26 @@ function prepareWriter(db: Db) {
     'INSERT INTO event_processes (event_id, level, name, exepath, cmdline, pid) VALUES (?, ?, ?, ?, ?, ?)',
   );
 
-  const writeOne = (alert: StoredAlert, receivedMs: number): WriteResult => {
+  const batchCounts = prepareCountWriter(db);
+
+  const writeOne = (alert: StoredAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>): WriteResult => {
     const { tags, ancestry, internal, raw, searchText, ...columns } = alert;
     const inserted = insertEvent.get({ ...columns, internal: internal ? 1 : 0, receivedMs });
     if (!inserted) return { id: findDuplicate.get(alert.dedupKey)!.id, duplicate: true };
     insertPayload.run(inserted.id, searchText, raw);
     for (const tag of tags) insertTag.run(tag, inserted.id);
     for (const p of ancestry) insertProcess.run(inserted.id, p.level, p.name, p.exepath, p.cmdline, p.pid);
+    counts.add(alert);
     return { id: inserted.id, duplicate: false };
   };
 
   /** Writes every alert in one transaction; all or nothing. */
   return db.transaction((alerts: readonly StoredAlert[]): WriteResult[] => {
     const receivedMs = Date.now();
-    return alerts.map((alert) => writeOne(alert, receivedMs));
+    const counts = batchCounts();
+    const results = alerts.map((alert) => writeOne(alert, receivedMs, counts));
+    counts.write();
+    return results;
   });
 }
 

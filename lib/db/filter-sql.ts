@@ -25,12 +25,6 @@ const COLUMN_FILTERS = {
 export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
   const clauses: string[] = [];
   const params: Record<string, unknown> = {};
-  const bindList = (name: string, list: readonly unknown[]) =>
-    list.map((value, i) => {
-      params[`${name}${i}`] = value;
-      return `@${name}${i}`;
-    }).join(', ');
-
   const { fromNs, toNs } = timeBoundsNs(filter, nowMs);
   if (fromNs !== undefined) {
     clauses.push('e.time_ns >= @fromNs');
@@ -40,6 +34,22 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
     clauses.push('e.time_ns < @toNs');
     params.toNs = toNs;
   }
+  clauses.push(...filterConditions(filter, params));
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/**
+ * The conditions of a filter other than its time bounds, over the alias `e`; their values are added
+ * to `params`. Also valid over the hourly counts, which name their columns like `events` does
+ * (lib/db/rollup-sql.ts), as long as the filter has no tag, proc, chain or q.
+ */
+export function filterConditions(filter: EventFilter, params: Record<string, unknown>): string[] {
+  const clauses: string[] = [];
+  const bindList = (name: string, list: readonly unknown[]) =>
+    list.map((value, i) => {
+      params[`${name}${i}`] = value;
+      return `@${name}${i}`;
+    }).join(', ');
 
   if (filter.priority.length > 0) {
     const ranks = [...new Set(filter.priority.map((name) => findPriority(name)!.rank))];
@@ -77,13 +87,22 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
     });
     clauses.push(`(${prefixes.join(' OR ')})`);
   }
-  if (filter.q !== undefined && filter.q.trim() !== '') {
+  const q = searchText(filter);
+  if (q !== undefined) {
     // instr, not LIKE: `%`, `_` and `\` in the search are literal characters.
     clauses.push('EXISTS (SELECT 1 FROM event_payloads q WHERE q.event_id = e.id AND instr(q.search_text, @q) > 0)');
-    params.q = filter.q.trim().toLowerCase();
+    params.q = q;
   }
   if (filter.internal === 'exclude') clauses.push('e.internal = 0');
   if (filter.internal === 'only') clauses.push('e.internal = 1');
-
-  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  return clauses;
 }
+
+/** The free-text search as matched against search_text, or undefined when there is none. */
+export function searchText(filter: EventFilter): string | undefined {
+  const q = filter.q?.trim().toLowerCase();
+  return q ? q : undefined;
+}
+
+/** Whether a filter selects by any of the per-alert columns (rule, host, container …). */
+export const hasColumnFilter = (filter: EventFilter) => Object.keys(COLUMN_FILTERS).some((key) => filter[key as keyof typeof COLUMN_FILTERS].length > 0);

@@ -12,26 +12,30 @@ import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
 import { priorityTotals, SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './event-queries';
 import { filterToSql } from './filter-sql';
+import { eventRows, priorityRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 
 const NS_PER_MS = 1_000_000n;
 
-// Group keys per dimension. Keys come from the Dimension enum, never from request text.
-const DIMENSION_SQL: Record<Dimension, { value: string; join?: string; where?: string; distinct?: boolean }> = {
-  rule: { value: 'e.rule' },
-  priority: { value: 'e.priority' },
-  source: { value: 'e.source' },
-  hostname: { value: 'e.hostname' },
-  container: { value: 'e.container_id' },
-  image: { value: "e.image_repository || coalesce(':' || e.image_tag, '')" },
-  namespace: { value: 'e.k8s_ns' },
-  pod: { value: 'e.k8s_pod' },
-  user: { value: 'e.user_name' },
+type RowsOf = (filter: EventFilter, nowMs: number, options: ReadOptions) => AlertRows;
+
+// Group keys per dimension, over the rows they are counted in. Keys come from the Dimension enum,
+// never from request text.
+const DIMENSION_SQL: Record<Dimension, { rows: RowsOf; value: string; where?: string }> = {
+  rule: { rows: eventRows, value: 'e.rule' },
+  priority: { rows: eventRows, value: 'e.priority' },
+  source: { rows: eventRows, value: 'e.source' },
+  hostname: { rows: eventRows, value: 'e.hostname' },
+  container: { rows: eventRows, value: 'e.container_id' },
+  image: { rows: eventRows, value: "e.image_repository || coalesce(':' || e.image_tag, '')" },
+  namespace: { rows: eventRows, value: 'e.k8s_ns' },
+  pod: { rows: eventRows, value: 'e.k8s_pod' },
+  user: { rows: eventRows, value: 'e.user_name' },
   // Like the `proc` filter, a process counts every alert it appears in, as the process or an ancestor.
-  proc: { value: 'p.name', join: 'JOIN event_processes p ON p.event_id = e.id', where: 'p.name IS NOT NULL', distinct: true },
-  tag: { value: 't.tag', join: 'JOIN event_tags t ON t.event_id = e.id' },
-  tactic: { value: 't.tag', join: 'JOIN event_tags t ON t.event_id = e.id', where: "(t.tag GLOB 'mitre_*' OR t.tag GLOB 'TA[0-9][0-9][0-9][0-9]')" },
-  technique: { value: 't.tag', join: 'JOIN event_tags t ON t.event_id = e.id', where: "t.tag GLOB 'T[0-9][0-9][0-9][0-9]*'" },
+  proc: { rows: processNameRows, value: 'e.name' },
+  tag: { rows: tagRows, value: 'e.tag' },
+  tactic: { rows: tagRows, value: 'e.tag', where: "(e.tag GLOB 'mitre_*' OR e.tag GLOB 'TA[0-9][0-9][0-9][0-9]')" },
+  technique: { rows: tagRows, value: 'e.tag', where: "e.tag GLOB 'T[0-9][0-9][0-9][0-9]*'" },
 };
 
 // Host processes are one pseudo-container per host, not one "host" container across the fleet.
@@ -50,13 +54,13 @@ export function resolveRange(db: Db, filter: EventFilter, nowMs: number): { from
 
 const isoOf = (ms: number) => new Date(ms).toISOString();
 
-export function rangeSummary(db: Db, filter: EventFilter, nowMs = Date.now()): RangeSummary {
+export function rangeSummary(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): RangeSummary {
   const { from, to } = resolveRange(db, filter, nowMs);
-  const current = priorityTotals(db, filter, nowMs);
+  const current = priorityTotals(db, filter, nowMs, options);
   const previousFilter = from === null ? null : { ...filter, from: isoOf(from - (to - from)), to: isoOf(from) };
-  const previous = previousFilter && from !== null ? { from: from - (to - from), to: from, ...priorityTotals(db, previousFilter, nowMs) } : null;
+  const previous = previousFilter && from !== null ? { from: from - (to - from), to: from, ...priorityTotals(db, previousFilter, nowMs, options) } : null;
   const internalFilter: EventFilter = { ...filter, internal: 'only' };
-  const { total: internal } = priorityTotals(db, internalFilter, nowMs);
+  const { total: internal } = priorityTotals(db, internalFilter, nowMs, options);
   return { from, to, ...current, previous, internal };
 }
 
@@ -67,16 +71,16 @@ function oldestMs(db: Db, filter: EventFilter, nowMs: number): number | null {
   return row.oldest === null ? null : Number(BigInt(row.oldest) / NS_PER_MS);
 }
 
-export function topValues(db: Db, filter: EventFilter, dimension: Dimension, limit: number, nowMs = Date.now()): TopValue[] {
+export function topValues(db: Db, filter: EventFilter, dimension: Dimension, limit: number, nowMs = Date.now(), options: ReadOptions = {}): TopValue[] {
   const sql = DIMENSION_SQL[dimension];
-  const { where, params } = filterToSql(filter, nowMs);
+  const source = sql.rows(filter, nowMs, options);
   if (dimension === 'container') {
     const rows = prepared(
       db,
       `SELECT coalesce(e.container_id, '${NONE_VALUE}') AS value, ${HOST_OF_HOST_PROCESSES} AS hostname,
-         max(e.container_name) AS name, count(*) AS count, min(e.priority_rank) AS worstRank
-       FROM events e ${where} GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count DESC, value LIMIT @limit`,
-    ).all({ ...params, limit }) as { value: string; hostname: string | null; name: string | null; count: number; worstRank: number }[];
+         max(e.container_name) AS name, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
+       FROM ${source.sql} e GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count DESC, value LIMIT @limit`,
+    ).all({ ...source.params, limit }) as { value: string; hostname: string | null; name: string | null; count: number; worstRank: number }[];
     return rows.map((row) => ({
       value: row.value,
       hostname: row.hostname,
@@ -87,9 +91,9 @@ export function topValues(db: Db, filter: EventFilter, dimension: Dimension, lim
   }
   const rows = prepared(
     db,
-    `SELECT coalesce(${sql.value}, '${NONE_VALUE}') AS value, count(${sql.distinct ? 'DISTINCT e.id' : '*'}) AS count, min(e.priority_rank) AS worstRank
-     FROM events e ${sql.join ?? ''} ${whereWith(where, sql.where)} GROUP BY 1 ORDER BY count DESC, value LIMIT @limit`,
-  ).all({ ...params, limit }) as { value: string; count: number; worstRank: number }[];
+    `SELECT coalesce(${sql.value}, '${NONE_VALUE}') AS value, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
+     FROM ${source.sql} e ${sql.where ? `WHERE ${sql.where}` : ''} GROUP BY 1 ORDER BY count DESC, value LIMIT @limit`,
+  ).all({ ...source.params, limit }) as { value: string; count: number; worstRank: number }[];
   return rows.map((row) => ({ value: row.value, label: row.value, count: row.count, worstPriority: priorityByRank(row.worstRank).name }));
 }
 
@@ -99,13 +103,14 @@ export type TimelineStack = 'priority' | 'rule' | 'container';
  * Counts per time bucket, stacked by priority, or by the top `seriesLimit` rules or containers
  * with the rest as "other". Buckets are sized to the range on the server.
  */
-export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seriesLimit = 8, nowMs = Date.now()): Timeline {
+export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seriesLimit = 8, nowMs = Date.now(), options: ReadOptions = {}): Timeline {
   const range = resolveRange(db, filter, nowMs);
   const from = range.from ?? oldestMs(db, filter, nowMs) ?? range.to - 86_400_000;
   const to = Math.max(range.to, from + 1_000);
   const widthMs = bucketWidthMs(to - from);
-  const { where, params } = filterToSql(filter, nowMs);
-  const bucketParams: Record<string, unknown> = { ...params, widthNs: BigInt(widthMs) * NS_PER_MS };
+  const widthNs = BigInt(widthMs) * NS_PER_MS;
+  const source = (stack === 'priority' ? priorityRows : eventRows)(filter, nowMs, { ...options, bucketWidthNs: widthNs });
+  const bucketParams: Record<string, unknown> = { ...source.params, widthNs };
 
   let seriesExpr: string;
   let series: string[];
@@ -114,7 +119,7 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
     seriesExpr = 'e.priority';
     series = PRIORITIES.map((p) => p.name);
   } else {
-    const top = topValues(db, filter, stack, seriesLimit, nowMs);
+    const top = topValues(db, filter, stack, seriesLimit, nowMs, options);
     series = top.map((value) => (stack === 'container' && value.value === 'host' ? `host ${value.hostname ?? ''}`.trim() : value.value));
     // Containers are keyed by id but read by name. Built from entries: an id such as `__proto__`
     // must become an ordinary key, which assignment would not make it.
@@ -128,7 +133,7 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
   }
   const rows = prepared(
     db,
-    `SELECT e.time_ns / @widthNs AS bucket, ${seriesExpr} AS series, count(*) AS count FROM events e ${where} GROUP BY bucket, series`,
+    `SELECT e.time_ns / @widthNs AS bucket, ${seriesExpr} AS series, sum(e.alerts) AS count FROM ${source.sql} e GROUP BY bucket, series`,
   ).all(bucketParams) as BucketCount[];
   const buckets = fillBuckets(rows, from, to, widthMs, series);
   if (stack !== 'priority' && buckets.every((bucket) => (bucket.counts.other ?? 0) === 0)) {
@@ -140,25 +145,31 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
 
 const TREND_BUCKETS = 24;
 
-export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now()): RuleRow[] {
-  const { where, params } = filterToSql(filter, nowMs);
+export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): RuleRow[] {
+  const source = eventRows(filter, nowMs, options);
   const rows = prepared(
     db,
-    `SELECT e.rule AS rule, min(e.priority_rank) AS worstRank, count(*) AS count,
-       CAST(min(e.time_ns) AS TEXT) AS firstNs, CAST(max(e.time_ns) AS TEXT) AS lastNs,
+    `SELECT e.rule AS rule, min(e.priority_rank) AS worstRank, sum(e.alerts) AS count,
+       CAST(min(e.first_ns) AS TEXT) AS firstNs, CAST(max(e.last_ns) AS TEXT) AS lastNs,
        count(DISTINCT coalesce(e.container_id, '') || char(31) || CASE WHEN e.container_id = 'host' THEN coalesce(e.hostname, '') ELSE '' END) AS containers,
        count(DISTINCT e.hostname) AS hosts
-     FROM events e ${where} GROUP BY e.rule ORDER BY count DESC, rule`,
-  ).all(params) as { rule: string; worstRank: number; count: number; firstNs: string; lastNs: string; containers: number; hosts: number }[];
+     FROM ${source.sql} e GROUP BY e.rule ORDER BY count DESC, rule`,
+  ).all(source.params) as { rule: string; worstRank: number; count: number; firstNs: string; lastNs: string; containers: number; hosts: number }[];
   if (rows.length === 0) return [];
 
   const range = resolveRange(db, filter, nowMs);
   const from = range.from ?? Number(BigInt(rows.reduce((min, r) => (BigInt(r.firstNs) < BigInt(min) ? r.firstNs : min), rows[0]!.firstNs)) / NS_PER_MS);
   const widthMs = Math.max(1, Math.ceil((range.to - from) / TREND_BUCKETS));
+  const fromNs = BigInt(from) * NS_PER_MS;
+  const widthNs = BigInt(widthMs) * NS_PER_MS;
+  // The buckets' inner boundaries (the last bucket also takes anything later): an hour astride
+  // one is read alert by alert, and 12 hours astride one hour by hour.
+  const boundariesNs = Array.from({ length: TREND_BUCKETS - 1 }, (_, i) => fromNs + BigInt(i + 1) * widthNs);
+  const trendSource = eventRows(filter, nowMs, { ...options, fromNs, boundariesNs });
   const trendRows = prepared(
     db,
-    `SELECT e.rule AS rule, (e.time_ns - @fromNs) / @widthNs AS bucket, count(*) AS count FROM events e ${whereWith(where, 'e.time_ns >= @fromNs')} GROUP BY e.rule, bucket`,
-  ).all({ ...params, fromNs: BigInt(from) * NS_PER_MS, widthNs: BigInt(widthMs) * NS_PER_MS }) as { rule: string; bucket: number; count: number }[];
+    `SELECT e.rule AS rule, (e.time_ns - @fromNs) / @widthNs AS bucket, sum(e.alerts) AS count FROM ${trendSource.sql} e GROUP BY e.rule, bucket`,
+  ).all({ ...trendSource.params, fromNs, widthNs }) as { rule: string; bucket: number; count: number }[];
   const trends = new Map<string, number[]>();
   for (const row of trendRows) {
     let trend = trends.get(row.rule);
@@ -178,28 +189,28 @@ export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now()): RuleR
   }));
 }
 
-export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = Date.now()): ContainerRow[] {
-  const { where, params } = filterToSql(filter, nowMs);
+export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = Date.now(), options: ReadOptions = {}): ContainerRow[] {
+  const source = eventRows(filter, nowMs, options);
   const rows = prepared(
     db,
     `SELECT coalesce(e.container_id, '${NONE_VALUE}') AS containerId, ${HOST_OF_HOST_PROCESSES} AS hostname,
        max(e.container_name) AS name, max(e.image_repository) AS imageRepository, max(e.image_tag) AS imageTag,
        -- The "no container" row gathers unrelated audit and cloud alerts: no one namespace or pod is its own.
        CASE WHEN e.container_id IS NULL THEN NULL ELSE max(e.k8s_ns) END AS k8sNamespace,
-       CASE WHEN e.container_id IS NULL THEN NULL ELSE max(e.k8s_pod) END AS k8sPod, count(*) AS count,
-       min(e.priority_rank) AS worstRank, CAST(max(e.time_ns) AS TEXT) AS lastNs
-     FROM events e ${where} GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count DESC, containerId LIMIT @limit`,
-  ).all({ ...params, limit }) as (Omit<ContainerRow, 'worstPriority' | 'lastSeen' | 'topRules'> & { worstRank: number; lastNs: string })[];
+       CASE WHEN e.container_id IS NULL THEN NULL ELSE max(e.k8s_pod) END AS k8sPod, sum(e.alerts) AS count,
+       min(e.priority_rank) AS worstRank, CAST(max(e.last_ns) AS TEXT) AS lastNs
+     FROM ${source.sql} e GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count DESC, containerId LIMIT @limit`,
+  ).all({ ...source.params, limit }) as (Omit<ContainerRow, 'worstPriority' | 'lastSeen' | 'topRules'> & { worstRank: number; lastNs: string })[];
 
   // The three most frequent rules of every container, in one query (not one per container).
   const topRules = prepared(
     db,
     `SELECT containerId, hostname, rule, count FROM (
        SELECT coalesce(e.container_id, '${NONE_VALUE}') AS containerId, ${HOST_OF_HOST_PROCESSES} AS hostname, e.rule AS rule,
-         count(*) AS count, row_number() OVER (PARTITION BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count(*) DESC, e.rule) AS position
-       FROM events e ${where} GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES}, e.rule)
+         sum(e.alerts) AS count, row_number() OVER (PARTITION BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY sum(e.alerts) DESC, e.rule) AS position
+       FROM ${source.sql} e GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES}, e.rule)
      WHERE position <= 3`,
-  ).all(params) as { containerId: string; hostname: string | null; rule: string; count: number }[];
+  ).all(source.params) as { containerId: string; hostname: string | null; rule: string; count: number }[];
   const rulesByContainer = new Map<string, { rule: string; count: number }[]>();
   for (const row of topRules) {
     const key = `${row.containerId}\u001f${row.hostname ?? ''}`;

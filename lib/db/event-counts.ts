@@ -1,0 +1,101 @@
+import 'server-only';
+// What a batch of new alerts adds to the counts of migration 0002, summed in memory and written
+// once at the end of the batch's transaction: a 1,000-alert batch of alike alerts is a handful of
+// upserts instead of twelve thousand (per-row triggers made writeAlerts about 30 % slower).
+// Deletes are uncounted by the migration's triggers.
+import type { StoredAlert } from '../falco/alert';
+import type { Db } from './connection';
+
+const NS_PER_HOUR = 3_600_000_000_000n;
+const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
+
+interface EventCount {
+  period: bigint;
+  alert: StoredAlert;
+  internal: number;
+  alerts: number;
+  firstNs: bigint;
+  lastNs: bigint;
+}
+
+interface NameCount {
+  hour: bigint;
+  internal: number;
+  priorityRank: number;
+  name: string;
+  alerts: number;
+}
+
+// A missing value is stored as x'' (see the migration); the dimensions bind by the alert's names.
+const eventCountUpsert = (table: string, periodColumn: string) => `
+  INSERT INTO ${table} (${periodColumn}, internal, priority_rank, rule, source, hostname, container_id, container_name,
+    image_repository, image_tag, k8s_ns, k8s_pod, user_name, alerts, first_ns, last_ns)
+  VALUES (@period, @internal, @priorityRank, @rule, coalesce(@source, x''), coalesce(@hostname, x''), coalesce(@containerId, x''),
+    coalesce(@containerName, x''), coalesce(@imageRepository, x''), coalesce(@imageTag, x''), coalesce(@k8sNamespace, x''),
+    coalesce(@k8sPod, x''), coalesce(@userName, x''), @alerts, @firstNs, @lastNs)
+  ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts, first_ns = min(first_ns, excluded.first_ns), last_ns = max(last_ns, excluded.last_ns)`;
+
+const nameCountUpsert = (table: string, nameColumn: string) => `
+  INSERT INTO ${table} (hour, internal, priority_rank, ${nameColumn}, alerts) VALUES (@hour, @internal, @priorityRank, @name, @alerts)
+  ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`;
+
+export function prepareCountWriter(db: Db) {
+  const upsertHourly = db.prepare(eventCountUpsert('event_counts_1h', 'hour'));
+  const upsertHalfDaily = db.prepare(eventCountUpsert('event_counts_12h', 'half_day'));
+  const upsertTag = db.prepare(nameCountUpsert('tag_counts_1h', 'tag'));
+  const upsertProcess = db.prepare(nameCountUpsert('process_counts_1h', 'name'));
+
+  const bind = ({ period, alert, internal, alerts, firstNs, lastNs }: EventCount) => ({
+    period, internal, alerts, firstNs, lastNs, priorityRank: alert.priorityRank, rule: alert.rule, source: alert.source,
+    hostname: alert.hostname, containerId: alert.containerId, containerName: alert.containerName, imageRepository: alert.imageRepository,
+    imageTag: alert.imageTag, k8sNamespace: alert.k8sNamespace, k8sPod: alert.k8sPod, userName: alert.userName,
+  });
+
+  /** Sums for one batch; `write` adds them to the tables (call it inside the batch's transaction). */
+  return () => {
+    const hourly = new Map<string, EventCount>();
+    const halfDaily = new Map<string, EventCount>();
+    const tags = new Map<string, NameCount>();
+    const processes = new Map<string, NameCount>();
+
+    const addEvent = (counts: Map<string, EventCount>, key: string, period: bigint, alert: StoredAlert, internal: number) => {
+      const count = counts.get(key);
+      if (!count) counts.set(key, { period, alert, internal, alerts: 1, firstNs: alert.timeNs, lastNs: alert.timeNs });
+      else {
+        count.alerts++;
+        if (alert.timeNs < count.firstNs) count.firstNs = alert.timeNs;
+        if (alert.timeNs > count.lastNs) count.lastNs = alert.timeNs;
+      }
+    };
+    const addName = (counts: Map<string, NameCount>, prefix: string, hour: bigint, internal: number, priorityRank: number, name: string) => {
+      const count = counts.get(prefix + name);
+      if (count) count.alerts++;
+      else counts.set(prefix + name, { hour, internal, priorityRank, name, alerts: 1 });
+    };
+
+    return {
+      add(alert: StoredAlert) {
+        const internal = alert.internal ? 1 : 0;
+        const hour = alert.timeNs / NS_PER_HOUR;
+        const halfDay = alert.timeNs / NS_PER_HALF_DAY;
+        // JSON keeps null and '' apart, as the tables do.
+        const dimensions = JSON.stringify([internal, alert.priorityRank, alert.rule, alert.source, alert.hostname, alert.containerId,
+          alert.containerName, alert.imageRepository, alert.imageTag, alert.k8sNamespace, alert.k8sPod, alert.userName]);
+        addEvent(hourly, `${hour}${dimensions}`, hour, alert, internal);
+        addEvent(halfDaily, `${halfDay}${dimensions}`, halfDay, alert, internal);
+        const prefix = `${hour}:${internal}:${alert.priorityRank}:`;
+        for (const tag of new Set(alert.tags)) addName(tags, prefix, hour, internal, alert.priorityRank, tag);
+        // Each name once per alert: `sudo → sudo` is one alert for sudo, as the `proc` filter counts.
+        const names = new Set<string>();
+        for (const level of alert.ancestry) if (level.name !== null) names.add(level.name);
+        for (const name of names) addName(processes, prefix, hour, internal, alert.priorityRank, name);
+      },
+      write() {
+        for (const count of hourly.values()) upsertHourly.run(bind(count));
+        for (const count of halfDaily.values()) upsertHalfDaily.run(bind(count));
+        for (const count of tags.values()) upsertTag.run(count);
+        for (const count of processes.values()) upsertProcess.run(count);
+      },
+    };
+  };
+}

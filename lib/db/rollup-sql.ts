@@ -1,0 +1,233 @@
+import 'server-only';
+// Where an aggregate reads its alerts from: whole 12-hour periods and hours from the counts of
+// migration 0002, the partial hours at the edges of the range from `events`. Each aggregate is
+// written once over the rows returned here (one row is one alert, or a period's count of alike
+// alerts), so both sources answer alike by construction. Filters the counts cannot evaluate
+// (tags, processes, chains, text) read `events` only.
+import { PRIORITIES } from '../falco/priorities';
+import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+import { filterConditions, hasColumnFilter, searchText } from './filter-sql';
+
+const NS_PER_HOUR = 3_600_000_000_000n;
+const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
+
+export interface AlertRows {
+  /** A parenthesised query to follow FROM, aliased `e` by the caller. */
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+export interface AlertRowsOptions {
+  /** Leave out alerts before this time too (the filter's own bounds always apply). */
+  fromNs?: bigint;
+  /** Bucket boundaries of the aggregate, other than the range's ends: no counted period may straddle one. */
+  boundariesNs?: readonly bigint[];
+  /** Epoch-aligned buckets of this width (timelines): only periods that divide it are counted ones. */
+  bucketWidthNs?: bigint;
+  /** Read everything from `events`; tests compare both sources with it. */
+  rawOnly?: boolean;
+}
+
+/** What a caller of the aggregates may choose: only whether the counts may be used. */
+export type ReadOptions = Pick<AlertRowsOptions, 'rawOnly'>;
+
+/** Half-open range; an undefined end is unbounded. Periods since the epoch, or nanoseconds. */
+interface Range {
+  from?: bigint;
+  to?: bigint;
+}
+
+/** A table of counts per period; `select` reads it, aliased `e`, with the given WHERE. */
+interface CountsLevel {
+  periodNs: bigint;
+  periodColumn: string;
+  select: (whereSql: string) => string;
+}
+
+/** The counts that may answer for a filter: levels coarsest first, and what they are filtered by. */
+interface Counts {
+  levels: readonly CountsLevel[];
+  /** The filter in the counts' terms (by default the filter itself). */
+  filter?: EventFilter;
+  /** A further condition on the counts, with its parameters. */
+  condition?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Ranges of periods to read per level, and of time to read from `events`. */
+interface ReadPlan {
+  levels: Range[][];
+  raw: Range[];
+}
+
+const ceilDiv = (ns: bigint, unit: bigint) => (ns + unit - 1n) / unit;
+const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Splits the time range into whole periods of the coarsest usable level, whole periods of the next
+ * level at its ends, and so on; what is left at the edges (partial hours) is read from `events`.
+ */
+function readPlan(filter: EventFilter, nowMs: number, options: AlertRowsOptions, levels: readonly CountsLevel[]): ReadPlan {
+  const bounds = timeBoundsNs(filter, nowMs);
+  const from = options.fromNs !== undefined && (bounds.fromNs === undefined || options.fromNs > bounds.fromNs) ? options.fromNs : bounds.fromNs;
+  const to = bounds.toNs;
+  const plan: ReadPlan = { levels: levels.map(() => []), raw: [] };
+  if (from !== undefined && to !== undefined && from >= to) {
+    plan.raw.push({ from, to });
+    return plan;
+  }
+  // Buckets are epoch-aligned: a period that divides their width never straddles two of them.
+  const usable = levels.map((level) => !options.rawOnly && (options.bucketWidthNs === undefined || options.bucketWidthNs % level.periodNs === 0n));
+
+  const split = (start: bigint | undefined, end: bigint | undefined, level: number): void => {
+    if (level === levels.length) {
+      appendRange(plan.raw, { from: start, to: end });
+      return;
+    }
+    const periodNs = levels[level]!.periodNs;
+    const first = start === undefined ? undefined : ceilDiv(start, periodNs);
+    const last = end === undefined ? undefined : end / periodNs;
+    if (!usable[level] || (first !== undefined && last !== undefined && first >= last)) {
+      split(start, end, level + 1);
+      return;
+    }
+    if (start !== undefined && first! * periodNs > start) split(start, first! * periodNs, level + 1);
+    appendRange(plan.levels[level]!, { from: first, to: last });
+    if (end !== undefined && last! * periodNs < end) split(last! * periodNs, end, level + 1);
+  };
+
+  // Boundaries cut the range into pieces, each split on its own; touching ranges merge again.
+  const inside = (ns: bigint) => (from === undefined || ns > from) && (to === undefined || ns < to);
+  const cuts = [...new Set(options.boundariesNs ?? [])].filter(inside).sort(compare);
+  const edges = [from, ...cuts, to];
+  for (let i = 0; i + 1 < edges.length; i++) split(edges[i], edges[i + 1], 0);
+  return plan;
+}
+
+/** Adds a range, merged into the last one when they touch (pieces come in time order). */
+function appendRange(ranges: Range[], range: Range) {
+  const last = ranges.at(-1);
+  if (last && last.to !== undefined && last.to === range.from) last.to = range.to;
+  else ranges.push({ ...range });
+}
+
+/** `column` within any of the ranges, binding each end as `@<name>From<i>` / `@<name>To<i>`. */
+function rangesSql(column: string, name: string, ranges: readonly Range[], params: Record<string, unknown>): string {
+  const alternatives = ranges.map((range, i) => {
+    const bounds: string[] = [];
+    if (range.from !== undefined) {
+      bounds.push(`${column} >= @${name}From${i}`);
+      params[`${name}From${i}`] = range.from;
+    }
+    if (range.to !== undefined) {
+      bounds.push(`${column} < @${name}To${i}`);
+      params[`${name}To${i}`] = range.to;
+    }
+    return bounds.length > 0 ? bounds.join(' AND ') : 'true';
+  });
+  return alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(' OR ')})`;
+}
+
+/** The rows of every source in the plan as one query; the caller's aggregate regroups them. */
+function alertRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions, rawSelect: (whereSql: string) => string, counts: Counts | undefined): AlertRows {
+  const levels = counts?.levels ?? [];
+  const params: Record<string, unknown> = {};
+  const rawConditions = filterConditions(filter, params);
+  const plan = readPlan(filter, nowMs, options, levels);
+  const whereSql = (range: string, conditions: readonly string[]) => `WHERE ${[range, ...conditions].join(' AND ')}`;
+  const arms: string[] = [];
+  if (plan.raw.length > 0) arms.push(rawSelect(whereSql(rangesSql('e.time_ns', 'raw', plan.raw, params), rawConditions)));
+  if (counts && plan.levels.some((ranges) => ranges.length > 0)) {
+    // The counts name their columns as `events` does, so the filter's own SQL applies to them.
+    const countConditions = [...(counts.filter ? filterConditions(counts.filter, params) : rawConditions), ...(counts.condition ? [counts.condition] : [])];
+    Object.assign(params, counts.params);
+    levels.forEach((level, i) => {
+      const ranges = plan.levels[i]!;
+      if (ranges.length > 0) arms.push(level.select(whereSql(rangesSql(`e.${level.periodColumn}`, level.periodColumn, ranges, params), countConditions)));
+    });
+  }
+  return { sql: `(${arms.join(' UNION ALL ')})`, params };
+}
+
+// Stored as x'' in the counts (a primary key cannot hold NULL); read back as NULL.
+const NULLABLE_COLUMNS = ['source', 'hostname', 'container_id', 'container_name', 'image_repository', 'image_tag', 'k8s_ns', 'k8s_pod', 'user_name'] as const;
+const PRIORITY_NAME = `CASE e.priority_rank ${PRIORITIES.map((p) => `WHEN ${p.rank} THEN '${p.name}'`).join(' ')} END`;
+const DIMENSION_COLUMNS = ['internal', 'priority_rank', 'rule', ...NULLABLE_COLUMNS].map((c) => `e.${c}`).join(', ');
+
+/** The levels of event counts, reading `columns` (given the start of each row's period). */
+function eventCounts(columns: (timeNs: string) => string): CountsLevel[] {
+  const level = (table: string, periodColumn: string, periodNs: bigint): CountsLevel => {
+    const stored = `${periodColumn}, internal, priority_rank, rule, ${NULLABLE_COLUMNS.map((c) => `nullif(${c}, x'') AS ${c}`).join(', ')}, alerts, first_ns, last_ns`;
+    return { periodNs, periodColumn, select: (whereSql) => `SELECT ${columns(`e.${periodColumn} * ${periodNs}`)} FROM (SELECT ${stored} FROM ${table}) e ${whereSql}` };
+  };
+  return [level('event_counts_12h', 'half_day', NS_PER_HALF_DAY), level('event_counts_1h', 'hour', NS_PER_HOUR)];
+}
+
+const hourlyCounts = (select: (whereSql: string) => string): CountsLevel => ({ periodNs: NS_PER_HOUR, periodColumn: 'hour', select });
+
+const EVENT_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, ${DIMENSION_COLUMNS}, ${PRIORITY_NAME} AS priority, e.alerts, e.first_ns, e.last_ns`);
+const EVENT_PRIORITY_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, e.priority_rank, ${PRIORITY_NAME} AS priority, e.alerts`);
+const TAG_COUNTS = hourlyCounts((whereSql) => `SELECT e.tag, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`);
+const PROCESS_COUNTS = hourlyCounts((whereSql) => `SELECT e.name, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`);
+const TAG_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, ${PRIORITY_NAME} AS priority, e.alerts FROM tag_counts_1h e ${whereSql}`);
+const PROCESS_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, ${PRIORITY_NAME} AS priority, e.alerts FROM process_counts_1h e ${whereSql}`);
+
+// Tags, processes, chains and text are per alert: only `events` can be matched against them.
+const perAlertOnly = (filter: EventFilter) => filter.tag.length === 0 && filter.proc.length === 0 && filter.chain.length === 0 && searchText(filter) === undefined;
+// The tag and process counts hold only hour, priority and internal besides the tag or name.
+const timeAndPriorityOnly = (filter: EventFilter) => perAlertOnly(filter) && !hasColumnFilter(filter);
+
+/**
+ * Alerts matching the filter as rows of (time_ns, internal, priority_rank, priority, rule, source,
+ * hostname, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod, user_name,
+ * alerts, first_ns, last_ns): aggregate with sum(alerts), min(first_ns), max(last_ns). A counted
+ * row's time_ns is the start of its period, so pass the aggregate's time buckets in the options.
+ */
+export function eventRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
+  return alertRows(
+    filter, nowMs, options,
+    (whereSql) => `SELECT e.time_ns, ${DIMENSION_COLUMNS}, e.priority, 1 AS alerts, e.time_ns AS first_ns, e.time_ns AS last_ns FROM events e ${whereSql}`,
+    perAlertOnly(filter) ? { levels: EVENT_COUNTS } : undefined,
+  );
+}
+
+/**
+ * Alerts as rows of (time_ns, priority_rank, priority, alerts), for counts and timelines by
+ * priority. Besides what eventRows serves, a filter on exactly one tag or one process name is
+ * answered from the tag or process counts, which count an alert once per tag and per name.
+ */
+export function priorityRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
+  const [tag, ...moreTags] = filter.tag;
+  const [name, ...moreNames] = filter.proc;
+  const rest = { ...filter, tag: [], proc: [] };
+  const rawSelect = (whereSql: string) => `SELECT e.time_ns, e.priority_rank, e.priority, 1 AS alerts FROM events e ${whereSql}`;
+  if (timeAndPriorityOnly(rest) && tag !== undefined && moreTags.length === 0 && name === undefined) {
+    return alertRows(filter, nowMs, options, rawSelect, { levels: [TAG_PRIORITY_COUNTS], filter: rest, condition: 'e.tag = @countedTag', params: { countedTag: tag } });
+  }
+  if (timeAndPriorityOnly(rest) && name !== undefined && moreNames.length === 0 && tag === undefined) {
+    return alertRows(filter, nowMs, options, rawSelect, { levels: [PROCESS_PRIORITY_COUNTS], filter: rest, condition: 'e.name = @countedName', params: { countedName: name } });
+  }
+  return alertRows(filter, nowMs, options, rawSelect, perAlertOnly(filter) ? { levels: EVENT_PRIORITY_COUNTS } : undefined);
+}
+
+/** Each alert's tags as rows of (tag, priority_rank, alerts): aggregate with sum(alerts). */
+export function tagRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
+  return alertRows(
+    filter, nowMs, options,
+    (whereSql) => `SELECT t.tag, e.priority_rank, 1 AS alerts FROM events e JOIN event_tags t ON t.event_id = e.id ${whereSql}`,
+    timeAndPriorityOnly(filter) ? { levels: [TAG_COUNTS] } : undefined,
+  );
+}
+
+/**
+ * The process names of each alert's ancestry, once per alert (`sudo → sudo` is one), as rows of
+ * (name, priority_rank, alerts): aggregate with sum(alerts).
+ */
+export function processNameRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
+  return alertRows(
+    filter, nowMs, options,
+    (whereSql) => `SELECT p.name, e.priority_rank, count(DISTINCT e.id) AS alerts FROM events e JOIN event_processes p ON p.event_id = e.id
+      ${whereSql} AND p.name IS NOT NULL GROUP BY p.name, e.priority_rank`,
+    timeAndPriorityOnly(filter) ? { levels: [PROCESS_COUNTS] } : undefined,
+  );
+}
