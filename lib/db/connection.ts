@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from '../config';
-import { migrate } from './migrate';
+import { migrate, pendingMigrations } from './migrate';
 
 export type Db = Database.Database;
 
@@ -27,7 +27,7 @@ export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions
   db.pragma('mmap_size = 1073741824');
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  applyMigrations(db, file);
   try {
     // Refresh the planner's statistics where they are stale (cheap, bounded by analysis_limit).
     db.pragma('optimize = 0x10002');
@@ -39,6 +39,33 @@ export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions
   }
   if (maxStoreBytes !== null) limitStoreSize(db, maxStoreBytes);
   return db;
+}
+
+/**
+ * Brings the store to this version's schema, saying so when it takes a while: a migration that
+ * fills a new table from the stored alerts (0002's counts: some 20 s per million alerts) runs once,
+ * at the first start after an upgrade, and the server answers when it is done.
+ */
+export function applyMigrations(db: Db, file: string): void {
+  const pending = pendingMigrations(db);
+  if (pending.length === 0) return;
+  if (file !== ':memory:' && hasAlerts(db)) console.log(`[perch] upgrading the store ${file}: ${pending.map((m) => m.name).join(', ')}…`);
+  const started = Date.now();
+  try {
+    migrate(db, pending);
+  } catch (error) {
+    // Without the new schema no query works: refuse to start, and say what would fix it.
+    if ((error as { code?: unknown }).code === 'SQLITE_READONLY') {
+      throw new Error(`the store ${file} is read-only and needs ${pending.map((m) => m.name).join(', ')}: make it writable for one start, then it can be read-only again`);
+    }
+    throw error;
+  }
+  if (file !== ':memory:' && Date.now() - started > 1000) console.log(`[perch] store upgraded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function hasAlerts(db: Db): boolean {
+  const table = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'events'").get();
+  return table !== undefined && db.prepare('SELECT 1 FROM events LIMIT 1').get() !== undefined;
 }
 
 /**

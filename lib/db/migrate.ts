@@ -19,12 +19,16 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .map((file) => ({ version: Number(file.slice(0, 4)), name: file, sql: readFileSync(path.join(/*turbopackIgnore: true*/ dir, file), 'utf8') }));
 }
 
+/** The migrations newer than the database, in order. Reads only: a read-only store can answer. */
+export function pendingMigrations(db: Database.Database, migrations = readMigrations()): Migration[] {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  return migrations.filter((migration) => migration.version > current);
+}
+
 /** Applies every migration newer than the database; returns the names applied. */
 export function migrate(db: Database.Database, migrations = readMigrations()): string[] {
-  const current = db.pragma('user_version', { simple: true }) as number;
   const applied: string[] = [];
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
+  for (const migration of pendingMigrations(db, migrations)) {
     db.transaction(() => {
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
