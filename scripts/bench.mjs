@@ -1,7 +1,8 @@
 // npm run bench -- [options]: Perch's benchmark. On temporary stores it generates realistic alerts
 // (scripts/lib/bench-alerts.ts), measures ingest through the real HTTP server next to a raw
 // better-sqlite3 insert of the same rows, `npm run import`, the queries behind every page
-// (scripts/bench-queries.ts, plus the kiosk's calls and an export over HTTP), live-stream fan-out,
+// (scripts/bench-queries.ts, plus the kiosk's calls and an export over HTTP), each page's time to
+// usable in Chromium on that store, live-stream fan-out,
 // store size, server memory and each page's first-load JavaScript, then prints one markdown report
 // and writes it to docs/benchmarks.md between its bench markers. A tool, not a test: missed targets
 // are reported, not failed; a part that cannot run fails the command (`--smoke` runs in `npm test`).
@@ -14,10 +15,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { download, httpClient, load, spread, streamClient } from './lib/bench-http.mjs';
 import { annotateQueryTables, int, kb, mb, ms, pct, table, Targets, writeMarked } from './lib/bench-report.mjs';
+import { measurePages } from './lib/bench-pages.mjs';
 import { benchEnv, runChild, startServer } from './lib/bench-server.mjs';
 import { ensureBuild, nodeBin, root } from './lib/prepare.mjs';
 
-const PARTS = ['ingest', 'import', 'queries', 'stream', 'size', 'js'];
+const PARTS = ['ingest', 'import', 'queries', 'pages', 'stream', 'size', 'js'];
 
 const USAGE = `usage: npm run bench -- [options]
 
@@ -322,17 +324,22 @@ class Bench {
 
   // ── First-load JavaScript per page ──
 
-  async js(server) {
-    const client = httpClient(server.origin);
+  /** Every page, as [name, path], with a real alert, rule and container of the store. */
+  async pageList(client) {
     const [newest] = (await client.getJson('/api/events?from=all&limit=1')).events;
     if (!newest) throw new Error('the store has no alert to open');
     const { containers } = await client.getJson('/api/containers?from=all');
     const container = containers.find((c) => c.containerId && c.containerId !== 'host' && c.containerId !== '(none)') ?? containers[0];
-    const pages = [
+    return [
       ['Overview', '/'], ['Alerts', '/events'], ['Alert', `/events/${newest.id}`], ['Rules', '/rules'],
       ['Rule', `/rules/${encodeURIComponent(newest.rule)}`], ['Containers', '/containers'],
       ['Container', `/containers/${encodeURIComponent(container?.containerId ?? 'host')}`], ['Falco health', '/health'], ['Kiosk', '/kiosk'],
     ];
+  }
+
+  async js(server) {
+    const client = httpClient(server.origin);
+    const pages = await this.pageList(client);
     const sizes = new Map();
     const rows = [];
     for (const [name, page] of pages) {
@@ -376,6 +383,38 @@ class Bench {
         : 'the bytes the server sends a browser that accepts gzip; "Raw" the same files uncompressed.',
       '',
       table(['Page', 'Scripts', 'Raw', 'Gzip', 'Target', ''], rows, [1, 2, 3]),
+      '',
+    ].join('\n');
+  }
+
+  // ── Time to usable per page, in Chromium, on the filled store ──
+
+  async pages(server) {
+    const client = httpClient(server.origin);
+    const pages = await this.pageList(client);
+    client.close();
+    // The explorer as an analyst opens it over a month, and its process tree over the same month.
+    pages.splice(2, 0, ['Alerts, 30 days', '/events?from=30d'], ['Process tree, 30 days', '/events?from=30d&view=tree']);
+    this.pageRows = await measurePages(server.origin, pages, { loads: this.options.smoke ? 2 : 5 });
+  }
+
+  pagesSection() {
+    if (!this.pageRows) return null;
+    const rows = this.pageRows.map((r) => {
+      const worst = Math.max(r.cold, r.warm.max);
+      return [
+        `${r.name} (\`${r.url.length > 40 ? `${r.url.slice(0, 37)}…` : r.url}\`)`, r.apiCalls, ms(r.cold), ms(r.warm.p50), ms(r.warm.max), '< 2,000',
+        this.targets.check(r.name, worst, 2000, 'below', `${ms(worst)} ms (slowest load)`, 'pages usable after navigation (< 2 s)'),
+      ];
+    });
+    return [
+      '### Pages: time to usable',
+      '',
+      `Chromium (headless, 1440×900) against the production server on the imported store, ${this.options.smoke ? 2 : 5} loads per page: the first in a fresh`,
+      'browser context, then reloads. Timed from navigation until every panel has its data (no loading state left) and a row, chart, tree',
+      'or chain is on screen (scripts/lib/bench-pages.mjs). "API calls" counts the first load\'s requests to /api/, the stream aside.',
+      '',
+      table(['Page', 'API calls', 'First load ms', 'Reload p50 ms', 'Reload max ms', 'Target', ''], rows, [1, 2, 3, 4]),
       '',
     ].join('\n');
   }
@@ -568,7 +607,7 @@ class Bench {
         for (const name of ['ingest', 'stream', 'js']) if (parts.has(name)) this.failures.push({ name, message: 'no server' });
       }
     }
-    if (want('import', 'queries', 'size')) {
+    if (want('import', 'queries', 'pages', 'size')) {
       const filled =
         (await this.part('generate the store\'s alerts', () => this.generateStore())) &&
         (!parts.has('import') || (await this.part('raw insert of the same rows', () => this.rawForImport()))) &&
@@ -577,17 +616,19 @@ class Bench {
         if (parts.has('size')) await this.part('size', () => this.size());
         if (parts.has('queries')) {
           await this.part('queries (bench-queries.ts)', () => this.queries());
-          await this.part('queries over HTTP (kiosk, export)', async () => {
-            const server = await startServer({ dbFile: this.file('store.db'), logFile: this.file('server-queries.log') });
-            try {
-              await this.httpQueries(server);
-            } finally {
-              await server.stop();
-            }
-          });
+        }
+        if (want('queries', 'pages')) {
+          let server = null;
+          if (await this.part('start the server on the store', async () => (server = await startServer({ dbFile: this.file('store.db'), logFile: this.file('server-queries.log') })))) {
+            if (parts.has('queries')) await this.part('queries over HTTP (kiosk, export)', () => this.httpQueries(server));
+            if (parts.has('pages')) await this.part('pages in Chromium', () => this.pages(server));
+            await server.stop();
+          } else {
+            for (const name of ['queries', 'pages']) if (parts.has(name)) this.failures.push({ name, message: 'no server' });
+          }
         }
       } else {
-        for (const name of ['queries', 'size']) if (parts.has(name)) this.failures.push({ name, message: 'the store could not be filled' });
+        for (const name of ['queries', 'pages', 'size']) if (parts.has(name)) this.failures.push({ name, message: 'the store could not be filled' });
       }
     }
     return this.report();
@@ -606,7 +647,7 @@ class Bench {
       'CloudTrail and GCP audit sources, ancestry chains, one in 500 with a 4 KB command line). 1 KB = 1,000 bytes.',
       '',
     ];
-    const sections = [this.ingestSection(), this.queriesSection(), this.streamSection(), this.sizeSection(), this.jsSection()].filter(Boolean);
+    const sections = [this.ingestSection(), this.queriesSection(), this.pagesSection(), this.streamSection(), this.sizeSection(), this.jsSection()].filter(Boolean);
     const footer = ['### Targets', '', this.targets.summary(), ''];
     if (this.failures.length > 0) {
       footer.push('### Parts that did not run', '', ...this.failures.map((f) => `- ${f.name}: ${f.message.split('\n')[0]}`), '');

@@ -1,7 +1,7 @@
 'use client';
 
-import Link from 'next/link';
-import { useState } from 'react';
+import { DataLink } from '@/components/ui/data-link';
+import { useMemo, useState } from 'react';
 import { CHAIN_SEPARATOR } from '@/lib/falco/ancestry';
 import { findPriority } from '@/lib/falco/priorities';
 import { filterToSearchParams } from '@/lib/filters/event-filter';
@@ -17,6 +17,38 @@ type FilterState = ReturnType<typeof useEventFilter>;
 // Busy containers have hundreds of one-off chains (a pid per build step); siblings beyond this
 // many wait behind a "show more" button so the tree stays readable.
 const SIBLINGS_SHOWN = 25;
+// Containers and hosts shown before a "show more"; a month of a cluster has hundreds.
+const SCOPES_SHOWN = 20;
+// Rows the tree opens with: levels open breadth-first while they fit. Opening every level of every
+// container drew tens of thousands of elements for a month of alerts and froze the page for seconds.
+const ROWS_OPEN_AT_FIRST = 250;
+
+const scopeKey = (scope: ProcessTreeScope) => `${scope.containerId}\u0000${scope.hostname}`;
+
+/** The nodes open at first (by chain, per scope): whole levels, breadth-first, within the row budget. */
+function initiallyOpen(scopes: readonly ProcessTreeScope[]): Set<string> {
+  const open = new Set<string>();
+  let rows = 0;
+  let level: { scope: string; node: ProcessTreeNode }[] = [];
+  for (const scope of scopes.slice(0, SCOPES_SHOWN)) {
+    const roots = scope.roots.slice(0, SIBLINGS_SHOWN);
+    rows += 1 + roots.length;
+    level.push(...roots.map((node) => ({ scope: scopeKey(scope), node })));
+  }
+  while (level.length > 0) {
+    const next: typeof level = [];
+    for (const { scope, node } of level) {
+      const children = node.children.slice(0, SIBLINGS_SHOWN);
+      if (children.length === 0) continue;
+      if (rows + children.length > ROWS_OPEN_AT_FIRST) return open;
+      rows += children.length;
+      open.add(`${scope}\u0000${node.chain}`);
+      next.push(...children.map((child) => ({ scope, node: child })));
+    }
+    level = next;
+  }
+  return open;
+}
 
 /**
  * Where a node leads: the alerts at or below it within its container or host. By default that is
@@ -40,6 +72,7 @@ interface TreeContext {
   scope: ProcessTreeScope;
   inPage: boolean;
   selected: readonly string[];
+  openAtFirst: ReadonlySet<string>;
 }
 
 function NodeList({ nodes, context, depth, group }: { nodes: ProcessTreeNode[]; context: TreeContext; depth: number; group: boolean }) {
@@ -65,7 +98,7 @@ function NodeList({ nodes, context, depth, group }: { nodes: ProcessTreeNode[]; 
 }
 
 function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: TreeContext; depth: number }) {
-  const [open, setOpen] = useState(depth < 6 || onSelectedPath(node, context.selected));
+  const [open, setOpen] = useState(() => context.openAtFirst.has(`${scopeKey(context.scope)}\u0000${node.chain}`) || onSelectedPath(node, context.selected));
   const priority = findPriority(node.worstPriority)!;
   const hasChildren = node.children.length > 0;
   const selected = context.selected.includes(node.chain);
@@ -78,7 +111,7 @@ function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: Tr
           className="w-4 shrink-0 text-xs text-muted disabled:invisible">
           {open ? '▾' : '▸'}
         </button>
-        <Link href={nodeHref(context.state, context.scope, node, context.inPage)} scroll={!context.inPage}
+        <DataLink href={nodeHref(context.state, context.scope, node, context.inPage)} scroll={!context.inPage}
           aria-current={selected ? 'true' : undefined}
           className={`group flex min-w-0 items-center gap-2 rounded px-1.5 py-0.5 ${selected ? 'bg-accent/15 ring-1 ring-accent' : 'hover:bg-surface-2'}`}
           title={`${node.count.toLocaleString()} alert(s) at or below ${node.name}; worst ${node.worstPriority}`}>
@@ -86,7 +119,7 @@ function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: Tr
           <span className={`alert-text font-mono text-sm ${unknown ? 'italic text-muted' : ''}`}>{unknown ? 'unknown' : node.name}</span>
           {node.pid !== null && <span className="shrink-0 font-mono text-xs text-muted">pid {node.pid}</span>}
           <span className="shrink-0 rounded-full bg-surface-2 px-1.5 text-xs tabular-nums text-muted group-hover:bg-border" data-testid="tree-count">{node.count.toLocaleString()}</span>
-        </Link>
+        </DataLink>
       </div>
       {hasChildren && open && <NodeList nodes={node.children} context={context} depth={depth + 1} group />}
     </li>
@@ -112,27 +145,43 @@ export function ProcessTreePanel({ state, bare = false, inPage = false }: { stat
   ) : data.scopes.length === 0 ? (
     <PanelState kind="empty" message="No alerts with process information in this range." />
   ) : (
-    <div className={`space-y-4 p-4 ${inPage ? 'max-h-[32rem] overflow-auto' : ''}`} data-testid="process-tree">
-      {data.truncated && <p className="text-sm text-muted">Showing the most frequent chains only; narrow the filter to see all.</p>}
-      {data.scopes.map((scope) => (
-        <section key={`${scope.containerId}\u0000${scope.hostname}`} aria-label={`Processes in ${scope.label}`}>
-          <h3 className="mb-1 text-sm font-semibold">
-            <span className="alert-text">{scope.label}</span> <span className="font-normal text-muted tabular-nums">· {scope.count.toLocaleString()} alert{scope.count === 1 ? '' : 's'}</span>
-          </h3>
-          <NodeList nodes={scope.roots} context={{ state, scope, inPage, selected }} depth={0} group={false} />
-        </section>
-      ))}
-    </div>
+    <TreeScopes scopes={data.scopes} truncated={data.truncated} state={state} inPage={inPage} selected={selected} />
   );
   if (bare) return body;
   const actions = inPage ? (
     selected.length > 0 ? (
-      <Link href={state.href({ set: { chain: [] } })} scroll={false} className="shrink-0 text-xs text-accent hover:underline" data-testid="tree-clear">
+      <DataLink href={state.href({ set: { chain: [] } })} scroll={false} className="shrink-0 text-xs text-accent hover:underline" data-testid="tree-clear">
         Clear selection
-      </Link>
+      </DataLink>
     ) : (
       <span className="hidden text-xs text-muted sm:inline">Click a process to list the alerts under it</span>
     )
   ) : null;
   return <Panel title="Process tree" actions={actions}>{body}</Panel>;
 }
+
+function TreeScopes({ scopes, truncated, state, inPage, selected }: { scopes: ProcessTreeScope[]; truncated: boolean; state: FilterState; inPage: boolean; selected: readonly string[] }) {
+  const [showAll, setShowAll] = useState(false);
+  const openAtFirst = useMemo(() => initiallyOpen(scopes), [scopes]);
+  const shown = showAll ? scopes : scopes.slice(0, SCOPES_SHOWN);
+  const hidden = scopes.slice(shown.length);
+  return (
+    <div className={`space-y-4 p-4 ${inPage ? 'max-h-[32rem] overflow-auto' : ''}`} data-testid="process-tree">
+      {truncated && <p className="text-sm text-muted">Showing the most frequent chains only; narrow the filter to see all.</p>}
+      {shown.map((scope) => (
+        <section key={scopeKey(scope)} aria-label={`Processes in ${scope.label}`}>
+          <h3 className="mb-1 text-sm font-semibold">
+            <span className="alert-text">{scope.label}</span> <span className="font-normal text-muted tabular-nums">· {scope.count.toLocaleString()} alert{scope.count === 1 ? '' : 's'}</span>
+          </h3>
+          <NodeList nodes={scope.roots} context={{ state, scope, inPage, selected, openAtFirst }} depth={0} group={false} />
+        </section>
+      ))}
+      {hidden.length > 0 && (
+        <button type="button" onClick={() => setShowAll(true)} className="rounded px-1.5 py-0.5 text-sm text-accent hover:bg-surface-2 hover:underline">
+          Show {hidden.length.toLocaleString()} more containers and hosts ({hidden.reduce((sum, scope) => sum + scope.count, 0).toLocaleString()} alerts)
+        </button>
+      )}
+    </div>
+  );
+}
+

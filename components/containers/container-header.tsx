@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import type { ReactNode } from 'react';
 import { NONE_VALUE } from '@/lib/filters/dimensions';
 import type { EventFilter } from '@/lib/filters/event-filter';
@@ -68,7 +68,7 @@ export function ContainerHeader({ containerId, label, row, hostname, filter, loa
             <span className="alert-text font-mono">{row?.containerId ?? containerId}</span>
           </Fact>
           <Fact label="Host" testId="header-host">
-            {hostname ? <Link href={filterHref('/containers', { ...withRange, hostname: [hostname] })} className="alert-text hover:text-accent hover:underline">{hostname}</Link> : dash}
+            {hostname ? <DataLink href={filterHref('/containers', { ...withRange, hostname: [hostname] })} className="alert-text hover:text-accent hover:underline">{hostname}</DataLink> : dash}
           </Fact>
           <Fact label="Image" testId="header-image">
             {image ? <span className="alert-text font-mono">{image}</span> : dash}
@@ -77,7 +77,7 @@ export function ContainerHeader({ containerId, label, row, hostname, filter, loa
             {row?.k8sNamespace || row?.k8sPod ? (
               <span className="alert-text">
                 {row.k8sNamespace ? (
-                  <Link href={filterHref('/containers', { ...withRange, namespace: [row.k8sNamespace] })} className="hover:text-accent hover:underline">{row.k8sNamespace}</Link>
+                  <DataLink href={filterHref('/containers', { ...withRange, namespace: [row.k8sNamespace] })} className="hover:text-accent hover:underline">{row.k8sNamespace}</DataLink>
                 ) : dash}
                 <span className="text-muted"> / </span>
                 {row.k8sPod ?? dash}

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { splitChainKey } from '@/lib/falco/ancestry';
 import { filterHref, rangeOnly } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
@@ -24,7 +24,7 @@ function ContainerAlerts({ state }: { state: FilterState }) {
     <Panel
       title={chains.length > 0 ? <span className="alert-text">Alerts under {chains.join(', ')}</span> : 'Alerts'}
       actions={chains.length > 0 ? (
-        <Link href={state.href({ set: { chain: [] } })} scroll={false} className="shrink-0 text-xs text-accent hover:underline">Show all alerts</Link>
+        <DataLink href={state.href({ set: { chain: [] } })} scroll={false} className="shrink-0 text-xs text-accent hover:underline">Show all alerts</DataLink>
       ) : null}
     >
       <PagedEventTable state={state} emptyMessage="No alerts from this container match this filter in this range." testId="container-alerts" hideColumns={['container']} />
@@ -56,11 +56,11 @@ export function ContainerPage({ containerId }: { containerId: string }) {
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <nav aria-label="Breadcrumb" className="flex min-w-0 flex-1 gap-1 text-sm text-muted">
-          <Link href={filterHref('/containers', rangeOnly(state.urlFilter))} className="shrink-0 hover:text-fg hover:underline">Containers</Link>
+          <DataLink href={filterHref('/containers', rangeOnly(state.urlFilter))} className="shrink-0 hover:text-fg hover:underline">Containers</DataLink>
           <span aria-hidden>›</span>
           <span className="truncate text-fg" title={label}>{label}</span>
         </nav>
-        <Link href={filterHref('/events', state.filter)} className="text-sm font-medium text-accent hover:underline">Open in Alerts →</Link>
+        <DataLink href={filterHref('/events', state.filter)} className="text-sm font-medium text-accent hover:underline">Open in Alerts →</DataLink>
       </div>
       <ContainerHeader containerId={containerId} label={label} row={row} hostname={row?.hostname ?? urlHost ?? (containerId === HOST_CONTAINER ? null : firstHost)} loading={isPending} filter={state.filter} />
       <FilterBar state={state} />

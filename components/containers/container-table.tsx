@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { findPriority } from '@/lib/falco/priorities';
@@ -47,10 +47,10 @@ function NameCell({ row, href }: { row: ContainerRow; href: string }) {
   const muted = row.containerId !== HOST_CONTAINER && id === null;
   return (
     <>
-      <Link href={href} onClick={(e) => e.stopPropagation()} data-testid="container-name" title={containerLabel(row)}
+      <DataLink href={href} onClick={(e) => e.stopPropagation()} data-testid="container-name" title={containerLabel(row)}
         className={`alert-text line-clamp-3 font-medium hover:text-accent hover:underline ${muted ? 'italic text-muted' : ''}`}>
         {containerLabel(row)}
-      </Link>
+      </DataLink>
       {id !== null && (
         <span className="block truncate font-mono text-xs text-muted" title={row.containerId} data-testid="container-id">{id}</span>
       )}
@@ -105,11 +105,11 @@ export function ContainerTable({ rows, state }: { rows: ContainerRow[]; state: R
                   <ul className="space-y-0.5" aria-label="Top rules">
                     {row.topRules.map((rule) => (
                       <li key={rule.rule} className="flex min-w-0 items-baseline gap-2">
-                        <Link href={state.href({ add: 'rule', value: rule.rule })} scroll={false} onClick={(e) => e.stopPropagation()}
+                        <DataLink href={state.href({ add: 'rule', value: rule.rule })} scroll={false} onClick={(e) => e.stopPropagation()}
                           title={`Filter by rule: ${rule.rule}`} data-testid="container-rule"
                           className="min-w-0 truncate hover:text-accent hover:underline">
                           {rule.rule}
-                        </Link>
+                        </DataLink>
                         <span className="shrink-0 text-xs tabular-nums text-muted">{rule.count.toLocaleString()}</span>
                       </li>
                     ))}

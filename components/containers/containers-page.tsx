@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { useMemo } from 'react';
 import { filterHref } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
@@ -35,7 +35,7 @@ export function ContainersPage() {
             </span>
           )}
         </h1>
-        <Link href={filterHref('/events', state.urlFilter)} className="text-sm font-medium text-accent hover:underline">Open in Alerts →</Link>
+        <DataLink href={filterHref('/events', state.urlFilter)} className="text-sm font-medium text-accent hover:underline">Open in Alerts →</DataLink>
       </div>
       <FilterBar state={state} />
       <TimelinePanel state={state} stack="container" title="Alerts per container" height={160} />

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import type { ReactNode } from 'react';
 import type { EventDetail } from '@/lib/events/types';
 import { isMitreTactic, isMitreTechnique, mitreTacticLabel } from '@/lib/filters/dimensions';
@@ -25,9 +25,9 @@ const None = ({ text = 'none' }: { text?: string }) => <span className="italic t
 
 function FilterLink({ event, filter, value, label, mono = false }: { event: EventDetail; filter: ListFilter; value: string; label?: string; mono?: boolean }) {
   return (
-    <Link href={filterHref('/events', rangeFilter(event.time, { [filter]: [value] }))} className={`${linkClass} ${mono ? 'font-mono' : ''}`} title={`Alerts with ${filter} ${value}`}>
+    <DataLink href={filterHref('/events', rangeFilter(event.time, { [filter]: [value] }))} className={`${linkClass} ${mono ? 'font-mono' : ''}`} title={`Alerts with ${filter} ${value}`}>
       {label ?? value}
-    </Link>
+    </DataLink>
   );
 }
 
@@ -44,16 +44,16 @@ function ContainerFact({ event }: { event: EventDetail }) {
   const href = containerHref(event.containerId, event.hostname, rangeFilter(event.time));
   if (event.containerId === 'host') {
     return (
-      <Link href={href} className={linkClass} data-testid="container-link">
+      <DataLink href={href} className={linkClass} data-testid="container-link">
         host <span className="text-muted">(process on the host)</span>
-      </Link>
+      </DataLink>
     );
   }
   return (
-    <Link href={href} className={`${linkClass} flex flex-wrap items-baseline gap-x-2`} data-testid="container-link">
+    <DataLink href={href} className={`${linkClass} flex flex-wrap items-baseline gap-x-2`} data-testid="container-link">
       <span className="font-medium">{event.containerName ?? 'unnamed'}</span>
       <span className="font-mono text-xs text-muted">{event.containerId}</span>
-    </Link>
+    </DataLink>
   );
 }
 
@@ -66,7 +66,7 @@ function TagList({ event }: { event: EventDetail }) {
         const text = isMitreTactic(tag) ? mitreTacticLabel(tag) : tag;
         return (
           <li key={tag}>
-            <Link
+            <DataLink
               href={filterHref('/events', rangeFilter(event.time, { tag: [tag] }))}
               className={`inline-flex items-baseline gap-1 rounded border px-1.5 py-0.5 text-xs hover:border-accent hover:text-accent ${kind ? 'border-accent/40 bg-accent/10' : 'border-border'}`}
               title={kind ? `${kind} ${tag}` : `Tag ${tag}`}
@@ -74,7 +74,7 @@ function TagList({ event }: { event: EventDetail }) {
             >
               {kind && <span className="text-[10px] font-semibold uppercase tracking-wide text-muted">{kind}</span>}
               <span className="alert-text">{text}</span>
-            </Link>
+            </DataLink>
           </li>
         );
       })}

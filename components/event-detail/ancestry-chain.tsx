@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import type { EventDetail } from '@/lib/events/types';
 import type { AncestryLevel } from '@/lib/falco/ancestry';
 import { Panel, PanelState } from '../ui/panel';
@@ -36,14 +36,14 @@ function Level({ event, level, isProcess }: { event: EventDetail; level: Ancestr
       />
       <div className="flex flex-wrap items-baseline gap-x-2">
         {known ? (
-          <Link
+          <DataLink
             href={ancestorHref(event, level.name!)}
             className={`alert-text font-mono text-sm font-semibold hover:text-accent hover:underline ${isProcess ? 'text-accent' : ''}`}
             title={`Alerts whose process or ancestors include ${level.name} on this ${event.containerId && event.containerId !== 'host' ? 'container' : 'host'}`}
             data-testid="ancestry-name"
           >
             {level.name}
-          </Link>
+          </DataLink>
         ) : (
           <span className="font-mono text-sm italic text-muted" data-testid="ancestry-name">unknown</span>
         )}

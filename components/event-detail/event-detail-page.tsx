@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo } from 'react';
 import { FetchError } from '@/lib/api/fetch-json';
@@ -114,9 +114,9 @@ function AlertHeader({ event }: { event: EventDetail }) {
           {event.internal && <span className="rounded bg-surface-2 px-1.5 py-0.5 text-xs text-muted">Falco health event</span>}
         </div>
         <h1 className="text-xl font-semibold leading-snug">
-          <Link href={ruleHref(event.rule, rangeFilter(event.time))} className="alert-text hover:text-accent hover:underline" data-testid="alert-rule" title="All alerts of this rule">
+          <DataLink href={ruleHref(event.rule, rangeFilter(event.time))} className="alert-text hover:text-accent hover:underline" data-testid="alert-rule" title="All alerts of this rule">
             {event.rule}
-          </Link>
+          </DataLink>
         </h1>
         {event.output !== null ? (
           <p className="alert-text whitespace-pre-wrap rounded bg-code px-3 py-2 font-mono text-[13px] leading-relaxed" data-testid="alert-output"><LongText text={event.output} limit={1200} /></p>
@@ -155,7 +155,7 @@ function NotFound({ id }: { id: string }) {
       <div className="px-4 py-12 text-center" data-testid="event-not-found">
         <p className="text-lg font-semibold">No alert with id {id}</p>
         <p className="mt-1 text-sm text-muted">It may have been removed by retention, or the link is wrong.</p>
-        <Link href="/events" className="mt-4 inline-block text-sm font-medium text-accent hover:underline">Browse alerts →</Link>
+        <DataLink href="/events" className="mt-4 inline-block text-sm font-medium text-accent hover:underline">Browse alerts →</DataLink>
       </div>
     </Panel>
   );

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import type { EventDetail } from '@/lib/events/types';
 import { formatTimeNs } from '@/lib/falco/time';
 import { Panel, PanelState } from '../ui/panel';
@@ -26,7 +26,7 @@ function ValueText({ value, href }: { value: ExactJson; href: string | null }) {
       text={text}
       render={(shown) =>
         href ? (
-          <Link href={href} className="hover:text-accent hover:underline" title="Show alerts with this value">{shown}</Link>
+          <DataLink href={href} className="hover:text-accent hover:underline" title="Show alerts with this value">{shown}</DataLink>
         ) : (
           shown
         )

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { useState } from 'react';
 import type { EventDetail, EventSummary } from '@/lib/events/types';
 import { findPriority } from '@/lib/falco/priorities';
@@ -22,7 +22,7 @@ function RelatedRow({ event }: { event: EventSummary }) {
   const context = [where(event), event.procName].filter(Boolean).join(' · ');
   return (
     <li>
-      <Link href={eventHref(event.id)} className="block rounded px-2 py-1.5 hover:bg-surface-2" data-testid="related-row" data-event-id={event.id}>
+      <DataLink href={eventHref(event.id)} className="block rounded px-2 py-1.5 hover:bg-surface-2" data-testid="related-row" data-event-id={event.id}>
         <div className="flex min-w-0 items-center gap-2 text-sm">
           <span style={{ color: priority.color }} title={priority.name}><PriorityShape rank={priority.rank} className="h-2.5 w-2.5" /></span>
           <span className="sr-only">{priority.name}</span>
@@ -32,7 +32,7 @@ function RelatedRow({ event }: { event: EventSummary }) {
           <EventTime time={event.time} />
           {context && <span className="truncate font-mono">{context}</span>}
         </div>
-      </Link>
+      </DataLink>
     </li>
   );
 }
@@ -48,7 +48,7 @@ function RelatedList({ title, hint, events, more, testId }: { title: string; hin
         <h3 className="text-xs font-semibold uppercase tracking-wide text-muted">
           {title} <span className="font-normal normal-case tracking-normal tabular-nums">({events.length >= RELATED_LIMIT ? `newest ${RELATED_LIMIT}` : events.length})</span>
         </h3>
-        {more && events.length > 0 && <Link href={more.href} className="shrink-0 text-xs text-accent hover:underline">{more.label} →</Link>}
+        {more && events.length > 0 && <DataLink href={more.href} className="shrink-0 text-xs text-accent hover:underline">{more.label} →</DataLink>}
       </div>
       <p className="mb-1 px-2 text-xs text-muted">{hint}</p>
       {events.length === 0 ? (

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { EventSummary } from '@/lib/events/types';
@@ -14,9 +14,9 @@ type FilterLink = (key: ListFilter, value: string) => string;
 function FilterValue({ value, filterKey, href, className = '' }: { value: string | null; filterKey: ListFilter; href: FilterLink; className?: string }) {
   if (!value) return null;
   return (
-    <Link href={href(filterKey, value)} scroll={false} onClick={(e) => e.stopPropagation()} className={`alert-text hover:text-accent hover:underline ${className}`} title={`Filter by ${filterKey}: ${value}`}>
+    <DataLink href={href(filterKey, value)} scroll={false} onClick={(e) => e.stopPropagation()} className={`alert-text hover:text-accent hover:underline ${className}`} title={`Filter by ${filterKey}: ${value}`}>
       {value}
-    </Link>
+    </DataLink>
   );
 }
 
@@ -122,7 +122,7 @@ export function EventTable({
                 <td className="px-2 py-1.5"><PriorityBadge priority={event.priority} /></td>
                 {show('rule') && (
                   <td className="px-2 py-1.5 font-medium">
-                    <Link href={eventHref(event.id)} onClick={(e) => e.stopPropagation()} className="alert-text hover:underline" data-testid="event-rule">{event.rule}</Link>
+                    <DataLink href={eventHref(event.id)} onClick={(e) => e.stopPropagation()} className="alert-text hover:underline" data-testid="event-rule">{event.rule}</DataLink>
                   </td>
                 )}
                 {show('host') && <td className="truncate px-2 py-1.5"><FilterValue value={event.hostname} filterKey="hostname" href={filterHref} /></td>}

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { PRIORITIES, URGENT_RANK } from '@/lib/falco/priorities';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useSummary } from '@/lib/queries/stats';
@@ -44,7 +44,7 @@ export function PriorityCounters({ state }: { state: ReturnType<typeof useEventF
           const urgent = p.rank <= URGENT_RANK && count > 0;
           return (
             <li key={p.name}>
-              <Link
+              <DataLink
                 href={state.href({ set: { priority: [p.name], minPriority: undefined } })}
                 scroll={false}
                 data-testid={`count-${p.name}`}
@@ -57,7 +57,7 @@ export function PriorityCounters({ state }: { state: ReturnType<typeof useEventF
                 </div>
                 <div className={`mt-1 text-2xl tabular-nums ${count === 0 ? 'text-muted' : 'font-semibold'}`} data-testid="count-value">{count.toLocaleString()}</div>
                 <PeriodChange now={count} before={previous?.get(p.rank)} />
-              </Link>
+              </DataLink>
             </li>
           );
         })}

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { filterHref } from '@/lib/filters/href';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useEventList } from '@/lib/queries/events';
@@ -13,7 +13,7 @@ export function RecentAlerts({ state, limit = 20 }: { state: ReturnType<typeof u
   return (
     <Panel
       title="Newest alerts"
-      actions={<Link href={filterHref('/events', state.urlFilter)} className="text-xs text-accent hover:underline">All matching alerts →</Link>}
+      actions={<DataLink href={filterHref('/events', state.urlFilter)} className="text-xs text-accent hover:underline">All matching alerts →</DataLink>}
     >
       {isPending ? (
         <PanelState kind="loading" />

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { useSearchParams } from 'next/navigation';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
@@ -107,10 +107,10 @@ export function ExplorerPage() {
         title={
           <span role="tablist" aria-label="View" className="flex gap-1">
             {(['list', 'tree'] as const).map((name) => (
-              <Link key={name} role="tab" aria-selected={view === name} href={viewHref(name)} scroll={false}
+              <DataLink key={name} role="tab" aria-selected={view === name} href={viewHref(name)} scroll={false}
                 className={`rounded px-2 py-0.5 ${view === name ? 'bg-surface-2 font-semibold' : 'font-normal text-muted hover:text-fg'}`}>
                 {name === 'list' ? 'List' : 'Process tree'}
-              </Link>
+              </DataLink>
             ))}
           </span>
         }

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { splitChainKey } from '@/lib/falco/ancestry';
 import { LIST_FILTERS, type ListFilter } from '@/lib/filters/event-filter';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
@@ -35,15 +35,15 @@ export function FilterChips({ state }: { state: ReturnType<typeof useEventFilter
           <span className="alert-text truncate py-1 pl-2.5 pr-1" title={`${chip.label}: ${chip.value}`}>
             <span className="text-muted">{chip.label}:</span> <span className="font-medium">{chip.value}</span>
           </span>
-          <Link href={chip.remove} scroll={false} aria-label={`Remove filter ${chip.label} ${chip.value}`} className="px-2 py-1 text-muted hover:bg-border hover:text-fg">
+          <DataLink href={chip.remove} scroll={false} aria-label={`Remove filter ${chip.label} ${chip.value}`} className="px-2 py-1 text-muted hover:bg-border hover:text-fg">
             ×
-          </Link>
+          </DataLink>
         </li>
       ))}
       <li>
-        <Link href={href({ set: { ...Object.fromEntries(LIST_FILTERS.map((k) => [k, []])), minPriority: undefined, q: undefined, internal: 'exclude' } })} scroll={false} className="px-2 text-xs text-muted underline-offset-2 hover:text-fg hover:underline">
+        <DataLink href={href({ set: { ...Object.fromEntries(LIST_FILTERS.map((k) => [k, []])), minPriority: undefined, q: undefined, internal: 'exclude' } })} scroll={false} className="px-2 text-xs text-muted underline-offset-2 hover:text-fg hover:underline">
           Clear all
-        </Link>
+        </DataLink>
       </li>
     </ul>
   );

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { isMitreTactic, mitreTacticLabel, NONE_VALUE } from '@/lib/filters/dimensions';
 import { filterHref } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
@@ -19,9 +19,9 @@ function FalcoHealthNote({ query, href }: { query: string; href: string }) {
   const { data } = useSummary(query);
   if (!data || data.internal === 0) return null;
   return (
-    <Link href={href} className="text-sm text-muted hover:text-fg" data-testid="falco-health-note">
+    <DataLink href={href} className="text-sm text-muted hover:text-fg" data-testid="falco-health-note">
       Falco health: <span className="font-semibold text-fg tabular-nums">{data.internal.toLocaleString()}</span> internal event{data.internal === 1 ? '' : 's'} (drops, timeouts) in this range →
-    </Link>
+    </DataLink>
   );
 }
 
@@ -40,7 +40,7 @@ export function OverviewPage({ serverUrl, tokenRequired, storeEmpty }: { serverU
         <div className="flex items-center gap-4">
           <LiveBadge state={live.state} />
           <FalcoHealthNote query={query} href={filterHref('/health', filter)} />
-          <Link href={filterHref('/events', filter)} className="text-sm font-medium text-accent hover:underline">Open in Alerts →</Link>
+          <DataLink href={filterHref('/events', filter)} className="text-sm font-medium text-accent hover:underline">Open in Alerts →</DataLink>
         </div>
       </div>
       {empty && <SetupHelp serverUrl={serverUrl} tokenRequired={tokenRequired} />}
@@ -49,10 +49,10 @@ export function OverviewPage({ serverUrl, tokenRequired, storeEmpty }: { serverU
       <TimelinePanel state={state} />
       <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">
         <TopPanel title="Top rules" query={query} dimension="rule" href={(v) => href({ add: 'rule', value: v.value })}
-          actions={<Link href={filterHref('/rules', filter)} className="text-xs text-accent hover:underline">All rules →</Link>} />
+          actions={<DataLink href={filterHref('/rules', filter)} className="text-xs text-accent hover:underline">All rules →</DataLink>} />
         <TopPanel title="Top containers" query={query} dimension="container"
           href={(v) => v.value === 'host' && v.hostname ? href({ add: 'container', value: 'host' }, { add: 'hostname', value: v.hostname }) : href({ add: 'container', value: v.value })}
-          actions={<Link href={filterHref('/containers', filter)} className="text-xs text-accent hover:underline">All containers →</Link>} />
+          actions={<DataLink href={filterHref('/containers', filter)} className="text-xs text-accent hover:underline">All containers →</DataLink>} />
         <TopPanel title="Top namespaces" query={query} dimension="namespace" href={(v) => href({ add: 'namespace', value: v.value })}
           labelFor={(v) => (v.value === NONE_VALUE ? 'no namespace' : v.label)} />
         <TopPanel title="Top hosts" query={query} dimension="hostname" href={(v) => href({ add: 'hostname', value: v.value })}

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { useMemo } from 'react';
 import { filterHref } from '@/lib/filters/href';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
@@ -17,7 +17,7 @@ export function ChainPanel({ state, limit = 8 }: { state: ReturnType<typeof useE
   return (
     <Panel
       title="By process chain"
-      actions={<Link href={`${explorer}${explorer.includes('?') ? '&' : '?'}view=tree`} className="text-xs text-accent hover:underline">Process tree →</Link>}
+      actions={<DataLink href={`${explorer}${explorer.includes('?') ? '&' : '?'}view=tree`} className="text-xs text-accent hover:underline">Process tree →</DataLink>}
     >
       {isPending ? (
         <PanelState kind="loading" />

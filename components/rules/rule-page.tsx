@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import type { ReactNode } from 'react';
 import { NONE_VALUE } from '@/lib/filters/dimensions';
 import { filterHref } from '@/lib/filters/href';
@@ -68,12 +68,12 @@ export function RulePage({ rule }: { rule: string }) {
   return (
     <div className="space-y-4">
       <div className="space-y-1">
-        <Link href={filterHref('/rules', state.urlFilter)} className="text-sm text-muted hover:text-fg">← Rules</Link>
+        <DataLink href={filterHref('/rules', state.urlFilter)} className="text-sm text-muted hover:text-fg">← Rules</DataLink>
         <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-2">
           <h1 className="alert-text min-w-0 flex-1 text-xl font-semibold" data-testid="rule-title">{rule}</h1>
-          <Link href={filterHref('/events', state.filter)} className="shrink-0 pt-1 text-sm font-medium text-accent hover:underline" data-testid="open-in-alerts">
+          <DataLink href={filterHref('/events', state.filter)} className="shrink-0 pt-1 text-sm font-medium text-accent hover:underline" data-testid="open-in-alerts">
             Open in Alerts →
-          </Link>
+          </DataLink>
         </div>
       </div>
       <Panel><RuleFacts rule={rule} state={state} /></Panel>

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { DataLink } from '@/components/ui/data-link';
 import { useState } from 'react';
 import { findPriority } from '@/lib/falco/priorities';
 import type { EventFilter } from '@/lib/filters/event-filter';
@@ -70,9 +70,9 @@ export function RulesTable({ rows, filter }: { rows: RuleRow[]; filter: EventFil
             return (
               <tr key={row.rule} data-testid="rule-row" data-rule={row.rule} className="border-b border-border/60 align-middle last:border-0 hover:bg-surface-2">
                 <td className="py-1.5 pl-4 pr-2 font-medium">
-                  <Link href={ruleHref(row.rule, filter)} className="alert-text line-clamp-2 hover:text-accent hover:underline" data-testid="rule-name" title={row.rule}>
+                  <DataLink href={ruleHref(row.rule, filter)} className="alert-text line-clamp-2 hover:text-accent hover:underline" data-testid="rule-name" title={row.rule}>
                     {row.rule}
-                  </Link>
+                  </DataLink>
                 </td>
                 <td className="px-2 py-1.5" data-testid="rule-priority"><PriorityBadge priority={row.worstPriority} /></td>
                 <td className="px-2 py-1.5 text-right font-semibold tabular-nums" data-testid="rule-count">{row.count.toLocaleString()}</td>
@@ -84,10 +84,10 @@ export function RulesTable({ rows, filter }: { rows: RuleRow[]; filter: EventFil
                 <td className="px-2 py-1.5 text-right tabular-nums" data-testid="rule-containers">{row.containers.toLocaleString()}</td>
                 <td className="px-2 py-1.5 text-right tabular-nums" data-testid="rule-hosts">{row.hosts.toLocaleString()}</td>
                 <td className="py-1.5 pl-2 pr-4 text-right">
-                  <Link href={filterHref('/events', filter, { add: 'rule', value: row.rule })} data-testid="rule-alerts-link"
+                  <DataLink href={filterHref('/events', filter, { add: 'rule', value: row.rule })} data-testid="rule-alerts-link"
                     className="whitespace-nowrap text-xs text-accent hover:underline" title={`Open the alerts of ${row.rule}`}>
                     Alerts →
-                  </Link>
+                  </DataLink>
                 </td>
               </tr>
             );

@@ -142,6 +142,40 @@ test('the process tree view merges chains, counts add up, and a node lists exact
   await expect(page.getByTestId('match-count')).toHaveText('2 matching');
 });
 
+test('a large process tree opens a readable part and shows the rest on request', async ({ page, request }) => {
+  // 21 containers, each a shell with 25 different children: 546 nodes, more than the tree opens at first.
+  const tag = uniqueTag('big-tree');
+  const alerts = [];
+  for (let c = 0; c < 21; c++) {
+    const containerId = `b${String(c).padStart(11, '0')}`;
+    for (let child = 0; child < 25; child++) {
+      alerts.push(makeAlert({
+        tags: [tag],
+        fields: { 'container.id': containerId, 'container.name': `big-${c}`, 'proc.name': `task-${child}`, 'proc.pname': 'sh', 'proc.aname[2]': null, 'proc.cmdline': `task-${child}` },
+      }));
+    }
+  }
+  expect((await post(request, '/api/events', alerts)).status()).toBe(200);
+  await page.goto(`/events?from=24h&tag=${tag}&view=tree`);
+  const tree = page.getByTestId('process-tree');
+  const sections = tree.locator('section[aria-label^="Processes in"]');
+  await expect(sections).toHaveCount(20);
+  const nodes = tree.locator('[data-testid="tree-node"]');
+  const shownAtFirst = await nodes.count();
+  expect(shownAtFirst).toBeGreaterThanOrEqual(20);
+  expect(shownAtFirst).toBeLessThanOrEqual(300);
+
+  // A shell left closed opens on request, with all of its children.
+  const shell = sections.nth(19).locator('[data-testid="tree-node"][data-name="sh"]');
+  await expect(shell).toHaveAttribute('aria-expanded', 'false');
+  await shell.getByRole('button', { name: 'Expand sh' }).click();
+  await expect(shell).toHaveAttribute('aria-expanded', 'true');
+  await expect(shell.locator('[data-testid="tree-node"]')).toHaveCount(25);
+
+  await tree.getByRole('button', { name: 'Show 1 more containers and hosts (25 alerts)' }).click();
+  await expect(sections).toHaveCount(21);
+});
+
 test('Falco health events stay out of the alerts list and show on the Falco health page', async ({ page, request }) => {
   const host = uniqueTag('explorer-health');
   const drop = makeAlert({ hostname: host, rule: 'Falco internal: syscall event drop', priority: 'Debug', source: 'internal', output: `Falco internal: syscall event drop. 42 system calls dropped in last second.`, fields: { n_drops: '42' } });

@@ -1,0 +1,58 @@
+// The `pages` part of `npm run bench`: how long each page takes, in a real browser against the
+// production server on the filled store, from navigation until it is usable — every panel has its
+// data (no loading state left) and its main content is on screen. Issue 3's target: within 2 s.
+import { chromium } from '@playwright/test';
+import { spread } from './bench-http.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * True once the page shows data: a panel (or the kiosk) is there, something that only data draws
+ * is there (a table row, a drawn chart, a tree node, a chain…), and no loading state is left.
+ * Pages render their panels' loading states in the server's HTML, so "nothing loading" is not true
+ * before the data has arrived.
+ */
+function isUsable() {
+  const root = document.querySelector('main, .kiosk-root');
+  if (!root || root.querySelectorAll('section, .kiosk-root *').length === 0) return false;
+  if (document.querySelector('[aria-label^="Loading"]')) return false;
+  for (const status of document.querySelectorAll('[role="status"]')) {
+    if (/^\s*Loading/.test(status.textContent ?? '')) return false;
+  }
+  if (/Loading…/.test(root.textContent ?? '')) return false;
+  return root.querySelector('tbody tr, svg.recharts-surface, li a, ol li, dl') !== null;
+}
+
+/**
+ * Opens each page `loads` times (the first in a fresh browser context, cold; then reloads) and
+ * returns the times to usable, with the API calls' count and bytes of the first load.
+ */
+export async function measurePages(origin, pages, { loads = 5, viewport = { width: 1440, height: 900 } } = {}) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const rows = [];
+  try {
+    for (const [name, url] of pages) {
+      const context = await browser.newContext({ viewport, colorScheme: 'dark' });
+      const page = await context.newPage();
+      const samples = [];
+      let apiCalls = 0;
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname.startsWith('/api/') && !request.url().includes('/api/stream')) apiCalls++;
+      });
+      let firstLoadCalls = 0;
+      for (let i = 0; i < loads; i++) {
+        apiCalls = 0;
+        const started = performance.now();
+        await page.goto(origin + url, { waitUntil: 'commit' });
+        await page.waitForFunction(isUsable, undefined, { timeout: 60_000, polling: 25 });
+        samples.push(performance.now() - started);
+        if (i === 0) firstLoadCalls = apiCalls;
+      }
+      await context.close();
+      rows.push({ name, url, cold: samples[0], warm: spread(samples.slice(1)), apiCalls: firstLoadCalls });
+    }
+  } finally {
+    await browser.close();
+  }
+  return rows;
+}
