@@ -25,7 +25,7 @@ const ROWS_OPEN_AT_FIRST = 250;
 
 const scopeKey = (scope: ProcessTreeScope) => `${scope.containerId}\u0000${scope.hostname}`;
 
-/** The nodes open at first (by chain, per scope): whole levels, breadth-first, within the row budget. */
+/** The nodes open at first (by scope and chain): breadth-first, busiest first, within the row budget. */
 function initiallyOpen(scopes: readonly ProcessTreeScope[]): Set<string> {
   const open = new Set<string>();
   let rows = 0;
@@ -40,7 +40,10 @@ function initiallyOpen(scopes: readonly ProcessTreeScope[]): Set<string> {
     for (const { scope, node } of level) {
       const children = node.children.slice(0, SIBLINGS_SHOWN);
       if (children.length === 0) continue;
-      if (rows + children.length > ROWS_OPEN_AT_FIRST) return open;
+      // The busiest nodes come first at each level; a node with one child costs one row, so a
+      // lone chain (tmux → bash → sudo → cat) opens all the way down even past the budget.
+      const budget = children.length === 1 ? 2 * ROWS_OPEN_AT_FIRST : ROWS_OPEN_AT_FIRST;
+      if (rows + children.length > budget) continue;
       rows += children.length;
       open.add(`${scope}\u0000${node.chain}`);
       next.push(...children.map((child) => ({ scope, node: child })));
