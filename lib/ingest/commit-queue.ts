@@ -16,7 +16,13 @@ interface Submission {
 const MAX_ALERTS_PER_COMMIT = 1_000;
 
 /** The queue already holds as many alerts as it may: the submission was not taken. */
-export class QueueFullError extends Error {}
+export class QueueFullError extends Error {
+  override name = 'QueueFullError';
+}
+
+// The queue lives on globalThis and may have been made by another bundle's copy of this module
+// (Next's routes, or the node:http ingest of lib/ingest/node-ingest.ts), whose class is not ours.
+export const isQueueFull = (error: unknown): boolean => error instanceof Error && error.name === 'QueueFullError';
 
 export interface CommitQueueOptions {
   /** false commits every submission on its own (PERCH_GROUP_COMMIT=off, for measuring). */
