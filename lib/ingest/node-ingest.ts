@@ -42,9 +42,8 @@ export function serveIngest(request: IncomingMessage, response: ServerResponse):
   const query = url.indexOf('?');
   const pathname = query < 0 ? url : url.slice(0, query);
   if (!INGEST_PATHS.has(pathname)) return false;
-  const auth = request.headers.authorization;
   ingestCall({
-    authorization: auth ?? null,
+    authorization: request.headers.authorization ?? null,
     searchParams: new URLSearchParams(query < 0 ? '' : url.slice(query + 1)),
     readBody: (maxBytes) => readNodeBodyText(request, maxBytes),
   }).then(
@@ -54,6 +53,10 @@ export function serveIngest(request: IncomingMessage, response: ServerResponse):
       const { status, body, headers } = errorReply(error, request.method ?? '', pathname);
       send(response, status, body, headers);
     },
-  );
+  ).catch((error: unknown) => {
+    // Answering itself failed: drop the connection rather than let the rejection end the process.
+    console.error(`[perch] ${request.method} ${pathname}: answering failed:`, error);
+    response.destroy();
+  });
   return true;
 }

@@ -51,7 +51,7 @@ export function readNodeBodyText(request: IncomingMessage, maxBytes: number): Pr
     };
     request.on('data', onData);
     request.once('end', () => resolve(Buffer.concat(chunks, received).toString('utf8')));
-    request.once('error', stop);
+    request.on('error', stop);
     // A client that hangs up mid-body: `end` never comes.
     request.once('close', () => {
       if (!request.complete) stop(new Error('the client closed the connection before the body ended'));
