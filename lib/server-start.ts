@@ -3,34 +3,30 @@ import { AccessConfigError, getAccessConfig } from './access/access-config';
 import { sessionKey } from './access/session';
 import { ConfigError, getConfig } from './config';
 import { getDb } from './db/connection';
+import { countAlerts } from './db/event-queries';
 import { pruneAll } from './db/retention';
+import { serveIngest } from './ingest/node-ingest';
 import { ingestMetrics } from './metrics/ingest-metrics';
 
-const holder = globalThis as typeof globalThis & { __perchStarted?: boolean };
+/** A bad setting stops the server with its message; anything else is a bug and throws. */
+function orExit<T>(read: () => T, Expected: new (...args: never[]) => Error): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof Expected)) throw error;
+    console.error(`[perch] ${error.message}`);
+    process.exit(1);
+  }
+}
+
+// __perchServeIngest: what scripts/serve.mjs hands the ingest URLs to, ahead of Next.
+const holder = globalThis as typeof globalThis & { __perchStarted?: boolean; __perchServeIngest?: typeof serveIngest };
 
 export function startPerch(): void {
   if (holder.__perchStarted) return;
   holder.__perchStarted = true;
-  let config;
-  try {
-    config = getConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`[perch] ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  let access;
-  try {
-    access = getAccessConfig();
-  } catch (error) {
-    if (error instanceof AccessConfigError) {
-      console.error(`[perch] ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = orExit(getConfig, ConfigError);
+  const access = orExit(getAccessConfig, AccessConfigError);
   if (!access.enabled) {
     console.warn('[perch] login is off (PERCH_UI_USERS, PERCH_VIEW_TOKENS and PERCH_TRUSTED_USER_HEADER are unset): anyone who can reach this server can read the alerts.');
   } else {
@@ -42,8 +38,8 @@ export function startPerch(): void {
     }
   }
   const db = getDb();
-  const { count } = db.prepare('SELECT count(*) AS count FROM events').get() as { count: number };
-  console.log(`[perch] store ${config.dbFile} (${count} alerts)`);
+  holder.__perchServeIngest = serveIngest;
+  console.log(`[perch] store ${config.dbFile} (${countAlerts(db)} alerts)`);
   if (config.ingestToken === null) {
     console.warn('[perch] PERCH_INGEST_TOKEN is not set: anyone who can reach this server can post alerts.');
   } else {

@@ -20,6 +20,9 @@ await app.prepare();
 
 const server = http.createServer((request, response) => {
   request.headers[PEER_HEADER] = `${process.env.PERCH_PEER_SECRET} ${request.socket.remoteAddress ?? ''}`;
+  // Ingest POSTs skip Next's request pipeline (lib/ingest/node-ingest.ts, offered by lib/server-start.ts
+  // once Next has started Perch); everything else, and ingest URLs it does not take, go to Next.
+  if (globalThis.__perchServeIngest?.(request, response)) return;
   void handle(request, response);
 });
 server.listen(port, process.env.HOST || undefined, () => {

@@ -22,6 +22,16 @@ export function errorResponse(error: ApiError): Response {
 }
 
 /**
+ * The answer to a thrown error: an ApiError's own, anything else a 500 with a fixed message (the
+ * detail goes to the log). Shared with the ingest served straight from node:http (lib/ingest/node-ingest.ts).
+ */
+export function errorReply(error: unknown, method: string, pathname: string): { status: number; body: unknown; headers?: Record<string, string> } {
+  if (error instanceof ApiError) return { status: error.status, body: errorBody(error.code, error.message, error.issues), headers: error.headers };
+  console.error(`[perch] ${method} ${pathname} failed:`, error);
+  return { status: 500, body: errorBody('internal', 'Internal error; the server log has the details.') };
+}
+
+/**
  * `read`: only for those who may see alerts (see lib/access). `public`: anyone (ingest checks its
  * own token; login must be reachable). By default reads (GET, HEAD) are `read`, so a new route is
  * closed unless it says otherwise.
@@ -35,9 +45,8 @@ export function withApi<Ctx = unknown>(handler: Handler<Ctx>, { access }: { acce
       if (needed === 'read') requireViewer(request);
       return await handler(request, context);
     } catch (error) {
-      if (error instanceof ApiError) return errorResponse(error);
-      console.error(`[perch] ${request.method} ${new URL(request.url).pathname} failed:`, error);
-      return jsonResponse(errorBody('internal', 'Internal error; the server log has the details.'), { status: 500 });
+      const { status, body, headers } = errorReply(error, request.method, new URL(request.url).pathname);
+      return jsonResponse(body, { status, headers });
     }
   };
 }

@@ -7,7 +7,7 @@ import { FalcoAlert, toStoredAlert } from '../falco/alert';
 import { EventFilter } from '../filters/event-filter';
 import { importStream, type ImportSummary } from '../ingest/import-stream';
 import { openDatabase, type Db } from './connection';
-import { countByPriority, encodeCursor, getEventOrThrow, healthReport, listEvents } from './event-queries';
+import { countAlerts, countByPriority, encodeCursor, getEventOrThrow, healthReport, listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
@@ -63,6 +63,23 @@ describe('the imported corpus', () => {
   it('imports all 87 alerts', () => {
     expect(summary).toEqual({ imported: 87, duplicates: 0, skipped: 0, invalid: [] });
     expect(healthReport(db, 'test')).toEqual({ status: 'ok', version: 'test', events: 87, newestEventTime: '2026-10-07T00:14:25.354008000Z' });
+  });
+
+  it('counts the alerts without a scan, and the count follows deletes', async () => {
+    const own = openDatabase(':memory:');
+    try {
+      expect(countAlerts(own)).toBe(0);
+      await importStream(own, createReadStream(CORPUS));
+      expect(countAlerts(own)).toBe(corpus.length);
+      // The newest ten and every internal event, as retention or a manual clean-up would.
+      const internalLines = corpus.filter(isInternal).map((a) => a.line);
+      const gone = new Set([...newestFirst(corpus).slice(0, 10).map((a) => a.line), ...internalLines]);
+      own.prepare(`DELETE FROM events WHERE id IN (${[...gone].join(',')})`).run();
+      expect(countAlerts(own)).toBe(corpus.length - gone.size);
+      expect(healthReport(own, 'test').events).toBe(corpus.length - gone.size);
+    } finally {
+      own.close();
+    }
   });
 
   it('stores each line under its line number with the raw text exactly as received', () => {

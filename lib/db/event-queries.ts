@@ -120,13 +120,22 @@ export function priorityTotals(db: Db, filter: EventFilter, nowMs = Date.now(), 
   return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
 }
 
+/**
+ * Every alert in the store, Falco health events included. Summed from the 12-hour counts (each
+ * alert is in exactly one row; some 17,000 rows at a million alerts) instead of count(*), which
+ * walks an index of every alert (about 0.9 s at a million).
+ */
+export function countAlerts(db: Db): number {
+  return (prepared(db, 'SELECT coalesce(sum(alerts), 0) AS alerts FROM event_counts_12h').get() as { alerts: number }).alerts;
+}
+
 export function healthReport(db: Db, version: string): HealthReport {
-  const { events } = prepared(db, 'SELECT count(*) AS events FROM events').get() as { events: number };
+  // max() reads the last entry of the time index: one B-tree descent whatever the store's size.
   const newest = prepared(db, 'SELECT CAST(max(time_ns) AS TEXT) AS newest FROM events').get() as { newest: string | null };
   return {
     status: 'ok',
     version,
-    events,
+    events: countAlerts(db),
     newestEventTime: newest.newest === null ? null : formatTimeNs(BigInt(newest.newest)),
   };
 }

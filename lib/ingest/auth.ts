@@ -6,9 +6,22 @@ import { ApiError } from '../api/errors';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-function presentedTokens(request: Request): string[] {
+// The setting never changes while the server runs: hash it once, not on every alert.
+let lastExpected: { token: string; digest: Buffer } | null = null;
+function expectedDigest(token: string): Buffer {
+  if (lastExpected?.token !== token) lastExpected = { token, digest: digest(token) };
+  return lastExpected.digest;
+}
+
+/** What the check reads: the Authorization header and the query string. */
+export interface TokenCarrier {
+  authorization: string | null;
+  searchParams: URLSearchParams;
+}
+
+function presentedTokens({ authorization: header, searchParams }: TokenCarrier): string[] {
   const tokens: string[] = [];
-  const authorization = request.headers.get('authorization') ?? '';
+  const authorization = header ?? '';
   const [scheme = '', credentials = ''] = authorization.split(/\s+/, 2);
   if (/^bearer$/i.test(scheme)) tokens.push(credentials);
   if (/^basic$/i.test(scheme)) {
@@ -16,16 +29,16 @@ function presentedTokens(request: Request): string[] {
     const colon = decoded.indexOf(':');
     tokens.push(colon >= 0 ? decoded.slice(colon + 1) : decoded);
   }
-  const query = new URL(request.url).searchParams.get('token');
+  const query = searchParams.get('token');
   if (query !== null) tokens.push(query);
   return tokens;
 }
 
 /** Throws 401 unless the request carries the ingest token (compared in constant time). */
-export function requireIngestToken(request: Request, expected: string | null): void {
+export function requireIngestToken(carrier: TokenCarrier, expected: string | null): void {
   if (expected === null) return;
-  const wanted = digest(expected);
-  const ok = presentedTokens(request).some((token) => timingSafeEqual(digest(token), wanted));
+  const wanted = expectedDigest(expected);
+  const ok = presentedTokens(carrier).some((token) => timingSafeEqual(digest(token), wanted));
   if (!ok) {
     throw new ApiError(
       'unauthorized',

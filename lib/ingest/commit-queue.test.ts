@@ -57,6 +57,27 @@ describe('CommitQueue', () => {
     expect(second.map((r) => r.id)).toEqual([2, 3]);
   });
 
+  it('after a commit shared by several senders, waits briefly for the rest instead of committing a lone early one', async () => {
+    const { commit, calls } = fakeCommit();
+    const queue = new CommitQueue(commit);
+    await Promise.all([queue.submit(alerts('a', 1)), queue.submit(alerts('b', 1))]);
+    // c arrives alone; d arrives just after the point where c alone would have been committed.
+    const c = queue.submit(alerts('c', 1));
+    const d = new Promise<WriteResult[]>((resolve) => setImmediate(() => resolve(queue.submit(alerts('d', 1)))));
+    expect((await Promise.all([c, d])).map((r) => r[0]!.id)).toEqual([3, 4]);
+    expect(calls).toEqual([['a0', 'b0'], ['c0', 'd0']]);
+  });
+
+  it('a single sender never waits: its commit happens in the same turn as before', async () => {
+    const { commit, calls } = fakeCommit();
+    const queue = new CommitQueue(commit);
+    await queue.submit(alerts('a', 1));
+    const b = queue.submit(alerts('b', 1));
+    const seen = await new Promise<number>((resolve) => setImmediate(() => resolve(calls.length)));
+    expect(seen).toBe(2);
+    await b;
+  });
+
   it('answers an empty submission at once without committing', async () => {
     const { commit } = fakeCommit();
     await expect(new CommitQueue(commit).submit([])).resolves.toEqual([]);

@@ -15,8 +15,20 @@ interface Submission {
 // is still shared by enough alerts to cost next to nothing.
 const MAX_ALERTS_PER_COMMIT = 1_000;
 
+// The commit's fsync blocks the event loop for some 6 ms. When the last commit was shared by several
+// senders, a flush that finds fewer waiting waits this long, once, for the rest to arrive: at
+// concurrency 32 a lone early request otherwise takes an fsync for itself while the others queue
+// behind it. A single sender (the last commit had one submission) never waits.
+const LINGER_MS = 1;
+
 /** The queue already holds as many alerts as it may: the submission was not taken. */
-export class QueueFullError extends Error {}
+export class QueueFullError extends Error {
+  override name = 'QueueFullError';
+}
+
+// The queue lives on globalThis and may have been made by another bundle's copy of this module
+// (Next's routes, or the node:http ingest of lib/ingest/node-ingest.ts), whose class is not ours.
+export const isQueueFull = (error: unknown): boolean => error instanceof Error && error.name === 'QueueFullError';
 
 export interface CommitQueueOptions {
   /** false commits every submission on its own (PERCH_GROUP_COMMIT=off, for measuring). */
@@ -29,6 +41,9 @@ export class CommitQueue {
   private pending: Submission[] = [];
   private pendingCount = 0;
   private scheduled = false;
+  private lingering = false;
+  /** Submissions in the last commit: more than one means concurrent senders. */
+  private lastGroupSubmissions = 0;
   private readonly grouped: boolean;
   readonly maxPending: number;
 
@@ -71,6 +86,12 @@ export class CommitQueue {
   }
 
   private flush() {
+    if (this.grouped && !this.lingering && this.pending.length < this.lastGroupSubmissions && this.pendingCount < MAX_ALERTS_PER_COMMIT) {
+      this.lingering = true;
+      setTimeout(() => this.flush(), LINGER_MS);
+      return;
+    }
+    this.lingering = false;
     this.scheduled = false;
     const group: Submission[] = [];
     let size = 0;
@@ -84,6 +105,7 @@ export class CommitQueue {
       size += next.alerts.length;
     }
     this.pendingCount -= size;
+    this.lastGroupSubmissions = group.length;
     if (this.pending.length > 0) this.schedule();
 
     let results: WriteResult[];

@@ -7,8 +7,8 @@ import { writeAlerts } from '../db/event-writer';
 import type { StoredAlert } from '../falco/alert';
 import { streamHub } from '../live/stream-hub';
 import { ingestMetrics } from '../metrics/ingest-metrics';
-import { requireIngestToken } from './auth';
-import { CommitQueue, QueueFullError } from './commit-queue';
+import { requireIngestToken, type TokenCarrier } from './auth';
+import { CommitQueue, isQueueFull } from './commit-queue';
 import { prepareEntries } from './prepare';
 import { readBodyText } from './read-body';
 import { hasMoreEntriesThan, splitBody } from './split-body';
@@ -93,7 +93,7 @@ export async function ingestText(text: string, { partial = false } = {}): Promis
   try {
     results = await commitQueue().submit(alerts);
   } catch (error) {
-    if (error instanceof QueueFullError) throw overloaded();
+    if (isQueueFull(error)) throw overloaded();
     if (!isStoreFault(error)) throw error;
     console.error('[perch] store write failed:', error);
     throw new ApiError('store_unavailable', 'The alert store cannot accept writes right now; retry later.', undefined, {
@@ -111,18 +111,24 @@ export async function ingestText(text: string, { partial = false } = {}): Promis
   return report;
 }
 
+/** What ingest needs of a request, whether Next's web Request or node:http's (lib/ingest/node-ingest.ts). */
+export interface IngestCall extends TokenCarrier {
+  /** The body as text; throws payload_too_large beyond `maxBytes`. */
+  readBody(maxBytes: number): Promise<string>;
+}
+
 /** Everything an ingest route does: authenticate, refuse when overloaded, read within the size limit, ingest. */
-export async function ingestRequest(request: Request): Promise<IngestReport> {
+export async function ingestCall(call: IngestCall): Promise<IngestReport> {
   const started = performance.now();
   const metrics = ingestMetrics();
   const seconds = () => (performance.now() - started) / 1000;
   try {
     const config = getConfig();
-    requireIngestToken(request, config.ingestToken);
+    requireIngestToken(call, config.ingestToken);
     // Before the body is read: under overload a refusal must cost next to nothing.
     if (commitQueue().full) throw overloaded();
-    const text = await readBodyText(request, config.maxBodyBytes);
-    const partial = ['1', 'true'].includes(new URL(request.url).searchParams.get('partial') ?? '');
+    const text = await call.readBody(config.maxBodyBytes);
+    const partial = ['1', 'true'].includes(call.searchParams.get('partial') ?? '');
     const report = await ingestText(text, { partial });
     metrics.observeIngest('stored', seconds());
     return report;
@@ -130,4 +136,13 @@ export async function ingestRequest(request: Request): Promise<IngestReport> {
     metrics.observeIngest(metrics.countFailure(error instanceof ApiError ? error.code : 'internal'), seconds());
     throw error;
   }
+}
+
+/** ingestCall for a route handler's Request. */
+export function ingestRequest(request: Request): Promise<IngestReport> {
+  return ingestCall({
+    authorization: request.headers.get('authorization'),
+    searchParams: new URL(request.url).searchParams,
+    readBody: (maxBytes) => readBodyText(request, maxBytes),
+  });
 }
