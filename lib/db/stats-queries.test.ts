@@ -459,8 +459,7 @@ describe('timeline', () => {
 });
 
 describe('ruleRows', () => {
-  const rows = () => ruleRows(db, range1h, NOW);
-  const TREND_WIDTH_NS = BigInt((60 * MINUTE) / 24) * NS_PER_MS;
+  const rows = () => ruleRows(db, range1h, NOW).rules;
 
   it('lists every rule in range, most alerts first, with its worst priority', () => {
     expect(rows().map((r) => [r.rule, r.count, r.worstPriority])).toEqual([
@@ -496,27 +495,41 @@ describe('ruleRows', () => {
     }
   });
 
-  it('gives each rule a 24-bucket trend over the range that sums to its count', () => {
-    for (const row of rows()) {
-      expect(row.trend, row.rule).toHaveLength(24);
+  it('gives each rule a trend over whole 3-minute buckets of the hour that sums to its count', () => {
+    const { rules, trend } = ruleRows(db, range1h, NOW);
+    expect(trend).toEqual({ start: NOW - 60 * MINUTE, widthMs: 3 * MINUTE, buckets: 20, from: NOW - 60 * MINUTE, to: NOW });
+    for (const row of rules) {
+      expect(row.trend, row.rule).toHaveLength(20);
       expect(sum(row.trend), row.rule).toBe(row.count);
-      const expected = new Array<number>(24).fill(0);
+      const expected = new Array<number>(20).fill(0);
       for (const a of LAST_HOUR.filter((x) => x.rule === row.rule)) {
-        const index = Number((a.ns - FROM_1H) / TREND_WIDTH_NS);
+        const index = Number((a.ns - FROM_1H) / (3n * BigInt(MINUTE) * NS_PER_MS));
         expected[index] = (expected[index] ?? 0) + 1;
       }
       expect(row.trend, row.rule).toEqual(expected);
     }
   });
 
+  it('starts and ends the trend on whole buckets when now is mid-bucket, the partial ones counting only the range', () => {
+    const now = NOW + 7_654;
+    const { rules, trend } = ruleRows(db, range1h, now);
+    // 21 buckets of 3 minutes: the first starts before the range (at 11:00), the last ends after now (at 12:03).
+    expect(trend).toEqual({ start: NOW - 60 * MINUTE, widthMs: 3 * MINUTE, buckets: 21, from: now - 60 * MINUTE, to: now });
+    const inRange = LAST_HOUR.filter((a) => a.ns >= BigInt(now - 60 * MINUTE) * NS_PER_MS);
+    for (const row of rules) {
+      expect(row.trend, row.rule).toHaveLength(21);
+      expect(sum(row.trend), row.rule).toBe(inRange.filter((a) => a.rule === row.rule).length);
+    }
+  });
+
   it('sums trends to counts for all time as well', () => {
-    const all = ruleRows(db, EventFilter.parse({ from: 'all' }), NOW);
-    expect(sum(all.map((r) => r.count))).toBe(ALERTS.filter((a) => !a.internal).length);
-    for (const row of all) expect(sum(row.trend), row.rule).toBe(row.count);
+    const { rules } = ruleRows(db, EventFilter.parse({ from: 'all' }), NOW);
+    expect(sum(rules.map((r) => r.count))).toBe(ALERTS.filter((a) => !a.internal).length);
+    for (const row of rules) expect(sum(row.trend), row.rule).toBe(row.count);
   });
 
   it('is empty when nothing matches', () => {
-    expect(ruleRows(db, EventFilter.parse({ from: '1h', rule: ['No such rule'] }), NOW)).toEqual([]);
+    expect(ruleRows(db, EventFilter.parse({ from: '1h', rule: ['No such rule'] }), NOW).rules).toEqual([]);
   });
 });
 

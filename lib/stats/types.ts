@@ -2,6 +2,7 @@
 import type { EventSummary, PriorityCount } from '../events/types';
 import type { PriorityName } from '../falco/priorities';
 import type { TimelineBucket } from './buckets';
+import type { TrendBuckets } from './trend-buckets';
 
 export interface RangeSummary {
   /** Resolved bounds (ms); `from` is null for "all time". */
@@ -44,8 +45,14 @@ export interface RuleRow {
   lastSeen: string;
   containers: number;
   hosts: number;
-  /** Counts over the range in equal buckets, oldest first. */
+  /** Counts per bucket of the list's `trend`, oldest first. */
   trend: number[];
+}
+
+/** The rules list (/api/rules): the rules, and the buckets their trends count in. */
+export interface RuleList {
+  rules: RuleRow[];
+  trend: TrendBuckets;
 }
 
 export interface ContainerRow {
