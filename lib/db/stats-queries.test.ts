@@ -4,7 +4,7 @@ import { DIMENSIONS, DIMENSION_NAMES, type Dimension } from '../filters/dimensio
 import { EventFilter } from '../filters/event-filter';
 import { prepareEntries } from '../ingest/prepare';
 import { splitBody } from '../ingest/split-body';
-import type { ProcessTreeNode, TopValue } from '../stats/types';
+import type { ProcessTreeNode, ProcessTreeScope, TopValue } from '../stats/types';
 import { openDatabase, type Db } from './connection';
 import { getEventOrThrow, listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
@@ -668,6 +668,54 @@ describe('processTree', () => {
     const cut = processTree(db, range1h, 10, NOW);
     expect(cut.truncated).toBe(true);
     expect(sum(cut.scopes.map((s) => s.count))).toBeLessThan(19);
+  });
+
+  const WITH_CHAIN = LAST_HOUR.filter((a) => a.chain);
+  const newestFirst = (alerts: readonly Alert[]) => [...alerts].sort((x, y) => (y.ns > x.ns ? 1 : y.ns < x.ns ? -1 : 0));
+  const keyOf = (a: Alert) => (a.container?.id === 'host' ? `host ${a.hostname}` : String(a.container?.id ?? null));
+  const countsByScope = (alerts: readonly Alert[]) => {
+    const counts = new Map<string, number>();
+    for (const a of alerts) counts.set(keyOf(a), (counts.get(keyOf(a)) ?? 0) + 1);
+    return [...counts.entries()].sort((x, y) => byBinary(x[0], y[0]));
+  };
+  const scopeCounts = (scopes: readonly ProcessTreeScope[]) => scopes.map((s) => [scopeKey(s), s.count] as const).sort((x, y) => byBinary(x[0], y[0]));
+
+  it('holds every matching alert when there are no more of them than it reads, and then reports no sample', () => {
+    const whole = processTree(db, range1h, 5_000, NOW, WITH_CHAIN.length);
+    expect(whole.sample).toBeNull();
+    expect(whole.scopes).toEqual(tree().scopes);
+  });
+
+  it('holds only the newest alerts when there are more, and says since when and out of how many', () => {
+    const newest = newestFirst(WITH_CHAIN).slice(0, 5);
+    const { scopes, sample } = processTree(db, range1h, 5_000, NOW, 5);
+    // The total counts every matching alert, with process information or not (the audit alerts have none).
+    expect(sample).toEqual({ alerts: 5, since: isoNs(newest.at(-1)!.ns), total: LAST_HOUR.length });
+    expect(scopeCounts(scopes)).toEqual(countsByScope(newest));
+    // Narrowed to `since`, a node's chain filter lists exactly the alerts it counts.
+    for (const scope of scopes) {
+      const place = scope.containerId === 'host' ? { container: ['host'], hostname: [scope.hostname] } : { container: [scope.containerId] };
+      walk(scope.roots, (node) => expect(count({ from: sample!.since, ...place, chain: [node.chain] }), node.chain).toBe(node.count));
+    }
+    // And the range narrowed to `since` gives the same tree, now whole.
+    const narrowed = processTree(db, EventFilter.parse({ from: sample!.since }), 5_000, NOW, 5);
+    expect(narrowed.sample).toBeNull();
+    expect(narrowed.scopes).toEqual(scopes);
+  });
+
+  it('matches a container by id or by name as the filter does, reading the newest of either', () => {
+    const matches = (a: Alert, values: readonly string[]) =>
+      values.includes(a.container?.id ?? '(none)') || (a.container?.name !== undefined && values.includes(a.container.name));
+    for (const container of [[C1.id], ['web'], ['web', C1.id], ['db', C3.id], ['(none)', 'worker'], ['host'], ['no-such-container']]) {
+      const filter = EventFilter.parse({ from: '1h', container });
+      const matching = newestFirst(WITH_CHAIN.filter((a) => matches(a, container)));
+      const whole = processTree(db, filter, 5_000, NOW);
+      expect(scopeCounts(whole.scopes), JSON.stringify(container)).toEqual(countsByScope(matching));
+      expect(whole.sample).toBeNull();
+      const two = processTree(db, filter, 5_000, NOW, 2);
+      expect(scopeCounts(two.scopes), JSON.stringify(container)).toEqual(countsByScope(matching.slice(0, 2)));
+      expect(two.sample?.since ?? null, JSON.stringify(container)).toBe(matching.length > 2 ? isoNs(matching[1]!.ns) : null);
+    }
   });
 });
 

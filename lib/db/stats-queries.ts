@@ -8,12 +8,12 @@ import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import { bucketWidthMs, fillBuckets, type BucketCount } from '../stats/buckets';
 import { buildProcessTree, type ChainCount } from '../stats/process-tree';
 import { trendBuckets } from '../stats/trend-buckets';
-import type { ContainerRow, ProcessTreeScope, RangeSummary, RelatedEvents, RuleList, Timeline, TopValue } from '../stats/types';
+import type { ContainerRow, ProcessTree, RangeSummary, RelatedEvents, RuleList, Timeline, TopValue } from '../stats/types';
 import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
 import { priorityTotals, SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './event-queries';
-import { filterToSql } from './filter-sql';
-import { eventRows, priorityRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
+import { containerArms, filterToSql } from './filter-sql';
+import { eventRows, priorityCountsServe, priorityRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 
 const NS_PER_MS = 1_000_000n;
@@ -228,17 +228,41 @@ export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = 
   }));
 }
 
-/** Distinct process chains with their alert counts, merged into a tree per container or host. */
-export function processTree(db: Db, filter: EventFilter, limit = 5_000, nowMs = Date.now()): { scopes: ProcessTreeScope[]; truncated: boolean } {
-  const { where, params } = filterToSql(filter, nowMs);
+/** How many of the newest matching alerts a process tree is built from, unless the caller says otherwise. */
+export const TREE_SAMPLE_ALERTS = 10_000;
+
+/**
+ * Distinct process chains with their alert counts, merged into a tree per container or host, from
+ * the newest `sampleSize` matching alerts with a chain. Chains carry pids, so they hardly repeat
+ * (as many distinct chains per hour as alerts, about) and no count table can serve them: the
+ * newest alerts are read along a time-ordered index instead, whatever the size of the store or
+ * range. `sample` says when older alerts were left out; `truncated` when only the `limit` most
+ * frequent chains were kept.
+ */
+export function processTree(db: Db, filter: EventFilter, limit = 5_000, nowMs = Date.now(), sampleSize = TREE_SAMPLE_ALERTS): ProcessTree {
+  const { where, params } = filterToSql({ ...filter, container: [] }, nowMs);
+  const columns = 'e.id, e.time_ns, e.container_id, e.container_name, e.hostname, e.process_chain, e.priority_rank';
+  const newest = (arm: string | undefined) =>
+    `SELECT ${columns} FROM events e ${whereWith(whereWith(where, arm), 'e.process_chain IS NOT NULL')} ORDER BY e.time_ns DESC LIMIT @fetch`;
+  const arms = containerArms(filter, params) ?? [undefined];
+  const fetched = arms.length === 1 ? newest(arms[0]) : `${arms.map((arm) => `SELECT * FROM (${newest(arm)})`).join(' UNION ALL ')} ORDER BY time_ns DESC LIMIT @fetch`;
+  // One alert more than the sample is read to tell whether any were left out, and then left out itself.
   const rows = prepared(
     db,
-    `SELECT e.container_id AS containerId, max(e.container_name) AS containerName, ${HOST_OF_HOST_PROCESSES} AS hostname, e.process_chain AS chain,
-       count(*) AS count, min(e.priority_rank) AS worstRank
-     FROM events e ${whereWith(where, 'e.process_chain IS NOT NULL')}
+    `WITH fetched AS MATERIALIZED (${fetched}),
+       edge AS MATERIALIZED (SELECT count(*) > @sampleSize AS more FROM fetched),
+       oldest AS MATERIALIZED (SELECT id, time_ns FROM fetched ORDER BY time_ns, id LIMIT 2)
+     SELECT e.container_id AS containerId, max(e.container_name) AS containerName, ${HOST_OF_HOST_PROCESSES} AS hostname, e.process_chain AS chain,
+       count(*) AS count, min(e.priority_rank) AS worstRank, (SELECT more FROM edge) AS more,
+       (SELECT CAST(time_ns AS TEXT) FROM oldest ORDER BY time_ns, id LIMIT 1 OFFSET (SELECT more FROM edge)) AS sinceNs
+     FROM fetched e WHERE e.id IS NOT (SELECT id FROM oldest WHERE (SELECT more FROM edge) ORDER BY time_ns, id LIMIT 1)
      GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES}, e.process_chain ORDER BY count DESC LIMIT @limit`,
-  ).all({ ...params, limit: limit + 1 }) as ChainCount[];
-  return { scopes: buildProcessTree(rows.slice(0, limit)), truncated: rows.length > limit };
+  ).all({ ...params, fetch: sampleSize + 1, sampleSize, limit: limit + 1 }) as (ChainCount & { more: number; sinceNs: string })[];
+  const first = rows[0];
+  const sample = first?.more
+    ? { alerts: sampleSize, since: formatTimeNs(BigInt(first.sinceNs)), total: priorityCountsServe(filter) ? priorityTotals(db, filter, nowMs).total : null }
+    : null;
+  return { scopes: buildProcessTree(rows.slice(0, limit)), truncated: rows.length > limit, sample };
 }
 
 const RELATED_WINDOW_NS = 10n * 60n * 1_000_000_000n;

@@ -89,6 +89,20 @@ export interface ProcessTreeScope {
   roots: ProcessTreeNode[];
 }
 
+/** /api/process-tree: the filter's process chains merged into one tree per container or host. */
+export interface ProcessTree {
+  scopes: ProcessTreeScope[];
+  /** Only the most frequent chains (the `chains` parameter, 5,000 by default) are in the tree. */
+  truncated: boolean;
+  /**
+   * Set when the tree is built from the newest matching alerts only (the `alerts` parameter):
+   * how many alerts with process information it holds, the time of the oldest of them, and how
+   * many alerts (with process information or not) match in all (null when only reading them all
+   * would tell). Null when the tree holds every matching alert.
+   */
+  sample: { alerts: number; since: string; total: number | null } | null;
+}
+
 export interface RelatedEvents {
   nearby: EventSummary[];
   sameChain: EventSummary[];
