@@ -1,8 +1,9 @@
-// npm run bench:queries -- [--alerts 1000000] [--days 30] [--db /tmp/perch-bench.db] [--runs 20] [--raw]
+// npm run bench:queries -- [--alerts 1000000] [--days 30] [--db /tmp/perch-bench.db] [--runs 20] [--raw] [--only <regex>]
 // Fills a store with realistic alerts (the demo cluster, through the real ingest pipeline; kept
 // between runs), then times every query behind the dashboard's pages, p50 and p95 over repeated
 // runs. The SQL is what the API routes run; the routes add parsing and JSON only. `--raw` reads
 // every alert from `events`, leaving the hourly counts out, for a comparison on the same store.
+// `--only` times just the rows whose label matches (e.g. `--only 'tree|chains'`).
 import { existsSync } from 'node:fs';
 import { openDatabase, type Db } from '../lib/db/connection';
 import { getEventOrThrow, listEvents } from '../lib/db/event-queries';
@@ -22,6 +23,7 @@ const DAYS = Number(flag('days', '30'));
 const RUNS = Number(flag('runs', '20'));
 const DB_FILE = flag('db', `/tmp/perch-bench-${ALERTS}-${DAYS}d.db`);
 const READ = { rawOnly: process.argv.includes('--raw') };
+const ONLY = process.argv.includes('--only') ? new RegExp(flag('only', ''), 'i') : null;
 
 function fill(db: Db, nowMs: number) {
   const have = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
@@ -41,6 +43,7 @@ function fill(db: Db, nowMs: number) {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 function time(label: string, fn: () => unknown) {
+  if (ONLY && !ONLY.test(label)) return;
   fn(); // warm the statement cache and the page cache
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -100,14 +103,25 @@ function main() {
   time('rules 30d: list with trends (/api/rules)', () => ruleRows(db, month, nowMs, READ));
   time('rules 30d: chart stacked by rule', () => timeline(db, month, 'rule', 8, nowMs, READ));
   const ruleFilter = f({ from: '30d', rule: [rule] });
+  time('rule page 30d: facts (/api/rules?rule=)', () => ruleRows(db, ruleFilter, nowMs, READ));
   time('rule page 30d: top containers', () => topValues(db, ruleFilter, 'container', 8, nowMs, READ));
+  time('rule page 30d: top hosts', () => topValues(db, ruleFilter, 'hostname', 8, nowMs, READ));
+  time('rule page 30d: top users', () => topValues(db, ruleFilter, 'user', 8, nowMs, READ));
   time('rule page 30d: process chains', () => processTree(db, ruleFilter, 5000, nowMs));
   time('containers 30d: list (/api/containers)', () => containerRows(db, month, 500, nowMs, READ));
   time('containers 30d: chart stacked by container', () => timeline(db, month, 'container', 8, nowMs, READ));
   const containerFilter = f({ from: '30d', container: [container] });
+  time('container page 30d: header (/api/containers?container=)', () => containerRows(db, containerFilter, 500, nowMs, READ));
+  time('container page 30d: top rules', () => topValues(db, containerFilter, 'rule', 6, nowMs, READ));
   time('container page 30d: timeline by rule', () => timeline(db, containerFilter, 'rule', 8, nowMs, READ));
   time('container page 30d: process tree', () => processTree(db, containerFilter, 5000, nowMs));
   time('explorer 30d: process tree (all containers)', () => processTree(db, month, 5000, nowMs));
+  // The kiosk's calls besides the overview's (summary, timeline and top lists, timed above): its
+  // feed of the newest alerts at or above Warning, and the newest alert for "last alert N s ago".
+  for (const range of ['24h', '30d']) {
+    time(`kiosk ${range}: feed ≥ Warning (60)`, () => listEvents(db, f({ from: range, minPriority: 'Warning' }), page(60), nowMs));
+    time(`kiosk ${range}: newest alert`, () => listEvents(db, f({ from: range }), page(1), nowMs));
+  }
   time('alert detail (/api/events/:id)', () => getEventOrThrow(db, withChain.id));
   time('alert detail: related', () => relatedEvents(db, withChain.id));
   db.close();

@@ -8,9 +8,10 @@ import { filterToSearchParams } from '@/lib/filters/event-filter';
 import { filterHref } from '@/lib/filters/href';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useProcessTree } from '@/lib/queries/stats';
-import type { ProcessTreeNode, ProcessTreeScope } from '@/lib/stats/types';
+import type { ProcessTree, ProcessTreeNode, ProcessTreeScope } from '@/lib/stats/types';
 import { Panel, PanelState } from '../ui/panel';
 import { PriorityShape } from '../ui/priority-badge';
+import { TreeSampleNote } from './tree-sample-note';
 
 type FilterState = ReturnType<typeof useEventFilter>;
 
@@ -55,11 +56,14 @@ function initiallyOpen(scopes: readonly ProcessTreeScope[]): Set<string> {
 
 /**
  * Where a node leads: the alerts at or below it within its container or host. By default that is
- * the Alerts view; `inPage` narrows the current page instead (its URL gains the chain filter).
+ * the Alerts view, from `since` on when the tree holds only the newest alerts (so the list holds
+ * as many alerts as the node counts); `inPage` narrows the current page instead (its URL gains
+ * the chain filter, its range stays).
  */
-function nodeHref(state: FilterState, scope: ProcessTreeScope, node: ProcessTreeNode, inPage: boolean): string {
+function nodeHref(state: FilterState, scope: ProcessTreeScope, node: ProcessTreeNode, inPage: boolean, since: string | undefined): string {
   // The page's own scope (its container, its rule) already holds on the page; a link elsewhere carries it.
   let filter = { ...(inPage ? state.urlFilter : state.filter), chain: [node.chain] };
+  if (!inPage && since) filter = { ...filter, from: since };
   if (scope.containerId !== null && !state.filter.container.includes(scope.containerId)) filter = { ...filter, container: [scope.containerId] };
   if (scope.hostname && !state.filter.hostname.includes(scope.hostname)) filter = { ...filter, hostname: [scope.hostname] };
   return inPage ? state.href({ set: filter }) : filterHref('/events', filter);
@@ -76,6 +80,8 @@ interface TreeContext {
   inPage: boolean;
   selected: readonly string[];
   openAtFirst: ReadonlySet<string>;
+  /** The time of the oldest alert in the tree, when it holds only the newest ones. */
+  since: string | undefined;
 }
 
 function NodeList({ nodes, context, depth, group }: { nodes: ProcessTreeNode[]; context: TreeContext; depth: number; group: boolean }) {
@@ -114,7 +120,7 @@ function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: Tr
           className="w-4 shrink-0 text-xs text-muted disabled:invisible">
           {open ? '▾' : '▸'}
         </button>
-        <DataLink href={nodeHref(context.state, context.scope, node, context.inPage)} scroll={!context.inPage}
+        <DataLink href={nodeHref(context.state, context.scope, node, context.inPage, context.since)} scroll={!context.inPage}
           aria-current={selected ? 'true' : undefined}
           className={`group flex min-w-0 items-center gap-2 rounded px-1.5 py-0.5 ${selected ? 'bg-accent/15 ring-1 ring-accent' : 'hover:bg-surface-2'}`}
           title={`${node.count.toLocaleString()} alert(s) at or below ${node.name}; worst ${node.worstPriority}`}>
@@ -137,10 +143,18 @@ function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: Tr
  * page's filter (so the page's alert list shows the alerts under it) while the tree itself ignores
  * that filter, stays whole and marks the selected node.
  */
-export function ProcessTreePanel({ state, bare = false, inPage = false }: { state: FilterState; bare?: boolean; inPage?: boolean }) {
+export function ProcessTreePanel({ state, bare = false, inPage = false, linkParams = '' }: {
+  state: FilterState;
+  bare?: boolean;
+  inPage?: boolean;
+  /** Search parameters of the page's own (such as `view=tree`) that its links keep. */
+  linkParams?: string;
+}) {
   const treeQuery = inPage ? filterToSearchParams({ ...state.filter, chain: [] }).toString() : state.query;
   const { data, error, isPending } = useProcessTree(treeQuery);
   const selected = inPage ? state.urlFilter.chain : [];
+  const since = data?.sample?.since;
+  const withParams = (href: string) => (linkParams ? `${href}${href.includes('?') ? '&' : '?'}${linkParams}` : href);
   const body = isPending ? (
     <PanelState kind="loading" />
   ) : error ? (
@@ -148,7 +162,8 @@ export function ProcessTreePanel({ state, bare = false, inPage = false }: { stat
   ) : data.scopes.length === 0 ? (
     <PanelState kind="empty" message="No alerts with process information in this range." />
   ) : (
-    <TreeScopes scopes={data.scopes} truncated={data.truncated} state={state} inPage={inPage} selected={selected} />
+    <TreeScopes data={data} state={state} inPage={inPage} selected={selected} since={since}
+      narrowHref={data.sample ? withParams(state.href({ set: { from: data.sample.since } })) : ''} />
   );
   if (bare) return body;
   const actions = inPage ? (
@@ -163,20 +178,29 @@ export function ProcessTreePanel({ state, bare = false, inPage = false }: { stat
   return <Panel title="Process tree" actions={actions}>{body}</Panel>;
 }
 
-function TreeScopes({ scopes, truncated, state, inPage, selected }: { scopes: ProcessTreeScope[]; truncated: boolean; state: FilterState; inPage: boolean; selected: readonly string[] }) {
+function TreeScopes({ data, state, inPage, selected, since, narrowHref }: {
+  data: ProcessTree;
+  state: FilterState;
+  inPage: boolean;
+  selected: readonly string[];
+  since: string | undefined;
+  narrowHref: string;
+}) {
+  const { scopes } = data;
   const [showAll, setShowAll] = useState(false);
   const openAtFirst = useMemo(() => initiallyOpen(scopes), [scopes]);
   const shown = showAll ? scopes : scopes.slice(0, SCOPES_SHOWN);
   const hidden = scopes.slice(shown.length);
   return (
     <div className={`space-y-4 p-4 ${inPage ? 'max-h-[32rem] overflow-auto' : ''}`} data-testid="process-tree">
-      {truncated && <p className="text-sm text-muted">Showing the most frequent chains only; narrow the filter to see all.</p>}
+      {data.sample && <TreeSampleNote sample={data.sample} narrowHref={narrowHref} />}
+      {data.truncated && <p className="text-sm text-muted" data-testid="tree-truncated">Showing the most frequent chains only; narrow the filter to see all.</p>}
       {shown.map((scope) => (
         <section key={scopeKey(scope)} aria-label={`Processes in ${scope.label}`}>
           <h3 className="mb-1 text-sm font-semibold">
             <span className="alert-text">{scope.label}</span> <span className="font-normal text-muted tabular-nums">· {scope.count.toLocaleString()} alert{scope.count === 1 ? '' : 's'}</span>
           </h3>
-          <NodeList nodes={scope.roots} context={{ state, scope, inPage, selected, openAtFirst }} depth={0} group={false} />
+          <NodeList nodes={scope.roots} context={{ state, scope, inPage, selected, openAtFirst, since }} depth={0} group={false} />
         </section>
       ))}
       {hidden.length > 0 && (

@@ -117,7 +117,7 @@ export function ExplorerPage() {
         actions={<span className="hidden text-xs text-muted md:inline">↑ ↓ to move · Enter to open · / to search</span>}
       >
         <div ref={listTop} className="scroll-mt-16">
-          {view === 'list' ? <AlertList state={state} pendingAlerts={live.pendingAlerts} showPending={live.showPending} /> : <ProcessTreePanel state={state} bare />}
+          {view === 'list' ? <AlertList state={state} pendingAlerts={live.pendingAlerts} showPending={live.showPending} /> : <ProcessTreePanel state={state} bare linkParams="view=tree" />}
         </div>
       </Panel>
     </div>

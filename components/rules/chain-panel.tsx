@@ -6,6 +6,7 @@ import { filterHref } from '@/lib/filters/href';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useProcessTree } from '@/lib/queries/stats';
 import { BarList } from '../charts/bar-list';
+import { TreeSampleNote } from '../ancestry/tree-sample-note';
 import { Panel, PanelState } from '../ui/panel';
 import { distinctChains } from './breakdowns';
 
@@ -27,7 +28,9 @@ export function ChainPanel({ state, limit = 8 }: { state: ReturnType<typeof useE
         <PanelState kind="empty" message="No alerts with process information in this range." />
       ) : (
         <>
-          <BarList values={chains} href={(value) => filterHref('/events', state.filter, { set: { chain: [value.value] } })} testId="top-chain" />
+          {/* From the tree's oldest alert on when it holds only the newest: a bar's link lists as many alerts as it counts. */}
+          <BarList values={chains} href={(value) => filterHref('/events', state.filter, { set: { chain: [value.value], ...(data.sample ? { from: data.sample.since } : {}) } })} testId="top-chain" />
+          {data.sample && <TreeSampleNote sample={data.sample} narrowHref={state.href({ set: { from: data.sample.since } })} className="px-4 pb-2 text-xs" />}
           {data.truncated && <p className="px-4 pb-2 text-xs text-muted">Counted from the most frequent chains only; narrow the filter for exact numbers.</p>}
         </>
       )}

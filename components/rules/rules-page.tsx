@@ -35,7 +35,7 @@ export function RulesPage() {
         ) : data.rules.length === 0 ? (
           <PanelState kind="empty" message="No rule fired for this filter in this range." />
         ) : (
-          <RulesTable rows={data.rules} filter={state.filter} />
+          <RulesTable rows={data.rules} trend={data.trend} filter={state.filter} />
         )}
       </Panel>
     </div>

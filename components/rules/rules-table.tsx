@@ -1,10 +1,11 @@
 'use client';
 
 import { DataLink } from '@/components/ui/data-link';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { findPriority } from '@/lib/falco/priorities';
 import type { EventFilter } from '@/lib/filters/event-filter';
 import { filterHref, ruleHref } from '@/lib/filters/href';
+import { formatTrendWidth, trendBarTitles, trendCoverage, type TrendBuckets } from '@/lib/stats/trend-buckets';
 import type { RuleRow } from '@/lib/stats/types';
 import { Sparkline } from '../charts/sparkline';
 import { EventTime } from '../ui/event-time';
@@ -31,11 +32,13 @@ function SortHeader({ label, sort, current, direction, onSort, className = '' }:
   );
 }
 
+const barTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+
 /**
  * Every rule that fired in the filter, sortable by count (default), name, last seen or priority.
  * The rule name opens its page (keeping the range); "Alerts" opens the explorer on that rule.
  */
-export function RulesTable({ rows, filter }: { rows: RuleRow[]; filter: EventFilter }) {
+export function RulesTable({ rows, trend, filter }: { rows: RuleRow[]; trend: TrendBuckets; filter: EventFilter }) {
   const [sort, setSort] = useState<RuleSort>('count');
   const [direction, setDirection] = useState<SortDirection>('desc');
   const onSort = (next: RuleSort) => {
@@ -46,6 +49,9 @@ export function RulesTable({ rows, filter }: { rows: RuleRow[]; filter: EventFil
     }
   };
   const sorted = sortRules(rows, sort, direction);
+  const coverage = useMemo(() => trendCoverage(trend), [trend]);
+  const width = formatTrendWidth(trend.widthMs);
+  const partial = coverage.some((covered) => covered < 1);
   const headerProps = { current: sort, direction, onSort };
 
   return (
@@ -56,7 +62,10 @@ export function RulesTable({ rows, filter }: { rows: RuleRow[]; filter: EventFil
             <SortHeader label="Rule" sort="name" className="pl-4" {...headerProps} />
             <SortHeader label="Worst priority" sort="priority" className="w-36" {...headerProps} />
             <SortHeader label="Alerts" sort="count" className="w-24 text-right [&>button]:flex-row-reverse" {...headerProps} />
-            <th scope="col" className="w-32 px-2 py-2 font-medium">Trend</th>
+            <th scope="col" className="w-32 px-2 py-2 font-medium" data-testid="trend-header"
+              title={`Alerts per ${width}${partial ? '; a faded bar counts only the part of its period inside the range' : ''}`}>
+              Trend <span className="normal-case tracking-normal">· per {width}</span>
+            </th>
             <th scope="col" className="w-36 px-2 py-2 font-medium">First seen</th>
             <SortHeader label="Last seen" sort="lastSeen" className="w-36" {...headerProps} />
             <th scope="col" className="w-24 px-2 py-2 text-right font-medium">Containers</th>
@@ -77,7 +86,8 @@ export function RulesTable({ rows, filter }: { rows: RuleRow[]; filter: EventFil
                 <td className="px-2 py-1.5" data-testid="rule-priority"><PriorityBadge priority={row.worstPriority} /></td>
                 <td className="px-2 py-1.5 text-right font-semibold tabular-nums" data-testid="rule-count">{row.count.toLocaleString()}</td>
                 <td className="px-2 py-1.5">
-                  <Sparkline values={row.trend} color={color} width={104} height={22} label={`${row.rule}: alerts over the range`} />
+                  <Sparkline values={row.trend} coverage={coverage} titles={trendBarTitles(trend, row.trend, (ms) => barTime.format(ms))}
+                    color={color} width={104} height={22} label={`${row.rule}: alerts per ${width} over the range`} />
                 </td>
                 <td className="px-2 py-1.5 text-muted"><EventTime time={row.firstSeen} /></td>
                 <td className="px-2 py-1.5 text-muted" data-testid="rule-last-seen"><EventTime time={row.lastSeen} /></td>

@@ -326,3 +326,69 @@ test.describe('exact numbers and health', () => {
     expect(health).toMatchObject({ status: 'ok', events: 0, newestEventTime: null });
   });
 });
+
+test.describe('process trees and rule trends', () => {
+  interface Tree {
+    scopes: { containerId: string | null; count: number; roots: { name: string; count: number }[] }[];
+    truncated: boolean;
+    sample: { alerts: number; since: string; total: number | null } | null;
+  }
+  const tree = async (request: APIRequestContext, query: string) => {
+    const response = await request.get(`${base}/api/process-tree?${query}`);
+    expect(response.status(), await response.text()).toBe(200);
+    return (await response.json()) as Tree;
+  };
+  const alertsIn = (t: Tree) => t.scopes.reduce((sum, scope) => sum + scope.count, 0);
+
+  test('a process tree holds the newest `alerts` alerts, says since when and of how many, and is whole from that time on', async ({ request }) => {
+    const hostname = uniqueTag('tree-sample');
+    const container = { 'container.id': `c${hostname.slice(-11)}`, 'container.name': `web-${hostname}` };
+    // Four alerts a second apart, oldest first, in one container; one Kubernetes audit alert (no process).
+    const times = [40, 30, 20, 10].map((secondsAgo) => falcoTimeAgo(secondsAgo));
+    const alerts = times.map((time, i) => makeAlert({ hostname, time, fields: { ...container, 'proc.name': `step${i}`, 'proc.cmdline': `step${i}` } }));
+    alerts.push({ ...makeAlert({ hostname, time: falcoTimeAgo(5), source: 'k8s_audit' }), output_fields: { 'ka.user.name': 'system:anonymous' } });
+    await expectIngested(await post(request, `${base}/api/events`, alerts), 5, 0);
+
+    const whole = await tree(request, `hostname=${hostname}&from=1h`);
+    expect(whole.sample).toBeNull();
+    expect(alertsIn(whole)).toBe(4);
+
+    const newest = await tree(request, `hostname=${hostname}&from=1h&alerts=3`);
+    expect(newest.sample).toEqual({ alerts: 3, since: times[1], total: 5 });
+    expect(alertsIn(newest)).toBe(3);
+    // By the container's id or by its name: the same newest three.
+    for (const value of [container['container.id'], container['container.name']]) {
+      const byContainer = await tree(request, `hostname=${hostname}&from=1h&alerts=3&container=${encodeURIComponent(value)}`);
+      expect(byContainer.sample, value).toEqual({ alerts: 3, since: times[1], total: 4 });
+      expect(byContainer.scopes, value).toEqual(newest.scopes);
+    }
+    // From `since` on, the tree is whole and the same.
+    const narrowed = await tree(request, `hostname=${hostname}&from=${encodeURIComponent(times[1]!)}&alerts=3`);
+    expect(narrowed.sample).toBeNull();
+    expect(narrowed.scopes).toEqual(newest.scopes);
+
+    const bad = await request.get(`${base}/api/process-tree?alerts=0`);
+    expect(bad.status()).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_query');
+  });
+
+  test('rule trends count in whole-hour buckets over a day, every trend as long as the buckets and summing to its count', async ({ request }) => {
+    const hostname = uniqueTag('trend');
+    const rule = `${hostname} rule`;
+    const alerts = [3 * 3600, 2 * 3600 + 5, 600, 60].map((secondsAgo) => makeAlert({ hostname, rule, time: falcoTimeAgo(secondsAgo) }));
+    await expectIngested(await post(request, `${base}/api/events`, alerts), 4, 0);
+    const response = await request.get(`${base}/api/rules?hostname=${hostname}&from=24h`);
+    expect(response.status()).toBe(200);
+    const { rules, trend } = (await response.json()) as { rules: { rule: string; count: number; trend: number[] }[]; trend: { start: number; widthMs: number; buckets: number; from: number; to: number } };
+    expect(trend.widthMs).toBe(3_600_000);
+    expect(trend.start % 3_600_000).toBe(0);
+    expect(trend.to - trend.from).toBe(86_400_000);
+    expect([24, 25]).toContain(trend.buckets);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.trend).toHaveLength(trend.buckets);
+    expect(rules[0]!.trend.reduce((sum, n) => sum + n, 0)).toBe(4);
+    // The alerts 3 h and 2 h ago sit in buckets two and three hours (give or take one) before the last.
+    const last = trend.buckets - 1;
+    expect(rules[0]!.trend.slice(last - 4, last + 1).reduce((sum, n) => sum + n, 0)).toBe(4);
+  });
+});

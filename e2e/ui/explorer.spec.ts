@@ -116,19 +116,20 @@ test('CSV and NDJSON exports hold exactly the filtered alerts, and the NDJSON re
   expect(json.map((e) => e.id).sort()).toEqual(ids.slice(0, 3).sort());
 });
 
-test('the process tree view merges chains, counts add up, and a node lists exactly its alerts', async ({ page, request }) => {
-  const host = uniqueTag('explorer-tree');
+/** Four alerts on `host`, oldest first: tmux › bash › sudo › cat twice, tmux › bash › vim, cron › sh. */
+function treeAlerts(host: string) {
   const chain = (names: string[]) => {
     const [proc, parent, ...ancestors] = [...names].reverse();
     const fields: Record<string, unknown> = { 'proc.name': proc, 'proc.pname': parent ?? null, 'proc.cmdline': proc, 'proc.aname[2]': null, 'proc.aname[3]': null, 'proc.aname[4]': null };
     ancestors.forEach((name, i) => (fields[`proc.aname[${i + 2}]`] = name));
     return makeAlert({ hostname: host, fields });
   };
-  const alerts = [
-    chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'vim']),
-    chain(['cron', 'sh']),
-  ];
-  expect((await post(request, '/api/events', alerts)).status()).toBe(200);
+  return [chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'vim']), chain(['cron', 'sh'])];
+}
+
+test('the process tree view merges chains, counts add up, and a node lists exactly its alerts', async ({ page, request }) => {
+  const host = uniqueTag('explorer-tree');
+  expect((await post(request, '/api/events', treeAlerts(host))).status()).toBe(200);
   await page.goto(`/events?from=24h&hostname=${host}&view=tree`);
   const tree = page.getByTestId('process-tree');
   const node = (name: string) => tree.locator(`[data-testid="tree-node"][data-name="${name}"]`).first();
@@ -174,6 +175,41 @@ test('a large process tree opens a readable part and shows the rest on request',
 
   await tree.getByRole('button', { name: 'Show 1 more containers and hosts (25 alerts)' }).click();
   await expect(sections).toHaveCount(21);
+});
+
+test('a process tree built from the newest alerts only says so, links nodes to exactly what they count, and narrows to be whole', async ({ page, request }) => {
+  const host = uniqueTag('explorer-tree-sample');
+  // The newest two are tmux › bash › vim and cron › sh.
+  expect((await post(request, '/api/events', treeAlerts(host))).status()).toBe(200);
+  // The page reads trees of the newest 2 alerts (the API's `alerts` parameter) instead of 10,000.
+  await page.route('**/api/process-tree?*', (route) => {
+    const url = new URL(route.request().url());
+    url.searchParams.set('alerts', '2');
+    return route.continue({ url: url.toString() });
+  });
+  await page.goto(`/events?from=24h&hostname=${host}&view=tree`);
+  const tree = page.getByTestId('process-tree');
+  const node = (name: string) => tree.locator(`[data-testid="tree-node"][data-name="${name}"]`).first();
+  const note = page.getByTestId('tree-sample');
+  await expect(note).toContainText('Built from the newest 2 alerts with process information');
+  await expect(note).toContainText('(of 4 matching alerts)');
+  await expect(node('tmux')).toHaveAttribute('data-count', '1');
+  await expect(node('vim')).toHaveAttribute('data-count', '1');
+  await expect(node('cron')).toHaveAttribute('data-count', '1');
+  await expect(tree.locator('[data-name="sudo"]')).toHaveCount(0);
+
+  // A node lists as many alerts as it counts: its link starts where the tree's alerts start.
+  await node('tmux').getByRole('link').first().click();
+  await expect(page).toHaveURL(/chain=/);
+  await expect(page.getByTestId('match-count')).toHaveText('1 matching');
+  await page.goBack();
+
+  // Narrowed to the tree's oldest alert, the tree is whole: no note, the same counts.
+  await page.getByTestId('tree-sample-narrow').click();
+  await expect(page).toHaveURL(/view=tree/);
+  await expect(node('cron')).toHaveAttribute('data-count', '1');
+  await expect(note).toHaveCount(0);
+  await expect(node('tmux')).toHaveAttribute('data-count', '1');
 });
 
 test('Falco health events stay out of the alerts list and show on the Falco health page', async ({ page, request }) => {

@@ -60,6 +60,17 @@ test('the rules page lists every rule that fired with its count, worst priority,
   }
   await expect(page.getByTestId('rules-summary')).toHaveText('3 fired · 9 alerts');
 
+  // Trends over a day: hourly bars on whole hours, the last one (the hour under way, where these
+  // alerts are) faded and saying which part of its hour it covers; the bars add up to the count.
+  await expect(page.getByTestId('trend-header')).toContainText('per 1 h');
+  const bars = rowOf(page, rules.write).getByTestId('sparkline-bar');
+  expect([24, 25]).toContain(await bars.count());
+  const barCounts = await bars.evaluateAll((list) => list.map((bar) => Number(bar.getAttribute('data-count'))));
+  expect(barCounts.reduce((sum, n) => sum + n, 0)).toBe(5);
+  await expect(bars.last()).toHaveAttribute('data-partial', 'true');
+  await expect(bars.last().locator('title')).toHaveText(/^\d+ alerts?, .+ – .+ \(\d+ % of a 1 h period\)$/);
+  await expect(bars.nth(1)).not.toHaveAttribute('data-partial', 'true');
+
   // Sorting: by name (A to Z, digits first), by priority (most severe, then most frequent), by last
   // seen (newest first), back to count; a second click on a column reverses it.
   await page.getByTestId('sort-name').click();

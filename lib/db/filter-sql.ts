@@ -98,6 +98,31 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
   return clauses;
 }
 
+/**
+ * The `container` filter as disjoint conditions whose union is the filter's own clause, each of
+ * which an index reads in time order: by id (events_container_time), and by a name that is not
+ * the alert's id (events_container_name_time, partial on exactly that condition). SQLite cannot
+ * read the filter's `id OR name` in time order, so a query for the newest alerts of a container
+ * runs once per condition. Null when the filter has no container.
+ */
+export function containerArms(filter: EventFilter, params: Record<string, unknown>): string[] | null {
+  if (filter.container.length === 0) return null;
+  const named = filter.container.filter((value) => value !== NONE_VALUE);
+  const none = named.length < filter.container.length;
+  const list = named.map((value, i) => {
+    params[`containerArm${i}`] = value;
+    return `@containerArm${i}`;
+  }).join(', ');
+  const byId = [...(named.length > 0 ? [`e.container_id IN (${list})`] : []), ...(none ? ['e.container_id IS NULL'] : [])];
+  const arms = [byId.length === 1 ? byId[0]! : `(${byId.join(' OR ')})`];
+  if (named.length > 0) {
+    // Alerts already selected by id stay out; a null id is one of them only when `(none)` is selected.
+    const notById = none ? `e.container_id NOT IN (${list})` : `(e.container_id IS NULL OR e.container_id NOT IN (${list}))`;
+    arms.push(`e.container_name IN (${list}) AND e.container_name IS NOT e.container_id AND ${notById}`);
+  }
+  return arms;
+}
+
 /** The free-text search as matched against search_text, or undefined when there is none. */
 export function searchText(filter: EventFilter): string | undefined {
   const q = filter.q?.trim().toLowerCase();

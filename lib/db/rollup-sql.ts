@@ -197,18 +197,26 @@ export function eventRows(filter: EventFilter, nowMs: number, options: AlertRows
  * answered from the tag or process counts, which count an alert once per tag and per name.
  */
 export function priorityRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
+  const rawSelect = (whereSql: string) => `SELECT e.time_ns, e.priority_rank, e.priority, 1 AS alerts FROM events e ${whereSql}`;
+  return alertRows(filter, nowMs, options, rawSelect, priorityCounts(filter));
+}
+
+/** The counts priorityRows may read for a filter, if any. */
+function priorityCounts(filter: EventFilter): Counts | undefined {
   const [tag, ...moreTags] = filter.tag;
   const [name, ...moreNames] = filter.proc;
   const rest = { ...filter, tag: [], proc: [] };
-  const rawSelect = (whereSql: string) => `SELECT e.time_ns, e.priority_rank, e.priority, 1 AS alerts FROM events e ${whereSql}`;
   if (timeAndPriorityOnly(rest) && tag !== undefined && moreTags.length === 0 && name === undefined) {
-    return alertRows(filter, nowMs, options, rawSelect, { levels: [TAG_PRIORITY_COUNTS], filter: rest, condition: 'e.tag = @countedTag', params: { countedTag: tag } });
+    return { levels: [TAG_PRIORITY_COUNTS], filter: rest, condition: 'e.tag = @countedTag', params: { countedTag: tag } };
   }
   if (timeAndPriorityOnly(rest) && name !== undefined && moreNames.length === 0 && tag === undefined) {
-    return alertRows(filter, nowMs, options, rawSelect, { levels: [PROCESS_PRIORITY_COUNTS], filter: rest, condition: 'e.name = @countedName', params: { countedName: name } });
+    return { levels: [PROCESS_PRIORITY_COUNTS], filter: rest, condition: 'e.name = @countedName', params: { countedName: name } };
   }
-  return alertRows(filter, nowMs, options, rawSelect, perAlertOnly(filter) ? { levels: EVENT_PRIORITY_COUNTS } : undefined);
+  return perAlertOnly(filter) ? { levels: EVENT_PRIORITY_COUNTS } : undefined;
 }
+
+/** Whether counts by priority (countByPriority) read the counts for this filter rather than every matching alert. */
+export const priorityCountsServe = (filter: EventFilter): boolean => priorityCounts(filter) !== undefined;
 
 /** Each alert's tags as rows of (tag, priority_rank, alerts): aggregate with sum(alerts). */
 export function tagRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {

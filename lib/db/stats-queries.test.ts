@@ -4,7 +4,7 @@ import { DIMENSIONS, DIMENSION_NAMES, type Dimension } from '../filters/dimensio
 import { EventFilter } from '../filters/event-filter';
 import { prepareEntries } from '../ingest/prepare';
 import { splitBody } from '../ingest/split-body';
-import type { ProcessTreeNode, TopValue } from '../stats/types';
+import type { ProcessTreeNode, ProcessTreeScope, TopValue } from '../stats/types';
 import { openDatabase, type Db } from './connection';
 import { getEventOrThrow, listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
@@ -459,8 +459,7 @@ describe('timeline', () => {
 });
 
 describe('ruleRows', () => {
-  const rows = () => ruleRows(db, range1h, NOW);
-  const TREND_WIDTH_NS = BigInt((60 * MINUTE) / 24) * NS_PER_MS;
+  const rows = () => ruleRows(db, range1h, NOW).rules;
 
   it('lists every rule in range, most alerts first, with its worst priority', () => {
     expect(rows().map((r) => [r.rule, r.count, r.worstPriority])).toEqual([
@@ -496,27 +495,41 @@ describe('ruleRows', () => {
     }
   });
 
-  it('gives each rule a 24-bucket trend over the range that sums to its count', () => {
-    for (const row of rows()) {
-      expect(row.trend, row.rule).toHaveLength(24);
+  it('gives each rule a trend over whole 3-minute buckets of the hour that sums to its count', () => {
+    const { rules, trend } = ruleRows(db, range1h, NOW);
+    expect(trend).toEqual({ start: NOW - 60 * MINUTE, widthMs: 3 * MINUTE, buckets: 20, from: NOW - 60 * MINUTE, to: NOW });
+    for (const row of rules) {
+      expect(row.trend, row.rule).toHaveLength(20);
       expect(sum(row.trend), row.rule).toBe(row.count);
-      const expected = new Array<number>(24).fill(0);
+      const expected = new Array<number>(20).fill(0);
       for (const a of LAST_HOUR.filter((x) => x.rule === row.rule)) {
-        const index = Number((a.ns - FROM_1H) / TREND_WIDTH_NS);
+        const index = Number((a.ns - FROM_1H) / (3n * BigInt(MINUTE) * NS_PER_MS));
         expected[index] = (expected[index] ?? 0) + 1;
       }
       expect(row.trend, row.rule).toEqual(expected);
     }
   });
 
+  it('starts and ends the trend on whole buckets when now is mid-bucket, the partial ones counting only the range', () => {
+    const now = NOW + 7_654;
+    const { rules, trend } = ruleRows(db, range1h, now);
+    // 21 buckets of 3 minutes: the first starts before the range (at 11:00), the last ends after now (at 12:03).
+    expect(trend).toEqual({ start: NOW - 60 * MINUTE, widthMs: 3 * MINUTE, buckets: 21, from: now - 60 * MINUTE, to: now });
+    const inRange = LAST_HOUR.filter((a) => a.ns >= BigInt(now - 60 * MINUTE) * NS_PER_MS);
+    for (const row of rules) {
+      expect(row.trend, row.rule).toHaveLength(21);
+      expect(sum(row.trend), row.rule).toBe(inRange.filter((a) => a.rule === row.rule).length);
+    }
+  });
+
   it('sums trends to counts for all time as well', () => {
-    const all = ruleRows(db, EventFilter.parse({ from: 'all' }), NOW);
-    expect(sum(all.map((r) => r.count))).toBe(ALERTS.filter((a) => !a.internal).length);
-    for (const row of all) expect(sum(row.trend), row.rule).toBe(row.count);
+    const { rules } = ruleRows(db, EventFilter.parse({ from: 'all' }), NOW);
+    expect(sum(rules.map((r) => r.count))).toBe(ALERTS.filter((a) => !a.internal).length);
+    for (const row of rules) expect(sum(row.trend), row.rule).toBe(row.count);
   });
 
   it('is empty when nothing matches', () => {
-    expect(ruleRows(db, EventFilter.parse({ from: '1h', rule: ['No such rule'] }), NOW)).toEqual([]);
+    expect(ruleRows(db, EventFilter.parse({ from: '1h', rule: ['No such rule'] }), NOW).rules).toEqual([]);
   });
 });
 
@@ -655,6 +668,54 @@ describe('processTree', () => {
     const cut = processTree(db, range1h, 10, NOW);
     expect(cut.truncated).toBe(true);
     expect(sum(cut.scopes.map((s) => s.count))).toBeLessThan(19);
+  });
+
+  const WITH_CHAIN = LAST_HOUR.filter((a) => a.chain);
+  const newestFirst = (alerts: readonly Alert[]) => [...alerts].sort((x, y) => (y.ns > x.ns ? 1 : y.ns < x.ns ? -1 : 0));
+  const keyOf = (a: Alert) => (a.container?.id === 'host' ? `host ${a.hostname}` : String(a.container?.id ?? null));
+  const countsByScope = (alerts: readonly Alert[]) => {
+    const counts = new Map<string, number>();
+    for (const a of alerts) counts.set(keyOf(a), (counts.get(keyOf(a)) ?? 0) + 1);
+    return [...counts.entries()].sort((x, y) => byBinary(x[0], y[0]));
+  };
+  const scopeCounts = (scopes: readonly ProcessTreeScope[]) => scopes.map((s) => [scopeKey(s), s.count] as const).sort((x, y) => byBinary(x[0], y[0]));
+
+  it('holds every matching alert when there are no more of them than it reads, and then reports no sample', () => {
+    const whole = processTree(db, range1h, 5_000, NOW, WITH_CHAIN.length);
+    expect(whole.sample).toBeNull();
+    expect(whole.scopes).toEqual(tree().scopes);
+  });
+
+  it('holds only the newest alerts when there are more, and says since when and out of how many', () => {
+    const newest = newestFirst(WITH_CHAIN).slice(0, 5);
+    const { scopes, sample } = processTree(db, range1h, 5_000, NOW, 5);
+    // The total counts every matching alert, with process information or not (the audit alerts have none).
+    expect(sample).toEqual({ alerts: 5, since: isoNs(newest.at(-1)!.ns), total: LAST_HOUR.length });
+    expect(scopeCounts(scopes)).toEqual(countsByScope(newest));
+    // Narrowed to `since`, a node's chain filter lists exactly the alerts it counts.
+    for (const scope of scopes) {
+      const place = scope.containerId === 'host' ? { container: ['host'], hostname: [scope.hostname] } : { container: [scope.containerId] };
+      walk(scope.roots, (node) => expect(count({ from: sample!.since, ...place, chain: [node.chain] }), node.chain).toBe(node.count));
+    }
+    // And the range narrowed to `since` gives the same tree, now whole.
+    const narrowed = processTree(db, EventFilter.parse({ from: sample!.since }), 5_000, NOW, 5);
+    expect(narrowed.sample).toBeNull();
+    expect(narrowed.scopes).toEqual(scopes);
+  });
+
+  it('matches a container by id or by name as the filter does, reading the newest of either', () => {
+    const matches = (a: Alert, values: readonly string[]) =>
+      values.includes(a.container?.id ?? '(none)') || (a.container?.name !== undefined && values.includes(a.container.name));
+    for (const container of [[C1.id], ['web'], ['web', C1.id], ['db', C3.id], ['(none)', 'worker'], ['host'], ['no-such-container']]) {
+      const filter = EventFilter.parse({ from: '1h', container });
+      const matching = newestFirst(WITH_CHAIN.filter((a) => matches(a, container)));
+      const whole = processTree(db, filter, 5_000, NOW);
+      expect(scopeCounts(whole.scopes), JSON.stringify(container)).toEqual(countsByScope(matching));
+      expect(whole.sample).toBeNull();
+      const two = processTree(db, filter, 5_000, NOW, 2);
+      expect(scopeCounts(two.scopes), JSON.stringify(container)).toEqual(countsByScope(matching.slice(0, 2)));
+      expect(two.sample?.since ?? null, JSON.stringify(container)).toBe(matching.length > 2 ? isoNs(matching[1]!.ns) : null);
+    }
   });
 });
 

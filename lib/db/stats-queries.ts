@@ -7,12 +7,13 @@ import { NONE_VALUE, type Dimension } from '../filters/dimensions';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import { bucketWidthMs, fillBuckets, type BucketCount } from '../stats/buckets';
 import { buildProcessTree, type ChainCount } from '../stats/process-tree';
-import type { ContainerRow, ProcessTreeScope, RangeSummary, RelatedEvents, RuleRow, Timeline, TopValue } from '../stats/types';
+import { trendBuckets } from '../stats/trend-buckets';
+import type { ContainerRow, ProcessTree, RangeSummary, RelatedEvents, RuleList, Timeline, TopValue } from '../stats/types';
 import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
 import { priorityTotals, SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './event-queries';
-import { filterToSql } from './filter-sql';
-import { eventRows, priorityRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
+import { containerArms, filterToSql } from './filter-sql';
+import { eventRows, priorityCountsServe, priorityRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 
 const NS_PER_MS = 1_000_000n;
@@ -143,9 +144,8 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
   return { from, to, widthMs, series, labels, buckets };
 }
 
-const TREND_BUCKETS = 24;
-
-export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): RuleRow[] {
+/** Every rule that fired, with a trend per rule over buckets laid out by trendBuckets (shared by every row). */
+export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): RuleList {
   const source = eventRows(filter, nowMs, options);
   const rows = prepared(
     db,
@@ -155,29 +155,30 @@ export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), option
        count(DISTINCT e.hostname) AS hosts
      FROM ${source.sql} e GROUP BY e.rule ORDER BY count DESC, rule`,
   ).all(source.params) as { rule: string; worstRank: number; count: number; firstNs: string; lastNs: string; containers: number; hosts: number }[];
-  if (rows.length === 0) return [];
 
   const range = resolveRange(db, filter, nowMs);
-  const from = range.from ?? Number(BigInt(rows.reduce((min, r) => (BigInt(r.firstNs) < BigInt(min) ? r.firstNs : min), rows[0]!.firstNs)) / NS_PER_MS);
-  const widthMs = Math.max(1, Math.ceil((range.to - from) / TREND_BUCKETS));
-  const fromNs = BigInt(from) * NS_PER_MS;
-  const widthNs = BigInt(widthMs) * NS_PER_MS;
-  // The buckets' inner boundaries (the last bucket also takes anything later): an hour astride
-  // one is read alert by alert, and 12 hours astride one hour by hour.
-  const boundariesNs = Array.from({ length: TREND_BUCKETS - 1 }, (_, i) => fromNs + BigInt(i + 1) * widthNs);
-  const trendSource = eventRows(filter, nowMs, { ...options, fromNs, boundariesNs });
+  const oldestNs = rows.reduce<bigint | null>((min, r) => (min === null || BigInt(r.firstNs) < min ? BigInt(r.firstNs) : min), null);
+  const from = range.from ?? (oldestNs === null ? range.to : Number(oldestNs / NS_PER_MS));
+  const trend = trendBuckets(from, Math.max(range.to, from + 1));
+  if (rows.length === 0) return { rules: [], trend };
+
+  const startNs = BigInt(trend.start) * NS_PER_MS;
+  const widthNs = BigInt(trend.widthMs) * NS_PER_MS;
+  // Edges on whole hours (and 12 hours from 12-hour buckets up) keep every counted period inside one bucket.
+  const boundariesNs = Array.from({ length: trend.buckets - 1 }, (_, i) => startNs + BigInt(i + 1) * widthNs);
+  const trendSource = eventRows(filter, nowMs, { ...options, fromNs: BigInt(from) * NS_PER_MS, boundariesNs });
   const trendRows = prepared(
     db,
-    `SELECT e.rule AS rule, (e.time_ns - @fromNs) / @widthNs AS bucket, sum(e.alerts) AS count FROM ${trendSource.sql} e GROUP BY e.rule, bucket`,
-  ).all({ ...trendSource.params, fromNs, widthNs }) as { rule: string; bucket: number; count: number }[];
+    `SELECT e.rule AS rule, (e.time_ns - @startNs) / @widthNs AS bucket, sum(e.alerts) AS count FROM ${trendSource.sql} e GROUP BY e.rule, bucket`,
+  ).all({ ...trendSource.params, startNs, widthNs }) as { rule: string; bucket: number; count: number }[];
   const trends = new Map<string, number[]>();
   for (const row of trendRows) {
-    let trend = trends.get(row.rule);
-    if (!trend) trends.set(row.rule, (trend = new Array<number>(TREND_BUCKETS).fill(0)));
-    const index = Math.min(row.bucket, TREND_BUCKETS - 1);
-    trend[index] = (trend[index] ?? 0) + row.count;
+    let counts = trends.get(row.rule);
+    if (!counts) trends.set(row.rule, (counts = new Array<number>(trend.buckets).fill(0)));
+    const index = Math.min(Math.max(row.bucket, 0), trend.buckets - 1);
+    counts[index] = (counts[index] ?? 0) + row.count;
   }
-  return rows.map((row) => ({
+  const rules = rows.map((row) => ({
     rule: row.rule,
     worstPriority: priorityByRank(row.worstRank).name,
     count: row.count,
@@ -185,8 +186,9 @@ export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), option
     lastSeen: formatTimeNs(BigInt(row.lastNs)),
     containers: row.containers,
     hosts: row.hosts,
-    trend: trends.get(row.rule) ?? new Array<number>(TREND_BUCKETS).fill(0),
+    trend: trends.get(row.rule) ?? new Array<number>(trend.buckets).fill(0),
   }));
+  return { rules, trend };
 }
 
 export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = Date.now(), options: ReadOptions = {}): ContainerRow[] {
@@ -226,17 +228,41 @@ export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = 
   }));
 }
 
-/** Distinct process chains with their alert counts, merged into a tree per container or host. */
-export function processTree(db: Db, filter: EventFilter, limit = 5_000, nowMs = Date.now()): { scopes: ProcessTreeScope[]; truncated: boolean } {
-  const { where, params } = filterToSql(filter, nowMs);
+/** How many of the newest matching alerts a process tree is built from, unless the caller says otherwise. */
+export const TREE_SAMPLE_ALERTS = 10_000;
+
+/**
+ * Distinct process chains with their alert counts, merged into a tree per container or host, from
+ * the newest `sampleSize` matching alerts with a chain. Chains carry pids, so they hardly repeat
+ * (as many distinct chains per hour as alerts, about) and no count table can serve them: the
+ * newest alerts are read along a time-ordered index instead, whatever the size of the store or
+ * range. `sample` says when older alerts were left out; `truncated` when only the `limit` most
+ * frequent chains were kept.
+ */
+export function processTree(db: Db, filter: EventFilter, limit = 5_000, nowMs = Date.now(), sampleSize = TREE_SAMPLE_ALERTS): ProcessTree {
+  const { where, params } = filterToSql({ ...filter, container: [] }, nowMs);
+  const columns = 'e.id, e.time_ns, e.container_id, e.container_name, e.hostname, e.process_chain, e.priority_rank';
+  const newest = (arm: string | undefined) =>
+    `SELECT ${columns} FROM events e ${whereWith(whereWith(where, arm), 'e.process_chain IS NOT NULL')} ORDER BY e.time_ns DESC LIMIT @fetch`;
+  const arms = containerArms(filter, params) ?? [undefined];
+  const fetched = arms.length === 1 ? newest(arms[0]) : `${arms.map((arm) => `SELECT * FROM (${newest(arm)})`).join(' UNION ALL ')} ORDER BY time_ns DESC LIMIT @fetch`;
+  // One alert more than the sample is read to tell whether any were left out, and then left out itself.
   const rows = prepared(
     db,
-    `SELECT e.container_id AS containerId, max(e.container_name) AS containerName, ${HOST_OF_HOST_PROCESSES} AS hostname, e.process_chain AS chain,
-       count(*) AS count, min(e.priority_rank) AS worstRank
-     FROM events e ${whereWith(where, 'e.process_chain IS NOT NULL')}
+    `WITH fetched AS MATERIALIZED (${fetched}),
+       edge AS MATERIALIZED (SELECT count(*) > @sampleSize AS more FROM fetched),
+       oldest AS MATERIALIZED (SELECT id, time_ns FROM fetched ORDER BY time_ns, id LIMIT 2)
+     SELECT e.container_id AS containerId, max(e.container_name) AS containerName, ${HOST_OF_HOST_PROCESSES} AS hostname, e.process_chain AS chain,
+       count(*) AS count, min(e.priority_rank) AS worstRank, (SELECT more FROM edge) AS more,
+       (SELECT CAST(time_ns AS TEXT) FROM oldest ORDER BY time_ns, id LIMIT 1 OFFSET (SELECT more FROM edge)) AS sinceNs
+     FROM fetched e WHERE e.id IS NOT (SELECT id FROM oldest WHERE (SELECT more FROM edge) ORDER BY time_ns, id LIMIT 1)
      GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES}, e.process_chain ORDER BY count DESC LIMIT @limit`,
-  ).all({ ...params, limit: limit + 1 }) as ChainCount[];
-  return { scopes: buildProcessTree(rows.slice(0, limit)), truncated: rows.length > limit };
+  ).all({ ...params, fetch: sampleSize + 1, sampleSize, limit: limit + 1 }) as (ChainCount & { more: number; sinceNs: string })[];
+  const first = rows[0];
+  const sample = first?.more
+    ? { alerts: sampleSize, since: formatTimeNs(BigInt(first.sinceNs)), total: priorityCountsServe(filter) ? priorityTotals(db, filter, nowMs).total : null }
+    : null;
+  return { scopes: buildProcessTree(rows.slice(0, limit)), truncated: rows.length > limit, sample };
 }
 
 const RELATED_WINDOW_NS = 10n * 60n * 1_000_000_000n;

@@ -2,7 +2,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { fetchJson } from '../api/fetch-json';
 import type { Dimension } from '../filters/dimensions';
-import type { ContainerRow, RangeSummary, RelatedEvents, RuleRow, Timeline, TopValue, ProcessTreeScope } from '../stats/types';
+import type { ContainerRow, RangeSummary, RelatedEvents, RuleList, Timeline, TopValue, ProcessTree } from '../stats/types';
 import { BACKGROUND_REFRESH_MS } from './events';
 
 export type TimelineStack = 'priority' | 'rule' | 'container';
@@ -39,7 +39,7 @@ export const topOptions = (query: string, dimension: Dimension, limit = 10) =>
   });
 
 export const rulesOptions = (query: string) =>
-  queryOptions({ queryKey: statsKeys.rules(query), queryFn: () => fetchJson<{ rules: RuleRow[] }>(withQuery('/api/rules', query)), ...live });
+  queryOptions({ queryKey: statsKeys.rules(query), queryFn: () => fetchJson<RuleList>(withQuery('/api/rules', query)), ...live });
 
 export const containersOptions = (query: string) =>
   queryOptions({
@@ -51,7 +51,7 @@ export const containersOptions = (query: string) =>
 export const processTreeOptions = (query: string) =>
   queryOptions({
     queryKey: statsKeys.processTree(query),
-    queryFn: () => fetchJson<{ scopes: ProcessTreeScope[]; truncated: boolean }>(withQuery('/api/process-tree', query)),
+    queryFn: () => fetchJson<ProcessTree>(withQuery('/api/process-tree', query)),
     ...live,
   });
 

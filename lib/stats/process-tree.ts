@@ -1,6 +1,6 @@
 // Merges process chains (already counted per distinct chain in SQL) into one tree per container or
 // host: root ancestors at the top, each node counting the alerts at or below it.
-import { CHAIN_SEPARATOR, PID_SEPARATOR, splitChainKey } from '../falco/ancestry';
+import { CHAIN_SEPARATOR, PID_SEPARATOR } from '../falco/ancestry';
 import { priorityByRank } from '../falco/priorities';
 import type { ProcessTreeNode, ProcessTreeScope } from './types';
 
@@ -48,19 +48,30 @@ export function buildProcessTree(rows: readonly ChainCount[]): ProcessTreeScope[
     if (!scope) scopes.set(scopeKey, (scope = { containerId: row.containerId, hostname, name: row.containerName ?? null, count: 0, roots: new Map() }));
     scope.count += row.count;
 
+    // A node's chain is the row's chain up to and including its level: a slice, not a join, as
+    // trees of thousands of deep chains are built on every refresh.
     let level = scope.roots;
-    const prefix: string[] = [];
-    for (const { name, pid } of splitChainKey(row.chain)) {
-      const part = pid === null ? name : `${name}${PID_SEPARATOR}${pid}`;
-      prefix.push(part);
+    for (let start = 0; start <= row.chain.length; ) {
+      const separator = row.chain.indexOf(CHAIN_SEPARATOR, start);
+      const end = separator === -1 ? row.chain.length : separator;
+      const part = row.chain.slice(start, end);
       let node = level.get(part);
       if (!node) {
-        node = { name, pid, chain: prefix.join(CHAIN_SEPARATOR), count: 0, worstRank: 7, children: new Map() };
+        const pidAt = part.indexOf(PID_SEPARATOR);
+        node = {
+          name: pidAt === -1 ? part : part.slice(0, pidAt),
+          pid: pidAt === -1 ? null : Number(part.slice(pidAt + 1)),
+          chain: row.chain.slice(0, end),
+          count: 0,
+          worstRank: 7,
+          children: new Map(),
+        };
         level.set(part, node);
       }
       node.count += row.count;
       node.worstRank = Math.min(node.worstRank, row.worstRank);
       level = node.children;
+      start = end + 1;
     }
   }
   return [...scopes.values()]

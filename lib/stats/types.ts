@@ -2,6 +2,7 @@
 import type { EventSummary, PriorityCount } from '../events/types';
 import type { PriorityName } from '../falco/priorities';
 import type { TimelineBucket } from './buckets';
+import type { TrendBuckets } from './trend-buckets';
 
 export interface RangeSummary {
   /** Resolved bounds (ms); `from` is null for "all time". */
@@ -44,8 +45,14 @@ export interface RuleRow {
   lastSeen: string;
   containers: number;
   hosts: number;
-  /** Counts over the range in equal buckets, oldest first. */
+  /** Counts per bucket of the list's `trend`, oldest first. */
   trend: number[];
+}
+
+/** The rules list (/api/rules): the rules, and the buckets their trends count in. */
+export interface RuleList {
+  rules: RuleRow[];
+  trend: TrendBuckets;
 }
 
 export interface ContainerRow {
@@ -80,6 +87,20 @@ export interface ProcessTreeScope {
   label: string;
   count: number;
   roots: ProcessTreeNode[];
+}
+
+/** /api/process-tree: the filter's process chains merged into one tree per container or host. */
+export interface ProcessTree {
+  scopes: ProcessTreeScope[];
+  /** Only the most frequent chains (the `chains` parameter, 5,000 by default) are in the tree. */
+  truncated: boolean;
+  /**
+   * Set when the tree is built from the newest matching alerts only (the `alerts` parameter):
+   * how many alerts with process information it holds, the time of the oldest of them, and how
+   * many alerts (with process information or not) match in all (null when only reading them all
+   * would tell). Null when the tree holds every matching alert.
+   */
+  sample: { alerts: number; since: string; total: number | null } | null;
 }
 
 export interface RelatedEvents {
