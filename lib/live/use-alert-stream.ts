@@ -18,6 +18,12 @@ export interface AlertStreamHandlers {
    * the stream sends alert by alert. Refetch.
    */
   onResync?: () => void;
+  /**
+   * The stream's first `ready`: from here on every matching alert arrives. What the page loaded
+   * before it may lack alerts committed in between (the page's queries and the stream start
+   * together, in no set order).
+   */
+  onFirstReady?: () => void;
 }
 
 export interface AlertStream {
@@ -71,6 +77,7 @@ export function useAlertStream(query: string, handlers: AlertStreamHandlers, { e
         setState('live');
         // Counts and charts may have moved while we were away; the alerts themselves were resent.
         if (connectedBefore) handlersRef.current.onResync?.();
+        else handlersRef.current.onFirstReady?.();
         connectedBefore = true;
       });
       source.addEventListener('alerts', (event) => {

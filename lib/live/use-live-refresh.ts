@@ -1,7 +1,7 @@
 'use client';
 // Keeps a dashboard page current: the page's counts, charts and lists refetch when alerts matching
 // its filter arrive (at most every REFRESH_GAP_MS), instead of polling on a timer.
-import { useQueryClient } from '@tanstack/react-query';
+import { useQueryClient, type Query } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 import { eventKeys } from '../queries/events';
 import { statsKeys } from '../queries/stats';
@@ -15,15 +15,18 @@ export function useLiveRefresh(query: string, handlers: AlertStreamHandlers = {}
   const lastRefresh = useRef(0);
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
+  const invalidate = useCallback((predicate?: (query: Query) => boolean) => {
+    for (const queryKey of [statsKeys.all, eventKeys.priorityCounts('').slice(0, 2), eventKeys.list('').slice(0, 2), eventKeys.health()]) {
+      void queryClient.invalidateQueries({ queryKey, predicate });
+    }
+    // Infinite alert lists are left alone: their rows must not move under the reader.
+  }, [queryClient]);
+
   const refreshNow = useCallback(() => {
     pending.current = undefined;
     lastRefresh.current = Date.now();
-    void queryClient.invalidateQueries({ queryKey: statsKeys.all });
-    void queryClient.invalidateQueries({ queryKey: eventKeys.priorityCounts('').slice(0, 2) });
-    void queryClient.invalidateQueries({ queryKey: eventKeys.list('').slice(0, 2) });
-    void queryClient.invalidateQueries({ queryKey: eventKeys.health() });
-    // Infinite alert lists are left alone: their rows must not move under the reader.
-  }, [queryClient]);
+    invalidate();
+  }, [invalidate]);
 
   const refresh = useCallback(() => {
     if (pending.current) return;
@@ -41,5 +44,9 @@ export function useLiveRefresh(query: string, handlers: AlertStreamHandlers = {}
       refresh();
       handlers.onResync?.();
     },
+    // Answers that arrived before the stream was listening may lack an alert committed in that
+    // gap: refetch those once. Queries still loading are left to finish (their reads mostly come
+    // after the stream's start), so that a page's first load is not sent twice.
+    onFirstReady: () => invalidate((query) => query.state.status === 'success' && query.state.fetchStatus === 'idle'),
   });
 }
