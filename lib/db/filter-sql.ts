@@ -89,16 +89,29 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
   }
   const q = searchText(filter);
   if (q !== undefined) {
-    // instr, not LIKE: `%`, `_` and `\` in the search are literal characters.
-    clauses.push('EXISTS (SELECT 1 FROM event_payloads q WHERE q.event_id = e.id AND instr(q.search_text, @q) > 0)');
-    params.q = q;
+    if ([...q].length >= 3) {
+      // The trigram index (migration 0003) finds the alerts whose text holds the phrase.
+      clauses.push('e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)');
+      params.q = ftsPhrase(q);
+    } else {
+      // Trigrams cannot answer one or two characters: rebuild each alert's text from its JSON.
+      // instr, not LIKE: `%`, `_` and `\` in the search are literal characters.
+      clauses.push('EXISTS (SELECT 1 FROM event_payloads q WHERE q.event_id = e.id AND instr(perch_search_text(q.raw), @q) > 0)');
+      params.q = q;
+    }
   }
   if (filter.internal === 'exclude') clauses.push('e.internal = 0');
   if (filter.internal === 'only') clauses.push('e.internal = 1');
   return clauses;
 }
 
-/** The free-text search as matched against search_text, or undefined when there is none. */
+/**
+ * `q` as one FTS5 phrase: inside double quotes every character is literal (`*`, `OR`, `NEAR`,
+ * parentheses, `:`, `^`), and a quote is written twice. Bound as a parameter, never put into SQL.
+ */
+export const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
+
+/** The free-text search as matched against the alerts' lower-cased text, or undefined when there is none. */
 export function searchText(filter: EventFilter): string | undefined {
   const q = filter.q?.trim().toLowerCase();
   return q ? q : undefined;
