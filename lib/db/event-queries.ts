@@ -65,7 +65,7 @@ function decodeCursor(cursor: string): { cursorTime: bigint; cursorId: number } 
 
 /** One page of rows in (time, id) order, newest first, plus the cursor of the next page. */
 function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: string, joins: string, filter: EventFilter, page: EventPage, nowMs: number) {
-  const { where, params } = filterToSql(filter, nowMs);
+  const { where, params } = filterToSql(filter, nowMs, { newestFirst: true });
   const conditions = where ? [where] : [];
   if (page.cursor !== undefined) {
     Object.assign(params, decodeCursor(page.cursor));
