@@ -1,7 +1,6 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { MIN_SEARCH_LENGTH } from '@/lib/filters/event-filter';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 
 /** Free text over output and field values. `/` anywhere on the page focuses it. */
@@ -40,9 +39,6 @@ export function SearchBox({ state }: { state: ReturnType<typeof useEventFilter> 
         onKeyDown={(e) => {
           if (e.key === 'Escape') input.current?.blur();
         }}
-        // The search index answers three characters or more; the browser says so before sending.
-        minLength={MIN_SEARCH_LENGTH}
-        title={`Text in the output or any field, at least ${MIN_SEARCH_LENGTH} characters`}
         placeholder="Search output and fields (press / )"
         aria-label="Search alerts"
         className="w-full rounded-md border border-border bg-surface px-3 py-1 text-sm placeholder:text-muted"

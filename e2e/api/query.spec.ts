@@ -133,6 +133,8 @@ test.describe('filters', () => {
     ['q a-b', { q: 'a-b' }, ['D']],
     ['q is case-insensitive', { q: 'ETC/Shadow' }, ['B']],
     ['q is case-insensitive on the output', { q: 'NETCAT' }, ['A']],
+    ['q % is a literal percent', { q: '%' }, ['E']],
+    ['q _ is a literal underscore', { q: '_' }, ['E']],
     ['q 0%_d is literal, not a LIKE pattern', { q: '0%_d' }, ['E']],
     ['q with nothing matching', { q: 'no such text anywhere' }, []],
     ['AND across fields: rule OR rule, AND namespace', { rule: [R1, R2], namespace: 'prod' }, ['A', 'B']],

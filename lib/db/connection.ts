@@ -3,7 +3,9 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from '../config';
+import { searchTextOfRaw } from '../falco/alert';
 import { migrate, pendingMigrations } from './migrate';
+import { unpackRaw } from './raw-json';
 
 export type Db = Database.Database;
 
@@ -27,6 +29,9 @@ export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions
   db.pragma('mmap_size = 1073741824');
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
+  // The text free-text search compares with, for the searches too short for the trigram index
+  // (lib/db/filter-sql.ts): the index keeps no copy of it.
+  db.function('perch_search_text', { deterministic: true }, (raw) => searchTextOfRaw(unpackRaw(raw as string | Buffer)));
   applyMigrations(db, file);
   try {
     // Refresh the planner's statistics where they are stale (cheap, bounded by analysis_limit).

@@ -94,14 +94,20 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
   }
   const q = searchText(filter);
   if (q !== undefined) {
-    // The trigram index (migration 0003) finds the alerts whose text holds the phrase (EventFilter
-    // refuses searches shorter than a trigram); counts then look each match up by id. A
-    // newest-first page instead walks the time index and tests each alert against the matches
-    // (`+` forbids the lookup): a common term's page stops early instead of looking up and sorting
-    // every match ("/etc/" at a million alerts: 70 ms, not 0.3–0.5 s), and a rare term's costs
-    // one walk of the range (about 140 ms).
-    clauses.push(`${newestFirst ? '+' : ''}e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)`);
-    params.q = ftsPhrase(q);
+    if ([...q].length >= 3) {
+      // The trigram index (migration 0003) finds the alerts whose text holds the phrase; counts
+      // then look each match up by id. A newest-first page instead walks the time index and tests
+      // each alert against the matches (`+` forbids the lookup): a common term's page stops early
+      // instead of looking up and sorting every match ("/etc/" at a million alerts: 70 ms, not
+      // 0.3–0.5 s), and a rare term's costs one walk of the range (about 140 ms).
+      clauses.push(`${newestFirst ? '+' : ''}e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)`);
+      params.q = ftsPhrase(q);
+    } else {
+      // Trigrams cannot answer one or two characters: rebuild each alert's text from its JSON.
+      // instr, not LIKE: `%`, `_` and `\` in the search are literal characters.
+      clauses.push('EXISTS (SELECT 1 FROM event_payloads q WHERE q.event_id = e.id AND instr(perch_search_text(q.raw), @q) > 0)');
+      params.q = q;
+    }
   }
   if (filter.internal === 'exclude') clauses.push('e.internal = 0');
   if (filter.internal === 'only') clauses.push('e.internal = 1');

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { chainKey, extractAncestry, type AncestryLevel } from './ancestry';
+import { parseJson } from './json';
 import { containerHintsFromOutput } from './output-text';
 import { findPriority, type PriorityName } from './priorities';
 import { parseTimeNs } from './time';
@@ -91,6 +92,15 @@ function searchTextOf(alert: FalcoAlert, fields: Record<string, unknown>): strin
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The same text from an alert's stored raw JSON, which was validated when it was received: what
+ * free-text searches of one or two characters (too short for the trigram index) compare with.
+ */
+export function searchTextOfRaw(raw: string): string {
+  const value = parseJson(raw) as Record<string, unknown>;
+  return searchTextOf(value as FalcoAlert, isPlainObject(value.output_fields) ? value.output_fields : {});
+}
 
 /** Content identity for alerts without a uuid: the same alert delivered twice is stored once. */
 function dedupKeyOf(alert: FalcoAlert, timeNs: bigint): Buffer {

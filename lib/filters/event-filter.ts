@@ -24,9 +24,6 @@ const priorityName = z.string().refine((name) => findPriority(name) !== undefine
 
 const values = z.array(z.string()).default([]);
 
-/** The shortest free text `q` searches for (in characters, after trimming). */
-export const MIN_SEARCH_LENGTH = 3;
-
 export const EventFilter = z.object({
   from: timeBound.optional(),
   to: timeBound.optional(),
@@ -44,11 +41,7 @@ export const EventFilter = z.object({
   proc: values,
   /** A process chain from the root ancestor (see chainKey): alerts at or below that node. */
   chain: values,
-  /**
-   * Free text, at least MIN_SEARCH_LENGTH characters: the trigram index answers nothing shorter,
-   * and a scan of every alert's text would hold the server for tens of seconds over a month.
-   */
-  q: z.string().max(500).refine((q) => q.trim() === '' || [...q.trim()].length >= MIN_SEARCH_LENGTH, `search for at least ${MIN_SEARCH_LENGTH} characters`).optional(),
+  q: z.string().max(500).optional(),
   /** Falco's own health events are left out unless asked for. */
   internal: z.enum(['exclude', 'include', 'only']).default('exclude'),
 });

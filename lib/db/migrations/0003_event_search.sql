@@ -10,8 +10,9 @@
 -- * detail = full (the default): positions are what make a phrase exact. detail=none or column
 --   would take a third of the space but refuse phrase queries, so every hit would need checking
 --   against the text, which this layout no longer keeps.
--- * content = '' (contentless): the index alone, no copy of the text. Trigrams cannot answer
---   searches of one or two characters, so the filter refuses them (lib/filters/event-filter.ts).
+-- * content = '' (contentless): the index alone, no copy of the text. Queries of one or two
+--   characters, which trigrams cannot answer, rebuild the text from the alert's raw JSON instead
+--   (perch_search_text(), registered by lib/db/connection.ts): slow, but rare and still exact.
 -- * contentless_delete = 1: rows can be deleted by rowid without supplying their text, so the
 --   trigger below keeps the index in step with retention and every other delete of an alert.
 -- rowid is events.id.
