@@ -7,7 +7,6 @@ import { formatTimeNs } from '../falco/time';
 import type { EventFilter, EventPage } from '../filters/event-filter';
 import type { Db } from './connection';
 import { filterToSql } from './filter-sql';
-import { unpackRaw } from './raw-json';
 import { priorityRows, type ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 
@@ -30,8 +29,7 @@ export type SummaryRow = Omit<EventSummary, 'time' | 'internal' | 'output' | 'ta
   timeNs: string;
   priority: PriorityName;
   internal: number;
-  /** As stored: deflated, or text in rows older than migration 0003 (lib/db/raw-json.ts). */
-  raw: string | Buffer;
+  raw: string;
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -39,7 +37,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 export function toSummary(row: SummaryRow): EventSummary {
   const { timeNs, raw, internal, ...columns } = row;
-  const alert = parseJson(unpackRaw(raw)) as Record<string, unknown>;
+  const alert = parseJson(raw) as Record<string, unknown>;
   const tags = Array.isArray(alert.tags) ? alert.tags.filter((t): t is string => typeof t === 'string') : [];
   return {
     ...columns,
@@ -65,7 +63,7 @@ function decodeCursor(cursor: string): { cursorTime: bigint; cursorId: number } 
 
 /** One page of rows in (time, id) order, newest first, plus the cursor of the next page. */
 function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: string, joins: string, filter: EventFilter, page: EventPage, nowMs: number) {
-  const { where, params } = filterToSql(filter, nowMs, { newestFirst: true });
+  const { where, params } = filterToSql(filter, nowMs);
   const conditions = where ? [where] : [];
   if (page.cursor !== undefined) {
     Object.assign(params, decodeCursor(page.cursor));
@@ -87,8 +85,8 @@ export function listEvents(db: Db, filter: EventFilter, page: EventPage, nowMs =
 
 /** The raw JSON of a page of alerts, for NDJSON export. */
 export function rawEventsPage(db: Db, filter: EventFilter, page: EventPage, nowMs = Date.now()) {
-  const { rows, nextCursor } = pageOf<{ id: number; timeNs: string; raw: string | Buffer }>(db, 'e.id, CAST(e.time_ns AS TEXT) AS timeNs, ep.raw', 'JOIN event_payloads ep ON ep.event_id = e.id', filter, page, nowMs);
-  return { raws: rows.map((row) => unpackRaw(row.raw)), nextCursor };
+  const { rows, nextCursor } = pageOf<{ id: number; timeNs: string; raw: string }>(db, 'e.id, CAST(e.time_ns AS TEXT) AS timeNs, ep.raw', 'JOIN event_payloads ep ON ep.event_id = e.id', filter, page, nowMs);
+  return { raws: rows.map((row) => row.raw), nextCursor };
 }
 
 export function getEventOrThrow(db: Db, id: number): EventDetail {
@@ -103,7 +101,7 @@ export function getEventOrThrow(db: Db, id: number): EventDetail {
     timeNs: row.timeNs,
     receivedAt: new Date(receivedMs).toISOString(),
     ancestry,
-    raw: unpackRaw(row.raw),
+    raw: row.raw,
   };
 }
 

@@ -21,13 +21,8 @@ const COLUMN_FILTERS = {
   user: ['e.user_name'],
 } as const satisfies Partial<Record<keyof EventFilter, readonly string[]>>;
 
-export interface FilterSqlOptions {
-  /** The query walks alerts newest first and stops at a page's LIMIT (the explorer's list). */
-  newestFirst?: boolean;
-}
-
 /** The SQL condition for a filter, with named parameters. */
-export function filterToSql(filter: EventFilter, nowMs = Date.now(), options: FilterSqlOptions = {}): SqlWhere {
+export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
   const clauses: string[] = [];
   const params: Record<string, unknown> = {};
   const { fromNs, toNs } = timeBoundsNs(filter, nowMs);
@@ -39,7 +34,7 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now(), options: Fi
     clauses.push('e.time_ns < @toNs');
     params.toNs = toNs;
   }
-  clauses.push(...filterConditions(filter, params, options));
+  clauses.push(...filterConditions(filter, params));
   return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
@@ -48,7 +43,7 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now(), options: Fi
  * to `params`. Also valid over the hourly counts, which name their columns like `events` does
  * (lib/db/rollup-sql.ts), as long as the filter has no tag, proc, chain or q.
  */
-export function filterConditions(filter: EventFilter, params: Record<string, unknown>, { newestFirst = false }: FilterSqlOptions = {}): string[] {
+export function filterConditions(filter: EventFilter, params: Record<string, unknown>): string[] {
   const clauses: string[] = [];
   const bindList = (name: string, list: readonly unknown[]) =>
     list.map((value, i) => {
@@ -94,20 +89,9 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
   }
   const q = searchText(filter);
   if (q !== undefined) {
-    if ([...q].length >= 3) {
-      // The trigram index (migration 0003) finds the alerts whose text holds the phrase; counts
-      // then look each match up by id. A newest-first page instead walks the time index and tests
-      // each alert against the matches (`+` forbids the lookup): a common term's page stops early
-      // instead of looking up and sorting every match ("/etc/" at a million alerts: 70 ms, not
-      // 0.3–0.5 s), and a rare term's costs one walk of the range (about 140 ms).
-      clauses.push(`${newestFirst ? '+' : ''}e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)`);
-      params.q = ftsPhrase(q);
-    } else {
-      // Trigrams cannot answer one or two characters: rebuild each alert's text from its JSON.
-      // instr, not LIKE: `%`, `_` and `\` in the search are literal characters.
-      clauses.push('EXISTS (SELECT 1 FROM event_payloads q WHERE q.event_id = e.id AND instr(perch_search_text(q.raw), @q) > 0)');
-      params.q = q;
-    }
+    // instr, not LIKE: `%`, `_` and `\` in the search are literal characters.
+    clauses.push('EXISTS (SELECT 1 FROM event_payloads q WHERE q.event_id = e.id AND instr(q.search_text, @q) > 0)');
+    params.q = q;
   }
   if (filter.internal === 'exclude') clauses.push('e.internal = 0');
   if (filter.internal === 'only') clauses.push('e.internal = 1');
@@ -139,13 +123,7 @@ export function containerArms(filter: EventFilter, params: Record<string, unknow
   return arms;
 }
 
-/**
- * `q` as one FTS5 phrase: inside double quotes every character is literal (`*`, `OR`, `NEAR`,
- * parentheses, `:`, `^`), and a quote is written twice. Bound as a parameter, never put into SQL.
- */
-export const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
-
-/** The free-text search as matched against the alerts' lower-cased text, or undefined when there is none. */
+/** The free-text search as matched against search_text, or undefined when there is none. */
 export function searchText(filter: EventFilter): string | undefined {
   const q = filter.q?.trim().toLowerCase();
   return q ? q : undefined;

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { chainKey, extractAncestry, type AncestryLevel } from './ancestry';
-import { parseJson } from './json';
 import { containerHintsFromOutput } from './output-text';
 import { findPriority, type PriorityName } from './priorities';
 import { parseTimeNs } from './time';
@@ -88,18 +87,6 @@ function searchTextOf(alert: FalcoAlert, fields: Record<string, unknown>): strin
     else if (Array.isArray(value)) parts.push(value.filter((v) => typeof v === 'string').join(' '));
   }
   return parts.join('\n').toLowerCase();
-}
-
-export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * The same text from an alert's stored raw JSON, which was validated when it was received: what
- * free-text searches of one or two characters (too short for the trigram index) compare with.
- */
-export function searchTextOfRaw(raw: string): string {
-  const value = parseJson(raw) as Record<string, unknown>;
-  return searchTextOf(value as FalcoAlert, isPlainObject(value.output_fields) ? value.output_fields : {});
 }
 
 /** Content identity for alerts without a uuid: the same alert delivered twice is stored once. */

@@ -1,7 +1,7 @@
 // Turns body entries into alerts ready to store, or into issues that name the entry and the field.
 import type { z } from 'zod';
 import type { ErrorIssue } from '../api/errors';
-import { FalcoAlert, isPlainObject, toStoredAlert, type StoredAlert } from '../falco/alert';
+import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
 import { stringifyJson } from '../falco/json';
 import { nestingDepth, objectMemberText, type BodyEntry, type EntryPosition } from './split-body';
 
@@ -21,6 +21,9 @@ export interface PreparedBody {
   /** True when checking stopped at `stopAfterIssues`: `valid` and `issues` are then incomplete. */
   stoppedEarly: boolean;
 }
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function issueCode(issue: z.core.$ZodIssue, field: string, alert: Record<string, unknown>): string {
   // zod does not echo the input back, so "missing" is decided on the alert itself.
