@@ -13,8 +13,6 @@ import { OwnServer } from '../fixtures/own-server';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const SMALL_BODIES = 3_000;
 const CONCURRENCY = 8;
-// The whole run stays within about a minute on a busy two-core machine.
-const SEND_FOR_MS = 45_000;
 // Next.js and SQLite start at 100–200 MB; a body refused must never cost its size many times over.
 const RSS_GROWTH_LIMIT = 400 * MB;
 
@@ -82,7 +80,8 @@ function sendHuge(total: number, chunked: boolean): Promise<{ status: number; se
 }
 
 test(`fuzz: ${SMALL_BODIES} generated bodies and the huge ones, seed ${SEED}: always a 4xx, nothing stored, memory bounded`, async ({ request }) => {
-  test.setTimeout(120_000);
+  // Every body is sent, however long this machine takes: the test checks answers, not speed.
+  test.setTimeout(300_000);
   const before = await scrape(request, server.url);
   const rssBefore = metric(before, 'process_resident_memory_bytes');
   expect(metric(before, 'perch_store_alerts')).toBe(0);
@@ -100,13 +99,12 @@ test(`fuzz: ${SMALL_BODIES} generated bodies and the huge ones, seed ${SEED}: al
   };
 
   const rss = watchRss(request, server.url, 250);
-  const deadline = Date.now() + SEND_FOR_MS;
 
   const { small } = fuzzBodies(SEED);
   const bodies = Array.from({ length: SMALL_BODIES }, small);
   let next = 0;
   const smallWorker = async () => {
-    while (next < bodies.length && Date.now() < deadline) {
+    while (next < bodies.length) {
       const body = bodies[next++]!;
       record(body.kind, await send(body), JSON.stringify(body.body.subarray(0, 120).toString('latin1')));
     }
@@ -131,7 +129,7 @@ test(`fuzz: ${SMALL_BODIES} generated bodies and the huge ones, seed ${SEED}: al
   const rssSeen = await rss.stop();
 
   expect(failures, 'every body answered with a 4xx and the error envelope').toEqual([]);
-  expect(sent, 'most of the generated bodies were sent in time').toBeGreaterThan(1_000);
+  expect(sent, 'every generated body was sent and answered').toBeGreaterThanOrEqual(SMALL_BODIES);
 
   // The server still answers, stored nothing, and counted every refusal.
   const after = await scrape(request, server.url);
