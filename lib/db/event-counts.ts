@@ -53,48 +53,59 @@ export function prepareCountWriter(db: Db) {
 
   /** Sums for one batch; `write` adds them to the tables (call it inside the batch's transaction). */
   return () => {
-    const hourly = new Map<string, EventCount>();
-    const halfDaily = new Map<string, EventCount>();
-    const tags = new Map<string, NameCount>();
-    const processes = new Map<string, NameCount>();
+    // Keyed by the alert's dimensions, then by period: one lookup of the long key per alert.
+    const byDimensions = new Map<string, { hourly: Map<bigint, EventCount>; halfDaily: Map<bigint, EventCount> }>();
+    // Keyed by hour, internal and priority rank (together one number), then by name.
+    const tags = new Map<number, Map<string, NameCount>>();
+    const processes = new Map<number, Map<string, NameCount>>();
 
-    const addEvent = (counts: Map<string, EventCount>, key: string, period: bigint, alert: StoredAlert, internal: number) => {
-      const count = counts.get(key);
-      if (!count) counts.set(key, { period, alert, internal, alerts: 1, firstNs: alert.timeNs, lastNs: alert.timeNs });
+    const addEvent = (counts: Map<bigint, EventCount>, period: bigint, alert: StoredAlert, internal: number) => {
+      const count = counts.get(period);
+      if (!count) counts.set(period, { period, alert, internal, alerts: 1, firstNs: alert.timeNs, lastNs: alert.timeNs });
       else {
         count.alerts++;
         if (alert.timeNs < count.firstNs) count.firstNs = alert.timeNs;
         if (alert.timeNs > count.lastNs) count.lastNs = alert.timeNs;
       }
     };
-    const addName = (counts: Map<string, NameCount>, prefix: string, hour: bigint, internal: number, priorityRank: number, name: string) => {
-      const count = counts.get(prefix + name);
+    const namesOf = (counts: Map<number, Map<string, NameCount>>, group: number) => {
+      let names = counts.get(group);
+      if (!names) counts.set(group, (names = new Map()));
+      return names;
+    };
+    const addName = (names: Map<string, NameCount>, hour: bigint, internal: number, priorityRank: number, name: string) => {
+      const count = names.get(name);
       if (count) count.alerts++;
-      else counts.set(prefix + name, { hour, internal, priorityRank, name, alerts: 1 });
+      else names.set(name, { hour, internal, priorityRank, name, alerts: 1 });
     };
 
     return {
       add(alert: StoredAlert) {
         const internal = alert.internal ? 1 : 0;
         const hour = alert.timeNs / NS_PER_HOUR;
-        const halfDay = alert.timeNs / NS_PER_HALF_DAY;
         // JSON keeps null and '' apart, as the tables do.
         const dimensions = JSON.stringify([internal, alert.priorityRank, alert.rule, alert.source, alert.hostname, alert.containerId,
           alert.containerName, alert.imageRepository, alert.imageTag, alert.k8sNamespace, alert.k8sPod, alert.userName]);
-        addEvent(hourly, `${hour}${dimensions}`, hour, alert, internal);
-        addEvent(halfDaily, `${halfDay}${dimensions}`, halfDay, alert, internal);
-        const prefix = `${hour}:${internal}:${alert.priorityRank}:`;
-        for (const tag of new Set(alert.tags)) addName(tags, prefix, hour, internal, alert.priorityRank, tag);
+        let periods = byDimensions.get(dimensions);
+        if (!periods) byDimensions.set(dimensions, (periods = { hourly: new Map(), halfDaily: new Map() }));
+        addEvent(periods.hourly, hour, alert, internal);
+        addEvent(periods.halfDaily, alert.timeNs / NS_PER_HALF_DAY, alert, internal);
+        // Ranks are 0–7, so hour, internal and rank make one distinct number.
+        const group = Number(hour) * 16 + internal * 8 + alert.priorityRank;
+        const tagNames = namesOf(tags, group);
+        for (const tag of new Set(alert.tags)) addName(tagNames, hour, internal, alert.priorityRank, tag);
         // Each name once per alert: `sudo → sudo` is one alert for sudo, as the `proc` filter counts.
         const names = new Set<string>();
         for (const level of alert.ancestry) if (level.name !== null) names.add(level.name);
-        for (const name of names) addName(processes, prefix, hour, internal, alert.priorityRank, name);
+        if (names.size === 0) return;
+        const processNames = namesOf(processes, group);
+        for (const name of names) addName(processNames, hour, internal, alert.priorityRank, name);
       },
       write() {
-        for (const count of hourly.values()) upsertHourly.run(bind(count));
-        for (const count of halfDaily.values()) upsertHalfDaily.run(bind(count));
-        for (const count of tags.values()) upsertTag.run(count);
-        for (const count of processes.values()) upsertProcess.run(count);
+        for (const { hourly } of byDimensions.values()) for (const count of hourly.values()) upsertHourly.run(bind(count));
+        for (const { halfDaily } of byDimensions.values()) for (const count of halfDaily.values()) upsertHalfDaily.run(bind(count));
+        for (const names of tags.values()) for (const count of names.values()) upsertTag.run(count);
+        for (const names of processes.values()) for (const count of names.values()) upsertProcess.run(count);
       },
     };
   };

@@ -12,14 +12,14 @@ const INSERT_EVENT = `
   INSERT INTO events (dedup_key, uuid, time_ns, received_ms, priority, priority_rank, rule, source,
     hostname, internal, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod,
     user_name, evt_type, fd_name, process_chain)
-  VALUES (@dedupKey, @uuid, @timeNs, @receivedMs, @priority, @priorityRank, @rule, @source,
-    @hostname, @internal, @containerId, @containerName, @imageRepository, @imageTag, @k8sNamespace, @k8sPod,
-    @userName, @evtType, @fdName, @processChain)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (dedup_key) DO NOTHING
   RETURNING id`;
 
 function prepareWriter(db: Db) {
-  const insertEvent = db.prepare<Record<string, unknown>, { id: number }>(INSERT_EVENT);
+  // Positional, unlike our other statements: binding 20 parameters by name (and the object spread
+  // that made them) cost some 15 µs per alert, a tenth of the whole insert.
+  const insertEvent = db.prepare<unknown[], { id: number }>(INSERT_EVENT);
   const findDuplicate = db.prepare<[Buffer], { id: number }>('SELECT id FROM events WHERE dedup_key = ?');
   const insertPayload = db.prepare('INSERT INTO event_payloads (event_id, search_text, raw) VALUES (?, ?, ?)');
   const insertTag = db.prepare('INSERT OR IGNORE INTO event_tags (tag, event_id) VALUES (?, ?)');
@@ -30,12 +30,15 @@ function prepareWriter(db: Db) {
   const batchCounts = prepareCountWriter(db);
 
   const writeOne = (alert: StoredAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>): WriteResult => {
-    const { tags, ancestry, internal, raw, searchText, ...columns } = alert;
-    const inserted = insertEvent.get({ ...columns, internal: internal ? 1 : 0, receivedMs });
+    const inserted = insertEvent.get(
+      alert.dedupKey, alert.uuid, alert.timeNs, receivedMs, alert.priority, alert.priorityRank, alert.rule, alert.source,
+      alert.hostname, alert.internal ? 1 : 0, alert.containerId, alert.containerName, alert.imageRepository, alert.imageTag,
+      alert.k8sNamespace, alert.k8sPod, alert.userName, alert.evtType, alert.fdName, alert.processChain,
+    );
     if (!inserted) return { id: findDuplicate.get(alert.dedupKey)!.id, duplicate: true };
-    insertPayload.run(inserted.id, searchText, raw);
-    for (const tag of tags) insertTag.run(tag, inserted.id);
-    for (const p of ancestry) insertProcess.run(inserted.id, p.level, p.name, p.exepath, p.cmdline, p.pid);
+    insertPayload.run(inserted.id, alert.searchText, alert.raw);
+    for (const tag of alert.tags) insertTag.run(tag, inserted.id);
+    for (const p of alert.ancestry) insertProcess.run(inserted.id, p.level, p.name, p.exepath, p.cmdline, p.pid);
     counts.add(alert);
     return { id: inserted.id, duplicate: false };
   };

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FalcoAlert, toStoredAlert, type StoredAlert } from './alert';
+import { checkedAlert, FalcoAlert, toStoredAlert, type StoredAlert } from './alert';
 import { parseJson, stringifyJson } from './json';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
@@ -61,6 +62,90 @@ describe('FalcoAlert', () => {
     }
     const { rule: _rule, ...withoutRule } = minimal;
     expect(FalcoAlert.safeParse(withoutRule).success).toBe(false);
+  });
+});
+
+describe('checkedAlert (the hand-written check before FalcoAlert)', () => {
+  // Values as parseJson makes them: what prepareEntries hands to the check.
+  const WRONG = [0, -1, 1.5, 1e308, true, false, [], ['x'], {}, { a: 1 }, 1685022245478445995n, '', ' '];
+  const CANDIDATES: Record<string, readonly unknown[]> = {
+    time: [minimal.time, '2023-05-25T13:44:05Z', '2023-05-25T15:44:05.1+02:00', ' 2023-05-25T13:44:05Z ', '2023-02-30T00:00:00Z',
+      '1969-12-31T23:59:59Z', '2262-04-12T00:00:00Z', 'yesterday', null, ...WRONG],
+    rule: ['Some rule', 'x', '\u0000', ' ', null, ...WRONG],
+    priority: ['Warning', 'warning', ' info ', 'CRIT', 'Loud', 'Informational', null, ...WRONG],
+    output: ['text', '', null, ...WRONG],
+    source: ['syscall', '', null, ...WRONG],
+    hostname: ['host', null, ...WRONG],
+    message: ['m', null, ...WRONG],
+    uuid: ['0b7e', '', null, ...WRONG],
+    tags: [['a', 'b'], ['a', 'a'], [], null, ['a', 1], [null], [['a']], 'a', ...WRONG],
+    output_fields: [{ 'proc.name': 'sh' }, { n: 1685022245478445995n, deep: { a: [{ b: null }] } }, parseJson('{"__proto__":1}'), { constructor: 'x' },
+      { constructor: { prototype: {} } }, {}, null, [], [{}], 'fields', 5, true],
+  };
+  const FIELDS = Object.keys(CANDIDATES);
+
+  /** The two agree on acceptance; when both accept, they give the same stored alert. */
+  function expectSame(value: Input, label: string) {
+    const checked = checkedAlert(value);
+    const parsed = FalcoAlert.safeParse(value);
+    expect(checked !== undefined, `${label}: ${stringifyJson(value)}`).toBe(parsed.success);
+    if (checked && parsed.success) {
+      const fields = (value.output_fields ?? {}) as Input;
+      expect(toStoredAlert(checked, fields, label)).toEqual(toStoredAlert(parsed.data, fields, label));
+    }
+  }
+
+  it('accepts every corpus line, as FalcoAlert does, and stores it the same', () => {
+    corpusLines.forEach((line, i) => {
+      expect(checkedAlert(parseJson(line) as Input), `line ${i + 1}`).toBeDefined();
+      expectSame(parseJson(line) as Input, `line ${i + 1}`);
+    });
+  });
+
+  it('agrees with FalcoAlert on every value of every field, one field at a time', () => {
+    for (const field of FIELDS) {
+      for (const candidate of CANDIDATES[field]!) expectSame({ ...minimal, [field]: candidate }, field);
+      const { [field]: _missing, ...without } = { ...minimal, output: 'o', tags: ['t'], output_fields: { a: 1 } } as Input;
+      expectSame(without, `without ${field}`);
+    }
+  });
+
+  it('agrees with FalcoAlert on extra fields, hostile keys and parsed JSON', () => {
+    const texts = [
+      '{"time":"2023-05-25T13:44:05Z","rule":"r","priority":"Warning","extra":{"deep":[1,2,{"x":null}]},"n":123456789012345678901234567890}',
+      '{"time":"2023-05-25T13:44:05Z","rule":"r","priority":"Warning","__proto__":{"rule":""},"constructor":1,"toString":"x"}',
+      '{"time":"2023-05-25T13:44:05Z","rule":"r","priority":"Warning","output_fields":{"__proto__":{"polluted":true},"constructor":{"prototype":null}}}',
+      '{"time":"2023-05-25T13:44:05Z","rule":"r","priority":"Warning","output_fields":{"evt.time":1685022245478445995,"x":1e999,"y":-0}}',
+      '{"time":"2023-05-25T13:44:05Z","priority":"Warning","__proto__":{"rule":"hidden"}}',
+      '{"time":"2023-05-25T13:44:05Z","rule":"r","priority":"Warning","tags":["a",123456789012345678901234567890]}',
+      '{"time":"2023-05-25T13:44:05Z","rule":"r","priority":"Warning","uuid":99999999999999999999}',
+    ];
+    for (const text of texts) expectSame(parseJson(text) as Input, text);
+    expectSame({ ...minimal, extra: undefined, output: undefined }, 'explicit undefined');
+  });
+
+  it('agrees with FalcoAlert on random combinations of fields', () => {
+    let state = 42;
+    const random = (n: number) => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state % n;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const value: Input = {};
+      for (const field of FIELDS) {
+        const roll = random(10);
+        // Mostly valid values (the minimal one or an optional field's first), so that one wrong field decides.
+        if (roll < 2) continue;
+        const candidates = CANDIDATES[field]!;
+        value[field] = roll < 8 ? (minimal as Input)[field] ?? candidates[0] : candidates[random(candidates.length)];
+      }
+      expectSame(value, `combination ${i}`);
+      if (checkedAlert(value)) accepted++;
+    }
+    // Both ways are exercised.
+    expect(accepted).toBeGreaterThan(100);
+    expect(accepted).toBeLessThan(2_700);
   });
 });
 
@@ -238,6 +323,15 @@ describe('toStoredAlert', () => {
       expect(key({ ...base, rule: 'Other rule' })).not.toBe(original);
       expect(key({ ...base, hostname: 'node-2' })).not.toBe(original);
       expect(key({ ...base, output: 'the output!' })).not.toBe(original);
+    });
+
+    it('is the first 16 bytes of sha256 over the uuid, or over time, rule, hostname and output', () => {
+      const withUuid = storeObject({ ...minimal, uuid: 'abc' });
+      expect(withUuid.dedupKey.equals(createHash('sha256').update('uuid\u0000abc').digest().subarray(0, 16))).toBe(true);
+      // Lone surrogates are hashed as their UTF-8 replacement, as before.
+      const alert = storeObject({ ...minimal, hostname: 'h', output: 'out \ud800 é' });
+      const text = `${alert.timeNs}\u0000Some rule\u0000h\u0000out \ud800 é`;
+      expect(alert.dedupKey.equals(createHash('sha256').update(text).digest().subarray(0, 16))).toBe(true);
     });
 
     it('gives every corpus line its own key', () => {

@@ -1,9 +1,9 @@
 // One Falco alert: what Falco and falcosidekick send (the schema) and what Perch stores (the
 // normalised record with typed columns, tags, ancestry and the raw text as received).
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { z } from 'zod';
 import { chainKey, extractAncestry, type AncestryLevel } from './ancestry';
-import { containerHintsFromOutput } from './output-text';
+import { containerHintsFromOutput, type ContainerHints } from './output-text';
 import { findPriority, type PriorityName } from './priorities';
 import { parseTimeNs } from './time';
 
@@ -26,6 +26,32 @@ export const FalcoAlert = z.object({
   output_fields: z.record(z.string(), z.unknown()).nullish(),
 });
 export type FalcoAlert = z.infer<typeof FalcoAlert>;
+
+const isText = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+
+// zod's test for a record (zod/v4/core/util.js isPlainObject), so that checkedAlert accepts no object it refuses.
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const ctor = (value as { constructor?: unknown }).constructor;
+  if (ctor === undefined || typeof ctor !== 'function') return true;
+  const proto: unknown = ctor.prototype;
+  return typeof proto === 'object' && proto !== null && !Array.isArray(proto) && Object.hasOwn(proto, 'isPrototypeOf');
+}
+
+/**
+ * The alert when FalcoAlert would accept it, checked by hand: zod's parse costs more per alert than
+ * SQLite's insert. Undefined means "not sure": ask FalcoAlert, which also words the issues. Never
+ * accepts what FalcoAlert refuses (alert.test.ts compares the two).
+ */
+export function checkedAlert(value: Record<string, unknown>): FalcoAlert | undefined {
+  const { time, rule, priority, output, source, hostname, message, uuid, tags, output_fields: fields } = value;
+  if (typeof time !== 'string' || typeof rule !== 'string' || rule === '' || typeof priority !== 'string') return undefined;
+  if (!isText(output) || !isText(source) || !isText(hostname) || !isText(message) || !isText(uuid)) return undefined;
+  if (tags !== undefined && tags !== null && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'))) return undefined;
+  if (fields !== undefined && fields !== null && !isRecord(fields)) return undefined;
+  if (findPriority(priority) === undefined || parseTimeNs(time) === undefined) return undefined;
+  return { time, rule, priority, output, source, hostname, message, uuid, tags: tags as string[] | null | undefined, output_fields: fields };
+}
 
 export interface StoredAlert {
   dedupKey: Buffer;
@@ -66,6 +92,14 @@ function firstText(fields: Record<string, unknown>, keys: readonly string[]): st
 const USER_KEYS = ['user.name', 'ka.user.name', 'ct.user', 'okta.actor.name', 'github.user', 'gcp.user'] as const;
 // For Kubernetes audit events the namespace of the target is the one an analyst filters by.
 const NAMESPACE_KEYS = ['k8s.ns.name', 'ka.target.namespace'] as const;
+const CONTAINER_ID_KEYS = ['container.id'] as const;
+const CONTAINER_NAME_KEYS = ['container.name'] as const;
+const IMAGE_KEYS = ['container.image'] as const;
+const IMAGE_REPOSITORY_KEYS = ['container.image.repository'] as const;
+const IMAGE_TAG_KEYS = ['container.image.tag'] as const;
+const POD_KEYS = ['k8s.pod.name'] as const;
+const EVT_TYPE_KEYS = ['evt.type'] as const;
+const FD_NAME_KEYS = ['fd.name'] as const;
 
 /**
  * `docker.io/library/nginx:1.25` → repository and tag. A port in the registry host is not a tag,
@@ -89,12 +123,16 @@ function searchTextOf(alert: FalcoAlert, fields: Record<string, unknown>): strin
   return parts.join('\n').toLowerCase();
 }
 
+// One-shot hashing (Node 20.12+) costs a third of a Hash object per alert; older Node uses the object.
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => crypto.createHash('sha256').update(text).digest();
+
 /** Content identity for alerts without a uuid: the same alert delivered twice is stored once. */
 function dedupKeyOf(alert: FalcoAlert, timeNs: bigint): Buffer {
-  const hash = createHash('sha256');
-  if (alert.uuid) hash.update(`uuid\u0000${alert.uuid}`);
-  else hash.update(`${timeNs}\u0000${alert.rule}\u0000${alert.hostname ?? ''}\u0000${alert.output ?? ''}`);
-  return hash.digest().subarray(0, 16);
+  const text = alert.uuid ? `uuid\u0000${alert.uuid}` : `${timeNs}\u0000${alert.rule}\u0000${alert.hostname ?? ''}\u0000${alert.output ?? ''}`;
+  return sha256(text).subarray(0, 16);
 }
 
 /**
@@ -104,13 +142,15 @@ function dedupKeyOf(alert: FalcoAlert, timeNs: bigint): Buffer {
 export function toStoredAlert(alert: FalcoAlert, fields: Record<string, unknown>, raw: string): StoredAlert {
   const timeNs = parseTimeNs(alert.time)!;
   const priority = findPriority(alert.priority)!;
-  const hints = alert.output ? containerHintsFromOutput(alert.output) : null;
+  // Read from the output text only when a field is missing: Falco 0.41+ sends them all.
+  let hintsRead: ContainerHints | null | undefined;
+  const hints = () => (hintsRead === undefined ? (hintsRead = alert.output ? containerHintsFromOutput(alert.output) : null) : hintsRead);
 
-  let imageRepository = firstText(fields, ['container.image.repository']);
-  let imageTag = firstText(fields, ['container.image.tag']);
-  const fullImage = imageRepository ?? firstText(fields, ['container.image']) ?? hints?.image ?? null;
+  let imageRepository = firstText(fields, IMAGE_REPOSITORY_KEYS);
+  let imageTag = firstText(fields, IMAGE_TAG_KEYS);
+  const fullImage = imageRepository ?? firstText(fields, IMAGE_KEYS) ?? hints()?.image ?? null;
   if (imageRepository === null && fullImage !== null) [imageRepository, imageTag] = splitImage(fullImage);
-  imageTag ??= hints?.imageTag ?? null;
+  imageTag ??= hints()?.imageTag ?? null;
 
   const ancestry = extractAncestry(fields);
   return {
@@ -123,15 +163,15 @@ export function toStoredAlert(alert: FalcoAlert, fields: Record<string, unknown>
     source: alert.source ?? null,
     hostname: alert.hostname ?? null,
     internal: alert.source === 'internal' || alert.rule.startsWith('Falco internal:'),
-    containerId: firstText(fields, ['container.id']) ?? hints?.containerId ?? null,
-    containerName: firstText(fields, ['container.name']) ?? hints?.containerName ?? null,
+    containerId: firstText(fields, CONTAINER_ID_KEYS) ?? hints()?.containerId ?? null,
+    containerName: firstText(fields, CONTAINER_NAME_KEYS) ?? hints()?.containerName ?? null,
     imageRepository,
     imageTag,
-    k8sNamespace: firstText(fields, NAMESPACE_KEYS) ?? hints?.k8sNamespace ?? null,
-    k8sPod: firstText(fields, ['k8s.pod.name']) ?? hints?.k8sPod ?? null,
+    k8sNamespace: firstText(fields, NAMESPACE_KEYS) ?? hints()?.k8sNamespace ?? null,
+    k8sPod: firstText(fields, POD_KEYS) ?? hints()?.k8sPod ?? null,
     userName: firstText(fields, USER_KEYS),
-    evtType: firstText(fields, ['evt.type']),
-    fdName: firstText(fields, ['fd.name']),
+    evtType: firstText(fields, EVT_TYPE_KEYS),
+    fdName: firstText(fields, FD_NAME_KEYS),
     processChain: chainKey(ancestry),
     searchText: searchTextOf(alert, fields),
     raw,

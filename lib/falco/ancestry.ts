@@ -12,10 +12,12 @@ export interface AncestryLevel {
 type Attribute = 'name' | 'exepath' | 'cmdline' | 'pid';
 
 // Fixed keys for levels 0 and 1, most specific first. `proc.exe` is argv[0], only a fallback path.
-const FIXED_KEYS: Record<0 | 1, Record<Attribute, readonly string[]>> = {
-  0: { name: ['proc.name'], exepath: ['proc.exepath', 'proc.exe'], cmdline: ['proc.cmdline'], pid: ['proc.pid', 'proc.vpid'] },
-  1: { name: ['proc.pname'], exepath: ['proc.pexepath', 'proc.pexe'], cmdline: ['proc.pcmdline'], pid: ['proc.ppid', 'proc.pvpid'] },
-};
+const FIXED_KEYS: readonly (readonly [0 | 1, Attribute, string])[] = [
+  [0, 'name', 'proc.name'], [0, 'exepath', 'proc.exepath'], [0, 'exepath', 'proc.exe'], [0, 'cmdline', 'proc.cmdline'],
+  [0, 'pid', 'proc.pid'], [0, 'pid', 'proc.vpid'],
+  [1, 'name', 'proc.pname'], [1, 'exepath', 'proc.pexepath'], [1, 'exepath', 'proc.pexe'], [1, 'cmdline', 'proc.pcmdline'],
+  [1, 'pid', 'proc.ppid'], [1, 'pid', 'proc.pvpid'],
+];
 
 // `proc.aname[3]`, or `proc.aname_3` after falcosidekick's bracket replacer.
 const INDEXED_KEY = /^proc\.a(name|exepath|exe|cmdline|pid)(?:\[(\d{1,3})\]|_(\d{1,3}))$/;
@@ -41,12 +43,14 @@ function pidOf(value: unknown): number | null {
  * names but leaves null (`<NA>`) stay in the chain as unknown, so a gap is visible, not hidden.
  */
 export function extractAncestry(fields: Record<string, unknown>): AncestryLevel[] {
-  const levels = new Map<number, AncestryLevel>();
+  const levels: (AncestryLevel | undefined)[] = [];
+  let deepest = -1;
   const levelAt = (level: number) => {
-    let entry = levels.get(level);
+    let entry = levels[level];
     if (!entry) {
       entry = { level, name: null, exepath: null, cmdline: null, pid: null };
-      levels.set(level, entry);
+      levels[level] = entry;
+      if (level > deepest) deepest = level;
     }
     return entry;
   };
@@ -56,24 +60,24 @@ export function extractAncestry(fields: Record<string, unknown>): AncestryLevel[
     else entry[attribute] ??= textOf(value);
   };
 
-  for (const level of [0, 1] as const) {
-    for (const [attribute, keys] of Object.entries(FIXED_KEYS[level]) as [Attribute, readonly string[]][]) {
-      for (const key of keys) if (Object.hasOwn(fields, key)) assign(level, attribute, fields[key]);
-    }
-  }
-  const indexed = Object.keys(fields)
-    .map((key) => ({ key, match: INDEXED_KEY.exec(key) }))
-    .filter((entry): entry is { key: string; match: RegExpExecArray } => entry.match !== null)
-    // `aexepath` before `aexe` (argv[0]): the first value assigned to a level's attribute wins.
-    .sort((a, b) => Number(a.match[1] === 'exe') - Number(b.match[1] === 'exe'));
-  for (const { key, match } of indexed) {
+  const assignIndexed = (match: RegExpExecArray) => {
     const level = Number(match[2] ?? match[3]);
-    if (level > MAX_LEVEL) continue;
-    assign(level, INDEXED_ATTRIBUTE[match[1]!]!, fields[key]);
-  }
-  if (levels.size === 0) return [];
+    if (level <= MAX_LEVEL) assign(level, INDEXED_ATTRIBUTE[match[1]!]!, fields[match.input]);
+  };
 
-  const deepest = Math.max(...levels.keys());
+  for (const [level, attribute, key] of FIXED_KEYS) if (Object.hasOwn(fields, key)) assign(level, attribute, fields[key]);
+  // `aexepath` before `aexe` (argv[0]): the first value assigned to a level's attribute wins.
+  let argv0: RegExpExecArray[] | undefined;
+  for (const key of Object.keys(fields)) {
+    if (!key.startsWith('proc.a')) continue;
+    const match = INDEXED_KEY.exec(key);
+    if (match === null) continue;
+    if (match[1] === 'exe') (argv0 ??= []).push(match);
+    else assignIndexed(match);
+  }
+  if (argv0) for (const match of argv0) assignIndexed(match);
+  if (deepest < 0) return [];
+
   const chain: AncestryLevel[] = [];
   for (let level = 0; level <= deepest; level++) chain.push(levelAt(level));
   return chain;

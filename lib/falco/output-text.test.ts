@@ -88,3 +88,51 @@ describe('containerHintsFromOutput', () => {
     });
   });
 });
+
+// The implementation before the one-pass scan (one regular expression per label), kept to show that
+// the scan finds the same values.
+function searchPerLabel(output: string): Record<string, string | null> {
+  const labels: Record<string, readonly string[]> = {
+    containerId: ['container_id', 'container.id', 'container'],
+    containerName: ['container_name', 'container.name'],
+    image: ['container_image_repository', 'container.image.repository', 'image', 'container_image'],
+    imageTag: ['container_image_tag', 'container.image.tag'],
+    k8sNamespace: ['k8s_ns_name', 'k8s.ns.name', 'k8s.ns', 'k8s_ns'],
+    k8sPod: ['k8s_pod_name', 'k8s.pod.name', 'k8s.pod', 'k8s_pod'],
+  };
+  const hints: Record<string, string | null> = {};
+  for (const [hint, names] of Object.entries(labels)) {
+    hints[hint] = null;
+    for (const name of names) {
+      const found = new RegExp(`(?:^|[\\s(|])${name.replace(/\./g, '\\.')}=([^\\s)]+)`).exec(output)?.[1];
+      if (found !== undefined) {
+        hints[hint] = found === '<NA>' ? null : found;
+        break;
+      }
+    }
+  }
+  if (hints.containerId !== null && !/^(?:[0-9a-f]{12,64}|host)$/.test(hints.containerId!)) hints.containerId = null;
+  return hints;
+}
+
+describe('containerHintsFromOutput, one pass', () => {
+  it('finds what one search per label finds, on every corpus line', () => {
+    corpusLines.forEach((_, i) => expect(containerHintsFromOutput(outputOfLine(i + 1)), `line ${i + 1}`).toEqual(searchPerLabel(outputOfLine(i + 1))));
+  });
+
+  it('finds what one search per label finds, on random label soup', () => {
+    const pieces = ['container_id', 'container.id', 'container', 'container_name', 'image', 'container_image', 'container.image.tag',
+      'k8s.ns', 'k8s_ns_name', 'k8s.pod', 'k8s_pod', 'xcontainer', 'Container', 'k8s.ns.name.x', 'user', '=', '==', ' ', '(', ')', '|',
+      '\t', '\n', '\u00a0', '\u2003', '\u0085', ',', ':', '.', '_', 'abc', 'host', 'ee97d9c4186f', '<NA>', 'é', '"'];
+    let state = 7;
+    const random = (n: number) => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state % n;
+    };
+    for (let i = 0; i < 5_000; i++) {
+      let output = '';
+      for (let n = random(30); n > 0; n--) output += pieces[random(pieces.length)];
+      expect(containerHintsFromOutput(output), JSON.stringify(output)).toEqual(searchPerLabel(output));
+    }
+  });
+});

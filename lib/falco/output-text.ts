@@ -19,28 +19,42 @@ const LABELS: Record<keyof ContainerHints, readonly string[]> = {
   k8sPod: ['k8s_pod_name', 'k8s.pod.name', 'k8s.pod', 'k8s_pod'],
 };
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// A label is made of [\w.]; before it come the start, a space (\s), `(` or `|`. Char codes: these
+// run for every character of every label.
+const isLabelChar = (c: number) =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e;
+const SPACE = /\s/;
+const isBeforeLabel = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c === 0x20 || c === 0x28 || c === 0x7c || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && SPACE.test(text[i]!));
+};
+const VALUE = /[^\s)]+/y;
 
-const PATTERNS = Object.fromEntries(
-  Object.entries(LABELS).map(([hint, labels]) => [
-    hint,
-    labels.map((label) => new RegExp(`(?:^|[\\s(|])${escapeRegExp(label)}=([^\\s)]+)`)),
-  ]),
-) as Record<keyof ContainerHints, RegExp[]>;
+// Each label's hint and its rank among that hint's labels (0 is the most specific).
+const HINT_OF_LABEL = new Map(
+  (Object.entries(LABELS) as [keyof ContainerHints, readonly string[]][]).flatMap(([hint, labels]) =>
+    labels.map((label, rank) => [label, { hint, rank }] as const),
+  ),
+);
 
 /** Container and Kubernetes values found in the output text; `<NA>` and absent labels are null. */
 export function containerHintsFromOutput(output: string): ContainerHints {
-  const hints = {} as ContainerHints;
-  for (const hint of Object.keys(LABELS) as (keyof ContainerHints)[]) {
-    let value: string | null = null;
-    for (const pattern of PATTERNS[hint]) {
-      const found = pattern.exec(output)?.[1];
-      if (found !== undefined) {
-        value = found === '<NA>' ? null : found;
-        break;
-      }
-    }
-    hints[hint] = value;
+  const hints: ContainerHints = { containerId: null, containerName: null, image: null, imageTag: null, k8sNamespace: null, k8sPod: null };
+  // The first value of each hint's most specific label present, whatever comes later.
+  const ranks: Partial<Record<keyof ContainerHints, number>> = {};
+  // Every `label=value` in one pass, instead of one search per label: from each `=` back to the
+  // start of its label. A label inside another's value counts, as a search for it alone finds it.
+  for (let equals = output.indexOf('='); equals >= 0; equals = output.indexOf('=', equals + 1)) {
+    let start = equals;
+    while (start > 0 && isLabelChar(output.charCodeAt(start - 1))) start--;
+    if (start === equals || (start > 0 && !isBeforeLabel(output, start - 1))) continue;
+    const found = HINT_OF_LABEL.get(output.slice(start, equals));
+    if (found === undefined || found.rank >= (ranks[found.hint] ?? Infinity)) continue;
+    VALUE.lastIndex = equals + 1;
+    const value = VALUE.exec(output)?.[0];
+    if (value === undefined) continue;
+    ranks[found.hint] = found.rank;
+    hints[found.hint] = value === '<NA>' ? null : value;
   }
   // A bare `container=` label is the id only when it looks like one (12 hex digits or "host").
   if (hints.containerId !== null && !/^(?:[0-9a-f]{12,64}|host)$/.test(hints.containerId)) hints.containerId = null;

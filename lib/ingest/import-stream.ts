@@ -8,7 +8,7 @@ import type { ErrorIssue } from '../api/errors';
 import type { Db } from '../db/connection';
 import { writeAlerts } from '../db/event-writer';
 import { prepareEntries } from './prepare';
-import { splitBody, type BodyEntry } from './split-body';
+import { parseEntry, splitBody, type BodyEntry } from './split-body';
 
 export interface ImportSummary {
   imported: number;
@@ -77,8 +77,8 @@ export async function importStream(db: Db, input: Readable, onProgress?: (lines:
       run.skip();
       continue;
     }
-    const [entry] = splitBody(line).entries;
-    if (entry) run.add({ ...entry, position: { line: lineNumber } });
+    // A trimmed line that starts with `{` is what splitBody would make one entry of.
+    run.add(parseEntry(line, { line: lineNumber }));
     if (lineNumber % BATCH === 0) onProgress?.(lineNumber, run);
   }
   if (arrayText !== null) {

@@ -1,7 +1,7 @@
 // Turns body entries into alerts ready to store, or into issues that name the entry and the field.
 import type { z } from 'zod';
 import type { ErrorIssue } from '../api/errors';
-import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
+import { checkedAlert, FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
 import { stringifyJson } from '../falco/json';
 import { nestingDepth, objectMemberText, type BodyEntry, type EntryPosition } from './split-body';
 
@@ -79,7 +79,8 @@ export function prepareEntries(entries: readonly BodyEntry[], { stopAfterIssues 
       issues.push({ ...entry.position, code: 'too_deeply_nested', message: `an alert may nest objects and arrays at most ${MAX_NESTING} levels deep` });
       continue;
     }
-    const parsed = FalcoAlert.safeParse(value);
+    const checked = checkedAlert(value);
+    const parsed = checked ? { success: true as const, data: checked } : FalcoAlert.safeParse(value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path.map(String).join('.') || '(alert)';

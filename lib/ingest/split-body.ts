@@ -96,7 +96,8 @@ export function objectMemberText(text: string, key: string): string | undefined 
   return undefined;
 }
 
-function parseEntry(raw: string, position: EntryPosition): BodyEntry {
+/** One entry from its exact text: the parsed value, or the syntax error. */
+export function parseEntry(raw: string, position: EntryPosition): BodyEntry {
   try {
     return { position, raw, value: parseJson(raw) };
   } catch (error) {
