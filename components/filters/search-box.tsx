@@ -58,7 +58,7 @@ export function SearchBox({ state }: { state: ReturnType<typeof useEventFilter> 
       />
       {unsearchable && (
         <p id="search-box-hint" role="alert" className="mt-1 text-xs text-[var(--priority-critical)]">
-          Type a word: the search looks for letters and digits, and punctuation only separates them.
+          Type a word to search: punctuation only separates words.
         </p>
       )}
     </form>
