@@ -4,6 +4,9 @@ import type { Db } from './connection';
 import { prepareCountWriter } from './event-counts';
 import { packRaw } from './raw-json';
 
+/** An alert to store; `packedRaw`, when given, is its raw JSON already deflated (lib/ingest/prepare-worker.ts). */
+export type WritableAlert = StoredAlert & { packedRaw?: Uint8Array };
+
 export interface WriteResult {
   id: number;
   duplicate: boolean;
@@ -31,11 +34,11 @@ function prepareWriter(db: Db) {
 
   const batchCounts = prepareCountWriter(db);
 
-  const writeOne = (alert: StoredAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>, texts: [number, string][]): WriteResult => {
-    const { tags, ancestry, internal, raw, searchText, ...columns } = alert;
+  const writeOne = (alert: WritableAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>, texts: [number, string][]): WriteResult => {
+    const { tags, ancestry, internal, raw, searchText, packedRaw, ...columns } = alert;
     const inserted = insertEvent.get({ ...columns, internal: internal ? 1 : 0, receivedMs });
     if (!inserted) return { id: findDuplicate.get(alert.dedupKey)!.id, duplicate: true };
-    insertPayload.run(inserted.id, packRaw(raw));
+    insertPayload.run(inserted.id, packedRaw ?? packRaw(raw));
     texts.push([inserted.id, searchText]);
     for (const tag of tags) insertTag.run(tag, inserted.id);
     for (const p of ancestry) insertProcess.run(inserted.id, p.level, p.name, p.exepath, p.cmdline, p.pid);
@@ -44,7 +47,7 @@ function prepareWriter(db: Db) {
   };
 
   /** Writes every alert in one transaction; all or nothing. */
-  return db.transaction((alerts: readonly StoredAlert[]): WriteResult[] => {
+  return db.transaction((alerts: readonly WritableAlert[]): WriteResult[] => {
     const receivedMs = Date.now();
     const counts = batchCounts();
     const texts: [number, string][] = [];
@@ -61,7 +64,7 @@ function prepareWriter(db: Db) {
 const writers = new WeakMap<Db, ReturnType<typeof prepareWriter>>();
 
 /** Commits the alerts now, in one transaction, and returns each one's id (existing id for duplicates). */
-export function writeAlerts(db: Db, alerts: readonly StoredAlert[]): WriteResult[] {
+export function writeAlerts(db: Db, alerts: readonly WritableAlert[]): WriteResult[] {
   let write = writers.get(db);
   if (!write) {
     write = prepareWriter(db);
