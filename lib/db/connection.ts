@@ -83,9 +83,10 @@ export function limitStoreSize(db: Db, maxBytes: number): void {
   }
 }
 
-// The word index (migration 0005) gives a deleted alert's space back only when FTS5 merges its segments, and a
-// merge writes new pages before it frees the old ones. Ingest stops this far short of the cap, so
-// that retention can always merge after it pruned (reclaimSearchSpace in lib/db/retention.ts).
+// The word index (migration 0005) gives a deleted alert's space back only when FTS5 merges its
+// segments, and a merge writes new pages before it frees the old ones. Ingest stops this far short
+// of the cap, so that retention can always merge after it pruned (reclaimSearchSpace in
+// lib/db/retention.ts).
 const pruneReserve = (pages: number) => Math.min(Math.ceil(pages / 4), 16_384);
 const capPages = new WeakMap<Db, number>();
 
