@@ -2,6 +2,7 @@
 
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { FetchError } from '@/lib/api/fetch-json';
+import { preloadApi } from '@/lib/api/preload-api';
 import { BASE_PATH, withBasePath } from '@/lib/base-path';
 import { useState, type ReactNode } from 'react';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import { z } from 'zod';
 z.config({ jitless: true });
 
 function makeQueryClient() {
-  return new QueryClient({
+  const client = new QueryClient({
     // A session that ended (logout elsewhere, expiry, a revoked view token) sends the reader to log in.
     queryCache: new QueryCache({
       onError: (error) => {
@@ -24,6 +25,14 @@ function makeQueryClient() {
       queries: { staleTime: 2_000, retry: 1, refetchOnWindowFocus: true },
     },
   });
+  // While the server renders a page, every query the page creates has the browser start its GET
+  // (`meta.url`) from the page's head, in parallel with the JavaScript rather than after hydration.
+  if (typeof window === 'undefined') {
+    client.getQueryCache().subscribe((event) => {
+      if (event.type === 'added' && typeof event.query.meta?.url === 'string') preloadApi(event.query.meta.url);
+    });
+  }
+  return client;
 }
 
 export function Providers({ children }: { children: ReactNode }) {

@@ -94,6 +94,7 @@ function main() {
     ['hostname', { hostname: [host] }], ['container', { container: [container] }], ['namespace', { namespace: [namespace] }],
     ['tag', { tag: ['mitre_execution'] }], ['proc (any ancestor)', { proc: ['bash'] }], ['user', { user: ['root'] }],
     ['q common ("/etc/")', { q: '/etc/' }], ['q rare ("no-such-text-xyz")', { q: 'no-such-text-xyz' }],
+    ['q prefix ("sh*")', { q: 'sh*' }], ['q one-letter prefix ("s*")', { q: 's*' }],
   ];
   for (const [name, extra] of filters) {
     const filter = f({ from: '30d', ...extra });

@@ -73,6 +73,9 @@ function withStore(label: string, write: (db: ReturnType<typeof openDatabase>) =
   });
 }
 withStore('writeAlerts (Perch writer, file store)', (db) => (batch) => writeAlerts(db, batch));
-withStore('rawInserter (floor, file store)', (db) => rawInserter(db));
+withStore('rawInserter (incl. its untimed prepare)', (db) => {
+  const raw = rawInserter(db);
+  return (batch) => raw.insert(raw.prepare(batch));
+});
 rmSync(dir, { recursive: true, force: true });
 void sink;

@@ -1,12 +1,17 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import { isSearchable } from '@/lib/filters/event-filter';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 
-/** Free text over output and field values. `/` anywhere on the page focuses it. */
+/**
+ * Free text over output and field values: the words typed, next to each other and in order; a trailing `*` makes the last a prefix
+ * (lib/db/filter-sql.ts). `/` anywhere on the page focuses it.
+ */
 export function SearchBox({ state }: { state: ReturnType<typeof useEventFilter> }) {
   const input = useRef<HTMLInputElement>(null);
   const [text, setText] = useState(state.urlFilter.q ?? '');
+  const [unsearchable, setUnsearchable] = useState(false);
   useEffect(() => setText(state.urlFilter.q ?? ''), [state.urlFilter.q]);
 
   useEffect(() => {
@@ -28,21 +33,34 @@ export function SearchBox({ state }: { state: ReturnType<typeof useEventFilter> 
       className="min-w-56 flex-1"
       onSubmit={(event) => {
         event.preventDefault();
-        state.change({ set: { q: text.trim() || undefined } });
+        const q = text.trim();
+        // Punctuation alone has no words to look for: say so instead of listing nothing.
+        setUnsearchable(q !== '' && !isSearchable(q));
+        if (q === '' || isSearchable(q)) state.change({ set: { q: q || undefined } });
       }}
     >
       <input
         ref={input}
         type="search"
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          setUnsearchable(false);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Escape') input.current?.blur();
         }}
-        placeholder="Search output and fields (press / )"
+        placeholder="Search words in output and fields; end with * for a prefix (press / )"
         aria-label="Search alerts"
-        className="w-full rounded-md border border-border bg-surface px-3 py-1 text-sm placeholder:text-muted"
+        aria-invalid={unsearchable}
+        aria-describedby={unsearchable ? 'search-box-hint' : undefined}
+        className="w-full rounded-md border border-border bg-surface px-3 py-1 text-sm placeholder:text-muted aria-[invalid=true]:border-[var(--priority-critical)]"
       />
+      {unsearchable && (
+        <p id="search-box-hint" role="alert" className="mt-1 text-xs text-[var(--priority-critical)]">
+          Type a word to search: punctuation only separates words.
+        </p>
+      )}
     </form>
   );
 }

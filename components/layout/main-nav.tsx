@@ -29,6 +29,9 @@ export function MainNav() {
           <Link
             key={link.href}
             href={`${link.href}${suffix}`}
+            // Not prefetched (see DataLink): each prefetch is a server render of a page's frame,
+            // sent as the page opens, competing with the data the reader is waiting for.
+            prefetch={false}
             aria-current={active ? 'page' : undefined}
             className={`rounded-md px-2.5 py-1.5 ${active ? 'bg-surface-2 font-semibold text-fg' : 'text-muted hover:text-fg'}`}
           >

@@ -262,6 +262,9 @@ test.describe('bad read requests', () => {
     ['from=2023-02-30T00:00:00Z', 'invalid_query'],
     ['internal=maybe', 'invalid_query'],
     [`q=${'a'.repeat(501)}`, 'invalid_query'],
+    // Free text searches words: punctuation alone has none.
+    ['q=%25', 'invalid_query'],
+    ['q=_*', 'invalid_query'],
     ['cursor=garbage', 'invalid_cursor'],
     [`cursor=${Buffer.from('12:abc').toString('base64url')}`, 'invalid_cursor'],
     // A cursor in the right shape whose time does not fit a 64-bit nanosecond count.

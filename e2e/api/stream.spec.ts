@@ -116,3 +116,19 @@ test('50 clients each receive every alert exactly once while ingest runs', async
     for (const client of clients) client.close();
   }
 });
+
+test('reads say the newest alert they include, so a page can tell which answers predate its stream', async ({ request }) => {
+  const host = uniqueTag('stream-newest');
+  const { ids } = (await (await post(request, '/api/events', makeAlert({ hostname: host }))).json()) as { ids: number[] };
+  const before = await request.get(`${base}/api/stats/summary?hostname=${host}&from=1h`);
+  expect(Number(before.headers()['x-perch-newest-id'])).toBeGreaterThanOrEqual(ids[0]!);
+  const stream = await openReady(`hostname=${host}`);
+  try {
+    const ready = stream.messages.find((m) => m.type === 'ready')!.data.cursor;
+    // Answered after the stream's start: it includes everything up to the ready cursor.
+    const after = await request.get(`${base}/api/events?hostname=${host}&from=1h`);
+    expect(Number(after.headers()['x-perch-newest-id'])).toBeGreaterThanOrEqual(ready);
+  } finally {
+    stream.close();
+  }
+});

@@ -64,3 +64,21 @@ test('with an ingest token the snippet carries a placeholder, never the token', 
   await expect(falcoSnippet).toContainText('falco:<PERCH_INGEST_TOKEN>@127.0.0.1');
   await expect(page.locator('body')).not.toContainText(INGEST_TOKEN);
 });
+
+test('an alert committed before the live stream is listening still reaches the counters', async ({ page, request }) => {
+  const host = uniqueTag('counters-gap');
+  // Hold the page's stream back until the alert is in: the counters loaded without it, and the
+  // stream, once listening, will never send it.
+  let posted!: () => void;
+  const alertIsIn = new Promise<void>((resolve) => (posted = resolve));
+  await page.route('**/api/stream?*', async (route) => {
+    await alertIsIn;
+    await route.continue();
+  });
+  await page.goto(`/?from=24h&hostname=${host}`);
+  const critical = page.getByTestId('count-Critical').getByTestId('count-value');
+  await expect(critical).toHaveText('0');
+  expect((await post(request, '/api/events', makeAlert({ hostname: host, priority: 'Critical' }))).status()).toBe(200);
+  posted();
+  await expect(critical).toHaveText('1');
+});

@@ -1,5 +1,16 @@
 // Client-side fetch for Perch's own API: turns the error envelope into an Error with its message.
 import { withBasePath } from '../base-path';
+
+/** On a read's answer: the newest alert id when the server started reading, so the answer includes every alert up to it. */
+export const NEWEST_ID_HEADER = 'x-perch-newest-id';
+
+// Answer body → its NEWEST_ID_HEADER, for the live stream to tell which answers predate its start.
+const newestIds = new WeakMap<object, number>();
+
+/** The newest alert id an answer of fetchJson is known to include, if the server said. */
+export function newestIdIn(data: unknown): number | undefined {
+  return typeof data === 'object' && data !== null ? newestIds.get(data) : undefined;
+}
 export class FetchError extends Error {
   constructor(
     message: string,
@@ -17,5 +28,8 @@ export async function fetchJson<T>(path: string, init?: RequestInit): Promise<T>
     const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
     throw new FetchError(body?.error?.message ?? `${response.status} ${response.statusText}`, response.status, body?.error?.code);
   }
-  return (await response.json()) as T;
+  const body = (await response.json()) as T;
+  const newest = response.headers.get(NEWEST_ID_HEADER);
+  if (newest !== null && typeof body === 'object' && body !== null) newestIds.set(body, Number(newest));
+  return body;
 }

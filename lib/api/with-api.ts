@@ -1,8 +1,11 @@
 // The one wrapper every route handler goes through: it turns thrown ApiErrors into the error
 // envelope and anything unexpected into a 500 with a fixed message (the detail goes to the log).
 import { stringifyJson } from '../falco/json';
-import { requireViewer } from '../access/require-viewer';
+import { requireViewer, viewerOf } from '../access/require-viewer';
+import { getDb } from '../db/connection';
+import { newestEventId } from '../db/live-queries';
 import { ApiError, errorBody } from './errors';
+import { NEWEST_ID_HEADER } from './fetch-json';
 
 type Handler<Ctx> = (request: Request, context: Ctx) => Promise<Response> | Response;
 
@@ -43,7 +46,12 @@ export function withApi<Ctx = unknown>(handler: Handler<Ctx>, { access }: { acce
     try {
       const needed = access ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'public');
       if (needed === 'read') requireViewer(request);
-      return await handler(request, context);
+      // Read before the handler reads, so the answer holds at least every alert up to this id: a
+      // page whose answers all reach the live stream's starting cursor need not refetch them.
+      const newest = request.method === 'GET' && viewerOf(request) ? newestEventId(getDb()) : null;
+      const response = await handler(request, context);
+      if (newest !== null && response.ok) response.headers.set(NEWEST_ID_HEADER, String(newest));
+      return response;
     } catch (error) {
       const { status, body, headers } = errorReply(error, request.method, new URL(request.url).pathname);
       return jsonResponse(body, { status, headers });

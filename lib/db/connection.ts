@@ -75,9 +75,30 @@ function hasAlerts(db: Db): boolean {
  */
 export function limitStoreSize(db: Db, maxBytes: number): void {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
-  const applied = db.pragma(`max_page_count = ${Math.floor(maxBytes / pageSize)}`, { simple: true }) as number;
+  const pages = Math.floor(maxBytes / pageSize);
+  capPages.set(db, pages);
+  const applied = db.pragma(`max_page_count = ${pages - pruneReserve(pages)}`, { simple: true }) as number;
   if (applied * pageSize > maxBytes) {
     console.warn(`[perch] the store is already ${applied * pageSize} bytes, over PERCH_MAX_STORE_SIZE; it will not grow further`);
+  }
+}
+
+// The word index (migration 0005) gives a deleted alert's space back only when FTS5 merges its
+// segments, and a merge writes new pages before it frees the old ones. Ingest stops this far short
+// of the cap, so that retention can always merge after it pruned (reclaimSearchSpace in
+// lib/db/retention.ts).
+const pruneReserve = (pages: number) => Math.min(Math.ceil(pages / 4), 16_384);
+const capPages = new WeakMap<Db, number>();
+
+/** Runs work with the pages kept back from ingest. */
+export function withPruneRoom<T>(db: Db, work: () => T): T {
+  const pages = capPages.get(db);
+  if (pages === undefined) return work();
+  db.pragma(`max_page_count = ${pages}`);
+  try {
+    return work();
+  } finally {
+    db.pragma(`max_page_count = ${pages - pruneReserve(pages)}`);
   }
 }
 

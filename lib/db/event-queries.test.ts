@@ -284,7 +284,7 @@ describe('filters', () => {
     expect(ids({ proc: ['kit'] })).toEqual([]);
   });
 
-  it('q: free text, case-insensitive, punctuation literal', () => {
+  it('q: free text, whole words in order, case-insensitive, punctuation separating words', () => {
     expect(ids({ q: '/etc/shadow' })).toEqual(expected((a) => JSON.stringify(a).includes('/etc/shadow')));
     expect(ids({ q: '/etc/shadow' })).toEqual(expect.arrayContaining([16, 31, 33]));
     expect(ids({ q: '/ETC/Shadow' })).toEqual(ids({ q: '/etc/shadow' }));
@@ -292,10 +292,13 @@ describe('filters', () => {
     expect(ids({ q: '  NC -E /bin/sh  ' })).toEqual(ids({ q: 'nc -e' }));
     expect(ids({ q: 'KITTY' })).toEqual([16]);
     expect(ids({ q: 'ahmed.amin@test.com' })).toHaveLength(4);
-    // `%` and `_` are not wildcards.
-    expect(ids({ q: '%shadow' })).toEqual([]);
-    expect(ids({ q: 'etc_shadow' })).toEqual([]);
-    expect(ids({ q: 'nc_-e' })).toEqual([]);
+    // Punctuation separates words and is not compared; `%` and `_` are not wildcards.
+    expect(ids({ q: 'etc_shadow' })).toEqual(ids({ q: '/etc/shadow' }));
+    expect(ids({ q: 'nc_-e' })).toEqual(ids({ q: 'nc -e' }));
+    expect(ids({ q: '%shadow' })).toEqual(ids({ q: 'shadow' }));
+    expect(ids({ q: 'shado' })).toEqual([]);
+    expect(ids({ q: 'shado*' })).toEqual(ids({ q: 'shadow*' }));
+    expect(ids({ q: 'shadow*' })).toEqual(expect.arrayContaining(ids({ q: 'shadow' })));
     expect(ids({ q: 'no such text anywhere' })).toEqual([]);
     // Blank q is no condition.
     expect(ids({ q: '   ' })).toHaveLength(83);
@@ -457,7 +460,7 @@ describe('events sharing one timestamp', () => {
   });
 });
 
-describe('free text with wildcard characters', () => {
+describe('free text with punctuation and wildcard characters', () => {
   let textDb: Db;
   beforeAll(() => {
     textDb = openDatabase(':memory:');
@@ -475,12 +478,15 @@ describe('free text with wildcard characters', () => {
   const search = (q: string) =>
     listEvents(textDb, EventFilter.parse({ q }), { limit: 100 }).events.map((e) => e.output);
 
-  it('treats % _ and \\ as literal characters', () => {
+  it('treats % _ and \\ as punctuation between words, never as wildcards', () => {
     expect(search('a_b')).toEqual(['path a_b']);
     expect(search('50%')).toEqual(['rate 50% up']);
-    expect(search('0% u')).toEqual(['rate 50% up']);
-    expect(search('a_b')).toEqual(['path a_b']);
-    expect(search('k\\s')).toEqual(['back\\slash']);
+    expect(search('50% up')).toEqual(['rate 50% up']);
+    expect(search('0% u')).toEqual([]);
+    expect(search('back\\slash')).toEqual(['back\\slash']);
+    expect(search('back/slash')).toEqual(['back\\slash']);
+    expect(search('k\\s')).toEqual([]);
+    expect(search('mixed case')).toEqual(['MiXeD CaSe']);
   });
 
   it('ignores case on both sides', () => {

@@ -6,7 +6,8 @@ import { PRIORITIES, type PriorityName } from '../falco/priorities';
 import { formatTimeNs } from '../falco/time';
 import type { EventFilter, EventPage } from '../filters/event-filter';
 import type { Db } from './connection';
-import { filterToSql } from './filter-sql';
+import { filterToSql, ftsQuery, searchText } from './filter-sql';
+import { unpackRaw } from './raw-json';
 import { priorityRows, type ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 
@@ -29,7 +30,8 @@ export type SummaryRow = Omit<EventSummary, 'time' | 'internal' | 'output' | 'ta
   timeNs: string;
   priority: PriorityName;
   internal: number;
-  raw: string;
+  /** As stored: deflated, or text in rows older than migration 0005 (lib/db/raw-json.ts). */
+  raw: string | Buffer;
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -37,7 +39,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 export function toSummary(row: SummaryRow): EventSummary {
   const { timeNs, raw, internal, ...columns } = row;
-  const alert = parseJson(raw) as Record<string, unknown>;
+  const alert = parseJson(unpackRaw(raw)) as Record<string, unknown>;
   const tags = Array.isArray(alert.tags) ? alert.tags.filter((t): t is string => typeof t === 'string') : [];
   return {
     ...columns,
@@ -61,9 +63,22 @@ function decodeCursor(cursor: string): { cursorTime: bigint; cursorId: number } 
   return { cursorTime: BigInt(match[1]!), cursorId: Number(match[2]) };
 }
 
+// Below this many matches a search's page looks its matches up by id and sorts them (a few ms);
+// from it on, walking the time index and stopping at the page is cheaper (see filterConditions).
+const FEW_SEARCH_MATCHES = 5_000;
+
+/** Whether the filter's free text matches fewer alerts than FEW_SEARCH_MATCHES, counting no further. */
+function searchIsRare(db: Db, filter: EventFilter): boolean {
+  const q = searchText(filter);
+  if (q === undefined) return false;
+  const { matches } = prepared(db, 'SELECT count(*) AS matches FROM (SELECT 1 FROM event_search WHERE event_search MATCH ? LIMIT ?)')
+    .get(ftsQuery(q), FEW_SEARCH_MATCHES) as { matches: number };
+  return matches < FEW_SEARCH_MATCHES;
+}
+
 /** One page of rows in (time, id) order, newest first, plus the cursor of the next page. */
 function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: string, joins: string, filter: EventFilter, page: EventPage, nowMs: number) {
-  const { where, params } = filterToSql(filter, nowMs);
+  const { where, params } = filterToSql(filter, nowMs, { walkTimeIndex: !searchIsRare(db, filter) });
   const conditions = where ? [where] : [];
   if (page.cursor !== undefined) {
     Object.assign(params, decodeCursor(page.cursor));
@@ -85,8 +100,8 @@ export function listEvents(db: Db, filter: EventFilter, page: EventPage, nowMs =
 
 /** The raw JSON of a page of alerts, for NDJSON export. */
 export function rawEventsPage(db: Db, filter: EventFilter, page: EventPage, nowMs = Date.now()) {
-  const { rows, nextCursor } = pageOf<{ id: number; timeNs: string; raw: string }>(db, 'e.id, CAST(e.time_ns AS TEXT) AS timeNs, ep.raw', 'JOIN event_payloads ep ON ep.event_id = e.id', filter, page, nowMs);
-  return { raws: rows.map((row) => row.raw), nextCursor };
+  const { rows, nextCursor } = pageOf<{ id: number; timeNs: string; raw: string | Buffer }>(db, 'e.id, CAST(e.time_ns AS TEXT) AS timeNs, ep.raw', 'JOIN event_payloads ep ON ep.event_id = e.id', filter, page, nowMs);
+  return { raws: rows.map((row) => unpackRaw(row.raw)), nextCursor };
 }
 
 export function getEventOrThrow(db: Db, id: number): EventDetail {
@@ -101,7 +116,7 @@ export function getEventOrThrow(db: Db, id: number): EventDetail {
     timeNs: row.timeNs,
     receivedAt: new Date(receivedMs).toISOString(),
     ancestry,
-    raw: row.raw,
+    raw: unpackRaw(row.raw),
   };
 }
 

@@ -26,7 +26,8 @@ describe('filterToSql', () => {
     expect(where).not.toContain('DROP');
     expect(where).not.toContain("'x'");
     expect(Object.values(params).filter((v) => v === hostile)).toHaveLength(10);
-    expect(params.q).toBe(hostile.toLowerCase());
+    // Free text is one quoted FTS5 phrase (migration 0005), bound like the rest.
+    expect(params.q).toBe(`"${hostile.toLowerCase()}"`);
     expect(params.priority0).toBe(4);
     expect(params.minRank).toBe(3);
     expect(params.fromNs).toBe(BigInt(NOW - 3_600_000) * 1_000_000n);

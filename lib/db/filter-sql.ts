@@ -21,8 +21,16 @@ const COLUMN_FILTERS = {
   user: ['e.user_name'],
 } as const satisfies Partial<Record<keyof EventFilter, readonly string[]>>;
 
+export interface FilterSqlOptions {
+  /**
+   * The query walks alerts newest first and stops at a page's LIMIT, and its free text matches too
+   * many alerts to look each up first: test each alert walked against the matches instead.
+   */
+  walkTimeIndex?: boolean;
+}
+
 /** The SQL condition for a filter, with named parameters. */
-export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
+export function filterToSql(filter: EventFilter, nowMs = Date.now(), options: FilterSqlOptions = {}): SqlWhere {
   const clauses: string[] = [];
   const params: Record<string, unknown> = {};
   const { fromNs, toNs } = timeBoundsNs(filter, nowMs);
@@ -34,7 +42,7 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
     clauses.push('e.time_ns < @toNs');
     params.toNs = toNs;
   }
-  clauses.push(...filterConditions(filter, params));
+  clauses.push(...filterConditions(filter, params, options));
   return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
@@ -43,7 +51,7 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now()): SqlWhere {
  * to `params`. Also valid over the hourly counts, which name their columns like `events` does
  * (lib/db/rollup-sql.ts), as long as the filter has no tag, proc, chain or q.
  */
-export function filterConditions(filter: EventFilter, params: Record<string, unknown>): string[] {
+export function filterConditions(filter: EventFilter, params: Record<string, unknown>, { walkTimeIndex = false }: FilterSqlOptions = {}): string[] {
   const clauses: string[] = [];
   const bindList = (name: string, list: readonly unknown[]) =>
     list.map((value, i) => {
@@ -89,9 +97,12 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
   }
   const q = searchText(filter);
   if (q !== undefined) {
-    // instr, not LIKE: `%`, `_` and `\` in the search are literal characters.
-    clauses.push('EXISTS (SELECT 1 FROM event_payloads q WHERE q.event_id = e.id AND instr(q.search_text, @q) > 0)');
-    params.q = q;
+    // The word index (migration 0005) finds the alerts whose text holds the phrase; counts then
+    // look each match up by id. A newest-first page instead walks the time index and tests each
+    // alert against the matches (`+` forbids the lookup): a common word's page stops early instead
+    // of looking up and sorting every match, and a rare word's costs one walk of the range.
+    clauses.push(`${walkTimeIndex ? '+' : ''}e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)`);
+    params.q = ftsQuery(q);
   }
   if (filter.internal === 'exclude') clauses.push('e.internal = 0');
   if (filter.internal === 'only') clauses.push('e.internal = 1');
@@ -123,7 +134,20 @@ export function containerArms(filter: EventFilter, params: Record<string, unknow
   return arms;
 }
 
-/** The free-text search as matched against search_text, or undefined when there is none. */
+/**
+ * `q` as one FTS5 phrase: its words, in order, next to each other. FTS5 splits the phrase into
+ * words as it split the alerts' text, so "/etc/shadow" is the phrase "etc shadow". A `*` at the end
+ * makes the last word a prefix ("etc/sha*" finds "/etc/shadow"); without it words are whole, so
+ * "10.0.0.1" does not find "10.0.0.12". Inside double quotes every other character is literal
+ * (`OR`, `NEAR`, parentheses, `:`, `^`, a `*` elsewhere), and a quote is written twice. Bound as a
+ * parameter, never put into SQL.
+ */
+export function ftsQuery(q: string): string {
+  const words = q.replace(/\*+$/, '');
+  return `"${words.replaceAll('"', '""')}"${words.length < q.length ? '*' : ''}`;
+}
+
+/** The free-text search as matched against the alerts' lower-cased text, or undefined when there is none. */
 export function searchText(filter: EventFilter): string | undefined {
   const q = filter.q?.trim().toLowerCase();
   return q ? q : undefined;

@@ -1,7 +1,7 @@
 import 'server-only';
 // Retention: PERCH_RETENTION (age) and PERCH_MAX_EVENTS (count). Deletes run in small batches with
 // a yield to the event loop between them, so ingest never waits on pruning for more than a few ms.
-import type { Db } from './connection';
+import { withPruneRoom, type Db } from './connection';
 
 export interface RetentionPolicy {
   retentionMs: number | null;
@@ -12,11 +12,36 @@ export interface RetentionPolicy {
 // index entry), so 20 per batch keeps each block of the event loop to a few milliseconds.
 export const PRUNE_BATCH = 20;
 
+// FTS5 merges the word index's segments after each write, and a merge takes new pages before it
+// frees old ones: at PERCH_MAX_STORE_SIZE a delete could then fail. A delete alone only marks rows
+// gone in the index, so deletes run without merging, and reclaimSearchSpace merges once per run.
+function withoutMerging(db: Db, work: () => number): number {
+  return db.transaction(() => {
+    db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('automerge', 0)").run();
+    const deleted = work();
+    db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('automerge', 4)").run();
+    return deleted;
+  }).immediate();
+}
+
 const deleteOlderThan = (db: Db, cutoffNs: bigint, limit: number) =>
-  db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ns < ? ORDER BY time_ns LIMIT ?)').run(cutoffNs, limit).changes;
+  withoutMerging(db, () => db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ns < ? ORDER BY time_ns LIMIT ?)').run(cutoffNs, limit).changes);
 
 const deleteOldest = (db: Db, limit: number) =>
-  db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY time_ns, id LIMIT ?)').run(limit).changes;
+  withoutMerging(db, () => db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY time_ns, id LIMIT ?)').run(limit).changes);
+
+/**
+ * Rewrites the index segments that hold deleted alerts so their pages are free for ingest, using
+ * the room ingest leaves under the cap. A store too full even for that keeps its deletes and
+ * tries again on the next run.
+ */
+export function reclaimSearchSpace(db: Db): void {
+  try {
+    withPruneRoom(db, () => db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('merge', -1000)").run());
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'SQLITE_FULL') throw error;
+  }
+}
 
 const countEvents = (db: Db) => (db.prepare('SELECT count(*) AS total FROM events').get() as { total: number }).total;
 
@@ -56,6 +81,9 @@ export async function pruneAll(db: Db, policy: RetentionPolicy, nowMs = Date.now
     }
   }
   // Freed pages are reused by new alerts, so the file stops growing; the WAL is folded back in.
-  if (total > 0) db.pragma('wal_checkpoint(PASSIVE)');
+  if (total > 0) {
+    reclaimSearchSpace(db);
+    db.pragma('wal_checkpoint(PASSIVE)');
+  }
   return total;
 }

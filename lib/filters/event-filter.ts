@@ -24,6 +24,11 @@ const priorityName = z.string().refine((name) => findPriority(name) !== undefine
 
 const values = z.array(z.string()).default([]);
 
+// What the word index (lib/db/migrations/0005_event_search.sql) keeps of a text: runs of letters,
+// digits and private-use characters, the word characters of SQLite's unicode61 tokenizer.
+export const isSearchable = (text: string) => /[\p{L}\p{N}\p{Co}]/u.test(text);
+export const UNSEARCHABLE = 'expected at least one letter or digit: free text searches words, and punctuation only separates them';
+
 export const EventFilter = z.object({
   from: timeBound.optional(),
   to: timeBound.optional(),
@@ -41,7 +46,8 @@ export const EventFilter = z.object({
   proc: values,
   /** A process chain from the root ancestor (see chainKey): alerts at or below that node. */
   chain: values,
-  q: z.string().max(500).optional(),
+  /** Free text: alerts whose text holds these words, in order (lib/db/filter-sql.ts, ftsQuery). */
+  q: z.string().max(500).refine((text) => text.trim() === '' || isSearchable(text), { message: UNSEARCHABLE }).optional(),
   /** Falco's own health events are left out unless asked for. */
   internal: z.enum(['exclude', 'include', 'only']).default('exclude'),
 });

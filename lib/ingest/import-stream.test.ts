@@ -53,6 +53,20 @@ describe('importStream', () => {
     expect(getEventOrThrow(db, 2).raw).toBe(corpusLine(37));
   });
 
+  it('imports batch after batch in file order, with line numbers, across the worker thread', async () => {
+    const line = (i: number) => JSON.stringify({ ...JSON.parse(corpusLine(1)), rule: `rule ${i}`, time: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(9, '0')}Z` });
+    const lines = Array.from({ length: 2_600 }, (_, i) => line(i));
+    lines[1_499] = '{"rule":"no time","priority":"Warning"}';
+    lines[2_100] = lines[5]!; // a duplicate of an alert two batches back
+    const summary = await importStream(db, stream(lines.join('\n')));
+    expect(summary.imported).toBe(2_598);
+    expect(summary.duplicates).toBe(1);
+    expect(summary.invalid.map((i) => [i.line, i.field, i.code])).toEqual([[1_500, 'time', 'missing_field']]);
+    const rules = db.prepare('SELECT rule FROM events ORDER BY id').pluck().all();
+    expect(rules).toEqual(lines.map((_, i) => `rule ${i}`).filter((_, i) => i !== 1_499 && i !== 2_100));
+    expect(getEventOrThrow(db, 2_598).raw).toBe(lines[2_599]);
+  });
+
   it('reports progress at the end with the number of lines read', async () => {
     const onProgress = vi.fn();
     await importStream(db, stream(corpusLines.join('\n')), onProgress);

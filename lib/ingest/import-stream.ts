@@ -4,11 +4,13 @@ import 'server-only';
 // this safe while the server runs.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import type { ErrorIssue } from '../api/errors';
 import type { Db } from '../db/connection';
-import { writeAlerts } from '../db/event-writer';
+import { writeAlerts, type WritableAlert } from '../db/event-writer';
 import { prepareEntries } from './prepare';
-import { parseEntry, splitBody, type BodyEntry } from './split-body';
+import type { NumberedLines, PreparedLines } from './prepare-worker';
+import { splitBody, type BodyEntry } from './split-body';
 
 export interface ImportSummary {
   imported: number;
@@ -39,9 +41,13 @@ export class ImportRun {
     if (this.pending.length === 0) return;
     const { valid, issues } = prepareEntries(this.pending);
     this.pending = [];
+    this.write({ alerts: valid.map((entry) => entry.alert), issues });
+  }
+
+  /** Stores a batch prepared here or by the worker, in one transaction, and counts it. */
+  write({ alerts, issues }: { alerts: readonly WritableAlert[]; issues: readonly ErrorIssue[] }): void {
     this.summary.invalid.push(...issues);
-    const results = writeAlerts(this.db, valid.map((entry) => entry.alert));
-    for (const result of results) {
+    for (const result of writeAlerts(this.db, alerts)) {
       if (result.duplicate) this.summary.duplicates++;
       else this.summary.imported++;
     }
@@ -49,42 +55,100 @@ export class ImportRun {
 }
 
 /**
+ * The worker thread of lib/ingest/prepare-worker.ts, started with the first batch; answers batches
+ * in the order they were sent.
+ */
+class LinePreparer {
+  private worker: Worker | null = null;
+  private readonly waiting: { resolve: (batch: PreparedLines) => void; reject: (error: unknown) => void }[] = [];
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+      workerData: { module: new URL('./prepare-worker.ts', import.meta.url).href },
+      // As the import itself runs: `server-only` modules load outside React's client build.
+      execArgv: ['--conditions=react-server'],
+    });
+    const failAll = (error: unknown) => this.waiting.splice(0).forEach((w) => w.reject(error));
+    worker.on('message', (batch: PreparedLines) => this.waiting.shift()?.resolve(batch));
+    worker.on('error', failAll);
+    worker.on('exit', (code) => failAll(new Error(`the import's worker thread stopped (exit code ${code})`)));
+    return worker;
+  }
+
+  prepare(lines: NumberedLines): Promise<PreparedLines> {
+    this.worker ??= this.start();
+    const worker = this.worker;
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      worker.postMessage(lines);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+  }
+}
+
+// Batches prepared ahead of the one being written: enough that neither thread waits for the
+// other, few enough that memory stays flat.
+const AHEAD = 2;
+
+/**
  * Imports a stream line by line (memory stays flat for any size), or whole when it is a JSON
- * array. `onProgress` is called after every batch with the lines read so far.
+ * array. NDJSON lines are prepared in a worker thread while this one writes the batch before.
+ * `onProgress` is called after every batch with the lines read so far.
  */
 export async function importStream(db: Db, input: Readable, onProgress?: (lines: number, run: ImportRun) => void): Promise<ImportSummary> {
   const run = new ImportRun(db);
   const lines = createInterface({ input, crlfDelay: Infinity });
+  const preparer = new LinePreparer();
+  const inFlight: Promise<PreparedLines>[] = [];
+  let batch: [number, string][] = [];
   let lineNumber = 0;
   let arrayText: string[] | null = null;
   let sawContent = false;
 
-  for await (const lineText of lines) {
-    lineNumber++;
+  const writeNext = async () => run.write(await inFlight.shift()!);
+  const send = async () => {
+    inFlight.push(preparer.prepare(batch));
+    batch = [];
+    while (inFlight.length > AHEAD) await writeNext();
+    onProgress?.(lineNumber, run);
+  };
+
+  try {
+    for await (const lineText of lines) {
+      lineNumber++;
+      if (arrayText !== null) {
+        arrayText.push(lineText);
+        continue;
+      }
+      const line = lineText.trim();
+      if (line === '') continue;
+      const first = !sawContent;
+      sawContent = true;
+      if (first && line.startsWith('[')) {
+        arrayText = [lineText];
+        continue;
+      }
+      if (!line.startsWith('{')) {
+        run.skip();
+        continue;
+      }
+      batch.push([lineNumber, line]);
+      if (batch.length >= BATCH) await send();
+    }
     if (arrayText !== null) {
-      arrayText.push(lineText);
-      continue;
+      for (const entry of splitBody(arrayText.join('\n')).entries) run.add(entry);
+      run.flush();
     }
-    const line = lineText.trim();
-    if (line === '') continue;
-    const first = !sawContent;
-    sawContent = true;
-    if (first && line.startsWith('[')) {
-      arrayText = [lineText];
-      continue;
-    }
-    if (!line.startsWith('{')) {
-      run.skip();
-      continue;
-    }
-    // A trimmed line that starts with `{` is what splitBody would make one entry of.
-    run.add(parseEntry(line, { line: lineNumber }));
-    if (lineNumber % BATCH === 0) onProgress?.(lineNumber, run);
+    if (batch.length > 0) await send();
+    while (inFlight.length > 0) await writeNext();
+  } finally {
+    // A failed write leaves answers in flight: wait them out so none rejects unobserved.
+    await Promise.allSettled(inFlight);
+    await preparer.close();
   }
-  if (arrayText !== null) {
-    for (const entry of splitBody(arrayText.join('\n')).entries) run.add(entry);
-  }
-  run.flush();
   onProgress?.(lineNumber, run);
   return run.summary;
 }

@@ -21,9 +21,10 @@ export interface AlertStreamHandlers {
   /**
    * The stream's first `ready`: from here on every matching alert arrives. What the page loaded
    * before it may lack alerts committed in between (the page's queries and the stream start
-   * together, in no set order).
+   * together, in no set order). `cursor`: every alert up to this id is in the store and every later
+   * one will arrive through the stream.
    */
-  onFirstReady?: () => void;
+  onFirstReady?: (cursor: number) => void;
 }
 
 export interface AlertStream {
@@ -72,12 +73,12 @@ export function useAlertStream(query: string, handlers: AlertStreamHandlers, { e
       source = new EventSource(withBasePath(`/api/stream?${[query, after].filter(Boolean).join('&')}`));
       lastHeardAt = Date.now();
       source.addEventListener('ready', (event) => {
-        read(event);
+        const { cursor: readyAt } = read(event);
         attempt = 0;
         setState('live');
         // Counts and charts may have moved while we were away; the alerts themselves were resent.
         if (connectedBefore) handlersRef.current.onResync?.();
-        else handlersRef.current.onFirstReady?.();
+        else handlersRef.current.onFirstReady?.(readyAt);
         connectedBefore = true;
       });
       source.addEventListener('alerts', (event) => {

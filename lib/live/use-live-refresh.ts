@@ -3,6 +3,7 @@
 // its filter arrive (at most every REFRESH_GAP_MS), instead of polling on a timer.
 import { useQueryClient, type Query } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
+import { newestIdIn } from '../api/fetch-json';
 import { eventKeys } from '../queries/events';
 import { statsKeys } from '../queries/stats';
 import { useAlertStream, type AlertStream, type AlertStreamHandlers } from './use-alert-stream';
@@ -44,9 +45,11 @@ export function useLiveRefresh(query: string, handlers: AlertStreamHandlers = {}
       refresh();
       handlers.onResync?.();
     },
-    // Answers that arrived before the stream was listening may lack an alert committed in that
-    // gap: refetch those once. Queries still loading are left to finish (their reads mostly come
-    // after the stream's start), so that a page's first load is not sent twice.
-    onFirstReady: () => invalidate((query) => query.state.status === 'success' && query.state.fetchStatus === 'idle'),
+    // An answer read before the stream started may lack an alert committed in that gap: refetch
+    // those that do not reach the stream's first cursor (all of them when the server did not say).
+    // Queries still loading are left to finish (their reads mostly come after the stream's start),
+    // so that a page's first load is not sent twice.
+    onFirstReady: (cursor) =>
+      invalidate((query) => query.state.status === 'success' && query.state.fetchStatus === 'idle' && !((newestIdIn(query.state.data) ?? -1) >= cursor)),
   });
 }

@@ -20,23 +20,28 @@ export const eventListOptions = (query: string) =>
   queryOptions({
     queryKey: eventKeys.list(query),
     queryFn: () => fetchJson<EventListResponse>(`/api/events?${query}`),
+    // The GET the query sends, so the server render can preload it (app/providers.tsx).
+    meta: { url: `/api/events?${query}` },
     refetchInterval: BACKGROUND_REFRESH_MS,
   });
 
 /** Keyset pages of a filter, for infinite scroll. Not polled: new alerts must not shift the list. */
-export const eventPagesOptions = (query: string, pageSize = 100) =>
-  infiniteQueryOptions({
+export const eventPagesOptions = (query: string, pageSize = 100) => {
+  const pageUrl = (cursor: string) => `/api/events?${[query, `limit=${pageSize}`, cursor ? `cursor=${cursor}` : ''].filter(Boolean).join('&')}`;
+  return infiniteQueryOptions({
     queryKey: eventKeys.pages(`${query}&limit=${pageSize}`),
-    queryFn: ({ pageParam }) =>
-      fetchJson<EventListResponse>(`/api/events?${[query, `limit=${pageSize}`, pageParam ? `cursor=${pageParam}` : ''].filter(Boolean).join('&')}`),
+    queryFn: ({ pageParam }) => fetchJson<EventListResponse>(pageUrl(pageParam)),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    meta: { url: pageUrl('') },
   });
+};
 
 export const eventDetailOptions = (id: number) =>
   queryOptions({
     queryKey: eventKeys.detail(id),
     queryFn: () => fetchJson<EventDetail>(`/api/events/${id}`),
+    meta: { url: `/api/events/${id}` },
     // An alert that is not there will not appear on a retry; say so at once.
     retry: (failures, error) => !(error instanceof FetchError && error.status === 404) && failures < 1,
   });
@@ -45,6 +50,7 @@ export const priorityCountsOptions = (query: string) =>
   queryOptions({
     queryKey: eventKeys.priorityCounts(query),
     queryFn: () => fetchJson<{ total: number; priorities: PriorityCount[] }>(`/api/stats/priorities?${query}`),
+    meta: { url: `/api/stats/priorities?${query}` },
     refetchInterval: BACKGROUND_REFRESH_MS,
   });
 
@@ -52,6 +58,7 @@ export const healthOptions = () =>
   queryOptions({
     queryKey: eventKeys.health(),
     queryFn: () => fetchJson<HealthReport>('/api/health'),
+    meta: { url: '/api/health' },
     refetchInterval: BACKGROUND_REFRESH_MS,
   });
 

@@ -21,42 +21,45 @@ export const statsKeys = {
 const live = { refetchInterval: BACKGROUND_REFRESH_MS, placeholderData: keepPreviousData } as const;
 const withQuery = (path: string, query: string, extra = '') => `${path}?${[query, extra].filter(Boolean).join('&')}`;
 
+// `meta.url`: the GET the query sends, so the server render can preload it (app/providers.tsx).
+const get = <T>(url: string) => ({ queryFn: () => fetchJson<T>(url), meta: { url } });
+
 export const summaryOptions = (query: string) =>
-  queryOptions({ queryKey: statsKeys.summary(query), queryFn: () => fetchJson<RangeSummary>(withQuery('/api/stats/summary', query)), ...live });
+  queryOptions({ queryKey: statsKeys.summary(query), ...get<RangeSummary>(withQuery('/api/stats/summary', query)), ...live });
 
 export const timelineOptions = (query: string, stack: TimelineStack = 'priority') =>
   queryOptions({
     queryKey: statsKeys.timeline(query, stack),
-    queryFn: () => fetchJson<Timeline>(withQuery('/api/stats/timeline', query, `stack=${stack}`)),
+    ...get<Timeline>(withQuery('/api/stats/timeline', query, `stack=${stack}`)),
     ...live,
   });
 
 export const topOptions = (query: string, dimension: Dimension, limit = 10) =>
   queryOptions({
     queryKey: statsKeys.top(query, dimension, limit),
-    queryFn: () => fetchJson<{ values: TopValue[] }>(withQuery('/api/stats/top', query, `dimension=${dimension}&limit=${limit}`)),
+    ...get<{ values: TopValue[] }>(withQuery('/api/stats/top', query, `dimension=${dimension}&limit=${limit}`)),
     ...live,
   });
 
 export const rulesOptions = (query: string) =>
-  queryOptions({ queryKey: statsKeys.rules(query), queryFn: () => fetchJson<RuleList>(withQuery('/api/rules', query)), ...live });
+  queryOptions({ queryKey: statsKeys.rules(query), ...get<RuleList>(withQuery('/api/rules', query)), ...live });
 
 export const containersOptions = (query: string) =>
   queryOptions({
     queryKey: statsKeys.containers(query),
-    queryFn: () => fetchJson<{ containers: ContainerRow[] }>(withQuery('/api/containers', query)),
+    ...get<{ containers: ContainerRow[] }>(withQuery('/api/containers', query)),
     ...live,
   });
 
 export const processTreeOptions = (query: string) =>
   queryOptions({
     queryKey: statsKeys.processTree(query),
-    queryFn: () => fetchJson<ProcessTree>(withQuery('/api/process-tree', query)),
+    ...get<ProcessTree>(withQuery('/api/process-tree', query)),
     ...live,
   });
 
 export const relatedOptions = (id: number) =>
-  queryOptions({ queryKey: statsKeys.related(id), queryFn: () => fetchJson<RelatedEvents>(`/api/events/${id}/related`) });
+  queryOptions({ queryKey: statsKeys.related(id), ...get<RelatedEvents>(`/api/events/${id}/related`) });
 
 export const useSummary = (query: string) => useQuery(summaryOptions(query));
 export const useTimeline = (query: string, stack?: TimelineStack) => useQuery(timelineOptions(query, stack));

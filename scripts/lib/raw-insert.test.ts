@@ -11,6 +11,10 @@ const dump = (db: Db) => ({
   payloads: db.prepare('SELECT * FROM event_payloads ORDER BY event_id').all(),
   tags: db.prepare('SELECT * FROM event_tags ORDER BY event_id, tag').all(),
   processes: db.prepare('SELECT * FROM event_processes ORDER BY event_id, level').all(),
+  counts: ['event_counts_1h', 'event_counts_12h', 'tag_counts_1h', 'process_counts_1h'].map((table) =>
+    db.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort()),
+  // The word index answers the same searches (it keeps no text to compare directly).
+  search: ['etc', 'shell', 'no-such-text'].map((q) => db.prepare('SELECT rowid FROM event_search WHERE event_search MATCH ? ORDER BY rowid').all(`"${q}"*`)),
 });
 
 describe('raw insert', () => {
@@ -22,12 +26,14 @@ describe('raw insert', () => {
     const raw = openDatabase(':memory:');
     writeAlerts(perch, alerts.slice(0, 300));
     writeAlerts(perch, alerts.slice(300));
-    const insert = rawInserter(raw);
-    insert(alerts.slice(0, 300));
-    insert(alerts.slice(300));
+    const inserter = rawInserter(raw);
+    inserter.insert(inserter.prepare(alerts.slice(0, 300)));
+    inserter.insert(inserter.prepare(alerts.slice(300)));
     const expected = dump(perch);
     expect(expected.events).toHaveLength(600);
     expect(expected.processes.length).toBeGreaterThan(600);
+    expect(expected.counts[0]!.length).toBeGreaterThan(10);
+    expect(expected.search[0]!.length).toBeGreaterThan(10);
     expect(dump(raw)).toEqual(expected);
   }, 60_000);
 });
