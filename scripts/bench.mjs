@@ -344,7 +344,14 @@ class Bench {
     const rows = [];
     for (const [name, page] of pages) {
       const { text, path: served } = await client.request('GET', page, undefined, { read: true, follow: 3 });
-      const scripts = [...new Set([...text.matchAll(/<script\b[^>]*?\ssrc="([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&')))];
+      // Scripts the page runs, and scripts its head preloads: the browser fetches both on the first load.
+      const preloaded = [...text.matchAll(/<link\b[^>]*>/g)]
+        .map(([tag]) => tag)
+        .filter((tag) => /\srel="modulepreload"/.test(tag) || (/\srel="preload"/.test(tag) && /\sas="script"/.test(tag)))
+        .map((tag) => /\shref="([^"]+)"/.exec(tag)?.[1])
+        .filter(Boolean);
+      const sources = [...[...text.matchAll(/<script\b[^>]*?\ssrc="([^"]+)"/g)].map((m) => m[1]), ...preloaded];
+      const scripts = [...new Set(sources.map((src) => src.replaceAll('&amp;', '&')))];
       if (scripts.length === 0) throw new Error(`${served} has no <script src>`);
       let raw = 0;
       let gzip = 0;
@@ -377,7 +384,8 @@ class Bench {
     return [
       '### First-load JavaScript per page',
       '',
-      'Every `<script src>` in the page\'s HTML (after its redirect to the default range), fetched and summed: "Gzip" is',
+      'Every `<script src>` in the page\'s HTML (after its redirect to the default range) and every script its head preloads,',
+      'fetched and summed: "Gzip" is',
       this.jsCompressedHere
         ? 'the bytes `zlib.gzipSync` makes of them at its default level (the server sent some uncompressed).'
         : 'the bytes the server sends a browser that accepts gzip; "Raw" the same files uncompressed.',
