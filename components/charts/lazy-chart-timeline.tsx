@@ -16,12 +16,3 @@ export const LazyChartTimeline = dynamic(loadChart, {
   ssr: false,
   loading: () => <div className="h-full min-h-40 animate-pulse rounded bg-surface-2/60" role="status" aria-label="Loading chart" />,
 });
-
-const NoChart = () => null;
-
-/**
- * Draws nothing. Rendered next to a chart that waits for its data: in the server's render, next/dynamic
- * puts a preload of the chart's code in the page's head, so the browser fetches it with the page's
- * own scripts instead of once they have run. (The import is written out here for Next to see.)
- */
-export const ChartCodePreload = dynamic(() => import('./chart-timeline').then(() => NoChart), { loading: () => null });

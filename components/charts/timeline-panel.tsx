@@ -3,7 +3,7 @@
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useTimeline, type TimelineStack } from '@/lib/queries/stats';
 import { Panel, PanelState } from '../ui/panel';
-import { ChartCodePreload, LazyChartTimeline } from './lazy-chart-timeline';
+import { LazyChartTimeline } from './lazy-chart-timeline';
 
 const widthLabel = (ms: number) =>
   ms >= 86_400_000 ? `${ms / 86_400_000} d` : ms >= 3_600_000 ? `${ms / 3_600_000} h` : ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`;
@@ -17,7 +17,6 @@ export function TimelinePanel({ state, stack = 'priority', title = 'Alerts over 
       actions={data ? <span className="text-xs text-muted">{widthLabel(data.widthMs)} per bar · drag to zoom</span> : null}
     >
       <div className="px-3 py-3">
-        <ChartCodePreload />
         {isPending ? (
           <PanelState kind="loading" />
         ) : error ? (

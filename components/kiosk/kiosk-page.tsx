@@ -12,7 +12,7 @@ import { useLiveRefresh } from '@/lib/live/use-live-refresh';
 import { eventListOptions } from '@/lib/queries/events';
 import { useSummary, useTimeline, useTop } from '@/lib/queries/stats';
 import type { TopValue } from '@/lib/stats/types';
-import { ChartCodePreload, LazyChartTimeline } from '../charts/lazy-chart-timeline';
+import { LazyChartTimeline } from '../charts/lazy-chart-timeline';
 import { LiveBadge } from '../live/live-badge';
 import { KioskClock, KioskCounters, KioskFeed, KioskMessage, KioskPanel, KioskTopList } from './kiosk-parts';
 
@@ -54,7 +54,6 @@ function TimelinePanel({ query }: { query: string }) {
   return (
     <KioskPanel title="Alerts over time" testId="kiosk-timeline" className="h-full">
       <div className="h-full p-3">
-        <ChartCodePreload />
         <Loading result={timeline}>
           {(data) => <LazyChartTimeline timeline={data} kind="priority" height="fill" label="Alerts over time" fontSize={Math.round(fontPx * 0.75)} yAxisWidth={Math.round(fontPx * 3.2)} />}
         </Loading>
