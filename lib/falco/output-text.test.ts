@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { containerHintsFromOutput } from './output-text';
+import { containerHintsFromOutput, LABELS } from './output-text';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
 const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
@@ -92,16 +92,8 @@ describe('containerHintsFromOutput', () => {
 // The implementation before the one-pass scan (one regular expression per label), kept to show that
 // the scan finds the same values.
 function searchPerLabel(output: string): Record<string, string | null> {
-  const labels: Record<string, readonly string[]> = {
-    containerId: ['container_id', 'container.id', 'container'],
-    containerName: ['container_name', 'container.name'],
-    image: ['container_image_repository', 'container.image.repository', 'image', 'container_image'],
-    imageTag: ['container_image_tag', 'container.image.tag'],
-    k8sNamespace: ['k8s_ns_name', 'k8s.ns.name', 'k8s.ns', 'k8s_ns'],
-    k8sPod: ['k8s_pod_name', 'k8s.pod.name', 'k8s.pod', 'k8s_pod'],
-  };
   const hints: Record<string, string | null> = {};
-  for (const [hint, names] of Object.entries(labels)) {
+  for (const [hint, names] of Object.entries(LABELS)) {
     hints[hint] = null;
     for (const name of names) {
       const found = new RegExp(`(?:^|[\\s(|])${name.replace(/\./g, '\\.')}=([^\\s)]+)`).exec(output)?.[1];

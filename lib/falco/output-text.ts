@@ -10,7 +10,8 @@ export interface ContainerHints {
   k8sPod: string | null;
 }
 
-const LABELS: Record<keyof ContainerHints, readonly string[]> = {
+/** The labels of each hint, most specific first. */
+export const LABELS: Record<keyof ContainerHints, readonly string[]> = {
   containerId: ['container_id', 'container.id', 'container'],
   containerName: ['container_name', 'container.name'],
   image: ['container_image_repository', 'container.image.repository', 'image', 'container_image'],
