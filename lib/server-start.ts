@@ -6,6 +6,7 @@ import { getDb } from './db/connection';
 import { countAlerts } from './db/event-queries';
 import { pruneAll } from './db/retention';
 import { serveIngest } from './ingest/node-ingest';
+import { sharedPreparer } from './ingest/prepare-body';
 import { ingestMetrics } from './metrics/ingest-metrics';
 
 /** A bad setting stops the server with its message; anything else is a bug and throws. */
@@ -39,6 +40,8 @@ export function startPerch(): void {
   }
   const db = getDb();
   holder.__perchServeIngest = serveIngest;
+  // Loaded now rather than when the first large batch arrives, which would be checked on one thread.
+  sharedPreparer()?.warmUp();
   console.log(`[perch] store ${config.dbFile} (${countAlerts(db)} alerts)`);
   if (config.ingestToken === null) {
     console.warn('[perch] PERCH_INGEST_TOKEN is not set: anyone who can reach this server can post alerts.');

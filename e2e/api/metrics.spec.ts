@@ -52,6 +52,7 @@ test('every line is a sample or a comment, and each family has HELP and TYPE bef
     'perch_alerts_received_total', 'perch_alerts_stored_total', 'perch_alerts_duplicate_total', 'perch_ingest_rejected_total',
     'perch_ingest_refused_total', 'perch_ingest_duration_seconds', 'perch_ingest_pending_alerts', 'perch_store_size_bytes',
     'perch_store_alerts', 'perch_stream_clients', 'perch_retention_deleted_total', 'process_resident_memory_bytes',
+    'perch_ingest_worker_entries_total',
   ]) {
     expect(declared.has(name), name).toBe(true);
   }
@@ -122,4 +123,35 @@ test('store size and rows, pending alerts, stream clients and retention deletion
   expect(metric(await scrape(request, server.url), 'perch_stream_clients')).toBe(2);
   for (const close of closeStreams) close();
   await expect.poll(async () => metric(await scrape(request, server.url), 'perch_stream_clients'), { timeout: 5_000 }).toBe(0);
+});
+
+// Last: its alerts go beyond PERCH_MAX_EVENTS too, and the test above counts retention's deletions.
+test('a large NDJSON batch is checked on two threads, and answered in line order', async ({ request }) => {
+  test.setTimeout(60_000);
+  const url = `${server.url}/api/events`;
+  const hostname = uniqueTag('threads');
+  // Small alerts: 70 lines (64 or more go to two threads) within this server's 64 KB body limit.
+  const line = (i: number) => JSON.stringify({ time: new Date(Date.UTC(2026, 10, 29, 12, 0, i)).toISOString(), rule: `threads ${i}`, priority: 'Notice', hostname, output: `line ${i}` });
+  const lines = Array.from({ length: 70 }, (_, i) => line(i));
+  // The worker thread starts with the server; wait until it takes part (the first batches it may miss).
+  const workerEntries = async () => metric(await scrape(request, server.url), 'perch_ingest_worker_entries_total');
+  const start = await workerEntries();
+  await expect
+    .poll(async () => {
+      expect((await sendRaw(request, url, lines.join('\n'), auth)).status()).toBe(200);
+      return (await workerEntries()) - start;
+    }, { timeout: 30_000 })
+    .toBeGreaterThan(0);
+
+  // One bad line in each thread's part: both are named, by line, in order, and nothing is stored.
+  const spoiled = lines.map((text, i) => (i === 10 ? '{"rule": "cut' : i === 60 ? text.replace('"Notice"', '"Urgent"') : text.replace('threads', 'spoiled')));
+  const before = await workerEntries();
+  const refused = await expectError(await sendRaw(request, url, spoiled.join('\n'), auth), 400, 'invalid_json');
+  expect(refused.error.issues?.map((issue) => [issue.line, issue.code])).toEqual([[11, 'invalid_json'], [61, 'unknown_priority']]);
+  const report = await expectIngested(await sendRaw(request, `${url}?partial=1`, spoiled.join('\n'), auth), 68, 0);
+  expect(report.rejected?.map((issue) => issue.line)).toEqual([11, 61]);
+  // New alerts get increasing ids in request order, across both threads' parts.
+  expect(report.ids).toEqual([...report.ids].sort((a, b) => a - b));
+  expect(new Set(report.ids).size).toBe(68);
+  expect((await workerEntries()) - before).toBe(70); // the back half of each of the two bodies
 });

@@ -1,11 +1,10 @@
 // Group commit: alerts submitted during the same turn of the event loop are written in one
 // transaction (one fsync), and each submitter is answered only after that commit. The queue is
 // bounded: alerts that arrive faster than they can be committed are refused, not buffered.
-import type { StoredAlert } from '../falco/alert';
-import type { WriteResult } from '../db/event-writer';
+import type { WritableAlert, WriteResult } from '../db/event-writer';
 
 interface Submission {
-  alerts: readonly StoredAlert[];
+  alerts: readonly WritableAlert[];
   resolve: (results: WriteResult[]) => void;
   reject: (error: unknown) => void;
 }
@@ -48,7 +47,7 @@ export class CommitQueue {
   readonly maxPending: number;
 
   constructor(
-    private readonly commit: (alerts: readonly StoredAlert[]) => WriteResult[],
+    private readonly commit: (alerts: readonly WritableAlert[]) => WriteResult[],
     { grouped = true, maxPending = Number.POSITIVE_INFINITY }: CommitQueueOptions = {},
   ) {
     this.grouped = grouped;
@@ -66,7 +65,7 @@ export class CommitQueue {
   }
 
   /** Resolves once the alerts are committed; rejects with QueueFullError when they do not fit. */
-  submit(alerts: readonly StoredAlert[]): Promise<WriteResult[]> {
+  submit(alerts: readonly WritableAlert[]): Promise<WriteResult[]> {
     if (alerts.length === 0) return Promise.resolve([]);
     // Callers keep each submission within maxPending, or it could never be taken.
     if (this.pendingCount + alerts.length > this.maxPending) {

@@ -65,7 +65,7 @@ describe('importStream', () => {
     const rules = db.prepare('SELECT rule FROM events ORDER BY id').pluck().all();
     expect(rules).toEqual(lines.map((_, i) => `rule ${i}`).filter((_, i) => i !== 1_499 && i !== 2_100));
     expect(getEventOrThrow(db, 2_598).raw).toBe(lines[2_599]);
-  });
+  }, 30_000); // the worker thread loads its modules through tsx first: seconds on a busy machine
 
   it('reports progress at the end with the number of lines read', async () => {
     const onProgress = vi.fn();

@@ -4,12 +4,12 @@ import 'server-only';
 // this safe while the server runs.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
 import type { ErrorIssue } from '../api/errors';
 import type { Db } from '../db/connection';
 import { writeAlerts, type WritableAlert } from '../db/event-writer';
 import { prepareEntries } from './prepare';
-import type { NumberedLines, PreparedLines } from './prepare-worker';
+import { LinePreparer } from './line-preparer';
+import type { PreparedLines } from './prepare-worker';
 import { splitBody, type BodyEntry } from './split-body';
 
 export interface ImportSummary {
@@ -51,41 +51,6 @@ export class ImportRun {
       if (result.duplicate) this.summary.duplicates++;
       else this.summary.imported++;
     }
-  }
-}
-
-/**
- * The worker thread of lib/ingest/prepare-worker.ts, started with the first batch; answers batches
- * in the order they were sent.
- */
-class LinePreparer {
-  private worker: Worker | null = null;
-  private readonly waiting: { resolve: (batch: PreparedLines) => void; reject: (error: unknown) => void }[] = [];
-
-  private start(): Worker {
-    const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-      workerData: { module: new URL('./prepare-worker.ts', import.meta.url).href },
-      // As the import itself runs: `server-only` modules load outside React's client build.
-      execArgv: ['--conditions=react-server'],
-    });
-    const failAll = (error: unknown) => this.waiting.splice(0).forEach((w) => w.reject(error));
-    worker.on('message', (batch: PreparedLines) => this.waiting.shift()?.resolve(batch));
-    worker.on('error', failAll);
-    worker.on('exit', (code) => failAll(new Error(`the import's worker thread stopped (exit code ${code})`)));
-    return worker;
-  }
-
-  prepare(lines: NumberedLines): Promise<PreparedLines> {
-    this.worker ??= this.start();
-    const worker = this.worker;
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      worker.postMessage(lines);
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.worker?.terminate();
   }
 }
 

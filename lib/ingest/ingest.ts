@@ -4,14 +4,14 @@ import { ApiError, type ErrorIssue } from '../api/errors';
 import { getConfig } from '../config';
 import { getDb } from '../db/connection';
 import { writeAlerts } from '../db/event-writer';
-import type { StoredAlert } from '../falco/alert';
+import type { WritableAlert } from '../db/event-writer';
 import { streamHub } from '../live/stream-hub';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 import { requireIngestToken, type TokenCarrier } from './auth';
 import { CommitQueue, isQueueFull } from './commit-queue';
-import { prepareEntries } from './prepare';
+import { prepareBody } from './prepare-body';
 import { readBodyText } from './read-body';
-import { hasMoreEntriesThan, splitBody } from './split-body';
+import { hasMoreEntriesThan } from './split-body';
 
 export interface IngestReport {
   stored: number;
@@ -66,19 +66,16 @@ export async function ingestText(text: string, { partial = false } = {}): Promis
   if (hasMoreEntriesThan(text, maxPendingAlerts)) {
     throw new ApiError('payload_too_large', `The body holds more than PERCH_MAX_PENDING (${maxPendingAlerts}) alerts; send smaller batches.`);
   }
-  const { entries } = splitBody(text);
-  if (entries.length === 0) throw new ApiError('empty_body', 'The body is empty; send a Falco alert as JSON.');
-
   // Without ?partial=1 the first bad entry dooms the batch: finding the rest only serves the listing.
-  const { valid, issues, hasSyntaxErrors, stoppedEarly } = prepareEntries(entries, {
+  const { alerts, issues, hasSyntaxErrors, stoppedEarly, entryCount, isBatch } = await prepareBody(text, {
     stopAfterIssues: partial ? Number.POSITIVE_INFINITY : MAX_REPORTED_ISSUES,
   });
+  if (entryCount === 0) throw new ApiError('empty_body', 'The body is empty; send a Falco alert as JSON.');
   const listed = issues.slice(0, MAX_REPORTED_ISSUES);
   const unlisted = issues.length > listed.length || stoppedEarly ? ` (the first ${listed.length} are listed)` : '';
-  if (issues.length > 0 && (!partial || valid.length === 0)) {
-    const batch = entries.length > 1 || 'index' in (entries[0]?.position ?? {});
+  if (issues.length > 0 && (!partial || alerts.length === 0)) {
     const count = stoppedEarly ? `At least ${issues.length}` : `${issues.length}`;
-    const message = batch
+    const message = isBatch
       ? `${count} problem(s) in the batch${unlisted}; nothing was stored${partial ? '' : ' (add ?partial=1 to store the valid alerts)'}.`
       : hasSyntaxErrors
         ? 'The body is not valid JSON.'
@@ -87,7 +84,6 @@ export async function ingestText(text: string, { partial = false } = {}): Promis
   }
 
   const metrics = ingestMetrics();
-  const alerts = valid.map((entry) => entry.alert);
   metrics.countAlerts(metrics.received, alerts);
   let results;
   try {
@@ -100,12 +96,12 @@ export async function ingestText(text: string, { partial = false } = {}): Promis
       'retry-after': '5',
     });
   }
-  const stored: StoredAlert[] = [];
-  const duplicates: StoredAlert[] = [];
+  const stored: WritableAlert[] = [];
+  const duplicates: WritableAlert[] = [];
   results.forEach((result, i) => (result.duplicate ? duplicates : stored).push(alerts[i]!));
   metrics.countAlerts(metrics.stored, stored);
   metrics.countAlerts(metrics.duplicates, duplicates);
-  if (issues.length > 0) metrics.partialEntriesRejected += entries.length - valid.length;
+  if (issues.length > 0) metrics.partialEntriesRejected += entryCount - alerts.length;
   const report: IngestReport = { stored: stored.length, duplicates: duplicates.length, ids: results.map((r) => r.id) };
   if (issues.length > 0) report.rejected = listed;
   return report;

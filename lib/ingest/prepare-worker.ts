@@ -1,28 +1,39 @@
-// `npm run import`'s second thread: turns batches of NDJSON lines into alerts ready to write
-// (parse, validate, normalise, deflate), so that the main thread only writes. The two run at once
-// on two cores; in one thread the import spent most of its time here, not in SQLite.
+// The second thread of ingest: turns NDJSON lines into alerts ready to write (parse, validate,
+// normalise, deflate), so that the main thread only writes. `npm run import` sends it every batch;
+// the server sends it part of each large body (lib/ingest/prepare-body.ts). Done on one thread,
+// this work took more of each alert's time than SQLite did.
 import { parentPort } from 'node:worker_threads';
 import type { ErrorIssue } from '../api/errors';
 import { packRaw } from '../db/raw-json';
 import type { WritableAlert } from '../db/event-writer';
 import { prepareEntries } from './prepare';
-import { parseEntry, type BodyEntry } from './split-body';
+import { parseEntry, type BodyEntry, type NumberedLines } from './split-body';
 
-/** Lines of an NDJSON file with their line numbers, each a single JSON object's text. */
-export type NumberedLines = readonly (readonly [line: number, text: string])[];
+export interface PrepareLinesOptions {
+  /** As prepareEntries: stop once this many issues are found. */
+  stopAfterIssues?: number;
+}
 
 export interface PreparedLines {
   /** Raw JSON already deflated (packedRaw); `raw` is left empty so it is not copied back. */
   alerts: WritableAlert[];
   issues: ErrorIssue[];
+  hasSyntaxErrors: boolean;
+  stoppedEarly: boolean;
 }
 
-export function prepareLines(lines: NumberedLines): PreparedLines {
+export function prepareLines(lines: NumberedLines, { stopAfterIssues }: PrepareLinesOptions = {}): PreparedLines {
   const entries: BodyEntry[] = [];
-  // Each text is a trimmed line that starts with `{`: what splitBody would make one entry of.
+  // Each text is a trimmed, non-empty line: what splitBody would make one entry of.
   for (const [line, text] of lines) entries.push(parseEntry(text, { line }));
-  const { valid, issues } = prepareEntries(entries);
-  return { alerts: valid.map(({ alert }) => ({ ...alert, raw: '', packedRaw: packRaw(alert.raw) })), issues };
+  const { valid, issues, hasSyntaxErrors, stoppedEarly } = prepareEntries(entries, { stopAfterIssues });
+  const alerts = valid.map(({ alert }) => ({ ...alert, raw: '', packedRaw: packRaw(alert.raw) }));
+  return { alerts, issues, hasSyntaxErrors, stoppedEarly };
 }
 
-parentPort?.on('message', (lines: NumberedLines) => parentPort!.postMessage(prepareLines(lines)));
+export interface PrepareLinesRequest {
+  lines: NumberedLines;
+  options: PrepareLinesOptions;
+}
+
+parentPort?.on('message', ({ lines, options }: PrepareLinesRequest) => parentPort!.postMessage(prepareLines(lines, options)));

@@ -125,6 +125,20 @@ export function splitBody(text: string, { skipNonJsonLines = false } = {}): Spli
     };
   }
 
+  const ndjson = ndjsonLines(text, { skipNonJsonLines });
+  if (ndjson === null) return { entries: [parseEntry(text.trim(), {})], skippedLines: 0 };
+  return { entries: ndjson.lines.map(([line, lineText]) => parseEntry(lineText, { line })), skippedLines: ndjson.skippedLines };
+}
+
+/** Lines of an NDJSON text with their line numbers (from 1), each trimmed and not yet parsed. */
+export type NumberedLines = readonly (readonly [line: number, text: string])[];
+
+/**
+ * The lines of a body that is NDJSON, or null when it is one (possibly pretty-printed) object.
+ * Nothing past the first line is parsed, so the lines can be parsed on another thread
+ * (lib/ingest/prepare-body.ts). A body starting with `[` is not for this function.
+ */
+export function ndjsonLines(text: string, { skipNonJsonLines = false } = {}): { lines: NumberedLines; skippedLines: number } | null {
   const lines = text.split('\n');
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   // One object (possibly pretty-printed over several lines) unless the first line is itself an alert.
@@ -142,9 +156,9 @@ export function splitBody(text: string, { skipNonJsonLines = false } = {}): Spli
   const looksLikeNdjson =
     nonEmpty.length > 1 &&
     (parseEntry(firstLine, {}).syntaxError === undefined || (skipNonJsonLines && !firstLine.startsWith('{')) || !wholeIsJson());
-  if (!looksLikeNdjson) return { entries: [parseEntry(text.trim(), {})], skippedLines: 0 };
+  if (!looksLikeNdjson) return null;
 
-  const entries: BodyEntry[] = [];
+  const numbered: [number, string][] = [];
   let skippedLines = 0;
   lines.forEach((lineText, index) => {
     const line = lineText.trim();
@@ -153,9 +167,9 @@ export function splitBody(text: string, { skipNonJsonLines = false } = {}): Spli
       skippedLines++;
       return;
     }
-    entries.push(parseEntry(line, { line: index + 1 }));
+    numbered.push([index + 1, line]);
   });
-  return { entries, skippedLines };
+  return { lines: numbered, skippedLines };
 }
 
 /**

@@ -23,6 +23,7 @@ export function collectMetrics(): string {
     { name: 'perch_ingest_rejected_total', type: 'counter', help: 'Ingest requests answered with a 4xx, by error code; resending them unchanged fails again.', samples: ingest.rejected.samples() },
     { name: 'perch_ingest_refused_total', type: 'counter', help: 'Ingest requests answered with a 5xx, by error code: Falco drops these alerts, falcosidekick retries.', samples: ingest.refused.samples() },
     { name: 'perch_ingest_partial_entries_rejected_total', type: 'counter', help: 'Bad entries left out of ?partial=1 batches whose valid entries were stored.', samples: [{ value: ingest.partialEntriesRejected }] },
+    { name: 'perch_ingest_worker_entries_total', type: 'counter', help: 'Entries of large NDJSON bodies parsed and checked on the ingest worker thread, beside the main one.', samples: [{ value: ingest.workerPreparedEntries }] },
     {
       name: 'perch_ingest_duration_seconds',
       type: 'histogram',

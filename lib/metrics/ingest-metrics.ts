@@ -47,6 +47,8 @@ export class IngestMetrics {
   };
   /** Entries left out of `?partial=1` batches whose valid entries were stored. */
   partialEntriesRejected = 0;
+  /** Entries of large NDJSON bodies checked on the ingest worker thread (lib/ingest/prepare-body.ts). */
+  workerPreparedEntries = 0;
   retentionDeleted = 0;
 
   constructor() {

@@ -1,0 +1,86 @@
+// The thread of lib/ingest/prepare-worker.ts, seen from the main thread: batches of lines go in,
+// prepared alerts come back in the order sent.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { PrepareLinesOptions, PrepareLinesRequest, PreparedLines } from './prepare-worker';
+import type { NumberedLines } from './split-body';
+
+// Found from the project folder, not from this module's URL: in the server this module is part of
+// Next's bundle, and the worker runs the TypeScript sources through tsx (lib/ingest/worker-entry.mjs).
+// Every way Perch starts (npm start, npm run import, the tests) runs in the project folder.
+const sourceDir = () => path.join(process.cwd(), 'lib', 'ingest');
+
+/** What lib/ingest/worker-entry.mjs posts once the worker's module has loaded. */
+const WORKER_READY = 'perch:worker-ready';
+
+/** Whether the worker's sources are where LinePreparer looks for them. */
+export const canPrepareInWorker = () => existsSync(path.join(sourceDir(), 'worker-entry.mjs'));
+
+export class LinePreparer {
+  private worker: Worker | null = null;
+  private isReady = false;
+  private readonly waiting: { resolve: (batch: PreparedLines) => void; reject: (error: unknown) => void }[] = [];
+
+  /** `unref`: the thread does not keep the process alive (a server's, which ends on a signal). */
+  constructor(private readonly options: { unref?: boolean } = {}) {}
+
+  /** Batches sent and not yet answered. */
+  get backlog(): number {
+    return this.waiting.length;
+  }
+
+  /** The thread has loaded its modules: a batch sent now is answered without a start-up wait. */
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  /** Starts the thread ahead of the first batch (it starts with the first batch otherwise). */
+  warmUp(): void {
+    this.worker ??= this.start();
+  }
+
+  private start(): Worker {
+    const options: WorkerOptions = {
+      workerData: { module: pathToFileURL(path.join(sourceDir(), 'prepare-worker.ts')).href },
+      // As Perch itself runs: `server-only` modules load outside React's client build.
+      execArgv: ['--conditions=react-server'],
+    };
+    // Not `new Worker(…)`: Turbopack bundles what a literal `new Worker` names (tsx and esbuild's
+    // binary with it, which fails the build) and ignores its ignore comment there. The worker runs
+    // the sources through tsx instead.
+    const worker = Reflect.construct(Worker, [path.join(sourceDir(), 'worker-entry.mjs'), options]) as Worker;
+    if (this.options.unref) worker.unref();
+    const failAll = (error: unknown) => {
+      if (this.worker === worker) {
+        this.worker = null; // the next batch starts a new thread
+        this.isReady = false;
+      }
+      this.waiting.splice(0).forEach((w) => w.reject(error));
+    };
+    worker.on('message', (message: PreparedLines | typeof WORKER_READY) => {
+      if (message === WORKER_READY) this.isReady = this.worker === worker;
+      else this.waiting.shift()?.resolve(message);
+    });
+    worker.on('error', failAll);
+    worker.on('exit', (code) => failAll(new Error(`the ingest worker thread stopped (exit code ${code})`)));
+    return worker;
+  }
+
+  prepare(lines: NumberedLines, options: PrepareLinesOptions = {}): Promise<PreparedLines> {
+    this.worker ??= this.start();
+    const worker = this.worker;
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      worker.postMessage({ lines, options } satisfies PrepareLinesRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.isReady = false;
+    await worker?.terminate();
+  }
+}
