@@ -5,11 +5,6 @@ import { FetchError } from '@/lib/api/fetch-json';
 import { preloadApi } from '@/lib/api/preload-api';
 import { BASE_PATH, withBasePath } from '@/lib/base-path';
 import { useState, type ReactNode } from 'react';
-import { z } from 'zod';
-
-// zod compiles validators with Function() when it can; the page's Content-Security-Policy forbids
-// that (no eval), so in the browser it validates without compiling. The server keeps the fast path.
-z.config({ jitless: true });
 
 function makeQueryClient() {
   const client = new QueryClient({

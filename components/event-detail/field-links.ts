@@ -1,7 +1,7 @@
 // Where each part of one alert links to: the alerts list filtered by that value, over a range that
 // contains the alert. Pure functions, so the mapping can be tested without a browser.
 import type { EventDetail } from '@/lib/events/types';
-import { EventFilter, type ListFilter } from '@/lib/filters/event-filter';
+import { isValidSearchText, type EventFilter, type ListFilter } from '@/lib/filters/event-filter';
 import { EMPTY_FILTER, filterHref } from '@/lib/filters/href';
 import type { ExactJson } from './exact-json';
 
@@ -57,7 +57,7 @@ export function fieldFilterHref(event: Pick<EventDetail, 'time' | 'hostname'>, k
   }
   // fd.name and everything else: free-text search, which covers every field value.
   const q = text.trim();
-  if (q === '' || !EventFilter.shape.q.safeParse(q).success) return null;
+  if (q === '' || !isValidSearchText(q)) return null;
   return filterHref('/events', rangeFilter(event.time, { q }, nowMs));
 }
 

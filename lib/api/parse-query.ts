@@ -1,11 +1,10 @@
-import type { z } from 'zod';
-import { EventFilter, EventPage, filterInput } from '../filters/event-filter';
+import { EventFilter, EventPage, filterInput, type FilterSchema } from '../filters/event-filter';
 import { ApiError, type ErrorIssue } from './errors';
 
-function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+function parseOrThrow<T>(schema: FilterSchema<T>, input: Record<string, unknown>): T {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues: ErrorIssue[] = parsed.error.issues.map((issue) => ({
+  const issues: ErrorIssue[] = parsed.issues.map((issue) => ({
     field: issue.path.filter((part) => typeof part === 'string').join('.'),
     code: issue.code,
     message: issue.message,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventFilter, EventPage, filterInput, filterToSearchParams, LIST_FILTERS, resolveTimeMs, timeBoundsNs } from './event-filter';
+import { EventFilter, EventPage, filterInput, filterToSearchParams, isValidSearchText, LIST_FILTERS, resolveTimeMs, timeBoundsNs, UNSEARCHABLE } from './event-filter';
 
 const NOW = Date.UTC(2026, 3, 6, 20, 0, 0); // 2026-04-06T20:00:00Z
 
@@ -36,6 +36,10 @@ describe('timeBoundsNs', () => {
   });
 });
 
+const TIME = 'expected an ISO time (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all';
+const PRIORITY = 'expected a Falco priority: Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug';
+const issuesOf = (parsed: ReturnType<typeof EventFilter.safeParse> | ReturnType<typeof EventPage.safeParse>) => (parsed.success ? [] : parsed.issues);
+
 describe('EventFilter', () => {
   it('defaults to no conditions and excludes internal events', () => {
     const filter = EventFilter.parse({});
@@ -43,6 +47,13 @@ describe('EventFilter', () => {
     for (const key of LIST_FILTERS) expect(filter[key]).toEqual([]);
     expect(filter.from).toBeUndefined();
     expect(filter.q).toBeUndefined();
+  });
+
+  it('keeps the fields it knows, in the model\'s order, and leaves unset ones out', () => {
+    const filter = EventFilter.parse({ internal: 'only', q: 'nc', rule: ['r'], minPriority: 'Error', to: 'now', from: '1h', cursor: 'c', limit: '5', foo: 'x' });
+    expect(Object.keys(filter)).toEqual(['from', 'to', 'priority', 'minPriority', ...LIST_FILTERS.slice(1), 'q', 'internal']);
+    expect(filter).toMatchObject({ from: '1h', to: 'now', minPriority: 'Error', rule: ['r'], q: 'nc', internal: 'only' });
+    expect(Object.keys(EventFilter.parse({ from: undefined, q: undefined }))).not.toContain('from');
   });
 
   it('accepts priorities in any case and rejects unknown ones', () => {
@@ -53,10 +64,51 @@ describe('EventFilter', () => {
 
   it('validates time bounds, internal and q length', () => {
     expect(EventFilter.safeParse({ from: '7d', to: '2026-04-06T00:00:00Z' }).success).toBe(true);
+    expect(EventFilter.safeParse({ from: 'all', to: 'now' }).success).toBe(true);
     expect(EventFilter.safeParse({ from: 'last week' }).success).toBe(false);
+    expect(EventFilter.safeParse({ to: '9999-12-31' }).success).toBe(false);
     expect(EventFilter.safeParse({ internal: 'all' }).success).toBe(false);
     expect(EventFilter.safeParse({ q: 'x'.repeat(500) }).success).toBe(true);
     expect(EventFilter.safeParse({ q: 'x'.repeat(501) }).success).toBe(false);
+    expect(EventFilter.safeParse({ q: '  ' }).success).toBe(true);
+  });
+
+  // The API answers these issues as they are (GET /api/events?… → 400 invalid_query): the codes
+  // and messages are those the zod schema gave before the model was checked by hand.
+  it('reports every issue with its path, code and message, in field order', () => {
+    expect(issuesOf(EventFilter.safeParse({ q: '%', internal: 'maybe', from: 'garbage', to: '2023-02-30T00:00:00Z', priority: ['Warning', 'Sev1', 'loud'], minPriority: 'Urgent' }))).toEqual([
+      { path: ['from'], code: 'custom', message: TIME },
+      { path: ['to'], code: 'custom', message: TIME },
+      { path: ['priority', 1], code: 'custom', message: PRIORITY },
+      { path: ['priority', 2], code: 'custom', message: PRIORITY },
+      { path: ['minPriority'], code: 'custom', message: PRIORITY },
+      { path: ['q'], code: 'custom', message: UNSEARCHABLE },
+      { path: ['internal'], code: 'invalid_value', message: 'Invalid option: expected one of "exclude"|"include"|"only"' },
+    ]);
+    expect(issuesOf(EventFilter.safeParse({ q: 'a'.repeat(501) }))).toEqual([
+      { path: ['q'], code: 'too_big', message: 'Too big: expected string to have <=500 characters' },
+    ]);
+    expect(issuesOf(EventFilter.safeParse({ q: '_'.repeat(501) })).map((issue) => issue.code)).toEqual(['too_big', 'custom']);
+  });
+
+  it('reports input of the wrong type as zod did', () => {
+    expect(issuesOf(EventFilter.safeParse({ from: 5, rule: 'x', hostname: ['h', 7], internal: null }))).toEqual([
+      { path: ['from'], code: 'invalid_type', message: 'Invalid input: expected string, received number' },
+      { path: ['rule'], code: 'invalid_type', message: 'Invalid input: expected array, received string' },
+      { path: ['hostname', 1], code: 'invalid_type', message: 'Invalid input: expected string, received number' },
+      { path: ['internal'], code: 'invalid_value', message: 'Invalid option: expected one of "exclude"|"include"|"only"' },
+    ]);
+  });
+
+  it('parse throws the issues', () => {
+    expect(() => EventFilter.parse({ from: 'garbage', priority: ['x'] })).toThrow(`from: ${TIME}; priority.0: ${PRIORITY}`);
+  });
+});
+
+describe('isValidSearchText', () => {
+  it('accepts what q accepts', () => {
+    for (const text of ['nc -e', 'é', '  ', 'x'.repeat(500)]) expect(isValidSearchText(text), text).toBe(true);
+    for (const text of ['%', '_*', ' . ', 'x'.repeat(501)]) expect(isValidSearchText(text), text).toBe(false);
   });
 });
 
@@ -64,9 +116,29 @@ describe('EventPage', () => {
   it('coerces the limit from a query string and bounds it', () => {
     expect(EventPage.parse({})).toEqual({ limit: 50 });
     expect(EventPage.parse({ limit: '10', cursor: 'abc' })).toEqual({ limit: 10, cursor: 'abc' });
+    expect(EventPage.parse({ limit: '1000' })).toEqual({ limit: 1000 });
+    expect(EventPage.parse({ limit: '1e2' })).toEqual({ limit: 100 });
     expect(EventPage.safeParse({ limit: '0' }).success).toBe(false);
     expect(EventPage.safeParse({ limit: '1001' }).success).toBe(false);
     expect(EventPage.safeParse({ limit: '2.5' }).success).toBe(false);
+  });
+
+  it('reports the issues zod reported', () => {
+    const issues = (limit: string) => issuesOf(EventPage.safeParse({ limit }));
+    const limitIssue = (code: string, message: string) => ({ path: ['limit'], code, message });
+    expect(issues('0')).toEqual([limitIssue('too_small', 'Too small: expected number to be >=1')]);
+    expect(issues('-1')).toEqual([limitIssue('too_small', 'Too small: expected number to be >=1')]);
+    expect(issues('5000')).toEqual([limitIssue('too_big', 'Too big: expected number to be <=1000')]);
+    expect(issues('abc')).toEqual([limitIssue('invalid_type', 'Invalid input: expected number, received NaN')]);
+    expect(issues('1e400')).toEqual([limitIssue('invalid_type', 'Invalid input: expected number, received Infinity')]);
+    expect(issues('-1e400')).toEqual([limitIssue('invalid_type', 'Invalid input: expected number, received -Infinity')]);
+    expect(issues('2.5')).toEqual([limitIssue('invalid_type', 'Invalid input: expected int, received number')]);
+    expect(issues('-1.5')).toEqual([limitIssue('invalid_type', 'Invalid input: expected int, received number')]);
+    expect(issues('9007199254740993')).toEqual([
+      limitIssue('too_big', 'Too big: expected int to be <=9007199254740991'),
+      limitIssue('too_big', 'Too big: expected number to be <=1000'),
+    ]);
+    expect(issuesOf(EventPage.safeParse({ cursor: 5, limit: 'x' })).map((issue) => issue.path)).toEqual([['cursor'], ['limit']]);
   });
 });
 

@@ -1,63 +1,181 @@
 // The one filter model: the same parameter names and meanings in a page URL, in the read API and
 // in SQL. `/events?rule=X&from=7d` and `/api/events?rule=X&from=7d` select the same alerts.
-import { z } from 'zod';
+// Checked by hand rather than with zod: client components read the filter from the URL, and zod
+// would be about 30 KB of every page's JavaScript. The issues (path, code, message) are zod's, as
+// the API has always answered them (lib/api/parse-query.ts).
 import { parseDurationMs } from '../duration';
 import { findPriority } from '../falco/priorities';
 import { MAX_TIME_NS, msToNs, parseTimeNs } from '../falco/time';
 
 /** Filters that take a set of values: OR within a field, AND across fields. */
 export const LIST_FILTERS = [
-  'priority', 'rule', 'source', 'hostname', 'container', 'image', 'namespace', 'pod', 'tag', 'user', 'proc', 'chain',
+  'priority', 'rule', 'source', 'hostname', 'container', 'image', 'namespace', 'pod', 'tag', 'user', 'proc',
+  // A process chain from the root ancestor (see chainKey): alerts at or below that node.
+  'chain',
 ] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];
 
 /** `from=all` spells out "no lower bound", so a page URL can say it shows all time. */
 export const ALL_TIME = 'all';
 
-const timeBound = z.string().refine((text) => text === ALL_TIME || resolveTimeNs(text, Date.now()) !== undefined, {
-  message: 'expected an ISO time (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all',
-});
+/** Falco's own health events are left out unless asked for. */
+export const INTERNAL_MODES = ['exclude', 'include', 'only'] as const;
 
-const priorityName = z.string().refine((name) => findPriority(name) !== undefined, {
-  message: 'expected a Falco priority: Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug',
-});
+/** The longest free-text search, in UTF-16 code units. */
+export const MAX_Q_LENGTH = 500;
 
-const values = z.array(z.string()).default([]);
+export type EventFilter = { [K in ListFilter]: string[] } & {
+  from?: string;
+  to?: string;
+  minPriority?: string;
+  /** Free text: alerts whose text holds these words, in order (lib/db/filter-sql.ts, ftsQuery). */
+  q?: string;
+  internal: (typeof INTERNAL_MODES)[number];
+};
+
+export interface EventPage {
+  cursor?: string;
+  limit: number;
+}
+
+/** What is wrong with one input: `path` names the field (and the list index), as zod did. */
+export interface FilterIssue {
+  path: (string | number)[];
+  code: 'custom' | 'invalid_type' | 'invalid_value' | 'too_big' | 'too_small';
+  message: string;
+}
+
+export type FilterParse<T> = { success: true; data: T } | { success: false; issues: FilterIssue[] };
+
+/** A validator of raw input (see filterInput): `safeParse` reports the issues, `parse` throws them. */
+export interface FilterSchema<T> {
+  safeParse(input: Record<string, unknown>): FilterParse<T>;
+  parse(input: Record<string, unknown>): T;
+}
+
+const TIME_MESSAGE = 'expected an ISO time (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all';
+const PRIORITY_MESSAGE = 'expected a Falco priority: Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug';
 
 // What the word index (lib/db/migrations/0005_event_search.sql) keeps of a text: runs of letters,
 // digits and private-use characters, the word characters of SQLite's unicode61 tokenizer.
 export const isSearchable = (text: string) => /[\p{L}\p{N}\p{Co}]/u.test(text);
 export const UNSEARCHABLE = 'expected at least one letter or digit: free text searches words, and punctuation only separates them';
 
-export const EventFilter = z.object({
-  from: timeBound.optional(),
-  to: timeBound.optional(),
-  priority: z.array(priorityName).default([]),
-  minPriority: priorityName.optional(),
-  rule: values,
-  source: values,
-  hostname: values,
-  container: values,
-  image: values,
-  namespace: values,
-  pod: values,
-  tag: values,
-  user: values,
-  proc: values,
-  /** A process chain from the root ancestor (see chainKey): alerts at or below that node. */
-  chain: values,
-  /** Free text: alerts whose text holds these words, in order (lib/db/filter-sql.ts, ftsQuery). */
-  q: z.string().max(500).refine((text) => text.trim() === '' || isSearchable(text), { message: UNSEARCHABLE }).optional(),
-  /** Falco's own health events are left out unless asked for. */
-  internal: z.enum(['exclude', 'include', 'only']).default('exclude'),
-});
-export type EventFilter = z.infer<typeof EventFilter>;
+/** True when `q` may search: not too long, and blank or holding a word. */
+export function isValidSearchText(text: string): boolean {
+  return searchTextIssues(text, []).length === 0;
+}
 
-export const EventPage = z.object({
-  cursor: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
+function searchTextIssues(text: string, path: (string | number)[]): FilterIssue[] {
+  const issues: FilterIssue[] = [];
+  if (text.length > MAX_Q_LENGTH) issues.push({ path, code: 'too_big', message: `Too big: expected string to have <=${MAX_Q_LENGTH} characters` });
+  if (text.trim() !== '' && !isSearchable(text)) issues.push({ path, code: 'custom', message: UNSEARCHABLE });
+  return issues;
+}
+
+const isTimeBound = (text: string) => text === ALL_TIME || resolveTimeNs(text, Date.now()) !== undefined;
+const isPriorityName = (text: string) => findPriority(text) !== undefined;
+
+// zod's name for what arrived instead (its `parsedType`): the messages say "received number" etc.
+function received(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isFinite(value) ? 'number' : String(value);
+  return typeof value;
+}
+
+const invalidType = (path: (string | number)[], expected: string, value: unknown): FilterIssue => ({
+  path, code: 'invalid_type', message: `Invalid input: expected ${expected}, received ${received(value)}`,
 });
-export type EventPage = z.infer<typeof EventPage>;
+
+/** An optional text field, checked by `valid` when it is a string. */
+function optionalText(key: string, value: unknown, issues: FilterIssue[], valid?: (text: string) => boolean, message = ''): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') issues.push(invalidType([key], 'string', value));
+  else if (valid && !valid(value)) issues.push({ path: [key], code: 'custom', message });
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A list field (absent: empty), each value a string that `valid` accepts. */
+function textList(key: string, value: unknown, issues: FilterIssue[], valid?: (text: string) => boolean, message = ''): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    issues.push(invalidType([key], 'array', value));
+    return [];
+  }
+  value.forEach((item: unknown, i) => {
+    if (typeof item !== 'string') issues.push(invalidType([key, i], 'string', item));
+    else if (valid && !valid(item)) issues.push({ path: [key, i], code: 'custom', message });
+  });
+  return (value as string[]).slice();
+}
+
+/**
+ * The filter a raw input (see filterInput) asks for, or every issue with it, in field order. Keys
+ * it does not know are left out; absent lists are empty and `internal` is `exclude`.
+ */
+function parseEventFilter(input: Record<string, unknown>): FilterParse<EventFilter> {
+  const issues: FilterIssue[] = [];
+  const from = optionalText('from', input.from, issues, isTimeBound, TIME_MESSAGE);
+  const to = optionalText('to', input.to, issues, isTimeBound, TIME_MESSAGE);
+  const priority = textList('priority', input.priority, issues, isPriorityName, PRIORITY_MESSAGE);
+  const minPriority = optionalText('minPriority', input.minPriority, issues, isPriorityName, PRIORITY_MESSAGE);
+  const lists = Object.fromEntries(LIST_FILTERS.slice(1).map((key) => [key, textList(key, input[key], issues)]));
+  const q = optionalText('q', input.q, issues);
+  if (q !== undefined) issues.push(...searchTextIssues(q, ['q']));
+  const internal = input.internal === undefined ? 'exclude' : input.internal;
+  if (!INTERNAL_MODES.includes(internal as EventFilter['internal'])) {
+    issues.push({ path: ['internal'], code: 'invalid_value', message: `Invalid option: expected one of ${INTERNAL_MODES.map((m) => `"${m}"`).join('|')}` });
+  }
+  if (issues.length > 0) return { success: false, issues };
+  // Optional fields stay absent rather than undefined, in the schema's order, as zod returned them.
+  const data = {
+    ...(from !== undefined && { from }),
+    ...(to !== undefined && { to }),
+    priority,
+    ...(minPriority !== undefined && { minPriority }),
+    ...lists,
+    ...(q !== undefined && { q }),
+    internal,
+  } as EventFilter;
+  return { success: true, data };
+}
+
+const MIN_LIMIT = 1;
+const MAX_LIMIT = 1000;
+
+/** The page a raw input asks for: `limit` from a query string's text (default 50), an opaque `cursor`. */
+function parseEventPage(input: Record<string, unknown>): FilterParse<EventPage> {
+  const issues: FilterIssue[] = [];
+  const cursor = optionalText('cursor', input.cursor, issues);
+  const limit = input.limit === undefined ? 50 : Number(input.limit);
+  const path = ['limit'];
+  if (!Number.isFinite(limit)) issues.push(invalidType(path, 'number', limit));
+  else if (!Number.isInteger(limit)) issues.push({ path, code: 'invalid_type', message: 'Invalid input: expected int, received number' });
+  else {
+    // zod checked the safe-integer range before the bounds, and reported both.
+    if (limit > Number.MAX_SAFE_INTEGER) issues.push({ path, code: 'too_big', message: `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}` });
+    if (limit < Number.MIN_SAFE_INTEGER) issues.push({ path, code: 'too_small', message: `Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}` });
+    if (limit < MIN_LIMIT) issues.push({ path, code: 'too_small', message: `Too small: expected number to be >=${MIN_LIMIT}` });
+    if (limit > MAX_LIMIT) issues.push({ path, code: 'too_big', message: `Too big: expected number to be <=${MAX_LIMIT}` });
+  }
+  if (issues.length > 0) return { success: false, issues };
+  return { success: true, data: cursor === undefined ? { limit } : { cursor, limit } };
+}
+
+function schema<T>(safeParse: (input: Record<string, unknown>) => FilterParse<T>): FilterSchema<T> {
+  return {
+    safeParse,
+    parse(input) {
+      const parsed = safeParse(input);
+      if (parsed.success) return parsed.data;
+      throw new Error(parsed.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+    },
+  };
+}
+
+export const EventFilter = schema(parseEventFilter);
+export const EventPage = schema(parseEventPage);
 
 /**
  * Nanoseconds for a time bound: `now`, a relative duration back from `nowMs` (`7d`), or an

@@ -33,7 +33,7 @@ export function useEventFilter(scope: Partial<EventFilter> = {}) {
     /** The filter as the URL states it (without the page scope). */
     urlFilter,
     query,
-    error: parsed.success ? null : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+    error: parsed.success ? null : parsed.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
     href,
     change,
     with: (changeToApply: FilterChange) => applyChange(filter, changeToApply),

@@ -43,7 +43,7 @@ export function parseKioskConfig(params: ParamSource): KioskConfigResult {
 
   const parsed = EventFilter.safeParse(input);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.filter((p) => typeof p === 'string').join('.') || 'filter'}: ${issue.message}`);
+    for (const issue of parsed.issues) problems.push(`${issue.path.filter((p) => typeof p === 'string').join('.') || 'filter'}: ${issue.message}`);
   }
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
 
