@@ -350,7 +350,9 @@ class Bench {
         .filter((tag) => /\srel="modulepreload"/.test(tag) || (/\srel="preload"/.test(tag) && /\sas="script"/.test(tag)))
         .map((tag) => /\shref="([^"]+)"/.exec(tag)?.[1])
         .filter(Boolean);
-      const sources = [...[...text.matchAll(/<script\b[^>]*?\ssrc="([^"]+)"/g)].map((m) => m[1]), ...preloaded];
+      // A `noModule` script (Next's polyfills) is for browsers without modules: Chromium never fetches it.
+      const run = [...text.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag).filter((tag) => !/\snomodule(?:[\s=>])/i.test(tag));
+      const sources = [...run.map((tag) => /\ssrc="([^"]+)"/.exec(tag)?.[1]).filter(Boolean), ...preloaded];
       const scripts = [...new Set(sources.map((src) => src.replaceAll('&amp;', '&')))];
       if (scripts.length === 0) throw new Error(`${served} has no <script src>`);
       let raw = 0;
@@ -384,8 +386,9 @@ class Bench {
     return [
       '### First-load JavaScript per page',
       '',
-      'Every `<script src>` in the page\'s HTML (after its redirect to the default range) and every script its head preloads,',
-      'fetched and summed: "Gzip" is',
+      'Every `<script src>` in the page\'s HTML (after its redirect to the default range) but the `noModule` polyfills, which',
+      'Chromium never fetches, and every script its head preloads, fetched and summed. The chart\'s code loads after first paint',
+      'and is not counted here. "Gzip" is',
       this.jsCompressedHere
         ? 'the bytes `zlib.gzipSync` makes of them at its default level (the server sent some uncompressed).'
         : 'the bytes the server sends a browser that accepts gzip; "Raw" the same files uncompressed.',
