@@ -12,7 +12,7 @@ import type { ContainerRow, ProcessTree, RangeSummary, RelatedEvents, RuleList, 
 import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
 import { priorityTotals, SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './event-queries';
-import { containerArms, filterToSql } from './filter-sql';
+import { containerArms, filterConditions, filterToSql } from './filter-sql';
 import { eventRows, priorityCountsServe, priorityRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 
@@ -57,12 +57,43 @@ const isoOf = (ms: number) => new Date(ms).toISOString();
 
 export function rangeSummary(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): RangeSummary {
   const { from, to } = resolveRange(db, filter, nowMs);
+  if (from !== null && !priorityCountsServe(filter)) return perAlertSummary(db, filter, nowMs, from, to);
   const current = priorityTotals(db, filter, nowMs, options);
   const previousFilter = from === null ? null : { ...filter, from: isoOf(from - (to - from)), to: isoOf(from) };
   const previous = previousFilter && from !== null ? { from: from - (to - from), to: from, ...priorityTotals(db, previousFilter, nowMs, options) } : null;
   const internalFilter: EventFilter = { ...filter, internal: 'only' };
   const { total: internal } = priorityTotals(db, internalFilter, nowMs, options);
   return { from, to, ...current, previous, internal };
+}
+
+/**
+ * rangeSummary for a filter only `events` can answer (free text, several tags …): the range, the
+ * range before it and the health events in one read of the matching alerts instead of three, which
+ * cost a common word's summary three times its timeline.
+ */
+function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: number, to: number): RangeSummary {
+  const previousFrom = from - (to - from);
+  const { fromNs, toNs } = timeBoundsNs(filter, nowMs);
+  // The bounds rangeSummary's other branch gives the range before, to the nanosecond.
+  const previous = timeBoundsNs({ from: isoOf(previousFrom), to: isoOf(from) }, nowMs);
+  const params: Record<string, unknown> = { fromNs, previousFromNs: previous.fromNs, previousToNs: previous.toNs };
+  const conditions = ['e.time_ns >= @previousFromNs', ...filterConditions({ ...filter, internal: 'include' }, params)];
+  if (toNs !== undefined) {
+    conditions.push('e.time_ns < @toNs');
+    params.toNs = toNs;
+  }
+  const counted = { exclude: 'e.internal = 0', include: 'true', only: 'e.internal = 1' }[filter.internal];
+  const rows = prepared(
+    db,
+    `SELECT e.priority_rank AS rank, sum(e.time_ns >= @fromNs AND ${counted}) AS current,
+       sum(e.time_ns < @previousToNs AND ${counted}) AS previous, sum(e.time_ns >= @fromNs AND e.internal = 1) AS internal
+     FROM events e WHERE ${conditions.join(' AND ')} GROUP BY e.priority_rank`,
+  ).all(params) as { rank: number; current: number; previous: number; internal: number }[];
+  const totals = (key: 'current' | 'previous' | 'internal') => {
+    const priorities = PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: rows.find((row) => row.rank === p.rank)?.[key] ?? 0 }));
+    return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
+  };
+  return { from, to, ...totals('current'), previous: { from: previousFrom, to: from, ...totals('previous') }, internal: totals('internal').total };
 }
 
 /** Oldest matching alert time (ms), for "all time" timelines. */
