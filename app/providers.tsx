@@ -17,7 +17,8 @@ function makeQueryClient() {
       },
     }),
     defaultOptions: {
-      queries: { staleTime: 2_000, retry: 1, refetchOnWindowFocus: true },
+      // A refused query (400: a search too broad, a bad link) is refused again: say so at once.
+      queries: { staleTime: 2_000, retry: (failures, error) => failures < 1 && !(error instanceof FetchError && error.status === 400), refetchOnWindowFocus: true },
     },
   });
   // While the server renders a page, every query the page creates has the browser start its GET

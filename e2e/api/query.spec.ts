@@ -4,7 +4,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventCount, makeAlert, post, uniqueTag } from '../fixtures/alerts';
-import { expectIngested, falcoTimeAgo, listAllIds, listEvents, nsToTime, sendRaw, timeToNs, type Params } from '../fixtures/api-helpers';
+import { expectError, expectIngested, falcoTimeAgo, listAllIds, listEvents, nsToTime, sendRaw, timeToNs, type Params } from '../fixtures/api-helpers';
 import { SERVERS } from '../servers';
 
 const base = SERVERS.main.url;
@@ -191,6 +191,35 @@ test.describe('filters', () => {
     expect(await listAllIds(request, base, { hostname, to: middle }), `to=${middle}`).toEqual([earlyId]);
     expect(await listAllIds(request, base, { hostname, from: late })).toEqual([lateId]);
     expect(await listAllIds(request, base, { hostname, to: late })).toEqual([earlyId]);
+  });
+
+  test('q: a prefix beginning too many words to read quickly is refused by every read, saying what to do; a longer one is answered', async ({ request }) => {
+    test.setTimeout(120_000);
+    const hostname = uniqueTag('query-broad');
+    // Distinct words beginning with "zqx", enough for their lists to pass MAX_PREFIX_PAGES (lib/db/event-search.ts).
+    // Three years ago, out of every other test's time range.
+    let seed = 7;
+    const word = () => `zqx${(seed = (seed * 48271) % 2147483647).toString(36)}`;
+    let first = '';
+    for (let batch = 0; batch < 3; batch++) {
+      const alerts = Array.from({ length: 500 }, (_, i) => {
+        const output = Array.from({ length: 250 }, word).join(' ');
+        first ||= output.split(' ')[0]!;
+        return makeAlert({ hostname, time: falcoTimeAgo(3 * 365 * 86_400 + batch * 500 + i), output });
+      });
+      await expectIngested(await post(request, `${base}/api/events`, alerts), 500, 0);
+    }
+    const message = 'Too many words begin with "zqx" to search them all quickly: type more of the word before the *, or the whole word.';
+    for (const path of ['/api/events', '/api/events/export', '/api/stats/summary', '/api/stats/timeline', '/api/stats/top?dimension=rule', '/api/rules', '/api/containers', '/api/process-tree', '/api/stream']) {
+      const response = await request.get(`${base}${path}${path.includes('?') ? '&' : '?'}from=all&q=${encodeURIComponent('ZQX*')}`);
+      const body = await expectError(response, 400, 'invalid_query');
+      expect(body.error.message, path).toBe(message);
+      expect(body.error.issues?.map((issue) => issue.field), path).toEqual(['q']);
+    }
+    // One of those words, whole or as a longer prefix, is answered.
+    const withFirst = await listAllIds(request, base, { from: 'all', q: first });
+    expect(withFirst).toHaveLength(1);
+    expect(await listAllIds(request, base, { from: 'all', hostname, q: `${first.slice(0, 5)}*` })).toContain(withFirst[0]);
   });
 });
 

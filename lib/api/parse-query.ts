@@ -1,3 +1,5 @@
+import { getDb } from '../db/connection';
+import { assertSearchAnswerable } from '../db/event-search';
 import { EventFilter, EventPage, filterInput, type FilterSchema } from '../filters/event-filter';
 import { ApiError, type ErrorIssue } from './errors';
 
@@ -12,10 +14,16 @@ function parseOrThrow<T>(schema: FilterSchema<T>, input: Record<string, unknown>
   throw new ApiError('invalid_query', `Invalid query parameter(s): ${issues.map((i) => i.field).join(', ')}.`, issues);
 }
 
-/** The filter and page a read request asks for, validated by the schema the pages use too. */
+/**
+ * The filter and page a read request asks for, validated by the schema the pages use too, and
+ * refused when its free text has a prefix too broad to answer quickly in this store (lib/db/event-search.ts).
+ */
 export function parseEventQuery(request: Request): { filter: EventFilter; page: EventPage } {
   const input = filterInput(new URL(request.url).searchParams);
-  return { filter: parseOrThrow(EventFilter, input), page: parseOrThrow(EventPage, input) };
+  const filter = parseOrThrow(EventFilter, input);
+  const page = parseOrThrow(EventPage, input);
+  assertSearchAnswerable(getDb(), filter);
+  return { filter, page };
 }
 
 /** A query parameter from a fixed set (a dimension, a format), with `fallback` when absent. */

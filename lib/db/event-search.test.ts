@@ -6,6 +6,7 @@ import { parseJson, stringifyJson } from '../falco/json';
 import { EventFilter } from '../filters/event-filter';
 import { openDatabase, type Db } from './connection';
 import { getEventOrThrow, listEvents, rawEventsPage } from './event-queries';
+import { assertSearchAnswerable, MAX_PREFIX_PAGES, prefixListPages, tooManyWordsMessage } from './event-search';
 import { writeAlerts } from './event-writer';
 import { pruneBatch } from './retention';
 
@@ -184,4 +185,38 @@ describe('raw JSON', () => {
     expect([...exported].sort()).toEqual([...lines].sort());
     expect(db.prepare("SELECT count(*) AS n FROM event_payloads WHERE typeof(raw) = 'blob'").get()).toEqual({ n: lines.length });
   });
+});
+
+describe('prefixes too broad to answer quickly', () => {
+  /** Alerts straight into the word index: `words` words each beginning with `start`. */
+  function index(start: string, alerts: number, words: number) {
+    const insert = db.prepare('INSERT INTO event_search (rowid, text) VALUES (?, ?)');
+    let seed = 11;
+    const random = () => (seed = (seed * 48271) % 2147483647).toString(36);
+    db.transaction(() => {
+      for (let id = 1; id <= alerts; id++) insert.run(id, Array.from({ length: words }, () => `${start}${random()}`).join(' '));
+    })();
+  }
+  const q = (text: string) => EventFilter.parse({ q: text });
+
+  it('estimates the pages of the word lists a prefix stands for from the index alone', () => {
+    index('sh', 2_000, 50);
+    index('zq', 20, 5);
+    const broad = prefixListPages(db, 'sh');
+    expect(broad).toBeGreaterThan(100);
+    expect(prefixListPages(db, 's')).toBeGreaterThanOrEqual(broad);
+    // At most a page or two per segment of the index for a prefix with few words or none.
+    expect(prefixListPages(db, 'zq')).toBeLessThan(broad / 10);
+    expect(prefixListPages(db, 'nothing')).toBeLessThan(broad / 10);
+  });
+
+  it('refuses one whose lists pass MAX_PREFIX_PAGES, saying which and what to do; whole words and narrower prefixes pass', () => {
+    index('sh', 6_000, 60);
+    expect(prefixListPages(db, 'sh')).toBeGreaterThan(MAX_PREFIX_PAGES);
+    for (const [text, prefix] of [['sh*', 'sh'], ['S*', 's'], ['etc/sh*', 'sh'], ['cat SH*', 'sh']] as const) {
+      expect(() => assertSearchAnswerable(db, q(text)), text).toThrow(expect.objectContaining({ code: 'invalid_query', message: tooManyWordsMessage(prefix) }));
+    }
+    for (const text of ['sh', 'sh0*', 'zz*', 'sh etc*']) expect(() => assertSearchAnswerable(db, q(text)), text).not.toThrow();
+    expect(() => assertSearchAnswerable(db, EventFilter.parse({}))).not.toThrow();
+  }, 60_000);
 });

@@ -147,6 +147,16 @@ export function ftsQuery(q: string): string {
   return `"${words.replaceAll('"', '""')}"${words.length < q.length ? '*' : ''}`;
 }
 
+/**
+ * The last word of a search ending in `*`, as the word index splits and stores it (lower-cased), or
+ * undefined when the search has no prefix. "etc/sha*" → "sha".
+ */
+export function searchPrefix(filter: EventFilter): string | undefined {
+  const q = searchText(filter);
+  if (q === undefined || !q.endsWith('*')) return undefined;
+  return q.match(/[\p{L}\p{N}\p{Co}]+/gu)?.at(-1);
+}
+
 /** The free-text search as matched against the alerts' lower-cased text, or undefined when there is none. */
 export function searchText(filter: EventFilter): string | undefined {
   const q = filter.q?.trim().toLowerCase();
