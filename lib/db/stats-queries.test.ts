@@ -294,18 +294,22 @@ describe('rangeSummary', () => {
   });
 
   it('reads a filter only the alerts can answer (free text, several tags) once, counting as the three reads would', () => {
-    const threeReads = (filter: EventFilter) => {
-      const { from, to } = rangeSummary(db, filter, NOW);
-      const previous = priorityTotals(db, { ...filter, from: new Date(from! - (to - from!)).toISOString(), to: new Date(from!).toISOString() }, NOW);
-      return { from, to, ...priorityTotals(db, filter, NOW), previous: { from: from! - (to - from!), to: from!, ...previous }, internal: priorityTotals(db, { ...filter, internal: 'only' }, NOW).total };
+    const threeReads = (filter: EventFilter, now: number) => {
+      const { from, to } = rangeSummary(db, filter, now);
+      const previous = priorityTotals(db, { ...filter, from: new Date(from! - (to - from!)).toISOString(), to: new Date(from!).toISOString() }, now);
+      return { from, to, ...priorityTotals(db, filter, now), previous: { from: from! - (to - from!), to: from!, ...previous }, internal: priorityTotals(db, { ...filter, internal: 'only' }, now).total };
     };
-    for (const input of [
-      { from: '1h', q: 'node-a' }, { from: '2h', q: 'syscall' }, { from: '2h', q: 'sys*', internal: 'include' }, { from: '2h', q: 'drop', internal: 'only' },
-      { from: '90m', tag: ['shell', 'filesystem'] }, { from: isoNs(ago(100)), to: isoNs(ago(10)), q: 'root' }, { from: '1h', q: 'no-such-word' },
-    ]) {
+    const cases: [Record<string, unknown>, number][] = [
+      [{ from: '1h', q: 'node-a' }, NOW], [{ from: '2h', q: 'syscall' }, NOW], [{ from: '2h', q: 'sys*', internal: 'include' }, NOW],
+      [{ from: '2h', q: 'drop', internal: 'only' }, NOW], [{ from: '90m', tag: ['shell', 'filesystem'] }, NOW],
+      [{ from: isoNs(ago(100)), to: isoNs(ago(10)), q: 'root' }, NOW], [{ from: '1h', q: 'no-such-word' }, NOW],
+      // Alerts newer than "now" (a clock behind the sender's): the range starts after it ends.
+      [{ from: isoNs(ago(30)), q: 'node-a' }, NOW - 45 * MINUTE],
+    ];
+    for (const [input, now] of cases) {
       const filter = EventFilter.parse(input);
-      const summary = rangeSummary(db, filter, NOW);
-      expect(summary, JSON.stringify(input)).toEqual(threeReads(filter));
+      const summary = rangeSummary(db, filter, now);
+      expect(summary, JSON.stringify(input)).toEqual(threeReads(filter, now));
       if (input.q !== 'no-such-word') expect(summary.total + summary.previous!.total + summary.internal, JSON.stringify(input)).toBeGreaterThan(0);
     }
   });

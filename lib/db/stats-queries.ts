@@ -76,8 +76,11 @@ function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: numbe
   const { fromNs, toNs } = timeBoundsNs(filter, nowMs);
   // The bounds rangeSummary's other branch gives the range before, to the nanosecond.
   const previous = timeBoundsNs({ from: isoOf(previousFrom), to: isoOf(from) }, nowMs);
-  const params: Record<string, unknown> = { fromNs, previousFromNs: previous.fromNs, previousToNs: previous.toNs };
-  const conditions = ['e.time_ns >= @previousFromNs', ...filterConditions({ ...filter, internal: 'include' }, params)];
+  // An alert newer than now (a clock ahead of this one) can put `from` after `to`, and so the range
+  // before after the range itself: read from the earlier of the two starts.
+  const previousFromNs = previous.fromNs ?? 0n;
+  const params: Record<string, unknown> = { fromNs, previousFromNs, previousToNs: previous.toNs, earliestNs: fromNs! < previousFromNs ? fromNs : previousFromNs };
+  const conditions = ['e.time_ns >= @earliestNs', ...filterConditions({ ...filter, internal: 'include' }, params)];
   if (toNs !== undefined) {
     conditions.push('e.time_ns < @toNs');
     params.toNs = toNs;
@@ -86,7 +89,7 @@ function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: numbe
   const rows = prepared(
     db,
     `SELECT e.priority_rank AS rank, sum(e.time_ns >= @fromNs AND ${counted}) AS current,
-       sum(e.time_ns < @previousToNs AND ${counted}) AS previous, sum(e.time_ns >= @fromNs AND e.internal = 1) AS internal
+       sum(e.time_ns >= @previousFromNs AND e.time_ns < @previousToNs AND ${counted}) AS previous, sum(e.time_ns >= @fromNs AND e.internal = 1) AS internal
      FROM events e WHERE ${conditions.join(' AND ')} GROUP BY e.priority_rank`,
   ).all(params) as { rank: number; current: number; previous: number; internal: number }[];
   const totals = (key: 'current' | 'previous' | 'internal') => {
