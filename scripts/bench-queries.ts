@@ -1,12 +1,15 @@
-// npm run bench:queries -- [--alerts 1000000] [--days 30] [--db /tmp/perch-bench.db] [--runs 20] [--raw] [--only <regex>]
+// npm run bench:queries -- [--alerts 1000000] [--days 30] [--db /tmp/perch-bench.db] [--runs 20] [--raw] [--only <regex>] [--no-refusal]
 // Fills a store with realistic alerts (the demo cluster, through the real ingest pipeline; kept
 // between runs), then times every query behind the dashboard's pages, p50 and p95 over repeated
 // runs. The SQL is what the API routes run; the routes add parsing and JSON only. `--raw` reads
 // every alert from `events`, leaving the hourly counts out, for a comparison on the same store.
-// `--only` times just the rows whose label matches (e.g. `--only 'tree|chains'`).
+// `--only` times just the rows whose label matches (e.g. `--only 'tree|chains'`). `--no-refusal`
+// answers the searches the API refuses as too broad (lib/db/event-search.ts), for a comparison.
 import { existsSync } from 'node:fs';
 import { openDatabase, type Db } from '../lib/db/connection';
+import { ApiError } from '../lib/api/errors';
 import { getEventOrThrow, listEvents } from '../lib/db/event-queries';
+import { assertSearchAnswerable } from '../lib/db/event-search';
 import { containerRows, processTree, rangeSummary, relatedEvents, ruleRows, timeline, topValues } from '../lib/db/stats-queries';
 import { EventFilter, type EventPage } from '../lib/filters/event-filter';
 import { ImportRun } from '../lib/ingest/import-stream';
@@ -24,6 +27,7 @@ const RUNS = Number(flag('runs', '20'));
 const DB_FILE = flag('db', `/tmp/perch-bench-${ALERTS}-${DAYS}d.db`);
 const READ = { rawOnly: process.argv.includes('--raw') };
 const ONLY = process.argv.includes('--only') ? new RegExp(flag('only', ''), 'i') : null;
+const NO_REFUSAL = process.argv.includes('--no-refusal');
 
 function fill(db: Db, nowMs: number) {
   const have = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
@@ -93,13 +97,35 @@ function main() {
     ['rule', { rule: [rule] }], ['priority set', { priority: ['Critical', 'Error'] }], ['minPriority Warning', { minPriority: 'Warning' }],
     ['hostname', { hostname: [host] }], ['container', { container: [container] }], ['namespace', { namespace: [namespace] }],
     ['tag', { tag: ['mitre_execution'] }], ['proc (any ancestor)', { proc: ['bash'] }], ['user', { user: ['root'] }],
-    ['q common ("/etc/")', { q: '/etc/' }], ['q rare ("no-such-text-xyz")', { q: 'no-such-text-xyz' }],
-    ['q prefix ("sh*")', { q: 'sh*' }], ['q one-letter prefix ("s*")', { q: 's*' }],
   ];
   for (const [name, extra] of filters) {
     const filter = f({ from: '30d', ...extra });
     time(`explorer 30d + ${name}: first page`, () => listEvents(db, filter, page(100), nowMs));
     time(`explorer 30d + ${name}: timeline`, () => timeline(db, filter, 'priority', 8, nowMs, READ));
+  }
+  // Free text, with every call the explorer makes for it. The API refuses a prefix too broad to
+  // answer quickly (lib/db/event-search.ts) before reading anything: such a row times the refusal.
+  const searches: [string, string][] = [
+    ['q common ("/etc/")', '/etc/'], ['q rare ("no-such-text-xyz")', 'no-such-text-xyz'],
+    ['q prefix ("sh*")', 'sh*'], ['q one-letter prefix ("s*")', 's*'], ['q prefix ("she*")', 'she*'],
+    ['q phrase with a prefix ("etc/sha*")', 'etc/sha*'],
+  ];
+  for (const [name, q] of searches) {
+    const filter = f({ from: '30d', q });
+    // What the API answers: its 400 for a refused search (unless --no-refusal), else the call's result.
+    const api = (fn: () => unknown) => () => {
+      try {
+        if (!NO_REFUSAL) assertSearchAnswerable(db, filter);
+      } catch (error) {
+        if (error instanceof ApiError) return error;
+        throw error;
+      }
+      return fn();
+    };
+    const label = api(() => null)() instanceof ApiError ? `${name} (refused: 400)` : name;
+    time(`explorer 30d + ${label}: first page`, api(() => listEvents(db, filter, page(100), nowMs)));
+    time(`explorer 30d + ${label}: timeline`, api(() => timeline(db, filter, 'priority', 8, nowMs, READ)));
+    time(`explorer 30d + ${label}: summary`, api(() => rangeSummary(db, filter, nowMs, READ)));
   }
   time('rules 30d: list with trends (/api/rules)', () => ruleRows(db, month, nowMs, READ));
   time('rules 30d: chart stacked by rule', () => timeline(db, month, 'rule', 8, nowMs, READ));
