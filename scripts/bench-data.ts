@@ -1,6 +1,9 @@
 // The TypeScript half of `npm run bench` (scripts/bench.mjs runs it as a child process):
 //   generate --alerts N --days D --now MS --out FILE [--seed S]
 //     writes exactly N realistic alerts as NDJSON (scripts/lib/bench-alerts.ts)
+//   fill --db FILE --alerts N --days D --now MS [--seed S] [--workers W]
+//     writes the same N alerts straight into a new store (scripts/lib/bench-fill.ts), progress on
+//     stderr; prints one JSON line: alerts, long, seconds, rate, peakRss
 //   raw --db FILE (--file NDJSON | --pool NDJSON --segments JSON) [--min-rows N]
 //     inserts the same rows Perch stored, prepared beforehand, with plain INSERTs in 1,000-row
 //     transactions (scripts/lib/raw-insert.ts), timing only the transactions. With --pool, each
@@ -14,6 +17,7 @@ import type { StoredAlert } from '../lib/falco/alert';
 import { prepareEntries } from '../lib/ingest/prepare';
 import { splitBody, type BodyEntry } from '../lib/ingest/split-body';
 import { benchAlerts, LONG_CMDLINE, withUuid } from './lib/bench-alerts';
+import { fillStore } from './lib/bench-fill';
 import { rawInserter } from './lib/raw-insert';
 
 const BATCH = 1_000;
@@ -54,6 +58,29 @@ async function generate() {
   out.end();
   await once(out, 'finish');
   console.log(JSON.stringify({ lines, bytes, long, seconds: (performance.now() - started) / 1000 }));
+}
+
+async function fill() {
+  const alerts = Number(requiredFlag('alerts'));
+  const result = await fillStore({
+    file: requiredFlag('db'),
+    alerts,
+    days: Number(requiredFlag('days')),
+    nowMs: Number(requiredFlag('now')),
+    seed: Number(flag('seed') ?? 7),
+    workers: Number(flag('workers') ?? 2),
+    onProgress: (() => {
+      let before = { alerts: 0, seconds: 0 };
+      return ({ alerts: done, of, seconds }: { alerts: number; of: number; seconds: number }) => {
+        const now = (done - before.alerts) / (seconds - before.seconds);
+        const overall = done / seconds;
+        before = { alerts: done, seconds };
+        const n = (x: number) => Math.round(x).toLocaleString('en');
+        process.stderr.write(`[fill] ${n(done)} of ${n(of)} alerts in ${n(seconds)} s: ${n(now)}/s now, ${n(overall)}/s overall, about ${n((of - done) / now / 60)} min left\n`);
+      };
+    })(),
+  });
+  console.log(JSON.stringify({ ...result, rate: result.alerts / result.seconds }));
 }
 
 /** Prepares (untimed) and inserts (timed) batches of lines; returns the seconds spent inserting. */
@@ -128,8 +155,9 @@ async function raw() {
 async function main() {
   const command = process.argv[2];
   if (command === 'generate') await generate();
+  else if (command === 'fill') await fill();
   else if (command === 'raw') await raw();
-  else throw new Error('usage: bench-data.ts generate … | raw …  (see the header of scripts/bench-data.ts)');
+  else throw new Error('usage: bench-data.ts generate … | fill … | raw …  (see the header of scripts/bench-data.ts)');
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,8 @@
 // (scripts/lib/bench-alerts.ts), measures ingest through the real HTTP server next to a raw
 // better-sqlite3 insert of the same rows, `npm run import`, the queries behind every page
 // (scripts/bench-queries.ts, plus the kiosk's calls and an export over HTTP), each page's time to
-// usable in Chromium on that store, live-stream fan-out,
+// usable in Chromium on that store (imported, or without the import part filled directly with the
+// same alerts: scripts/lib/bench-fill.ts), live-stream fan-out,
 // store size, server memory and each page's first-load JavaScript, then prints one markdown report
 // and writes it to docs/benchmarks.md between its bench markers. A tool, not a test: missed targets
 // are reported, not failed; a part that cannot run fails the command (`--smoke` runs in `npm test`).
@@ -23,7 +24,7 @@ const PARTS = ['ingest', 'import', 'queries', 'pages', 'stream', 'size', 'js'];
 
 const USAGE = `usage: npm run bench -- [options]
 
-  --alerts N     alerts in the store for import, queries and size (default 1000000)
+  --alerts N     alerts in the store for import, queries, pages and size (default 1000000)
   --days D       the window they spread over, ending now (default 30)
   --parts LIST   any of ${PARTS.join(',')} (default: all)
   --seconds S    seconds per ingest measurement (default 8)
@@ -31,10 +32,19 @@ const USAGE = `usage: npm run bench -- [options]
   --clients C    live-stream clients (default 50)
   --out FILE     the report's file, written between its bench markers (default docs/benchmarks.md)
   --dir DIR      where the temporary stores go (default the system's temp folder; about 6.5 KB of
-                 disk per alert while it runs)
+                 disk per alert with the import part, 2.5 KB without)
   --keep         keep the temporary folder (stores, NDJSON files, server logs)
   --smoke        check that every part runs: 3,000 alerts, 1.5 s per measurement, 3 runs,
-                 10 clients; prints the report and writes no docs`;
+                 10 clients; prints the report and writes no docs
+
+The store for queries, pages and size is made by \`npm run import\` of a generated NDJSON file
+when the import part runs (at 1,000,000 alerts some 15 minutes, slowing as the store grows).
+Without it the same alerts are written straight into a store made by Perch's migrations, by
+Perch's own writer, generated on worker threads, with no fsync (scripts/lib/bench-fill.ts):
+no NDJSON file, about 3,000 alerts/s on two free cores (docs/benchmarks.md). For 10,000,000
+alerts (about 23 GB in --dir):
+
+  npm run bench -- --alerts 10000000 --parts queries,pages,size`;
 
 function parseOptions(argv) {
   const given = {};
@@ -421,7 +431,7 @@ class Bench {
     return [
       '### Pages: time to usable',
       '',
-      `Chromium (headless, 1440×900) against the production server on the imported store, ${this.options.smoke ? 2 : 5} loads per page: the first in a fresh`,
+      `Chromium (headless, 1440×900) against the production server on ${this.storeName()}, ${this.options.smoke ? 2 : 5} loads per page: the first in a fresh`,
       'browser context, then reloads; each page was opened once before, untimed, so the server has served it (as a running server has).',
       'Timed from navigation until every panel has its data (no loading state left) and a row, chart, tree',
       'or chain is on screen (scripts/lib/bench-pages.mjs). "API calls" counts the first load\'s requests to /api/, the stream aside.',
@@ -438,6 +448,22 @@ class Bench {
     this.generated = await this.generate(this.file('alerts.ndjson'), this.options.alerts);
     const { lines, bytes, long } = this.generated;
     log(`  generated ${int(lines)} alerts (${mb(bytes)}, ${long} with a 4 KB command line) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  /** The store without the import: the same alerts, written straight into it (scripts/lib/bench-fill.ts). */
+  async fill() {
+    const args = ['fill', '--db', this.file('store.db'), '--alerts', String(this.options.alerts), '--days', String(this.options.days), '--now', String(this.nowMs)];
+    const { stdout, seconds: wallSeconds } = await runChild(...tsx('scripts/bench-data.ts', args), { passStderr: !this.options.smoke });
+    const result = jsonLines(stdout)[0];
+    if (!result || result.alerts !== this.options.alerts) throw new Error(`the fill stored ${result?.alerts} of ${this.options.alerts} alerts`);
+    this.filled = { ...result, wallSeconds };
+    this.generated = { lines: result.alerts, long: result.long };
+    log(`  filled ${int(result.alerts)} alerts in ${result.seconds.toFixed(1)} s (${int(result.rate)}/s), peak RSS ${mb(result.peakRss)}`);
+  }
+
+  /** How the store was made, for the sections that read it. */
+  storeName() {
+    return this.filled ? 'the filled store' : 'the imported store';
   }
 
   /** The raw insert of the file's rows, first, so that its store is gone before Perch's is made. */
@@ -490,9 +516,17 @@ class Bench {
     const lines = [
       '### Store size',
       '',
-      `${int(s.alerts)} alerts (${this.generated?.long ?? 0} of them with a 4 KB command line) after \`npm run import\`: ${mb(s.bytes)} (database and WAL after a checkpoint), **${int(perAlert)} bytes per alert** — target ≤ 2,500: ${verdict}.`,
+      `${int(s.alerts)} alerts (${this.generated?.long ?? 0} of them with a 4 KB command line) ${this.filled ? 'filled directly' : 'after `npm run import`'}: ${mb(s.bytes)} (database and WAL after a checkpoint), **${int(perAlert)} bytes per alert** — target ≤ 2,500: ${verdict}.`,
       '',
     ];
+    if (this.filled) {
+      const f = this.filled;
+      lines.push(
+        `The store was filled without \`npm run import\` (no import part): the same alerts written by Perch's writer in 1,000-alert transactions, generated on worker threads, no fsync (scripts/lib/bench-fill.ts): ` +
+          `${f.seconds.toFixed(0)} s, ${int(f.rate)} alerts/s, peak RSS ${mb(f.peakRss)}.`,
+        '',
+      );
+    }
     if (s.parts) {
       // The alerts' own tables by name; the schema, the planner's statistics and free pages together.
       const main = [...s.parts].filter(([name]) => name.startsWith('event')).sort((a, b) => b[1] - a[1]);
@@ -508,7 +542,7 @@ class Bench {
     const args = ['--alerts', String(alerts), '--days', String(days), '--db', this.file('store.db'), '--runs', String(runs)];
     const { stdout } = await runChild(...tsx('scripts/bench-queries.ts', args), { passStderr: !this.options.smoke });
     if (!stdout.includes('|')) throw new Error(`bench-queries printed no table:\n${stdout.slice(0, 500)}`);
-    this.queryTable = annotateQueryTables(stdout.trim().replaceAll(this.file('store.db'), 'the imported store'), this.targets, 'queries of bench-queries.ts (p95)');
+    this.queryTable = annotateQueryTables(stdout.trim().replaceAll(this.file('store.db'), this.storeName()), this.targets, 'queries of bench-queries.ts (p95)');
   }
 
   async httpQueries(server) {
@@ -568,7 +602,7 @@ class Bench {
     const lines = ['### Queries', ''];
     if (this.queryTable) {
       lines.push(
-        `\`scripts/bench-queries.ts --alerts ${alerts} --days ${days} --runs ${runs}\` on the imported store: the SQL behind each API call, in-process,`,
+        `\`scripts/bench-queries.ts --alerts ${alerts} --days ${days} --runs ${runs}\` on ${this.storeName()}: the SQL behind each API call, in-process,`,
         'p50 and p95 in ms. Targets (p95): explorer pages and alert detail < 50 ms, free text < 300 ms, process trees < 500 ms, the rest < 200 ms.',
         '',
         this.queryTable,
@@ -620,10 +654,12 @@ class Bench {
       }
     }
     if (want('import', 'queries', 'pages', 'size')) {
-      const filled =
-        (await this.part('generate the store\'s alerts', () => this.generateStore())) &&
-        (!parts.has('import') || (await this.part('raw insert of the same rows', () => this.rawForImport()))) &&
-        (await this.part('npm run import', () => this.import()));
+      // The import part measures `npm run import`, which then makes the store; without it the store is filled directly.
+      const filled = parts.has('import')
+        ? (await this.part('generate the store\'s alerts', () => this.generateStore())) &&
+          (await this.part('raw insert of the same rows', () => this.rawForImport())) &&
+          (await this.part('npm run import', () => this.import()))
+        : await this.part('fill the store', () => this.fill());
       if (filled) {
         if (parts.has('size')) await this.part('size', () => this.size());
         if (parts.has('queries')) {
@@ -682,10 +718,11 @@ async function main() {
     process.exit(2);
   }
   ensureBuild({ basePath: '' });
-  if (['import', 'queries', 'size'].some((p) => options.parts.has(p))) {
-    // The NDJSON file (about 1.6 KB an alert) and the store (about 4.5 KB) exist at the same time.
+  if (['import', 'queries', 'pages', 'size'].some((p) => options.parts.has(p))) {
+    // With the import, the NDJSON file (about 1.6 KB an alert) and the store (about 4.5 KB) exist at
+    // the same time; the direct fill makes the store alone (2.3 KB an alert, its WAL on top).
     const { bavail, bsize } = statfsSync(options.dir);
-    const needed = options.alerts * 6_500;
+    const needed = options.alerts * (options.parts.has('import') ? 6_500 : 2_500);
     if (bavail * bsize < needed) log(`warning: ${options.dir} has ${mb(bavail * bsize)} free; ${int(options.alerts)} alerts need about ${mb(needed)} (--dir elsewhere)`);
   }
   const bench = new Bench(options);

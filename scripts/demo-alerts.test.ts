@@ -163,4 +163,14 @@ describe('demo alerts', () => {
     expect(importAll(later, db).summary).toMatchObject({ imported: fresh, duplicates: later.length - fresh });
     db.close();
   }, SLOW);
+
+  it('gives a part of the window exactly the alerts the whole window has there', () => {
+    const whole = [...demoAlerts(DAY)].map((a) => a.line);
+    const start = NOW - 24 * HOUR;
+    // Cuts mid-minute and mid-incident as well as on the hour.
+    const cuts = [start, start + 1_234_567, start + 7 * HOUR, start + 19.5 * HOUR + 17, NOW];
+    const parts = cuts.slice(1).flatMap((toMs, i) => [...demoAlerts({ ...DAY, part: { fromMs: cuts[i]!, toMs } })].map((a) => a.line));
+    expect(whole.length).toBeGreaterThan(500);
+    expect(parts).toEqual(whole);
+  }, SLOW);
 });

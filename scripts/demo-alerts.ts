@@ -20,6 +20,11 @@ export interface DemoOptions {
   days: number;
   /** The window ends here: no alert is later than this. */
   nowMs: number;
+  /**
+   * Only the alerts in (fromMs, toMs] of the window: exactly those the whole window has there, so
+   * consecutive parts, generated apart (in parallel), make up the whole window.
+   */
+  part?: { fromMs: number; toMs: number };
 }
 
 export interface DemoAlert {
@@ -1719,11 +1724,13 @@ const byTime = (a: { timeNs: bigint }, b: { timeNs: bigint }) => (a.timeNs < b.t
  * later nowMs gives the same lines for the minutes both windows cover (bar the busier last minutes
  * of the earlier window, whose extra alerts the later one leaves out).
  */
-export function* demoAlerts({ seed, alerts, days, nowMs }: DemoOptions): Generator<DemoAlert> {
-  const startMs = nowMs - days * DAY_MS;
-  const startNs = BigInt(Math.floor(startMs)) * NS_PER_MS;
-  const endNs = BigInt(Math.floor(nowMs)) * NS_PER_MS;
+export function* demoAlerts({ seed, alerts, days, nowMs, part }: DemoOptions): Generator<DemoAlert> {
+  // The rate is the whole window's; a part only narrows what is generated and kept.
   const perMinute = alerts / (days * 24 * 60);
+  const startMs = Math.max(nowMs - days * DAY_MS, part?.fromMs ?? -Infinity);
+  const endMs = Math.min(nowMs, part?.toMs ?? Infinity);
+  const startNs = BigInt(Math.floor(startMs)) * NS_PER_MS;
+  const endNs = BigInt(Math.floor(endMs)) * NS_PER_MS;
   const everyday = perMinute * (1 - BURST_SHARE);
   const inWindow = (spec: AlertSpec) => spec.timeNs > startNs && spec.timeNs <= endNs;
   // Two identical alerts in the same instant (CloudTrail has whole seconds) would be one alert to the
@@ -1745,12 +1752,12 @@ export function* demoAlerts({ seed, alerts, days, nowMs }: DemoOptions): Generat
   const generateFromMs = startMs - INCIDENT_SPAN_MS;
   let pending: AlertSpec[] = [];
   let previousBurst = burstAt(seed, Math.floor(generateFromMs / HOUR_MS) - 1);
-  for (let hour = Math.floor(generateFromMs / HOUR_MS); hour <= Math.floor(nowMs / HOUR_MS); hour++) {
+  for (let hour = Math.floor(generateFromMs / HOUR_MS); hour <= Math.floor(endMs / HOUR_MS); hour++) {
     const burst = burstAt(seed, hour);
     const bursts = [previousBurst, burst].filter((b): b is Burst => b !== null);
     previousBurst = burst;
     const firstSlot = Math.max(hour * 60, Math.floor(generateFromMs / MINUTE_MS));
-    const lastSlot = Math.min(hour * 60 + 59, Math.floor(nowMs / MINUTE_MS));
+    const lastSlot = Math.min(hour * 60 + 59, Math.floor(endMs / MINUTE_MS));
     for (let slot = firstSlot; slot <= lastSlot; slot++) {
       const live = slot > Math.floor(nowMs / MINUTE_MS) - LIVE_MINUTES ? LIVE_INCIDENTS_PER_MINUTE : 0;
       pending.push(...everydaySlot(seed, slot, everyday, live));

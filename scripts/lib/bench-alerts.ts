@@ -3,13 +3,15 @@
 // sources, Falco's own drop events), exactly as many as asked, plus one alert in LONG_EVERY whose
 // command line is a 4 KB dropper (`sh -c 'echo <base64>|base64 -d|sh'`), as real shells produce.
 // Pure and deterministic for the same options, like the demo alerts.
-import { demoAlerts } from '../demo-alerts';
+import { demoAlerts, type DemoOptions } from '../demo-alerts';
 
 export interface BenchAlertOptions {
   alerts: number;
   days: number;
   nowMs: number;
   seed?: number;
+  /** About this many alerts to a part of the window (default PART_ALERTS; tests use fewer). */
+  partAlerts?: number;
 }
 
 /** One alert in this many (that has a command line with arguments) carries a 4 KB command line. */
@@ -49,31 +51,79 @@ export function withUuid(line: string, uuid: string): string {
   return `{"uuid":${JSON.stringify(uuid)},${line.slice(1)}`;
 }
 
-function count(options: Required<BenchAlertOptions>): number {
+function count(options: DemoOptions): number {
   let n = 0;
   for (const _ of demoAlerts(options)) n++;
   return n;
 }
 
+/** About this many alerts to a part of the window: parts are generated apart, in parallel by `npm run bench`'s fill. */
+export const PART_ALERTS = 100_000;
+
+/** How benchAlerts makes its alerts: the demo generator's rate, the share of its alerts kept, the parts. */
+export interface BenchPlan {
+  alerts: number;
+  days: number;
+  nowMs: number;
+  seed: number;
+  /** The demo generator's `alerts` (a weekly average), a little more than wanted. */
+  asked: number;
+  /** The share of its alerts kept, evenly spread. */
+  keep: number;
+  /** Consecutive equal parts of the window, each generated on its own. */
+  parts: number;
+}
+
 /**
- * Exactly `alerts` lines over the window (nowMs − days, nowMs]. The demo generator gives about its
- * `alerts` as a weekly average, so a small run measures how many it gives for this window; the real
- * run asks for a little more and leaves out an evenly spread few, and tops up from the next seed in
- * the rare case it falls short.
+ * The demo generator gives about its `alerts` as a weekly average, so a small run measures how many
+ * it gives for this window; the real run asks for a little more and leaves out an evenly spread few.
  */
-export function* benchAlerts({ alerts, days, nowMs, seed = 7 }: BenchAlertOptions): Generator<string> {
-  if (alerts <= 0) return;
-  const sample = Math.min(alerts, 20_000);
+export function benchPlan({ alerts, days, nowMs, seed = 7, partAlerts = PART_ALERTS }: BenchAlertOptions): BenchPlan {
+  const sample = Math.max(1, Math.min(alerts, 20_000));
   const yieldPerAsked = Math.max(0.05, count({ alerts: sample, days, nowMs, seed }) / sample);
   const asked = Math.ceil((alerts / yieldPerAsked) * 1.03);
   const keep = Math.min(1, alerts / (asked * yieldPerAsked));
-  let emitted = 0;
+  return { alerts, days, nowMs, seed, asked, keep, parts: Math.max(1, Math.ceil(alerts / partAlerts)) };
+}
+
+/**
+ * The alerts of one part of the window, in time order: the demo generator's for (from, to], an
+ * evenly spread few left out, one in LONG_EVERY with a 4 KB command line. A part depends on the plan
+ * alone, not on the parts before it.
+ */
+export function* benchPart(plan: BenchPlan, part: number): Generator<string> {
+  const { days, nowMs, seed, asked, keep, parts } = plan;
+  const spanMs = (days * 86_400_000) / parts;
+  const startMs = nowMs - days * 86_400_000;
+  const range = { fromMs: startMs + part * spanMs, toMs: part === parts - 1 ? nowMs : startMs + (part + 1) * spanMs };
+  let seen = 0;
+  let kept = 0;
   let sinceLong = 0;
-  for (let round = 0; emitted < alerts && round < 10; round++) {
-    let seen = 0;
-    for (const alert of demoAlerts({ alerts: asked, days, nowMs, seed: seed + round })) {
-      seen++;
-      if (round === 0 && Math.floor(seen * keep) === Math.floor((seen - 1) * keep)) continue;
+  for (const alert of demoAlerts({ alerts: asked, days, nowMs, seed, part: range })) {
+    seen++;
+    if (Math.floor(seen * keep) === Math.floor((seen - 1) * keep)) continue;
+    let line = alert.line;
+    if (++sinceLong >= LONG_EVERY) {
+      // Numbered apart per part, so that no two parts share a command line.
+      const long = withLongCommand(line, part * 10_000_000 + kept);
+      if (long !== null) {
+        line = long;
+        sinceLong = 0;
+      }
+    }
+    kept++;
+    yield line;
+  }
+}
+
+/**
+ * More alerts from the next seeds over the whole window, in the rare case the parts fell short of
+ * the plan's `alerts` (they gave `emitted`); these come after the others, out of time order.
+ */
+export function* benchTopUp(plan: BenchPlan, emitted: number): Generator<string> {
+  let sinceLong = 0;
+  for (let round = 1; emitted < plan.alerts && round < 10; round++) {
+    for (const alert of demoAlerts({ alerts: plan.asked, days: plan.days, nowMs: plan.nowMs, seed: plan.seed + round })) {
       let line = alert.line;
       if (++sinceLong >= LONG_EVERY) {
         const long = withLongCommand(line, emitted);
@@ -83,8 +133,22 @@ export function* benchAlerts({ alerts, days, nowMs, seed = 7 }: BenchAlertOption
         }
       }
       yield line;
-      if (++emitted === alerts) return;
+      if (++emitted === plan.alerts) return;
     }
   }
-  throw new Error(`the demo generator gave only ${emitted} of ${alerts} alerts`);
+  throw new Error(`the demo generator gave only ${emitted} of ${plan.alerts} alerts`);
+}
+
+/** Exactly `alerts` lines over the window (nowMs − days, nowMs]: the plan's parts in order, topped up if short. */
+export function* benchAlerts(options: BenchAlertOptions): Generator<string> {
+  if (options.alerts <= 0) return;
+  const plan = benchPlan(options);
+  let emitted = 0;
+  for (let part = 0; part < plan.parts; part++) {
+    for (const line of benchPart(plan, part)) {
+      yield line;
+      if (++emitted === plan.alerts) return;
+    }
+  }
+  yield* benchTopUp(plan, emitted);
 }
