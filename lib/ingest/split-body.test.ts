@@ -202,13 +202,13 @@ describe('hasMoreEntriesThan', () => {
     expect(hasMoreEntriesThan(pretty, 1)).toBe(false);
   });
 
-  it('stops early on a huge body and is fast', () => {
+  it('says a huge body has too many entries, whichever its form', () => {
+    // Splitting either takes seconds; the scan stops at the limit (no timing asserted: tests do not time).
     const array = `[${Array(2_000_000).fill('{}').join(',')}]`;
     const ndjson = Array(2_000_000).fill('{}').join('\n');
-    const started = performance.now();
     expect(hasMoreEntriesThan(array, 10_000)).toBe(true);
     expect(hasMoreEntriesThan(ndjson, 10_000)).toBe(true);
-    // Splitting either takes seconds; the scan stops after the limit.
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(hasMoreEntriesThan(array, 2_000_000)).toBe(false);
+    expect(hasMoreEntriesThan(ndjson, 2_000_000)).toBe(false);
   });
 });
