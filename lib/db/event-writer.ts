@@ -16,14 +16,12 @@ const INSERT_EVENT = `
   INSERT INTO events (dedup_key, uuid, time_ns, received_ms, priority, priority_rank, rule, source,
     hostname, internal, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod,
     user_name, evt_type, fd_name, process_chain)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (dedup_key) DO NOTHING
-  RETURNING id`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 function prepareWriter(db: Db) {
   // Positional, unlike our other statements: binding 20 parameters by name (and the object spread
   // that made them) cost some 15 µs per alert, a tenth of the whole insert.
-  const insertEvent = db.prepare<unknown[], { id: number }>(INSERT_EVENT);
+  const insertEvent = db.prepare<unknown[]>(INSERT_EVENT);
   const findDuplicate = db.prepare<[Buffer], { id: number }>('SELECT id FROM events WHERE dedup_key = ?');
   const insertPayload = db.prepare('INSERT INTO event_payloads (event_id, raw) VALUES (?, ?)');
   const insertSearch = db.prepare('INSERT INTO event_search (rowid, text) VALUES (?, ?)');
@@ -35,18 +33,22 @@ function prepareWriter(db: Db) {
   const batchCounts = prepareCountWriter(db);
 
   const writeOne = (alert: WritableAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>, texts: [number, string][]): WriteResult => {
-    const inserted = insertEvent.get(
+    // Looked up first rather than `ON CONFLICT DO NOTHING RETURNING id`: the write transaction holds
+    // the store's write lock, so nothing can come between, and the plain INSERT made the whole write
+    // about a tenth faster (docs/benchmarks.md, "NDJSON over HTTP on two threads").
+    const existing = findDuplicate.get(alert.dedupKey);
+    if (existing) return { id: existing.id, duplicate: true };
+    const id = Number(insertEvent.run(
       alert.dedupKey, alert.uuid, alert.timeNs, receivedMs, alert.priority, alert.priorityRank, alert.rule, alert.source,
       alert.hostname, alert.internal ? 1 : 0, alert.containerId, alert.containerName, alert.imageRepository, alert.imageTag,
       alert.k8sNamespace, alert.k8sPod, alert.userName, alert.evtType, alert.fdName, alert.processChain,
-    );
-    if (!inserted) return { id: findDuplicate.get(alert.dedupKey)!.id, duplicate: true };
-    insertPayload.run(inserted.id, alert.packedRaw ?? packRaw(alert.raw));
-    texts.push([inserted.id, alert.searchText]);
-    for (const tag of alert.tags) insertTag.run(tag, inserted.id);
-    for (const p of alert.ancestry) insertProcess.run(inserted.id, p.level, p.name, p.exepath, p.cmdline, p.pid);
+    ).lastInsertRowid);
+    insertPayload.run(id, alert.packedRaw ?? packRaw(alert.raw));
+    texts.push([id, alert.searchText]);
+    for (const tag of alert.tags) insertTag.run(tag, id);
+    for (const p of alert.ancestry) insertProcess.run(id, p.level, p.name, p.exepath, p.cmdline, p.pid);
     counts.add(alert);
-    return { id: inserted.id, duplicate: false };
+    return { id, duplicate: false };
   };
 
   /** Writes every alert in one transaction; all or nothing. */
@@ -56,7 +58,7 @@ function prepareWriter(db: Db) {
     const texts: [number, string][] = [];
     const results = alerts.map((alert) => writeOne(alert, receivedMs, counts, texts));
     counts.write();
-    // Last, after every upsert: a statement that may need undoing (ON CONFLICT, RETURNING) opens a
+    // Last, after every upsert: a statement that may need undoing (the counts' ON CONFLICT) opens a
     // savepoint, and FTS5 writes out its buffered terms at each one, so indexing alert by alert in
     // between made one index segment per alert (ingest four times slower).
     for (const [id, text] of texts) insertSearch.run(id, text);
