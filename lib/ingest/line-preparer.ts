@@ -13,7 +13,7 @@ import type { NumberedLines } from './split-body';
 const sourceDir = () => path.join(process.cwd(), 'lib', 'ingest');
 
 /** What lib/ingest/worker-entry.mjs posts once the worker's module has loaded. */
-const WORKER_READY = 'perch:worker-ready';
+export const WORKER_READY = 'perch:worker-ready';
 
 /** Whether the worker's sources are where LinePreparer looks for them. */
 export const canPrepareInWorker = () => existsSync(path.join(sourceDir(), 'worker-entry.mjs'));

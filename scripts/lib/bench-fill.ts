@@ -10,6 +10,7 @@ import { openDatabase, type Db } from '../../lib/db/connection';
 import { writeAlerts, type WritableAlert } from '../../lib/db/event-writer';
 import { packRaw } from '../../lib/db/raw-json';
 import { prepareEntries } from '../../lib/ingest/prepare';
+import { WORKER_READY } from '../../lib/ingest/line-preparer';
 import { parseEntry } from '../../lib/ingest/split-body';
 import { benchPlan, benchTopUp, LONG_CMDLINE, type BenchAlertOptions } from './bench-alerts';
 
@@ -71,7 +72,8 @@ class Inbox {
   private failure: unknown = null;
 
   constructor(readonly worker: Worker) {
-    worker.on('message', (batch: FillBatch) => {
+    worker.on('message', (batch: FillBatch | typeof WORKER_READY) => {
+      if (batch === WORKER_READY) return; // lib/ingest/worker-entry.mjs: the module has loaded
       if (this.waiting) {
         this.waiting.resolve(batch);
         this.waiting = null;
