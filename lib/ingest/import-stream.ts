@@ -9,7 +9,7 @@ import type { Db } from '../db/connection';
 import { writeAlerts, type WritableAlert } from '../db/event-writer';
 import { prepareEntries } from './prepare';
 import { LinePreparer } from './line-preparer';
-import type { PreparedLines } from './prepare-worker';
+import type { PreparedLines } from './prepare-lines';
 import { splitBody, type BodyEntry } from './split-body';
 
 export interface ImportSummary {

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import type { PrepareLinesOptions, PrepareLinesRequest, PreparedLines } from './prepare-worker';
+import type { PrepareLinesOptions, PreparedLines } from './prepare-lines';
+import type { PrepareLinesRequest } from './prepare-worker';
 import type { NumberedLines } from './split-body';
 
 // Found from the project folder, not from this module's URL: in the server this module is part of

@@ -8,7 +8,7 @@ import type { WritableAlert } from '../db/event-writer';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 import { canPrepareInWorker, LinePreparer } from './line-preparer';
 import { prepareEntries } from './prepare';
-import { prepareLines, type PreparedLines } from './prepare-worker';
+import { prepareLines, type PreparedLines } from './prepare-lines';
 import { ndjsonLines, splitBody, type NumberedLines } from './split-body';
 
 export interface PreparedBody {

@@ -1,37 +1,10 @@
-// The second thread of ingest: turns NDJSON lines into alerts ready to write (parse, validate,
-// normalise, deflate), so that the main thread only writes. `npm run import` sends it every batch;
-// the server sends it part of each large body (lib/ingest/prepare-body.ts). Done on one thread,
-// this work took more of each alert's time than SQLite did.
+// The second thread of ingest: turns NDJSON lines into alerts ready to write (prepareLines), so
+// that the main thread only writes. `npm run import` sends it every batch; the server sends it part
+// of each large body (lib/ingest/prepare-body.ts). Done on one thread, this work took more of each
+// alert's time than SQLite did.
 import { parentPort } from 'node:worker_threads';
-import type { ErrorIssue } from '../api/errors';
-import { packRaw } from '../db/raw-json';
-import type { WritableAlert } from '../db/event-writer';
-import { prepareEntries } from './prepare';
-import { parseEntry, type BodyEntry, type NumberedLines } from './split-body';
-
-export interface PrepareLinesOptions {
-  /** As prepareEntries: stop once this many issues are found. */
-  stopAfterIssues?: number;
-}
-
-export interface PreparedLines {
-  /** Raw JSON already deflated (packedRaw); `raw` is left empty so it is not copied back. */
-  alerts: WritableAlert[];
-  issues: ErrorIssue[];
-  hasSyntaxErrors: boolean;
-  stoppedEarly: boolean;
-}
-
-export function prepareLines(lines: NumberedLines, { stopAfterIssues }: PrepareLinesOptions = {}): PreparedLines {
-  const entries: BodyEntry[] = [];
-  // Each text is a trimmed, non-empty line: what splitBody would make one entry of.
-  for (const [line, text] of lines) entries.push(parseEntry(text, { line }));
-  const { valid, issues, hasSyntaxErrors, stoppedEarly } = prepareEntries(entries, { stopAfterIssues });
-  // Copied out to a buffer of its own: zlib's result is a view into a 16 KB one, and posting a view
-  // to another thread copies its whole buffer (16 KB for every alert of about 800 bytes).
-  const alerts = valid.map(({ alert }) => ({ ...alert, raw: '', packedRaw: new Uint8Array(packRaw(alert.raw)) }));
-  return { alerts, issues, hasSyntaxErrors, stoppedEarly };
-}
+import type { NumberedLines } from './split-body';
+import { prepareLines, type PrepareLinesOptions } from './prepare-lines';
 
 export interface PrepareLinesRequest {
   lines: NumberedLines;

@@ -3,22 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../lib/db/connection';
+import { openDatabase } from '../../lib/db/connection';
 import { importStream } from '../../lib/ingest/import-stream';
 import { benchAlerts, LONG_CMDLINE } from './bench-alerts';
 import { fillStore } from './bench-fill';
-
-const dump = (db: Db) => ({
-  events: db.prepare('SELECT * FROM events ORDER BY id').all().map((row) => ({ ...(row as object), received_ms: 0 })),
-  payloads: db.prepare('SELECT * FROM event_payloads ORDER BY event_id').all(),
-  tags: db.prepare('SELECT * FROM event_tags ORDER BY event_id, tag').all(),
-  processes: db.prepare('SELECT * FROM event_processes ORDER BY event_id, level').all(),
-  counts: ['event_counts_1h', 'event_counts_12h', 'tag_counts_1h', 'process_counts_1h'].map((table) =>
-    db.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort()),
-  search: ['etc', 'shell', 'sh', 'no-such-text'].map((q) => db.prepare('SELECT rowid FROM event_search WHERE event_search MATCH ? ORDER BY rowid').all(`"${q}"*`)),
-  schema: db.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY name").all(),
-  version: db.pragma('user_version', { simple: true }),
-});
+import { dumpStore } from './store-dump';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'perch-fill-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -38,10 +27,10 @@ describe('bench fill', () => {
     expect(result.long).toBe(lines.filter((line) => line.length > LONG_CMDLINE).length);
     const filled = openDatabase(file);
 
-    const expected = dump(imported);
+    const expected = dumpStore(imported);
     expect(expected.events).toHaveLength(2_500);
     expect(expected.search[0]!.length).toBeGreaterThan(10);
-    expect(dump(filled)).toEqual(expected);
+    expect(dumpStore(filled)).toEqual(expected);
     const times = (filled.prepare('SELECT time_ns AS t FROM events ORDER BY id').all() as { t: number }[]).map((r) => r.t);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     imported.close();

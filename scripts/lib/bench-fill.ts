@@ -8,10 +8,8 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { openDatabase, type Db } from '../../lib/db/connection';
 import { writeAlerts, type WritableAlert } from '../../lib/db/event-writer';
-import { packRaw } from '../../lib/db/raw-json';
-import { prepareEntries } from '../../lib/ingest/prepare';
 import { WORKER_READY } from '../../lib/ingest/line-preparer';
-import { parseEntry } from '../../lib/ingest/split-body';
+import { prepareLines } from '../../lib/ingest/prepare-lines';
 import { benchPlan, benchTopUp, LONG_CMDLINE, type BenchAlertOptions } from './bench-alerts';
 
 /** What a fill thread sends: a batch of one part's alerts, ready to write; `last` ends the part. */
@@ -143,8 +141,7 @@ export async function fillStore({ file, workers: workerCount = 2, onProgress, ..
     // The rare top-up, here: it is a few alerts at most.
     let lines: string[] = [];
     const flush = () => {
-      const { valid } = prepareEntries(lines.map((text, i) => parseEntry(text, { line: i + 1 })));
-      write(valid.map(({ alert }) => ({ ...alert, packedRaw: packRaw(alert.raw) })));
+      write(prepareLines(lines.map((text, i) => [i + 1, text] as const)).alerts);
       lines = [];
     };
     if (written < plan.alerts) {
