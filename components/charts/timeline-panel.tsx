@@ -1,5 +1,6 @@
 'use client';
 
+import { useCallback } from 'react';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useTimeline, type TimelineStack } from '@/lib/queries/stats';
 import { Panel, PanelState } from '../ui/panel';
@@ -11,6 +12,9 @@ const widthLabel = (ms: number) =>
 /** A timeline of the current filter; dragging across it (or clicking a bar) zooms the range. */
 export function TimelinePanel({ state, stack = 'priority', title = 'Alerts over time', height }: { state: ReturnType<typeof useEventFilter>; stack?: TimelineStack; title?: string; height?: number }) {
   const { data, error, isPending } = useTimeline(state.query, stack);
+  const { change } = state;
+  // Stable, so that the (memoised) chart is not drawn again when only the page around it changes.
+  const zoom = useCallback((fromMs: number, toMs: number) => change({ set: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() } }), [change]);
   return (
     <Panel
       title={title}
@@ -29,7 +33,7 @@ export function TimelinePanel({ state, stack = 'priority', title = 'Alerts over 
             kind={stack === 'priority' ? 'priority' : 'category'}
             label={title}
             height={height}
-            onZoom={(fromMs, toMs) => state.change({ set: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() } })}
+            onZoom={zoom}
           />
         )}
       </div>

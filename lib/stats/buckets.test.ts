@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUCKET_WIDTHS_MS, bucketWidthMs, fillBuckets, type BucketCount } from './buckets';
+import { BUCKET_WIDTHS_MS, bucketWidthMs, fillBuckets, timelineTicks, type BucketCount } from './buckets';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -131,5 +131,41 @@ describe('fillBuckets', () => {
     const buckets = fillBuckets([row(0, 'a', 1)], from, to, width, ['a']);
     expect(buckets[1]?.counts.a).toBe(0);
     expect(buckets[0]?.counts).not.toBe(buckets[1]?.counts);
+  });
+});
+
+describe('timelineTicks', () => {
+  const starts = (fromMs: number, widthMs: number, count: number) => Array.from({ length: count }, (_, i) => fromMs + i * widthMs);
+  const utc = () => 0;
+  const at = (ms: number[]) => ms.map((t) => new Date(t).toISOString().slice(5, 16));
+
+  it('labels a day of 15-minute buckets every 3 hours of the reader\'s clock', () => {
+    const day = starts(Date.parse('2026-03-01T10:15:00Z'), 15 * MINUTE, 97);
+    expect(at(timelineTicks(day, 15 * MINUTE, 10, utc))).toEqual(['03-01T12:00', '03-01T15:00', '03-01T18:00', '03-01T21:00', '03-02T00:00', '03-02T03:00', '03-02T06:00', '03-02T09:00']);
+    // Half an hour east of UTC, the same clock times fall half an hour earlier in UTC.
+    expect(at(timelineTicks(day, 15 * MINUTE, 10, () => 5.5 * HOUR))[0]).toBe('03-01T12:30');
+  });
+
+  it('keeps every range the dashboard offers within the limit, with at least two labels', () => {
+    for (const { range, ms, width } of RANGES) {
+      const bars = starts(Date.parse('2026-03-01T00:00:00Z') - ms, width, Math.ceil(ms / width) + 1);
+      for (const zone of [0, HOUR, -5 * HOUR, 5.5 * HOUR, 5.75 * HOUR]) {
+        const ticks = timelineTicks(bars, width, 10, () => zone);
+        expect(ticks.length, `${range} at ${zone / HOUR} h`).toBeLessThanOrEqual(10);
+        expect(ticks.length, `${range} at ${zone / HOUR} h`).toBeGreaterThanOrEqual(2);
+        expect(ticks.every((t) => bars.includes(t))).toBe(true);
+      }
+    }
+  });
+
+  it('falls back to every n-th bucket when no round step lands on a bucket', () => {
+    // Hour-wide buckets seen from a zone 45 minutes off: no local round hour starts a bucket.
+    const bars = starts(Date.parse('2026-03-01T00:00:00Z'), HOUR, 40);
+    expect(timelineTicks(bars, HOUR, 10, () => 45 * MINUTE)).toEqual(bars.filter((_, i) => i % 4 === 0));
+  });
+
+  it('labels every bucket when there are few', () => {
+    const bars = starts(0, DAY, 6);
+    expect(timelineTicks(bars, DAY, 10, utc)).toEqual(bars);
   });
 });

@@ -19,6 +19,35 @@ export function bucketWidthMs(rangeMs: number, maxBuckets = 120): number {
   return BUCKET_WIDTHS_MS.find((width) => Math.ceil(rangeMs / width) + 1 <= maxBuckets) ?? BUCKET_WIDTHS_MS.at(-1)!;
 }
 
+// Round steps for a time axis's labels; a step is used only where it is a whole number of buckets.
+const TICK_STEPS_MS = [
+  SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE,
+  HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY,
+];
+
+/** The reader's zone's offset from UTC at `ms`, in ms (east positive). */
+const localZoneOffsetMs = (ms: number) => -new Date(ms).getTimezoneOffset() * MINUTE;
+
+/**
+ * The bucket starts a timeline labels on its time axis: at most `maxTicks` of them, on round times
+ * of the reader's zone (every 3 hours, every day…) so the labels read like a clock. Few, too,
+ * because the chart measures each label's text in the page before it draws, one layout each. When
+ * no round step fits (a zone half an hour off an hour-wide bucket), every n-th bucket.
+ */
+export function timelineTicks(starts: readonly number[], widthMs: number, maxTicks = 10, zoneOffsetMs = localZoneOffsetMs): number[] {
+  if (starts.length <= maxTicks) return [...starts];
+  for (const step of TICK_STEPS_MS) {
+    if (step < widthMs || step % widthMs !== 0) continue;
+    const ticks = starts.filter((ms) => (ms + zoneOffsetMs(ms)) % step === 0);
+    if (ticks.length <= maxTicks) {
+      if (ticks.length >= 2) return ticks;
+      break;
+    }
+  }
+  const every = Math.ceil(starts.length / maxTicks);
+  return starts.filter((_, i) => i % every === 0);
+}
+
 export interface BucketCount {
   /** Bucket index: floor(time / width). */
   bucket: number;
