@@ -69,6 +69,7 @@ export async function ingestText(text: string, { partial = false } = {}): Promis
   // Without ?partial=1 the first bad entry dooms the batch: finding the rest only serves the listing.
   const { alerts, issues, hasSyntaxErrors, stoppedEarly, entryCount, isBatch } = await prepareBody(text, {
     stopAfterIssues: partial ? Number.POSITIVE_INFINITY : MAX_REPORTED_ISSUES,
+    writesPending: commitQueue().pendingAlerts > 0,
   });
   if (entryCount === 0) throw new ApiError('empty_body', 'The body is empty; send a Falco alert as JSON.');
   const listed = issues.slice(0, MAX_REPORTED_ISSUES);

@@ -74,4 +74,19 @@ describe('prepareBody', () => {
     const empty = await prepareBody('  \n ', {}, worker);
     expect(empty.entryCount).toBe(0);
   });
+
+  it('gives the worker all of a body while other writes wait on this thread', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => alertLine(i));
+    const before = ingestMetrics().workerPreparedEntries;
+    const busy = await prepareBody(body(lines), { writesPending: true }, worker);
+    expect(ingestMetrics().workerPreparedEntries - before).toBe(200);
+    expect(busy.alerts.map(rawOf)).toEqual(lines);
+    // Two bodies at once: the first is shared half and half, the second (arriving while the first
+    // is being prepared) goes to the worker whole.
+    const counted = ingestMetrics().workerPreparedEntries;
+    const [first, second] = await Promise.all([prepareBody(body(lines), {}, worker), prepareBody(body(lines.slice(0, 100)), {}, worker)]);
+    expect(ingestMetrics().workerPreparedEntries - counted).toBe(100 + 100);
+    expect(first.alerts.map(rawOf)).toEqual(lines);
+    expect(second.alerts.map(rawOf)).toEqual(lines.slice(0, 100));
+  });
 });

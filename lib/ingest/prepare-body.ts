@@ -28,8 +28,14 @@ export interface PreparedBody {
 const MIN_SHARED_LINES = 64;
 
 // The worker's part of a shared body. This thread's part costs no copy back, but this thread also
-// reads the request and writes the alerts, so it takes no more than half.
+// reads the request and writes the alerts, so it takes no more than half. When other bodies are
+// already on their way to the store (several senders at once), this thread has their writes to do
+// meanwhile, and the worker takes all of the new body.
 const WORKER_SHARE = 0.5;
+const WORKER_SHARE_WHEN_BUSY = 1;
+
+// Shared bodies being prepared now (their writes follow on this thread).
+let bodiesInPreparation = 0;
 
 /** What prepareBody needs of the worker thread (a LinePreparer). */
 export type LineWorker = Pick<LinePreparer, 'ready' | 'warmUp' | 'prepare'>;
@@ -46,8 +52,18 @@ export function sharedPreparer(): LinePreparer | null {
 
 let reportedWorkerFailure = false;
 
-async function prepareShared(lines: NumberedLines, stopAfterIssues: number, preparer: LineWorker): Promise<PreparedLines> {
-  const cut = Math.ceil(lines.length * (1 - WORKER_SHARE));
+async function prepareShared(lines: NumberedLines, stopAfterIssues: number, preparer: LineWorker, writesPending: boolean): Promise<PreparedLines> {
+  const share = writesPending || bodiesInPreparation > 0 ? WORKER_SHARE_WHEN_BUSY : WORKER_SHARE;
+  bodiesInPreparation++;
+  try {
+    return await prepareSplit(lines, Math.ceil(lines.length * (1 - share)), stopAfterIssues, preparer);
+  } finally {
+    bodiesInPreparation--;
+  }
+}
+
+/** Lines before `cut` prepared on this thread, the rest on the worker, at once. */
+async function prepareSplit(lines: NumberedLines, cut: number, stopAfterIssues: number, preparer: LineWorker): Promise<PreparedLines> {
   const back = lines.slice(cut);
   // Posted before this thread starts on its part, so that both run at once.
   const theirs = preparer.prepare(back, { stopAfterIssues });
@@ -72,11 +88,12 @@ async function prepareShared(lines: NumberedLines, stopAfterIssues: number, prep
 
 /**
  * Parses, validates and normalises a body (one alert, a JSON array, or NDJSON). `stopAfterIssues`
- * as prepareEntries. `preparer` is the worker thread to share large NDJSON bodies with.
+ * as prepareEntries; `writesPending`: alerts of other requests wait to be written on this thread.
+ * `preparer` is the worker thread to share large NDJSON bodies with.
  */
 export async function prepareBody(
   text: string,
-  { stopAfterIssues = Number.POSITIVE_INFINITY } = {},
+  { stopAfterIssues = Number.POSITIVE_INFINITY, writesPending = false } = {},
   preparer: LineWorker | null = sharedPreparer(),
 ): Promise<PreparedBody> {
   const ndjson = text.trimStart().startsWith('[') ? null : ndjsonLines(text);
@@ -89,7 +106,7 @@ export async function prepareBody(
   const { lines } = ndjson;
   let prepared: PreparedLines;
   if (preparer !== null && preparer.ready && lines.length >= MIN_SHARED_LINES) {
-    prepared = await prepareShared(lines, stopAfterIssues, preparer);
+    prepared = await prepareShared(lines, stopAfterIssues, preparer, writesPending);
   } else {
     // The thread starts with the first large body, which does not wait for it.
     if (preparer !== null && lines.length >= MIN_SHARED_LINES) preparer.warmUp();
