@@ -7,6 +7,7 @@ const LABELS: Record<StreamState, { text: string; title: string; dot: string }> 
   live: { text: 'Live', title: 'New alerts appear as they arrive', dot: 'bg-[var(--live-ok)]' },
   reconnecting: { text: 'Reconnecting…', title: 'The connection to Perch was lost; retrying. What arrives meanwhile will be caught up.', dot: 'animate-pulse bg-[var(--live-warn)]' },
   stale: { text: 'Stale', title: 'Connected but nothing heard for a while; reconnecting', dot: 'bg-[var(--live-bad)]' },
+  refused: { text: 'Not live', title: 'Perch cannot follow this filter live (see the message on the page); change it to follow new alerts', dot: 'border border-[var(--live-bad)]' },
 };
 
 /** The live connection's state, in words as well as colour. */

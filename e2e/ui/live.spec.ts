@@ -55,3 +55,29 @@ test('the explorer shows "N new alerts" instead of moving rows the reader has sc
   await expect(page.getByTestId('event-rule').first()).toHaveText(`Arrived 3 ${host}`);
   await expect(page.getByTestId('event-rule').first()).toBeInViewport();
 });
+
+test('a search the server refuses is shown as not live, not as a connection being retried', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const hostname = uniqueTag('live-refused');
+  // Enough distinct words beginning with "zqv" for the server to refuse `zqv*` (lib/db/event-search.ts),
+  // three years ago, out of every other test's range.
+  let seed = 11;
+  const word = () => `zqv${(seed = (seed * 48271) % 2147483647).toString(36)}`;
+  for (let batch = 0; batch < 3; batch++) {
+    const alerts = Array.from({ length: 500 }, (_, i) =>
+      makeAlert({ hostname, time: falcoTimeAgo(3 * 365 * 86_400 + batch * 500 + i), output: Array.from({ length: 250 }, word).join(' ') }),
+    );
+    expect((await post(request, '/api/events', alerts)).status()).toBe(200);
+  }
+  await page.goto(`/events?from=all&q=${encodeURIComponent('zqv*')}`);
+  await expect(page.locator('#search-box-hint')).toContainText('Too many words begin with "zqv"');
+  const badge = page.getByTestId('live-state');
+  await expect(badge).toHaveAttribute('data-state', 'refused');
+  await expect(badge).toHaveText('Not live');
+  // It stays so: nothing is retried in the background.
+  await page.waitForTimeout(3_000);
+  await expect(badge).toHaveAttribute('data-state', 'refused');
+  // A search the server accepts is followed live again.
+  await page.goto(`/events?from=all&hostname=${hostname}&q=${encodeURIComponent('zqv')}`);
+  await expect(badge).toHaveAttribute('data-state', 'live');
+});

@@ -7,8 +7,12 @@ import { withBasePath } from '../base-path';
 import { reconnectDelayMs } from './reconnect-delay';
 import { HEARTBEAT_MS, type StreamMessage } from './stream-messages';
 
-/** live: connected and hearing heartbeats; reconnecting: connection lost, retrying; stale: connected but silent too long. */
-export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'stale';
+/**
+ * live: connected and hearing heartbeats; reconnecting: connection lost, retrying; stale: connected
+ * but silent too long; refused: the server turned this filter down (a 4xx: a search too broad to
+ * follow, a view that may not read), which retrying would not change.
+ */
+export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'stale' | 'refused';
 
 export interface AlertStreamHandlers {
   /** Newly committed alerts matching the filter (and, after a reconnect, the ones missed), oldest first. */
@@ -67,10 +71,30 @@ export function useAlertStream(query: string, handlers: AlertStreamHandlers, { e
       retryTimer = setTimeout(connect, reconnectDelayMs(attempt++));
     };
 
+    /**
+     * EventSource says only "error", and gives up by itself on an answer other than a stream. Ask
+     * the same URL once for its status: a 4xx will not change by retrying, anything else may.
+     */
+    const reconnectUnlessRefused = (url: string) => {
+      source?.close();
+      source = null;
+      const probe = new AbortController();
+      fetch(url, { signal: probe.signal, headers: { accept: 'text/event-stream' } })
+        .then((response) => {
+          probe.abort(); // a stream that opens this time is not read here: connect() opens its own
+          if (closed) return;
+          if (response.status >= 400 && response.status < 500) setState('refused');
+          else reconnectLater();
+        })
+        .catch(() => reconnectLater());
+    };
+
     function connect() {
       if (closed) return;
       const after = cursor === undefined ? '' : `after=${cursor}`;
-      source = new EventSource(withBasePath(`/api/stream?${[query, after].filter(Boolean).join('&')}`));
+      const url = withBasePath(`/api/stream?${[query, after].filter(Boolean).join('&')}`);
+      const opened = new EventSource(url);
+      source = opened;
       lastHeardAt = Date.now();
       source.addEventListener('ready', (event) => {
         const { cursor: readyAt } = read(event);
@@ -95,7 +119,8 @@ export function useAlertStream(query: string, handlers: AlertStreamHandlers, { e
         setState((current) => (current === 'stale' ? 'live' : current));
       });
       // EventSource would retry on its own at a fixed pace and without our cursor; we do it instead.
-      source.onerror = () => reconnectLater();
+      // CLOSED here means the server answered, with something other than a stream.
+      source.onerror = () => (opened.readyState === EventSource.CLOSED ? reconnectUnlessRefused(url) : reconnectLater());
     }
 
     const watchdog = setInterval(() => {
