@@ -1,11 +1,27 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { FetchError } from '@/lib/api/fetch-json';
 import { isSearchable } from '@/lib/filters/event-filter';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
-import { summaryOptions } from '@/lib/queries/stats';
+
+/**
+ * The server's reason for refusing the search `q`, from any query of the page that asked with it
+ * and was turned down (400 invalid_query), or null. Every page with a search box reads with its
+ * filter, so the reason comes without a request of its own.
+ */
+function refusalOf(client: QueryClient, q: string | undefined): string | null {
+  if (!q?.endsWith('*')) return null;
+  for (const query of client.getQueryCache().getAll()) {
+    const { error } = query.state;
+    const url = query.meta?.url;
+    if (error instanceof FetchError && error.code === 'invalid_query' && typeof url === 'string' && new URLSearchParams(url.split('?')[1] ?? '').get('q') === q) {
+      return error.message;
+    }
+  }
+  return null;
+}
 
 /**
  * Free text over output and field values: the words typed, next to each other and in order; a trailing `*` makes the last a prefix
@@ -17,10 +33,11 @@ export function SearchBox({ state }: { state: ReturnType<typeof useEventFilter> 
   const [text, setText] = useState(state.urlFilter.q ?? '');
   const [unsearchable, setUnsearchable] = useState(false);
   useEffect(() => setText(state.urlFilter.q ?? ''), [state.urlFilter.q]);
-  // The filter's summary brings the server's reason; the overview and the explorer fetch it anyway.
   const q = state.urlFilter.q?.trim();
-  const { error } = useQuery({ ...summaryOptions(state.query), enabled: q?.endsWith('*') ?? false });
-  const refusal = error instanceof FetchError && error.code === 'invalid_query' && text.trim() === q ? error.message : null;
+  const client = useQueryClient();
+  const subscribe = useCallback((onChange: () => void) => client.getQueryCache().subscribe(onChange), [client]);
+  const refused = useSyncExternalStore(subscribe, () => refusalOf(client, q), () => null);
+  const refusal = refused !== null && text.trim() === q ? refused : null;
 
   useEffect(() => {
     const focus = (event: KeyboardEvent) => {
