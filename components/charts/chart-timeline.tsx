@@ -1,7 +1,7 @@
 'use client';
 
-import { memo, useMemo, useState } from 'react';
-import { Bar, BarChart, type BarShapeProps, CartesianGrid, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { Bar, BarChart, type BarShapeProps, CartesianGrid, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
 import { timelineTicks } from '@/lib/stats/buckets';
 import { seriesColor } from '@/lib/stats/series-colors';
 import type { Timeline } from '@/lib/stats/types';
@@ -18,6 +18,54 @@ function tickFormatter(widthMs: number, spanMs: number) {
 const fullTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
 type Drawn = { name: string; i: number; color: string };
+
+/**
+ * The size of an element's content box, from a ResizeObserver: zero until its first report, which
+ * comes after the browser's own layout of the frame. (recharts' ResponsiveContainer asks the
+ * element for its size as soon as it mounts, forcing a layout of the whole page at that moment.)
+ */
+function useBoxSize() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      const width = Math.round(entry.contentRect.width);
+      const height = Math.round(entry.contentRect.height);
+      setSize((size) => (size.width === width && size.height === height ? size : { width, height }));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, size] as const;
+}
+
+type TickProps = { x?: number | string; y?: number | string; payload?: { value: number } };
+
+/**
+ * Axis labels as plain SVG text, in the axis' colour and the chart's size. recharts' own label
+ * measures each of its words in the page before drawing (a forced layout each).
+ */
+function axisLabels(format: (value: number) => string, fontSize: number, anchor: 'middle' | 'end', rightEdge = Infinity) {
+  // Where recharts puts its own: below the tick on the time axis, centred on it on the count axis.
+  const dy = anchor === 'middle' ? '0.71em' : '0.355em';
+  return function AxisLabel({ x, y, payload }: TickProps) {
+    if (payload === undefined) return <g />;
+    const text = format(payload.value);
+    // A time label that would run past the chart's right edge is left out rather than cut.
+    if (anchor === 'middle' && Number(x) + labelWidth(text, fontSize) / 2 > rightEdge) return <g />;
+    return <text x={x} y={y} dy={dy} textAnchor={anchor} fill="var(--muted)" fontSize={fontSize}>{text}</text>;
+  };
+}
+
+/** About how wide a label is drawn: the axes' digits and short month names average 0.6 em. */
+const labelWidth = (text: string, fontSize: number) => text.length * fontSize * 0.62;
+
+const noLines = () => [];
+
+const formatCount = (value: number) => value.toLocaleString();
 type Row = { start: number; total: number } & Record<string, number>;
 
 /**
@@ -70,7 +118,10 @@ function BucketTooltip({ row, drawn, labels, widthMs }: { row: Row; drawn: Drawn
  * every bar of every `<Bar>` series, empty ones included, some 300 ms for a day of 15-minute buckets
  * stacked by priority on the bench machine. So the chart has one `<Bar>`, the bucket's total, whose
  * shape draws the stack itself (StackedColumn); it leaves out series with no alert in the range and
- * is memoised against its parents' re-renders.
+ * is memoised against its parents' re-renders. Nothing in it asks the page for a size or a text's
+ * width while drawing (each such question is a layout of the whole page, 100 ms and more on a
+ * container's page): its size comes from a ResizeObserver, its labels are plain text, placed as
+ * many as fit.
  */
 export const ChartTimeline = memo(function ChartTimeline({
   timeline,
@@ -95,7 +146,7 @@ export const ChartTimeline = memo(function ChartTimeline({
   const [dragTo, setDragTo] = useState<number | null>(null);
   // Only series with alerts are drawn and named in the legend; each keeps its position in
   // `timeline.series`, which its key and its colour come from.
-  const { data, drawn, ticks, total } = useMemo(() => {
+  const { data, drawn, total } = useMemo(() => {
     const drawn: Drawn[] = timeline.series
       .map((name, i) => ({ name, i, color: seriesColor(name, i, kind) }))
       .filter(({ name }) => timeline.buckets.some((b) => (b.counts[name] ?? 0) > 0));
@@ -104,12 +155,21 @@ export const ChartTimeline = memo(function ChartTimeline({
       for (const { name, i } of drawn) row[`s${i}`] = bucket.counts[name] ?? 0;
       return row;
     });
-    const ticks = timelineTicks(data.map((row) => row.start), timeline.widthMs);
-    return { data, drawn, ticks, total: timeline.buckets.reduce((sum, b) => sum + b.total, 0) };
+    return { data, drawn, total: timeline.buckets.reduce((sum, b) => sum + b.total, 0) };
   }, [timeline, kind]);
   // A CSS height means "fill the parent": the chart takes what the legend leaves.
   const fill = typeof height === 'string';
   const format = useMemo(() => tickFormatter(timeline.widthMs, timeline.to - timeline.from), [timeline]);
+  const [boxRef, box] = useBoxSize();
+  const timeLabel = useMemo(() => axisLabels(format, fontSize, 'middle', box.width), [format, fontSize, box.width]);
+  const countLabel = useMemo(() => axisLabels(formatCount, fontSize, 'end'), [fontSize]);
+  // As many time labels as fit side by side (the labels are drawn as they are, never measured).
+  const ticks = useMemo(() => {
+    const starts = data.map((row) => row.start);
+    const spacing = labelWidth(format(starts[0] ?? 0), fontSize) + fontSize * 2;
+    const fitting = Math.floor(Math.max(0, box.width - yAxisWidth - 8) / spacing);
+    return timelineTicks(starts, timeline.widthMs, Math.max(2, Math.min(10, fitting)));
+  }, [data, format, fontSize, box.width, yAxisWidth, timeline.widthMs]);
 
   const finishDrag = () => {
     if (dragFrom !== null && onZoom) {
@@ -124,9 +184,11 @@ export const ChartTimeline = memo(function ChartTimeline({
 
   return (
     <figure aria-label={`${label}: ${total.toLocaleString()} alerts`} data-testid="timeline" data-total={total} className={`select-none ${fill ? 'flex h-full flex-col' : ''}`}>
-      <div style={fill ? undefined : { height }} className={`${fill ? 'min-h-0 flex-1' : ''} ${onZoom ? 'cursor-crosshair' : ''}`}>
-        <ResponsiveContainer width="100%" height="100%">
+      <div ref={boxRef} style={fill ? undefined : { height }} className={`${fill ? 'min-h-0 flex-1' : ''} ${onZoom ? 'cursor-crosshair' : ''}`}>
+        {box.width > 0 && box.height > 0 && (
           <BarChart
+            width={box.width}
+            height={box.height}
             data={data}
             margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
             barCategoryGap={1}
@@ -142,9 +204,25 @@ export const ChartTimeline = memo(function ChartTimeline({
               setDragTo(null);
             }}
           >
-            <CartesianGrid vertical={false} stroke="var(--border)" strokeDasharray="2 4" />
-            <XAxis dataKey="start" ticks={ticks} tickFormatter={format} stroke="var(--muted)" fontSize={fontSize} tickLine={false} minTickGap={fontSize * 4} />
-            <YAxis allowDecimals={false} stroke="var(--muted)" fontSize={fontSize} tickLine={false} axisLine={false} width={yAxisWidth} />
+            {/* No vertical lines, so no positions for them: recharts would work them out, measuring every label. */}
+            <CartesianGrid vertical={false} verticalCoordinatesGenerator={noLines} stroke="var(--border)" strokeDasharray="2 4" />
+            <XAxis
+              dataKey="start"
+              ticks={ticks}
+              interval={0}
+              stroke="var(--muted)"
+              tickLine={false}
+              tick={timeLabel}
+            />
+            <YAxis
+              allowDecimals={false}
+              interval={0}
+              stroke="var(--muted)"
+              tickLine={false}
+              axisLine={false}
+              width={yAxisWidth}
+              tick={countLabel}
+            />
             <Tooltip
               cursor={{ fill: 'var(--surface-2)' }}
               isAnimationActive={false}
@@ -158,7 +236,7 @@ export const ChartTimeline = memo(function ChartTimeline({
               <ReferenceArea x1={Math.min(dragFrom, dragTo)} x2={Math.max(dragFrom, dragTo)} fill="var(--accent)" fillOpacity={0.15} />
             )}
           </BarChart>
-        </ResponsiveContainer>
+        )}
       </div>
       {kind === 'category' || timeline.series.length > 1 ? (
         <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-muted">

@@ -30,9 +30,9 @@ const localZoneOffsetMs = (ms: number) => -new Date(ms).getTimezoneOffset() * MI
 
 /**
  * The bucket starts a timeline labels on its time axis: at most `maxTicks` of them, on round times
- * of the reader's zone (every 3 hours, every day…) so the labels read like a clock. Few, too,
- * because the chart measures each label's text in the page before it draws, one layout each. When
- * no round step fits (a zone half an hour off an hour-wide bucket), every n-th bucket.
+ * of the reader's zone (every 3 hours, every day…) so the labels read like a clock; the chart asks
+ * for as many as fit its width side by side. When no round step fits (a zone half an hour off an
+ * hour-wide bucket), every n-th bucket.
  */
 export function timelineTicks(starts: readonly number[], widthMs: number, maxTicks = 10, zoneOffsetMs = localZoneOffsetMs): number[] {
   if (starts.length <= maxTicks) return [...starts];
