@@ -66,6 +66,7 @@ const labelWidth = (text: string, fontSize: number) => text.length * fontSize * 
 const noLines = () => [];
 
 const formatCount = (value: number) => value.toLocaleString();
+
 type Row = { start: number; total: number } & Record<string, number>;
 
 /**
