@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from '../config';
 import { migrate, pendingMigrations } from './migrate';
+import { refreshPlannerStats } from './planner-stats';
 
 export type Db = Database.Database;
 
@@ -29,8 +30,9 @@ export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions
   db.pragma('foreign_keys = ON');
   applyMigrations(db, file);
   try {
-    // Refresh the planner's statistics where they are stale (cheap, bounded by analysis_limit).
-    db.pragma('optimize = 0x10002');
+    // Refresh the planner's statistics where they are stale (cheap, bounded by analysis_limit); the
+    // writer does it again as the store grows (planner-stats.ts).
+    refreshPlannerStats(db);
   } catch (error) {
     // The first write of a start-up: a read-only store (file, folder or disk) still serves reads,
     // and ingest answers 503 store_unavailable.

@@ -2,6 +2,7 @@ import 'server-only';
 import type { StoredAlert } from '../falco/alert';
 import type { Db } from './connection';
 import { prepareCountWriter } from './event-counts';
+import { notePlannerStatsChanges } from './planner-stats';
 import { packRaw } from './raw-json';
 
 /** An alert to store; `packedRaw`, when given, is its raw JSON already deflated (lib/ingest/prepare-worker.ts). */
@@ -75,5 +76,7 @@ export function writeAlerts(db: Db, alerts: readonly WritableAlert[]): WriteResu
     write = prepareWriter(db);
     writers.set(db, write);
   }
-  return write.immediate(alerts);
+  const results = write.immediate(alerts);
+  notePlannerStatsChanges(db, alerts.length);
+  return results;
 }

@@ -2,6 +2,7 @@ import 'server-only';
 // Retention: PERCH_RETENTION (age) and PERCH_MAX_EVENTS (count). Deletes run in small batches with
 // a yield to the event loop between them, so ingest never waits on pruning for more than a few ms.
 import { withPruneRoom, type Db } from './connection';
+import { notePlannerStatsChanges } from './planner-stats';
 
 export interface RetentionPolicy {
   retentionMs: number | null;
@@ -53,6 +54,7 @@ export function pruneBatch(db: Db, policy: RetentionPolicy, nowMs = Date.now(), 
     const excess = Math.min(countEvents(db) - policy.maxEvents, batch - deleted);
     if (excess > 0) deleted += deleteOldest(db, excess);
   }
+  notePlannerStatsChanges(db, deleted);
   return deleted;
 }
 
