@@ -41,9 +41,8 @@ The store for queries, pages and size is made by \`npm run import\` of a generat
 when the import part runs (at 1,000,000 alerts some 15 minutes, slowing as the store grows).
 Without it the same alerts are written straight into a store made by Perch's migrations, by
 Perch's own writer, generated on worker threads, with no fsync (scripts/lib/bench-fill.ts):
-no NDJSON file, about 2,000–3,000 alerts/s on two free cores up to two million alerts, then
-slowing as the word index's merges grow (under 600/s past three and a half million: several hours
-for ten; docs/benchmarks.md). For 10,000,000 alerts (about 23 GB in --dir):
+no NDJSON file, about 3,000 alerts/s on two free cores (docs/benchmarks.md). For 10,000,000
+alerts (about 23 GB in --dir, about an hour for the fill):
 
   npm run bench -- --alerts 10000000 --parts queries,pages,size`;
 
