@@ -82,11 +82,14 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
   }
   // Correlated lookups (by primary key) rather than IN (SELECT …): a newest-first page checks only
   // the alerts it walks through instead of first collecting every alert with the tag or process.
+  // `LIMIT 1` keeps them so: SQLite turns a plain EXISTS into a join and, when its statistics say
+  // the range is large, first builds a Bloom filter from every row of the tag or name, ignoring
+  // the page's LIMIT (4.4 s instead of 10 ms for the newest `bash` alerts at ten million).
   if (filter.tag.length > 0) {
-    clauses.push(`EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND t.tag IN (${bindList('tag', filter.tag)}))`);
+    clauses.push(`EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND t.tag IN (${bindList('tag', filter.tag)}) LIMIT 1)`);
   }
   if (filter.proc.length > 0) {
-    clauses.push(`EXISTS (SELECT 1 FROM event_processes p WHERE p.event_id = e.id AND p.name IN (${bindList('proc', filter.proc)}))`);
+    clauses.push(`EXISTS (SELECT 1 FROM event_processes p WHERE p.event_id = e.id AND p.name IN (${bindList('proc', filter.proc)}) LIMIT 1)`);
   }
   if (filter.chain.length > 0) {
     const prefixes = filter.chain.map((chain, i) => {
@@ -107,6 +110,16 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
   if (filter.internal === 'exclude') clauses.push('e.internal = 0');
   if (filter.internal === 'only') clauses.push('e.internal = 1');
   return clauses;
+}
+
+/**
+ * `events e` for a count or timeline of the alerts `filter` selects. With free text it reads each
+ * match's time, priority and health flag from the (id, time, rank) index of migration 0006, never
+ * the match's wide row. Spelt out because the planner rates one lookup by id in either the same
+ * until the statistics say how much narrower the index is, and a new store has none.
+ */
+export function eventsCounted(filter: EventFilter): string {
+  return searchText(filter) === undefined ? 'events e' : 'events e INDEXED BY events_id_time';
 }
 
 /**

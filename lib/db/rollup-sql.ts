@@ -6,7 +6,7 @@ import 'server-only';
 // (tags, processes, chains, text) read `events` only.
 import { PRIORITIES } from '../falco/priorities';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
-import { filterConditions, hasColumnFilter, searchText } from './filter-sql';
+import { eventsCounted, filterConditions, hasColumnFilter, searchText } from './filter-sql';
 
 const NS_PER_HOUR = 3_600_000_000_000n;
 const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
@@ -166,11 +166,11 @@ function eventCounts(columns: (timeNs: string) => string): CountsLevel[] {
 const hourlyCounts = (select: (whereSql: string) => string): CountsLevel => ({ periodNs: NS_PER_HOUR, periodColumn: 'hour', select });
 
 const EVENT_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, ${DIMENSION_COLUMNS}, ${PRIORITY_NAME} AS priority, e.alerts, e.first_ns, e.last_ns`);
-const EVENT_PRIORITY_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, e.priority_rank, ${PRIORITY_NAME} AS priority, e.alerts`);
+const EVENT_PRIORITY_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, e.priority_rank, e.alerts`);
 const TAG_COUNTS = hourlyCounts((whereSql) => `SELECT e.tag, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`);
 const PROCESS_COUNTS = hourlyCounts((whereSql) => `SELECT e.name, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`);
-const TAG_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, ${PRIORITY_NAME} AS priority, e.alerts FROM tag_counts_1h e ${whereSql}`);
-const PROCESS_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, ${PRIORITY_NAME} AS priority, e.alerts FROM process_counts_1h e ${whereSql}`);
+const TAG_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`);
+const PROCESS_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`);
 
 // Tags, processes, chains and text are per alert: only `events` can be matched against them.
 const perAlertOnly = (filter: EventFilter) => filter.tag.length === 0 && filter.proc.length === 0 && filter.chain.length === 0 && searchText(filter) === undefined;
@@ -192,12 +192,14 @@ export function eventRows(filter: EventFilter, nowMs: number, options: AlertRows
 }
 
 /**
- * Alerts as rows of (time_ns, priority_rank, priority, alerts), for counts and timelines by
- * priority. Besides what eventRows serves, a filter on exactly one tag or one process name is
- * answered from the tag or process counts, which count an alert once per tag and per name.
+ * Alerts as rows of (time_ns, priority_rank, alerts), for counts and timelines by priority.
+ * Nothing else: the alerts' (id, time, rank) index (migration 0006) then holds all that a read of
+ * every match of free text needs, and it never reads their rows. Besides what eventRows serves,
+ * a filter on exactly one tag or one process name is answered from the tag or process counts,
+ * which count an alert once per tag and per name.
  */
 export function priorityRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
-  const rawSelect = (whereSql: string) => `SELECT e.time_ns, e.priority_rank, e.priority, 1 AS alerts FROM events e ${whereSql}`;
+  const rawSelect = (whereSql: string) => `SELECT e.time_ns, e.priority_rank, 1 AS alerts FROM ${eventsCounted(filter)} ${whereSql}`;
   return alertRows(filter, nowMs, options, rawSelect, priorityCounts(filter));
 }
 

@@ -12,7 +12,7 @@ import type { ContainerRow, ProcessTree, RangeSummary, RelatedEvents, RuleList, 
 import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
 import { priorityTotals, SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './event-queries';
-import { containerArms, filterConditions, filterToSql } from './filter-sql';
+import { containerArms, eventsCounted, filterConditions, filterToSql } from './filter-sql';
 import { eventRows, priorityCountsServe, priorityRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 
@@ -90,7 +90,7 @@ function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: numbe
     db,
     `SELECT e.priority_rank AS rank, sum(e.time_ns >= @fromNs AND ${counted}) AS current,
        sum(e.time_ns >= @previousFromNs AND e.time_ns < @previousToNs AND ${counted}) AS previous, sum(e.time_ns >= @fromNs AND e.internal = 1) AS internal
-     FROM events e WHERE ${conditions.join(' AND ')} GROUP BY e.priority_rank`,
+     FROM ${eventsCounted(filter)} WHERE ${conditions.join(' AND ')} GROUP BY e.priority_rank`,
   ).all(params) as { rank: number; current: number; previous: number; internal: number }[];
   const totals = (key: 'current' | 'previous' | 'internal') => {
     const priorities = PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: rows.find((row) => row.rank === p.rank)?.[key] ?? 0 }));
@@ -151,7 +151,8 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
   let series: string[];
   let labels: Record<string, string> = {};
   if (stack === 'priority') {
-    seriesExpr = 'e.priority';
+    // Grouped by rank and named below: the name would be one more column to read per alert.
+    seriesExpr = 'e.priority_rank';
     series = PRIORITIES.map((p) => p.name);
   } else {
     const top = topValues(db, filter, stack, seriesLimit, nowMs, options);
@@ -170,6 +171,7 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
     db,
     `SELECT e.time_ns / @widthNs AS bucket, ${seriesExpr} AS series, sum(e.alerts) AS count FROM ${source.sql} e GROUP BY bucket, series`,
   ).all(bucketParams) as BucketCount[];
+  if (stack === 'priority') for (const row of rows) row.series = priorityByRank(Number(row.series)).name;
   const buckets = fillBuckets(rows, from, to, widthMs, series);
   if (stack !== 'priority' && buckets.every((bucket) => (bucket.counts.other ?? 0) === 0)) {
     series = series.slice(0, -1);
