@@ -210,6 +210,18 @@ describe('prefixes too broad to answer quickly', () => {
     expect(prefixListPages(db, 'nothing')).toBeLessThan(broad / 10);
   });
 
+  it('leaves out the list of the word before the prefix, however long, and a lone word\'s own', () => {
+    // `shadow` in every alert, many times: its list fills some fifty pages, then a few `she…` words.
+    const insert = db.prepare('INSERT INTO event_search (rowid, text) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let id = 1; id <= 2_000; id++) insert.run(id, `${'shadow '.repeat(100)}${id % 100 === 0 ? `shell${id}` : ''}`);
+    })();
+    expect(prefixListPages(db, 'she')).toBeLessThan(5);
+    // One word costs what a search of the whole word costs, which is always answered.
+    expect(prefixListPages(db, 'sha')).toBeLessThan(5);
+    expect(() => assertSearchAnswerable(db, q('sha*'))).not.toThrow();
+  });
+
   it('refuses one whose lists pass MAX_PREFIX_PAGES, saying which and what to do; whole words and narrower prefixes pass', () => {
     index('sh', 6_000, 60);
     expect(prefixListPages(db, 'sh')).toBeGreaterThan(MAX_PREFIX_PAGES);
