@@ -66,6 +66,10 @@ export function rangeSummary(db: Db, filter: EventFilter, nowMs = Date.now(), op
   return { from, to, ...current, previous, internal };
 }
 
+// The range bits of perAlertSummary's group key.
+const CURRENT = 4;
+const PREVIOUS = 2;
+
 /**
  * rangeSummary for a filter only `events` can answer (free text, several tags …): the range, the
  * range before it and the health events in one read of the matching alerts instead of three, which
@@ -85,15 +89,28 @@ function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: numbe
     conditions.push('e.time_ns < @toNs');
     params.toNs = toNs;
   }
-  const counted = { exclude: 'e.internal = 0', include: 'true', only: 'e.internal = 1' }[filter.internal];
-  const rows = prepared(
+  // One group per (rank, range, health flag), its key one integer: SQLite sorts the rows of a
+  // GROUP BY, and a single small key with count(*) sorts and sums in about half the time of three
+  // conditional sums per rank (free text reads every match here).
+  const groups = prepared(
     db,
-    `SELECT e.priority_rank AS rank, sum(e.time_ns >= @fromNs AND ${counted}) AS current,
-       sum(e.time_ns >= @previousFromNs AND e.time_ns < @previousToNs AND ${counted}) AS previous, sum(e.time_ns >= @fromNs AND e.internal = 1) AS internal
-     FROM ${eventsCounted(filter)} WHERE ${conditions.join(' AND ')} GROUP BY e.priority_rank`,
-  ).all(params) as { rank: number; current: number; previous: number; internal: number }[];
-  const totals = (key: 'current' | 'previous' | 'internal') => {
-    const priorities = PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: rows.find((row) => row.rank === p.rank)?.[key] ?? 0 }));
+    `SELECT e.priority_rank * 8 + CASE WHEN e.time_ns >= @fromNs THEN ${CURRENT} WHEN e.time_ns >= @previousFromNs AND e.time_ns < @previousToNs THEN ${PREVIOUS} ELSE 0 END + e.internal AS key,
+       count(*) AS alerts
+     FROM ${eventsCounted(filter)} WHERE ${conditions.join(' AND ')} GROUP BY key`,
+  ).all(params) as { key: number; alerts: number }[];
+  const counted = (internal: number) => filter.internal === 'include' || internal === (filter.internal === 'only' ? 1 : 0);
+  const tally = { current: new Map<number, number>(), previous: new Map<number, number>(), internal: new Map<number, number>() };
+  const add = (counts: Map<number, number>, rank: number, alerts: number) => counts.set(rank, (counts.get(rank) ?? 0) + alerts);
+  for (const { key, alerts } of groups) {
+    const rank = key >> 3;
+    const range = key & 6;
+    const internal = key & 1;
+    if (range === CURRENT && counted(internal)) add(tally.current, rank, alerts);
+    if (range === PREVIOUS && counted(internal)) add(tally.previous, rank, alerts);
+    if (range === CURRENT && internal === 1) add(tally.internal, rank, alerts);
+  }
+  const totals = (key: keyof typeof tally) => {
+    const priorities = PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: tally[key].get(p.rank) ?? 0 }));
     return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
   };
   return { from, to, ...totals('current'), previous: { from: previousFrom, to: from, ...totals('previous') }, internal: totals('internal').total };
