@@ -5,6 +5,7 @@ import { EventFilter } from '../filters/event-filter';
 import { openDatabase, type Db } from './connection';
 import { listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
+import { STATS_CHECK_EVERY } from './planner-stats';
 import { rangeSummary, timeline } from './stats-queries';
 
 // The plans SQLite picks for the dashboard's reads, where a plan that works on a small store
@@ -108,5 +109,20 @@ describe('counts of free text', () => {
     for (const plan of plans) expect(plan).toMatch(/SEARCH e USING COVERING INDEX events_id_time \(id=\?/);
     expect(rangeSummary(db, filter, NOW).priorities.find((p) => p.priority === 'Warning')?.count).toBe(20);
     expect(timeline(db, filter, 'priority', 8, NOW).buckets.reduce((sum, bucket) => sum + (bucket.counts.Warning ?? 0), 0)).toBe(20);
+  });
+});
+
+describe('the planner\'s statistics', () => {
+  // What FTS5 runs to drop merged segments of the word index.
+  const SEGMENT_DELETE = 'SELECT count(*) FROM event_search_data WHERE id >= ? AND id <= ?';
+  const planOf = () => (db.prepare(`EXPLAIN QUERY PLAN ${SEGMENT_DELETE}`).all(1, 2) as { detail: string }[]).map((row) => row.detail).join('; ');
+
+  it('follow the word index as the store grows, so dropping a merged segment reads a range, not the whole index', () => {
+    // A new store's statistics say the index has two rows, and the planner scans it for a range.
+    expect(planOf()).toMatch(/^SCAN event_search_data/);
+    for (let start = 100; start < 100 + STATS_CHECK_EVERY; start += 1000) {
+      writeAlerts(db, Array.from({ length: 1000 }, (_, i) => alertNumber(start + i)));
+    }
+    expect(planOf()).toMatch(/^SEARCH event_search_data USING INTEGER PRIMARY KEY/);
   });
 });
