@@ -19,11 +19,15 @@ const INSERT_EVENT = `
     user_name, evt_type, fd_name, process_chain)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+/** Each alert's row in the table free text's counts read (migration 0007). */
+export const INSERT_TIME = 'INSERT INTO event_times (id, time_ns, internal, priority_rank) VALUES (?, ?, ?, ?)';
+
 function prepareWriter(db: Db) {
   // Positional, unlike our other statements: binding 20 parameters by name (and the object spread
   // that made them) cost some 15 µs per alert, a tenth of the whole insert.
   const insertEvent = db.prepare<unknown[]>(INSERT_EVENT);
   const findDuplicate = db.prepare<[Buffer], { id: number }>('SELECT id FROM events WHERE dedup_key = ?');
+  const insertTime = db.prepare(INSERT_TIME);
   const insertPayload = db.prepare('INSERT INTO event_payloads (event_id, raw) VALUES (?, ?)');
   const insertSearch = db.prepare('INSERT INTO event_search (rowid, text) VALUES (?, ?)');
   const insertTag = db.prepare('INSERT OR IGNORE INTO event_tags (tag, event_id) VALUES (?, ?)');
@@ -44,6 +48,7 @@ function prepareWriter(db: Db) {
       alert.hostname, alert.internal ? 1 : 0, alert.containerId, alert.containerName, alert.imageRepository, alert.imageTag,
       alert.k8sNamespace, alert.k8sPod, alert.userName, alert.evtType, alert.fdName, alert.processChain,
     ).lastInsertRowid);
+    insertTime.run(id, alert.timeNs, alert.internal ? 1 : 0, alert.priorityRank);
     insertPayload.run(id, alert.packedRaw ?? packRaw(alert.raw));
     texts.push([id, alert.searchText]);
     for (const tag of alert.tags) insertTag.run(tag, id);

@@ -27,6 +27,8 @@ export interface FilterSqlOptions {
    * many alerts to look each up first: test each alert walked against the matches instead.
    */
   walkTimeIndex?: boolean;
+  /** The FROM clause already joins the matches of free text (matchedAlerts): bind `q`, add no condition for it. */
+  searchJoined?: boolean;
 }
 
 /** The SQL condition for a filter, with named parameters. */
@@ -51,7 +53,7 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now(), options: Fi
  * to `params`. Also valid over the hourly counts, which name their columns like `events` does
  * (lib/db/rollup-sql.ts), as long as the filter has no tag, proc, chain or q.
  */
-export function filterConditions(filter: EventFilter, params: Record<string, unknown>, { walkTimeIndex = false }: FilterSqlOptions = {}): string[] {
+export function filterConditions(filter: EventFilter, params: Record<string, unknown>, { walkTimeIndex = false, searchJoined = false }: FilterSqlOptions = {}): string[] {
   const clauses: string[] = [];
   const bindList = (name: string, list: readonly unknown[]) =>
     list.map((value, i) => {
@@ -104,7 +106,7 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
     // look each match up by id. A newest-first page instead walks the time index and tests each
     // alert against the matches (`+` forbids the lookup): a common word's page stops early instead
     // of looking up and sorting every match, and a rare word's costs one walk of the range.
-    clauses.push(`${walkTimeIndex ? '+' : ''}e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)`);
+    if (!searchJoined) clauses.push(`${walkTimeIndex ? '+' : ''}e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)`);
     params.q = ftsQuery(q);
   }
   if (filter.internal === 'exclude') clauses.push('e.internal = 0');
@@ -112,14 +114,29 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
   return clauses;
 }
 
+export interface MatchedAlerts {
+  /** The FROM clause: `events e`, with the matches of free text joined before it when there is some. */
+  from: string;
+  /** The filter's conditions other than its time bounds, over `e` (and `s`, the matches). */
+  conditions: string[];
+}
+
 /**
- * `events e` for a count or timeline of the alerts `filter` selects. With free text it reads each
- * match's time, priority and health flag from the (id, time, rank) index of migration 0006, never
- * the match's wide row. Spelt out because the planner rates one lookup by id in either the same
- * until the statistics say how much narrower the index is, and a new store has none.
+ * Every alert `filter` selects, for a read of all of them (counts, timelines, top lists) rather
+ * than a page. With free text, the word index's matches come first, in id order, and each is
+ * looked up by id: `CROSS JOIN` keeps that order. The condition `e.id IN (SELECT … MATCH)` that
+ * filterConditions writes would first copy every match into a temporary index, a fifth of `she*`'s
+ * summary at a million alerts (docs/benchmarks.md).
+ * `narrow`: the read needs only each alert's id, time, health flag and priority rank. Free text
+ * then looks its matches up in the narrow table of migration 0007, unless a condition of the filter
+ * needs the alert's row (rule, host, container, chain …). Without free text the read walks the time
+ * index instead, which holds those columns too.
  */
-export function eventsCounted(filter: EventFilter): string {
-  return searchText(filter) === undefined ? 'events e' : 'events e INDEXED BY events_id_time';
+export function matchedAlerts(filter: EventFilter, params: Record<string, unknown>, { narrow = false } = {}): MatchedAlerts {
+  const conditions = filterConditions(filter, params, { searchJoined: true });
+  if (searchText(filter) === undefined) return { from: 'events e', conditions };
+  const table = narrow && !hasColumnFilter(filter) && filter.chain.length === 0 ? 'event_times' : 'events';
+  return { from: `event_search s CROSS JOIN ${table} e ON e.id = s.rowid`, conditions: ['s.event_search MATCH @q', ...conditions] };
 }
 
 /**

@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EventFilter } from '../filters/event-filter';
 import { applyMigrations, openDatabase } from './connection';
 import { migrate, pendingMigrations, readMigrations } from './migrate';
+import { rangeSummary } from './stats-queries';
 
 const dirs: string[] = [];
 function storeFile() {
@@ -33,6 +35,29 @@ describe('store upgrades', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(latest);
     expect(pendingMigrations(db)).toEqual([]);
     expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+
+  it('0007 gives every stored alert its time row, which free text then counts', () => {
+    const file = storeFile();
+    const old = new Database(file);
+    migrate(old, readMigrations().filter((m) => m.version <= 6));
+    const insert = old.prepare(`INSERT INTO events (dedup_key, time_ns, received_ms, priority, priority_rank, rule, internal)
+      VALUES (randomblob(8), ?, 0, ?, ?, 'Some rule', ?)`);
+    const NOW = Date.parse('2026-03-01T12:00:00Z');
+    const alerts = [['Warning', 4, 0], ['Critical', 2, 0], ['Warning', 4, 0], ['Debug', 7, 1]] as const;
+    alerts.forEach(([priority, rank, internal], i) => {
+      const id = Number(insert.run(BigInt(NOW - (i + 1) * 60_000) * 1_000_000n, priority, rank, internal).lastInsertRowid);
+      old.prepare('INSERT INTO event_search (rowid, text) VALUES (?, ?)').run(id, `some rule ${priority.toLowerCase()} shadow`);
+    });
+    old.close();
+
+    const db = openDatabase(file);
+    expect(db.prepare('SELECT id, time_ns, internal, priority_rank FROM event_times ORDER BY id').all())
+      .toEqual(db.prepare('SELECT id, time_ns, internal, priority_rank FROM events ORDER BY id').all());
+    const summary = rangeSummary(db, EventFilter.parse({ from: '1h', q: 'shadow' }), NOW);
+    expect(summary.priorities.filter((p) => p.count > 0).map((p) => [p.priority, p.count])).toEqual([['Critical', 1], ['Warning', 2]]);
+    expect(summary.internal).toBe(1);
     db.close();
   });
 

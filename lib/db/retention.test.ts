@@ -23,7 +23,9 @@ const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM 
 const remainingRules = (db: Db) => db.prepare('SELECT rule FROM events ORDER BY time_ns, id').pluck().all() as string[];
 const orphans = (db: Db) =>
   count(db, 'event_tags WHERE event_id NOT IN (SELECT id FROM events)') +
-  count(db, 'event_processes WHERE event_id NOT IN (SELECT id FROM events)');
+  count(db, 'event_processes WHERE event_id NOT IN (SELECT id FROM events)') +
+  count(db, 'event_times WHERE id NOT IN (SELECT id FROM events)') +
+  count(db, 'events WHERE id NOT IN (SELECT id FROM event_times)');
 
 let db: Db;
 beforeEach(() => {

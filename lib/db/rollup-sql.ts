@@ -6,7 +6,7 @@ import 'server-only';
 // (tags, processes, chains, text) read `events` only.
 import { PRIORITIES } from '../falco/priorities';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
-import { eventsCounted, filterConditions, hasColumnFilter, searchText } from './filter-sql';
+import { filterConditions, hasColumnFilter, matchedAlerts, searchText } from './filter-sql';
 
 const NS_PER_HOUR = 3_600_000_000_000n;
 const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
@@ -35,6 +35,13 @@ export type ReadOptions = Pick<AlertRowsOptions, 'rawOnly'>;
 interface Range {
   from?: bigint;
   to?: bigint;
+}
+
+/** How `events` is read: `select` over `from` (matchedAlerts), with the given WHERE. */
+interface RawRows {
+  select: (from: string, whereSql: string) => string;
+  /** Reads only id, time, health flag and priority rank (matchedAlerts). */
+  narrow?: boolean;
 }
 
 /** A table of counts per period; `select` reads it, aliased `e`, with the given WHERE. */
@@ -129,17 +136,17 @@ function rangesSql(column: string, name: string, ranges: readonly Range[], param
 }
 
 /** The rows of every source in the plan as one query; the caller's aggregate regroups them. */
-function alertRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions, rawSelect: (whereSql: string) => string, counts: Counts | undefined): AlertRows {
+function alertRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions, raw: RawRows, counts: Counts | undefined): AlertRows {
   const levels = counts?.levels ?? [];
   const params: Record<string, unknown> = {};
-  const rawConditions = filterConditions(filter, params);
+  const alerts = matchedAlerts(filter, params, { narrow: raw.narrow });
   const plan = readPlan(filter, nowMs, options, levels);
   const whereSql = (range: string, conditions: readonly string[]) => `WHERE ${[range, ...conditions].join(' AND ')}`;
   const arms: string[] = [];
-  if (plan.raw.length > 0) arms.push(rawSelect(whereSql(rangesSql('e.time_ns', 'raw', plan.raw, params), rawConditions)));
+  if (plan.raw.length > 0) arms.push(raw.select(alerts.from, whereSql(rangesSql('e.time_ns', 'raw', plan.raw, params), alerts.conditions)));
   if (counts && plan.levels.some((ranges) => ranges.length > 0)) {
     // The counts name their columns as `events` does, so the filter's own SQL applies to them.
-    const countConditions = [...(counts.filter ? filterConditions(counts.filter, params) : rawConditions), ...(counts.condition ? [counts.condition] : [])];
+    const countConditions = [...filterConditions(counts.filter ?? filter, params), ...(counts.condition ? [counts.condition] : [])];
     Object.assign(params, counts.params);
     levels.forEach((level, i) => {
       const ranges = plan.levels[i]!;
@@ -186,21 +193,21 @@ const timeAndPriorityOnly = (filter: EventFilter) => perAlertOnly(filter) && !ha
 export function eventRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
     filter, nowMs, options,
-    (whereSql) => `SELECT e.time_ns, ${DIMENSION_COLUMNS}, e.priority, 1 AS alerts, e.time_ns AS first_ns, e.time_ns AS last_ns FROM events e ${whereSql}`,
+    { select: (from, whereSql) => `SELECT e.time_ns, ${DIMENSION_COLUMNS}, e.priority, 1 AS alerts, e.time_ns AS first_ns, e.time_ns AS last_ns FROM ${from} ${whereSql}` },
     perAlertOnly(filter) ? { levels: EVENT_COUNTS } : undefined,
   );
 }
 
 /**
  * Alerts as rows of (time_ns, priority_rank, alerts), for counts and timelines by priority.
- * Nothing else: the alerts' (id, time, rank) index (migration 0006) then holds all that a read of
- * every match of free text needs, and it never reads their rows. Besides what eventRows serves,
+ * Nothing else: the narrow time table (migration 0007) then holds all that a read of every match
+ * of free text needs, and it never reads their rows. Besides what eventRows serves,
  * a filter on exactly one tag or one process name is answered from the tag or process counts,
  * which count an alert once per tag and per name.
  */
 export function priorityRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
-  const rawSelect = (whereSql: string) => `SELECT e.time_ns, e.priority_rank, 1 AS alerts FROM ${eventsCounted(filter)} ${whereSql}`;
-  return alertRows(filter, nowMs, options, rawSelect, priorityCounts(filter));
+  const raw: RawRows = { select: (from, whereSql) => `SELECT e.time_ns, e.priority_rank, 1 AS alerts FROM ${from} ${whereSql}`, narrow: true };
+  return alertRows(filter, nowMs, options, raw, priorityCounts(filter));
 }
 
 /** The counts priorityRows may read for a filter, if any. */
@@ -224,7 +231,7 @@ export const priorityCountsServe = (filter: EventFilter): boolean => priorityCou
 export function tagRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
     filter, nowMs, options,
-    (whereSql) => `SELECT t.tag, e.priority_rank, 1 AS alerts FROM events e JOIN event_tags t ON t.event_id = e.id ${whereSql}`,
+    { select: (from, whereSql) => `SELECT t.tag, e.priority_rank, 1 AS alerts FROM ${from} JOIN event_tags t ON t.event_id = e.id ${whereSql}` },
     timeAndPriorityOnly(filter) ? { levels: [TAG_COUNTS] } : undefined,
   );
 }
@@ -236,8 +243,8 @@ export function tagRows(filter: EventFilter, nowMs: number, options: AlertRowsOp
 export function processNameRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
     filter, nowMs, options,
-    (whereSql) => `SELECT p.name, e.priority_rank, count(DISTINCT e.id) AS alerts FROM events e JOIN event_processes p ON p.event_id = e.id
-      ${whereSql} AND p.name IS NOT NULL GROUP BY p.name, e.priority_rank`,
+    { select: (from, whereSql) => `SELECT p.name, e.priority_rank, count(DISTINCT e.id) AS alerts FROM ${from} JOIN event_processes p ON p.event_id = e.id
+      ${whereSql} AND p.name IS NOT NULL GROUP BY p.name, e.priority_rank` },
     timeAndPriorityOnly(filter) ? { levels: [PROCESS_COUNTS] } : undefined,
   );
 }

@@ -314,6 +314,30 @@ describe('rangeSummary', () => {
     }
   });
 
+  // Counts of free text read each match's time and priority from a narrow table when no other
+  // condition needs the alert's row (lib/db/filter-sql.ts, matchedAlerts); a page reads the rows.
+  it.each([
+    {}, { rule: [RS] }, { priority: ['Critical', 'Warning'] }, { minPriority: 'Error' }, { hostname: ['node-b'] },
+    { container: [C1.id] }, { image: ['nginx:1.25'] }, { namespace: ['prod'] }, { pod: ['db-0'] }, { user: ['root'] },
+    { source: ['k8s_audit'] }, { tag: ['filesystem'] }, { proc: ['bash'] }, { chain: [key('containerd-shim')] },
+    { internal: 'only' }, { internal: 'include' },
+  ])('counts free text with %j as the pages list it', (extra) => {
+    for (const q of ['alert', 'containerd*']) {
+      const input = { from: '2h', q, ...extra };
+      const listed = listEvents(db, EventFilter.parse(input), { limit: 1000 }, NOW).events;
+      if (q === 'alert') expect(listed.length, JSON.stringify(input)).toBeGreaterThan(0); // every output ends in `(alert N)`
+      const filter = EventFilter.parse(input);
+      const summary = rangeSummary(db, filter, NOW);
+      const lastHour = listed.filter((e) => Date.parse(e.time) >= NOW - 60 * MINUTE);
+      // The summary of `2h` counts the last two hours; its previous range is the two before.
+      expect(summary.total, JSON.stringify(input)).toBe(listed.length);
+      for (const { priority, count } of summary.priorities) expect(count, `${JSON.stringify(input)} ${priority}`).toBe(listed.filter((e) => e.priority === priority).length);
+      const buckets = timeline(db, filter, 'priority', 8, NOW).buckets;
+      expect(sum(buckets.map((bucket) => sum(Object.values(bucket.counts)))), JSON.stringify(input)).toBe(listed.length);
+      expect(priorityTotals(db, { ...filter, from: '1h' }, NOW).total, JSON.stringify(input)).toBe(lastHour.length);
+    }
+  });
+
   it('has no previous range for all time', () => {
     const summary = rangeSummary(db, EventFilter.parse({ from: 'all' }), NOW);
     expect(summary.from).toBeNull();

@@ -12,7 +12,7 @@ import type { ContainerRow, ProcessTree, RangeSummary, RelatedEvents, RuleList, 
 import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
 import { priorityTotals, SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './event-queries';
-import { containerArms, eventsCounted, filterConditions, filterToSql } from './filter-sql';
+import { containerArms, filterToSql, matchedAlerts } from './filter-sql';
 import { eventRows, priorityCountsServe, priorityRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 
@@ -84,7 +84,8 @@ function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: numbe
   // before after the range itself: read from the earlier of the two starts.
   const previousFromNs = previous.fromNs ?? 0n;
   const params: Record<string, unknown> = { fromNs, previousFromNs, previousToNs: previous.toNs, earliestNs: fromNs! < previousFromNs ? fromNs : previousFromNs };
-  const conditions = ['e.time_ns >= @earliestNs', ...filterConditions({ ...filter, internal: 'include' }, params)];
+  const alerts = matchedAlerts({ ...filter, internal: 'include' }, params, { narrow: true });
+  const conditions = ['e.time_ns >= @earliestNs', ...alerts.conditions];
   if (toNs !== undefined) {
     conditions.push('e.time_ns < @toNs');
     params.toNs = toNs;
@@ -96,7 +97,7 @@ function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: numbe
     db,
     `SELECT e.priority_rank * 8 + CASE WHEN e.time_ns >= @fromNs THEN ${CURRENT} WHEN e.time_ns >= @previousFromNs AND e.time_ns < @previousToNs THEN ${PREVIOUS} ELSE 0 END + e.internal AS key,
        count(*) AS alerts
-     FROM ${eventsCounted(filter)} WHERE ${conditions.join(' AND ')} GROUP BY key`,
+     FROM ${alerts.from} WHERE ${conditions.join(' AND ')} GROUP BY key`,
   ).all(params) as { key: number; alerts: number }[];
   const counted = (internal: number) => filter.internal === 'include' || internal === (filter.internal === 'only' ? 1 : 0);
   const tally = { current: new Map<number, number>(), previous: new Map<number, number>(), internal: new Map<number, number>() };

@@ -1,10 +1,11 @@
 // The floor `npm run bench` compares Perch's ingest with: rows already prepared by the ingest
 // pipeline, inserted with plain prepared statements into the same schema, one transaction per
 // batch. No parsing, validation, duplicate lookup, compression or HTTP: what SQLite itself costs.
-// The same schema means every table the UI reads: the alert, its payload, the word index, tags,
-// ancestry, and the hourly counts the batch adds to.
+// The same schema means every table the UI reads: the alert, its time row, its payload, the word
+// index, tags, ancestry, and the hourly counts the batch adds to.
 import type Database from 'better-sqlite3';
 import { prepareCountWriter } from '../../lib/db/event-counts';
+import { INSERT_TIME } from '../../lib/db/event-writer';
 import { notePlannerStatsChanges } from '../../lib/db/planner-stats';
 import { packRaw } from '../../lib/db/raw-json';
 import type { StoredAlert } from '../../lib/falco/alert';
@@ -22,6 +23,7 @@ export function rawInserter(db: Database.Database) {
        fd_name, process_chain)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const insertTime = db.prepare(INSERT_TIME);
   const insertPayload = db.prepare('INSERT INTO event_payloads (event_id, raw) VALUES (?, ?)');
   const insertSearch = db.prepare('INSERT INTO event_search (rowid, text) VALUES (?, ?)');
   const insertTag = db.prepare('INSERT INTO event_tags (tag, event_id) VALUES (?, ?)');
@@ -37,6 +39,7 @@ export function rawInserter(db: Database.Database) {
         a.userName, a.evtType, a.fdName, a.processChain,
       ).lastInsertRowid);
       ids.push(id);
+      insertTime.run(id, a.timeNs, a.internal ? 1 : 0, a.priorityRank);
       insertPayload.run(id, a.packedRaw);
       for (const tag of a.tags) insertTag.run(tag, id);
       for (const p of a.ancestry) insertProcess.run(id, p.level, p.name, p.exepath, p.cmdline, p.pid);
