@@ -23,9 +23,13 @@ export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   // SQLite's default page cache is 2 MB; the indexes of a million alerts are far larger, and every
-  // insert touches several of them. A bigger cache and memory-mapped reads keep them in memory.
+  // insert touches several of them. Past the cache, pages come from the system's file cache.
   db.pragma('cache_size = -65536');
-  db.pragma('mmap_size = 1073741824');
+  // No memory-mapped reads: every page read through the map stays in the server's resident memory,
+  // so a start on a store of 90,000 alerts was already at 270 MB (170 MB of it the map), and the
+  // benchmark's ingest peaked at 527 MB. Without it, queries at a million alerts time the same
+  // within this machine's spread (docs/benchmarks.md).
+  db.pragma('mmap_size = 0');
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
   applyMigrations(db, file);
