@@ -86,10 +86,12 @@ function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: str
   }
   // The page's ids first, then their columns: with the joins in the same query the planner may
   // build Bloom filters for them, each a read of the whole joined table before the first row (9 s
-  // for free text over ten million alerts), however few rows the page needs.
+  // for free text over ten million alerts), however few rows the page needs. `CROSS JOIN` keeps
+  // the page outside: otherwise the planner may walk every alert in time order to spare sorting
+  // the page's rows, and look each one up in the page (0.8 s for a page of a month at a million).
   const sql = `SELECT ${columns}
     FROM (SELECT e.id FROM events e ${conditions.join(' ')} ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit) page
-    JOIN events e ON e.id = page.id ${joins} ORDER BY e.time_ns DESC, e.id DESC`;
+    CROSS JOIN events e ON e.id = page.id ${joins} ORDER BY e.time_ns DESC, e.id DESC`;
   const rows = prepared(db, sql).all({ ...params, limit: page.limit + 1 }) as Row[];
   const more = rows.length > page.limit;
   const pageRows = more ? rows.slice(0, page.limit) : rows;

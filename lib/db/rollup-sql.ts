@@ -231,7 +231,7 @@ export const priorityCountsServe = (filter: EventFilter): boolean => priorityCou
 export function tagRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
     filter, nowMs, options,
-    { select: (from, whereSql) => `SELECT t.tag, e.priority_rank, 1 AS alerts FROM ${from} JOIN event_tags t ON t.event_id = e.id ${whereSql}` },
+    { select: (from, whereSql) => `SELECT t.tag, e.priority_rank, 1 AS alerts FROM ${from} JOIN event_tags t ON t.event_id = e.id ${whereSql}`, narrow: true },
     timeAndPriorityOnly(filter) ? { levels: [TAG_COUNTS] } : undefined,
   );
 }
@@ -244,7 +244,7 @@ export function processNameRows(filter: EventFilter, nowMs: number, options: Ale
   return alertRows(
     filter, nowMs, options,
     { select: (from, whereSql) => `SELECT p.name, e.priority_rank, count(DISTINCT e.id) AS alerts FROM ${from} JOIN event_processes p ON p.event_id = e.id
-      ${whereSql} AND p.name IS NOT NULL GROUP BY p.name, e.priority_rank` },
+      ${whereSql} AND p.name IS NOT NULL GROUP BY p.name, e.priority_rank`, narrow: true },
     timeAndPriorityOnly(filter) ? { levels: [PROCESS_COUNTS] } : undefined,
   );
 }

@@ -335,6 +335,11 @@ describe('rangeSummary', () => {
       const buckets = timeline(db, filter, 'priority', 8, NOW).buckets;
       expect(sum(buckets.map((bucket) => sum(Object.values(bucket.counts)))), JSON.stringify(input)).toBe(listed.length);
       expect(priorityTotals(db, { ...filter, from: '1h' }, NOW).total, JSON.stringify(input)).toBe(lastHour.length);
+      expect(sum(topValues(db, filter, 'rule', 50, NOW).map((row) => row.count)), JSON.stringify(input)).toBe(listed.length);
+      const tagged = topValues(db, filter, 'tag', 50, NOW).map((row) => [row.value, row.count]);
+      const tagCounts = new Map<string, number>();
+      for (const tag of listed.flatMap((e) => e.tags)) tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + 1);
+      expect(Object.fromEntries(tagged), JSON.stringify(input)).toEqual(Object.fromEntries(tagCounts));
     }
   });
 

@@ -323,7 +323,8 @@ const RELATED_WINDOW_NS = 10n * 60n * 1_000_000_000n;
 
 /**
  * The `@limit` alerts matching `where` closest in time to `@at`, newest first. Each side of `@at` is
- * read along an index in time order, so only 2 × limit candidates are ever looked at.
+ * read along an index in time order, so only 2 × limit candidates are ever looked at, and `CROSS
+ * JOIN` keeps them the outer loop (as for a page: lib/db/event-queries.ts, pageOf).
  */
 function closestInTime(db: Db, where: string, params: { at: bigint; limit: number } & Record<string, unknown>): EventSummary[] {
   const rows = prepared(
@@ -332,7 +333,7 @@ function closestInTime(db: Db, where: string, params: { at: bigint; limit: numbe
        SELECT id FROM (SELECT e.id FROM events e WHERE ${where} AND e.time_ns <= @at ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit)
        UNION ALL
        SELECT id FROM (SELECT e.id FROM events e WHERE ${where} AND e.time_ns > @at ORDER BY e.time_ns, e.id LIMIT @limit))
-     SELECT ${SUMMARY_COLUMNS} FROM picked JOIN events e ON e.id = picked.id ${SUMMARY_JOINS} ORDER BY e.time_ns DESC, e.id DESC`,
+     SELECT ${SUMMARY_COLUMNS} FROM picked CROSS JOIN events e ON e.id = picked.id ${SUMMARY_JOINS} ORDER BY e.time_ns DESC, e.id DESC`,
   ).all(params) as SummaryRow[];
   const distance = (row: SummaryRow) => {
     const d = BigInt(row.timeNs) - params.at;
