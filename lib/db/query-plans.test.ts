@@ -109,7 +109,6 @@ function loadStatistics(statistics: Statistics) {
   for (const [tbl, idx, stat] of statistics) insert.run(tbl, idx, stat);
   db.exec('ANALYZE sqlite_schema'); // reloads the statistics
 }
-const statisticsOfTenMillion = () => loadStatistics(TEN_MILLION);
 
 describe('a page of the explorer', () => {
   // A Bloom filter is built from every row of its table before the first row comes out, whatever
@@ -143,7 +142,7 @@ describe('a page of the explorer', () => {
 describe('counts of free text', () => {
   it('look each match up in the narrow time table, never the alert\'s row, and copy no list of matches first', () => {
     writeAlerts(db, Array.from({ length: 5_000 }, (_, i) => alertNumber(-5_000 + i)));
-    statisticsOfTenMillion();
+    loadStatistics(TEN_MILLION);
     const filter = EventFilter.parse({ from: '30d', q: 'shadow' });
     const reads = [() => rangeSummary(db, filter, NOW), () => timeline(db, filter, 'priority', 8, NOW)];
     const plans = reads.flatMap((read) => plansOf(read, /event_search/));
