@@ -3,14 +3,7 @@
 // data (no loading state left) and its main content is on screen. Issue 3's target: within 2 s.
 import { chromium } from '@playwright/test';
 import { spread } from './bench-http.mjs';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// As playwright.config.ts starts it: without these Chromium spends a second of CPU at start-up on
-// its own background pages and updates, on the same two cores as the page being measured.
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 /**
  * True once the page shows data: a panel (or the kiosk) is there, something that only data draws
@@ -37,7 +30,7 @@ function isUsable() {
  * route code), about a second here, which no later visitor pays.
  */
 export async function measurePages(origin, pages, { loads = 5, viewport = { width: 1440, height: 900 } } = {}) {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const rows = [];
   try {
     const warmUp = await browser.newContext({ viewport });
