@@ -7,7 +7,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 /**
  * True once the page shows data: a panel (or the kiosk) is there, something that only data draws
- * is there (a table row, a drawn chart, a tree node, a chain…), and no loading state is left.
+ * is there (a table row, a drawn chart, a tree node, a chain…), no loading state is left, and every
+ * timeline has drawn its chart.
  * Pages render their panels' loading states in the server's HTML, so "nothing loading" is not true
  * before the data has arrived.
  */
@@ -19,6 +20,10 @@ function isUsable() {
     if (/^\s*Loading/.test(status.textContent ?? '')) return false;
   }
   if (/Loading…/.test(root.textContent ?? '')) return false;
+  // A timeline's code has arrived and it has measured its box: its bars are drawn.
+  for (const timeline of root.querySelectorAll('figure[data-testid="timeline"]')) {
+    if (!timeline.querySelector('svg.recharts-surface')) return false;
+  }
   return root.querySelector('tbody tr, svg.recharts-surface, li a, ol li, dl') !== null;
 }
 
