@@ -3,6 +3,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import http from 'node:http';
 import { eventCount, makeAlert, uniqueTag } from '../fixtures/alerts';
 import { expectEnvelopeShape, expectError, expectIngested, listAllIds, sendRaw, type Issue } from '../fixtures/api-helpers';
+import { metric, scrape } from '../fixtures/metrics';
 import { INGEST_TOKEN, SERVERS } from '../servers';
 
 const base = SERVERS.main.url;
@@ -194,6 +195,48 @@ test.describe('?partial=1 stores the valid entries and lists the rejected ones',
     const body = await expectError(response, 422, 'invalid_alert');
     expectIssues(body.error.issues, [{ index: 0 }, { index: 1 }]);
     expect(await eventCount(request, base)).toBe(before);
+  });
+});
+
+test.describe('a large NDJSON batch, written while the worker thread prepares it', () => {
+  // The ingest worker's count of the entries it prepared: all of a body's lines when the body was
+  // written as it was prepared (lib/ingest/write-while-preparing.ts), half of them otherwise.
+  const workerEntries = async (request: APIRequestContext) => metric(await scrape(request, base), 'perch_ingest_worker_entries_total');
+
+  test('a bad line near the end → 400 naming it, nothing stored; the same batch without it is stored whole, in line order', async ({ request }) => {
+    test.setTimeout(60_000);
+    // The worker starts with the server's first large body and takes part once it has loaded.
+    const warmUp = uniqueTag('worker-warm-up');
+    await expect
+      .poll(async () => {
+        const before = await workerEntries(request);
+        const body = Array.from({ length: 100 }, () => JSON.stringify(makeAlert({ hostname: warmUp }))).join('\n');
+        expect((await sendRaw(request, ingestUrl, body)).status()).toBe(200);
+        return (await workerEntries(request)) - before;
+      }, { timeout: 30_000 })
+      .toBeGreaterThan(0);
+
+    const hostname = uniqueTag('streamed');
+    const lines = Array.from({ length: 300 }, () => JSON.stringify(makeAlert({ hostname })));
+    // Line 281 comes in the body's last chunk (of 25, 50, 100, 100, 25 lines): the chunks before it
+    // are written before it is found.
+    const spoiled = lines.map((line, i) => (i === 280 ? '{"rule": "cut' : line));
+    const before = await eventCount(request, base);
+    const entriesBefore = await workerEntries(request);
+    const refused = await expectError(await sendRaw(request, ingestUrl, spoiled.join('\n')), 400, 'invalid_json');
+    expect(refused.error.issues?.map((issue) => [issue.line, issue.code])).toEqual([[281, 'invalid_json']]);
+    expect(await eventCount(request, base), 'nothing stored').toBe(before);
+    expect(await listAllIds(request, base, { hostname })).toEqual([]);
+    expect((await workerEntries(request)) - entriesBefore, 'every line went to the worker').toBe(300);
+
+    const report = await expectIngested(await sendRaw(request, ingestUrl, lines.join('\n')), 300, 0);
+    expect(report.ids).toEqual([...report.ids].sort((a, b) => a - b));
+    expect((await listAllIds(request, base, { hostname })).sort((a, b) => a - b)).toEqual(report.ids);
+    expect(await eventCount(request, base)).toBe(before + 300);
+    expect((await workerEntries(request)) - entriesBefore).toBe(600);
+    // Sent again: each line is the alert already stored.
+    const again = await expectIngested(await sendRaw(request, ingestUrl, lines.join('\n')), 0, 300);
+    expect(again.ids).toEqual(report.ids);
   });
 });
 

@@ -57,12 +57,13 @@ function prepareWriter(db: Db) {
     return { id, duplicate: false };
   };
 
-  /** Writes every alert in one transaction; all or nothing. */
-  return db.transaction((alerts: readonly WritableAlert[]): WriteResult[] => {
+  /** Writes every alert of every chunk in one transaction; all or nothing (a chunk may throw). */
+  return db.transaction((chunks: Iterable<readonly WritableAlert[]>): WriteResult[] => {
     const receivedMs = Date.now();
     const counts = batchCounts();
     const texts: [number, string][] = [];
-    const results = alerts.map((alert) => writeOne(alert, receivedMs, counts, texts));
+    const results: WriteResult[] = [];
+    for (const alerts of chunks) for (const alert of alerts) results.push(writeOne(alert, receivedMs, counts, texts));
     counts.write();
     // Last, after every upsert: a statement that may need undoing (the counts' ON CONFLICT) opens a
     // savepoint, and FTS5 writes out its buffered terms at each one, so indexing alert by alert in
@@ -76,12 +77,20 @@ const writers = new WeakMap<Db, ReturnType<typeof prepareWriter>>();
 
 /** Commits the alerts now, in one transaction, and returns each one's id (existing id for duplicates). */
 export function writeAlerts(db: Db, alerts: readonly WritableAlert[]): WriteResult[] {
+  return writeAlertChunks(db, [alerts]);
+}
+
+/**
+ * writeAlerts over chunks taken one at a time, in one transaction: a chunk may still be on its way
+ * (prepared on another thread) when the first is written. Nothing is committed if taking one throws.
+ */
+export function writeAlertChunks(db: Db, chunks: Iterable<readonly WritableAlert[]>): WriteResult[] {
   let write = writers.get(db);
   if (!write) {
     write = prepareWriter(db);
     writers.set(db, write);
   }
-  const results = write.immediate(alerts);
-  notePlannerStatsChanges(db, alerts.length);
+  const results = write.immediate(chunks);
+  notePlannerStatsChanges(db, results.length);
   return results;
 }

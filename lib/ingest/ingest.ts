@@ -3,15 +3,16 @@
 import { ApiError, type ErrorIssue } from '../api/errors';
 import { getConfig } from '../config';
 import { getDb } from '../db/connection';
-import { writeAlerts } from '../db/event-writer';
-import type { WritableAlert } from '../db/event-writer';
+import { writeAlertChunks } from '../db/event-writer';
+import type { WritableAlert, WriteResult } from '../db/event-writer';
 import { streamHub } from '../live/stream-hub';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 import { requireIngestToken, type TokenCarrier } from './auth';
 import { CommitQueue, isQueueFull } from './commit-queue';
-import { prepareBody } from './prepare-body';
+import { prepareBody, sharedPreparer } from './prepare-body';
 import { readBodyText } from './read-body';
 import { hasMoreEntriesThan } from './split-body';
+import { writeWhilePreparing, type WrittenBody } from './write-while-preparing';
 
 export interface IngestReport {
   stored: number;
@@ -21,18 +22,18 @@ export interface IngestReport {
   rejected?: ErrorIssue[];
 }
 
-const holder = globalThis as typeof globalThis & { __perchCommitQueue?: CommitQueue };
+const holder = globalThis as typeof globalThis & { __perchCommitQueue?: CommitQueue; __perchIngestsInFlight?: number };
+
+/** Commits alerts (in chunks that may still be on their way) and tells the live stream. */
+function commitChunks(chunks: Iterable<readonly WritableAlert[]>): WriteResult[] {
+  const results = writeAlertChunks(getDb(), chunks);
+  streamHub().notifyCommitted();
+  return results;
+}
 
 function commitQueue(): CommitQueue {
   const { groupCommit, maxPendingAlerts } = getConfig();
-  holder.__perchCommitQueue ??= new CommitQueue(
-    (alerts) => {
-      const results = writeAlerts(getDb(), alerts);
-      streamHub().notifyCommitted();
-      return results;
-    },
-    { grouped: groupCommit, maxPending: maxPendingAlerts },
-  );
+  holder.__perchCommitQueue ??= new CommitQueue((alerts) => commitChunks([alerts]), { grouped: groupCommit, maxPending: maxPendingAlerts });
   return holder.__perchCommitQueue;
 }
 
@@ -60,17 +61,39 @@ function isStoreFault(error: unknown): boolean {
   return typeof code === 'string' && STORE_FAULTS.test(code);
 }
 
-/** Parses, validates and commits a body; resolves only once the alerts are durable. */
-export async function ingestText(text: string, { partial = false } = {}): Promise<IngestReport> {
+/** A failed write as the sender should see it: a full queue or a faulty store asks it to retry. */
+function writeFailure(error: unknown): unknown {
+  if (isQueueFull(error)) return overloaded();
+  if (!isStoreFault(error)) return error;
+  console.error('[perch] store write failed:', error);
+  return new ApiError('store_unavailable', 'The alert store cannot accept writes right now; retry later.', undefined, {
+    'retry-after': '5',
+  });
+}
+
+/**
+ * Parses, validates and commits a body; resolves only once the alerts are durable. `alone`: no
+ * other ingest request is in flight.
+ */
+export async function ingestText(text: string, { partial = false, alone = false } = {}): Promise<IngestReport> {
   const { maxPendingAlerts } = getConfig();
   if (hasMoreEntriesThan(text, maxPendingAlerts)) {
     throw new ApiError('payload_too_large', `The body holds more than PERCH_MAX_PENDING (${maxPendingAlerts}) alerts; send smaller batches.`);
   }
   // Without ?partial=1 the first bad entry dooms the batch: finding the rest only serves the listing.
-  const { alerts, issues, hasSyntaxErrors, stoppedEarly, entryCount, isBatch } = await prepareBody(text, {
-    stopAfterIssues: partial ? Number.POSITIVE_INFINITY : MAX_REPORTED_ISSUES,
-    writesPending: commitQueue().pendingAlerts > 0,
-  });
+  const stopAfterIssues = partial ? Number.POSITIVE_INFINITY : MAX_REPORTED_ISSUES;
+  const queue = commitQueue();
+  const writesPending = queue.pendingAlerts > 0;
+  // A large body from the only sender at work is written as it is prepared, and is then already
+  // committed (or, when its issues doom it, rolled back) here. With other requests in flight the
+  // queue overlaps their preparing with this write instead, which serves several senders better.
+  let streamed: WrittenBody | null;
+  try {
+    streamed = alone && !writesPending ? writeWhilePreparing(text, { stopAfterIssues, partial }, commitChunks, sharedPreparer()) : null;
+  } catch (error) {
+    throw writeFailure(error);
+  }
+  const { alerts, issues, hasSyntaxErrors, stoppedEarly, entryCount, isBatch } = streamed?.body ?? (await prepareBody(text, { stopAfterIssues, writesPending }));
   if (entryCount === 0) throw new ApiError('empty_body', 'The body is empty; send a Falco alert as JSON.');
   const listed = issues.slice(0, MAX_REPORTED_ISSUES);
   const unlisted = issues.length > listed.length || stoppedEarly ? ` (the first ${listed.length} are listed)` : '';
@@ -86,16 +109,13 @@ export async function ingestText(text: string, { partial = false } = {}): Promis
 
   const metrics = ingestMetrics();
   metrics.countAlerts(metrics.received, alerts);
-  let results;
-  try {
-    results = await commitQueue().submit(alerts);
-  } catch (error) {
-    if (isQueueFull(error)) throw overloaded();
-    if (!isStoreFault(error)) throw error;
-    console.error('[perch] store write failed:', error);
-    throw new ApiError('store_unavailable', 'The alert store cannot accept writes right now; retry later.', undefined, {
-      'retry-after': '5',
-    });
+  let results = streamed?.results;
+  if (!results) {
+    try {
+      results = await queue.submit(alerts);
+    } catch (error) {
+      throw writeFailure(error);
+    }
   }
   const stored: WritableAlert[] = [];
   const duplicates: WritableAlert[] = [];
@@ -124,9 +144,15 @@ export async function ingestCall(call: IngestCall): Promise<IngestReport> {
     requireIngestToken(call, config.ingestToken);
     // Before the body is read: under overload a refusal must cost next to nothing.
     if (commitQueue().full) throw overloaded();
-    const text = await call.readBody(config.maxBodyBytes);
-    const partial = ['1', 'true'].includes(call.searchParams.get('partial') ?? '');
-    const report = await ingestText(text, { partial });
+    holder.__perchIngestsInFlight = (holder.__perchIngestsInFlight ?? 0) + 1;
+    let report: IngestReport;
+    try {
+      const text = await call.readBody(config.maxBodyBytes);
+      const partial = ['1', 'true'].includes(call.searchParams.get('partial') ?? '');
+      report = await ingestText(text, { partial, alone: holder.__perchIngestsInFlight === 1 });
+    } finally {
+      holder.__perchIngestsInFlight--;
+    }
     metrics.observeIngest('stored', seconds());
     return report;
   } catch (error) {

@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import type { PrepareLinesOptions, PreparedLines } from './prepare-lines';
-import type { PrepareLinesRequest } from './prepare-worker';
+import type { PrepareChunksRequest, PrepareLinesRequest } from './prepare-worker';
 import type { NumberedLines } from './split-body';
 
 // Found from the project folder, not from this module's URL: in the server this module is part of
@@ -69,6 +69,18 @@ export class LinePreparer {
     return worker;
   }
 
+  /**
+   * Sends every chunk at once; the thread prepares them in order while this one takes each answer
+   * as it comes (PreparedChunks.next), without returning to the event loop.
+   */
+  prepareChunks(chunks: NumberedLines[], options: PrepareLinesOptions = {}): PreparedChunks {
+    this.worker ??= this.start();
+    const { port1, port2 } = new MessageChannel();
+    const answered = new Int32Array(new SharedArrayBuffer(4));
+    this.worker.postMessage({ chunks, options, port: port2, answered } satisfies PrepareChunksRequest, [port2]);
+    return new PreparedChunks(port1, answered, chunks.length);
+  }
+
   prepare(lines: NumberedLines, options: PrepareLinesOptions = {}): Promise<PreparedLines> {
     this.worker ??= this.start();
     const worker = this.worker;
@@ -83,5 +95,48 @@ export class LinePreparer {
     this.worker = null;
     this.isReady = false;
     await worker?.terminate();
+  }
+}
+
+// Longer than any chunk takes on a loaded machine: the thread has died (its 'exit' event cannot
+// reach a thread that is waiting here) and the caller prepares the rest itself.
+const CHUNK_TIMEOUT_MS = 5_000;
+
+/** The worker's answers to prepareChunks, taken in order by a thread that may not yield. */
+export class PreparedChunks {
+  private taken = 0;
+
+  constructor(
+    private readonly port: MessagePort,
+    private readonly answered: Int32Array,
+    readonly count: number,
+  ) {}
+
+  /**
+   * The next chunk's answer, waiting for it (this thread sleeps; the event loop does not run), or
+   * null after the last. Throws when the thread has not answered in time.
+   */
+  next(): PreparedLines | null {
+    if (this.taken === this.count) return null;
+    const deadline = performance.now() + CHUNK_TIMEOUT_MS;
+    for (;;) {
+      const received = receiveMessageOnPort(this.port);
+      if (received !== undefined) {
+        if (++this.taken === this.count) this.close();
+        return received.message as PreparedLines;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        this.close();
+        throw new Error(`the ingest worker thread did not answer within ${CHUNK_TIMEOUT_MS} ms`);
+      }
+      // Returns at once when the count has already moved past what was taken.
+      Atomics.wait(this.answered, 0, this.taken, left);
+    }
+  }
+
+  /** Stops taking answers; chunks not yet answered are still prepared, and dropped. */
+  close(): void {
+    this.port.close();
   }
 }

@@ -1,8 +1,9 @@
 // The second thread of ingest: turns NDJSON lines into alerts ready to write (prepareLines), so
 // that the main thread only writes. `npm run import` sends it every batch; the server sends it part
-// of each large body (lib/ingest/prepare-body.ts). Done on one thread, this work took more of each
-// alert's time than SQLite did.
-import { parentPort } from 'node:worker_threads';
+// of each large body (lib/ingest/prepare-body.ts), or all of it in chunks that the main thread
+// writes as they come (lib/ingest/write-while-preparing.ts). Done on one thread, this work took more
+// of each alert's time than SQLite did.
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { NumberedLines } from './split-body';
 import { prepareLines, type PrepareLinesOptions } from './prepare-lines';
 
@@ -11,4 +12,25 @@ export interface PrepareLinesRequest {
   options: PrepareLinesOptions;
 }
 
-parentPort?.on('message', ({ lines, options }: PrepareLinesRequest) => parentPort!.postMessage(prepareLines(lines, options)));
+/** Chunks answered one by one on `port`; `answered[0]` counts the answers posted (PreparedChunks). */
+export interface PrepareChunksRequest {
+  chunks: NumberedLines[];
+  options: PrepareLinesOptions;
+  port: MessagePort;
+  answered: Int32Array;
+}
+
+parentPort?.on('message', (request: PrepareLinesRequest | PrepareChunksRequest) => {
+  if (!('chunks' in request)) {
+    parentPort!.postMessage(prepareLines(request.lines, request.options));
+    return;
+  }
+  const { chunks, options, port, answered } = request;
+  for (const chunk of chunks) {
+    port.postMessage(prepareLines(chunk, options));
+    // After the post: a reader woken by the count finds the answer on its port.
+    Atomics.add(answered, 0, 1);
+    Atomics.notify(answered, 0);
+  }
+  port.close();
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it, vi } from 'vitest';
+import { dumpStore } from '../../scripts/lib/store-dump';
+import { openDatabase, type Db } from '../db/connection';
+import { writeAlertChunks, writeAlerts, type WritableAlert } from '../db/event-writer';
+import { alertLine, readyWorker } from '../testing/ingest-worker';
+import type { PreparedChunks } from './line-preparer';
+import { prepareBody } from './prepare-body';
+import { MIN_STREAMED_LINES, writeWhilePreparing, type ChunkWorker } from './write-while-preparing';
+
+const lines = (n: number) => Array.from({ length: n }, (_, i) => alertLine(i));
+const countEvents = (db: Db) => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+const writerFor = (db: Db) => (chunks: Iterable<readonly WritableAlert[]>) => writeAlertChunks(db, chunks);
+const ALL = { stopAfterIssues: Number.POSITIVE_INFINITY, partial: false };
+
+const worker = readyWorker();
+
+describe('writeWhilePreparing', () => {
+  it('stores a large body exactly as preparing it first and then writing it does', async () => {
+    const text = lines(650).join('\n');
+    const streamedStore = openDatabase(':memory:');
+    const written = writeWhilePreparing(text, ALL, writerFor(streamedStore), worker());
+    expect(written).not.toBeNull();
+    expect(written!.results!.map((r) => r.id)).toEqual(Array.from({ length: 650 }, (_, i) => i + 1));
+    expect(written!.body).toMatchObject({ entryCount: 650, isBatch: true, issues: [], hasSyntaxErrors: false, stoppedEarly: false });
+
+    const queuedStore = openDatabase(':memory:');
+    writeAlerts(queuedStore, (await prepareBody(text, {}, null)).alerts);
+    expect(dumpStore(streamedStore)).toEqual(dumpStore(queuedStore));
+    expect(countEvents(streamedStore)).toBe(650);
+
+    // The same body again: every alert is a duplicate of the one stored, in order.
+    const again = writeWhilePreparing(text, ALL, writerFor(streamedStore), worker());
+    expect(again!.results!.every((r, i) => r.duplicate && r.id === i + 1)).toBe(true);
+    expect(countEvents(streamedStore)).toBe(650);
+  });
+
+  it('rolls back everything written before a bad line in a later chunk, and lists the issues', () => {
+    const body = lines(700);
+    body[640] = '{"rule": cut';
+    body[655] = JSON.stringify({ rule: 'no time', priority: 'Warning', output: 'x', source: 'syscall' });
+    const db = openDatabase(':memory:');
+    const written = writeWhilePreparing(body.join('\n'), { stopAfterIssues: 100, partial: false }, writerFor(db), worker());
+    expect(written!.results).toBeNull();
+    expect(countEvents(db)).toBe(0);
+    expect(db.prepare('SELECT count(*) AS n FROM event_counts_1h').get()).toEqual({ n: 0 });
+    expect(written!.body.issues.map((issue) => [issue.line, issue.code])).toEqual([[641, 'invalid_json'], [656, 'missing_field']]);
+    expect(written!.body.hasSyntaxErrors).toBe(true);
+    // The store takes the next body as if nothing had happened.
+    expect(writeWhilePreparing(lines(300).join('\n'), ALL, writerFor(db), worker())!.results).toHaveLength(300);
+    expect(countEvents(db)).toBe(300);
+  });
+
+  it('stops listing at the issues asked for and says the listing is incomplete', () => {
+    const bad = Array.from({ length: 600 }, () => '{}');
+    const written = writeWhilePreparing(bad.join('\n'), { stopAfterIssues: 10, partial: false }, writerFor(openDatabase(':memory:')), worker());
+    expect(written!.results).toBeNull();
+    expect(written!.body.stoppedEarly).toBe(true);
+    expect(written!.body.issues.length).toBeGreaterThanOrEqual(10);
+    expect(written!.body.issues.length).toBeLessThan(600);
+  });
+
+  it('with ?partial=1 stores the valid alerts and leaves out the bad lines', () => {
+    const body = lines(400);
+    body[5] = '{}';
+    body[399] = 'not json';
+    const db = openDatabase(':memory:');
+    const written = writeWhilePreparing(body.join('\n'), { stopAfterIssues: Number.POSITIVE_INFINITY, partial: true }, writerFor(db), worker());
+    expect(written!.results).toHaveLength(398);
+    expect(countEvents(db)).toBe(398);
+    expect(written!.body.alerts.map((a) => a.rule)).toEqual(body.filter((_, i) => i !== 5 && i !== 399).map((line) => JSON.parse(line).rule));
+    expect(new Set(written!.body.issues.map((issue) => issue.line))).toEqual(new Set([6, 400]));
+  });
+
+  it('prepares the rest on this thread when the worker stops answering, and stores the same', () => {
+    const failing: ChunkWorker = {
+      ready: true,
+      backlog: 0,
+      prepareChunks: (chunks, options) => {
+        const real = worker().prepareChunks(chunks, options);
+        let answered = 0;
+        // Two answers, then the thread is gone.
+        const next = () => {
+          if (answered++ < 2) return real.next();
+          real.close();
+          throw new Error('no answer');
+        };
+        return { next, close: () => real.close(), count: real.count } as unknown as PreparedChunks;
+      },
+    };
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const db = openDatabase(':memory:');
+    const text = lines(500).join('\n');
+    const written = writeWhilePreparing(text, ALL, writerFor(db), failing);
+    expect(written!.results).toHaveLength(500);
+    expect(db.prepare('SELECT rule FROM events ORDER BY id').all().map((row) => (row as { rule: string }).rule)).toEqual(
+      Array.from({ length: 500 }, (_, i) => `rule ${i}`),
+    );
+    expect(String(logged.mock.calls[0]?.[0])).toContain('ingest worker thread failed');
+    logged.mockRestore();
+  });
+
+  it('passes on a store fault, with nothing committed', () => {
+    const db = openDatabase(':memory:');
+    let calls = 0;
+    const faulty = (chunks: Iterable<readonly WritableAlert[]>) =>
+      writeAlertChunks(db, (function* () {
+        for (const chunk of chunks) {
+          if (++calls === 3) throw Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' });
+          yield chunk;
+        }
+      })());
+    expect(() => writeWhilePreparing(lines(500).join('\n'), ALL, faulty, worker())).toThrow('disk full');
+    expect(countEvents(db)).toBe(0);
+  });
+
+  it('leaves short bodies, arrays and a busy or missing worker to the queued path', () => {
+    const db = openDatabase(':memory:');
+    const write = writerFor(db);
+    expect(writeWhilePreparing(lines(MIN_STREAMED_LINES - 1).join('\n'), ALL, write, worker())).toBeNull();
+    expect(writeWhilePreparing(`[${lines(300).join(',')}]`, ALL, write, worker())).toBeNull();
+    expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, { ready: true, backlog: 1, prepareChunks: worker().prepareChunks.bind(worker()) })).toBeNull();
+    expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, { ready: false, backlog: 0, prepareChunks: worker().prepareChunks.bind(worker()) })).toBeNull();
+    expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, null)).toBeNull();
+    expect(countEvents(db)).toBe(0);
+  });
+});

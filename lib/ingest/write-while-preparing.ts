@@ -1,0 +1,103 @@
+import 'server-only';
+// A large NDJSON body, written while it is being prepared. A lone sender (Vector, Fluent Bit or a
+// script posting 1,000-alert batches) waits for each answer before it sends the next body, so
+// nothing else overlaps: preparing the body on two threads and then writing it left the worker
+// idle for the whole write, and at one sender Perch stored about 60% of what SQLite alone can.
+// Here the worker prepares the body in chunks while this thread writes each chunk as it arrives,
+// all in one transaction. This thread waits for the worker's answers without returning to the
+// event loop (PreparedChunks.next), so nothing else can touch the store in between, and the body
+// stays all or nothing: a bad line found in a later chunk rolls back what was written before it.
+import type { WritableAlert, WriteResult } from '../db/event-writer';
+import { ingestMetrics } from '../metrics/ingest-metrics';
+import type { LinePreparer } from './line-preparer';
+import type { PreparedBody } from './prepare-body';
+import { prepareLines, type PreparedLines } from './prepare-lines';
+import { ndjsonLines, type NumberedLines } from './split-body';
+
+// Shorter bodies gain little (the first chunk is waited for either way) and are shared between
+// the threads as before (prepare-body.ts).
+export const MIN_STREAMED_LINES = 200;
+
+// The first chunk is waited for with nothing to write meanwhile, so it is small; later ones double
+// up to a size that keeps a 1,000-line body to a dozen messages.
+const FIRST_CHUNK_LINES = 25;
+const CHUNK_LINES = 100;
+
+/** What the worker must offer: idle, so that the chunks are not queued behind another body. */
+export type ChunkWorker = Pick<LinePreparer, 'ready' | 'backlog' | 'prepareChunks'>;
+
+export interface WrittenBody {
+  body: PreparedBody;
+  /** Each alert's result, in order; null when the body's issues meant nothing was committed. */
+  results: WriteResult[] | null;
+}
+
+// Thrown inside the transaction to roll it back; never leaves this module.
+const DOOMED = Symbol('a bad line dooms the body');
+
+/**
+ * Prepares and writes a body at once when it is large NDJSON and the worker is idle; null when it
+ * is not (the caller prepares it with prepareBody and queues its commit). `write` commits the
+ * chunks it is given in one transaction (writeAlertChunks); errors from it are thrown.
+ */
+export function writeWhilePreparing(
+  text: string,
+  { stopAfterIssues, partial }: { stopAfterIssues: number; partial: boolean },
+  write: (chunks: Iterable<readonly WritableAlert[]>) => WriteResult[],
+  worker: ChunkWorker | null,
+): WrittenBody | null {
+  if (worker === null || !worker.ready || worker.backlog > 0 || text.trimStart().startsWith('[')) return null;
+  const lines = ndjsonLines(text)?.lines;
+  if (lines === undefined || lines.length < MIN_STREAMED_LINES) return null;
+
+  const chunks: NumberedLines[] = [];
+  for (let i = 0, size = FIRST_CHUNK_LINES; i < lines.length; i += size, size = Math.min(size * 2, CHUNK_LINES)) chunks.push(lines.slice(i, i + size));
+  const answers = worker.prepareChunks(chunks, { stopAfterIssues });
+  const body: PreparedBody = { alerts: [], issues: [], hasSyntaxErrors: false, stoppedEarly: false, entryCount: lines.length, isBatch: true };
+  let taken = 0;
+  let workerFailed = false;
+
+  /** The next chunk prepared (by the worker, or here once it has failed), added to `body`. */
+  const take = (): PreparedLines | null => {
+    if (taken === chunks.length) return null;
+    let prepared: PreparedLines | null = null;
+    if (!workerFailed) {
+      try {
+        prepared = answers.next();
+        ingestMetrics().workerPreparedEntries += chunks[taken]!.length;
+      } catch (error) {
+        console.error('[perch] the ingest worker thread failed; preparing on the main thread:', error);
+        workerFailed = true;
+      }
+    }
+    prepared ??= prepareLines(chunks[taken]!, { stopAfterIssues });
+    taken++;
+    for (const alert of prepared.alerts) body.alerts.push(alert);
+    for (const issue of prepared.issues) body.issues.push(issue);
+    body.hasSyntaxErrors ||= prepared.hasSyntaxErrors;
+    body.stoppedEarly ||= prepared.stoppedEarly;
+    return prepared;
+  };
+
+  function* preparedChunks(): Generator<readonly WritableAlert[]> {
+    for (let prepared = take(); prepared !== null; prepared = take()) {
+      if (prepared.issues.length > 0 && !partial) throw DOOMED;
+      yield prepared.alerts;
+    }
+  }
+
+  let results: WriteResult[] | null = null;
+  try {
+    results = write(preparedChunks());
+  } catch (error) {
+    if (error !== DOOMED) {
+      answers.close();
+      throw error;
+    }
+    // Rolled back: the rest of the body only serves the listing of its issues.
+    while (body.issues.length < stopAfterIssues && take() !== null);
+    body.stoppedEarly ||= taken < chunks.length;
+  }
+  answers.close();
+  return { body, results };
+}
