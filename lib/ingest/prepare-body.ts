@@ -9,7 +9,7 @@ import { ingestMetrics } from '../metrics/ingest-metrics';
 import { canPrepareInWorker, LinePreparer } from './line-preparer';
 import { prepareEntries } from './prepare';
 import { prepareLines, type PreparedLines } from './prepare-lines';
-import { ndjsonLines, splitBody, type NumberedLines } from './split-body';
+import { batchLines, splitBody, type NumberedLines } from './split-body';
 
 export interface PreparedBody {
   alerts: WritableAlert[];
@@ -96,14 +96,13 @@ export async function prepareBody(
   { stopAfterIssues = Number.POSITIVE_INFINITY, writesPending = false } = {},
   preparer: LineWorker | null = sharedPreparer(),
 ): Promise<PreparedBody> {
-  const ndjson = text.trimStart().startsWith('[') ? null : ndjsonLines(text);
-  if (ndjson === null) {
+  const lines = batchLines(text);
+  if (lines === null) {
     const { entries } = splitBody(text);
     const { valid, ...rest } = prepareEntries(entries, { stopAfterIssues });
     const isBatch = entries.length > 1 || 'index' in (entries[0]?.position ?? {});
     return { alerts: valid.map((entry) => entry.alert), ...rest, entryCount: entries.length, isBatch };
   }
-  const { lines } = ndjson;
   let prepared: PreparedLines;
   if (preparer !== null && preparer.ready && lines.length >= MIN_SHARED_LINES) {
     prepared = await prepareShared(lines, stopAfterIssues, preparer, writesPending);

@@ -133,6 +133,11 @@ export function splitBody(text: string, { skipNonJsonLines = false } = {}): Spli
 /** Lines of an NDJSON text with their line numbers (from 1), each trimmed and not yet parsed. */
 export type NumberedLines = readonly (readonly [line: number, text: string])[];
 
+/** The lines of a request body that is NDJSON; null when it is one alert or a JSON array. */
+export function batchLines(text: string): NumberedLines | null {
+  return text.trimStart().startsWith('[') ? null : (ndjsonLines(text)?.lines ?? null);
+}
+
 /**
  * The lines of a body that is NDJSON, or null when it is one (possibly pretty-printed) object.
  * Nothing past the first line is parsed, so the lines can be parsed on another thread

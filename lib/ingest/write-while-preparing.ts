@@ -12,7 +12,7 @@ import { ingestMetrics } from '../metrics/ingest-metrics';
 import type { LinePreparer } from './line-preparer';
 import type { PreparedBody } from './prepare-body';
 import { prepareLines, type PreparedLines } from './prepare-lines';
-import { ndjsonLines, type NumberedLines } from './split-body';
+import { batchLines, type NumberedLines } from './split-body';
 
 // Shorter bodies gain little (the first chunk is waited for either way) and are shared between
 // the threads as before (prepare-body.ts).
@@ -46,9 +46,9 @@ export function writeWhilePreparing(
   write: (chunks: Iterable<readonly WritableAlert[]>) => WriteResult[],
   worker: ChunkWorker | null,
 ): WrittenBody | null {
-  if (worker === null || !worker.ready || worker.backlog > 0 || text.trimStart().startsWith('[')) return null;
-  const lines = ndjsonLines(text)?.lines;
-  if (lines === undefined || lines.length < MIN_STREAMED_LINES) return null;
+  if (worker === null || !worker.ready || worker.backlog > 0) return null;
+  const lines = batchLines(text);
+  if (lines === null || lines.length < MIN_STREAMED_LINES) return null;
 
   const chunks: NumberedLines[] = [];
   for (let i = 0, size = FIRST_CHUNK_LINES; i < lines.length; i += size, size = Math.min(size * 2, CHUNK_LINES)) chunks.push(lines.slice(i, i + size));
