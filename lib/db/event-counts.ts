@@ -1,12 +1,13 @@
 import 'server-only';
-// What a batch of new alerts adds to the counts of migration 0002, summed in memory and written
+// What a batch of new alerts adds to the counts of migrations 0002 and 0008, summed in memory and written
 // once at the end of the batch's transaction: a 1,000-alert batch of alike alerts is a handful of
 // upserts instead of twelve thousand (per-row triggers made writeAlerts about 30 % slower).
 // Deletes are uncounted by the migration's triggers.
 import type { StoredAlert } from '../falco/alert';
 import type { Db } from './connection';
 
-const NS_PER_HOUR = 3_600_000_000_000n;
+const NS_PER_QUARTER = 900_000_000_000n;
+const NS_PER_HOUR = 4n * NS_PER_QUARTER;
 const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
 
 interface EventCount {
@@ -40,6 +41,7 @@ const nameCountUpsert = (table: string, nameColumn: string) => `
   ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`;
 
 export function prepareCountWriter(db: Db) {
+  const upsertQuarterly = db.prepare(eventCountUpsert('event_counts_15m', 'quarter'));
   const upsertHourly = db.prepare(eventCountUpsert('event_counts_1h', 'hour'));
   const upsertHalfDaily = db.prepare(eventCountUpsert('event_counts_12h', 'half_day'));
   const upsertTag = db.prepare(nameCountUpsert('tag_counts_1h', 'tag'));
@@ -54,7 +56,7 @@ export function prepareCountWriter(db: Db) {
   /** Sums for one batch; `write` adds them to the tables (call it inside the batch's transaction). */
   return () => {
     // Keyed by the alert's dimensions, then by period: one lookup of the long key per alert.
-    const byDimensions = new Map<string, { hourly: Map<bigint, EventCount>; halfDaily: Map<bigint, EventCount> }>();
+    const byDimensions = new Map<string, { quarterly: Map<bigint, EventCount>; hourly: Map<bigint, EventCount>; halfDaily: Map<bigint, EventCount> }>();
     // Keyed by hour, internal and priority rank (together one number), then by name.
     const tags = new Map<number, Map<string, NameCount>>();
     const processes = new Map<number, Map<string, NameCount>>();
@@ -87,7 +89,8 @@ export function prepareCountWriter(db: Db) {
         const dimensions = JSON.stringify([internal, alert.priorityRank, alert.rule, alert.source, alert.hostname, alert.containerId,
           alert.containerName, alert.imageRepository, alert.imageTag, alert.k8sNamespace, alert.k8sPod, alert.userName]);
         let periods = byDimensions.get(dimensions);
-        if (!periods) byDimensions.set(dimensions, (periods = { hourly: new Map(), halfDaily: new Map() }));
+        if (!periods) byDimensions.set(dimensions, (periods = { quarterly: new Map(), hourly: new Map(), halfDaily: new Map() }));
+        addEvent(periods.quarterly, alert.timeNs / NS_PER_QUARTER, alert, internal);
         addEvent(periods.hourly, hour, alert, internal);
         addEvent(periods.halfDaily, alert.timeNs / NS_PER_HALF_DAY, alert, internal);
         // Ranks are 0–7, so hour, internal and rank make one distinct number.
@@ -102,6 +105,7 @@ export function prepareCountWriter(db: Db) {
         for (const name of names) addName(processNames, hour, internal, alert.priorityRank, name);
       },
       write() {
+        for (const { quarterly } of byDimensions.values()) for (const count of quarterly.values()) upsertQuarterly.run(bind(count));
         for (const { hourly } of byDimensions.values()) for (const count of hourly.values()) upsertHourly.run(bind(count));
         for (const { halfDaily } of byDimensions.values()) for (const count of halfDaily.values()) upsertHalfDaily.run(bind(count));
         for (const names of tags.values()) for (const count of names.values()) upsertTag.run(count);

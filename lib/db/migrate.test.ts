@@ -61,6 +61,29 @@ describe('store upgrades', () => {
     db.close();
   });
 
+  it('0008 counts the stored alerts per quarter hour, which a day-long timeline then reads', () => {
+    const file = storeFile();
+    const old = new Database(file);
+    migrate(old, readMigrations().filter((m) => m.version <= 7));
+    const insert = old.prepare(`INSERT INTO events (dedup_key, time_ns, received_ms, priority, priority_rank, rule, internal, container_id)
+      VALUES (randomblob(8), ?, 0, 'Warning', 4, ?, 0, ?)`);
+    const at = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
+    insert.run(at('2026-03-01T10:01:00Z'), 'Shell', 'c1');
+    insert.run(at('2026-03-01T10:14:59Z'), 'Shell', 'c1');
+    insert.run(at('2026-03-01T10:15:00Z'), 'Shell', 'c1');
+    insert.run(at('2026-03-01T10:20:00Z'), 'Shell', null);
+    old.close();
+
+    const db = openDatabase(file);
+    expect(db.prepare(`SELECT quarter * 900000 AS startMs, rule, nullif(container_id, x'') AS container, alerts,
+      first_ns / 1000000 AS firstMs, last_ns / 1000000 AS lastMs FROM event_counts_15m ORDER BY quarter, container IS NULL`).all()).toEqual([
+      { startMs: Date.parse('2026-03-01T10:00:00Z'), rule: 'Shell', container: 'c1', alerts: 2, firstMs: Date.parse('2026-03-01T10:01:00Z'), lastMs: Date.parse('2026-03-01T10:14:59Z') },
+      { startMs: Date.parse('2026-03-01T10:15:00Z'), rule: 'Shell', container: 'c1', alerts: 1, firstMs: Date.parse('2026-03-01T10:15:00Z'), lastMs: Date.parse('2026-03-01T10:15:00Z') },
+      { startMs: Date.parse('2026-03-01T10:15:00Z'), rule: 'Shell', container: null, alerts: 1, firstMs: Date.parse('2026-03-01T10:20:00Z'), lastMs: Date.parse('2026-03-01T10:20:00Z') },
+    ]);
+    db.close();
+  });
+
   it('refuses a read-only store that still needs a migration, naming it and the fix', () => {
     const file = storeFile();
     firstReleaseStore(file);

@@ -16,6 +16,7 @@ import { containerRows, rangeSummary, ruleRows, timeline, topValues } from './st
 
 const NS_PER_MS = 1_000_000n;
 const HOUR = 3_600_000;
+const QUARTER = HOUR / 4;
 const START = Date.UTC(2026, 2, 1, 7, 17, 23); // mid-hour, mid-12h
 const SPAN_HOURS = 60;
 const NOW = START + SPAN_HOURS * HOUR + 1_234;
@@ -101,6 +102,11 @@ function randomAlerts(count: number, seed: number): StoredAlert[] {
 
 /** The counts as recomputed from the alerts now stored, in the tables' own terms. */
 const RECOMPUTED: Record<string, string> = {
+  event_counts_15m: `SELECT time_ns / 900000000000 AS quarter, internal, priority_rank, rule, coalesce(source, x'') AS source,
+      coalesce(hostname, x'') AS hostname, coalesce(container_id, x'') AS container_id, coalesce(container_name, x'') AS container_name,
+      coalesce(image_repository, x'') AS image_repository, coalesce(image_tag, x'') AS image_tag, coalesce(k8s_ns, x'') AS k8s_ns,
+      coalesce(k8s_pod, x'') AS k8s_pod, coalesce(user_name, x'') AS user_name, count(*) AS alerts, min(time_ns) AS first_ns, max(time_ns) AS last_ns
+    FROM events GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`,
   event_counts_1h: `SELECT time_ns / 3600000000000 AS hour, internal, priority_rank, rule, coalesce(source, x'') AS source,
       coalesce(hostname, x'') AS hostname, coalesce(container_id, x'') AS container_id, coalesce(container_name, x'') AS container_name,
       coalesce(image_repository, x'') AS image_repository, coalesce(image_tag, x'') AS image_tag, coalesce(k8s_ns, x'') AS k8s_ns,
@@ -223,20 +229,31 @@ describe('the counts', () => {
 });
 
 describe('reading from the counts', () => {
-  it('reads whole 12-hour periods and hours from the counts and only the partial hours from events', () => {
-    const filter = EventFilter.parse({ from: isoNs(msNs(Date.UTC(2026, 2, 1, 9, 30))), to: isoNs(msNs(Date.UTC(2026, 2, 3, 1, 15))) });
+  it('reads whole 12-hour periods, hours and quarters from the counts and only the partial quarters from events', () => {
+    const filter = EventFilter.parse({ from: isoNs(msNs(Date.UTC(2026, 2, 1, 9, 37))), to: isoNs(msNs(Date.UTC(2026, 2, 3, 1, 20))) });
     const { sql, params } = eventRows(filter, NOW);
     expect(sql).toContain('event_counts_12h');
     expect(params).toMatchObject({
-      rawFrom0: msNs(Date.UTC(2026, 2, 1, 9, 30)), rawTo0: msNs(Date.UTC(2026, 2, 1, 10)),
-      rawFrom1: msNs(Date.UTC(2026, 2, 3, 1)), rawTo1: msNs(Date.UTC(2026, 2, 3, 1, 15)),
+      rawFrom0: msNs(Date.UTC(2026, 2, 1, 9, 37)), rawTo0: msNs(Date.UTC(2026, 2, 1, 9, 45)),
+      quarterFrom0: BigInt(Date.UTC(2026, 2, 1, 9, 45) / QUARTER), quarterTo0: BigInt(Date.UTC(2026, 2, 1, 10) / QUARTER),
       hourFrom0: BigInt(Date.UTC(2026, 2, 1, 10) / HOUR), hourTo0: BigInt(Date.UTC(2026, 2, 1, 12) / HOUR),
       half_dayFrom0: BigInt(Date.UTC(2026, 2, 1, 12) / (12 * HOUR)), half_dayTo0: BigInt(Date.UTC(2026, 2, 3) / (12 * HOUR)),
       hourFrom1: BigInt(Date.UTC(2026, 2, 3) / HOUR), hourTo1: BigInt(Date.UTC(2026, 2, 3, 1) / HOUR),
+      quarterFrom1: BigInt(Date.UTC(2026, 2, 3, 1) / QUARTER), quarterTo1: BigInt(Date.UTC(2026, 2, 3, 1, 15) / QUARTER),
+      rawFrom1: msNs(Date.UTC(2026, 2, 3, 1, 15)), rawTo1: msNs(Date.UTC(2026, 2, 3, 1, 20)),
     });
   });
 
-  it('reads only events for filters the counts cannot evaluate, or buckets that split an hour', () => {
+  it('reads a day of 15-minute bars from the quarters, and bars narrower than a quarter from events', () => {
+    const day = EventFilter.parse({ from: '24h' });
+    const minute = 60_000_000_000n;
+    const quarters = eventRows(day, NOW, { bucketWidthNs: 15n * minute }).sql;
+    expect(quarters).toContain('event_counts_15m');
+    expect(quarters).not.toContain('event_counts_1h');
+    expect(eventRows(day, NOW, { bucketWidthNs: 10n * minute }).sql).not.toContain('counts');
+  });
+
+  it('reads only events for filters the counts cannot evaluate, or buckets that split a quarter', () => {
     const month = { from: '30d' };
     expect(eventRows(EventFilter.parse({ ...month, tag: ['shell'] }), NOW).sql).not.toContain('counts');
     expect(tagRows(EventFilter.parse({ ...month, rule: ['x'] }), NOW).sql).not.toContain('counts');
@@ -245,7 +262,8 @@ describe('reading from the counts', () => {
     expect(priorityRows(EventFilter.parse({ ...month, tag: ['shell'] }), NOW).sql).toContain('tag_counts_1h');
     expect(priorityRows(EventFilter.parse({ ...month, tag: ['shell', 'host'] }), NOW).sql).not.toContain('counts');
     expect(priorityRows(EventFilter.parse({ ...month, proc: ['sudo'], tag: ['shell'] }), NOW).sql).not.toContain('counts');
-    expect(eventRows(EventFilter.parse(month), NOW, { bucketWidthNs: 30n * 60_000_000_000n }).sql).not.toContain('counts');
+    expect(eventRows(EventFilter.parse(month), NOW, { bucketWidthNs: 5n * 60_000_000_000n }).sql).not.toContain('counts');
+    expect(eventRows(EventFilter.parse(month), NOW, { bucketWidthNs: 30n * 60_000_000_000n }).sql).not.toContain('counts_1h');
     expect(eventRows(EventFilter.parse(month), NOW, { bucketWidthNs: 3n * 3_600_000_000_000n }).sql).not.toContain('counts_12h');
   });
 

@@ -1,14 +1,15 @@
 import 'server-only';
-// Where an aggregate reads its alerts from: whole 12-hour periods and hours from the counts of
-// migration 0002, the partial hours at the edges of the range from `events`. Each aggregate is
-// written once over the rows returned here (one row is one alert, or a period's count of alike
-// alerts), so both sources answer alike by construction. Filters the counts cannot evaluate
+// Where an aggregate reads its alerts from: whole 12-hour periods, hours and quarter hours from the
+// counts of migrations 0002 and 0008, the partial quarters at the edges of the range from `events`.
+// Each aggregate is written once over the rows returned here (one row is one alert, or a period's
+// count of alike alerts), so both sources answer alike by construction. Filters the counts cannot evaluate
 // (tags, processes, chains, text) read `events` only.
 import { PRIORITIES } from '../falco/priorities';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import { filterConditions, hasColumnFilter, matchedAlerts, searchText } from './filter-sql';
 
-const NS_PER_HOUR = 3_600_000_000_000n;
+const NS_PER_QUARTER = 900_000_000_000n;
+const NS_PER_HOUR = 4n * NS_PER_QUARTER;
 const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
 
 export interface AlertRows {
@@ -72,7 +73,7 @@ const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Splits the time range into whole periods of the coarsest usable level, whole periods of the next
- * level at its ends, and so on; what is left at the edges (partial hours) is read from `events`.
+ * level at its ends, and so on; what is left at the edges (partial quarters) is read from `events`.
  */
 function readPlan(filter: EventFilter, nowMs: number, options: AlertRowsOptions, levels: readonly CountsLevel[]): ReadPlan {
   const bounds = timeBoundsNs(filter, nowMs);
@@ -167,7 +168,7 @@ function eventCounts(columns: (timeNs: string) => string): CountsLevel[] {
     const stored = `${periodColumn}, internal, priority_rank, rule, ${NULLABLE_COLUMNS.map((c) => `nullif(${c}, x'') AS ${c}`).join(', ')}, alerts, first_ns, last_ns`;
     return { periodNs, periodColumn, select: (whereSql) => `SELECT ${columns(`e.${periodColumn} * ${periodNs}`)} FROM (SELECT ${stored} FROM ${table}) e ${whereSql}` };
   };
-  return [level('event_counts_12h', 'half_day', NS_PER_HALF_DAY), level('event_counts_1h', 'hour', NS_PER_HOUR)];
+  return [level('event_counts_12h', 'half_day', NS_PER_HALF_DAY), level('event_counts_1h', 'hour', NS_PER_HOUR), level('event_counts_15m', 'quarter', NS_PER_QUARTER)];
 }
 
 const hourlyCounts = (select: (whereSql: string) => string): CountsLevel => ({ periodNs: NS_PER_HOUR, periodColumn: 'hour', select });
