@@ -127,6 +127,11 @@ function main() {
     time(`explorer 30d + ${label}: timeline`, api(() => timeline(db, filter, 'priority', 8, nowMs, READ)));
     time(`explorer 30d + ${label}: summary`, api(() => rangeSummary(db, filter, nowMs, READ)));
   }
+  // The rules and containers pages open on the last 24 hours, whose charts have 15-minute bars.
+  const day = f({ from: '24h' });
+  time('rules 24h: list with trends (/api/rules)', () => ruleRows(db, day, nowMs, READ));
+  time('rules 24h: chart stacked by rule', () => timeline(db, day, 'rule', 8, nowMs, READ));
+  time('containers 24h: chart stacked by container', () => timeline(db, day, 'container', 8, nowMs, READ));
   time('rules 30d: list with trends (/api/rules)', () => ruleRows(db, month, nowMs, READ));
   time('rules 30d: chart stacked by rule', () => timeline(db, month, 'rule', 8, nowMs, READ));
   const ruleFilter = f({ from: '30d', rule: [rule] });

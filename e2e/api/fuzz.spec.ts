@@ -48,16 +48,23 @@ async function send(body: FuzzBody): Promise<Answer> {
  * Streams `total` bytes in 1 MB chunks and stops as soon as the answer comes. Returns the status
  * and how much had been sent by then: far less than `total` when the server refused without
  * reading the rest.
+ *
+ * After `pauseAt` bytes (past the server's 16 MB limit) the client stops writing and waits for the
+ * answer before it sends the rest: the server lets an over-limit body flow on unread so that the
+ * sender can read its 413, and on loopback a client that never paused could push all of it before
+ * reading that answer. A server that waited for the whole body would not answer in the pause.
  */
-function sendHuge(total: number, chunked: boolean): Promise<{ status: number; sentBeforeAnswer: number; ms: number }> {
+function sendHuge(total: number, chunked: boolean, pauseAt = 24 * MB, pauseMs = 30_000): Promise<{ status: number; sentBeforeAnswer: number; ms: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
     let sent = 0;
     let answered = false;
+    let pause: NodeJS.Timeout | undefined;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (!chunked) headers['content-length'] = String(total);
     const request = http.request(`${server.url}/api/events`, { method: 'POST', headers }, (response) => {
       answered = true;
+      clearTimeout(pause);
       response.resume();
       resolve({ status: response.statusCode ?? 0, sentBeforeAnswer: sent, ms: performance.now() - started });
       request.destroy();
@@ -67,6 +74,10 @@ function sendHuge(total: number, chunked: boolean): Promise<{ status: number; se
     const chunk = Buffer.alloc(MB, '{"x":1}\n');
     const pump = () => {
       while (!answered && sent < total && !request.destroyed) {
+        if (pause === undefined && sent >= pauseAt) {
+          pause = setTimeout(pump, pauseMs);
+          return;
+        }
         sent += chunk.length;
         if (!request.write(chunk)) {
           request.once('drain', pump);
