@@ -2,8 +2,8 @@ import 'server-only';
 // Where an aggregate reads its alerts from: whole 12-hour periods, hours and quarter hours from the
 // counts of migrations 0002 and 0008, the partial quarters at the edges of the range from `events`.
 // Each aggregate is written once over the rows returned here (one row is one alert, or a period's
-// count of alike alerts), so both sources answer alike by construction. Filters the counts cannot evaluate
-// (tags, processes, chains, text) read `events` only.
+// count of alike alerts), so both sources answer alike by construction. Filters the counts cannot
+// evaluate (tags, processes, chains, text) read `events` only.
 import { PRIORITIES } from '../falco/priorities';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import { filterConditions, hasColumnFilter, matchedAlerts, searchText } from './filter-sql';
