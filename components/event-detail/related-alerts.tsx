@@ -6,6 +6,7 @@ import type { EventDetail, EventSummary } from '@/lib/events/types';
 import { findPriority } from '@/lib/falco/priorities';
 import { EMPTY_FILTER, eventHref, filterHref } from '@/lib/filters/href';
 import { useRelated } from '@/lib/queries/stats';
+import { RELATED_LIMIT, RELATED_RULE_CANDIDATES } from '@/lib/stats/related';
 import { EventTime } from '../ui/event-time';
 import { Panel, PanelState } from '../ui/panel';
 import { PriorityShape } from '../ui/priority-badge';
@@ -39,7 +40,14 @@ function RelatedRow({ event }: { event: EventSummary }) {
 
 const SHOWN = 5;
 
-function RelatedList({ title, hint, events, more, testId }: { title: string; hint: string; events: EventSummary[]; more?: { href: string; label: string } | null; testId: string }) {
+function RelatedList({ title, hint, events, more, emptyMessage = 'None.', testId }: {
+  title: string;
+  hint: string;
+  events: EventSummary[];
+  more?: { href: string; label: string } | null;
+  emptyMessage?: string;
+  testId: string;
+}) {
   const [expanded, setExpanded] = useState(false);
   const shown = expanded ? events : events.slice(0, SHOWN);
   return (
@@ -52,7 +60,7 @@ function RelatedList({ title, hint, events, more, testId }: { title: string; hin
       </div>
       <p className="mb-1 px-2 text-xs text-muted">{hint}</p>
       {events.length === 0 ? (
-        <p className="px-2 py-1 text-sm text-muted">None.</p>
+        <p className="px-2 py-1 text-sm text-muted">{emptyMessage}</p>
       ) : (
         <ul>
           {shown.map((event) => (
@@ -69,8 +77,6 @@ function RelatedList({ title, hint, events, more, testId }: { title: string; hin
   );
 }
 
-// The related endpoint returns at most this many per list.
-const RELATED_LIMIT = 20;
 const WINDOW_MS = 10 * 60_000;
 
 /** The alerts list for this alert's container (or host) within ±10 minutes. */
@@ -99,6 +105,7 @@ export function RelatedAlerts({ event, place }: { event: EventDetail; place: str
             more={nearby ? { href: nearby, label: 'Open in Alerts' } : null} />
           <RelatedList title="Same process chain" hint="Same ancestry, any time" events={data.sameChain} testId="related-chain" />
           <RelatedList title="Same rule elsewhere" hint="Other containers and hosts" events={data.sameRuleElsewhere} testId="related-rule"
+            emptyMessage={`None among this rule's alerts nearest in time (up to ${RELATED_RULE_CANDIDATES.toLocaleString()} before and ${RELATED_RULE_CANDIDATES.toLocaleString()} after).`}
             more={{ href: filterHref('/events', rangeFilter(event.time, { rule: [event.rule] })), label: 'All of this rule' }} />
         </div>
       )}

@@ -144,6 +144,9 @@ test('an ancestor links to exactly the alerts under it on the same host; related
   await expect(nearby.filter({ hasText: rules.noBash })).toHaveCount(1);
   // Same chain: the identical tmux › bash › sudo › sudo › cat on the other host.
   await expect(page.getByTestId('related-chain').getByTestId('related-row').filter({ hasText: rules.otherHost })).toHaveCount(1);
+  // Same rule elsewhere: this rule fires only here, and the list says how far it looked.
+  await expect(page.getByTestId('related-rule').getByTestId('related-row')).toHaveCount(0);
+  await expect(page.getByTestId('related-rule')).toContainText("None among this rule's alerts nearest in time (up to 10,000 before and 10,000 after).");
 
   await page.getByTestId('ancestry-name').filter({ hasText: /^bash$/ }).click();
   await expect(page).toHaveURL(`/events?from=24h&hostname=${host}&proc=bash`);

@@ -834,6 +834,12 @@ describe('relatedEvents', () => {
     expect(ids(relatedEvents(rel, 1)!.sameRuleElsewhere)).toEqual([13, 12, 8, 16]);
   });
 
+  it("looks for the same rule elsewhere among the rule's nearest alerts only, those of the same place included", () => {
+    // After alert 1, its rule's alerts in time order: 16 (elsewhere), 8 (elsewhere), 9 (same container), 12, 13.
+    expect(ids(relatedEvents(rel, 1, 20, 3)!.sameRuleElsewhere)).toEqual([8, 16]);
+    expect(ids(relatedEvents(rel, 1, 20, 4)!.sameRuleElsewhere)).toEqual([12, 8, 16]);
+  });
+
   it("scopes host processes to the alert's host", () => {
     const related = relatedEvents(rel, 15)!;
     expect(ids(related.nearby)).toEqual([7]);

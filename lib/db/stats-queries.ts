@@ -8,6 +8,7 @@ import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import { bucketWidthMs, fillBuckets, type BucketCount } from '../stats/buckets';
 import { buildProcessTree, type ChainCount } from '../stats/process-tree';
 import { trendBuckets } from '../stats/trend-buckets';
+import { RELATED_LIMIT, RELATED_RULE_CANDIDATES } from '../stats/related';
 import type { ContainerRow, ProcessTree, RangeSummary, RelatedEvents, RuleList, Timeline, TopValue } from '../stats/types';
 import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
@@ -323,16 +324,25 @@ const RELATED_WINDOW_NS = 10n * 60n * 1_000_000_000n;
 
 /**
  * The `@limit` alerts matching `where` closest in time to `@at`, newest first. Each side of `@at` is
- * read along an index in time order, so only 2 × limit candidates are ever looked at, and `CROSS
- * JOIN` keeps them the outer loop (as for a page: lib/db/event-queries.ts, pageOf).
+ * read along an index in time order and stops at `@limit` matches, and `CROSS JOIN` keeps them the
+ * outer loop (as for a page: lib/db/event-queries.ts, pageOf). When an index serves only part of
+ * `where`, a side could read every alert on it before finding `@limit` matches; `among` (the part an
+ * index serves) then bounds each side to its `@candidates` alerts nearest to `@at`.
  */
-function closestInTime(db: Db, where: string, params: { at: bigint; limit: number } & Record<string, unknown>): EventSummary[] {
+function closestInTime(db: Db, where: string, params: { at: bigint; limit: number } & Record<string, unknown>, among?: string): EventSummary[] {
+  const side = (after: boolean) => {
+    const [comparison, order] = after ? ['>', 'ASC'] : ['<=', 'DESC'];
+    const nearest = (condition: string, limit: string, columns: string) =>
+      `SELECT ${columns} FROM events e WHERE ${condition} AND e.time_ns ${comparison} @at ORDER BY e.time_ns ${order}, e.id ${order} LIMIT ${limit}`;
+    // The candidates carry every column `where` may test; a subquery with LIMIT is not flattened into the outer WHERE.
+    return among === undefined
+      ? `SELECT id FROM (${nearest(where, '@limit', 'e.id')})`
+      : `SELECT id FROM (${nearest(among, '@candidates', 'e.id, e.time_ns, e.internal, e.rule, e.hostname, e.container_id')}) e
+         WHERE ${where} ORDER BY e.time_ns ${order}, e.id ${order} LIMIT @limit`;
+  };
   const rows = prepared(
     db,
-    `WITH picked AS (
-       SELECT id FROM (SELECT e.id FROM events e WHERE ${where} AND e.time_ns <= @at ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit)
-       UNION ALL
-       SELECT id FROM (SELECT e.id FROM events e WHERE ${where} AND e.time_ns > @at ORDER BY e.time_ns, e.id LIMIT @limit))
+    `WITH picked AS (SELECT * FROM (${side(false)}) UNION ALL SELECT * FROM (${side(true)}))
      SELECT ${SUMMARY_COLUMNS} FROM picked CROSS JOIN events e ON e.id = picked.id ${SUMMARY_JOINS} ORDER BY e.time_ns DESC, e.id DESC`,
   ).all(params) as SummaryRow[];
   const distance = (row: SummaryRow) => {
@@ -343,8 +353,11 @@ function closestInTime(db: Db, where: string, params: { at: bigint; limit: numbe
   return rows.filter((row) => closest.has(row)).map(toSummary);
 }
 
-/** Alerts around one alert, closest in time first: same container (or host) within ±10 minutes, same chain, same rule elsewhere. */
-export function relatedEvents(db: Db, id: number, limit = 20): RelatedEvents | undefined {
+/**
+ * Alerts around one alert, closest in time first: same container (or host) within ±10 minutes, same
+ * chain, same rule elsewhere (among the rule's `ruleCandidates` alerts nearest in time, each way).
+ */
+export function relatedEvents(db: Db, id: number, limit = RELATED_LIMIT, ruleCandidates = RELATED_RULE_CANDIDATES): RelatedEvents | undefined {
   const alert = prepared(db, 'SELECT id, time_ns AS timeNs, rule, container_id AS containerId, hostname, process_chain AS chain FROM events WHERE id = ?')
     .safeIntegers(true)
     .get(id) as { id: bigint; timeNs: bigint; rule: string; containerId: string | null; hostname: string | null; chain: string | null } | undefined;
@@ -358,6 +371,6 @@ export function relatedEvents(db: Db, id: number, limit = 20): RelatedEvents | u
   return {
     nearby: closestInTime(db, `e.id != @id AND e.internal = 0 AND ${sameContainer} AND e.time_ns BETWEEN @from AND @to`, base),
     sameChain: alert.chain === null ? [] : closestInTime(db, 'e.id != @id AND e.internal = 0 AND e.process_chain = @chain', base),
-    sameRuleElsewhere: closestInTime(db, `e.id != @id AND e.internal = 0 AND e.rule = @rule AND NOT (${sameContainer})`, base),
+    sameRuleElsewhere: closestInTime(db, `e.id != @id AND e.internal = 0 AND e.rule = @rule AND NOT (${sameContainer})`, { ...base, candidates: ruleCandidates }, 'e.rule = @rule'),
   };
 }
