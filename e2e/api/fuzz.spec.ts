@@ -44,17 +44,20 @@ async function send(body: FuzzBody): Promise<Answer> {
   return { status: response.status, code, issues, bytes: text.length };
 }
 
+const PAUSE_AT = 24 * MB;
+const PAUSE_MS = 30_000;
+
 /**
  * Streams `total` bytes in 1 MB chunks and stops as soon as the answer comes. Returns the status
  * and how much had been sent by then: far less than `total` when the server refused without
  * reading the rest.
  *
- * After `pauseAt` bytes (past the server's 16 MB limit) the client stops writing and waits for the
+ * After PAUSE_AT bytes (past the server's 16 MB limit) the client stops writing and waits for the
  * answer before it sends the rest: the server lets an over-limit body flow on unread so that the
  * sender can read its 413, and on loopback a client that never paused could push all of it before
  * reading that answer. A server that waited for the whole body would not answer in the pause.
  */
-function sendHuge(total: number, chunked: boolean, pauseAt = 24 * MB, pauseMs = 30_000): Promise<{ status: number; sentBeforeAnswer: number; ms: number }> {
+function sendHuge(total: number, chunked: boolean): Promise<{ status: number; sentBeforeAnswer: number; ms: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
     let sent = 0;
@@ -74,8 +77,8 @@ function sendHuge(total: number, chunked: boolean, pauseAt = 24 * MB, pauseMs = 
     const chunk = Buffer.alloc(MB, '{"x":1}\n');
     const pump = () => {
       while (!answered && sent < total && !request.destroyed) {
-        if (pause === undefined && sent >= pauseAt) {
-          pause = setTimeout(pump, pauseMs);
+        if (pause === undefined && sent >= PAUSE_AT) {
+          pause = setTimeout(pump, PAUSE_MS);
           return;
         }
         sent += chunk.length;

@@ -332,13 +332,13 @@ const RELATED_WINDOW_NS = 10n * 60n * 1_000_000_000n;
 function closestInTime(db: Db, where: string, params: { at: bigint; limit: number } & Record<string, unknown>, among?: string): EventSummary[] {
   const side = (after: boolean) => {
     const [comparison, order] = after ? ['>', 'ASC'] : ['<=', 'DESC'];
-    const nearest = (condition: string, limit: string, columns: string) =>
-      `SELECT ${columns} FROM events e WHERE ${condition} AND e.time_ns ${comparison} @at ORDER BY e.time_ns ${order}, e.id ${order} LIMIT ${limit}`;
-    // The candidates carry every column `where` may test; a subquery with LIMIT is not flattened into the outer WHERE.
-    return among === undefined
-      ? `SELECT id FROM (${nearest(where, '@limit', 'e.id')})`
-      : `SELECT id FROM (${nearest(among, '@candidates', 'e.id, e.time_ns, e.internal, e.rule, e.hostname, e.container_id')}) e
-         WHERE ${where} ORDER BY e.time_ns ${order}, e.id ${order} LIMIT @limit`;
+    const nearest = (condition: string, limit: string) =>
+      `SELECT e.id, e.time_ns FROM events e WHERE ${condition} AND e.time_ns ${comparison} @at ORDER BY e.time_ns ${order}, e.id ${order} LIMIT ${limit}`;
+    if (among === undefined) return `SELECT id FROM (${nearest(where, '@limit')})`;
+    // The candidates come from the index alone; each is then looked up to test the rest of `where`
+    // (a subquery with LIMIT is not flattened into the outer WHERE, so the bound holds).
+    return `SELECT e.id FROM (${nearest(among, '@candidates')}) candidate CROSS JOIN events e ON e.id = candidate.id
+      WHERE ${where} ORDER BY candidate.time_ns ${order}, candidate.id ${order} LIMIT @limit`;
   };
   const rows = prepared(
     db,
