@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { getAccessConfig } from './lib/access/access-config';
+import { hostAllowed, HOST_REFUSED_MESSAGE } from './lib/access/allowed-hosts';
 import { contentSecurityPolicy, newNonce, staticSecurityHeaders } from './lib/access/security-headers';
-import { describeViewer, resolveViewer, VIEW_COOKIE, VIEW_TOKEN_PARAM, VIEWER_HEADER } from './lib/access/viewer';
+import { describeViewer, resolveViewer, VIEW_COOKIE, VIEW_TOKEN_PARAM, VIEWER_HEADER, viewTokenName } from './lib/access/viewer';
 import { THEME_OVERRIDE_HEADER } from './lib/theme';
 
 // Pages only (API routes and /metrics check access themselves, see lib/api/with-api.ts), plus
@@ -27,24 +28,43 @@ export function proxy(request: NextRequest) {
   if (pathname.startsWith('/api/')) return NextResponse.next();
 
   const access = getAccessConfig();
+  // scripts/serve.mjs refuses such hosts before Next for every URL; under `next start` this covers pages.
+  const host = request.headers.get('host');
+  if (!hostAllowed(host, access.allowedHosts)) {
+    return new NextResponse(`${HOST_REFUSED_MESSAGE(host!)}\n`, {
+      status: 421,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...staticSecurityHeaders(access.frameAncestors) },
+    });
+  }
   const secure = request.headers.get('x-forwarded-proto') === 'https' || request.nextUrl.protocol === 'https:';
-  const viewer = resolveViewer({ headers: request.headers, cookie: (name) => request.cookies.get(name)?.value, searchParams }, access);
+  const viewer = resolveViewer({ headers: request.headers, cookie: (name) => request.cookies.get(name)?.value }, access);
+  const urlToken = searchParams.get(VIEW_TOKEN_PARAM);
+  const urlTokenName = urlToken === null ? null : viewTokenName(urlToken, access);
 
   let response: NextResponse;
-  if (viewer === null && !PUBLIC_PAGES.has(pathname)) {
+  if (viewer === null && urlTokenName === null && !PUBLIC_PAGES.has(pathname)) {
     const login = request.nextUrl.clone();
     login.pathname = '/login';
     login.search = '';
-    login.searchParams.set('next', `${pathname}${request.nextUrl.search}`);
+    let search = request.nextUrl.search;
+    if (urlToken !== null) {
+      const rest = new URLSearchParams(searchParams);
+      rest.delete(VIEW_TOKEN_PARAM); // a wrong or revoked token need not travel on
+      search = rest.size > 0 ? `?${rest.toString()}` : '';
+    }
+    login.searchParams.set('next', `${pathname}${search}`);
     response = NextResponse.redirect(login, 303);
-  } else if (viewer?.kind === 'view-token' && searchParams.has(VIEW_TOKEN_PARAM)) {
-    // Trade the token in the URL for a cookie, and drop it from the address bar and history.
+  } else if (urlToken !== null) {
+    // The token leaves the address bar and history, whoever is looking. It becomes the view cookie
+    // unless a user is logged in: a view cookie would outlast their logout.
     const clean = request.nextUrl.clone();
     clean.searchParams.delete(VIEW_TOKEN_PARAM);
     response = NextResponse.redirect(clean, 303);
-    response.cookies.set(VIEW_COOKIE, searchParams.get(VIEW_TOKEN_PARAM)!, {
-      httpOnly: true, sameSite: 'lax', secure, path: request.nextUrl.basePath || '/', maxAge: 400 * 86_400,
-    });
+    if (urlTokenName !== null && viewer?.kind !== 'user') {
+      response.cookies.set(VIEW_COOKIE, urlToken, {
+        httpOnly: true, sameSite: 'lax', secure, path: request.nextUrl.basePath || '/', maxAge: 400 * 86_400,
+      });
+    }
   } else {
     const nonce = newNonce();
     const csp = contentSecurityPolicy(nonce, access.frameAncestors);

@@ -15,6 +15,14 @@ export interface PerchConfig {
   maxPendingAlerts: number;
   /** The largest the store file may grow (PERCH_MAX_STORE_SIZE), or null for no limit but the disk. */
   maxStoreBytes: number | null;
+  /** How far ahead of its arrival an alert's time may be before it is stored at its arrival (PERCH_MAX_CLOCK_SKEW). */
+  maxClockSkewMs: number;
+  /** Threads that answer the read API (PERCH_READ_THREADS); 0 reads on the main thread. */
+  readThreads: number;
+  /** A bearer token that may read /metrics and nothing else (PERCH_METRICS_TOKEN). */
+  metricsToken: string | null;
+  /** Open live streams one client address may hold (PERCH_MAX_STREAMS_PER_CLIENT). */
+  maxStreamsPerClient: number;
 }
 
 export class ConfigError extends Error {}
@@ -23,6 +31,11 @@ export class ConfigError extends Error {}
 // and 2–3 s of commits at the measured batch rate. Enough for a burst or a big batch, and a flood
 // cannot grow the server's memory much further.
 const DEFAULT_MAX_PENDING = 10_000;
+// Two: a slow read leaves another thread for the rest, and the main thread keeps a core for ingest.
+const DEFAULT_READ_THREADS = 2;
+// One browser tab holds one stream: 100 serves dozens of wall screens and analysts' tabs behind one
+// NAT address, and one client still cannot fill the server's 1,000 streams alone.
+const DEFAULT_MAX_STREAMS_PER_CLIENT = 100;
 
 /** The settings in `env`; throws ConfigError naming the first bad one. */
 export function readConfig(env: Readonly<Record<string, string | undefined>>): PerchConfig {
@@ -54,6 +67,19 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): P
   if (maxStoreBytes !== null && (maxStoreBytes === undefined || maxStoreBytes < 64 * 1024)) {
     throw new ConfigError(`PERCH_MAX_STORE_SIZE=${maxStoreText} is not a size of at least 64kb such as 2gb or 500mb`);
   }
+  const skewText = setting('PERCH_MAX_CLOCK_SKEW');
+  const maxClockSkewMs = skewText === undefined ? 3_600_000 : parseDurationMs(skewText);
+  if (!maxClockSkewMs) throw new ConfigError(`PERCH_MAX_CLOCK_SKEW=${skewText} is not a duration such as 1h, 15m or 1d`);
+  const readThreadsText = setting('PERCH_READ_THREADS');
+  const readThreads = readThreadsText === undefined ? DEFAULT_READ_THREADS : Number(readThreadsText);
+  if (!Number.isSafeInteger(readThreads) || readThreads < 0 || readThreads > 16) {
+    throw new ConfigError(`PERCH_READ_THREADS=${readThreadsText} is not a whole number from 0 to 16`);
+  }
+  const perClientText = setting('PERCH_MAX_STREAMS_PER_CLIENT');
+  const maxStreamsPerClient = perClientText === undefined ? DEFAULT_MAX_STREAMS_PER_CLIENT : Number(perClientText);
+  if (!Number.isSafeInteger(maxStreamsPerClient) || maxStreamsPerClient < 1) {
+    throw new ConfigError(`PERCH_MAX_STREAMS_PER_CLIENT=${perClientText} is not a positive whole number`);
+  }
 
   return {
     dbFile: path.resolve(/*turbopackIgnore: true*/ setting('PERCH_DB') ?? path.join('data', 'perch.db')),
@@ -65,6 +91,10 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): P
     groupCommit: setting('PERCH_GROUP_COMMIT') !== 'off',
     maxPendingAlerts,
     maxStoreBytes,
+    maxClockSkewMs,
+    readThreads,
+    metricsToken: setting('PERCH_METRICS_TOKEN') ?? null,
+    maxStreamsPerClient,
   };
 }
 

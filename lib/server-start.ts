@@ -1,9 +1,12 @@
 import 'server-only';
 import { AccessConfigError, getAccessConfig } from './access/access-config';
+import { refuseForeignHost } from './access/host-guard';
 import { sessionKey } from './access/session';
 import { ConfigError, getConfig } from './config';
 import { getDb } from './db/connection';
+import { keepEndedSessions } from './db/ended-sessions';
 import { countAlerts } from './db/event-queries';
+import { readPool } from './db/read-pool';
 import { pruneAll } from './db/retention';
 import { serveIngest } from './ingest/node-ingest';
 import { sharedPreparer } from './ingest/prepare-body';
@@ -20,8 +23,9 @@ function orExit<T>(read: () => T, Expected: new (...args: never[]) => Error): T 
   }
 }
 
-// __perchServeIngest: what scripts/serve.mjs hands the ingest URLs to, ahead of Next.
-const holder = globalThis as typeof globalThis & { __perchStarted?: boolean; __perchServeIngest?: typeof serveIngest };
+// __perchServeIngest: what scripts/serve.mjs hands the ingest URLs to, ahead of Next;
+// __perchGuardHost: its Host check of every request.
+const holder = globalThis as typeof globalThis & { __perchStarted?: boolean; __perchServeIngest?: typeof serveIngest; __perchGuardHost?: typeof refuseForeignHost };
 
 export function startPerch(): void {
   if (holder.__perchStarted) return;
@@ -39,9 +43,14 @@ export function startPerch(): void {
     }
   }
   const db = getDb();
+  // Before the first request: a logged-out cookie must not work again after a restart.
+  keepEndedSessions(db);
   holder.__perchServeIngest = serveIngest;
+  holder.__perchGuardHost = refuseForeignHost;
   // Loaded now rather than when the first large batch arrives, which would be checked on one thread.
   sharedPreparer()?.warmUp();
+  // The reader threads load their modules now, not while the first page waits for its data.
+  readPool()?.warmUp();
   console.log(`[perch] store ${config.dbFile} (${countAlerts(db)} alerts)`);
   if (config.ingestToken === null) {
     console.warn('[perch] PERCH_INGEST_TOKEN is not set: anyone who can reach this server can post alerts.');

@@ -597,8 +597,83 @@ class Bench {
     this.httpQueryResult = { rows, export: { alerts: expected, bytes: exports[0].bytes, seconds, runs: exportRuns } };
   }
 
+  /**
+   * The reads that cost the most, each sent on its own while /api/health is asked every 20 ms and
+   * one alert is posted every 50 ms: how long those waited at most shows whether a read held the
+   * server (its event loop or its writer).
+   */
+  async stalls(server) {
+    const client = httpClient(server.origin);
+    const chains = Array.from({ length: 20 }, (_, i) => `chain=${encodeURIComponent(`bash\x1fsh\x1fabsent-${i}`)}`).join('&');
+    const reads = [
+      ['timeline, 30 days, 20 chain values', `/api/stats/timeline?from=30d&${chains}`],
+      ['alerts, 30 days, a user no alert has', '/api/events?from=30d&user=nobody-at-all'],
+      ['summary, 30 days, a 16-word phrase of a word in every alert', `/api/stats/summary?from=30d&q=${encodeURIComponent(Array(16).fill('user').join(' '))}`],
+      ['process tree, 30 days, 200,000 alerts', '/api/process-tree?from=30d&alerts=200000&chains=20000'],
+      ['rules, all time', '/api/rules?from=all'],
+      ['export, all time (NDJSON)', '/api/events/export?format=ndjson&from=all'],
+    ];
+    const rows = [];
+    for (const [label, url] of reads) {
+      let done = false;
+      const probe = async (send, everyMs) => {
+        const waits = [];
+        while (!done) {
+          const t = performance.now();
+          await send();
+          waits.push(performance.now() - t);
+          await sleep(everyMs);
+        }
+        return waits;
+      };
+      let n = 0;
+      const alert = () => JSON.stringify({ time: new Date().toISOString(), rule: 'Bench stall probe', priority: 'Notice', source: 'syscall', output: `stall probe ${this.runId} ${label} ${n++}`, output_fields: {} });
+      const health = probe(() => client.request('GET', '/api/health'), 20);
+      const ingest = probe(() => client.request('POST', '/api/events', alert()), 50);
+      const t = performance.now();
+      await (url.includes('/export') ? download(client, url) : client.request('GET', url, undefined, { read: true }));
+      const readMs = performance.now() - t;
+      done = true;
+      const [h, i] = [spread(await health), spread(await ingest)];
+      const worst = Math.max(h.max, i.max);
+      rows.push([label, ms(readMs), ms(h.p50), ms(h.max), ms(i.p50), ms(i.max), this.targets.check(`stall: ${label}`, worst, 200, 'below', `health and ingest waited at most ${ms(worst)} ms`, 'reads holding the server (health and ingest < 200 ms while they run)')]);
+    }
+    client.close();
+    this.stallRows = rows;
+  }
+
+  /**
+   * The server's resident memory over 10,000 reads of distinct filter shapes (each a different
+   * number of rule, tag and process values, so a different SQL text): the statement cache is bounded.
+   */
+  async shapes(server) {
+    const client = httpClient(server.origin);
+    const rss = async () => {
+      const { text } = await client.request('GET', '/metrics', undefined, { read: true });
+      return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? NaN);
+    };
+    const total = this.options.smoke ? 600 : 10_000;
+    const samples = [[0, await rss()]];
+    let sent = 0;
+    const url = (i) => {
+      const list = (key, n) => Array.from({ length: n }, (_, j) => `${key}=${key}-${j}`).join('&');
+      return `/api/events?from=1h&limit=10&${list('rule', (i % 50) + 1)}&${list('tag', (Math.floor(i / 50) % 50) + 1)}&${list('proc', (Math.floor(i / 2500) % 4) + 1)}`;
+    };
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (sent < total) {
+        const i = sent++;
+        await client.request('GET', url(i));
+        if ((i + 1) % (total / 10) === 0) samples.push([i + 1, await rss()]);
+      }
+    }));
+    await sleep(2_000);
+    samples.push(['2 s later', await rss()]);
+    client.close();
+    this.shapeSamples = samples.sort((a, b) => (typeof a[0] === 'number' && typeof b[0] === 'number' ? a[0] - b[0] : typeof a[0] === 'number' ? -1 : 1));
+  }
+
   queriesSection() {
-    if (!this.queryTable && !this.httpQueryResult) return null;
+    if (!this.queryTable && !this.httpQueryResult && !this.stallRows && !this.shapeSamples) return null;
     const { alerts, days, runs } = this.options;
     const lines = ['### Queries', ''];
     if (this.queryTable) {
@@ -607,6 +682,26 @@ class Bench {
         'p50 and p95 in ms. Targets (p95): explorer pages and alert detail < 50 ms, free text < 300 ms, process trees < 500 ms, the rest < 200 ms.',
         '',
         this.queryTable,
+        '',
+      );
+    }
+    if (this.stallRows) {
+      lines.push(
+        'The costliest reads over HTTP, each alone, while `GET /api/health` is asked every 20 ms and one alert is posted every 50 ms',
+        '(ms: the read, then what health and ingest waited, p50 and at most). Reads run on reader threads (lib/db/read-pool.ts).',
+        '',
+        table(['Read', 'Read took', 'Health p50', 'Health max', 'Ingest p50', 'Ingest max', 'Target'], this.stallRows, [1, 2, 3, 4, 5]),
+        '',
+      );
+    }
+    if (this.shapeSamples) {
+      const rows = this.shapeSamples.map(([n, bytes]) => [typeof n === 'number' ? int(n) : n, mb(bytes)]);
+      const grew = this.shapeSamples.at(-1)[1] - this.shapeSamples[1][1];
+      lines.push(
+        `The server's resident memory while it answers ${int(this.shapeSamples.at(-2)[0])} reads of distinct filter shapes (1–50 rule, 1–50 tag and 1–4 process`,
+        `values, 8 at a time): from the first tenth to the end it moved by ${mb(grew)}.`,
+        '',
+        table(['Reads answered', 'RSS'], rows, [1]),
         '',
       );
     }
@@ -670,6 +765,8 @@ class Bench {
           let server = null;
           if (await this.part('start the server on the store', async () => (server = await startServer({ dbFile: this.file('store.db'), logFile: this.file('server-queries.log') })))) {
             if (parts.has('queries')) await this.part('queries over HTTP (kiosk, export)', () => this.httpQueries(server));
+            if (parts.has('queries')) await this.part('reads beside health and ingest', () => this.stalls(server));
+            if (parts.has('queries')) await this.part('memory over distinct filter shapes', () => this.shapes(server));
             if (parts.has('pages')) await this.part('pages in Chromium', () => this.pages(server));
             await server.stop();
           } else {

@@ -7,7 +7,8 @@ export const metadata: Metadata = { title: 'Log in' };
 
 const MESSAGES: Record<string, string> = {
   invalid: 'Wrong user name or password.',
-  locked: 'Too many failed logins from this address. Wait 15 minutes and try again.',
+  locked: 'Too many failed logins from this address or for this user. Wait up to 15 minutes and try again.',
+  busy: 'Perch is checking many logins at once. Try again in a moment.',
   'logged-out': 'You are logged out.',
 };
 

@@ -1,9 +1,22 @@
 // GET: Prometheus metrics (text format 0.0.4): ingest counters and latency, store size, live streams, retention.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { requireViewer } from '@/lib/access/require-viewer';
 import { methodNotAllowed, withApi } from '@/lib/api/with-api';
+import { getConfig } from '@/lib/config';
 import { collectMetrics } from '@/lib/metrics/collect';
 import { PROMETHEUS_CONTENT_TYPE } from '@/lib/metrics/prometheus';
 
-export const GET = withApi(
-  () => new Response(collectMetrics(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } }),
-);
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+// Prometheus can carry PERCH_METRICS_TOKEN, a credential that reads nothing but these counters.
+function hasMetricsToken(request: Request): boolean {
+  const token = getConfig().metricsToken;
+  const given = /^bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  return token !== null && given !== undefined && timingSafeEqual(digest(given), digest(token));
+}
+
+export const GET = withApi((request) => {
+  if (!hasMetricsToken(request)) requireViewer(request);
+  return new Response(collectMetrics(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } });
+}, { access: 'public' });
 export const POST = methodNotAllowed(['GET']);

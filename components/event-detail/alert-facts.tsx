@@ -90,6 +90,12 @@ export function AlertFacts({ event }: { event: EventDetail }) {
     <Panel title="Details">
       <dl>
         <Fact label="Time" testId="fact-time"><ExactTime iso={event.time} testId="alert-time" /></Fact>
+        {event.claimedTime !== undefined && (
+          <Fact label="Falco's time" testId="fact-claimed-time">
+            <ExactTime iso={event.claimedTime} testId="alert-claimed-time" />
+            <div className="text-xs text-muted">Too far ahead of its arrival: Perch lists, counts and keeps this alert at its arrival time.</div>
+          </Fact>
+        )}
         <Fact label="Received">
           <ExactTime iso={event.receivedAt} />
           {delay && <div className="text-xs text-muted">{delay}</div>}

@@ -13,6 +13,7 @@ import { Panel, PanelState } from '../ui/panel';
 import { PriorityBadge } from '../ui/priority-badge';
 import { AlertFacts } from './alert-facts';
 import { AncestryChain } from './ancestry-chain';
+import { ClockAheadBadge } from './clock-ahead';
 import { LongText } from './long-text';
 import { formatExactJson, memberOf, parseExactJson, type ExactJson } from './exact-json';
 import { rangeFilter } from './field-links';
@@ -112,6 +113,7 @@ function AlertHeader({ event }: { event: EventDetail }) {
           <span data-testid="alert-priority"><PriorityBadge priority={event.priority} /></span>
           {urgent && <span className="text-xs font-semibold uppercase tracking-wide" style={{ color: priority.color }} title="Critical and above are paged on">Urgent</span>}
           {event.internal && <span className="rounded bg-surface-2 px-1.5 py-0.5 text-xs text-muted">Falco health event</span>}
+          {event.claimedTime !== undefined && <ClockAheadBadge claimedTime={event.claimedTime} />}
         </div>
         <h1 className="text-xl font-semibold leading-snug">
           <DataLink href={ruleHref(event.rule, rangeFilter(event.time))} className="alert-text hover:text-accent hover:underline" data-testid="alert-rule" title="All alerts of this rule">

@@ -118,7 +118,14 @@ export function EventTable({
                 onClick={() => router.push(eventHref(event.id))}
                 className={`cursor-pointer border-b border-border/60 align-top last:border-0 hover:bg-surface-2 ${index === selected ? 'bg-surface-2 outline-2 -outline-offset-2 outline-accent' : ''}`}
               >
-                <td className="px-3 py-1.5 text-muted"><EventTime time={event.time} /></td>
+                <td className="px-3 py-1.5 text-muted">
+                  <EventTime time={event.time} />
+                  {event.claimedTime !== undefined && (
+                    <div className="alert-text truncate text-[11px]" style={{ color: 'var(--live-warn)' }} title={`Falco said ${event.claimedTime}`} data-testid="row-clock-ahead">
+                      clock ahead
+                    </div>
+                  )}
+                </td>
                 <td className="px-2 py-1.5"><PriorityBadge priority={event.priority} /></td>
                 {show('rule') && (
                   <td className="px-2 py-1.5 font-medium">

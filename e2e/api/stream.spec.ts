@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
+import http from 'node:http';
 import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
 import { expectError } from '../fixtures/api-helpers';
+import { OwnServer } from '../fixtures/own-server';
 import { SseClient } from '../fixtures/sse';
 import { SERVERS } from '../servers';
 
@@ -130,5 +132,74 @@ test('reads say the newest alert they include, so a page can tell which answers 
     expect(Number(after.headers()['x-perch-newest-id'])).toBeGreaterThanOrEqual(ready);
   } finally {
     stream.close();
+  }
+});
+
+/** Opens GET /api/stream from a given local address (127.0.0.x), keeping the connection open. */
+function streamFrom(url: string, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; retryAfter: string | undefined; close: () => void }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { localAddress, headers, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      const done = () => resolve({ status: response.statusCode ?? 0, body, retryAfter: response.headers['retry-after'], close: () => request.destroy() });
+      if (response.statusCode === 200) {
+        // The first bytes of the stream show that the server took it.
+        response.once('data', done);
+      } else {
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', done);
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
+test('one client address holds at most PERCH_MAX_STREAMS_PER_CLIENT streams; others still connect', async () => {
+  const CAP = 3;
+  const PROXY = '127.0.0.3';
+  const server = new OwnServer('stream-per-client', 54, { PERCH_MAX_STREAMS_PER_CLIENT: String(CAP), PERCH_TRUSTED_PROXIES: PROXY });
+  const open: { close: () => void }[] = [];
+  try {
+    await server.start();
+    const url = `${server.url}/api/stream`;
+    for (let i = 0; i < CAP; i++) {
+      const stream = await streamFrom(url, '127.0.0.1');
+      open.push(stream);
+      expect(stream.status).toBe(200);
+    }
+    const refused = await streamFrom(url, '127.0.0.1');
+    expect(refused.status).toBe(503);
+    expect(refused.retryAfter).toBe('10');
+    const { error } = JSON.parse(refused.body) as { error: { code: string; message: string } };
+    expect(error.code).toBe('too_many_streams');
+    expect(error.message).toContain(`Your address already holds ${CAP} live streams`);
+
+    const elsewhere = await streamFrom(url, '127.0.0.2');
+    open.push(elsewhere);
+    expect(elsewhere.status).toBe(200);
+
+    // Behind a trusted proxy each client is counted by its X-Forwarded-For address.
+    const viaProxy = (client: string) => streamFrom(url, PROXY, { 'x-forwarded-for': client });
+    for (let i = 0; i < CAP; i++) {
+      const stream = await viaProxy('10.0.0.1');
+      open.push(stream);
+      expect(stream.status).toBe(200);
+    }
+    expect((await viaProxy('10.0.0.1')).status).toBe(503);
+    const otherBehindProxy = await viaProxy('10.0.0.2');
+    open.push(otherBehindProxy);
+    expect(otherBehindProxy.status).toBe(200);
+
+    // A closed stream frees its slot.
+    open.shift()!.close();
+    let again = await streamFrom(url, '127.0.0.1');
+    for (const deadline = Date.now() + 5_000; again.status !== 200 && Date.now() < deadline; again = await streamFrom(url, '127.0.0.1')) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    open.push(again);
+    expect(again.status).toBe(200);
+  } finally {
+    for (const stream of open) stream.close();
+    await server.stop();
   }
 });

@@ -65,3 +65,46 @@ test('under a sub-path the dashboard and the kiosk load their assets and data fr
   await expect(page.getByTestId('kiosk-alert-rule').first()).toHaveText(`Live under /perch ${host}`);
   expect(errors).toEqual([]);
 });
+
+/** A page on another site (served by the browser's router, not the network) that submits `form` at once. */
+async function openHostilePage(page: import('@playwright/test').Page, form: string) {
+  await page.route('http://attacker.test/**', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><body>${form}<script>document.forms[0].submit()</script></body>` }));
+  await page.goto('http://attacker.test/');
+}
+
+async function logInThroughTheForm(page: import('@playwright/test').Page) {
+  await page.goto(`${access}/login`);
+  await page.getByLabel('User').fill(ACCESS.user);
+  await page.getByLabel('Password').fill(ACCESS.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByTestId('viewer')).toContainText(ACCESS.user);
+}
+
+test('a page on another site can neither log the browser in nor log it out', async ({ page, context }) => {
+  // The review's login CSRF: a text/plain form whose body is JSON, and the plain form as well.
+  const json = `{"user":"${ACCESS.user}","password":"${ACCESS.password}","x":"`;
+  for (const form of [
+    `<form method="post" enctype="text/plain" action="${access}/api/auth/login"><input name='${json}' value='"}'></form>`,
+    `<form method="post" action="${access}/api/auth/login"><input name="user" value="${ACCESS.user}"><input name="password" value="${ACCESS.password}"></form>`,
+  ]) {
+    await openHostilePage(page, form);
+    await expect(page.locator('body')).toContainText('cross_site_request');
+    expect((await context.cookies(access)).map((c) => c.name)).not.toContain('perch_session');
+  }
+
+  await logInThroughTheForm(page);
+  await openHostilePage(page, `<form method="post" action="${access}/api/auth/logout"></form>`);
+  await expect(page.locator('body')).toContainText('cross_site_request');
+  await page.goto(`${access}/events?from=1h`);
+  await expect(page.getByTestId('viewer')).toContainText(ACCESS.user);
+});
+
+test('a logged-in browser opening a view-token link loses the token from the address bar and stays the user', async ({ page, context }) => {
+  await logInThroughTheForm(page);
+  await page.goto(`${access}/events?from=1h&view_token=${ACCESS.viewTokens.wall}`);
+  await expect(page).toHaveURL(`${access}/events?from=1h`);
+  await expect(page.getByTestId('viewer')).toContainText(ACCESS.user);
+  expect((await context.cookies(access)).map((c) => c.name)).not.toContain('perch_view');
+  // The page's own links do not carry it either.
+  expect(await page.locator(`a[href*="view_token"]`).count()).toBe(0);
+});

@@ -2,6 +2,7 @@
 // an authenticating reverse proxy. All off until configured; there is no default password.
 import { BlockList, isIP } from 'node:net';
 import { parseDurationMs } from '../duration';
+import { parseAllowedHosts, type HostPolicy } from './allowed-hosts';
 import { isPasswordHash } from './password';
 
 export interface AccessConfig {
@@ -14,6 +15,8 @@ export interface AccessConfig {
   sessionTtlMs: number;
   /** Who may embed Perch in a frame (CSP frame-ancestors); none by default. */
   frameAncestors: string;
+  /** The Host names Perch answers to (PERCH_ALLOWED_HOSTS). */
+  allowedHosts: HostPolicy;
 }
 
 export class AccessConfigError extends Error {}
@@ -64,14 +67,18 @@ export function readAccessConfig(env: NodeJS.ProcessEnv): AccessConfig {
   if (!sessionTtlMs) throw new AccessConfigError(`PERCH_SESSION_TTL=${ttlText} is not a duration such as 12h`);
   const frameAncestors = setting('PERCH_FRAME_ANCESTORS') ?? "'none'";
   if (/[;\r\n]/.test(frameAncestors)) throw new AccessConfigError('PERCH_FRAME_ANCESTORS: a list of origins such as https://wall.example.com');
+  const enabled = users.size > 0 || viewTokens.length > 0 || trustedUserHeader !== null;
+  const allowedHosts = parseAllowedHosts(setting('PERCH_ALLOWED_HOSTS'), enabled);
+  if ('bad' in allowedHosts) throw new AccessConfigError(`PERCH_ALLOWED_HOSTS: "${allowedHosts.bad.slice(0, 60)}" is not a host name such as perch.example.com or *.example.com (no scheme or port)`);
   return {
-    enabled: users.size > 0 || viewTokens.length > 0 || trustedUserHeader !== null,
+    enabled,
     users,
     viewTokens,
     trustedUserHeader,
     trustedProxies: proxyList(proxies),
     sessionTtlMs,
     frameAncestors,
+    allowedHosts,
   };
 }
 

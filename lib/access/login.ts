@@ -4,18 +4,33 @@ import { jsonResponse } from '../api/with-api';
 import { BASE_PATH, withBasePath } from '../base-path';
 import { readBodyText } from '../ingest/read-body';
 import { getAccessConfig } from './access-config';
-import { loginLimiter } from './login-limiter';
+import { crossSiteRefusal } from './cross-site';
+import { isRefusal, loginChecks, loginLimiter, MAX_ADDRESS_FAILURES, MAX_USER_FAILURES } from './login-limiter';
 import { verifyPassword } from './password';
 import { createSession, endSession, SESSION_COOKIE } from './session';
-import { cookieReader, peerAddress } from './viewer';
+import { clientAddress, cookieReader } from './viewer';
 
 const MAX_LOGIN_BODY = 8_192;
 // Checked when the user does not exist, so a wrong name takes as long as a wrong password.
 const DECOY_HASH = 'scrypt$15$8$1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+// Only resolves relative paths; never shown or fetched.
+const PLACEHOLDER_ORIGIN = 'http://perch.invalid';
 
-/** Only a path on this site: `//evil.example` and `https://…` are not places to send someone after login. */
+/**
+ * Only a path on this site: `//evil.example`, `https://…`, and anything with a backslash or a
+ * control character (URL parsers drop a tab, so `/<TAB>/evil.example` is `//evil.example`) send
+ * the user to `/` instead. The answer is the path as a URL parser normalises it (non-ASCII escaped).
+ */
 export function safeNext(next: string | null | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  if (!next || !next.startsWith('/') || /[\u0000-\u001f\u007f-\u009f\\]/.test(next)) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, PLACEHOLDER_ORIGIN);
+  } catch {
+    return '/';
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return url.origin === PLACEHOLDER_ORIGIN && path.startsWith('/') && !path.startsWith('//') ? path : '/';
 }
 
 function cookie(name: string, value: string, request: Request, maxAgeSeconds: number): string {
@@ -31,14 +46,38 @@ function loginPage(error: string, next: string): string {
   return `/login?${new URLSearchParams({ error, next }).toString()}`;
 }
 
+function refuseCrossSite(request: Request): void {
+  const refusal = crossSiteRefusal((name) => request.headers.get(name), getAccessConfig().allowedHosts);
+  if (refusal) throw new ApiError('cross_site_request', refusal);
+}
+
+type LoginFormat = 'form' | 'json';
+
+/** The login page's form, or JSON as a script sends it; anything else is what a cross-site form can send. */
+function loginFormat(request: Request): LoginFormat {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') return 'form';
+  if (type === 'application/json') return 'json';
+  throw new ApiError('cross_site_request', 'Send the login as JSON with Content-Type: application/json (or through the login page). Other content types are what a form on another site can send, so they are refused.');
+}
+
+function tooMany(format: LoginFormat, next: string, waitMs: number, message: string, pageError: string): Response {
+  const retryAfter = String(Math.max(1, Math.ceil(waitMs / 1000)));
+  if (format === 'form') return redirect(loginPage(pageError, next), { 'retry-after': retryAfter });
+  throw new ApiError('too_many_login_attempts', message, undefined, { 'retry-after': retryAfter });
+}
+
 export async function loginResponse(request: Request): Promise<Response> {
   const config = getAccessConfig();
   if (config.users.size === 0) throw new ApiError('not_found', 'Password login is not enabled on this Perch (PERCH_UI_USERS is empty).');
-  const isForm = (request.headers.get('content-type') ?? '').includes('application/x-www-form-urlencoded');
+  refuseCrossSite(request);
+  const format = loginFormat(request);
   const text = await readBodyText(request, MAX_LOGIN_BODY);
   let fields: Record<string, unknown>;
   try {
-    fields = isForm ? Object.fromEntries(new URLSearchParams(text)) : (JSON.parse(text) as Record<string, unknown>);
+    const parsed: unknown = format === 'form' ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) throw new TypeError('not an object');
+    fields = parsed as Record<string, unknown>;
   } catch {
     throw new ApiError('invalid_json', 'Send {"user": "…", "password": "…"} as JSON or as a form.');
   }
@@ -46,28 +85,34 @@ export async function loginResponse(request: Request): Promise<Response> {
   const password = typeof fields.password === 'string' ? fields.password : '';
   const next = safeNext(typeof fields.next === 'string' ? fields.next : null);
 
-  const client = peerAddress(request.headers) ?? 'unknown';
-  const limiter = loginLimiter();
-  const waitMs = limiter.waitMs(client);
-  if (waitMs > 0) {
-    const retryAfter = String(Math.ceil(waitMs / 1000));
-    if (isForm) return redirect(loginPage('locked', next), { 'retry-after': retryAfter });
-    throw new ApiError('too_many_login_attempts', `Too many failed logins from this address; try again in ${Math.ceil(waitMs / 60_000)} minute(s).`, undefined, { 'retry-after': retryAfter });
-  }
+  // Unknown names count too, so the answers cannot tell which names exist.
   const hash = config.users.get(user);
-  const ok = (await verifyPassword(password, hash ?? DECOY_HASH)) && hash !== undefined;
-  if (!ok) {
-    limiter.recordFailure(client);
-    if (isForm) return redirect(loginPage('invalid', next));
+  const ticket = loginLimiter().begin({ address: clientAddress(request.headers, config.trustedProxies), user, known: hash !== undefined });
+  if (isRefusal(ticket)) {
+    const minutes = Math.ceil(ticket.waitMs / 60_000);
+    const message = ticket.by === 'address'
+      ? `Too many failed logins from this address (${MAX_ADDRESS_FAILURES} in 15 minutes); try again in ${minutes} minute(s).`
+      : `Too many failed logins for this user name (${MAX_USER_FAILURES} in 15 minutes); try again in ${minutes} minute(s).`;
+    return tooMany(format, next, ticket.waitMs, message, 'locked');
+  }
+  const verified = await loginChecks().run(() => verifyPassword(password, hash ?? DECOY_HASH));
+  if (verified === null) {
+    ticket.released();
+    return tooMany(format, next, 1_000, 'Perch is checking too many logins at once; try again in a second.', 'busy');
+  }
+  if (!verified || hash === undefined) {
+    ticket.failed();
+    if (format === 'form') return redirect(loginPage('invalid', next));
     throw new ApiError('unauthorized', 'Wrong user name or password.');
   }
-  limiter.recordSuccess(client);
+  ticket.succeeded();
   const setCookie = cookie(SESSION_COOKIE, createSession(user, config.sessionTtlMs), request, Math.floor(config.sessionTtlMs / 1000));
-  if (isForm) return redirect(next, { 'set-cookie': setCookie });
+  if (format === 'form') return redirect(next, { 'set-cookie': setCookie });
   return jsonResponse({ user }, { headers: { 'set-cookie': setCookie } });
 }
 
 export function logoutResponse(request: Request): Response {
+  refuseCrossSite(request);
   endSession(cookieReader(request.headers)(SESSION_COOKIE));
   const clear = cookie(SESSION_COOKIE, '', request, 0);
   const isForm = (request.headers.get('content-type') ?? '').includes('application/x-www-form-urlencoded');

@@ -4,7 +4,7 @@ import { cookieReader, resolveViewer, type Viewer } from './viewer';
 
 /** The viewer of an API request, or null when access is enabled and the request proves nothing. */
 export function viewerOf(request: Request): Viewer | null {
-  return resolveViewer({ headers: request.headers, cookie: cookieReader(request.headers), searchParams: new URL(request.url).searchParams }, getAccessConfig());
+  return resolveViewer({ headers: request.headers, cookie: cookieReader(request.headers) }, getAccessConfig());
 }
 
 /** Throws 401 unless the request may read alerts (a session, a view token, a trusted proxy's user, or login is off). */

@@ -1,9 +1,11 @@
 // Login sessions as signed cookies: `<payload>.<HMAC-SHA256>`, the payload naming the user, the
-// expiry and a random id. Checking one needs no store (the proxy checks every page request), and
-// a session ends at its expiry, at logout, or when its user leaves PERCH_UI_USERS.
+// expiry and a random id. Checking one reads only memory (the proxy checks every page request), and
+// a session ends at its expiry, at logout, or when its user leaves PERCH_UI_USERS. Logouts are also
+// kept in the store (lib/db/ended-sessions.ts), so they outlast a restart and reach other processes.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ApiError } from '../api/errors';
 
 export const SESSION_COOKIE = 'perch_session';
 
@@ -16,7 +18,17 @@ interface SessionPayload {
   n: string;
 }
 
-const holder = globalThis as typeof globalThis & { __perchSessionKey?: Buffer; __perchEndedSessions?: Map<string, number> };
+/** Where logouts are kept beyond this process's memory. */
+export interface EndedSessionStore {
+  /** Records a logout; throws when it could not be kept. */
+  add(id: string, expiresMs: number, nowMs: number): void;
+}
+
+const holder = globalThis as typeof globalThis & {
+  __perchSessionKey?: Buffer;
+  __perchEndedSessions?: Map<string, number>;
+  __perchEndedSessionStore?: EndedSessionStore | null;
+};
 
 /**
  * The signing key: PERCH_SESSION_SECRET, or a random key kept beside the store (so sessions
@@ -49,7 +61,7 @@ export function createSession(user: string, ttlMs: number, key = sessionKey(), n
   return `${payload}.${sign(payload, key).toString('base64url')}`;
 }
 
-function readSession(cookie: string, key: Buffer, nowMs: number): SessionPayload | null {
+function readSession(cookie: string, key: Buffer, nowMs: number, evenIfEnded = false): SessionPayload | null {
   const [payload, signature, extra] = cookie.split('.');
   if (!payload || !signature || extra !== undefined) return null;
   const given = Buffer.from(signature, 'base64url');
@@ -58,7 +70,7 @@ function readSession(cookie: string, key: Buffer, nowMs: number): SessionPayload
   try {
     const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SessionPayload;
     if (typeof session.u !== 'string' || typeof session.e !== 'number' || typeof session.n !== 'string') return null;
-    if (session.e <= nowMs || endedSessions().has(session.n)) return null;
+    if (session.e <= nowMs || (!evenIfEnded && endedSessions().has(session.n))) return null;
     return session;
   } catch {
     return null;
@@ -75,12 +87,36 @@ export function sessionUser(cookie: string | undefined, key = sessionKey(), nowM
   return cookie ? (readSession(cookie, key, nowMs)?.u ?? null) : null;
 }
 
-/** Logout: the cookie stops working at once, even if someone kept a copy. */
+/**
+ * Logout: the cookie stops working at once, even if someone kept a copy. Returns once the store has
+ * it too; throws ApiError store_unavailable when it could not be kept (ended here until a restart).
+ */
 export function endSession(cookie: string | undefined, key = sessionKey(), nowMs = Date.now()): void {
-  const session = cookie ? readSession(cookie, key, nowMs) : null;
+  // A cookie already ended here is written again: its first write may have failed.
+  const session = cookie ? readSession(cookie, key, nowMs, true) : null;
   if (!session) return;
+  noteEndedSessions([{ id: session.n, expiresMs: session.e }], nowMs);
+  const store = holder.__perchEndedSessionStore;
+  if (!store) return;
+  try {
+    store.add(session.n, session.e, nowMs);
+  } catch (error) {
+    console.error('[perch] a logout could not be saved in the store:', error);
+    throw new ApiError('store_unavailable', 'The logout could not be saved in the store; retry. This server already refuses the session, but after a restart it would work again until it expires.', undefined, {
+      'retry-after': '5',
+    });
+  }
+}
+
+/** Sessions ended elsewhere: kept in the store by an earlier run, or by another process. */
+export function noteEndedSessions(sessions: Iterable<{ id: string; expiresMs: number }>, nowMs = Date.now()): void {
   const ended = endedSessions();
-  ended.set(session.n, session.e);
+  for (const { id, expiresMs } of sessions) if (expiresMs > nowMs) ended.set(id, expiresMs);
   // Forget ids whose sessions have expired anyway, so the list stays small.
   for (const [id, expiry] of ended) if (expiry <= nowMs) ended.delete(id);
+}
+
+/** Where endSession keeps logouts from now on (lib/db/ended-sessions.ts sets the store at start). */
+export function keepEndedSessionsIn(store: EndedSessionStore | null): void {
+  holder.__perchEndedSessionStore = store;
 }

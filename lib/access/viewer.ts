@@ -1,11 +1,11 @@
 // Who is asking: resolved the same way for pages (in proxy.ts) and for API routes (in withApi).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
+import { isIP, type BlockList } from 'node:net';
 import type { AccessConfig } from './access-config';
 import { SESSION_COOKIE, sessionUser } from './session';
 
 export const VIEW_COOKIE = 'perch_view';
-/** `?view_token=` on a page URL: a wall screen's bookmark carries its read-only token. */
+/** `?view_token=` on a page URL: a wall screen's bookmark carries its read-only token (proxy.ts swaps it for VIEW_COOKIE). */
 export const VIEW_TOKEN_PARAM = 'view_token';
 /** Set by scripts/serve.mjs to `<per-process secret> <socket address>`; anything else is ignored. */
 export const PEER_HEADER = 'x-perch-peer';
@@ -18,6 +18,7 @@ export type Viewer =
 export interface RequestFacts {
   headers: Headers;
   cookie: (name: string) => string | undefined;
+  /** Not read: a token in a URL counts on page URLs only, where proxy.ts trades it for the cookie. */
   searchParams?: URLSearchParams;
 }
 
@@ -30,9 +31,37 @@ export function peerAddress(headers: Headers): string | null {
   if (!secret || !value) return null;
   const space = value.indexOf(' ');
   if (space < 0 || !timingSafeEqual(digest(value.slice(0, space)), digest(secret))) return null;
-  // Node reports IPv4 clients of a dual-stack socket as ::ffff:a.b.c.d.
-  const address = value.slice(space + 1).replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return plainAddress(value.slice(space + 1));
+}
+
+// Node reports IPv4 clients of a dual-stack socket as ::ffff:a.b.c.d; proxies may add a port.
+function plainAddress(text: string): string | null {
+  let address = text.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracketed) address = bracketed[1]!;
+  else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(address)) address = address.slice(0, address.lastIndexOf(':'));
+  address = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
   return isIP(address) ? address : null;
+}
+
+const isTrusted = (address: string, proxies: BlockList) => proxies.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+
+/**
+ * The client's address: the connection's, or behind PERCH_TRUSTED_PROXIES the right-most
+ * X-Forwarded-For entry that is not itself one of them (entries further left are the client's own
+ * words). Null when unknown: under `next start`, or when a trusted proxy wrote no usable address.
+ */
+export function clientAddress(headers: Headers, trustedProxies: BlockList): string | null {
+  const peer = peerAddress(headers);
+  if (peer === null || !isTrusted(peer, trustedProxies)) return peer;
+  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = plainAddress(hops[i]!);
+    if (hop === null) return null;
+    if (!isTrusted(hop, trustedProxies)) return hop;
+  }
+  // Every hop is a trusted proxy: the left-most is the furthest one seen, the proxy itself when none.
+  return hops.length > 0 ? plainAddress(hops[0]!) : peer;
 }
 
 export function viewTokenName(token: string | undefined | null, config: AccessConfig): string | null {
@@ -55,11 +84,11 @@ export function resolveViewer(request: RequestFacts, config: AccessConfig): View
   if (config.trustedUserHeader) {
     const user = request.headers.get(config.trustedUserHeader)?.trim();
     const peer = peerAddress(request.headers);
-    if (user && peer && config.trustedProxies.check(peer, isIP(peer) === 6 ? 'ipv6' : 'ipv4')) return { kind: 'user', name: user, via: 'proxy' };
+    if (user && peer && isTrusted(peer, config.trustedProxies)) return { kind: 'user', name: user, via: 'proxy' };
   }
   const user = sessionUser(request.cookie(SESSION_COOKIE));
   if (user !== null && config.users.has(user)) return { kind: 'user', name: user, via: 'password' };
-  for (const token of [request.cookie(VIEW_COOKIE), bearerToken(request.headers), request.searchParams?.get(VIEW_TOKEN_PARAM)]) {
+  for (const token of [request.cookie(VIEW_COOKIE), bearerToken(request.headers)]) {
     const name = viewTokenName(token, config);
     if (name !== null) return { kind: 'view-token', name };
   }

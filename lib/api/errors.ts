@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   invalid_query: 400,
   invalid_cursor: 400,
   unauthorized: 401,
+  host_not_allowed: 421,
+  cross_site_request: 403,
   too_many_login_attempts: 429,
   not_found: 404,
   method_not_allowed: 405,
@@ -14,6 +16,7 @@ export const ERROR_STATUS = {
   store_unavailable: 503,
   ingest_overloaded: 503,
   too_many_streams: 503,
+  reads_overloaded: 503,
   internal: 500,
 } as const;
 

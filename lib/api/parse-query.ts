@@ -11,7 +11,8 @@ function parseOrThrow<T>(schema: FilterSchema<T>, input: Record<string, unknown>
     code: issue.code,
     message: issue.message,
   }));
-  throw new ApiError('invalid_query', `Invalid query parameter(s): ${issues.map((i) => i.field).join(', ')}.`, issues);
+  const listed = issues.slice(0, 3).map((i) => `${i.field}: ${i.message}`).join('; ');
+  throw new ApiError('invalid_query', `Invalid query parameter(s): ${listed}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}.`, issues);
 }
 
 /**

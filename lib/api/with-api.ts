@@ -11,10 +11,15 @@ type Handler<Ctx> = (request: Request, context: Ctx) => Promise<Response> | Resp
 
 /** A JSON response that keeps BigInt values exact. */
 export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
+  return jsonTextResponse(stringifyJson(body), init);
+}
+
+/** A JSON response from text already serialised (by a reader thread, lib/db/read-pool.ts). */
+export function jsonTextResponse(json: string, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);
   headers.set('content-type', 'application/json; charset=utf-8');
   headers.set('cache-control', 'no-store');
-  return new Response(stringifyJson(body), { ...init, headers });
+  return new Response(json, { ...init, headers });
 }
 
 export function errorResponse(error: ApiError): Response {

@@ -1,6 +1,6 @@
 import 'server-only';
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from '../config';
 import { migrate, pendingMigrations } from './migrate';
@@ -13,9 +13,22 @@ export interface OpenOptions {
   maxStoreBytes?: number | null;
 }
 
+/**
+ * A new store readable by Perch's user alone: its folder 0700 when Perch makes it, the file 0600
+ * (SQLite gives the -wal and -shm files the database file's mode). An existing store keeps its modes.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch {
+    // There already, or not creatable here: SQLite opens it, or says why it cannot.
+  }
+}
+
 /** Opens (creating folder and file if needed) and migrates a store. `:memory:` works for tests. */
 export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions = {}): Db {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivately(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: a 2xx on ingest promises the alert survives a power cut, not only a crash. Group commit

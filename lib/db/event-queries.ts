@@ -17,7 +17,7 @@ export const SUMMARY_COLUMNS = `
   e.source, e.hostname, e.internal, e.uuid, e.container_id AS containerId,
   e.container_name AS containerName, e.image_repository AS imageRepository, e.image_tag AS imageTag,
   e.k8s_ns AS k8sNamespace, e.k8s_pod AS k8sPod, e.user_name AS userName, e.evt_type AS evtType,
-  e.fd_name AS fdName, ep.raw,
+  e.fd_name AS fdName, CAST(e.claimed_time_ns AS TEXT) AS claimedTimeNs, ep.raw,
   p0.name AS procName, p0.exepath AS procExepath, p0.cmdline AS procCmdline, p0.pid AS procPid,
   p1.name AS parentName, p1.exepath AS parentExepath, p1.cmdline AS parentCmdline, p1.pid AS parentPid`;
 
@@ -26,8 +26,9 @@ export const SUMMARY_JOINS = `
   LEFT JOIN event_processes p0 ON p0.event_id = e.id AND p0.level = 0
   LEFT JOIN event_processes p1 ON p1.event_id = e.id AND p1.level = 1`;
 
-export type SummaryRow = Omit<EventSummary, 'time' | 'internal' | 'output' | 'tags' | 'output_fields' | 'priority'> & {
+export type SummaryRow = Omit<EventSummary, 'time' | 'claimedTime' | 'internal' | 'output' | 'tags' | 'output_fields' | 'priority'> & {
   timeNs: string;
+  claimedTimeNs: string | null;
   priority: PriorityName;
   internal: number;
   /** As stored: deflated, or text in rows older than migration 0005 (lib/db/raw-json.ts). */
@@ -38,10 +39,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function toSummary(row: SummaryRow): EventSummary {
-  const { timeNs, raw, internal, ...columns } = row;
+  const { timeNs, claimedTimeNs, raw, internal, ...columns } = row;
   const alert = parseJson(unpackRaw(raw)) as Record<string, unknown>;
   const tags = Array.isArray(alert.tags) ? alert.tags.filter((t): t is string => typeof t === 'string') : [];
-  return {
+  const summary: EventSummary = {
     ...columns,
     time: formatTimeNs(BigInt(timeNs)),
     internal: internal === 1,
@@ -49,6 +50,8 @@ export function toSummary(row: SummaryRow): EventSummary {
     tags,
     output_fields: isRecord(alert.output_fields) ? alert.output_fields : {},
   };
+  if (claimedTimeNs !== null) summary.claimedTime = formatTimeNs(BigInt(claimedTimeNs));
+  return summary;
 }
 
 // Opaque to clients: the position of the last alert of a page in (time, id) order.

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { StoredAlert } from '../falco/alert';
+import { ingestMetrics } from '../metrics/ingest-metrics';
 import type { Db } from './connection';
 import { prepareCountWriter } from './event-counts';
 import { notePlannerStatsChanges } from './planner-stats';
@@ -16,8 +17,8 @@ export interface WriteResult {
 const INSERT_EVENT = `
   INSERT INTO events (dedup_key, uuid, time_ns, received_ms, priority, priority_rank, rule, source,
     hostname, internal, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod,
-    user_name, evt_type, fd_name, process_chain)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    user_name, evt_type, fd_name, process_chain, claimed_time_ns)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** Each alert's row in the table free text's counts read (migration 0007). */
 export const INSERT_TIME = 'INSERT INTO event_times (id, time_ns, internal, priority_rank) VALUES (?, ?, ?, ?)';
@@ -36,6 +37,8 @@ function prepareWriter(db: Db) {
   );
 
   const batchCounts = prepareCountWriter(db);
+  // Of the transaction under way; counted in the metrics only once it has committed.
+  const written = { clockSkewed: 0 };
 
   const writeOne = (alert: WritableAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>, texts: [number, string][]): WriteResult => {
     // Looked up first rather than `ON CONFLICT DO NOTHING RETURNING id`: the write transaction holds
@@ -46,8 +49,9 @@ function prepareWriter(db: Db) {
     const id = Number(insertEvent.run(
       alert.dedupKey, alert.uuid, alert.timeNs, receivedMs, alert.priority, alert.priorityRank, alert.rule, alert.source,
       alert.hostname, alert.internal ? 1 : 0, alert.containerId, alert.containerName, alert.imageRepository, alert.imageTag,
-      alert.k8sNamespace, alert.k8sPod, alert.userName, alert.evtType, alert.fdName, alert.processChain,
+      alert.k8sNamespace, alert.k8sPod, alert.userName, alert.evtType, alert.fdName, alert.processChain, alert.claimedTimeNs,
     ).lastInsertRowid);
+    if (alert.claimedTimeNs !== null) written.clockSkewed++;
     insertTime.run(id, alert.timeNs, alert.internal ? 1 : 0, alert.priorityRank);
     insertPayload.run(id, alert.packedRaw ?? packRaw(alert.raw));
     texts.push([id, alert.searchText]);
@@ -58,7 +62,8 @@ function prepareWriter(db: Db) {
   };
 
   /** Writes every alert of every chunk in one transaction; all or nothing (a chunk may throw). */
-  return db.transaction((chunks: Iterable<readonly WritableAlert[]>): WriteResult[] => {
+  const transaction = db.transaction((chunks: Iterable<readonly WritableAlert[]>): WriteResult[] => {
+    written.clockSkewed = 0;
     const receivedMs = Date.now();
     const counts = batchCounts();
     const texts: [number, string][] = [];
@@ -71,6 +76,7 @@ function prepareWriter(db: Db) {
     for (const [id, text] of texts) insertSearch.run(id, text);
     return results;
   });
+  return { transaction, written };
 }
 
 const writers = new WeakMap<Db, ReturnType<typeof prepareWriter>>();
@@ -90,7 +96,8 @@ export function writeAlertChunks(db: Db, chunks: Iterable<readonly WritableAlert
     write = prepareWriter(db);
     writers.set(db, write);
   }
-  const results = write.immediate(chunks);
+  const results = write.transaction.immediate(chunks);
+  if (write.written.clockSkewed > 0) ingestMetrics().clockSkewedAlerts += write.written.clockSkewed;
   notePlannerStatsChanges(db, results.length);
   return results;
 }

@@ -1,11 +1,15 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../events/csv';
+import { parseJson, stringifyJson } from '../falco/json';
 import { EventFilter } from '../filters/event-filter';
+import { importStream } from '../ingest/import-stream';
 import { prepareEntries } from '../ingest/prepare';
 import { splitBody } from '../ingest/split-body';
 import { openDatabase, type Db } from './connection';
+import { getEventOrThrow, listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
-import { exportChunks, type ExportFormat } from './export';
+import { exportChunks, ndjsonLine, pagesOf, type ExportFormat } from './export';
 import { parseCsv } from '../testing/csv-reader';
 
 
@@ -57,7 +61,7 @@ let expectedOrder: Made[];
 
 async function collect(format: ExportFormat, f = filter): Promise<{ chunks: string[]; text: string }> {
   const chunks: string[] = [];
-  for await (const chunk of exportChunks(db, f, format)) chunks.push(chunk);
+  for await (const chunk of exportChunks(format, pagesOf(db, f, format))) chunks.push(chunk);
   return { chunks, text: chunks.join('') };
 }
 
@@ -133,5 +137,60 @@ describe('exportChunks', () => {
     expect((JSON.parse((await collect('json', thousand)).text) as unknown[]).length).toBe(n);
     expect((await collect('ndjson', thousand)).text.trim().split('\n')).toHaveLength(n);
     expect(parseCsv((await collect('csv', thousand)).text)).toHaveLength(n + 1);
+  });
+});
+
+// The review's smuggling body: pretty-printed, with a complete alert on a line of its own inside it.
+const SMUGGLER = [
+  '{"time":"2026-03-01T11:00:00.123456789Z","rule":"Innocent looking rule","priority":"Notice","hostname":"smuggler",',
+  '  "output":"line one\\nstill one string\\r\\n", "output_fields":{"evt.time":1772362800123456789,"note":',
+  '{"time":"2026-03-01T11:00:01Z","rule":"FORGED smuggled alert","priority":"Emergency","hostname":"forged-host","output":"forged"}',
+  '\t}\r',
+  '}',
+].join('\n');
+
+describe('NDJSON export of a pretty-printed alert', () => {
+  let source: Db;
+  let id: number;
+  beforeAll(() => {
+    source = openDatabase(':memory:');
+    const { valid, issues } = prepareEntries(splitBody(SMUGGLER).entries);
+    expect(issues).toEqual([]);
+    id = writeAlerts(source, valid.map((v) => v.alert))[0]!.id;
+  });
+  afterAll(() => source.close());
+
+  it('writes the alert on one line, its values unchanged, while the alert page keeps the bytes as received', async () => {
+    const chunks: string[] = [];
+    for await (const chunk of exportChunks('ndjson', pagesOf(source, EventFilter.parse({ hostname: ['smuggler'] }), 'ndjson'))) chunks.push(chunk);
+    const lines = chunks.join('').split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe('');
+    expect(lines[0]).not.toMatch(/[\r\n]/);
+    expect(stringifyJson(parseJson(lines[0]!))).toBe(stringifyJson(parseJson(SMUGGLER)));
+    expect(lines[0]).toContain('"evt.time":1772362800123456789');
+    expect(lines[0]).toContain('"output":"line one\\nstill one string\\r\\n"');
+    expect(getEventOrThrow(source, id).raw).toBe(SMUGGLER);
+    expect(ndjsonLine('{"a":\r\n  [1,\n\t2]\n}')).toBe('{"a":[1,2]}');
+  });
+
+  it('imports back as the same alert, not the one smuggled inside it', async () => {
+    let text = '';
+    for await (const chunk of exportChunks('ndjson', pagesOf(source, EventFilter.parse({}), 'ndjson'))) text += chunk;
+    const target = openDatabase(':memory:');
+    try {
+      expect(await importStream(target, Readable.from([text]))).toEqual({ imported: 1, duplicates: 0, skipped: 0, invalid: [] });
+      const [back] = listEvents(target, EventFilter.parse({ internal: 'include' }), { limit: 10 }).events;
+      const [original] = listEvents(source, EventFilter.parse({ internal: 'include' }), { limit: 10 }).events;
+      expect(back).toEqual({ ...original, id: back!.id });
+      expect(back!.rule).toBe('Innocent looking rule');
+      // The body as it was exported before: its middle line was imported as an alert of its own.
+      const naive = openDatabase(':memory:');
+      const summary = await importStream(naive, Readable.from([`${SMUGGLER}\n`]));
+      expect([summary.imported, listEvents(naive, EventFilter.parse({}), { limit: 10 }).events.map((e) => e.rule)]).toEqual([1, ['FORGED smuggled alert']]);
+      naive.close();
+    } finally {
+      target.close();
+    }
   });
 });

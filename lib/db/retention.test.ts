@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
+import { prepareEntries } from '../ingest/prepare';
+import { splitBody } from '../ingest/split-body';
 import { openDatabase, type Db } from './connection';
 import { writeAlerts } from './event-writer';
 import { PRUNE_BATCH, pruneAll, pruneBatch } from './retention';
@@ -130,5 +132,34 @@ describe('pruneAll', () => {
     writeAlerts(db, Array.from({ length: PRUNE_BATCH }, (_, i) => alertAt(100 + i)));
     expect(await pruneAll(db, { retentionMs: 60 * MINUTE, maxEvents: null }, NOW)).toBe(PRUNE_BATCH);
     expect(count(db, 'events')).toBe(0);
+  });
+});
+
+describe('alerts dated far ahead of their arrival (PERCH_MAX_CLOCK_SKEW)', () => {
+  /** Alerts as ingest prepares them when they arrive at `arrivedMs`. */
+  const arriving = (arrivedMs: number, values: Record<string, unknown>[]) =>
+    prepareEntries(splitBody(values.map((v) => JSON.stringify(v)).join('\n')).entries, { nowMs: arrivedMs }).valid.map((e) => e.alert);
+  const junk = (i: number) => ({ time: `2262-01-01T00:00:${String(i).padStart(2, '0')}Z`, rule: `junk ${i}`, priority: 'Debug', output: 'j' });
+  const real = (i: number, arrivedMs: number) => ({ time: new Date(arrivedMs - 1_000).toISOString(), rule: `real ${i}`, priority: 'Critical', output: 'r' });
+
+  it('do not make the count limit delete genuine alerts that arrived after them', async () => {
+    writeAlerts(db, arriving(NOW - 10 * MINUTE, Array.from({ length: 20 }, (_, i) => junk(i))));
+    for (let i = 0; i < 10; i++) writeAlerts(db, arriving(NOW - (9 - i) * MINUTE, [real(i, NOW - (9 - i) * MINUTE)]));
+    expect(await pruneAll(db, { retentionMs: null, maxEvents: 20 }, NOW)).toBe(10);
+    const kept = remainingRules(db);
+    expect(kept.filter((rule) => rule.startsWith('real'))).toHaveLength(10);
+    expect(kept.filter((rule) => rule.startsWith('junk'))).toHaveLength(10);
+    // A genuine alert arriving now pushes out the oldest arrival, never itself.
+    writeAlerts(db, arriving(NOW, [real(10, NOW)]));
+    expect(pruneBatch(db, { retentionMs: null, maxEvents: 20 }, NOW)).toBe(1);
+    expect(remainingRules(db).at(-1)).toBe('real 10');
+    expect(remainingRules(db).filter((rule) => rule.startsWith('real'))).toHaveLength(11);
+  });
+
+  it('age out like the alerts that arrived with them', async () => {
+    writeAlerts(db, arriving(NOW - 90 * MINUTE, [junk(0), real(0, NOW - 90 * MINUTE)]));
+    writeAlerts(db, arriving(NOW - 30 * MINUTE, [junk(1), real(1, NOW - 30 * MINUTE)]));
+    expect(await pruneAll(db, { retentionMs: 60 * MINUTE, maxEvents: null }, NOW)).toBe(2);
+    expect(remainingRules(db)).toEqual(['real 1', 'junk 1']);
   });
 });

@@ -28,6 +28,8 @@ function withoutMerging(db: Db, work: () => number): number {
 const deleteOlderThan = (db: Db, cutoffNs: bigint, limit: number) =>
   withoutMerging(db, () => db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ns < ? ORDER BY time_ns LIMIT ?)').run(cutoffNs, limit).changes);
 
+// No alert's time is more than PERCH_MAX_CLOCK_SKEW past its arrival (lib/falco/alert.ts), so a
+// future-dated alert cannot outlive the genuine alerts that arrived after it.
 const deleteOldest = (db: Db, limit: number) =>
   withoutMerging(db, () => db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY time_ns, id LIMIT ?)').run(limit).changes);
 

@@ -2,17 +2,27 @@ import 'server-only';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection';
 
-// SQL text depends only on which filters are present (their shape), never on values, so
-// statements are prepared once per shape and reused.
+// SQL text depends only on which filters are present and how many values each has (their shape),
+// never on values, so statements are prepared once per shape and reused. A client can still ask
+// for many shapes, and each prepared statement holds native memory: keep the most recently used.
+export const MAX_CACHED_STATEMENTS = 200;
+
 const statements = new WeakMap<Db, Map<string, Statement>>();
 
 export function prepared(db: Db, sql: string): Statement {
   let cache = statements.get(db);
   if (!cache) statements.set(db, (cache = new Map()));
   let statement = cache.get(sql);
-  if (!statement) {
+  if (statement) {
+    // A Map keeps insertion order: moving a hit to the end leaves the least recently used first.
+    cache.delete(sql);
+  } else {
     statement = db.prepare(sql);
-    cache.set(sql, statement);
+    if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
   }
+  cache.set(sql, statement);
   return statement;
 }
+
+/** How many statements are cached for a connection (for tests). */
+export const cachedStatements = (db: Db) => statements.get(db)?.size ?? 0;

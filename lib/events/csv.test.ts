@@ -66,6 +66,21 @@ describe('csvCell', () => {
     },
   );
 
+  it.each([' =1+1', '   @SUM(A1)', '\u00a0=1+1', '\u200b=1+1', '\ufeff+1', '\u2060-1', '\n=1+1', '\r\n=1', ' \t -2', '\u3000=1',
+    '\uff1d1+1', '\uff0bcmd', '\uff0d2', '\uff20SUM(A1)', ' \uff1dHYPERLINK("http://x")'])(
+    'neutralises a formula character after blanks or zero-width characters, and the fullwidth ones: %j',
+    (text) => {
+      const [[cell]] = parseCsv(`${csvCell(text)}\r\n`) as [[string]];
+      expect(cell).toBe(`'${text}`);
+    },
+  );
+
+  it('leaves text that only starts with blanks alone', () => {
+    expect(csvCell('\u00a0bash')).toBe('"\u00a0bash"');
+    expect(csvCell(' a=b')).toBe('" a=b"');
+    expect(csvCell('\u200bx-1')).toBe('\u200bx-1');
+  });
+
   it('neutralises and quotes together', () => {
     expect(csvCell('=A1,B1')).toBe(`"'=A1,B1"`);
     expect(csvCell('=cmd|" /C calc"!A0')).toBe(`"'=cmd|"" /C calc""!A0"`);

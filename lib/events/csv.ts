@@ -1,5 +1,6 @@
 // CSV export of alerts. Cells are quoted per RFC 4180, and a cell that a spreadsheet would run as a
-// formula (starting with = + - @, tab or CR) is prefixed with ' so it stays text.
+// formula (starting with = + - @ or their fullwidth forms, after any blank or zero-width characters,
+// or with a tab or CR) is prefixed with ' so it stays text.
 import type { EventSummary } from './types';
 
 export const CSV_COLUMNS = [
@@ -23,7 +24,8 @@ export const CSV_COLUMNS = [
   ['output', (e) => e.output],
 ] as const satisfies readonly (readonly [string, (event: EventSummary) => string | number | null])[];
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+// Spreadsheets skip leading blanks before a formula, and some read ＝ ＋ － ＠ as = + - @.
+const FORMULA_START = /^(?:[\t\r]|[\s\u180e\u200b-\u200d\u2060]*[=+\-@\uff1d\uff0b\uff0d\uff20])/;
 
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';

@@ -4,8 +4,13 @@ import type { PriorityName } from '../falco/priorities';
 
 export interface EventSummary {
   id: number;
-  /** Falco's time, UTC with nine fractional digits. */
+  /**
+   * Falco's time, UTC with nine fractional digits; the arrival time when Falco's was more than
+   * PERCH_MAX_CLOCK_SKEW ahead of it (then `claimedTime` holds Falco's).
+   */
   time: string;
+  /** Present only when the alert's own time was too far ahead and `time` is its arrival. */
+  claimedTime?: string;
   rule: string;
   priority: PriorityName;
   priorityRank: number;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkedAlert, FalcoAlert, toStoredAlert, type StoredAlert } from './alert';
 import { parseJson, stringifyJson } from './json';
+import { parseTimeNs } from './time';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
 const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
@@ -338,5 +339,42 @@ describe('toStoredAlert', () => {
       const keys = new Set(corpusLines.map((_, i) => storeLine(i + 1).dedupKey.toString('hex')));
       expect(keys.size).toBe(87);
     });
+  });
+});
+
+describe('toStoredAlert with an arrival (PERCH_MAX_CLOCK_SKEW)', () => {
+  const arrivedMs = Date.parse('2026-04-06T12:00:00Z');
+  const arrival = { nowNs: BigInt(arrivedMs) * 1_000_000n, maxSkewNs: 3_600_000n * 1_000_000n };
+  const at = (time: string, extra: Input = {}) => {
+    const value = { ...minimal, hostname: 'node-1', output: 'the output', ...extra, time };
+    return toStoredAlert(FalcoAlert.parse(value), {}, stringifyJson(value), arrival);
+  };
+
+  it('stores an alert dated beyond the skew at its arrival, and keeps the time Falco gave', () => {
+    const alert = at('2262-01-01T00:00:00Z');
+    expect(alert.timeNs).toBe(arrival.nowNs);
+    expect(alert.claimedTimeNs).toBe(BigInt(Date.parse('2262-01-01T00:00:00Z')) * 1_000_000n);
+    expect(alert.raw).toContain('"time":"2262-01-01T00:00:00Z"');
+    const justBeyond = at('2026-04-06T13:00:00.000000001Z');
+    expect([justBeyond.timeNs, justBeyond.claimedTimeNs]).toEqual([arrival.nowNs, arrival.nowNs + arrival.maxSkewNs + 1n]);
+  });
+
+  it('leaves alerts within the skew and alerts in the past as they are', () => {
+    for (const time of ['2026-04-06T13:00:00Z', '2026-04-06T12:30:00.5Z', '2026-04-06T11:59:59.999999999Z', '2017-01-01T00:00:00Z']) {
+      const alert = at(time);
+      expect([alert.timeNs, alert.claimedTimeNs], time).toEqual([parseTimeNs(time), null]);
+    }
+    expect(storeObject({ ...minimal, time: '2262-01-01T00:00:00Z' }).claimedTimeNs).toBeNull();
+  });
+
+  it('keys a clamped alert by the time Falco gave, so a redelivery later on is the same alert', () => {
+    const first = at('2262-01-01T00:00:00Z');
+    const later = toStoredAlert(FalcoAlert.parse({ ...minimal, hostname: 'node-1', output: 'the output', time: '2262-01-01T00:00:00Z' }), {}, '{}', {
+      ...arrival,
+      nowNs: arrival.nowNs + 5_000_000_000n,
+    });
+    expect(later.timeNs).not.toBe(first.timeNs);
+    expect(later.dedupKey.equals(first.dedupKey)).toBe(true);
+    expect(at('2262-01-01T00:00:01Z').dedupKey.equals(first.dedupKey)).toBe(false);
   });
 });

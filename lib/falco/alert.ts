@@ -56,7 +56,10 @@ export function checkedAlert(value: Record<string, unknown>): FalcoAlert | undef
 export interface StoredAlert {
   dedupKey: Buffer;
   uuid: string | null;
+  /** The time Perch orders, counts and retains by: Falco's, or the arrival when that was too far ahead. */
   timeNs: bigint;
+  /** Falco's time when it was more than the allowed skew ahead of the arrival; null otherwise. */
+  claimedTimeNs: bigint | null;
   priority: PriorityName;
   priorityRank: number;
   rule: string;
@@ -135,12 +138,22 @@ function dedupKeyOf(alert: FalcoAlert, timeNs: bigint): Buffer {
   return sha256(text).subarray(0, 16);
 }
 
+/** When an alert arrived, and how far ahead of that its own time may be (PERCH_MAX_CLOCK_SKEW). */
+export interface Arrival {
+  nowNs: bigint;
+  maxSkewNs: bigint;
+}
+
 /**
  * The record Perch stores. `alert` is the validated view; `fields` is the original output_fields
  * object (not a copy, so keys such as `__proto__` stay ordinary keys); `raw` the text as received.
+ * With `arrival`, a time further ahead than the skew allows is replaced by the arrival time.
  */
-export function toStoredAlert(alert: FalcoAlert, fields: Record<string, unknown>, raw: string): StoredAlert {
-  const timeNs = parseTimeNs(alert.time)!;
+export function toStoredAlert(alert: FalcoAlert, fields: Record<string, unknown>, raw: string, arrival?: Arrival): StoredAlert {
+  const claimedNs = parseTimeNs(alert.time)!;
+  // A sender's clock (or a forger) far ahead would otherwise top every list and outlive real alerts.
+  const skewed = arrival !== undefined && claimedNs - arrival.nowNs > arrival.maxSkewNs;
+  const timeNs = skewed ? arrival.nowNs : claimedNs;
   const priority = findPriority(alert.priority)!;
   // Read from the output text only when a field is missing: Falco 0.41+ sends them all.
   let hintsRead: ContainerHints | null | undefined;
@@ -154,9 +167,11 @@ export function toStoredAlert(alert: FalcoAlert, fields: Record<string, unknown>
 
   const ancestry = extractAncestry(fields);
   return {
-    dedupKey: dedupKeyOf(alert, timeNs),
+    // Falco's own time, so that a redelivery arriving later is still the same alert.
+    dedupKey: dedupKeyOf(alert, claimedNs),
     uuid: alert.uuid ?? null,
     timeNs,
+    claimedTimeNs: skewed ? claimedNs : null,
     priority: priority.name,
     priorityRank: priority.rank,
     rule: alert.rule,

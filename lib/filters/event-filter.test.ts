@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventFilter, EventPage, filterInput, filterToSearchParams, isValidSearchText, LIST_FILTERS, resolveTimeMs, timeBoundsNs, UNSEARCHABLE } from './event-filter';
+import { EventFilter, EventPage, filterInput, filterToSearchParams, isValidSearchText, LIST_FILTERS, MAX_FILTER_VALUES, MAX_Q_WORDS, MAX_VALUE_LENGTH, maxFilterValues, resolveTimeMs, timeBoundsNs, UNSEARCHABLE } from './event-filter';
 
 const NOW = Date.UTC(2026, 3, 6, 20, 0, 0); // 2026-04-06T20:00:00Z
 
@@ -36,7 +36,7 @@ describe('timeBoundsNs', () => {
   });
 });
 
-const TIME = 'expected an ISO time (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all';
+const TIME = 'expected an ISO time before 2200 (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all';
 const PRIORITY = 'expected a Falco priority: Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug';
 const issuesOf = (parsed: ReturnType<typeof EventFilter.safeParse> | ReturnType<typeof EventPage.safeParse>) => (parsed.success ? [] : parsed.issues);
 
@@ -173,5 +173,46 @@ describe('filterInput', () => {
 
   it('leaves the default internal=exclude out of the query string', () => {
     expect(filterToSearchParams(EventFilter.parse({})).toString()).toBe('');
+  });
+});
+
+describe('caps on what one filter may ask for', () => {
+  const issues = (input: Record<string, unknown>) => {
+    const parsed = EventFilter.safeParse(input);
+    return parsed.success ? [] : parsed.issues;
+  };
+
+  it('takes up to each list\'s cap of values and refuses one more, with one issue for the list', () => {
+    for (const key of LIST_FILTERS) {
+      const value = key === 'priority' ? 'Notice' : 'v';
+      const max = maxFilterValues(key);
+      expect(issues({ [key]: Array(max).fill(value) }), key).toEqual([]);
+      expect(issues({ [key]: Array(max + 1).fill(value) }), key).toEqual([
+        { path: [key], code: 'too_big', message: `Too big: expected at most ${max} values of ${key}, received ${max + 1}` },
+      ]);
+    }
+    expect(maxFilterValues('chain')).toBe(20);
+    expect(maxFilterValues('rule')).toBe(MAX_FILTER_VALUES);
+  });
+
+  it('refuses a value longer than MAX_VALUE_LENGTH', () => {
+    expect(issues({ rule: ['r'.repeat(MAX_VALUE_LENGTH)] })).toEqual([]);
+    expect(issues({ rule: ['ok', 'r'.repeat(MAX_VALUE_LENGTH + 1)] })).toEqual([
+      { path: ['rule', 1], code: 'too_big', message: `Too big: expected string to have <=${MAX_VALUE_LENGTH} characters` },
+    ]);
+  });
+
+  it('counts free text\'s words as the word index splits them', () => {
+    expect(issues({ q: Array(MAX_Q_WORDS).fill('shadow').join(' ') })).toEqual([]);
+    expect(issues({ q: '/etc/shadow/'.repeat(MAX_Q_WORDS / 2) })).toEqual([]);
+    expect(issues({ q: Array(MAX_Q_WORDS + 1).fill('shadow').join('/') })).toEqual([
+      { path: ['q'], code: 'too_big', message: `Too big: expected at most ${MAX_Q_WORDS} words, received ${MAX_Q_WORDS + 1}` },
+    ]);
+  });
+
+  it('takes time bounds before 2200 only, so that bucket arithmetic past them stays in 64 bits', () => {
+    expect(issues({ from: '2199-12-31T23:59:59Z' })).toEqual([]);
+    expect(issues({ to: '2200-01-01T00:00:00Z' })).toEqual([{ path: ['to'], code: 'custom', message: TIME }]);
+    expect(issues({ from: '2262-04-11T23:47:16.854775807Z' })).toEqual([{ path: ['from'], code: 'custom', message: TIME }]);
   });
 });

@@ -5,7 +5,7 @@
 // the API has always answered them (lib/api/parse-query.ts).
 import { parseDurationMs } from '../duration';
 import { findPriority } from '../falco/priorities';
-import { MAX_TIME_NS, msToNs, parseTimeNs } from '../falco/time';
+import { msToNs, parseTimeNs } from '../falco/time';
 
 /** Filters that take a set of values: OR within a field, AND across fields. */
 export const LIST_FILTERS = [
@@ -23,6 +23,16 @@ export const INTERNAL_MODES = ['exclude', 'include', 'only'] as const;
 
 /** The longest free-text search, in UTF-16 code units. */
 export const MAX_Q_LENGTH = 500;
+/** The most words a free-text search may hold: each word reads its whole list in the word index. */
+export const MAX_Q_WORDS = 16;
+/** The most values one list filter takes (`rule=a&rule=b…`); `chain` takes fewer (see MAX_VALUES). */
+export const MAX_FILTER_VALUES = 50;
+/** The longest value of a list filter, in UTF-16 code units. */
+export const MAX_VALUE_LENGTH = 1_000;
+
+// A chain is tested against every alert of the range in aggregates, so its values cost the most.
+const MAX_VALUES: Partial<Record<ListFilter, number>> = { chain: 20 };
+export const maxFilterValues = (key: ListFilter) => MAX_VALUES[key] ?? MAX_FILTER_VALUES;
 
 export type EventFilter = { [K in ListFilter]: string[] } & {
   from?: string;
@@ -53,7 +63,10 @@ export interface FilterSchema<T> {
   parse(input: Record<string, unknown>): T;
 }
 
-const TIME_MESSAGE = 'expected an ISO time (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all';
+/** Time bounds must be before 2200-01-01T00:00:00Z. */
+export const MAX_BOUND_NS = 7_258_118_400_000_000_000n;
+
+const TIME_MESSAGE = 'expected an ISO time before 2200 (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all';
 const PRIORITY_MESSAGE = 'expected a Falco priority: Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug';
 
 // What the word index (lib/db/migrations/0005_event_search.sql) keeps of a text: runs of letters,
@@ -70,6 +83,8 @@ function searchTextIssues(text: string, path: (string | number)[]): FilterIssue[
   const issues: FilterIssue[] = [];
   if (text.length > MAX_Q_LENGTH) issues.push({ path, code: 'too_big', message: `Too big: expected string to have <=${MAX_Q_LENGTH} characters` });
   if (text.trim() !== '' && !isSearchable(text)) issues.push({ path, code: 'custom', message: UNSEARCHABLE });
+  const words = text.match(/[\p{L}\p{N}\p{Co}]+/gu)?.length ?? 0;
+  if (words > MAX_Q_WORDS) issues.push({ path, code: 'too_big', message: `Too big: expected at most ${MAX_Q_WORDS} words, received ${words}` });
   return issues;
 }
 
@@ -97,14 +112,21 @@ function optionalText(key: string, value: unknown, issues: FilterIssue[], valid?
 }
 
 /** A list field (absent: empty), each value a string that `valid` accepts. */
-function textList(key: string, value: unknown, issues: FilterIssue[], valid?: (text: string) => boolean, message = ''): string[] {
+function textList(key: ListFilter, value: unknown, issues: FilterIssue[], valid?: (text: string) => boolean, message = ''): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     issues.push(invalidType([key], 'array', value));
     return [];
   }
+  const max = maxFilterValues(key);
+  if (value.length > max) {
+    // One issue for the list, not one per value: the answer stays small whatever was sent.
+    issues.push({ path: [key], code: 'too_big', message: `Too big: expected at most ${max} values of ${key}, received ${value.length}` });
+    return [];
+  }
   value.forEach((item: unknown, i) => {
     if (typeof item !== 'string') issues.push(invalidType([key, i], 'string', item));
+    else if (item.length > MAX_VALUE_LENGTH) issues.push({ path: [key, i], code: 'too_big', message: `Too big: expected string to have <=${MAX_VALUE_LENGTH} characters` });
     else if (valid && !valid(item)) issues.push({ path: [key, i], code: 'custom', message });
   });
   return (value as string[]).slice();
@@ -183,8 +205,9 @@ export const EventPage = schema(parseEventPage);
  */
 export function resolveTimeNs(text: string, nowMs: number): bigint | undefined {
   const ns = resolveUnchecked(text, nowMs);
-  // Bounds outside what the store can hold (before 1970, after 2262) are not times at all.
-  return ns !== undefined && ns >= 0n && ns <= MAX_TIME_NS ? ns : undefined;
+  // Before 1970 is not a time the store can hold; the cap leaves room for bucket arithmetic past
+  // a bound, which would overflow SQLite's 64-bit integers near the end of what alerts may hold.
+  return ns !== undefined && ns >= 0n && ns < MAX_BOUND_NS ? ns : undefined;
 }
 
 function resolveUnchecked(text: string, nowMs: number): bigint | undefined {

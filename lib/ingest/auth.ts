@@ -2,6 +2,8 @@
 // (falcosidekick `customheaders`) the token may arrive as the basic-auth password (libcurl turns
 // http://falco:<token>@host/ into that header) or as `?token=`.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { getAccessConfig } from '../access/access-config';
+import { crossSiteRefusal, isFormContentType, type HeaderReader } from '../access/cross-site';
 import { ApiError } from '../api/errors';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -13,10 +15,12 @@ function expectedDigest(token: string): Buffer {
   return lastExpected.digest;
 }
 
-/** What the check reads: the Authorization header and the query string. */
+/** What the check reads: the Authorization header, the query string, and the headers browsers set. */
 export interface TokenCarrier {
   authorization: string | null;
   searchParams: URLSearchParams;
+  /** Origin, Sec-Fetch-Site, Host, X-Forwarded-Host and Content-Type, for refuseBrowserPosts. */
+  header?: HeaderReader;
 }
 
 function presentedTokens({ authorization: header, searchParams }: TokenCarrier): string[] {
@@ -34,8 +38,22 @@ function presentedTokens({ authorization: header, searchParams }: TokenCarrier):
   return tokens;
 }
 
-/** Throws 401 unless the request carries the ingest token (compared in constant time). */
+/**
+ * Throws 403 for what only a browser sends: a form's content type, or another site's Origin or
+ * Sec-Fetch-Site. On an open ingest URL a page on any site could otherwise post alerts through its
+ * visitors' browsers; Falco and falcosidekick send JSON (or text/plain) and neither header.
+ */
+export function refuseBrowserPosts(header: HeaderReader): void {
+  if (isFormContentType(header('content-type'))) {
+    throw new ApiError('cross_site_request', 'Send alerts as JSON (application/json, text/plain or NDJSON); a form content type is what a web page sends, so it is refused.');
+  }
+  const refusal = crossSiteRefusal(header, getAccessConfig().allowedHosts);
+  if (refusal) throw new ApiError('cross_site_request', refusal);
+}
+
+/** Throws 401 unless the request carries the ingest token (compared in constant time); 403 for browser posts. */
 export function requireIngestToken(carrier: TokenCarrier, expected: string | null): void {
+  if (carrier.header) refuseBrowserPosts(carrier.header);
   if (expected === null) return;
   const wanted = expectedDigest(expected);
   const ok = presentedTokens(carrier).some((token) => timingSafeEqual(digest(token), wanted));

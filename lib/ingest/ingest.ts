@@ -166,6 +166,7 @@ export function ingestRequest(request: Request): Promise<IngestReport> {
   return ingestCall({
     authorization: request.headers.get('authorization'),
     searchParams: new URL(request.url).searchParams,
+    header: (name) => request.headers.get(name),
     readBody: (maxBytes) => readBodyText(request, maxBytes),
   });
 }

@@ -45,6 +45,10 @@ export function serveIngest(request: IncomingMessage, response: ServerResponse):
   ingestCall({
     authorization: request.headers.authorization ?? null,
     searchParams: new URLSearchParams(query < 0 ? '' : url.slice(query + 1)),
+    header: (name) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
     readBody: (maxBytes) => readNodeBodyText(request, maxBytes),
   }).then(
     (report) => send(response, 200, report),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, getConfig, readConfig } from '../config';
 import { prepareEntries } from './prepare';
 import { splitBody } from './split-body';
 
@@ -137,5 +138,38 @@ describe('prepareEntries', () => {
     expect(issues.length).toBeLessThan(15);
     expect(hasSyntaxErrors).toBe(true);
     expect(prepareEntries(splitBody(body).entries).stoppedEarly).toBe(false);
+  });
+
+  describe('times ahead of the arrival (PERCH_MAX_CLOCK_SKEW)', () => {
+    const nowMs = Date.parse('2026-04-06T12:00:00Z');
+    const body = [
+      json({ ...good, rule: 'future', time: '2262-01-01T00:00:00Z' }),
+      json({ ...good, rule: 'ten minutes ahead', time: '2026-04-06T12:10:00Z' }),
+      json({ ...good, rule: 'past', time: '2026-04-06T11:00:00Z' }),
+    ].join('\n');
+    const times = (maxClockSkewMs?: number) =>
+      prepareEntries(splitBody(body).entries, { nowMs, maxClockSkewMs }).valid.map(({ alert }) => [alert.rule, alert.timeNs, alert.claimedTimeNs]);
+    const ns = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
+
+    it('stores an alert further ahead than the skew at the arrival time, keeping its raw text', () => {
+      expect(times(3_600_000)).toEqual([
+        ['future', ns('2026-04-06T12:00:00Z'), ns('2262-01-01T00:00:00Z')],
+        ['ten minutes ahead', ns('2026-04-06T12:10:00Z'), null],
+        ['past', ns('2026-04-06T11:00:00Z'), null],
+      ]);
+      expect(prepareEntries(splitBody(body).entries, { nowMs }).valid[0]!.alert.raw).toBe(body.split('\n')[0]);
+      expect(times(5 * 60_000)[1]).toEqual(['ten minutes ahead', ns('2026-04-06T12:00:00Z'), ns('2026-04-06T12:10:00Z')]);
+    });
+
+    it('takes the skew from PERCH_MAX_CLOCK_SKEW, one hour unless set', () => {
+      expect(getConfig().maxClockSkewMs).toBe(process.env.PERCH_MAX_CLOCK_SKEW ? readConfig(process.env).maxClockSkewMs : 3_600_000);
+      expect(times()).toEqual(times(getConfig().maxClockSkewMs));
+      expect(readConfig({}).maxClockSkewMs).toBe(3_600_000);
+      expect(readConfig({ PERCH_MAX_CLOCK_SKEW: '5m' }).maxClockSkewMs).toBe(300_000);
+      for (const bad of ['0s', 'soon', '-1h', '1']) {
+        expect(() => readConfig({ PERCH_MAX_CLOCK_SKEW: bad }), bad).toThrow(ConfigError);
+        expect(() => readConfig({ PERCH_MAX_CLOCK_SKEW: bad }), bad).toThrow('PERCH_MAX_CLOCK_SKEW');
+      }
+    });
   });
 });

@@ -1,8 +1,10 @@
 // Turns body entries into alerts ready to store, or into issues that name the entry and the field.
 import type { z } from 'zod';
 import type { ErrorIssue } from '../api/errors';
-import { checkedAlert, FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
+import { getConfig } from '../config';
+import { checkedAlert, FalcoAlert, toStoredAlert, type Arrival, type StoredAlert } from '../falco/alert';
 import { stringifyJson } from '../falco/json';
+import { msToNs } from '../falco/time';
 import { nestingDepth, objectMemberText, type BodyEntry, type EntryPosition } from './split-body';
 
 /** Falco's alerts nest three levels at most; far deeper JSON is an attack on whoever reads it back. */
@@ -51,11 +53,24 @@ function unwrapEnvelope(value: Record<string, unknown>, raw: string): [Record<st
   return [value, raw];
 }
 
+export interface PrepareOptions {
+  /** End the work once this many issues are found, for a caller that refuses the whole body anyway. */
+  stopAfterIssues?: number;
+  /** The arrival time: an alert dated more than `maxClockSkewMs` after it is stored at it. */
+  nowMs?: number;
+  /** PERCH_MAX_CLOCK_SKEW unless given. */
+  maxClockSkewMs?: number;
+}
+
 /**
  * Validates and normalises every entry. `stopAfterIssues` ends the work once that many issues are
  * found, for a caller that refuses the whole body anyway (checking 20,000 bad entries takes seconds).
  */
-export function prepareEntries(entries: readonly BodyEntry[], { stopAfterIssues = Number.POSITIVE_INFINITY } = {}): PreparedBody {
+export function prepareEntries(
+  entries: readonly BodyEntry[],
+  { stopAfterIssues = Number.POSITIVE_INFINITY, nowMs = Date.now(), maxClockSkewMs = getConfig().maxClockSkewMs }: PrepareOptions = {},
+): PreparedBody {
+  const arrival: Arrival = { nowNs: msToNs(nowMs), maxSkewNs: msToNs(maxClockSkewMs) };
   const valid: PreparedEntry[] = [];
   const issues: ErrorIssue[] = [];
   let hasSyntaxErrors = false;
@@ -91,7 +106,7 @@ export function prepareEntries(entries: readonly BodyEntry[], { stopAfterIssues 
     }
     // The original object, not zod's copy: keys such as `__proto__` must stay ordinary keys.
     const fields = isPlainObject(value.output_fields) ? value.output_fields : {};
-    valid.push({ position: entry.position, alert: toStoredAlert(parsed.data, fields, raw) });
+    valid.push({ position: entry.position, alert: toStoredAlert(parsed.data, fields, raw, arrival) });
   }
   return { valid, issues, hasSyntaxErrors, stoppedEarly: false };
 }

@@ -4,7 +4,7 @@ import { writeAlerts } from '../db/event-writer';
 import { eventsInIdRange, newestEventId } from '../db/live-queries';
 import { FalcoAlert, toStoredAlert } from '../falco/alert';
 import { EventFilter, filterToSearchParams } from '../filters/event-filter';
-import { encodeMessage, StreamHub, type StreamSink } from './stream-hub';
+import { encodeMessage, StreamHub, type StreamCloseReason, type StreamSink, type SubscribeOptions } from './stream-hub';
 import type { StreamMessage } from './stream-messages';
 
 // A real SQLite store (in memory) behind the hub; sinks record the SSE text they are sent.
@@ -35,14 +35,16 @@ function parseSse(text: string): StreamMessage[] {
 class RecordingSink implements StreamSink {
   text = '';
   closed = false;
+  closedFor: StreamCloseReason | null = null;
   constructor(private readonly accept = true) {}
   send(text: string) {
     if (!this.accept) return false;
     this.text += text;
     return true;
   }
-  close() {
+  close(reason: StreamCloseReason) {
     this.closed = true;
+    this.closedFor = reason;
   }
   get messages() {
     return parseSse(this.text);
@@ -60,9 +62,9 @@ describe('StreamHub', () => {
   const db = openDatabase(':memory:');
   const hub = new StreamHub(() => newestEventId(db), (filter, after, upTo, limit) => eventsInIdRange(db, filter, after, upTo, limit));
   const unsubscribers: (() => void)[] = [];
-  const subscribe = (input: Record<string, unknown>, after: number | undefined, sink: StreamSink) => {
+  const subscribe = (input: Record<string, unknown>, after: number | undefined, sink: StreamSink, options?: SubscribeOptions) => {
     const filter = filterOf(input);
-    unsubscribers.push(hub.subscribe(filter, keyOf(filter), after, sink));
+    unsubscribers.push(hub.subscribe(filter, keyOf(filter), after, sink, options));
   };
   afterEach(() => {
     for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
@@ -128,11 +130,50 @@ describe('StreamHub', () => {
     const fine = new RecordingSink();
     subscribe({}, undefined, slow);
     subscribe({}, undefined, fine);
-    expect(slow.closed).toBe(true);
+    expect(slow.closedFor).toBe('too-slow');
     expect(hub.size).toBe(1);
     post(db, 'Still delivered');
     hub.look();
     expect(fine.rules).toEqual(['Still delivered']);
+  });
+
+  it('closes the streams whose viewers may no longer read, and only those', () => {
+    let sessionValid = true;
+    const loggedOut = new RecordingSink();
+    const wall = new RecordingSink();
+    const open = new RecordingSink();
+    subscribe({}, undefined, loggedOut, { mayRead: () => sessionValid });
+    subscribe({}, undefined, wall, { mayRead: () => true });
+    subscribe({}, undefined, open);
+    const failing = new RecordingSink();
+    subscribe({}, undefined, failing, { mayRead: () => { throw new Error('config gone'); } });
+    hub.checkAccess();
+    expect(failing.closedFor).toBe('access-ended');
+    expect([loggedOut.closed, wall.closed, open.closed]).toEqual([false, false, false]);
+
+    sessionValid = false;
+    hub.checkAccess();
+    expect(loggedOut.closedFor).toBe('access-ended');
+    expect(hub.size).toBe(2);
+    post(db, 'After the logout');
+    hub.look();
+    expect(loggedOut.rules).toEqual([]);
+    expect(wall.rules).toEqual(['After the logout']);
+  });
+
+  it('counts the open streams of each client address, freeing a slot when one closes', () => {
+    const sinks = [new RecordingSink(), new RecordingSink(), new RecordingSink(false)];
+    subscribe({}, undefined, sinks[0]!, { client: '10.0.0.1' });
+    subscribe({ rule: ['Other'] }, undefined, sinks[1]!, { client: '10.0.0.1' });
+    subscribe({}, undefined, new RecordingSink(), { client: '10.0.0.2' });
+    subscribe({}, undefined, new RecordingSink());
+    expect([hub.streamsOf('10.0.0.1'), hub.streamsOf('10.0.0.2'), hub.streamsOf('10.0.0.3')]).toEqual([2, 1, 0]);
+    unsubscribers.shift()!();
+    expect(hub.streamsOf('10.0.0.1')).toBe(1);
+    // A client dropped by the hub (too slow) frees its slot too.
+    subscribe({}, undefined, sinks[2]!, { client: '10.0.0.1' });
+    expect(sinks[2]!.closed).toBe(true);
+    expect(hub.streamsOf('10.0.0.1')).toBe(1);
   });
 });
 

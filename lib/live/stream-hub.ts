@@ -12,7 +12,17 @@ import { HEARTBEAT_MS, type StreamMessage } from './stream-messages';
 /** Where one open stream's messages go. `send` returns false when the client must be dropped. */
 export interface StreamSink {
   send(text: string): boolean;
-  close(): void;
+  /** `too-slow`: dropped for falling behind; `access-ended`: its viewer may no longer read. */
+  close(reason: StreamCloseReason): void;
+}
+
+export type StreamCloseReason = 'too-slow' | 'access-ended';
+
+export interface SubscribeOptions {
+  /** Who opened the stream (its address), for the per-client cap; null when unknown. */
+  client?: string | null;
+  /** Whether the stream's viewer may still read: asked every ACCESS_CHECK_MS. */
+  mayRead?: () => boolean;
 }
 
 interface Subscriber {
@@ -20,6 +30,8 @@ interface Subscriber {
   /** The filter's query string: subscribers with the same key share one query and one message. */
   filterKey: string;
   sink: StreamSink;
+  client: string | null;
+  mayRead: (() => boolean) | null;
 }
 
 // A look at the store at most this often after an ingest commit: batches alerts per message.
@@ -31,9 +43,12 @@ const POLL_MS = 1_000;
 const MAX_ALERTS_PER_MESSAGE = 1_000;
 const CATCH_UP_SPAN = 100_000;
 export const MAX_SUBSCRIBERS = 1_000;
+// A logout, an expired session or a removed token ends its open streams within this long.
+export const ACCESS_CHECK_MS = 2_000;
 
 export class StreamHub {
   private readonly subscribers = new Set<Subscriber>();
+  private readonly perClient = new Map<string, number>();
   /** Every alert with an id up to here has been delivered to every subscriber that matches it. */
   private cursor = 0;
   private lookScheduled: ReturnType<typeof setTimeout> | null = null;
@@ -49,15 +64,21 @@ export class StreamHub {
     return this.subscribers.size;
   }
 
+  /** Open streams of one client address. */
+  streamsOf(client: string): number {
+    return this.perClient.get(client) ?? 0;
+  }
+
   /**
    * Adds a client. With `afterId` (the cursor of its last message), first sends what it missed;
    * then `ready` with the current cursor. Returns the unsubscribe function.
    */
-  subscribe(filter: EventFilter, filterKey: string, afterId: number | undefined, sink: StreamSink): () => void {
+  subscribe(filter: EventFilter, filterKey: string, afterId: number | undefined, sink: StreamSink, { client = null, mayRead }: SubscribeOptions = {}): () => void {
     if (this.subscribers.size === 0) this.start();
     this.look(); // bring the cursor up to date before catching this client up to it
-    const subscriber: Subscriber = { filter, filterKey, sink };
+    const subscriber: Subscriber = { filter, filterKey, sink, client, mayRead: mayRead ?? null };
     this.subscribers.add(subscriber);
+    if (client !== null) this.perClient.set(client, this.streamsOf(client) + 1);
     if (afterId !== undefined && afterId !== this.cursor) {
       // An id ahead of the store means the store was replaced or emptied: the client starts over.
       if (afterId > this.cursor || this.cursor - afterId > CATCH_UP_SPAN) {
@@ -112,15 +133,39 @@ export class StreamHub {
   private deliver(group: readonly Subscriber[], message: StreamMessage) {
     const text = encodeMessage(message);
     for (const subscriber of group) {
-      if (!subscriber.sink.send(text)) {
-        this.remove(subscriber);
-        subscriber.sink.close();
-      }
+      if (!subscriber.sink.send(text)) this.drop(subscriber, 'too-slow');
     }
+  }
+
+  /** Closes the streams whose viewers may no longer read (logged out, expired, removed). */
+  checkAccess(): void {
+    for (const subscriber of [...this.subscribers]) {
+      if (subscriber.mayRead && !this.stillAllowed(subscriber.mayRead)) this.drop(subscriber, 'access-ended');
+    }
+  }
+
+  // A check that throws closes its stream (its reconnect is checked afresh) and spares the others'.
+  private stillAllowed(mayRead: () => boolean): boolean {
+    try {
+      return mayRead();
+    } catch (error) {
+      console.error('[perch] live stream access check failed:', error);
+      return false;
+    }
+  }
+
+  private drop(subscriber: Subscriber, reason: StreamCloseReason) {
+    this.remove(subscriber);
+    subscriber.sink.close(reason);
   }
 
   private remove(subscriber: Subscriber) {
     if (!this.subscribers.delete(subscriber)) return;
+    if (subscriber.client !== null) {
+      const left = this.streamsOf(subscriber.client) - 1;
+      if (left > 0) this.perClient.set(subscriber.client, left);
+      else this.perClient.delete(subscriber.client);
+    }
     if (this.subscribers.size === 0) this.stop();
   }
 
@@ -129,6 +174,7 @@ export class StreamHub {
     this.timers = [
       setInterval(() => this.safely(() => this.look()), POLL_MS),
       setInterval(() => this.safely(() => this.deliver([...this.subscribers], { type: 'heartbeat', cursor: this.cursor, time: Date.now() })), HEARTBEAT_MS),
+      setInterval(() => this.safely(() => this.checkAccess()), ACCESS_CHECK_MS),
     ];
     for (const timer of this.timers) timer.unref?.();
   }

@@ -1,15 +1,19 @@
 import 'server-only';
 import { ApiError } from '../api/errors';
 import { parseEventQuery, parseIntParam } from '../api/parse-query';
+import { getAccessConfig } from '../access/access-config';
+import { viewerOf } from '../access/require-viewer';
+import { clientAddress } from '../access/viewer';
+import { getConfig } from '../config';
 import { filterToSearchParams } from '../filters/event-filter';
-import { MAX_SUBSCRIBERS, streamHub } from './stream-hub';
+import { MAX_SUBSCRIBERS, streamHub, type StreamCloseReason } from './stream-hub';
 
 // A client whose unread messages pass this is too slow (or gone without closing): it is dropped
 // and reconnects with its cursor when it can keep up again.
 const MAX_QUEUED_BYTES = 1_048_576;
+const HIGH_WATER_MARK = 65_536;
 // Tells EventSource how soon to retry on its own; our client does its own back-off on top.
 const RETRY_MS = 2_000;
-
 /** GET /api/stream: Server-Sent Events of newly committed alerts matching the request's filter. */
 export function streamResponse(request: Request): Response {
   const { filter } = parseEventQuery(request);
@@ -22,6 +26,12 @@ export function streamResponse(request: Request): Response {
   const hub = streamHub();
   if (hub.size >= MAX_SUBSCRIBERS) {
     throw new ApiError('too_many_streams', `This server already serves ${MAX_SUBSCRIBERS} live streams; retry later.`, undefined, { 'retry-after': '10' });
+  }
+  // Unknown without scripts/serve.mjs (`next start`): such streams have only the server-wide cap.
+  const client = clientAddress(request.headers, getAccessConfig().trustedProxies);
+  const perClient = getConfig().maxStreamsPerClient;
+  if (client !== null && hub.streamsOf(client) >= perClient) {
+    throw new ApiError('too_many_streams', `Your address already holds ${perClient} live streams, the most one client may open (PERCH_MAX_STREAMS_PER_CLIENT); close some, or retry later.`, undefined, { 'retry-after': '10' });
   }
 
   const encoder = new TextEncoder();
@@ -44,16 +54,22 @@ export function streamResponse(request: Request): Response {
               return false; // already closed by the client
             }
           },
-          close() {
+          close(reason: StreamCloseReason) {
             end();
             try {
-              controller.error(new Error('live stream client too slow'));
+              // Ended access closes cleanly when nothing is queued (a reconnect then gets 401); a
+              // backlog is cut off, so a client that stops reading cannot hold the connection open.
+              if (reason === 'access-ended' && (controller.desiredSize ?? 0) >= HIGH_WATER_MARK) controller.close();
+              else controller.error(new Error(reason === 'access-ended' ? 'live stream access ended' : 'live stream client too slow'));
             } catch {
               // already closed
             }
           },
         };
-        unsubscribe = hub.subscribe(filter, filterToSearchParams(filter).toString(), after, sink);
+        // The same check as at connect, with the same headers: a logout, an expiry or a removed
+        // token ends the stream too.
+        const mayRead = () => viewerOf(request) !== null;
+        unsubscribe = hub.subscribe(filter, filterToSearchParams(filter).toString(), after, sink, { client, mayRead });
         request.signal.addEventListener('abort', () => {
           end();
           try {
@@ -65,7 +81,7 @@ export function streamResponse(request: Request): Response {
       },
       cancel: end,
     },
-    { highWaterMark: 65_536, size: (chunk) => chunk.byteLength },
+    { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
   );
 
   return new Response(body, {

@@ -20,6 +20,7 @@ export function collectMetrics(): string {
     { name: 'perch_alerts_received_total', type: 'counter', help: 'Valid alerts in ingest requests, by source and priority (stored, duplicate, or refused by the store).', samples: ingest.received.samples() },
     { name: 'perch_alerts_stored_total', type: 'counter', help: 'Alerts committed to the store, by source and priority.', samples: ingest.stored.samples() },
     { name: 'perch_alerts_duplicate_total', type: 'counter', help: 'Alerts already in the store (same uuid or content), by source and priority.', samples: ingest.duplicates.samples() },
+    { name: 'perch_alerts_clock_skewed_total', type: 'counter', help: 'Alerts stored at their arrival time because the time they gave was more than PERCH_MAX_CLOCK_SKEW ahead of it.', samples: [{ value: ingest.clockSkewedAlerts }] },
     { name: 'perch_ingest_rejected_total', type: 'counter', help: 'Ingest requests answered with a 4xx, by error code; resending them unchanged fails again.', samples: ingest.rejected.samples() },
     { name: 'perch_ingest_refused_total', type: 'counter', help: 'Ingest requests answered with a 5xx, by error code: Falco drops these alerts, falcosidekick retries.', samples: ingest.refused.samples() },
     { name: 'perch_ingest_partial_entries_rejected_total', type: 'counter', help: 'Bad entries left out of ?partial=1 batches whose valid entries were stored.', samples: [{ value: ingest.partialEntriesRejected }] },

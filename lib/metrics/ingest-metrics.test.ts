@@ -20,7 +20,9 @@ describe('IngestMetrics', () => {
       { labels: { reason: 'store_unavailable' }, value: 0 },
       { labels: { reason: 'internal' }, value: 0 },
     ]);
-    expect(metrics.rejected.samples().map((s) => s.value)).toEqual([0, 0, 0, 0, 0]);
+    expect(metrics.rejected.samples()).toEqual(
+      ['empty_body', 'invalid_json', 'invalid_alert', 'payload_too_large', 'unauthorized', 'cross_site_request'].map((reason) => ({ labels: { reason }, value: 0 })),
+    );
   });
 
   it('counts a 4xx as rejected and a 5xx as refused', () => {

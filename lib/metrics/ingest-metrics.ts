@@ -23,7 +23,7 @@ export interface AlertLabels {
 }
 
 /** Request outcomes a sender should not retry as is (4xx) … */
-export const REJECTION_REASONS = ['empty_body', 'invalid_json', 'invalid_alert', 'payload_too_large', 'unauthorized'] as const;
+export const REJECTION_REASONS = ['empty_body', 'invalid_json', 'invalid_alert', 'payload_too_large', 'unauthorized', 'cross_site_request'] as const;
 /** … and the ones the server could not take right now (5xx): Falco drops them, falcosidekick retries. */
 export const REFUSAL_REASONS = ['ingest_overloaded', 'store_unavailable', 'internal'] as const;
 
@@ -50,6 +50,8 @@ export class IngestMetrics {
   /** Entries of large NDJSON bodies checked on the ingest worker thread (lib/ingest/prepare-body.ts). */
   workerPreparedEntries = 0;
   retentionDeleted = 0;
+  /** Alerts stored at their arrival time because their own was too far ahead (PERCH_MAX_CLOCK_SKEW). */
+  clockSkewedAlerts = 0;
 
   constructor() {
     // Present at 0 from the start, so an alert rule on a refusal rate needs no special case.

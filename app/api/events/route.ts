@@ -1,13 +1,12 @@
 // GET: list alerts (filters, keyset pages). POST/PUT: ingest (Falco http_output, falcosidekick webhook).
 import { parseEventQuery } from '@/lib/api/parse-query';
-import { jsonResponse, methodNotAllowed, withApi } from '@/lib/api/with-api';
-import { getDb } from '@/lib/db/connection';
-import { listEvents } from '@/lib/db/event-queries';
+import { jsonResponse, jsonTextResponse, methodNotAllowed, withApi } from '@/lib/api/with-api';
+import { readJson } from '@/lib/db/read-pool';
 import { ingestRequest } from '@/lib/ingest/ingest';
 
-export const GET = withApi((request) => {
+export const GET = withApi(async (request) => {
   const { filter, page } = parseEventQuery(request);
-  return jsonResponse(listEvents(getDb(), filter, page));
+  return jsonTextResponse(await readJson('events', filter, page, Date.now()));
 });
 
 export const POST = withApi(async (request) => jsonResponse(await ingestRequest(request)));

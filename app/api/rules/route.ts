@@ -1,7 +1,6 @@
 // GET: every rule that fired for the filter (worst priority, count, trend, first/last seen, containers, hosts) and the trend's buckets.
 import { parseEventQuery } from '@/lib/api/parse-query';
-import { jsonResponse, withApi } from '@/lib/api/with-api';
-import { getDb } from '@/lib/db/connection';
-import { ruleRows } from '@/lib/db/stats-queries';
+import { jsonTextResponse, withApi } from '@/lib/api/with-api';
+import { readJson } from '@/lib/db/read-pool';
 
-export const GET = withApi((request) => jsonResponse(ruleRows(getDb(), parseEventQuery(request).filter)));
+export const GET = withApi(async (request) => jsonTextResponse(await readJson('rules', parseEventQuery(request).filter)));

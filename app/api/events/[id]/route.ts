@@ -1,12 +1,11 @@
 // GET: one alert with everything, its ancestry chain and its raw JSON.
 import { parseIdOrThrow } from '@/lib/api/parse-query';
-import { jsonResponse, methodNotAllowed, withApi } from '@/lib/api/with-api';
-import { getDb } from '@/lib/db/connection';
-import { getEventOrThrow } from '@/lib/db/event-queries';
+import { jsonTextResponse, methodNotAllowed, withApi } from '@/lib/api/with-api';
+import { readJson } from '@/lib/db/read-pool';
 
 export const GET = withApi<{ params: Promise<{ id: string }> }>(async (_request, { params }) => {
   const { id } = await params;
-  return jsonResponse(getEventOrThrow(getDb(), parseIdOrThrow(id)));
+  return jsonTextResponse(await readJson('event', parseIdOrThrow(id)));
 });
 
 export const POST = methodNotAllowed(['GET']);

@@ -1,13 +1,14 @@
 // GET: every alert the filter selects as CSV, NDJSON (raw alerts, re-importable) or JSON, streamed, no cap.
 import { parseEnumParam, parseEventQuery } from '@/lib/api/parse-query';
 import { withApi } from '@/lib/api/with-api';
-import { getDb } from '@/lib/db/connection';
 import { EXPORT_FORMATS, exportChunks, type ExportFormat } from '@/lib/db/export';
+import { read } from '@/lib/db/read-pool';
 
 export const GET = withApi((request) => {
   const { filter } = parseEventQuery(request);
   const format = parseEnumParam(request, 'format', Object.keys(EXPORT_FORMATS) as ExportFormat[], 'csv');
-  const chunks = exportChunks(getDb(), filter, format);
+  const nowMs = Date.now();
+  const chunks = exportChunks(format, (cursor, started) => read('exportPage', filter, format, cursor, started, nowMs));
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -1,7 +1,6 @@
 // GET: alert counts per priority for the filter (same parameters as /api/events).
 import { parseEventQuery } from '@/lib/api/parse-query';
-import { jsonResponse, withApi } from '@/lib/api/with-api';
-import { getDb } from '@/lib/db/connection';
-import { priorityTotals } from '@/lib/db/event-queries';
+import { jsonTextResponse, withApi } from '@/lib/api/with-api';
+import { readJson } from '@/lib/db/read-pool';
 
-export const GET = withApi((request) => jsonResponse(priorityTotals(getDb(), parseEventQuery(request).filter)));
+export const GET = withApi(async (request) => jsonTextResponse(await readJson('priorities', parseEventQuery(request).filter)));

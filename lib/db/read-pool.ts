@@ -1,0 +1,160 @@
+import 'server-only';
+// The read API's queries run on reader threads (lib/db/read-worker.ts), each with its own
+// connection, so that no read holds the main thread: ingest, /api/health and the live stream are
+// answered while a read runs for seconds. Without the threads' sources (or for `:memory:`
+// stores, and with PERCH_READ_THREADS=0) reads run on the main thread, as before.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { ApiError } from '../api/errors';
+import { getConfig } from '../config';
+import { stringifyJson } from '../falco/json';
+import { getDb } from './connection';
+import type { ReadAnswer, ReadRequest } from './read-worker';
+import { READS, type ReadArgs, type ReadName, type ReadResult } from './reads';
+
+// Found from the project folder, as the ingest worker's are (lib/ingest/line-preparer.ts).
+const entry = () => path.join(process.cwd(), 'lib', 'ingest', 'worker-entry.mjs');
+const workerModule = () => path.join(process.cwd(), 'lib', 'db', 'read-worker.ts');
+
+/** Reads waiting for a thread beyond which the read API answers 503 reads_overloaded. */
+export const MAX_QUEUED_READS = 256;
+
+interface Pending {
+  request: ReadRequest;
+  resolve: (answer: ReadAnswer) => void;
+}
+
+class Reader {
+  readonly worker: Worker;
+  current: Pending | null = null;
+
+  constructor(onAnswer: (reader: Reader, answer: ReadAnswer) => void, onExit: (reader: Reader, error: Error) => void) {
+    const options: WorkerOptions = {
+      workerData: { module: pathToFileURL(workerModule()).href },
+      execArgv: ['--conditions=react-server'],
+    };
+    // Not `new Worker(…)`: Turbopack would bundle what it names (see lib/ingest/line-preparer.ts).
+    this.worker = Reflect.construct(Worker, [entry(), options]) as Worker;
+    this.worker.unref();
+    this.worker.on('message', (message: ReadAnswer | string) => {
+      if (typeof message !== 'string') onAnswer(this, message);
+    });
+    this.worker.on('error', (error) => onExit(this, error));
+    this.worker.on('exit', (code) => onExit(this, new Error(`a reader thread stopped (exit code ${code})`)));
+  }
+}
+
+export class ReadPool {
+  private readers: Reader[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+
+  constructor(private readonly threads: number) {}
+
+  get size(): number {
+    return this.threads;
+  }
+
+  /** Reads waiting for a thread, and reads running. */
+  get load(): { queued: number; running: number } {
+    return { queued: this.queue.length, running: this.readers.filter((r) => r.current !== null).length };
+  }
+
+  /** Starts the threads ahead of the first read. */
+  warmUp(): void {
+    while (this.readers.length < this.threads) this.readers.push(new Reader(this.answered, this.exited));
+  }
+
+  /**
+   * The answer of a read, as the thread gave it: the caller turns errors into its own ApiError
+   * (see unwrap), since the pool may have been made by another bundle's copy of this module.
+   */
+  run(request: Omit<ReadRequest, 'id'>): Promise<ReadAnswer> {
+    const id = this.nextId++;
+    if (this.queue.length >= MAX_QUEUED_READS) {
+      return Promise.resolve({ id, apiError: { code: 'reads_overloaded', message: 'Too many reads are waiting for a reader thread; try again in a moment.', headers: { 'retry-after': '1' } } });
+    }
+    this.warmUp();
+    return new Promise((resolve) => {
+      this.queue.push({ request: { ...request, id }, resolve });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    for (const reader of this.readers) {
+      if (this.queue.length === 0) return;
+      if (reader.current !== null) continue;
+      reader.current = this.queue.shift()!;
+      reader.worker.postMessage(reader.current.request);
+    }
+  }
+
+  private answered = (reader: Reader, message: ReadAnswer) => {
+    const pending = reader.current;
+    reader.current = null;
+    if (pending?.request.id === message.id) pending.resolve(message);
+    this.dispatch();
+  };
+
+  private exited = (reader: Reader, error: Error) => {
+    if (!this.readers.includes(reader)) return;
+    this.readers = this.readers.filter((r) => r !== reader);
+    reader.current?.resolve({ id: reader.current.request.id, failure: { message: error.message, stack: error.stack } });
+    reader.current = null;
+    // Replaced for what is waiting; a thread that cannot start at all fails each read with its error.
+    if (this.queue.length > 0) {
+      this.warmUp();
+      this.dispatch();
+    }
+  };
+
+  async close(): Promise<void> {
+    const readers = this.readers;
+    this.readers = [];
+    await Promise.all(readers.map((reader) => reader.worker.terminate()));
+  }
+}
+
+/** The answer's value, or its error thrown as this module's own ApiError (or Error). */
+function unwrap(answer: ReadAnswer): unknown {
+  if ('value' in answer) return answer.value;
+  if ('apiError' in answer) {
+    const { code, message, issues, headers } = answer.apiError;
+    throw new ApiError(code, message, issues, headers);
+  }
+  const error = new Error(answer.failure.message);
+  error.stack = answer.failure.stack ?? error.stack;
+  throw error;
+}
+
+const holder = globalThis as typeof globalThis & { __perchReadPool?: ReadPool | null };
+
+/** The server's reader threads, or null when reads run on the main thread. */
+export function readPool(): ReadPool | null {
+  if (holder.__perchReadPool === undefined) {
+    const { dbFile, readThreads } = getConfig();
+    const usable = readThreads > 0 && dbFile !== ':memory:' && existsSync(entry()) && existsSync(workerModule());
+    holder.__perchReadPool = usable ? new ReadPool(readThreads) : null;
+  }
+  return holder.__perchReadPool;
+}
+
+function runOnMain<K extends ReadName>(name: K, args: ReadArgs<K>): unknown {
+  const read = READS[name] as (db: ReturnType<typeof getDb>, ...args: unknown[]) => unknown;
+  return read(getDb(), ...args);
+}
+
+/** A read's result. */
+export async function read<K extends ReadName>(name: K, ...args: ReadArgs<K>): Promise<ReadResult<K>> {
+  const pool = readPool();
+  return (pool ? unwrap(await pool.run({ name, args, json: false })) : runOnMain(name, args)) as ReadResult<K>;
+}
+
+/** A read's result as JSON text (big integers exact), serialised on the thread that read it. */
+export async function readJson<K extends ReadName>(name: K, ...args: ReadArgs<K>): Promise<string> {
+  const pool = readPool();
+  return pool ? (unwrap(await pool.run({ name, args, json: true })) as string) : stringifyJson(runOnMain(name, args));
+}

@@ -1,0 +1,51 @@
+// A reader thread of lib/db/read-pool.ts: its own connection to the store, answering READS by name.
+// SQLite in WAL mode lets it read while the main thread writes, so a long read holds neither the
+// main thread's event loop (ingest, health, the live stream) nor the writer.
+import Database from 'better-sqlite3';
+import { parentPort } from 'node:worker_threads';
+import { ApiError } from '../api/errors';
+import { getConfig } from '../config';
+import { stringifyJson } from '../falco/json';
+import { READS, type ReadName } from './reads';
+
+export interface ReadRequest {
+  id: number;
+  name: ReadName;
+  args: unknown[];
+  /** Answer with the result as JSON text (for a route to send as it is) rather than as a value. */
+  json: boolean;
+}
+
+export type ReadAnswer =
+  | { id: number; value: unknown }
+  | { id: number; apiError: { code: ApiError['code']; message: string; issues?: ApiError['issues']; headers?: Record<string, string> } }
+  | { id: number; failure: { message: string; stack?: string } };
+
+/** A connection that only reads: the main thread's has already brought the schema up to date. */
+export function openReader(file: string): Database.Database {
+  const db = new Database(file, { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  // Half the writer's page cache: pages beyond it come from the system's file cache.
+  db.pragma('cache_size = -32768');
+  db.pragma('mmap_size = 0');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('query_only = ON');
+  return db;
+}
+
+export function answer(db: Database.Database, { id, name, args, json }: ReadRequest): ReadAnswer {
+  try {
+    const read = READS[name] as (db: Database.Database, ...args: unknown[]) => unknown;
+    const value = read(db, ...args);
+    return { id, value: json ? stringifyJson(value) : value };
+  } catch (error) {
+    if (error instanceof ApiError) return { id, apiError: { code: error.code, message: error.message, issues: error.issues, headers: error.headers } };
+    const { message, stack } = error instanceof Error ? error : { message: String(error), stack: undefined };
+    return { id, failure: { message, stack } };
+  }
+}
+
+if (parentPort) {
+  const db = openReader(getConfig().dbFile);
+  parentPort.on('message', (request: ReadRequest) => parentPort!.postMessage(answer(db, request)));
+}

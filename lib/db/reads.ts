@@ -1,0 +1,38 @@
+import 'server-only';
+// Every read behind the read API, by name, so that it can run on a reader thread
+// (lib/db/read-pool.ts) as well as on the main one. Each takes the connection first, then what can
+// cross between threads (a structured clone), and returns what the route answers.
+import { ApiError } from '../api/errors';
+import type { EventFilter, EventPage } from '../filters/event-filter';
+import type { Dimension } from '../filters/dimensions';
+import type { Db } from './connection';
+import { exportPage, type ExportFormat } from './export';
+import { getEventOrThrow, listEvents, priorityTotals, rawEventsPage } from './event-queries';
+import { containerRows, processTree, rangeSummary, relatedEvents, ruleRows, timeline, topValues } from './stats-queries';
+import type { TimelineStack } from './stats-queries';
+
+export const READS = {
+  events: (db: Db, filter: EventFilter, page: EventPage, nowMs: number) => listEvents(db, filter, page, nowMs),
+  rawEvents: (db: Db, filter: EventFilter, page: EventPage, nowMs: number) => rawEventsPage(db, filter, page, nowMs),
+  event: (db: Db, id: number) => getEventOrThrow(db, id),
+  related: (db: Db, id: number) => {
+    const related = relatedEvents(db, id);
+    if (!related) throw new ApiError('not_found', `There is no alert with id ${id}.`);
+    return related;
+  },
+  summary: (db: Db, filter: EventFilter) => rangeSummary(db, filter),
+  priorities: (db: Db, filter: EventFilter) => priorityTotals(db, filter),
+  top: (db: Db, filter: EventFilter, dimension: Dimension, limit: number) => ({ dimension, values: topValues(db, filter, dimension, limit) }),
+  timeline: (db: Db, filter: EventFilter, stack: TimelineStack, series: number) => timeline(db, filter, stack, series),
+  rules: (db: Db, filter: EventFilter) => ruleRows(db, filter),
+  containers: (db: Db, filter: EventFilter, limit: number) => ({ containers: containerRows(db, filter, limit) }),
+  exportPage: (db: Db, filter: EventFilter, format: ExportFormat, cursor: string | undefined, started: boolean, nowMs: number) =>
+    exportPage(db, filter, format, cursor, started, nowMs),
+  processTree: (db: Db, filter: EventFilter, chains: number, alerts: number) => processTree(db, filter, chains, Date.now(), alerts),
+} as const;
+
+export type Reads = typeof READS;
+export type ReadName = keyof Reads;
+type Rest<F> = F extends (db: Db, ...args: infer A) => unknown ? A : never;
+export type ReadArgs<K extends ReadName> = Rest<Reads[K]>;
+export type ReadResult<K extends ReadName> = ReturnType<Reads[K]>;
