@@ -643,8 +643,9 @@ class Bench {
   }
 
   /**
-   * The server's resident memory over 10,000 reads of distinct filter shapes (each a different
-   * number of rule, tag and process values, so a different SQL text): the statement cache is bounded.
+   * The server's resident memory over reads of distinct filter shapes (each a different number of
+   * values of three filters, so a different SQL text): two sets of 10,000, the second with other
+   * filters, so that it shows what distinct shapes cost once the server has warmed up.
    */
   async shapes(server) {
     const client = httpClient(server.origin);
@@ -652,24 +653,28 @@ class Bench {
       const { text } = await client.request('GET', '/metrics', undefined, { read: true });
       return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? NaN);
     };
-    const total = this.options.smoke ? 600 : 10_000;
+    const perSet = this.options.smoke ? 300 : 10_000;
+    const sets = [['rule', 'tag', 'proc'], ['user', 'image', 'proc']];
     const samples = [[0, await rss()]];
-    let sent = 0;
-    const url = (i) => {
+    let done = 0;
+    for (const [a, b, c] of sets) {
       const list = (key, n) => Array.from({ length: n }, (_, j) => `${key}=${key}-${j}`).join('&');
-      return `/api/events?from=1h&limit=10&${list('rule', (i % 50) + 1)}&${list('tag', (Math.floor(i / 50) % 50) + 1)}&${list('proc', (Math.floor(i / 2500) % 4) + 1)}`;
-    };
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (sent < total) {
-        const i = sent++;
-        await client.request('GET', url(i));
-        if ((i + 1) % (total / 10) === 0) samples.push([i + 1, await rss()]);
-      }
-    }));
+      const url = (i) => `/api/events?from=1h&limit=10&${list(a, (i % 50) + 1)}&${list(b, (Math.floor(i / 50) % 50) + 1)}&${list(c, (Math.floor(i / 2500) % 4) + 1)}`;
+      let sent = 0;
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        while (sent < perSet) {
+          const i = sent++;
+          await client.request('GET', url(i));
+          if ((i + 1) % (perSet / 5) === 0) samples.push([done + i + 1, await rss()]);
+        }
+      }));
+      done += perSet;
+    }
     await sleep(2_000);
     samples.push(['2 s later', await rss()]);
     client.close();
-    this.shapeSamples = samples.sort((a, b) => (typeof a[0] === 'number' && typeof b[0] === 'number' ? a[0] - b[0] : typeof a[0] === 'number' ? -1 : 1));
+    this.shapeSamples = samples.sort((x, y) => (typeof x[0] === 'number' && typeof y[0] === 'number' ? x[0] - y[0] : typeof x[0] === 'number' ? -1 : 1));
+    this.shapeSets = { perSet, sets: sets.map((set) => set.join(', ')) };
   }
 
   queriesSection() {
@@ -696,10 +701,12 @@ class Bench {
     }
     if (this.shapeSamples) {
       const rows = this.shapeSamples.map(([n, bytes]) => [typeof n === 'number' ? int(n) : n, mb(bytes)]);
-      const grew = this.shapeSamples.at(-1)[1] - this.shapeSamples[1][1];
+      const { perSet, sets } = this.shapeSets;
+      const at = (n) => this.shapeSamples.find(([m]) => m === n)?.[1] ?? NaN;
       lines.push(
-        `The server's resident memory while it answers ${int(this.shapeSamples.at(-2)[0])} reads of distinct filter shapes (1–50 rule, 1–50 tag and 1–4 process`,
-        `values, 8 at a time): from the first tenth to the end it moved by ${mb(grew)}.`,
+        `The server's resident memory while it answers reads of distinct filter shapes, 8 at a time: ${int(perSet)} with 1–50 values of ${sets[0]}`,
+        `(1–4 of the last), then ${int(perSet)} with ${sets[1]}. RSS moved by ${mb(at(perSet) - this.shapeSamples[0][1])} over the first set (the server warming up`,
+        `as well) and by ${mb(this.shapeSamples.at(-1)[1] - at(perSet))} from the end of the first set to 2 s after the second.`,
         '',
         table(['Reads answered', 'RSS'], rows, [1]),
         '',

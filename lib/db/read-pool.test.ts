@@ -11,7 +11,7 @@ import { openDatabase, type Db } from './connection';
 import { ReadPool } from './read-pool';
 import type { ReadAnswer } from './read-worker';
 import { READS } from './reads';
-import { cachedStatements, MAX_CACHED_STATEMENTS, prepared } from './statements';
+import { cachedStatements, MAX_CACHED_STATEMENTS, prepared, takeEvictions } from './statements';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
 
@@ -78,6 +78,7 @@ describe('reads on reader threads', () => {
 describe('the statement cache', () => {
   it('keeps at most MAX_CACHED_STATEMENTS, the most recently used', () => {
     const memory = openDatabase(':memory:');
+    takeEvictions();
     const first = prepared(memory, 'SELECT 0');
     for (let i = 1; i <= MAX_CACHED_STATEMENTS * 3; i++) {
       prepared(memory, `SELECT ${i}`);
@@ -85,6 +86,9 @@ describe('the statement cache', () => {
       expect(prepared(memory, 'SELECT 0')).toBe(first);
     }
     expect(cachedStatements(memory)).toBe(MAX_CACHED_STATEMENTS);
+    // Every statement past the bound pushed one out; the readers collect after so many (read-worker.ts).
+    expect(takeEvictions()).toBe(MAX_CACHED_STATEMENTS * 3 + 1 - MAX_CACHED_STATEMENTS);
+    expect(takeEvictions()).toBe(0);
     expect(prepared(memory, 'SELECT 1')).not.toBe(prepared(memory, 'SELECT 0'));
     memory.close();
   });

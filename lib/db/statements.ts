@@ -8,6 +8,7 @@ import type { Db } from './connection';
 export const MAX_CACHED_STATEMENTS = 200;
 
 const statements = new WeakMap<Db, Map<string, Statement>>();
+let evicted = 0;
 
 export function prepared(db: Db, sql: string): Statement {
   let cache = statements.get(db);
@@ -18,10 +19,23 @@ export function prepared(db: Db, sql: string): Statement {
     cache.delete(sql);
   } else {
     statement = db.prepare(sql);
-    if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+    if (cache.size >= MAX_CACHED_STATEMENTS) {
+      cache.delete(cache.keys().next().value!);
+      evicted += 1;
+    }
   }
   cache.set(sql, statement);
   return statement;
+}
+
+/**
+ * Statements dropped from the cache since the last call. A dropped statement frees its native
+ * memory only when the garbage collector finds it, which V8 does late: it does not see that memory.
+ */
+export function takeEvictions(): number {
+  const count = evicted;
+  evicted = 0;
+  return count;
 }
 
 /** How many statements are cached for a connection (for tests). */
