@@ -103,6 +103,32 @@ function main() {
     time(`explorer 30d + ${name}: first page`, () => listEvents(db, filter, page(100), nowMs));
     time(`explorer 30d + ${name}: timeline`, () => timeline(db, filter, 'priority', 8, nowMs, READ));
   }
+  // A value that no alert has, and the rarest one the range has, for every filter: what people
+  // type all day (a name from another cluster, a typo, a pod that has gone) must answer as fast.
+  const sinceNs = BigInt(nowMs - DAYS * 86_400_000) * 1_000_000n;
+  const rarest = (sql: string) => (db.prepare(sql).get({ sinceNs }) as { value: string } | undefined)?.value;
+  const inRange = 'FROM events WHERE time_ns >= @sinceNs AND internal = 0';
+  const rare: [string, string, string | undefined][] = [
+    ['rule', 'rule', rarest(`SELECT rule AS value ${inRange} GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
+    ['hostname', 'hostname', rarest(`SELECT hostname AS value ${inRange} AND hostname IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
+    ['container', 'container', rarest(`SELECT container_id AS value ${inRange} AND container_id IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
+    ['image', 'image', rarest(`SELECT image_repository AS value ${inRange} AND image_repository IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
+    ['namespace', 'namespace', rarest(`SELECT k8s_ns AS value ${inRange} AND k8s_ns IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
+    ['pod', 'pod', rarest(`SELECT k8s_pod AS value ${inRange} AND k8s_pod IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
+    ['user', 'user', rarest(`SELECT user_name AS value ${inRange} AND user_name IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
+    ['tag', 'tag', rarest(`SELECT t.tag AS value FROM events e JOIN event_tags t ON t.event_id = e.id WHERE e.time_ns >= @sinceNs AND e.internal = 0 GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
+    ['proc', 'proc', rarest(`SELECT p.name AS value FROM events e JOIN event_processes p ON p.event_id = e.id WHERE e.time_ns >= @sinceNs AND e.internal = 0 GROUP BY 1 ORDER BY count(DISTINCT e.id), 1 LIMIT 1`)],
+    ['chain', 'chain', rarest(`SELECT process_chain AS value ${inRange} AND process_chain IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
+  ];
+  for (const [name, key, value] of rare) {
+    for (const [kind, given] of [['absent', `no-such-${name}-xyz`], ['rarest', value]] as const) {
+      if (given === undefined) continue;
+      const filter = f({ from: '30d', [key]: [given] });
+      time(`explorer 30d + ${name} ${kind}: first page`, () => listEvents(db, filter, page(100), nowMs));
+      time(`explorer 30d + ${name} ${kind}: timeline`, () => timeline(db, filter, 'priority', 8, nowMs, READ));
+      time(`explorer 30d + ${name} ${kind}: summary`, () => rangeSummary(db, filter, nowMs, READ));
+    }
+  }
   // Free text, with every call the explorer makes for it. The API refuses a prefix too broad to
   // answer quickly (lib/db/event-search.ts) before reading anything: such a row times the refusal.
   const searches: [string, string][] = [

@@ -9,6 +9,7 @@ import type { Db } from './connection';
 import { filterToSql, ftsQuery, searchText } from './filter-sql';
 import { unpackRaw } from './raw-json';
 import { priorityRows, type ReadOptions } from './rollup-sql';
+import { pageSlices, type Slice } from './page-slices';
 import { prepared } from './statements';
 
 // Level 0 and 1 of the ancestry come along with every listed alert (primary-key lookups).
@@ -81,11 +82,42 @@ function searchIsRare(db: Db, filter: EventFilter): boolean {
 
 /** One page of rows in (time, id) order, newest first, plus the cursor of the next page. */
 function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: string, joins: string, filter: EventFilter, page: EventPage, nowMs: number) {
+  const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const slices = pageSlices(db, filter, nowMs, page.limit + 1, cursor?.cursorTime);
+  const rows = slices === null
+    ? pageRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, cursor)
+    : slicedRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, cursor, slices);
+  const more = rows.length > page.limit;
+  const kept = more ? rows.slice(0, page.limit) : rows;
+  const last = kept.at(-1);
+  return { rows: kept, nextCursor: more && last ? encodeCursor(last.timeNs, last.id) : null };
+}
+
+type Cursor = ReturnType<typeof decodeCursor>;
+
+/** Up to `limit` rows from the hours the counts named (pageSlices), newest first, one hour after another. */
+function slicedRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, cursor: Cursor | undefined, slices: Slice[]): Row[] {
+  const rows: Row[] = [];
+  const unbounded = { ...filter, from: undefined, to: undefined };
+  for (const slice of slices) {
+    if (rows.length >= limit) break;
+    rows.push(...pageRows<Row>(db, columns, joins, unbounded, limit - rows.length, nowMs, cursor, slice));
+  }
+  return rows;
+}
+
+/** Up to `limit` rows of the filter, newest first, below the cursor, within `slice` when given. */
+function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, cursor?: Cursor, slice?: Slice): Row[] {
   const { where, params } = filterToSql(filter, nowMs, { walkTimeIndex: !searchIsRare(db, filter) });
   const conditions = where ? [where] : [];
-  if (page.cursor !== undefined) {
-    Object.assign(params, decodeCursor(page.cursor));
-    conditions.push(`${where ? 'AND' : 'WHERE'} (e.time_ns, e.id) < (@cursorTime, @cursorId)`);
+  const and = () => (conditions.length > 0 ? 'AND' : 'WHERE');
+  if (slice !== undefined) {
+    conditions.push(`${and()} e.time_ns >= @sliceFrom AND e.time_ns < @sliceTo`);
+    Object.assign(params, { sliceFrom: slice.fromNs, sliceTo: slice.toNs });
+  }
+  if (cursor !== undefined) {
+    conditions.push(`${and()} (e.time_ns, e.id) < (@cursorTime, @cursorId)`);
+    Object.assign(params, cursor);
   }
   // The page's ids first, then their columns: with the joins in the same query the planner may
   // build Bloom filters for them, each a read of the whole joined table before the first row (9 s
@@ -95,11 +127,7 @@ function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: str
   const sql = `SELECT ${columns}
     FROM (SELECT e.id FROM events e ${conditions.join(' ')} ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit) page
     CROSS JOIN events e ON e.id = page.id ${joins} ORDER BY e.time_ns DESC, e.id DESC`;
-  const rows = prepared(db, sql).all({ ...params, limit: page.limit + 1 }) as Row[];
-  const more = rows.length > page.limit;
-  const pageRows = more ? rows.slice(0, page.limit) : rows;
-  const last = pageRows.at(-1);
-  return { rows: pageRows, nextCursor: more && last ? encodeCursor(last.timeNs, last.id) : null };
+  return prepared(db, sql).all({ ...params, limit }) as Row[];
 }
 
 /** Newest first, keyset-paginated on (time, id) so pages stay stable while alerts arrive. */

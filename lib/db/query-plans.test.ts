@@ -131,8 +131,9 @@ describe('a page of the explorer', () => {
       const filter = EventFilter.parse({ from: '30d', ...input });
       const plans = plansOf(() => listEvents(db, filter, { limit: 10 }, NOW), /ORDER BY e\.time_ns DESC/);
       expect(plans).toHaveLength(1);
-      // The page's ids first, walking the time index; then each of its rows, looked up by id.
-      expect(plans[0]).toMatch(/^CO-ROUTINE page; SEARCH e USING COVERING INDEX events_time \(time_ns>\?\); .*SCAN page; SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\); /);
+      // The page's ids first, walking the time index (within the hours that the counts name, for a
+      // process or a tag found in few of the range's hours); then each of its rows, looked up by id.
+      expect(plans[0]).toMatch(/^CO-ROUTINE page; SEARCH e USING COVERING INDEX events_time \(time_ns>\?(?: AND time_ns<\?)?\); .*SCAN page; SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\); /);
       expect(plans[0]).not.toMatch(/BLOOM FILTER ON|AUTOMATIC|SCAN e\b/);
       expect(listEvents(db, filter, { limit: 10 }, NOW).events.map((e) => e.id)).toEqual([20, 19, 18, 17, 16, 15, 14, 13, 12, 11]);
     });

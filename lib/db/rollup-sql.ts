@@ -162,12 +162,14 @@ const NULLABLE_COLUMNS = ['source', 'hostname', 'container_id', 'container_name'
 const PRIORITY_NAME = `CASE e.priority_rank ${PRIORITIES.map((p) => `WHEN ${p.rank} THEN '${p.name}'`).join(' ')} END`;
 const DIMENSION_COLUMNS = ['internal', 'priority_rank', 'rule', ...NULLABLE_COLUMNS].map((c) => `e.${c}`).join(', ');
 
+/** A table of event counts as a subquery whose columns read as `events` names and holds them (NULL for no value). */
+export const storedCounts = (table: string, periodColumn: string) =>
+  `(SELECT ${periodColumn}, internal, priority_rank, rule, ${NULLABLE_COLUMNS.map((c) => `nullif(${c}, x'') AS ${c}`).join(', ')}, alerts, first_ns, last_ns FROM ${table})`;
+
 /** The levels of event counts, reading `columns` (given the start of each row's period). */
 function eventCounts(columns: (timeNs: string) => string): CountsLevel[] {
-  const level = (table: string, periodColumn: string, periodNs: bigint): CountsLevel => {
-    const stored = `${periodColumn}, internal, priority_rank, rule, ${NULLABLE_COLUMNS.map((c) => `nullif(${c}, x'') AS ${c}`).join(', ')}, alerts, first_ns, last_ns`;
-    return { periodNs, periodColumn, select: (whereSql) => `SELECT ${columns(`e.${periodColumn} * ${periodNs}`)} FROM (SELECT ${stored} FROM ${table}) e ${whereSql}` };
-  };
+  const level = (table: string, periodColumn: string, periodNs: bigint): CountsLevel =>
+    ({ periodNs, periodColumn, select: (whereSql) => `SELECT ${columns(`e.${periodColumn} * ${periodNs}`)} FROM ${storedCounts(table, periodColumn)} e ${whereSql}` });
   return [level('event_counts_12h', 'half_day', NS_PER_HALF_DAY), level('event_counts_1h', 'hour', NS_PER_HOUR), level('event_counts_15m', 'quarter', NS_PER_QUARTER)];
 }
 

@@ -1,0 +1,118 @@
+import 'server-only';
+// Where a page of a rare or absent value can be: the hours whose counts (migrations 0002, 0008)
+// hold it. A newest-first page walks the time index and tests each alert, which stops early for a
+// common value but reads the whole range for one that is rare or absent; the counts say first
+// which hours to walk, so such a page reads only those hours, or nothing at all.
+import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+import type { Db } from './connection';
+import { filterConditions, hasColumnFilter, searchText } from './filter-sql';
+import { storedCounts } from './rollup-sql';
+import { prepared } from './statements';
+
+const NS_PER_HOUR = 3_600_000_000_000n;
+const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
+
+/** A stretch of time to walk, [fromNs, toNs). */
+export interface Slice {
+  fromNs: bigint;
+  toNs: bigint;
+}
+
+// Filters whose own index (rule, time) and the like already leads a page to its alerts.
+const INDEXED = ['rule', 'hostname', 'namespace', 'source'] as const;
+
+/**
+ * Whether the counts should say where this filter's alerts are: it has a value they count and no
+ * index leads to (user, image, pod, container, tag, process), and no chain or free text.
+ */
+export const sliceable = (filter: EventFilter) =>
+  filter.chain.length === 0 && searchText(filter) === undefined && INDEXED.every((key) => filter[key].length === 0) &&
+  (hasColumnFilter(filter) || filter.tag.length > 0 || filter.proc.length > 0);
+
+/**
+ * The hours, newest first, that may hold alerts of `filter` below `beforeNs` (a page's cursor),
+ * clipped to its range, when walking them is cheaper than walking the range; null when the plain
+ * walk is the better plan (a common value, or a filter the counts cannot judge). An empty list: no
+ * alert can match. `limit`: the rows the page needs.
+ */
+export function pageSlices(db: Db, filter: EventFilter, nowMs: number, limit: number, beforeNs?: bigint): Slice[] | null {
+  if (!sliceable(filter)) return null;
+  const bounds = timeBoundsNs(filter, nowMs);
+  // Open ends reach the oldest and the newest alert, wherever their clocks put them.
+  const stored = storedSpan(db);
+  if (stored === null) return [];
+  const fromNs = bounds.fromNs ?? stored.oldest;
+  let toNs = bounds.toNs ?? stored.newest + 1n;
+  if (beforeNs !== undefined && beforeNs + 1n < toNs) toNs = beforeNs + 1n;
+  if (fromNs >= toNs) return [];
+  const span = { first: fromNs / NS_PER_HOUR, last: (toNs - 1n) / NS_PER_HOUR };
+  // Hours with counted matches, from each source the filter has; an hour must be in all of them.
+  // A source whose value is too common to list is left out: the others still bound the walk.
+  const sources: Set<bigint>[] = [];
+  const timeAndPriority = { ...filter, rule: [], source: [], hostname: [], container: [], image: [], namespace: [], pod: [], user: [], tag: [], proc: [] };
+  const add = (hours: Set<bigint> | null) => hours !== null && sources.push(hours);
+  if (hasColumnFilter(filter)) add(columnHours(db, { ...filter, tag: [], proc: [] }, span, limit));
+  if (filter.tag.length > 0) add(listHours(db, 'tag_counts_1h', 'tag', filter.tag, timeAndPriority, span, limit));
+  if (filter.proc.length > 0) add(listHours(db, 'process_counts_1h', 'name', filter.proc, timeAndPriority, span, limit));
+  const [first, ...others] = sources;
+  if (first === undefined) return null;
+  const hours = [...first].filter((hour) => others.every((other) => other.has(hour))).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+  return hours.map((hour) => ({
+    fromNs: hour * NS_PER_HOUR > fromNs ? hour * NS_PER_HOUR : fromNs,
+    toNs: (hour + 1n) * NS_PER_HOUR < toNs ? (hour + 1n) * NS_PER_HOUR : toNs,
+  }));
+}
+
+// A value is rare enough to walk hour by hour when the counts hold at most this many pages of it
+// in the range: each hour is a query of its own, and a walk of the range meets a more common
+// value soon enough.
+const RARE_PAGES = 2;
+// … and spread over at most this many half days, each a lookup of its hours.
+const MAX_HALF_DAYS = 16;
+
+function storedSpan(db: Db): { oldest: bigint; newest: bigint } | null {
+  const row = prepared(db, 'SELECT (SELECT min(time_ns) FROM events) AS oldest, (SELECT max(time_ns) FROM events) AS newest')
+    .safeIntegers(true).get() as { oldest: bigint | null; newest: bigint | null };
+  return row.oldest === null || row.newest === null ? null : { oldest: row.oldest, newest: row.newest };
+}
+
+interface HourSpan {
+  first: bigint;
+  last: bigint;
+}
+
+/** Hours with counted alerts of the filter's column values (half days first), or null when they are not rare. */
+function columnHours(db: Db, filter: EventFilter, span: HourSpan, limit: number): Set<bigint> | null {
+  const params: Record<string, unknown> = {};
+  const conditions = filterConditions(filter, params).join(' AND ');
+  const hoursPerHalfDay = NS_PER_HALF_DAY / NS_PER_HOUR;
+  const halfDays = prepared(db, `SELECT e.half_day AS period, sum(e.alerts) AS alerts FROM ${storedCounts('event_counts_12h', 'half_day')} e
+    WHERE e.half_day BETWEEN @firstHalfDay AND @lastHalfDay AND ${conditions} GROUP BY e.half_day`)
+    .all({ ...params, firstHalfDay: span.first / hoursPerHalfDay, lastHalfDay: span.last / hoursPerHalfDay }) as { period: number; alerts: number }[];
+  if (halfDays.length > MAX_HALF_DAYS || halfDays.reduce((sum, row) => sum + row.alerts, 0) > RARE_PAGES * limit) return null;
+  const statement = prepared(db, `SELECT DISTINCT e.hour AS period FROM ${storedCounts('event_counts_1h', 'hour')} e
+    WHERE e.hour BETWEEN @from AND @to AND ${conditions}`);
+  const hours = new Set<bigint>();
+  for (const { period } of halfDays) {
+    const from = BigInt(period) * hoursPerHalfDay;
+    const to = from + hoursPerHalfDay - 1n;
+    const rows = statement.all({ ...params, from: from > span.first ? from : span.first, to: to < span.last ? to : span.last }) as { period: number }[];
+    for (const row of rows) hours.add(BigInt(row.period));
+  }
+  return hours;
+}
+
+/** Hours whose tag or process counts hold any of `values` under the filter's priority and health conditions, or null when they are not rare. */
+function listHours(db: Db, table: string, column: string, values: readonly string[], filter: EventFilter, span: HourSpan, limit: number): Set<bigint> | null {
+  const params: Record<string, unknown> = { firstHour: span.first, lastHour: span.last };
+  const conditions = filterConditions(filter, params);
+  const list = values.map((value, i) => {
+    params[`value${i}`] = value;
+    return `@value${i}`;
+  }).join(', ');
+  const rows = prepared(db, `SELECT e.hour AS period, sum(e.alerts) AS alerts FROM ${table} e
+    WHERE e.hour BETWEEN @firstHour AND @lastHour AND e.${column} IN (${list})${conditions.map((c) => ` AND ${c}`).join('')} GROUP BY e.hour`)
+    .all(params) as { period: number; alerts: number }[];
+  if (rows.reduce((sum, row) => sum + row.alerts, 0) > RARE_PAGES * limit) return null;
+  return new Set(rows.map((row) => BigInt(row.period)));
+}
