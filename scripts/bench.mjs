@@ -772,9 +772,10 @@ class Bench {
           let server = null;
           if (await this.part('start the server on the store', async () => (server = await startServer({ dbFile: this.file('store.db'), logFile: this.file('server-queries.log') })))) {
             if (parts.has('queries')) await this.part('queries over HTTP (kiosk, export)', () => this.httpQueries(server));
+            if (parts.has('pages')) await this.part('pages in Chromium', () => this.pages(server));
+            // Last: the probes post alerts, which would be the newest that the pages open.
             if (parts.has('queries')) await this.part('reads beside health and ingest', () => this.stalls(server));
             if (parts.has('queries')) await this.part('memory over distinct filter shapes', () => this.shapes(server));
-            if (parts.has('pages')) await this.part('pages in Chromium', () => this.pages(server));
             await server.stop();
           } else {
             for (const name of ['queries', 'pages']) if (parts.has(name)) this.failures.push({ name, message: 'no server' });

@@ -11,6 +11,7 @@ import { ApiError } from '../api/errors';
 import { getConfig } from '../config';
 import { stringifyJson } from '../falco/json';
 import { getDb } from './connection';
+import { WORKER_READY } from '../ingest/line-preparer';
 import type { ReadAnswer, ReadRequest } from './read-worker';
 import { READS, type ReadArgs, type ReadName, type ReadResult } from './reads';
 
@@ -29,17 +30,25 @@ interface Pending {
 class Reader {
   readonly worker: Worker;
   current: Pending | null = null;
+  /** Its modules have loaded: a read sent now starts at once. */
+  ready = false;
 
-  constructor(onAnswer: (reader: Reader, answer: ReadAnswer) => void, onExit: (reader: Reader, error: Error) => void) {
+  constructor(onAnswer: (reader: Reader, answer: ReadAnswer) => void, onExit: (reader: Reader, error: Error) => void, onReady: () => void) {
     const options: WorkerOptions = {
       workerData: { module: pathToFileURL(workerModule()).href },
       execArgv: ['--conditions=react-server'],
+      // A reader's objects live for one read: a small young generation keeps its idle memory low.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     };
     // Not `new Worker(…)`: Turbopack would bundle what it names (see lib/ingest/line-preparer.ts).
     this.worker = Reflect.construct(Worker, [entry(), options]) as Worker;
     this.worker.unref();
     this.worker.on('message', (message: ReadAnswer | string) => {
       if (typeof message !== 'string') onAnswer(this, message);
+      else if (message === WORKER_READY) {
+        this.ready = true;
+        onReady();
+      }
     });
     this.worker.on('error', (error) => onExit(this, error));
     this.worker.on('exit', (code) => onExit(this, new Error(`a reader thread stopped (exit code ${code})`)));
@@ -62,9 +71,16 @@ export class ReadPool {
     return { queued: this.queue.length, running: this.readers.filter((r) => r.current !== null).length };
   }
 
-  /** Starts the threads ahead of the first read. */
+  /**
+   * Starts a thread ahead of the first read. Each further one starts when reads wait for a thread
+   * (up to `threads`): an idle reader costs memory, some 20 MB.
+   */
   warmUp(): void {
-    while (this.readers.length < this.threads) this.readers.push(new Reader(this.answered, this.exited));
+    if (this.readers.length === 0) this.spawn();
+  }
+
+  private spawn(): void {
+    this.readers.push(new Reader(this.answered, this.exited, () => this.dispatch()));
   }
 
   /**
@@ -80,13 +96,19 @@ export class ReadPool {
     return new Promise((resolve) => {
       this.queue.push({ request: { ...request, id }, resolve });
       this.dispatch();
+      if (this.queue.length > 0 && this.readers.length < this.threads) this.spawn();
     });
   }
 
+  /**
+   * Hands waiting reads to idle threads that have loaded; before any has, to one still loading
+   * (the read starts when it has), rather than wait for a thread that may never load.
+   */
   private dispatch(): void {
+    const anyReady = this.readers.some((reader) => reader.ready);
     for (const reader of this.readers) {
       if (this.queue.length === 0) return;
-      if (reader.current !== null) continue;
+      if (reader.current !== null || (anyReady && !reader.ready)) continue;
       reader.current = this.queue.shift()!;
       reader.worker.postMessage(reader.current.request);
     }
@@ -106,7 +128,7 @@ export class ReadPool {
     reader.current = null;
     // Replaced for what is waiting; a thread that cannot start at all fails each read with its error.
     if (this.queue.length > 0) {
-      this.warmUp();
+      this.spawn();
       this.dispatch();
     }
   };
