@@ -83,7 +83,7 @@ function searchIsRare(db: Db, filter: EventFilter): boolean {
 /** One page of rows in (time, id) order, newest first, plus the cursor of the next page. */
 function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: string, joins: string, filter: EventFilter, page: EventPage, nowMs: number) {
   const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-  const slices = pageSlices(db, filter, nowMs, page.limit + 1, cursor?.cursorTime);
+  const slices = pageSlices(db, filter, nowMs, cursor?.cursorTime);
   const rows = slices === null
     ? pageRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, cursor)
     : slicedRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, cursor, slices);

@@ -31,11 +31,11 @@ export const sliceable = (filter: EventFilter) =>
 
 /**
  * The hours, newest first, that may hold alerts of `filter` below `beforeNs` (a page's cursor),
- * clipped to its range, when walking them is cheaper than walking the range; null when the plain
- * walk is the better plan (a common value, or a filter the counts cannot judge). An empty list: no
- * alert can match. `limit`: the rows the page needs.
+ * clipped to its range, when the counts find its values in few of them; null when the plain walk
+ * is the better plan (values found all over the range, or a filter the counts cannot judge). An
+ * empty list: no alert can match.
  */
-export function pageSlices(db: Db, filter: EventFilter, nowMs: number, limit: number, beforeNs?: bigint): Slice[] | null {
+export function pageSlices(db: Db, filter: EventFilter, nowMs: number, beforeNs?: bigint): Slice[] | null {
   if (!sliceable(filter)) return null;
   const bounds = timeBoundsNs(filter, nowMs);
   // Open ends reach the oldest and the newest alert, wherever their clocks put them.
@@ -51,9 +51,9 @@ export function pageSlices(db: Db, filter: EventFilter, nowMs: number, limit: nu
   const sources: Set<bigint>[] = [];
   const timeAndPriority = { ...filter, rule: [], source: [], hostname: [], container: [], image: [], namespace: [], pod: [], user: [], tag: [], proc: [] };
   const add = (hours: Set<bigint> | null) => hours !== null && sources.push(hours);
-  if (hasColumnFilter(filter)) add(columnHours(db, { ...filter, tag: [], proc: [] }, span, limit));
-  if (filter.tag.length > 0) add(listHours(db, 'tag_counts_1h', 'tag', filter.tag, timeAndPriority, span, limit));
-  if (filter.proc.length > 0) add(listHours(db, 'process_counts_1h', 'name', filter.proc, timeAndPriority, span, limit));
+  if (hasColumnFilter(filter)) add(columnHours(db, { ...filter, tag: [], proc: [] }, span));
+  if (filter.tag.length > 0) add(listHours(db, 'tag_counts_1h', 'tag', filter.tag, timeAndPriority, span));
+  if (filter.proc.length > 0) add(listHours(db, 'process_counts_1h', 'name', filter.proc, timeAndPriority, span));
   const [first, ...others] = sources;
   if (first === undefined) return null;
   const hours = [...first].filter((hour) => others.every((other) => other.has(hour))).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
@@ -63,12 +63,11 @@ export function pageSlices(db: Db, filter: EventFilter, nowMs: number, limit: nu
   }));
 }
 
-// A value is rare enough to walk hour by hour when the counts hold at most this many pages of it
-// in the range: each hour is a query of its own, and a walk of the range meets a more common
-// value soon enough.
-const RARE_PAGES = 2;
-// … and spread over at most this many half days, each a lookup of its hours.
+// A value is rare enough to walk hour by hour when the counts find it in at most this many half
+// days (each a lookup of its hours), or hours: each walked hour is a query of its own, and a walk
+// of the range meets a value found in more of it soon enough.
 const MAX_HALF_DAYS = 16;
+const MAX_HOURS = 12 * MAX_HALF_DAYS;
 
 function storedSpan(db: Db): { oldest: bigint; newest: bigint } | null {
   const row = prepared(db, 'SELECT (SELECT min(time_ns) FROM events) AS oldest, (SELECT max(time_ns) FROM events) AS newest')
@@ -82,14 +81,14 @@ interface HourSpan {
 }
 
 /** Hours with counted alerts of the filter's column values (half days first), or null when they are not rare. */
-function columnHours(db: Db, filter: EventFilter, span: HourSpan, limit: number): Set<bigint> | null {
+function columnHours(db: Db, filter: EventFilter, span: HourSpan): Set<bigint> | null {
   const params: Record<string, unknown> = {};
   const conditions = filterConditions(filter, params).join(' AND ');
   const hoursPerHalfDay = NS_PER_HALF_DAY / NS_PER_HOUR;
-  const halfDays = prepared(db, `SELECT e.half_day AS period, sum(e.alerts) AS alerts FROM ${storedCounts('event_counts_12h', 'half_day')} e
-    WHERE e.half_day BETWEEN @firstHalfDay AND @lastHalfDay AND ${conditions} GROUP BY e.half_day`)
-    .all({ ...params, firstHalfDay: span.first / hoursPerHalfDay, lastHalfDay: span.last / hoursPerHalfDay }) as { period: number; alerts: number }[];
-  if (halfDays.length > MAX_HALF_DAYS || halfDays.reduce((sum, row) => sum + row.alerts, 0) > RARE_PAGES * limit) return null;
+  const halfDays = prepared(db, `SELECT DISTINCT e.half_day AS period FROM ${storedCounts('event_counts_12h', 'half_day')} e
+    WHERE e.half_day BETWEEN @firstHalfDay AND @lastHalfDay AND ${conditions}`)
+    .all({ ...params, firstHalfDay: span.first / hoursPerHalfDay, lastHalfDay: span.last / hoursPerHalfDay }) as { period: number }[];
+  if (halfDays.length > MAX_HALF_DAYS) return null;
   const statement = prepared(db, `SELECT DISTINCT e.hour AS period FROM ${storedCounts('event_counts_1h', 'hour')} e
     WHERE e.hour BETWEEN @from AND @to AND ${conditions}`);
   const hours = new Set<bigint>();
@@ -103,16 +102,16 @@ function columnHours(db: Db, filter: EventFilter, span: HourSpan, limit: number)
 }
 
 /** Hours whose tag or process counts hold any of `values` under the filter's priority and health conditions, or null when they are not rare. */
-function listHours(db: Db, table: string, column: string, values: readonly string[], filter: EventFilter, span: HourSpan, limit: number): Set<bigint> | null {
+function listHours(db: Db, table: string, column: string, values: readonly string[], filter: EventFilter, span: HourSpan): Set<bigint> | null {
   const params: Record<string, unknown> = { firstHour: span.first, lastHour: span.last };
   const conditions = filterConditions(filter, params);
   const list = values.map((value, i) => {
     params[`value${i}`] = value;
     return `@value${i}`;
   }).join(', ');
-  const rows = prepared(db, `SELECT e.hour AS period, sum(e.alerts) AS alerts FROM ${table} e
-    WHERE e.hour BETWEEN @firstHour AND @lastHour AND e.${column} IN (${list})${conditions.map((c) => ` AND ${c}`).join('')} GROUP BY e.hour`)
-    .all(params) as { period: number; alerts: number }[];
-  if (rows.reduce((sum, row) => sum + row.alerts, 0) > RARE_PAGES * limit) return null;
+  const rows = prepared(db, `SELECT DISTINCT e.hour AS period FROM ${table} e
+    WHERE e.hour BETWEEN @firstHour AND @lastHour AND e.${column} IN (${list})${conditions.map((c) => ` AND ${c}`).join('')}`)
+    .all(params) as { period: number }[];
+  if (rows.length > MAX_HOURS) return null;
   return new Set(rows.map((row) => BigInt(row.period)));
 }
