@@ -86,7 +86,8 @@ describe('resolveViewer', () => {
   });
 
   it('never takes a token from the URL (proxy.ts swaps one on page URLs only)', () => {
-    const withQuery: RequestFacts = { ...facts({}), searchParams: new URLSearchParams({ view_token: '0123456789abcdef' }) };
+    // A token in a URL counts on page URLs only, where proxy.ts trades it for the cookie.
+    const withQuery = { ...facts({}), searchParams: new URLSearchParams({ view_token: '0123456789abcdef' }) };
     expect(resolveViewer(withQuery, config)).toBeNull();
   });
 });

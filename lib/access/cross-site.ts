@@ -43,8 +43,11 @@ export function crossSiteRefusal(header: HeaderReader, allowedHosts: HostPolicy)
   return null;
 }
 
+/** A Content-Type header's media type, lower case, without its parameters. */
+export const mediaType = (contentType: string | null | undefined) => (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+
 /** Content types that HTML forms send and Falco, falcosidekick and scripts never need. */
 export function isFormContentType(contentType: string | null | undefined): boolean {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(contentType);
   return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
 }

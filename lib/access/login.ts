@@ -4,7 +4,7 @@ import { jsonResponse } from '../api/with-api';
 import { BASE_PATH, withBasePath } from '../base-path';
 import { readBodyText } from '../ingest/read-body';
 import { getAccessConfig } from './access-config';
-import { crossSiteRefusal } from './cross-site';
+import { crossSiteRefusal, mediaType } from './cross-site';
 import { isRefusal, loginChecks, loginLimiter, MAX_ADDRESS_FAILURES, MAX_USER_FAILURES } from './login-limiter';
 import { verifyPassword } from './password';
 import { createSession, endSession, SESSION_COOKIE } from './session';
@@ -55,7 +55,7 @@ type LoginFormat = 'form' | 'json';
 
 /** The login page's form, or JSON as a script sends it; anything else is what a cross-site form can send. */
 function loginFormat(request: Request): LoginFormat {
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(request.headers.get('content-type'));
   if (type === 'application/x-www-form-urlencoded') return 'form';
   if (type === 'application/json') return 'json';
   throw new ApiError('cross_site_request', 'Send the login as JSON with Content-Type: application/json (or through the login page). Other content types are what a form on another site can send, so they are refused.');
@@ -115,6 +115,6 @@ export function logoutResponse(request: Request): Response {
   refuseCrossSite(request);
   endSession(cookieReader(request.headers)(SESSION_COOKIE));
   const clear = cookie(SESSION_COOKIE, '', request, 0);
-  const isForm = (request.headers.get('content-type') ?? '').includes('application/x-www-form-urlencoded');
+  const isForm = mediaType(request.headers.get('content-type')) === 'application/x-www-form-urlencoded';
   return isForm ? redirect('/login?error=logged-out', { 'set-cookie': clear }) : new Response(null, { status: 204, headers: { 'set-cookie': clear } });
 }

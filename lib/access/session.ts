@@ -1,7 +1,6 @@
-// Login sessions as signed cookies: `<payload>.<HMAC-SHA256>`, the payload naming the user, the
-// expiry and a random id. Checking one reads only memory (the proxy checks every page request), and
-// a session ends at its expiry, at logout, or when its user leaves PERCH_UI_USERS. Logouts are also
-// kept in the store (lib/db/ended-sessions.ts), so they outlast a restart and reach other processes.
+// Login sessions as signed cookies (`<payload>.<HMAC-SHA256>`: user, expiry, random id), checked from
+// memory alone since the proxy checks every page request. Logouts are kept in the store too
+// (lib/db/ended-sessions.ts), so they outlast a restart and reach other processes.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

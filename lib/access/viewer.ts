@@ -18,8 +18,6 @@ export type Viewer =
 export interface RequestFacts {
   headers: Headers;
   cookie: (name: string) => string | undefined;
-  /** Not read: a token in a URL counts on page URLs only, where proxy.ts trades it for the cookie. */
-  searchParams?: URLSearchParams;
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();

@@ -38,10 +38,8 @@ export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions
   // SQLite's default page cache is 2 MB; the indexes of a million alerts are far larger, and every
   // insert touches several of them. Past the cache, pages come from the system's file cache.
   db.pragma('cache_size = -65536');
-  // No memory-mapped reads: every page read through the map stays in the server's resident memory,
-  // so a start on a store of 90,000 alerts was already at 270 MB (170 MB of it the map), and the
-  // benchmark's ingest peaked at 527 MB. Without it, queries at a million alerts time the same
-  // within this machine's spread (docs/benchmarks.md).
+  // No memory-mapped reads: pages read through a map count in the server's resident memory, and
+  // queries time the same without it (docs/benchmarks.md).
   db.pragma('mmap_size = 0');
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
@@ -102,10 +100,9 @@ export function limitStoreSize(db: Db, maxBytes: number): void {
   }
 }
 
-// The word index (migration 0005) gives a deleted alert's space back only when FTS5 merges its
-// segments, and a merge writes new pages before it frees the old ones. Ingest stops this far short
-// of the cap, so that retention can always merge after it pruned (reclaimSearchSpace in
-// lib/db/retention.ts).
+// The word index frees a deleted alert's space only when FTS5 merges segments, which writes new
+// pages before freeing old ones: ingest stops this far short of the cap so that retention can
+// always merge after it pruned (reclaimSearchSpace in lib/db/retention.ts).
 const pruneReserve = (pages: number) => Math.min(Math.ceil(pages / 4), 16_384);
 const capPages = new WeakMap<Db, number>();
 

@@ -119,11 +119,9 @@ function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilt
     conditions.push(`${and()} (e.time_ns, e.id) < (@cursorTime, @cursorId)`);
     Object.assign(params, cursor);
   }
-  // The page's ids first, then their columns: with the joins in the same query the planner may
-  // build Bloom filters for them, each a read of the whole joined table before the first row (9 s
-  // for free text over ten million alerts), however few rows the page needs. `CROSS JOIN` keeps
-  // the page outside: otherwise the planner may walk every alert in time order to spare sorting
-  // the page's rows, and look each one up in the page (0.8 s for a page of a month at a million).
+  // The page's ids first, then their columns: joined in one query, the planner may read each joined
+  // table whole into a Bloom filter before the first row. `CROSS JOIN` keeps the page outside, or it
+  // may walk every alert in time order and look each up in the page (docs/benchmarks.md).
   const sql = `SELECT ${columns}
     FROM (SELECT e.id FROM events e ${conditions.join(' ')} ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit) page
     CROSS JOIN events e ON e.id = page.id ${joins} ORDER BY e.time_ns DESC, e.id DESC`;

@@ -1,9 +1,8 @@
 import 'server-only';
-// Where a page of a rare or absent value can be: the hours whose counts (migrations 0002, 0008)
-// hold it. A newest-first page walks the time index and tests each alert, which stops early for a
-// common value but reads the whole range for one that is rare or absent; the counts say first
-// which hours to walk, so such a page reads only those hours, or nothing at all.
-import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+// A newest-first page tests each alert in time order: quick for a common value, the whole range for
+// a rare or absent one. For those, the counts (migrations 0002, 0008) say first which hours hold
+// the value, and the page walks only those hours, or answers at once when there are none.
+import { LIST_FILTERS, timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import type { Db } from './connection';
 import { filterConditions, hasColumnFilter, searchText } from './filter-sql';
 import { storedCounts } from './rollup-sql';
@@ -30,10 +29,9 @@ export const sliceable = (filter: EventFilter) =>
   (hasColumnFilter(filter) || filter.tag.length > 0 || filter.proc.length > 0);
 
 /**
- * The hours, newest first, that may hold alerts of `filter` below `beforeNs` (a page's cursor),
- * clipped to its range, when the counts find its values in few of them; null when the plain walk
- * is the better plan (values found all over the range, or a filter the counts cannot judge). An
- * empty list: no alert can match.
+ * The hours, newest first and clipped to the range, that may hold alerts of `filter` below
+ * `beforeNs` (a page's cursor) when the counts find its values in few; null when the plain walk is
+ * the better plan (values all over the range, a filter the counts cannot judge); [] when none can.
  */
 export function pageSlices(db: Db, filter: EventFilter, nowMs: number, beforeNs?: bigint): Slice[] | null {
   if (!sliceable(filter)) return null;
@@ -49,7 +47,7 @@ export function pageSlices(db: Db, filter: EventFilter, nowMs: number, beforeNs?
   // Hours with counted matches, from each source the filter has; an hour must be in all of them.
   // A source whose value is too common to list is left out: the others still bound the walk.
   const sources: Set<bigint>[] = [];
-  const timeAndPriority = { ...filter, rule: [], source: [], hostname: [], container: [], image: [], namespace: [], pod: [], user: [], tag: [], proc: [] };
+  const timeAndPriority: EventFilter = { ...filter, ...Object.fromEntries(LIST_FILTERS.filter((key) => key !== 'priority').map((key) => [key, []])) };
   const add = (hours: Set<bigint> | null) => hours !== null && sources.push(hours);
   if (hasColumnFilter(filter)) add(columnHours(db, { ...filter, tag: [], proc: [] }, span));
   if (filter.tag.length > 0) add(listHours(db, 'tag_counts_1h', 'tag', filter.tag, timeAndPriority, span));

@@ -1,8 +1,7 @@
 import 'server-only';
-// The read API's queries run on reader threads (lib/db/read-worker.ts), each with its own
-// connection, so that no read holds the main thread: ingest, /api/health and the live stream are
-// answered while a read runs for seconds. Without the threads' sources (or for `:memory:`
-// stores, and with PERCH_READ_THREADS=0) reads run on the main thread, as before.
+// The read API's queries run on reader threads (lib/db/read-worker.ts) with their own connections,
+// so no read holds ingest, /api/health or the live stream (docs/decisions/0001-reader-threads.md).
+// Without the threads' sources, for `:memory:` stores or with PERCH_READ_THREADS=0, on this one.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,15 +60,6 @@ export class ReadPool {
   private nextId = 1;
 
   constructor(private readonly threads: number) {}
-
-  get size(): number {
-    return this.threads;
-  }
-
-  /** Reads waiting for a thread, and reads running. */
-  get load(): { queued: number; running: number } {
-    return { queued: this.queue.length, running: this.readers.filter((r) => r.current !== null).length };
-  }
 
   /**
    * Starts a thread ahead of the first read. Each further one starts when reads wait for a thread

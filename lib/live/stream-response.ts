@@ -14,6 +14,7 @@ const MAX_QUEUED_BYTES = 1_048_576;
 const HIGH_WATER_MARK = 65_536;
 // Tells EventSource how soon to retry on its own; our client does its own back-off on top.
 const RETRY_MS = 2_000;
+
 /** GET /api/stream: Server-Sent Events of newly committed alerts matching the request's filter. */
 export function streamResponse(request: Request): Response {
   const { filter } = parseEventQuery(request);
