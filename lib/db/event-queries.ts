@@ -4,9 +4,9 @@ import type { EventDetail, EventListResponse, EventSummary, HealthReport, Priori
 import { parseJson } from '../falco/json';
 import { PRIORITIES, type PriorityName } from '../falco/priorities';
 import { formatTimeNs } from '../falco/time';
-import type { EventFilter, EventPage } from '../filters/event-filter';
+import { LIST_FILTERS, type EventFilter, type EventPage } from '../filters/event-filter';
 import type { Db } from './connection';
-import { filterToSql, ftsQuery, searchText } from './filter-sql';
+import { containerArms, filterToSql, ftsQuery, searchText } from './filter-sql';
 import { unpackRaw } from './raw-json';
 import { priorityRows, type ReadOptions } from './rollup-sql';
 import { pageSlices, type Slice } from './page-slices';
@@ -80,12 +80,55 @@ function searchIsRare(db: Db, filter: EventFilter): boolean {
   return matches < FEW_SEARCH_MATCHES;
 }
 
+// Below this many alerts of a chain in the range, a page reads them from the chain's index and
+// sorts them; from it on, walking the time index meets the page's alerts sooner.
+const FEW_CHAIN_ALERTS = 5_000;
+
+/** Whether the range holds fewer than FEW_CHAIN_ALERTS alerts of the filter's chains, counting no further. */
+function chainIsRare(db: Db, filter: EventFilter, nowMs: number): boolean {
+  if (filter.chain.length === 0) return false;
+  // Time, health, priority and chain: what the chain's index holds.
+  const chainOnly: EventFilter = { ...filter, ...Object.fromEntries(LIST_FILTERS.filter((key) => key !== 'priority' && key !== 'chain').map((key) => [key, []])), q: undefined };
+  const { where, params } = filterToSql(chainOnly, nowMs);
+  const { alerts } = prepared(db, `SELECT count(*) AS alerts FROM (SELECT 1 FROM events e ${where} LIMIT @few)`)
+    .get({ ...params, few: FEW_CHAIN_ALERTS }) as { alerts: number };
+  return alerts < FEW_CHAIN_ALERTS;
+}
+
+// Below this many rows of a filter's tags or process names in the store, a page looks their alerts
+// up by id and sorts them; from it on, testing each alert walked in time order is cheaper.
+const FEW_LISTED_ALERTS = 5_000;
+
+/** The filter's tags and process names held by fewer than FEW_LISTED_ALERTS rows, counting no further. */
+function rareLists(db: Db, filter: EventFilter): Set<'tag' | 'proc'> {
+  const rare = new Set<'tag' | 'proc'>();
+  const few = (table: string, column: string, values: readonly string[]) => {
+    const list = values.map(() => '?').join(', ');
+    const { rows } = prepared(db, `SELECT count(*) AS rows FROM (SELECT 1 FROM ${table} WHERE ${column} IN (${list}) LIMIT ?)`)
+      .get(...values, FEW_LISTED_ALERTS) as { rows: number };
+    return rows < FEW_LISTED_ALERTS;
+  };
+  if (filter.tag.length > 0 && few('event_tags', 'tag', filter.tag)) rare.add('tag');
+  if (filter.proc.length > 0 && few('event_processes', 'name', filter.proc)) rare.add('proc');
+  return rare;
+}
+
+/** How pageRows reads: below a cursor, within a slice of time, led by the chain's index or by lookups. */
+interface PageRead {
+  cursor?: Cursor;
+  slice?: Slice;
+  chainIndex: boolean;
+  lookUp?: ReadonlySet<'tag' | 'proc'>;
+}
+
 /** One page of rows in (time, id) order, newest first, plus the cursor of the next page. */
 function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: string, joins: string, filter: EventFilter, page: EventPage, nowMs: number) {
   const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-  const slices = pageSlices(db, filter, nowMs, cursor?.cursorTime);
+  const chainIndex = chainIsRare(db, filter, nowMs);
+  const lookUp = chainIndex ? undefined : rareLists(db, filter);
+  const slices = chainIndex || (lookUp?.size ?? 0) > 0 ? null : pageSlices(db, filter, nowMs, cursor?.cursorTime);
   const rows = slices === null
-    ? pageRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, cursor)
+    ? pageRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, { cursor, chainIndex, lookUp })
     : slicedRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, cursor, slices);
   const more = rows.length > page.limit;
   const kept = more ? rows.slice(0, page.limit) : rows;
@@ -101,29 +144,35 @@ function slicedRows<Row>(db: Db, columns: string, joins: string, filter: EventFi
   const unbounded = { ...filter, from: undefined, to: undefined };
   for (const slice of slices) {
     if (rows.length >= limit) break;
-    rows.push(...pageRows<Row>(db, columns, joins, unbounded, limit - rows.length, nowMs, cursor, slice));
+    rows.push(...pageRows<Row>(db, columns, joins, unbounded, limit - rows.length, nowMs, { cursor, slice, chainIndex: false }));
   }
   return rows;
 }
 
-/** Up to `limit` rows of the filter, newest first, below the cursor, within `slice` when given. */
-function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, cursor?: Cursor, slice?: Slice): Row[] {
-  const { where, params } = filterToSql(filter, nowMs, { walkTimeIndex: !searchIsRare(db, filter) });
-  const conditions = where ? [where] : [];
-  const and = () => (conditions.length > 0 ? 'AND' : 'WHERE');
+/** Up to `limit` rows of the filter, newest first, below the cursor, within the slice when given. */
+function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, { cursor, slice, chainIndex, lookUp }: PageRead): Row[] {
+  // A container is an id or a name, each with its own index in time order: one walk per index.
+  const { where, params } = filterToSql({ ...filter, container: [] }, nowMs, { walkTimeIndex: !searchIsRare(db, filter), chainIndex, lookUp });
+  const conditions = where ? [where.slice('WHERE '.length)] : [];
   if (slice !== undefined) {
-    conditions.push(`${and()} e.time_ns >= @sliceFrom AND e.time_ns < @sliceTo`);
+    conditions.push('e.time_ns >= @sliceFrom AND e.time_ns < @sliceTo');
     Object.assign(params, { sliceFrom: slice.fromNs, sliceTo: slice.toNs });
   }
   if (cursor !== undefined) {
-    conditions.push(`${and()} (e.time_ns, e.id) < (@cursorTime, @cursorId)`);
+    conditions.push('(e.time_ns, e.id) < (@cursorTime, @cursorId)');
     Object.assign(params, cursor);
   }
+  const walk = (arm?: string) => {
+    const all = arm === undefined ? conditions : [...conditions, arm];
+    return `SELECT e.id, e.time_ns FROM events e${chainIndex ? ' INDEXED BY events_chain_time' : ''} ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
+      ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit`;
+  };
+  const arms = containerArms(filter, params);
+  const ids = arms === null ? walk() : `SELECT id FROM (${arms.map((arm) => `SELECT * FROM (${walk(arm)})`).join(' UNION ALL ')}) ORDER BY time_ns DESC, id DESC LIMIT @limit`;
   // The page's ids first, then their columns: joined in one query, the planner may read each joined
   // table whole into a Bloom filter before the first row. `CROSS JOIN` keeps the page outside, or it
   // may walk every alert in time order and look each up in the page (docs/benchmarks.md).
-  const sql = `SELECT ${columns}
-    FROM (SELECT e.id FROM events e ${conditions.join(' ')} ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit) page
+  const sql = `SELECT ${columns} FROM (${ids}) page
     CROSS JOIN events e ON e.id = page.id ${joins} ORDER BY e.time_ns DESC, e.id DESC`;
   return prepared(db, sql).all({ ...params, limit }) as Row[];
 }

@@ -19,13 +19,15 @@ describe('filterToSql', () => {
     const hostile = "x') OR 1=1; DROP TABLE events; --";
     const filter = EventFilter.parse({
       rule: [hostile], source: [hostile], hostname: [hostile], container: [hostile], image: [hostile], namespace: [hostile],
-      pod: [hostile], tag: [hostile], user: [hostile], proc: [hostile], q: hostile, priority: ['Warning'], minPriority: 'Error',
+      pod: [hostile], tag: [hostile], user: [hostile], proc: [hostile], chain: [hostile], q: hostile, priority: ['Warning'], minPriority: 'Error',
       from: '1h', to: 'now',
     });
     const { where, params } = filterToSql(filter, NOW);
     expect(where).not.toContain('DROP');
     expect(where).not.toContain("'x'");
-    expect(Object.values(params).filter((v) => v === hostile)).toHaveLength(10);
+    // An image's value is bound twice (image, or image:tag, and the repository it implies).
+    expect(Object.values(params).filter((v) => v === hostile)).toHaveLength(12);
+    expect(params.chainEnd0).toBe(`${hostile} `);
     // Free text is one quoted FTS5 phrase (migration 0005), bound like the rest.
     expect(params.q).toBe(`"${hostile.toLowerCase()}"`);
     expect(params.priority0).toBe(4);

@@ -49,10 +49,27 @@ function alertNumber(i: number) {
   return toStoredAlert(FalcoAlert.parse(value), fields, stringifyJson(value));
 }
 
+/** One of BURST alerts a second apart on the fifth day, tagged `burst`: a tag too common to look each alert up. */
+function burstAlert(i: number) {
+  const fields = { 'proc.name': 'curl', 'proc.pname': 'sh', 'user.name': 'root' };
+  const value = {
+    time: new Date(T0 + 5 * 24 * 60 * MINUTE + i * 1000 + 500).toISOString(),
+    rule: 'Launch Suspicious Network Tool in Container',
+    priority: 'Notice',
+    source: 'syscall',
+    output: `burst ${i}`,
+    output_fields: fields,
+    tags: ['burst'],
+  };
+  return toStoredAlert(FalcoAlert.parse(value), fields, stringifyJson(value));
+}
+const BURST = 5_200;
+
 let db: Db;
 beforeAll(() => {
   db = openDatabase(':memory:');
   writeAlerts(db, Array.from({ length: ALERTS }, (_, i) => alertNumber(i)));
+  writeAlerts(db, Array.from({ length: BURST }, (_, i) => burstAlert(i)));
 });
 afterAll(() => db.close());
 
@@ -85,20 +102,29 @@ const RARE_AND_ABSENT: Record<string, unknown>[] = [
   { proc: ['nc'] }, { proc: ['no-such-process'] },
   { proc: ['nc'], user: ['mallory'] }, { proc: ['nc'], user: ['root'] }, { tag: ['T1059'], priority: ['Critical'] },
   { user: ['mallory'], minPriority: 'Warning' }, { container: ['(none)'], user: ['mallory'] },
+  // Chains are root first: `sshd` leads a third of the alerts, `containerd-shim` the rest.
+  { chain: ['sshd\u001fbash\u001fnc'] }, { chain: ['sshd\u001fbas'] }, { chain: ['no-such-chain'] }, { chain: ['sshd'], user: ['mallory'] },
+];
+// Values of thousands of alerts, paged by larger pages.
+const COMMON: Record<string, unknown>[] = [
+  { tag: ['burst'] }, { tag: ['burst'], priority: ['Warning'] }, { tag: ['burst', 'T1059'] }, { proc: ['curl'] },
+  { chain: ['sshd'] }, { chain: ['containerd-shim\u001fbash'] }, { chain: ['sshd', 'no-such-chain'] }, { chain: ['sshd'], tag: ['burst'] },
+  { chain: ['containerd-shim'], tag: ['burst', 'T1059'] },
 ];
 const RANGES: Record<string, unknown>[] = [{}, { from: 'all' }, { from: '3d' }, { from: '2026-11-04T07:30:00Z', to: '2026-11-09T12:00:00.5Z' }];
 
 describe('pages read from the hours the counts name', () => {
   it('are guided for rare and absent values, and not for common ones', () => {
     const slices = (input: Record<string, unknown>) => pageSlices(db, EventFilter.parse(input), NOW);
-    expect(slices({ from: 'all', user: ['nobody'] })).toEqual([]);
-    expect(slices({ from: 'all', user: ['mallory'] })).toHaveLength(3);
+    expect(slices({ from: 'all', tag: ['no-such-tag'] })).toEqual([]);
     expect(slices({ from: 'all', tag: ['T1059'] })).toHaveLength(3);
-    expect(slices({ from: 'all', user: ['root'] })).toBeNull();
+    expect(slices({ from: 'all', proc: ['nc'] })).toHaveLength(3);
+    expect(slices({ from: 'all', tag: ['burst'] })).toHaveLength(2);
+    expect(slices({ from: '4d', user: ['(none)'], tag: ['burst'] })).toEqual([]);
     expect(slices({ from: 'all', proc: ['cat'] })).toBeNull();
-    // Nothing the counts can judge (a chain, free text, time and priority alone), or a value with
-    // an index of its own, which leads the page to its alerts already.
-    for (const input of [{ chain: ['bash'] }, { q: 'alert' }, { minPriority: 'Error' }, { rule: ['Netcat Remote Code Execution in Container'] }, { hostname: ['none'], user: ['nobody'] }]) {
+    // Nothing the counts can judge (a chain alone, free text, time and priority alone), or a value
+    // with an index of its own, which leads the page to its alerts already.
+    for (const input of [{ chain: ['bash'] }, { q: 'alert' }, { minPriority: 'Error' }, { rule: ['Netcat Remote Code Execution in Container'] }, { hostname: ['none'], tag: ['T1059'] }, { user: ['mallory'] }, { image: ['nope'] }, { pod: ['gone-pod'] }, { container: ['absent'] }]) {
       expect(slices(input), JSON.stringify(input)).toBeNull();
     }
   });
@@ -114,7 +140,18 @@ describe('pages read from the hours the counts name', () => {
     // The table holds rare values that some ranges have and some do not.
     expect(expectedIds({ from: 'all', user: ['mallory'] })).toHaveLength(3);
     expect(expectedIds({ from: '3d', user: ['mallory'] })).toHaveLength(0);
-  });
+  }, 60_000);
+
+  it('hold exactly the alerts of the plain walk for values of thousands of alerts', () => {
+    for (const range of RANGES) {
+      for (const values of COMMON) {
+        const input = { ...range, ...values };
+        const expected = expectedIds(input);
+        for (const limit of [200, 2_000]) expect(pagedIds(input, limit), `${JSON.stringify(input)} by ${limit}`).toEqual(expected);
+      }
+    }
+    expect(expectedIds({ from: 'all', tag: ['burst'] })).toHaveLength(BURST);
+  }, 60_000);
 
   it('start below a cursor', () => {
     const filter = EventFilter.parse({ from: 'all', user: ['mallory'] });
@@ -130,7 +167,7 @@ describe('pages read from the hours the counts name', () => {
     const copy = openDatabase(':memory:');
     writeAlerts(copy, Array.from({ length: ALERTS }, (_, i) => alertNumber(i)));
     await pruneAll(copy, { retentionMs: null, maxEvents: 1_000 }, NOW);
-    const filter = EventFilter.parse({ from: 'all', user: ['mallory'] });
+    const filter = EventFilter.parse({ from: 'all', tag: ['T1059'] });
     // Two of the three rare alerts were among the oldest: their hours are gone from the counts.
     expect(pageSlices(copy, filter, NOW)).toHaveLength(1);
     expect(listEvents(copy, filter, { limit: 10 }, NOW).events).toHaveLength(1);

@@ -2,6 +2,7 @@ import 'server-only';
 // A newest-first page tests each alert in time order: quick for a common value, the whole range for
 // a rare or absent one. For those, the counts (migrations 0002, 0008) say first which hours hold
 // the value, and the page walks only those hours, or answers at once when there are none.
+import { NONE_VALUE } from '../filters/dimensions';
 import { LIST_FILTERS, timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import type { Db } from './connection';
 import { filterConditions, hasColumnFilter, searchText } from './filter-sql';
@@ -17,16 +18,21 @@ export interface Slice {
   toNs: bigint;
 }
 
-// Filters whose own index (rule, time) and the like already leads a page to its alerts.
-const INDEXED = ['rule', 'hostname', 'namespace', 'source'] as const;
+// Filters whose own index (rule, time) and the like already leads a page to its alerts; the
+// indexes of users, images and pods hold only alerts with a value, so `(none)` has none to follow.
+const INDEXED = ['rule', 'hostname', 'namespace', 'source', 'container'] as const;
+const INDEXED_VALUES = ['image', 'pod', 'user'] as const;
+
+const indexLeads = (filter: EventFilter) =>
+  INDEXED.some((key) => filter[key].length > 0) || INDEXED_VALUES.some((key) => filter[key].length > 0 && !filter[key].includes(NONE_VALUE));
 
 /**
  * Whether the counts should say where this filter's alerts are: it has a value they count and no
- * index leads to (user, image, pod, container, tag, process), and no chain or free text.
+ * index leads to (a tag, a process, `(none)` of a user, image or pod), and no free text. A chain,
+ * which the counts do not hold, only narrows the hours they name.
  */
 export const sliceable = (filter: EventFilter) =>
-  filter.chain.length === 0 && searchText(filter) === undefined && INDEXED.every((key) => filter[key].length === 0) &&
-  (hasColumnFilter(filter) || filter.tag.length > 0 || filter.proc.length > 0);
+  searchText(filter) === undefined && !indexLeads(filter) && (hasColumnFilter(filter) || filter.tag.length > 0 || filter.proc.length > 0);
 
 /**
  * The hours, newest first and clipped to the range, that may hold alerts of `filter` below
@@ -49,7 +55,7 @@ export function pageSlices(db: Db, filter: EventFilter, nowMs: number, beforeNs?
   const sources: Set<bigint>[] = [];
   const timeAndPriority: EventFilter = { ...filter, ...Object.fromEntries(LIST_FILTERS.filter((key) => key !== 'priority').map((key) => [key, []])) };
   const add = (hours: Set<bigint> | null) => hours !== null && sources.push(hours);
-  if (hasColumnFilter(filter)) add(columnHours(db, { ...filter, tag: [], proc: [] }, span));
+  if (hasColumnFilter(filter)) add(columnHours(db, { ...filter, tag: [], proc: [], chain: [] }, span));
   if (filter.tag.length > 0) add(listHours(db, 'tag_counts_1h', 'tag', filter.tag, timeAndPriority, span));
   if (filter.proc.length > 0) add(listHours(db, 'process_counts_1h', 'name', filter.proc, timeAndPriority, span));
   const [first, ...others] = sources;
