@@ -6,7 +6,7 @@ import { PRIORITIES, type PriorityName } from '../falco/priorities';
 import { formatTimeNs } from '../falco/time';
 import { LIST_FILTERS, type EventFilter, type EventPage } from '../filters/event-filter';
 import type { Db } from './connection';
-import { containerArms, filterToSql, ftsQuery, searchText } from './filter-sql';
+import { filterToSql, ftsQuery, pageArms, searchText } from './filter-sql';
 import { unpackRaw } from './raw-json';
 import { priorityRows, type ReadOptions } from './rollup-sql';
 import { pageSlices, type Slice } from './page-slices';
@@ -151,8 +151,10 @@ function slicedRows<Row>(db: Db, columns: string, joins: string, filter: EventFi
 
 /** Up to `limit` rows of the filter, newest first, below the cursor, within the slice when given. */
 function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, { cursor, slice, chainIndex, lookUp }: PageRead): Row[] {
-  // A container is an id or a name, each with its own index in time order: one walk per index.
-  const { where, params } = filterToSql({ ...filter, container: [] }, nowMs, { walkTimeIndex: !searchIsRare(db, filter), chainIndex, lookUp });
+  const armParams: Record<string, unknown> = {};
+  const split = pageArms(filter, armParams);
+  const { where, params } = filterToSql(split?.rest ?? filter, nowMs, { walkTimeIndex: !searchIsRare(db, filter), chainIndex, lookUp });
+  Object.assign(params, armParams);
   const conditions = where ? [where.slice('WHERE '.length)] : [];
   if (slice !== undefined) {
     conditions.push('e.time_ns >= @sliceFrom AND e.time_ns < @sliceTo');
@@ -167,8 +169,7 @@ function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilt
     return `SELECT e.id, e.time_ns FROM events e${chainIndex ? ' INDEXED BY events_chain_time' : ''} ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
       ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit`;
   };
-  const arms = containerArms(filter, params);
-  const ids = arms === null ? walk() : `SELECT id FROM (${arms.map((arm) => `SELECT * FROM (${walk(arm)})`).join(' UNION ALL ')}) ORDER BY time_ns DESC, id DESC LIMIT @limit`;
+  const ids = split === null ? walk() : `SELECT id FROM (${split.arms.map((arm) => `SELECT * FROM (${walk(arm)})`).join(' UNION ALL ')}) ORDER BY time_ns DESC, id DESC LIMIT @limit`;
   // The page's ids first, then their columns: joined in one query, the planner may read each joined
   // table whole into a Bloom filter before the first row. `CROSS JOIN` keeps the page outside, or it
   // may walk every alert in time order and look each up in the page (docs/benchmarks.md).

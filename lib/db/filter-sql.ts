@@ -199,6 +199,31 @@ export function containerArms(filter: EventFilter, params: Record<string, unknow
   return arms;
 }
 
+// Per value, the index a page walks in time order, and its column.
+const ARM_COLUMNS = [['image', 'e.image_repository'], ['user', 'e.user_name'], ['pod', 'e.k8s_pod']] as const;
+
+/**
+ * A page's filter as disjoint arms, each of which one index reads newest first, and what is left of
+ * the filter to test besides: SQLite reads several values of one index as one set to sort, every
+ * alert of them for a page of a few. Null when one walk serves (one value, or none with an index).
+ */
+export function pageArms(filter: EventFilter, params: Record<string, unknown>): { arms: string[]; rest: EventFilter } | null {
+  const container = containerArms(filter, params);
+  if (container !== null) return { arms: container, rest: { ...filter, container: [] } };
+  for (const [key, column] of ARM_COLUMNS) {
+    if (filter[key].length === 0 || filter[key].includes(NONE_VALUE)) continue;
+    const values = key === 'image' ? imageRepositories(filter.image) : filter[key];
+    if (values === null || values.length < 2) return null;
+    // The filter's own condition stays: an image's arm holds its repository's other tags too.
+    const arms = values.map((value, i) => {
+      params[`arm${i}`] = value;
+      return `${column} = @arm${i}`;
+    });
+    return { arms, rest: filter };
+  }
+  return null;
+}
+
 /**
  * `q` as one FTS5 phrase: its words, in order, next to each other. FTS5 splits the phrase into
  * words as it split the alerts' text, so "/etc/shadow" is the phrase "etc shadow". A `*` at the end

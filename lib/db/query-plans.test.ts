@@ -22,7 +22,10 @@ function alertNumber(i: number) {
     priority: 'Warning',
     source: 'syscall',
     output: `Sensitive file opened for reading (file=/etc/shadow process=cat parent=bash container_id=c${i % 5})`,
-    output_fields: { 'proc.name': 'cat', 'proc.pname': 'bash', 'container.id': `c${i % 5}`, 'fd.name': '/etc/shadow' },
+    output_fields: {
+      'proc.name': 'cat', 'proc.pname': 'bash', 'container.id': `c${i % 5}`, 'container.name': `web-${i % 5}`, 'fd.name': '/etc/shadow',
+      'user.name': 'root', 'container.image.repository': 'nginx', 'container.image.tag': '1.27', 'k8s.pod.name': `web-${i % 5}-pod`,
+    },
     tags: ['filesystem', 'mitre_credential_access'],
   };
   return toStoredAlert(FalcoAlert.parse(value), value.output_fields, stringifyJson(value));
@@ -137,6 +140,59 @@ describe('a page of the explorer', () => {
       expect(plans[0]).not.toMatch(/BLOOM FILTER ON|AUTOMATIC|SCAN e\b/);
       expect(listEvents(db, filter, { limit: 10 }, NOW).events.map((e) => e.id)).toEqual([20, 19, 18, 17, 16, 15, 14, 13, 12, 11]);
     });
+  });
+});
+
+describe('a page of one value', () => {
+  const pagePlan = (input: Record<string, unknown>) => {
+    const plans = plansOf(() => listEvents(db, EventFilter.parse({ from: '30d', ...input }), { limit: 10 }, NOW), /ORDER BY e\.time_ns DESC/);
+    expect(plans).toHaveLength(1);
+    return plans[0]!;
+  };
+
+  describe.each([
+    ['a new store', [] as Statistics],
+    ['ten million', TEN_MILLION],
+  ])('with the statistics of %s', (_, statistics) => {
+    beforeEach(() => {
+      writeAlerts(db, Array.from({ length: 5_000 }, (_, i) => alertNumber(-5_000 + i)));
+      if (statistics.length > 0) loadStatistics(statistics);
+    });
+
+    it.each([
+      ['a user', { user: ['root'] }, 'events_user_time (user_name=? AND time_ns>?)'],
+      ['a user absent', { user: ['nobody'] }, 'events_user_time (user_name=? AND time_ns>?)'],
+      ['an image', { image: ['nginx'] }, 'events_image_time (image_repository=? AND time_ns>?)'],
+      ['an image and its tag', { image: ['nginx:1.27'] }, 'events_image_time (image_repository=? AND time_ns>?)'],
+      ['a pod', { pod: ['web-1-pod'] }, 'events_pod_time (k8s_pod=? AND time_ns>?)'],
+      ['two users', { user: ['root', 'nobody'] }, 'events_user_time (user_name=? AND time_ns>?)'],
+    ])('of %s walks that value\'s own index newest first', (_, input, index) => {
+      const plan = pagePlan(input);
+      expect(plan).toContain(`SEARCH e USING INDEX ${index}`);
+      // Several values walk one arm each: only the arms' pages are sorted, never every alert of the values.
+      expect(plan).not.toMatch(/INDEX events_\w+ \([^)]*\); USE TEMP B-TREE FOR ORDER BY|BLOOM FILTER ON|SCAN e\b/);
+    });
+
+    it('of a container walks its id\'s index and its name\'s apart', () => {
+      const plan = pagePlan({ container: ['web-1'] });
+      expect(plan).toContain('SEARCH e USING INDEX events_container_time (container_id=? AND time_ns>?)');
+      expect(plan).toContain('SEARCH e USING INDEX events_container_name_time (container_name=? AND time_ns>?)');
+      expect(listEvents(db, EventFilter.parse({ from: '30d', container: ['web-1'] }), { limit: 3 }, NOW).events.map((e) => e.id)).toEqual([17, 12, 7]);
+    });
+
+    it('of a chain of few alerts reads the chain\'s index; of a common one, the time index', () => {
+      writeAlerts(db, [{ ...alertNumber(30), processChain: 'systemd\u001fsshd' }]);
+      expect(pagePlan({ chain: ['systemd'] })).toMatch(/SEARCH e USING COVERING INDEX events_chain_time \(process_chain>\? AND process_chain<\?\)/);
+      expect(listEvents(db, EventFilter.parse({ from: '30d', chain: ['systemd'] }), { limit: 3 }, NOW).events).toHaveLength(1);
+      expect(pagePlan({ chain: ['bash'] })).toMatch(/^CO-ROUTINE page; SEARCH e USING INDEX events_time \(time_ns>\?\)/);
+    });
+  });
+
+  it('counts a chain\'s alerts from its index alone', () => {
+    const filter = EventFilter.parse({ from: '30d', chain: ['bash'] });
+    const plans = [...plansOf(() => timeline(db, filter, 'priority', 8, NOW), /process_chain/), ...plansOf(() => rangeSummary(db, filter, NOW), /process_chain/)];
+    expect(plans).toHaveLength(2);
+    for (const plan of plans) expect(plan).toMatch(/^SEARCH e USING COVERING INDEX events_chain_time \(process_chain>\? AND process_chain<\?\)/);
   });
 });
 
