@@ -67,6 +67,7 @@ const namespaceLabel = (value: TopValue) => (value.value === NONE_VALUE ? 'no na
 export function KioskPage({ config }: { config: KioskConfig }) {
   const { query, feedQuery, feedPriority, rotateSeconds } = config;
   const feed = useKioskFeed(feedQuery, feedPriority);
+  // Counters, charts, top lists and feed move together: the feed takes an alert once they count it.
   const stream = useLiveRefresh(query, { onAlerts: feed.add });
   const summary = useSummary(query);
   // The newest alert of the window (any priority), for "last alert N s ago" before the stream brings one.

@@ -4,13 +4,20 @@ import { withBasePath } from '../base-path';
 /** On a read's answer: the newest alert id when the server started reading, so the answer includes every alert up to it. */
 export const NEWEST_ID_HEADER = 'x-perch-newest-id';
 
-// Answer body → its NEWEST_ID_HEADER, for the live stream to tell which answers predate its start.
+// Answer body → its NEWEST_ID_HEADER, for live pages to tell which alerts an answer already counts.
 const newestIds = new WeakMap<object, number>();
 
 /** The newest alert id an answer of fetchJson is known to include, if the server said. */
 export function newestIdIn(data: unknown): number | undefined {
   return typeof data === 'object' && data !== null ? newestIds.get(data) : undefined;
 }
+
+/** `data` (a copy or a part of an answer), marked as holding every alert up to `newest`. */
+export function withNewestId<T>(data: T, newest: number | undefined): T {
+  if (newest !== undefined && typeof data === 'object' && data !== null) newestIds.set(data, newest);
+  return data;
+}
+
 export class FetchError extends Error {
   constructor(
     message: string,

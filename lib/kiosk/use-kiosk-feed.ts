@@ -2,9 +2,10 @@
 // The kiosk's feed: the newest alerts at or above its priority, kept current from the live stream.
 // Holds at most FEED_KEEP alerts however long the screen runs, so memory and DOM stay bounded.
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { EventSummary } from '../events/types';
 import { findPriority, type PriorityName } from '../falco/priorities';
+import { useBatchedState } from '../live/batched-state';
 import { newerFirst } from '../live/merge-pages';
 import { eventListOptions } from '../queries/events';
 
@@ -18,7 +19,8 @@ export interface FeedAlert extends EventSummary {
 
 export function useKioskFeed(feedQuery: string, feedPriority: PriorityName) {
   const initial = useQuery(eventListOptions(`${feedQuery}&limit=${FEED_FIRST_LOAD}`));
-  const [arrivals, setArrivals] = useState<EventSummary[]>([]);
+  // Batched: streamed alerts come with the refreshed counts that include them, in the same render.
+  const [arrivals, setArrivals] = useBatchedState<EventSummary[]>([]);
   const maxRank = findPriority(feedPriority)!.rank;
 
   /** Streamed alerts (the stream carries every priority; the feed keeps its own). */
@@ -28,7 +30,7 @@ export function useKioskFeed(feedQuery: string, feedPriority: PriorityName) {
       if (kept.length === 0) return;
       setArrivals((current) => [...kept, ...current].sort(newerFirst).slice(0, FEED_KEEP));
     },
-    [maxRank],
+    [maxRank, setArrivals],
   );
 
   const alerts = useMemo<FeedAlert[]>(() => {

@@ -1,55 +1,69 @@
 'use client';
-// Keeps a dashboard page current: the page's counts, charts and lists refetch when alerts matching
-// its filter arrive (at most every REFRESH_GAP_MS), instead of polling on a timer.
-import { useQueryClient, type Query } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef } from 'react';
-import { newestIdIn } from '../api/fetch-json';
-import { eventKeys } from '../queries/events';
-import { statsKeys } from '../queries/stats';
-import { useAlertStream, type AlertStream, type AlertStreamHandlers } from './use-alert-stream';
+// Keeps a dashboard page current as one: when alerts matching its filter arrive, its counts, charts
+// and lists are refetched together (at most every REFRESH_GAP_MS) and reach the screen in one render
+// with the new alerts in its lists (lib/live/page-sync.ts). No query polls on its own.
+import { focusManager, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import type { EventSummary } from '../events/types';
+import { useBatchedState } from './batched-state';
+import { liveListsOf } from './live-lists';
+import { PageSync } from './page-sync';
+import { useAlertStream, type AlertStream } from './use-alert-stream';
 
-// A steady flood of alerts refreshes the aggregates every 2 s, not once per alert.
-const REFRESH_GAP_MS = 2_000;
+// While nothing arrives, this slow refresh only moves relative ranges ("last 24h") along.
+export const BACKGROUND_REFRESH_MS = 60_000;
 
-export function useLiveRefresh(query: string, handlers: AlertStreamHandlers = {}): AlertStream {
+export interface LiveRefreshHandlers {
+  /**
+   * New alerts, handed over once every count on the page includes them, within the batch that
+   * writes those counts: keep them in the query cache or in useBatchedState to show them together.
+   */
+  onAlerts?: (alerts: EventSummary[]) => void;
+}
+
+export interface LiveRefresh extends AlertStream {
+  /** When the newest alert was put on screen through the stream (ms since the epoch), if one was. */
+  lastAlertAt: number | null;
+}
+
+export function useLiveRefresh(query: string, handlers: LiveRefreshHandlers = {}): LiveRefresh {
   const queryClient = useQueryClient();
-  const lastRefresh = useRef(0);
-  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const handlersRef = useRef(handlers);
+  handlersRef.current = handlers;
+  const [lastAlertAt, setLastAlertAt] = useBatchedState<number | null>(null);
+  const syncRef = useRef<PageSync | null>(null);
 
-  const invalidate = useCallback((predicate?: (query: Query) => boolean) => {
-    for (const queryKey of [statsKeys.all, eventKeys.priorityCounts('').slice(0, 2), eventKeys.list('').slice(0, 2), eventKeys.health()]) {
-      void queryClient.invalidateQueries({ queryKey, predicate });
-    }
-    // Infinite alert lists are left alone: their rows must not move under the reader.
-  }, [queryClient]);
+  // Declared before the stream's, so that the sync exists when the stream's first message comes.
+  useEffect(() => {
+    const sync = new PageSync(queryClient, {
+      onAlerts: (alerts) => {
+        setLastAlertAt(() => Date.now());
+        handlersRef.current.onAlerts?.(alerts);
+        for (const list of liveListsOf(queryClient, query)) list.onAlerts(alerts);
+      },
+      onResync: () => {
+        for (const list of liveListsOf(queryClient, query)) list.onResync();
+      },
+    });
+    syncRef.current = sync;
+    const background = setInterval(() => {
+      if (focusManager.isFocused()) sync.refresh();
+    }, BACKGROUND_REFRESH_MS);
+    const unsubscribeFocus = focusManager.subscribe((focused) => {
+      if (focused) sync.refresh();
+    });
+    return () => {
+      syncRef.current = null;
+      sync.dispose();
+      clearInterval(background);
+      unsubscribeFocus();
+    };
+  }, [queryClient, query, setLastAlertAt]);
 
-  const refreshNow = useCallback(() => {
-    pending.current = undefined;
-    lastRefresh.current = Date.now();
-    invalidate();
-  }, [invalidate]);
-
-  const refresh = useCallback(() => {
-    if (pending.current) return;
-    const wait = Math.max(0, lastRefresh.current + REFRESH_GAP_MS - Date.now());
-    pending.current = setTimeout(refreshNow, wait);
-  }, [refreshNow]);
-  useEffect(() => () => clearTimeout(pending.current), []);
-
-  return useAlertStream(query, {
-    onAlerts: (alerts) => {
-      refresh();
-      handlers.onAlerts?.(alerts);
-    },
-    onResync: () => {
-      refresh();
-      handlers.onResync?.();
-    },
-    // An answer read before the stream started may lack an alert committed in that gap: refetch
-    // those that do not reach the stream's first cursor (all of them when the server did not say).
-    // Queries still loading are left to finish (their reads mostly come after the stream's start),
-    // so that a page's first load is not sent twice.
-    onFirstReady: (cursor) =>
-      invalidate((query) => query.state.status === 'success' && query.state.fetchStatus === 'idle' && !((newestIdIn(query.state.data) ?? -1) >= cursor)),
+  const stream = useAlertStream(query, {
+    onAlerts: (alerts) => syncRef.current?.receive(alerts),
+    onResync: () => syncRef.current?.resync(),
+    onFirstReady: (cursor) => syncRef.current?.catchUp(cursor),
   });
+  return { ...stream, lastAlertAt };
 }

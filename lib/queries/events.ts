@@ -2,10 +2,7 @@
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { FetchError, fetchJson } from '../api/fetch-json';
 import type { EventDetail, EventListResponse, HealthReport, PriorityCount } from '../events/types';
-
-// Pages refresh when the live stream brings matching alerts (lib/live/use-live-refresh.ts); this
-// slow poll only moves relative ranges ("last 24h") along while nothing arrives.
-export const BACKGROUND_REFRESH_MS = 60_000;
+import { liveQueryOptions } from './live-options';
 
 export const eventKeys = {
   all: ['events'] as const,
@@ -22,10 +19,10 @@ export const eventListOptions = (query: string) =>
     queryFn: () => fetchJson<EventListResponse>(`/api/events?${query}`),
     // The GET the query sends, so the server render can preload it (app/providers.tsx).
     meta: { url: `/api/events?${query}` },
-    refetchInterval: BACKGROUND_REFRESH_MS,
+    ...liveQueryOptions,
   });
 
-/** Keyset pages of a filter, for infinite scroll. Not polled: new alerts must not shift the list. */
+/** Keyset pages of a filter, for infinite scroll. Not refetched: new alerts are put in place (lib/live/live-lists.ts). */
 export const eventPagesOptions = (query: string, pageSize = 100) => {
   const pageUrl = (cursor: string) => `/api/events?${[query, `limit=${pageSize}`, cursor ? `cursor=${cursor}` : ''].filter(Boolean).join('&')}`;
   return infiniteQueryOptions({
@@ -34,6 +31,8 @@ export const eventPagesOptions = (query: string, pageSize = 100) => {
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     meta: { url: pageUrl('') },
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
   });
 };
 
@@ -51,7 +50,7 @@ export const priorityCountsOptions = (query: string) =>
     queryKey: eventKeys.priorityCounts(query),
     queryFn: () => fetchJson<{ total: number; priorities: PriorityCount[] }>(`/api/stats/priorities?${query}`),
     meta: { url: `/api/stats/priorities?${query}` },
-    refetchInterval: BACKGROUND_REFRESH_MS,
+    ...liveQueryOptions,
   });
 
 export const healthOptions = () =>
@@ -59,7 +58,7 @@ export const healthOptions = () =>
     queryKey: eventKeys.health(),
     queryFn: () => fetchJson<HealthReport>('/api/health'),
     meta: { url: '/api/health' },
-    refetchInterval: BACKGROUND_REFRESH_MS,
+    ...liveQueryOptions,
   });
 
 export const useEventList = (query: string) => useQuery(eventListOptions(query));

@@ -3,7 +3,7 @@ import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import { fetchJson } from '../api/fetch-json';
 import type { Dimension } from '../filters/dimensions';
 import type { ContainerRow, RangeSummary, RelatedEvents, RuleList, Timeline, TopValue, ProcessTree } from '../stats/types';
-import { BACKGROUND_REFRESH_MS } from './events';
+import { liveQueryOptions } from './live-options';
 
 export type TimelineStack = 'priority' | 'rule' | 'container';
 
@@ -18,7 +18,7 @@ export const statsKeys = {
   related: (id: number) => [...statsKeys.all, 'related', id] as const,
 };
 
-const live = { refetchInterval: BACKGROUND_REFRESH_MS, placeholderData: keepPreviousData } as const;
+const live = { ...liveQueryOptions, placeholderData: keepPreviousData } as const;
 const withQuery = (path: string, query: string, extra = '') => `${path}?${[query, extra].filter(Boolean).join('&')}`;
 
 // `meta.url`: the GET the query sends, so the server render can preload it (app/providers.tsx).
