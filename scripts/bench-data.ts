@@ -4,11 +4,13 @@
 //   fill --db FILE --alerts N --days D --now MS [--seed S] [--workers W]
 //     writes the same N alerts straight into a new store (scripts/lib/bench-fill.ts), progress on
 //     stderr; prints one JSON line: alerts, long, seconds, rate, peakRss
-//   raw --db FILE (--file NDJSON | --pool NDJSON --segments JSON) [--min-rows N]
+//   raw --db FILE (--file NDJSON [--segment N] | --pool NDJSON --segments JSON) [--min-rows N]
 //     inserts the same rows Perch stored, prepared beforehand, with plain INSERTs in 1,000-row
-//     transactions (scripts/lib/raw-insert.ts), timing only the transactions. With --pool, each
-//     segment {label, prefix, from, count} is the lines the HTTP benchmark sent: pool line
-//     seq % pool size with uuid `${prefix}-${seq}`. Prints one JSON line per segment.
+//     transactions (scripts/lib/raw-insert.ts), timing only the transactions. With --file, prints
+//     {label: 'file', rows, seconds, rate}; before it, with --segment N, {label: 'point', rows,
+//     seconds} (so far) after every N rows and at the end. With --pool, each segment {label,
+//     prefix, from, count} is the lines the HTTP benchmark sent: pool line seq % pool size with
+//     uuid `${prefix}-${seq}`. Prints one JSON line per segment.
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -112,22 +114,33 @@ async function raw() {
   const timer = rawTimer(requiredFlag('db'));
   const file = flag('file');
   if (file !== undefined) {
+    const every = flag('segment') === undefined ? null : Number(flag('segment'));
+    if (every !== null && !(Number.isInteger(every) && every >= 1)) throw new Error('--segment must be a whole number of rows of at least 1');
     let seconds = 0;
     let rows = 0;
     let batch: string[] = [];
+    let nextPoint = every ?? Infinity;
+    let lastPoint = 0;
+    // Cumulative, as `npm run import` reports them with PERCH_IMPORT_PROGRESS, after whole batches.
+    const point = (final = false) => {
+      if (every === null || rows === lastPoint || (!final && rows < nextPoint)) return;
+      lastPoint = rows;
+      nextPoint = (Math.floor(rows / every) + 1) * every;
+      console.log(JSON.stringify({ label: 'point', rows, seconds }));
+    };
+    const insert = () => {
+      seconds += timer.insert(batch);
+      rows += batch.length;
+      batch = [];
+      point();
+    };
     for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
       if (line.trim() === '') continue;
       batch.push(line);
-      if (batch.length === BATCH) {
-        seconds += timer.insert(batch);
-        rows += batch.length;
-        batch = [];
-      }
+      if (batch.length === BATCH) insert();
     }
-    if (batch.length > 0) {
-      seconds += timer.insert(batch);
-      rows += batch.length;
-    }
+    if (batch.length > 0) insert();
+    point(true);
     console.log(JSON.stringify({ label: 'file', rows, seconds, rate: rows / seconds }));
   } else {
     const pool = readFileSync(requiredFlag('pool'), 'utf8').split('\n').filter((line) => line !== '');

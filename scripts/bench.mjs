@@ -38,7 +38,8 @@ const USAGE = `usage: npm run bench -- [options]
                  10 clients; prints the report and writes no docs
 
 The store for queries, pages and size is made by \`npm run import\` of a generated NDJSON file
-when the import part runs (at 1,000,000 alerts some 15 minutes, slowing as the store grows).
+when the import part runs (at 1,000,000 alerts some 15 minutes, slowing as the store grows; the
+report gives its rate and the raw insert's per 100,000 alerts).
 Without it the same alerts are written straight into a store made by Perch's migrations, by
 Perch's own writer, generated on worker threads, with no fsync (scripts/lib/bench-fill.ts):
 no NDJSON file, about 3,000 alerts/s on two free cores (docs/benchmarks.md). For 10,000,000
@@ -72,10 +73,11 @@ function parseOptions(argv) {
   const parts = given.parts === undefined ? PARTS : given.parts.split(',').map((p) => p.trim()).filter(Boolean);
   const unknown = parts.filter((p) => !PARTS.includes(p));
   if (unknown.length > 0) throw new Error(`unknown part(s): ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
+  const alerts = Math.round(number('alerts', smoke ? 3_000 : 1_000_000, 100));
   return {
     smoke,
     parts: new Set(parts),
-    alerts: Math.round(number('alerts', smoke ? 3_000 : 1_000_000, 100)),
+    alerts,
     days: number('days', 30, 0.01),
     seconds: number('seconds', smoke ? 1.5 : 8, 0.2),
     runs: Math.round(number('runs', smoke ? 3 : 20, 1)),
@@ -84,7 +86,9 @@ function parseOptions(argv) {
     exportRuns: smoke ? 2 : 3,
     // Extra alerts past a short measurement, so the raw rate is not timed on a few hundred rows.
     rawMinRows: smoke ? 2_000 : 10_000,
-    poolSize: Math.min(Math.round(number('alerts', smoke ? 3_000 : 1_000_000, 100)), 20_000),
+    poolSize: Math.min(alerts, 20_000),
+    // The import's and the raw insert's rates per this many alerts; at most 20 rows past 2 million.
+    importSegment: smoke ? 1_000 : Math.max(1, Math.ceil(alerts / 2_000_000)) * 100_000,
     out: given.out ?? (smoke ? null : path.join(root, 'docs', 'benchmarks.md')),
     dir: given.dir ?? os.tmpdir(),
     keep: given.keep === true,
@@ -101,6 +105,38 @@ const withUuid = (line, uuid) => `{"uuid":${JSON.stringify(uuid)},${line.slice(1
 function isoNs(ns) {
   const seconds = ns / 1_000_000_000n;
   return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${String(ns % 1_000_000_000n).padStart(9, '0')}Z`;
+}
+
+/** Runs `fn` while sampling the 1-minute load average every 5 s: its result and the samples' mean. */
+async function underLoad(fn) {
+  const samples = [os.loadavg()[0]];
+  const timer = setInterval(() => samples.push(os.loadavg()[0]), 5_000);
+  try {
+    const result = await fn();
+    samples.push(os.loadavg()[0]);
+    return [result, samples.reduce((a, b) => a + b, 0) / samples.length];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Rates per segment of the same rows, from each side's cumulative {alerts, seconds}: a segment ends
+ * where both sides have a point, so a boundary that one side skipped merges two segments.
+ */
+function segmentRates(importPoints, rawPoints) {
+  const rawSeconds = new Map(rawPoints.map((p) => [p.alerts, p.seconds]));
+  const rows = [];
+  let before = { alerts: 0, importSeconds: 0, rawSeconds: 0 };
+  for (const { alerts, seconds } of importPoints) {
+    if (!rawSeconds.has(alerts) || alerts <= before.alerts) continue;
+    const n = alerts - before.alerts;
+    const importRate = n / (seconds - before.importSeconds);
+    const rawRate = n / (rawSeconds.get(alerts) - before.rawSeconds);
+    rows.push({ from: before.alerts + 1, to: alerts, importRate, rawRate, ratio: importRate / rawRate });
+    before = { alerts, importSeconds: seconds, rawSeconds: rawSeconds.get(alerts) };
+  }
+  return rows;
 }
 
 const FS_TYPES = { 0xef53: 'ext4', 0x01021994: 'tmpfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs', 0x6969: 'nfs', 0x2fc12fc1: 'zfs' };
@@ -244,6 +280,14 @@ class Bench {
         `\`npm run import\` of a ${int(alerts)}-line NDJSON file`, 1, int(rate), raw ? int(raw.rate) : '—', pct(ratio), '—', '≥ 60% of raw',
         raw ? this.targets.check('npm run import vs raw insert', ratio, 0.6, 'atLeast', pct(ratio)) : '',
       ]);
+      const last = this.importSegments?.at(-1);
+      if (last && this.importSegments.length > 1) {
+        const what = `alerts ${int(last.from)}–${int(last.to)}`;
+        rows.push([
+          `… its last ${int(last.to - last.from + 1)} (${what})`, 1, int(last.importRate), int(last.rawRate), pct(last.ratio), '—', '≥ 60% of raw',
+          this.targets.check(`npm run import vs raw insert, the last ${what}`, last.ratio, 0.6, 'atLeast', pct(last.ratio)),
+        ]);
+      }
     }
     if (rows.length === 0) return null;
     const lines = [
@@ -266,6 +310,29 @@ class Bench {
     if (this.importResult && this.options.parts.has('import')) {
       const { wallSeconds, seconds } = this.importResult;
       lines.push(`Import: ${seconds.toFixed(1)} s by its own clock (${wallSeconds.toFixed(1)} s for the whole command, start-up included) into a fresh store.`, '');
+      const segments = this.importSegments ?? [];
+      if (segments.length > 0) {
+        const worst = segments.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+        const span = (r) => `${int(r.from)}–${int(r.to)}`;
+        const rows = segments.map((r) => {
+          const notes = [r.ratio < 0.6 ? '**below 60%**' : '', r === worst && segments.length > 1 ? 'the worst' : ''].filter(Boolean);
+          return [span(r), int(r.importRate), int(r.rawRate), pct(r.ratio), notes.join(', ')];
+        });
+        const below = segments.filter((r) => r.ratio < 0.6).length;
+        lines.push(
+          `Per ${int(this.options.importSegment)} alerts of the file, in its order (the store growing): the import's rate is the wall time of those alerts`,
+          'through it (read, checked on its worker thread, written; the worker\'s start in the first row), from its `PERCH_IMPORT_PROGRESS`',
+          'lines; the raw insert\'s is the time of its 1,000-row transactions alone, the rows prepared beforehand and not timed',
+          '(scripts/lib/raw-insert.ts), into a fresh store of the same schema, in the same run before the import.',
+          '',
+          table(['Alerts', 'Import alerts/s', 'Raw alerts/s', 'Import ÷ raw', ''], rows, [1, 2, 3]),
+          '',
+          `The worst segment, alerts ${span(worst)}: ${pct(worst.ratio)} of raw; ${below === 0 ? 'none' : `${below} of ${segments.length}`} below 60%.`,
+          `The two ran one after the other, so other work on the machine shows in the ratio: the 1-minute load average was ${this.rawImportLoad.toFixed(1)}`,
+          `on average while the raw insert ran and ${this.importLoad.toFixed(1)} while the import ran (${os.cpus().length} CPUs; sampled every 5 s).`,
+          '',
+        );
+      }
     }
     return lines.join('\n');
   }
@@ -469,22 +536,29 @@ class Bench {
 
   /** The raw insert of the file's rows, first, so that its store is gone before Perch's is made. */
   async rawForImport() {
-    const { stdout } = await runChild(...tsx('scripts/bench-data.ts', ['raw', '--db', this.file('raw-import.db'), '--file', this.file('alerts.ndjson')]));
-    this.rawImport = jsonLines(stdout)[0];
+    const args = ['raw', '--db', this.file('raw-import.db'), '--file', this.file('alerts.ndjson'), '--segment', String(this.options.importSegment)];
+    const [{ stdout }, load] = await underLoad(() => runChild(...tsx('scripts/bench-data.ts', args)));
+    this.rawImportLoad = load;
+    const lines = jsonLines(stdout);
+    this.rawImport = lines.find((line) => line.label === 'file');
+    this.rawImportPoints = lines.filter((line) => line.label === 'point').map(({ rows, seconds }) => ({ alerts: rows, seconds }));
     for (const suffix of ['', '-wal', '-shm']) rmSync(this.file(`raw-import.db${suffix}`), { force: true });
   }
 
   async import() {
-    const { stdout, seconds: wallSeconds } = await runChild('npm', ['run', '-s', 'import', '--', this.file('alerts.ndjson')], {
-      env: benchEnv({ PERCH_DB: this.file('store.db') }),
+    const [{ stdout, seconds: wallSeconds }, load] = await underLoad(() => runChild('npm', ['run', '-s', 'import', '--', this.file('alerts.ndjson')], {
+      env: benchEnv({ PERCH_DB: this.file('store.db'), PERCH_IMPORT_PROGRESS: String(this.options.importSegment) }),
       passStderr: !this.options.smoke,
-    });
+    }));
+    this.importLoad = load;
+    const points = jsonLines(stdout).map(({ alerts, seconds }) => ({ alerts, seconds }));
     const match = /Imported (\d+), duplicates (\d+), skipped (\d+) non-JSON line\(s\), invalid (\d+) .* in ([\d.]+)s/.exec(stdout);
     if (!match) throw new Error(`cannot read the import's summary: ${stdout.slice(0, 300)}`);
     const [imported, duplicates, , invalid, seconds] = match.slice(1).map(Number);
     const { lines } = this.generated;
     if (invalid > 0 || imported + duplicates !== lines) throw new Error(`the import took ${imported} of ${lines} alerts (${duplicates} duplicates, ${invalid} invalid)`);
     this.importResult = { alerts: lines, imported, seconds, wallSeconds, rate: imported / (seconds || wallSeconds) };
+    this.importSegments = this.rawImportPoints ? segmentRates(points, this.rawImportPoints) : null;
     if (!this.options.keep) rmSync(this.file('alerts.ndjson'));
   }
 

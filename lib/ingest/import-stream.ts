@@ -61,7 +61,7 @@ const AHEAD = 2;
 /**
  * Imports a stream line by line (memory stays flat for any size), or whole when it is a JSON
  * array. NDJSON lines are prepared in a worker thread while this one writes the batch before.
- * `onProgress` is called after every batch with the lines read so far.
+ * `onProgress` is called after every batch written, and at the end, with the lines read so far.
  */
 export async function importStream(db: Db, input: Readable, onProgress?: (lines: number, run: ImportRun) => void): Promise<ImportSummary> {
   const run = new ImportRun(db);
@@ -73,12 +73,14 @@ export async function importStream(db: Db, input: Readable, onProgress?: (lines:
   let arrayText: string[] | null = null;
   let sawContent = false;
 
-  const writeNext = async () => run.write(await inFlight.shift()!);
+  const writeNext = async () => {
+    run.write(await inFlight.shift()!);
+    onProgress?.(lineNumber, run);
+  };
   const send = async () => {
     inFlight.push(preparer.prepare(batch));
     batch = [];
     while (inFlight.length > AHEAD) await writeNext();
-    onProgress?.(lineNumber, run);
   };
 
   try {
