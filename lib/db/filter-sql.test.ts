@@ -27,6 +27,7 @@ describe('filterToSql', () => {
     expect(where).not.toContain("'x'");
     // An image's value is bound twice (image, or image:tag, and the repository it implies).
     expect(Object.values(params).filter((v) => v === hostile)).toHaveLength(12);
+    expect(params.chainBelow0).toBe(`${hostile}\u001f`);
     expect(params.chainEnd0).toBe(`${hostile} `);
     // Free text is one quoted FTS5 phrase (migration 0005), bound like the rest.
     expect(params.q).toBe(`"${hostile.toLowerCase()}"`);

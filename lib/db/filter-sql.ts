@@ -130,8 +130,10 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
     const column = chainIndex ? 'e.process_chain' : '+e.process_chain';
     const ranges = filter.chain.map((chain, i) => {
       params[`chain${i}`] = chain;
+      params[`chainBelow${i}`] = `${chain}\u001f`;
       params[`chainEnd${i}`] = `${chain} `;
-      return `${column} >= @chain${i} AND ${column} < @chainEnd${i} AND (e.process_chain = @chain${i} OR substr(e.process_chain, length(@chain${i}) + 1, 1) = char(31))`;
+      // Between the two: the chain itself, or a chain under it (the next character is char(31)).
+      return `${column} >= @chain${i} AND ${column} < @chainEnd${i} AND (+e.process_chain = @chain${i} OR +e.process_chain >= @chainBelow${i})`;
     });
     clauses.push(ranges.length === 1 ? ranges[0]! : `(${ranges.map((range) => `(${range})`).join(' OR ')})`);
   }

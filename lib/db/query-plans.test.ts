@@ -168,7 +168,7 @@ describe('a page of one value', () => {
       ['two users', { user: ['root', 'nobody'] }, 'events_user_time (user_name=? AND time_ns>?)'],
     ])('of %s walks that value\'s own index newest first', (_, input, index) => {
       const plan = pagePlan(input);
-      expect(plan).toContain(`SEARCH e USING INDEX ${index}`);
+      expect(plan).toContain(`SEARCH e USING COVERING INDEX ${index}`);
       // Several values walk one arm each: only the arms' pages are sorted, never every alert of the values.
       expect(plan).not.toMatch(/INDEX events_\w+ \([^)]*\); USE TEMP B-TREE FOR ORDER BY|BLOOM FILTER ON|SCAN e\b/);
     });
@@ -188,11 +188,23 @@ describe('a page of one value', () => {
     });
   });
 
-  it('counts a chain\'s alerts from its index alone', () => {
-    const filter = EventFilter.parse({ from: '30d', chain: ['bash'] });
-    const plans = [...plansOf(() => timeline(db, filter, 'priority', 8, NOW), /process_chain/), ...plansOf(() => rangeSummary(db, filter, NOW), /process_chain/)];
+  it.each([
+    ['a chain', { chain: ['bash'] }, /process_chain/, 'events_chain_time (process_chain>? AND process_chain<?)'],
+    ['a user', { user: ['root'] }, /user_name/, 'events_user_time (user_name=? AND time_ns>?)'],
+    ['an image and its tag', { image: ['nginx:1.27'] }, /image_repository/, 'events_image_time (image_repository=? AND time_ns>?)'],
+    ['a pod', { pod: ['web-1-pod'] }, /k8s_pod/, 'events_pod_time (k8s_pod=? AND time_ns>?)'],
+  ])('counts %s\'s alerts from its index alone', (_, input, which, index) => {
+    const filter = EventFilter.parse({ from: '30d', ...input });
+    const plans = [...plansOf(() => timeline(db, filter, 'priority', 8, NOW), which), ...plansOf(() => rangeSummary(db, filter, NOW), which)];
     expect(plans).toHaveLength(2);
-    for (const plan of plans) expect(plan).toMatch(/^SEARCH e USING COVERING INDEX events_chain_time \(process_chain>\? AND process_chain<\?\)/);
+    for (const plan of plans) expect(plan).toMatch(new RegExp(`^SEARCH e USING COVERING INDEX ${index.replace(/[()?]/g, '\\$&')}`));
+  });
+
+  it('counts a range with no other filter from the counts by priority', () => {
+    const filter = EventFilter.parse({ from: '30d', minPriority: 'Warning' });
+    const plans = [...plansOf(() => timeline(db, filter, 'priority', 8, NOW), /priority_counts_15m/), ...plansOf(() => rangeSummary(db, filter, NOW), /priority_counts_15m/)];
+    expect(plans.length).toBeGreaterThanOrEqual(2);
+    for (const plan of plans) expect(plan).toMatch(/SEARCH e USING PRIMARY KEY \(quarter>\?/);
   });
 });
 

@@ -1,10 +1,11 @@
 import 'server-only';
 // Where an aggregate reads its alerts from: whole 12-hour periods, hours and quarter hours from the
-// counts of migrations 0002 and 0008, the partial quarters at the edges of the range from `events`.
+// counts of migrations 0002, 0008 and 0012, the partial quarters at the edges of the range from `events`.
 // Each aggregate is written once over the rows returned here (one row is one alert, or a period's
 // count of alike alerts), so both sources answer alike by construction. Filters the counts cannot
 // evaluate (tags, processes, chains, text) read `events` only.
 import { PRIORITIES } from '../falco/priorities';
+import { NONE_VALUE } from '../filters/dimensions';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import { filterConditions, hasColumnFilter, matchedAlerts, searchText } from './filter-sql';
 
@@ -179,6 +180,11 @@ const EVENT_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, ${DIMENSION_
 const EVENT_PRIORITY_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, e.priority_rank, e.alerts`);
 const TAG_COUNTS = hourlyCounts((whereSql) => `SELECT e.tag, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`);
 const PROCESS_COUNTS = hourlyCounts((whereSql) => `SELECT e.name, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`);
+// A filter of time, health and priority alone reads the counts by priority (migration 0012).
+const PRIORITY_COUNTS: CountsLevel = {
+  periodNs: NS_PER_QUARTER, periodColumn: 'quarter',
+  select: (whereSql) => `SELECT e.quarter * ${NS_PER_QUARTER} AS time_ns, e.priority_rank, e.alerts FROM priority_counts_15m e ${whereSql}`,
+};
 const TAG_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`);
 const PROCESS_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`);
 
@@ -186,6 +192,14 @@ const PROCESS_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS
 const perAlertOnly = (filter: EventFilter) => filter.tag.length === 0 && filter.proc.length === 0 && filter.chain.length === 0 && searchText(filter) === undefined;
 // The tag and process counts hold only hour, priority and internal besides the tag or name.
 const timeAndPriorityOnly = (filter: EventFilter) => perAlertOnly(filter) && !hasColumnFilter(filter);
+
+const COVERING_INDEXED = ['user', 'image', 'pod'] as const;
+
+/** Whether the filter selects by exactly one of the dimensions whose index holds time and priority, and by no other. */
+function coveredByIndex(filter: EventFilter): boolean {
+  const used = COVERING_INDEXED.filter((key) => filter[key].length > 0);
+  return used.length === 1 && !filter[used[0]!].includes(NONE_VALUE) && !hasColumnFilter({ ...filter, [used[0]!]: [] });
+}
 
 /**
  * Alerts matching the filter as rows of (time_ns, internal, priority_rank, priority, rule, source,
@@ -224,6 +238,9 @@ function priorityCounts(filter: EventFilter): Counts | undefined {
   if (timeAndPriorityOnly(rest) && name !== undefined && moreNames.length === 0 && tag === undefined) {
     return { levels: [PROCESS_PRIORITY_COUNTS], filter: rest, condition: 'e.name = @countedName', params: { countedName: name } };
   }
+  if (timeAndPriorityOnly(filter)) return { levels: [PRIORITY_COUNTS] };
+  // Only a user, image or pod: its own index holds time and priority, and only its alerts.
+  if (perAlertOnly(filter) && coveredByIndex(filter)) return undefined;
   return perAlertOnly(filter) ? { levels: EVENT_PRIORITY_COUNTS } : undefined;
 }
 

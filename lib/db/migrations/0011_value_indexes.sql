@@ -4,7 +4,7 @@ DROP INDEX events_chain_time;
 CREATE INDEX events_chain_time ON events (process_chain, time_ns, internal, priority_rank);
 
 -- A page of one user's, image's or pod's alerts walks that value's alerts newest first and stops at
--- the page, however rare the value; without these it walked every alert of the range to find none.
-CREATE INDEX events_user_time ON events (user_name, time_ns) WHERE user_name IS NOT NULL;
-CREATE INDEX events_image_time ON events (image_repository, time_ns) WHERE image_repository IS NOT NULL;
-CREATE INDEX events_pod_time ON events (k8s_pod, time_ns) WHERE k8s_pod IS NOT NULL;
+-- the page, however rare the value; their counts and timelines read the index alone.
+CREATE INDEX events_user_time ON events (user_name, time_ns, internal, priority_rank) WHERE user_name IS NOT NULL;
+CREATE INDEX events_image_time ON events (image_repository, time_ns, internal, priority_rank, image_tag) WHERE image_repository IS NOT NULL;
+CREATE INDEX events_pod_time ON events (k8s_pod, time_ns, internal, priority_rank) WHERE k8s_pod IS NOT NULL;
