@@ -19,6 +19,7 @@ import type { StoredAlert } from '../lib/falco/alert';
 import { prepareEntries } from '../lib/ingest/prepare';
 import { splitBody, type BodyEntry } from '../lib/ingest/split-body';
 import { benchAlerts, LONG_CMDLINE, withUuid } from './lib/bench-alerts';
+import { BENCH_ABSENT, BENCH_RARE } from './lib/bench-irregular';
 import { fillStore } from './lib/bench-fill';
 import { rawInserter } from './lib/raw-insert';
 
@@ -165,12 +166,18 @@ async function raw() {
   timer.close();
 }
 
+/** The generator's rare and absent values, for the bench's pages (scripts/lib/bench-irregular.ts). */
+function values() {
+  console.log(JSON.stringify({ rare: BENCH_RARE, absent: BENCH_ABSENT }));
+}
+
 async function main() {
   const command = process.argv[2];
-  if (command === 'generate') await generate();
+  if (command === 'values') values();
+  else if (command === 'generate') await generate();
   else if (command === 'fill') await fill();
   else if (command === 'raw') await raw();
-  else throw new Error('usage: bench-data.ts generate … | fill … | raw …  (see the header of scripts/bench-data.ts)');
+  else throw new Error('usage: bench-data.ts generate … | fill … | values | raw …  (see the header of scripts/bench-data.ts)');
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,8 @@
 // npm run bench:queries -- [--alerts 1000000] [--days 30] [--db /tmp/perch-bench.db] [--runs 20] [--raw] [--only <regex>] [--no-refusal]
-// Fills a store with realistic alerts (the demo cluster, through the real ingest pipeline; kept
-// between runs), then times every query behind the dashboard's pages, p50 and p95 over repeated
-// runs. The SQL is what the API routes run; the routes add parsing and JSON only. `--raw` reads
+// Fills a store with the alerts of `npm run bench` (scripts/lib/bench-fill.ts; kept between runs),
+// then times every query behind the dashboard's pages, p50 and p95 over repeated runs. Every filter
+// is timed with its most common value in the range, its BENCH_RARE value (one alert in 100,000) and
+// its BENCH_ABSENT one (scripts/lib/bench-irregular.ts), alone and with other filters. The SQL is what the API routes run; the routes add parsing and JSON only. `--raw` reads
 // every alert from `events`, leaving the hourly counts out, for a comparison on the same store.
 // `--only` times just the rows whose label matches (e.g. `--only 'tree|chains'`). `--no-refusal`
 // answers the searches the API refuses as too broad (lib/db/event-search.ts), for a comparison.
@@ -12,9 +13,8 @@ import { getEventOrThrow, listEvents } from '../lib/db/event-queries';
 import { assertSearchAnswerable } from '../lib/db/event-search';
 import { containerRows, processTree, rangeSummary, relatedEvents, ruleRows, timeline, topValues } from '../lib/db/stats-queries';
 import { EventFilter, type EventPage } from '../lib/filters/event-filter';
-import { ImportRun } from '../lib/ingest/import-stream';
-import { splitBody } from '../lib/ingest/split-body';
-import { demoAlerts } from './demo-alerts';
+import { fillStore } from './lib/bench-fill';
+import { BENCH_ABSENT, BENCH_RARE } from './lib/bench-irregular';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,19 +29,17 @@ const READ = { rawOnly: process.argv.includes('--raw') };
 const ONLY = process.argv.includes('--only') ? new RegExp(flag('only', ''), 'i') : null;
 const NO_REFUSAL = process.argv.includes('--no-refusal');
 
-function fill(db: Db, nowMs: number) {
+async function fill(nowMs: number) {
+  const db = openDatabase(DB_FILE);
   const have = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  db.close();
   if (have >= ALERTS * 0.9) return;
-  const started = Date.now();
-  const run = new ImportRun(db);
-  let n = 0;
-  for (const alert of demoAlerts({ seed: 7, alerts: ALERTS, days: DAYS, nowMs })) {
-    const [entry] = splitBody(alert.line).entries;
-    if (entry) run.add(entry);
-    if (++n % 100_000 === 0) process.stderr.write(`… ${n.toLocaleString('en')} alerts (${Math.round(n / ((Date.now() - started) / 1000))}/s)\n`);
-  }
-  run.flush();
-  process.stderr.write(`filled ${run.summary.imported.toLocaleString('en')} alerts in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  if (have > 0) throw new Error(`${DB_FILE} holds ${have.toLocaleString('en')} alerts, fewer than asked: delete it to fill it again`);
+  const result = await fillStore({
+    file: DB_FILE, alerts: ALERTS, days: DAYS, nowMs, seed: 7,
+    onProgress: ({ alerts, of, seconds }) => process.stderr.write(`… ${alerts.toLocaleString('en')} of ${of.toLocaleString('en')} alerts (${Math.round(alerts / seconds)}/s)\n`),
+  });
+  process.stderr.write(`filled ${result.alerts.toLocaleString('en')} alerts in ${result.seconds.toFixed(0)} s\n`);
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -61,11 +59,11 @@ function time(label: string, fn: () => unknown) {
   return row;
 }
 
-function main() {
+async function main() {
   if (!existsSync(DB_FILE)) process.stderr.write(`creating ${DB_FILE}\n`);
-  const db = openDatabase(DB_FILE);
   const nowMs = Date.now();
-  fill(db, nowMs);
+  await fill(nowMs);
+  const db = openDatabase(DB_FILE);
   const count = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
   const f = (input: Record<string, unknown>) => EventFilter.parse(input);
   const page = (limit: number, cursor?: string): EventPage => ({ limit, cursor });
@@ -73,8 +71,6 @@ function main() {
   const withChain = sample.find((e) => e.procName && e.containerId && e.containerId !== 'host') ?? sample[0]!;
   const rule = withChain.rule;
   const container = withChain.containerId ?? 'host';
-  const host = sample.find((e) => e.containerId === 'host')?.hostname ?? withChain.hostname ?? '';
-  const namespace = sample.find((e) => e.k8sNamespace)?.k8sNamespace ?? 'default';
 
   console.log(`\n${count.toLocaleString('en')} alerts over ${DAYS} days in ${DB_FILE}; ${RUNS} runs each; times in ms${READ.rawOnly ? '; every alert read from events (--raw)' : ''}\n`);
   console.log(`| ${'query (the API call behind it)'.padEnd(58)} | ${'p50'.padStart(8)} | ${'p95'.padStart(8)} |`);
@@ -93,46 +89,52 @@ function main() {
   let cursor: string | undefined;
   for (let i = 0; i < 49; i++) cursor = listEvents(db, month, page(100, cursor), nowMs).nextCursor ?? undefined;
   time('explorer 30d: page 50 (by cursor)', () => listEvents(db, month, page(100, cursor), nowMs));
-  const filters: [string, Record<string, unknown>][] = [
-    ['rule', { rule: [rule] }], ['priority set', { priority: ['Critical', 'Error'] }], ['minPriority Warning', { minPriority: 'Warning' }],
-    ['hostname', { hostname: [host] }], ['container', { container: [container] }], ['namespace', { namespace: [namespace] }],
-    ['tag', { tag: ['mitre_execution'] }], ['proc (any ancestor)', { proc: ['bash'] }], ['user', { user: ['root'] }],
-  ];
-  for (const [name, extra] of filters) {
+  for (const [name, extra] of [['priority set', { priority: ['Critical', 'Error'] }], ['minPriority Warning', { minPriority: 'Warning' }]] as const) {
     const filter = f({ from: '30d', ...extra });
     time(`explorer 30d + ${name}: first page`, () => listEvents(db, filter, page(100), nowMs));
     time(`explorer 30d + ${name}: timeline`, () => timeline(db, filter, 'priority', 8, nowMs, READ));
   }
-  // A value that no alert has, and the rarest one the range has, for every filter: what people
-  // type all day (a name from another cluster, a typo, a pod that has gone) must answer as fast.
-  const sinceNs = BigInt(nowMs - DAYS * 86_400_000) * 1_000_000n;
-  const rarest = (sql: string) => (db.prepare(sql).get({ sinceNs }) as { value: string } | undefined)?.value;
-  const inRange = 'FROM events WHERE time_ns >= @sinceNs AND internal = 0';
-  const rare: [string, string, string | undefined][] = [
-    ['rule', 'rule', rarest(`SELECT rule AS value ${inRange} GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
-    ['hostname', 'hostname', rarest(`SELECT hostname AS value ${inRange} AND hostname IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
-    ['container', 'container', rarest(`SELECT container_id AS value ${inRange} AND container_id IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
-    ['image', 'image', rarest(`SELECT image_repository AS value ${inRange} AND image_repository IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
-    ['namespace', 'namespace', rarest(`SELECT k8s_ns AS value ${inRange} AND k8s_ns IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
-    ['pod', 'pod', rarest(`SELECT k8s_pod AS value ${inRange} AND k8s_pod IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
-    ['user', 'user', rarest(`SELECT user_name AS value ${inRange} AND user_name IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
-    ['tag', 'tag', rarest(`SELECT t.tag AS value FROM events e JOIN event_tags t ON t.event_id = e.id WHERE e.time_ns >= @sinceNs AND e.internal = 0 GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
-    ['proc', 'proc', rarest(`SELECT p.name AS value FROM events e JOIN event_processes p ON p.event_id = e.id WHERE e.time_ns >= @sinceNs AND e.internal = 0 GROUP BY 1 ORDER BY count(DISTINCT e.id), 1 LIMIT 1`)],
-    ['chain', 'chain', rarest(`SELECT process_chain AS value ${inRange} AND process_chain IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`)],
-  ];
-  for (const [name, key, value] of rare) {
-    for (const [kind, given] of [['absent', `no-such-${name}-xyz`], ['rarest', value]] as const) {
-      if (given === undefined) continue;
-      const filter = f({ from: '30d', [key]: [given] });
+  // Every filter with the most common value of the range, a value in one alert of 100,000 and a
+  // value that no alert has: what people type all day (a name from another cluster, a typo, a pod
+  // that has gone) must answer as fast as a common one.
+  const common = commonValues(db, nowMs);
+  const rare: Record<FilterName, string> = {
+    rule: BENCH_RARE.rule, hostname: BENCH_RARE.hostname, container: BENCH_RARE.containerId, image: BENCH_RARE.image, namespace: BENCH_RARE.namespace,
+    pod: BENCH_RARE.pod, user: BENCH_RARE.user, tag: BENCH_RARE.tag, proc: BENCH_RARE.proc, chain: BENCH_RARE.chain, q: BENCH_RARE.q,
+  };
+  const absent: Record<FilterName, string> = {
+    rule: BENCH_ABSENT.rule, hostname: BENCH_ABSENT.hostname, container: BENCH_ABSENT.containerId, image: BENCH_ABSENT.image, namespace: BENCH_ABSENT.namespace,
+    pod: BENCH_ABSENT.pod, user: BENCH_ABSENT.user, tag: BENCH_ABSENT.tag, proc: BENCH_ABSENT.proc, chain: BENCH_ABSENT.chain, q: BENCH_ABSENT.q,
+  };
+  const input = (name: FilterName, value: string): Record<string, unknown> => (name === 'q' ? { q: value } : { [name]: [value] });
+  process.stderr.write(`common values: ${JSON.stringify(common)}\n`);
+  for (const name of FILTER_NAMES) {
+    for (const [kind, value] of [['common', common[name]], ['rare', rare[name]], ['absent', absent[name]]] as const) {
+      if (value === undefined) continue;
+      const filter = f({ from: '30d', ...input(name, value) });
       time(`explorer 30d + ${name} ${kind}: first page`, () => listEvents(db, filter, page(100), nowMs));
       time(`explorer 30d + ${name} ${kind}: timeline`, () => timeline(db, filter, 'priority', 8, nowMs, READ));
       time(`explorer 30d + ${name} ${kind}: summary`, () => rangeSummary(db, filter, nowMs, READ));
     }
   }
+  // The rare and absent values with other filters: a priority and the busiest rule, or a namespace.
+  for (const name of FILTER_NAMES) {
+    for (const [kind, value] of [['rare', rare[name]], ['absent', absent[name]]] as const) {
+      const busy: [string, Record<string, unknown>] = name === 'rule'
+        ? ['minPriority Warning + namespace common', { minPriority: 'Warning', namespace: [common.namespace] }]
+        : ['minPriority Warning + rule common', { minPriority: 'Warning', rule: [common.rule] }];
+      const place: [string, Record<string, unknown>] = name === 'namespace' ? ['hostname common', { hostname: [common.hostname] }] : ['namespace common', { namespace: [common.namespace] }];
+      const withBusy = f({ from: '30d', ...busy[1], ...input(name, value) });
+      const withPlace = f({ from: '30d', ...place[1], ...input(name, value) });
+      time(`explorer 30d + ${name} ${kind} + ${busy[0]}: first page`, () => listEvents(db, withBusy, page(100), nowMs));
+      time(`explorer 30d + ${name} ${kind} + ${busy[0]}: summary`, () => rangeSummary(db, withBusy, nowMs, READ));
+      time(`explorer 30d + ${name} ${kind} + ${place[0]}: first page`, () => listEvents(db, withPlace, page(100), nowMs));
+    }
+  }
   // Free text, with every call the explorer makes for it. The API refuses a prefix too broad to
   // answer quickly (lib/db/event-search.ts) before reading anything: such a row times the refusal.
   const searches: [string, string][] = [
-    ['q common ("/etc/")', '/etc/'], ['q rare ("no-such-text-xyz")', 'no-such-text-xyz'],
+    ['q common phrase ("/etc/")', '/etc/'],
     ['q prefix ("sh*")', 'sh*'], ['q one-letter prefix ("s*")', 's*'], ['q prefix ("she*")', 'she*'],
     ['q phrase with a prefix ("etc/sha*")', 'etc/sha*'],
   ];
@@ -185,4 +187,44 @@ function main() {
   db.close();
 }
 
-main();
+const FILTER_NAMES = ['rule', 'hostname', 'container', 'image', 'namespace', 'pod', 'user', 'tag', 'proc', 'chain', 'q'] as const;
+type FilterName = (typeof FILTER_NAMES)[number];
+
+/**
+ * The most common value of each filter among the range's alerts (Falco's health events aside). A
+ * chain's is its most common root; free text's, the most common word of the busiest rule's name.
+ */
+function commonValues(db: Db, nowMs: number): Record<FilterName, string> {
+  const sinceNs = BigInt(nowMs - DAYS * 86_400_000) * 1_000_000n;
+  const sinceHour = Math.floor((nowMs - DAYS * 86_400_000) / 3_600_000);
+  const top = (sql: string) => {
+    const row = db.prepare(sql).get({ sinceNs, sinceHour }) as { value: string } | undefined;
+    if (row === undefined) throw new Error(`no common value: ${sql}`);
+    return row.value;
+  };
+  const column = (expression: string) =>
+    top(`SELECT ${expression} AS value FROM events WHERE time_ns >= @sinceNs AND internal = 0 AND value IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`);
+  const rule = column('rule');
+  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.bench_words USING fts5vocab('main', 'event_search', 'row')");
+  const docs = db.prepare('SELECT doc FROM temp.bench_words WHERE term = ?').pluck();
+  const words = [...new Set(rule.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])];
+  const q = words.map((word) => [word, (docs.get(word) as number | undefined) ?? 0] as const).sort((a, b) => b[1] - a[1])[0]![0];
+  return {
+    rule,
+    hostname: column('hostname'),
+    container: column('container_id'),
+    image: column('image_repository'),
+    namespace: column('k8s_ns'),
+    pod: column('k8s_pod'),
+    user: column('user_name'),
+    tag: top('SELECT tag AS value FROM tag_counts_1h WHERE hour >= @sinceHour AND internal = 0 GROUP BY 1 ORDER BY sum(alerts) DESC, 1 LIMIT 1'),
+    proc: top('SELECT name AS value FROM process_counts_1h WHERE hour >= @sinceHour AND internal = 0 GROUP BY 1 ORDER BY sum(alerts) DESC, 1 LIMIT 1'),
+    chain: column("CASE WHEN instr(process_chain, char(31)) > 0 THEN substr(process_chain, 1, instr(process_chain, char(31)) - 1) ELSE process_chain END"),
+    q,
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -2,8 +2,10 @@
 // containers in 8 namespaces on 6 hosts, ancestry chains, k8s_audit, CloudTrail and GCP audit
 // sources, Falco's own drop events), exactly as many as asked, plus one alert in LONG_EVERY whose
 // command line is a 4 KB dropper (`sh -c 'echo <base64>|base64 -d|sh'`), as real shells produce.
-// Pure and deterministic for the same options, like the demo alerts.
+// Each alert is then made less regular (scripts/lib/bench-irregular.ts: long tails, chains of every
+// depth, busy rules, the BENCH_RARE values once per part). Pure and deterministic for the same options.
 import { demoAlerts, type DemoOptions } from '../demo-alerts';
+import { irregularPart, RARE_MARKERS } from './bench-irregular';
 
 export interface BenchAlertOptions {
   alerts: number;
@@ -87,9 +89,18 @@ export function benchPlan({ alerts, days, nowMs, seed = 7, partAlerts = PART_ALE
 }
 
 /**
+ * Where in each part the alerts with a BENCH_RARE value are (one per RARE_MARKERS entry, each in
+ * the first container alert at or after its index): the middle of a part, so once in PART_ALERTS.
+ */
+export function markerIndexes(plan: BenchPlan): number[] {
+  const size = plan.alerts / plan.parts;
+  return RARE_MARKERS.map((_, i) => Math.floor(size / 2) + i * Math.max(1, Math.floor(size / 200)));
+}
+
+/**
  * The alerts of one part of the window, in time order: the demo generator's for (from, to], an
- * evenly spread few left out, one in LONG_EVERY with a 4 KB command line. A part depends on the plan
- * alone, not on the parts before it.
+ * evenly spread few left out, each made less regular, one in LONG_EVERY with a 4 KB command line.
+ * A part depends on the plan alone, not on the parts before it.
  */
 export function* benchPart(plan: BenchPlan, part: number): Generator<string> {
   const { days, nowMs, seed, asked, keep, parts } = plan;
@@ -99,11 +110,14 @@ export function* benchPart(plan: BenchPlan, part: number): Generator<string> {
   let seen = 0;
   let kept = 0;
   let sinceLong = 0;
+  const irregular = irregularPart(seed, part, markerIndexes(plan));
   for (const alert of demoAlerts({ alerts: asked, days, nowMs, seed, part: range })) {
     seen++;
     if (Math.floor(seen * keep) === Math.floor((seen - 1) * keep)) continue;
-    let line = alert.line;
-    if (++sinceLong >= LONG_EVERY) {
+    const { line: irregularLine, marker } = irregular(alert.line, kept);
+    let line = irregularLine;
+    // The rare word is in the command line that a long one would replace.
+    if (++sinceLong >= LONG_EVERY && marker === null) {
       // Numbered apart per part, so that no two parts share a command line.
       const long = withLongCommand(line, part * 10_000_000 + kept);
       if (long !== null) {
@@ -123,8 +137,10 @@ export function* benchPart(plan: BenchPlan, part: number): Generator<string> {
 export function* benchTopUp(plan: BenchPlan, emitted: number): Generator<string> {
   let sinceLong = 0;
   for (let round = 1; emitted < plan.alerts && round < 10; round++) {
+    const irregular = irregularPart(plan.seed, plan.parts + round);
+    let index = 0;
     for (const alert of demoAlerts({ alerts: plan.asked, days: plan.days, nowMs: plan.nowMs, seed: plan.seed + round })) {
-      let line = alert.line;
+      let { line } = irregular(alert.line, index++);
       if (++sinceLong >= LONG_EVERY) {
         const long = withLongCommand(line, emitted);
         if (long !== null) {
