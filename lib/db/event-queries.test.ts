@@ -494,3 +494,32 @@ describe('free text with punctuation and wildcard characters', () => {
     expect(search('MIXED CASE')).toEqual(['MiXeD CaSe']);
   });
 });
+
+describe('a chain filter', () => {
+  // Chains that sort next to `a` (root first, levels apart by char(31), a pid after char(30)): the
+  // filter `a` takes `a` itself and the chains under it, nothing else.
+  const CHAINS = ['a', 'a\u001fb', 'a\u001fb\u001fc', 'a\u001f', 'a\u001e7\u001fb', 'ab', 'a b', 'a\u0000', 'a\u001e', 'b\u001fa', '`', 'a\u001fb\u001e9'];
+  const T0 = Date.UTC(2026, 10, 1);
+  let chainDb: Db;
+  beforeAll(() => {
+    chainDb = openDatabase(':memory:');
+    writeAlerts(chainDb, CHAINS.map((chain, i) => {
+      const value = { time: new Date(T0 + i * 60_000).toISOString(), rule: 'r', priority: i % 2 === 0 ? 'Warning' : 'Critical', output: `alert ${i}`, output_fields: {} };
+      return { ...toStoredAlert(FalcoAlert.parse(value), {}, JSON.stringify(value)), processChain: chain };
+    }));
+  });
+  afterAll(() => chainDb.close());
+
+  const idsUnder = (chain: string) => CHAINS.flatMap((c, i) => (c === chain || c.startsWith(`${chain}\u001f`) ? [i + 1] : [])).reverse();
+
+  it.each(['a', 'a\u001fb', 'a\u001e7', 'a\u001f', 'ab', 'b', '`'])('%j lists, counts and charts exactly the chain and the chains under it', (chain) => {
+    const filter = EventFilter.parse({ from: 'all', chain: [chain] });
+    const ids = idsUnder(chain);
+    expect(listEvents(chainDb, filter, { limit: 50 }, T0 + 3_600_000).events.map((e) => e.id)).toEqual(ids);
+    expect(countByPriority(chainDb, filter, T0 + 3_600_000).reduce((sum, p) => sum + p.count, 0)).toBe(ids.length);
+    // Two values at once: each one's alerts, once.
+    const both = EventFilter.parse({ from: 'all', chain: [chain, 'b'] });
+    const union = [...new Set([...ids, ...idsUnder('b')])].sort((x, y) => y - x);
+    expect(listEvents(chainDb, both, { limit: 50 }, T0 + 3_600_000).events.map((e) => e.id)).toEqual(union);
+  });
+});
