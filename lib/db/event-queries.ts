@@ -4,7 +4,8 @@ import type { EventDetail, EventListResponse, EventSummary, HealthReport, Priori
 import { parseJson } from '../falco/json';
 import { PRIORITIES, type PriorityName } from '../falco/priorities';
 import { formatTimeNs } from '../falco/time';
-import { LIST_FILTERS, type EventFilter, type EventPage } from '../filters/event-filter';
+import { NONE_VALUE } from '../filters/dimensions';
+import { LIST_FILTERS, type EventFilter, type EventPage, type ListFilter } from '../filters/event-filter';
 import type { Db } from './connection';
 import { filterToSql, ftsQuery, pageArms, searchText } from './filter-sql';
 import { unpackRaw } from './raw-json';
@@ -80,19 +81,35 @@ function searchIsRare(db: Db, filter: EventFilter): boolean {
   return matches < FEW_SEARCH_MATCHES;
 }
 
-// Below this many alerts of a chain in the range, a page reads them from the chain's index and
+// Below this many alerts of a value in the range, a page reads them from the value's own index and
 // sorts them; from it on, walking the time index meets the page's alerts sooner.
-const FEW_CHAIN_ALERTS = 5_000;
+const FEW_VALUE_ALERTS = 5_000;
 
-/** Whether the range holds fewer than FEW_CHAIN_ALERTS alerts of the filter's chains, counting no further. */
-function chainIsRare(db: Db, filter: EventFilter, nowMs: number): boolean {
-  if (filter.chain.length === 0) return false;
-  // Time, health, priority and chain: what the chain's index holds.
-  const chainOnly: EventFilter = { ...filter, ...Object.fromEntries(LIST_FILTERS.filter((key) => key !== 'priority' && key !== 'chain').map((key) => [key, []])), q: undefined };
-  const { where, params } = filterToSql(chainOnly, nowMs);
-  const { alerts } = prepared(db, `SELECT count(*) AS alerts FROM (SELECT 1 FROM events e ${where} LIMIT @few)`)
-    .get({ ...params, few: FEW_CHAIN_ALERTS }) as { alerts: number };
-  return alerts < FEW_CHAIN_ALERTS;
+// The index of each filter that holds a value's alerts in time order (migrations 0001 and 0011).
+const VALUE_INDEXES = {
+  rule: 'events_rule_time', hostname: 'events_host_time', namespace: 'events_ns_time', source: 'events_source_time',
+  user: 'events_user_time', image: 'events_image_time', pod: 'events_pod_time', chain: 'events_chain_time',
+} as const satisfies Partial<Record<ListFilter, string>>;
+type IndexedFilter = keyof typeof VALUE_INDEXES;
+
+/** The filter with only the values of `key`, the range and nothing else: what that key's index answers. */
+const onlyKey = (filter: EventFilter, key: IndexedFilter): EventFilter =>
+  ({ ...filter, ...Object.fromEntries(LIST_FILTERS.map((list) => [list, list === key ? filter[key] : []])), minPriority: undefined, q: undefined, internal: 'include' });
+
+/**
+ * The filter's key whose values have the fewest alerts in the range, when fewer than
+ * FEW_VALUE_ALERTS (each counted on its own index, no further): the page walks that index.
+ */
+function leadingKey(db: Db, filter: EventFilter, nowMs: number): IndexedFilter | null {
+  let lead: { key: IndexedFilter; alerts: number } | null = null;
+  for (const key of Object.keys(VALUE_INDEXES) as IndexedFilter[]) {
+    if (filter[key].length === 0 || filter[key].includes(NONE_VALUE)) continue;
+    const { where, params } = filterToSql(onlyKey(filter, key), nowMs);
+    const { alerts } = prepared(db, `SELECT count(*) AS alerts FROM (SELECT 1 FROM events e INDEXED BY ${VALUE_INDEXES[key]} ${where} LIMIT @few)`)
+      .get({ ...params, few: FEW_VALUE_ALERTS }) as { alerts: number };
+    if (alerts < FEW_VALUE_ALERTS && (lead === null || alerts < lead.alerts)) lead = { key, alerts };
+  }
+  return lead?.key ?? null;
 }
 
 // Below this many rows of a filter's tags or process names in the store, a page looks their alerts
@@ -113,22 +130,22 @@ function rareLists(db: Db, filter: EventFilter): Set<'tag' | 'proc'> {
   return rare;
 }
 
-/** How pageRows reads: below a cursor, within a slice of time, led by the chain's index or by lookups. */
+/** How pageRows reads: below a cursor, within a slice of time, led by a value's index or by lookups. */
 interface PageRead {
   cursor?: Cursor;
   slice?: Slice;
-  chainIndex: boolean;
+  lead?: IndexedFilter | null;
   lookUp?: ReadonlySet<'tag' | 'proc'>;
 }
 
 /** One page of rows in (time, id) order, newest first, plus the cursor of the next page. */
 function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: string, joins: string, filter: EventFilter, page: EventPage, nowMs: number) {
   const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-  const chainIndex = chainIsRare(db, filter, nowMs);
-  const lookUp = chainIndex ? undefined : rareLists(db, filter);
-  const slices = chainIndex || (lookUp?.size ?? 0) > 0 ? null : pageSlices(db, filter, nowMs, cursor?.cursorTime);
+  const lead = leadingKey(db, filter, nowMs);
+  const lookUp = lead === null ? rareLists(db, filter) : undefined;
+  const slices = lead !== null || (lookUp?.size ?? 0) > 0 ? null : pageSlices(db, filter, nowMs, cursor?.cursorTime);
   const rows = slices === null
-    ? pageRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, { cursor, chainIndex, lookUp })
+    ? pageRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, { cursor, lead, lookUp })
     : slicedRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, cursor, slices);
   const more = rows.length > page.limit;
   const kept = more ? rows.slice(0, page.limit) : rows;
@@ -144,15 +161,16 @@ function slicedRows<Row>(db: Db, columns: string, joins: string, filter: EventFi
   const unbounded = { ...filter, from: undefined, to: undefined };
   for (const slice of slices) {
     if (rows.length >= limit) break;
-    rows.push(...pageRows<Row>(db, columns, joins, unbounded, limit - rows.length, nowMs, { cursor, slice, chainIndex: false }));
+    rows.push(...pageRows<Row>(db, columns, joins, unbounded, limit - rows.length, nowMs, { cursor, slice }));
   }
   return rows;
 }
 
 /** Up to `limit` rows of the filter, newest first, below the cursor, within the slice when given. */
-function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, { cursor, slice, chainIndex, lookUp }: PageRead): Row[] {
+function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, { cursor, slice, lead = null, lookUp }: PageRead): Row[] {
   const armParams: Record<string, unknown> = {};
-  const split = pageArms(filter, armParams);
+  const split = pageArms(filter, armParams, lead);
+  const chainIndex = lead === 'chain';
   const { where, params } = filterToSql(split?.rest ?? filter, nowMs, { walkTimeIndex: !searchIsRare(db, filter), chainIndex, lookUp });
   Object.assign(params, armParams);
   const conditions = where ? [where.slice('WHERE '.length)] : [];
@@ -166,7 +184,7 @@ function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilt
   }
   const walk = (arm?: string) => {
     const all = arm === undefined ? conditions : [...conditions, arm];
-    return `SELECT e.id, e.time_ns FROM events e${chainIndex ? ' INDEXED BY events_chain_time' : ''} ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
+    return `SELECT e.id, e.time_ns FROM events e${lead === null ? '' : ` INDEXED BY ${VALUE_INDEXES[lead]}`} ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
       ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit`;
   };
   const ids = split === null ? walk() : `SELECT id FROM (${split.arms.map((arm) => `SELECT * FROM (${walk(arm)})`).join(' UNION ALL ')}) ORDER BY time_ns DESC, id DESC LIMIT @limit`;

@@ -209,10 +209,12 @@ const ARM_COLUMNS = [['image', 'e.image_repository'], ['user', 'e.user_name'], [
  * the filter to test besides: SQLite reads several values of one index as one set to sort, every
  * alert of them for a page of a few. Null when one walk serves (one value, or none with an index).
  */
-export function pageArms(filter: EventFilter, params: Record<string, unknown>): { arms: string[]; rest: EventFilter } | null {
-  const container = containerArms(filter, params);
+export function pageArms(filter: EventFilter, params: Record<string, unknown>, lead: keyof EventFilter | null = null): { arms: string[]; rest: EventFilter } | null {
+  // A page led by another value's index tests the container on the alerts it walks.
+  const container = lead === null ? containerArms(filter, params) : null;
   if (container !== null) return { arms: container, rest: { ...filter, container: [] } };
   for (const [key, column] of ARM_COLUMNS) {
+    if (lead !== null && lead !== key) continue;
     if (filter[key].length === 0 || filter[key].includes(NONE_VALUE)) continue;
     const values = key === 'image' ? imageRepositories(filter.image) : filter[key];
     if (values === null || values.length < 2) return null;

@@ -15,9 +15,11 @@ import { rangeSummary, timeline } from './stats-queries';
 const T0 = Date.UTC(2026, 10, 1);
 const NOW = T0 + 3_600_000;
 
-function alertNumber(i: number) {
+function alertNumber(i: number, extra: Record<string, unknown> = {}) {
+  const { hostname, ...more } = extra;
   const value = {
     time: new Date(T0 + i * 1000).toISOString(),
+    ...(hostname === undefined ? {} : { hostname }),
     rule: 'Read sensitive file untrusted',
     priority: 'Warning',
     source: 'syscall',
@@ -25,6 +27,7 @@ function alertNumber(i: number) {
     output_fields: {
       'proc.name': 'cat', 'proc.pname': 'bash', 'container.id': `c${i % 5}`, 'container.name': `web-${i % 5}`, 'fd.name': '/etc/shadow',
       'user.name': 'root', 'container.image.repository': 'nginx', 'container.image.tag': '1.27', 'k8s.pod.name': `web-${i % 5}-pod`,
+      ...more,
     },
     tags: ['filesystem', 'mitre_credential_access'],
   };
@@ -171,6 +174,17 @@ describe('a page of one value', () => {
       expect(plan).toContain(`SEARCH e USING COVERING INDEX ${index}`);
       // Several values walk one arm each: only the arms' pages are sorted, never every alert of the values.
       expect(plan).not.toMatch(/INDEX events_\w+ \([^)]*\); USE TEMP B-TREE FOR ORDER BY|BLOOM FILTER ON|SCAN e\b/);
+    });
+
+    it.each([
+      ['namespace', { 'k8s.ns.name': 'rare-ns' }, { namespace: ['rare-ns'] }, 'events_ns_time (k8s_ns=? AND time_ns>?)'],
+      ['host', { 'hostname': 'rare-host' }, { hostname: ['rare-host'] }, 'events_host_time (hostname=? AND time_ns>?)'],
+      ['user', { 'user.name': 'rare-user' }, { user: ['rare-user'] }, 'events_user_time (user_name=? AND time_ns>?)'],
+    ])('with a rare %s beside a common rule and container walks the rare value\'s index', (_, fields, input, index) => {
+      writeAlerts(db, [alertNumber(40, fields)]);
+      const filter = { ...input, rule: ['Read sensitive file untrusted'], container: ['c0'], minPriority: 'Warning' };
+      expect(pagePlan(filter)).toContain(`SEARCH e USING INDEX ${index}`);
+      expect(listEvents(db, EventFilter.parse({ from: '30d', ...filter }), { limit: 10 }, NOW).events).toHaveLength(1);
     });
 
     it('of a container walks its id\'s index and its name\'s apart', () => {
