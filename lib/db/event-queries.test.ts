@@ -523,3 +523,48 @@ describe('a chain filter', () => {
     expect(listEvents(chainDb, both, { limit: 50 }, T0 + 3_600_000).events.map((e) => e.id)).toEqual(union);
   });
 });
+
+describe('pages of a common word', () => {
+  // More matches than a page looks up one by one, written out of time order (late alerts, old
+  // files imported after new ones), so that ids and times disagree.
+  const ALERTS = 8_000;
+  const T0 = Date.UTC(2026, 10, 1);
+  const NOW = T0 + 3 * 86_400_000;
+  let wordDb: Db;
+  const minuteOf = (i: number) => (i * 7919) % ALERTS;
+  beforeAll(() => {
+    wordDb = openDatabase(':memory:');
+    writeAlerts(wordDb, Array.from({ length: ALERTS }, (_, i) => {
+      const word = i % 10 < 7 ? 'kestrel' : 'heron';
+      const value = { time: new Date(T0 + minuteOf(i) * 30_000).toISOString(), rule: i % 3 === 0 ? 'r1' : 'r2', priority: 'Warning', output: `seen ${word} ${i}`, output_fields: {} };
+      return toStoredAlert(FalcoAlert.parse(value), {}, JSON.stringify(value));
+    }));
+  });
+  afterAll(() => wordDb.close());
+
+  /** Ids by plain string tests on the alerts as written, newest first. */
+  const expectedIds = (word: string, rule?: string) => Array.from({ length: ALERTS }, (_, i) => i)
+    .filter((i) => (i % 10 < 7 ? 'kestrel' : 'heron') === word && (rule === undefined || (i % 3 === 0 ? 'r1' : 'r2') === rule))
+    .sort((a, b) => minuteOf(b) - minuteOf(a) || b - a)
+    .map((i) => i + 1);
+
+  const paged = (input: Record<string, unknown>, limit: number, pages = Infinity) => {
+    const filter = EventFilter.parse({ from: 'all', ...input });
+    const ids: number[] = [];
+    let cursor: string | undefined;
+    for (let n = 0; n < pages; n++) {
+      const page = listEvents(wordDb, filter, { limit, cursor }, NOW);
+      ids.push(...page.events.map((e) => e.id));
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    return ids;
+  };
+
+  it('hold exactly the alerts with the word, newest first, page after page', () => {
+    expect(paged({ q: 'kestrel' }, 250)).toEqual(expectedIds('kestrel'));
+    expect(paged({ q: 'kestrel' }, 1, 30)).toEqual(expectedIds('kestrel').slice(0, 30));
+    expect(paged({ q: 'kestrel', rule: ['r2'] }, 333)).toEqual(expectedIds('kestrel', 'r2'));
+    expect(paged({ q: 'heron' }, 100)).toEqual(expectedIds('heron'));
+  });
+});

@@ -144,9 +144,12 @@ function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: str
   const lead = leadingKey(db, filter, nowMs);
   const lookUp = lead === null ? rareLists(db, filter) : undefined;
   const slices = lead !== null || (lookUp?.size ?? 0) > 0 ? null : pageSlices(db, filter, nowMs, cursor?.cursorTime);
-  const rows = slices === null
-    ? pageRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, { cursor, lead, lookUp })
-    : slicedRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, cursor, slices);
+  const searched = lead === null && searchText(filter) !== undefined && !searchIsRare(db, filter);
+  const rows = searched
+    ? searchedRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, { cursor, lookUp })
+    : slices === null
+      ? pageRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, { cursor, lead, lookUp })
+      : slicedRows<Row>(db, columns, joins, filter, page.limit + 1, nowMs, cursor, slices);
   const more = rows.length > page.limit;
   const kept = more ? rows.slice(0, page.limit) : rows;
   const last = kept.at(-1);
@@ -166,8 +169,44 @@ function slicedRows<Row>(db: Db, columns: string, joins: string, filter: EventFi
   return rows;
 }
 
-/** Up to `limit` rows of the filter, newest first, below the cursor, within the slice when given. */
-function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, { cursor, slice, lead = null, lookUp }: PageRead): Row[] {
+// The first stretch of alerts a page of common free text walks; each next one is twice as long.
+const FIRST_SEARCHED_STRETCH = 1_000;
+
+/**
+ * Up to `limit` rows of a filter whose free text matches many alerts, newest first: the alerts of
+ * the rest of the filter are walked a stretch at a time, and the word index is asked only for its
+ * matches among the ids of that stretch, instead of every match being listed for the walk to test.
+ */
+function searchedRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, { cursor, lookUp }: PageRead): Row[] {
+  const rest: EventFilter = { ...filter, q: undefined };
+  const matchesBetween = prepared(db, 'SELECT rowid AS id FROM event_search WHERE event_search MATCH @q AND rowid BETWEEN @low AND @high').pluck();
+  const q = ftsQuery(searchText(filter)!);
+  const found: number[] = [];
+  let stretch = FIRST_SEARCHED_STRETCH;
+  for (let after = cursor; found.length < limit; stretch *= 2) {
+    const { sql, params } = pageIds(db, rest, nowMs, { cursor: after, lookUp });
+    // Times past 2^53 ns: read exactly, for the next stretch's cursor.
+    const walked = (prepared(db, sql).safeIntegers(true).all({ ...params, limit: stretch }) as { id: bigint; time_ns: bigint }[])
+      .map((row) => ({ id: Number(row.id), timeNs: row.time_ns }));
+    if (walked.length === 0) break;
+    let low = walked[0]!.id;
+    let high = low;
+    for (const { id } of walked) {
+      if (id < low) low = id;
+      if (id > high) high = id;
+    }
+    const matches = new Set(matchesBetween.all({ q, low, high }) as number[]);
+    for (const { id } of walked) if (matches.has(id) && found.length < limit) found.push(id);
+    if (walked.length < stretch) break;
+    const last = walked.at(-1)!;
+    after = { cursorTime: last.timeNs, cursorId: last.id };
+  }
+  return prepared(db, `SELECT ${columns} FROM json_each(@ids) page CROSS JOIN events e ON e.id = page.value ${joins} ORDER BY e.time_ns DESC, e.id DESC`)
+    .all({ ids: JSON.stringify(found) }) as Row[];
+}
+
+/** The ids and times of up to `@limit` alerts of the filter, newest first, below the cursor, within the slice when given. */
+function pageIds(db: Db, filter: EventFilter, nowMs: number, { cursor, slice, lead = null, lookUp }: PageRead): { sql: string; params: Record<string, unknown> } {
   const armParams: Record<string, unknown> = {};
   const split = pageArms(filter, armParams, lead);
   const chainIndex = lead === 'chain';
@@ -187,7 +226,13 @@ function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilt
     return `SELECT e.id, e.time_ns FROM events e${lead === null ? '' : ` INDEXED BY ${VALUE_INDEXES[lead]}`} ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
       ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit`;
   };
-  const ids = split === null ? walk() : `SELECT id FROM (${split.arms.map((arm) => `SELECT * FROM (${walk(arm)})`).join(' UNION ALL ')}) ORDER BY time_ns DESC, id DESC LIMIT @limit`;
+  const sql = split === null ? walk() : `SELECT id, time_ns FROM (${split.arms.map((arm) => `SELECT * FROM (${walk(arm)})`).join(' UNION ALL ')}) ORDER BY time_ns DESC, id DESC LIMIT @limit`;
+  return { sql, params };
+}
+
+/** Up to `limit` rows of the filter, newest first, below the cursor, within the slice when given. */
+function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, read: PageRead): Row[] {
+  const { sql: ids, params } = pageIds(db, filter, nowMs, read);
   // The page's ids first, then their columns: joined in one query, the planner may read each joined
   // table whole into a Bloom filter before the first row. `CROSS JOIN` keeps the page outside, or it
   // may walk every alert in time order and look each up in the page (docs/benchmarks.md).
