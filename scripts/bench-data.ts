@@ -1,16 +1,5 @@
-// The TypeScript half of `npm run bench` (scripts/bench.mjs runs it as a child process):
-//   generate --alerts N --days D --now MS --out FILE [--seed S]
-//     writes exactly N realistic alerts as NDJSON (scripts/lib/bench-alerts.ts)
-//   fill --db FILE --alerts N --days D --now MS [--seed S] [--workers W]
-//     writes the same N alerts straight into a new store (scripts/lib/bench-fill.ts), progress on
-//     stderr; prints one JSON line: alerts, long, seconds, rate, peakRss
-//   raw --db FILE (--file NDJSON [--segment N] | --pool NDJSON --segments JSON) [--min-rows N]
-//     inserts the same rows Perch stored, prepared beforehand, with plain INSERTs in 1,000-row
-//     transactions (scripts/lib/raw-insert.ts), timing only the transactions. With --file, prints
-//     {label: 'file', rows, seconds, rate}; before it, with --segment N, {label: 'point', rows,
-//     seconds} (so far) after every N rows and at the end. With --pool, each segment {label,
-//     prefix, from, count} is the lines the HTTP benchmark sent: pool line seq % pool size with
-//     uuid `${prefix}-${seq}`. Prints one JSON line per segment.
+// The TypeScript half of `npm run bench` (scripts/bench.mjs runs it as a child process); USAGE
+// below says what each command does and prints.
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -24,6 +13,22 @@ import { fillStore } from './lib/bench-fill';
 import { rawInserter } from './lib/raw-insert';
 
 const BATCH = 1_000;
+
+const USAGE = `usage: bench-data.ts <command>
+  generate --alerts N --days D --now MS --out FILE [--seed S]
+    writes exactly N realistic alerts as NDJSON (scripts/lib/bench-alerts.ts)
+  fill --db FILE --alerts N --days D --now MS [--seed S] [--workers W]
+    writes the same N alerts straight into a new store (scripts/lib/bench-fill.ts), progress on
+    stderr; prints one JSON line: alerts, long, seconds, rate, peakRss
+  values
+    prints the generator's rare and absent values of every filter as JSON
+  raw --db FILE (--file NDJSON [--segment N] | --pool NDJSON --segments JSON) [--min-rows N]
+    inserts the same rows Perch stored, prepared beforehand, with plain INSERTs in 1,000-row
+    transactions (scripts/lib/raw-insert.ts), timing only the transactions. With --file, prints
+    {label: 'file', rows, seconds, rate}; before it, with --segment N, {label: 'point', rows,
+    seconds} (so far) after every N rows and at the end. With --pool, each segment {label,
+    prefix, from, count} is the lines the HTTP benchmark sent: pool line seq % pool size with
+    uuid \`\${prefix}-\${seq}\`. Prints one JSON line per segment.`;
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -177,7 +182,7 @@ async function main() {
   else if (command === 'generate') await generate();
   else if (command === 'fill') await fill();
   else if (command === 'raw') await raw();
-  else throw new Error('usage: bench-data.ts generate … | fill … | values | raw …  (see the header of scripts/bench-data.ts)');
+  else throw new Error(USAGE);
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,5 @@
-// npm run bench:queries -- [--alerts 1000000] [--days 30] [--db /tmp/perch-bench.db] [--runs 20] [--raw] [--only <regex>] [--no-refusal]
-// Fills a store with the alerts of `npm run bench` (scripts/lib/bench-fill.ts; kept between runs),
-// then times every query behind the dashboard's pages, p50 and p95 over repeated runs. Every filter
-// is timed with its most common value in the range, its BENCH_RARE value (one alert in 100,000) and
-// its BENCH_ABSENT one (scripts/lib/bench-irregular.ts), alone and with other filters. The SQL is what the API routes run; the routes add parsing and JSON only. `--raw` reads
-// every alert from `events`, leaving the hourly counts out, for a comparison on the same store.
-// `--only` times just the rows whose label matches (e.g. `--only 'tree|chains'`). `--no-refusal`
-// answers the searches the API refuses as too broad (lib/db/event-search.ts), for a comparison.
+// `npm run bench:queries`: fills a store with `npm run bench`'s alerts and times every query behind
+// the pages, p50 and p95; each filter with its common, rare and absent value. See USAGE.
 import { existsSync } from 'node:fs';
 import { openDatabase, type Db } from '../lib/db/connection';
 import { ApiError } from '../lib/api/errors';
@@ -15,6 +9,21 @@ import { containerRows, processTree, rangeSummary, relatedEvents, ruleRows, time
 import { EventFilter, type EventPage } from '../lib/filters/event-filter';
 import { fillStore } from './lib/bench-fill';
 import { BENCH_ABSENT, BENCH_RARE } from './lib/bench-irregular';
+
+const USAGE = `usage: npm run bench:queries -- [--alerts 1000000] [--days 30] [--db FILE] [--runs 20] [--raw] [--only REGEX] [--no-refusal]
+  Fills a store with the alerts of \`npm run bench\` (scripts/lib/bench-fill.ts; kept between runs), then
+  times every query behind the dashboard's pages, p50 and p95 over repeated runs. Every filter is timed
+  with its most common value in the range, its BENCH_RARE value (one alert in 100,000) and its
+  BENCH_ABSENT one (scripts/lib/bench-irregular.ts), alone and with other filters. The SQL is what the
+  API routes run; the routes add parsing and JSON only.
+  --raw          reads every alert from \`events\`, leaving the counts out, for a comparison
+  --only REGEX   times just the rows whose label matches (e.g. --only 'tree|chains')
+  --no-refusal   answers the searches the API refuses as too broad (lib/db/event-search.ts)`;
+
+if (process.argv.includes('--help')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,9 +1,7 @@
 import 'server-only';
-// What a batch of new alerts adds to the counts of migrations 0002, 0008 and 0012, summed in
-// memory and written once at the end of the batch's transaction: a 1,000-alert batch of alike
-// alerts is a handful of upserts instead of twelve thousand (per-row triggers made writeAlerts
-// about 30 % slower).
-// Deletes are uncounted by the migration's triggers.
+// What a batch of new alerts adds to the counts of migrations 0002, 0008 and 0012, summed in memory
+// and written once in the batch's transaction: a few upserts per alike group, where per-row triggers
+// were slower. Deletes are uncounted by the migrations' triggers.
 import type { StoredAlert } from '../falco/alert';
 import type { Db } from './connection';
 

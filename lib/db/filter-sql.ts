@@ -108,12 +108,9 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
     const repositories = key === 'image' && named.length === list.length ? imageRepositories(named) : null;
     if (repositories !== null) clauses.push(`e.image_repository IN (${bindList('imageRepository', repositories)})`);
   }
-  // Correlated lookups (by primary key) rather than IN (SELECT …): a newest-first page checks only
-  // the alerts it walks through instead of first collecting every alert with the tag or process.
-  // `LIMIT 1` keeps them so: SQLite turns a plain EXISTS into a join and, when its statistics say
-  // the range is large, first builds a Bloom filter from every row of the tag or name, ignoring
-  // the page's LIMIT (4.4 s instead of 10 ms for the newest `bash` alerts at ten million).
-  // A tag or name of few alerts is read the other way: its alerts' ids first, each looked up.
+  // Correlated lookups by primary key, `LIMIT 1` so SQLite neither joins nor builds a Bloom filter
+  // of the tag's every row (docs/decisions/0002): a page tests only the alerts it walks. A tag or
+  // name of few alerts is read the other way: its alerts' ids first, each looked up.
   if (filter.tag.length > 0) {
     clauses.push(lookUp.has('tag')
       ? `e.id IN (SELECT t.event_id FROM event_tags t WHERE t.tag IN (${bindList('tag', filter.tag)}))`
@@ -139,10 +136,9 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
   }
   const q = searchText(filter);
   if (q !== undefined) {
-    // The word index (migration 0005) finds the alerts whose text holds the phrase; counts then
-    // look each match up by id. A newest-first page instead walks the time index and tests each
-    // alert against the matches (`+` forbids the lookup): a common word's page stops early instead
-    // of looking up and sorting every match, and a rare word's costs one walk of the range.
+    // The word index (migration 0005) finds the phrase's alerts, which counts look up by id. A page
+    // walking the time index tests each alert against them instead (`+` forbids the lookup), and
+    // stops at the page rather than looking up and sorting every match.
     if (!searchJoined) clauses.push(`${walkTimeIndex ? '+' : ''}e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)`);
     params.q = ftsQuery(q);
   }

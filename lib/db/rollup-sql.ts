@@ -1,9 +1,7 @@
 import 'server-only';
-// Where an aggregate reads its alerts from: whole 12-hour periods, hours and quarter hours from the
-// counts of migrations 0002, 0008 and 0012, the partial quarters at the edges of the range from
-// `events`. Each aggregate is written once over the rows returned here (one row is one alert, or a
-// period's count of alike alerts), so both sources answer alike by construction. Filters the counts
-// cannot evaluate (tags, processes, chains, text) read `events` only.
+// Where an aggregate reads its alerts from: whole periods from the counts (migrations 0002, 0008,
+// 0012), partial quarters at the range's edges from `events`. Aggregates are written once over these
+// rows (an alert, or a period's count of alike alerts), so both sources answer alike by construction.
 import { PRIORITIES } from '../falco/priorities';
 import { NONE_VALUE } from '../filters/dimensions';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
