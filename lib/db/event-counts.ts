@@ -1,5 +1,5 @@
 import 'server-only';
-// What a batch of new alerts adds to the counts of migrations 0002, 0008 and 0012, summed in memory
+// What a batch of new alerts adds to the counts of migrations 0002, 0008, 0012 and 0013, summed in memory
 // and written once in the batch's transaction: a few upserts per alike group, where per-row triggers
 // were slower. Deletes are uncounted by the migrations' triggers.
 import type { StoredAlert } from '../falco/alert';
@@ -23,6 +23,37 @@ interface PriorityCount {
   internal: number;
   priorityRank: number;
   alerts: number;
+}
+
+interface DimensionCount {
+  dimension: string;
+  period: bigint;
+  value: string | null;
+  detail: string | null;
+  internal: number;
+  priorityRank: number;
+  alerts: number;
+}
+
+/** Dimensions counted per hour too (migration 0013): the ones charts stack by. */
+const HOURLY_DIMENSIONS = new Set(['rule', 'container']);
+
+/** An alert's key in each dimension of migration 0013, as its view event_dimension_keys writes them (null for x''). */
+function dimensionKeys(alert: StoredAlert, processNames: Iterable<string>): [string, string | null, string | null][] {
+  const hostOfHost = alert.containerId === 'host' ? alert.hostname : null;
+  return [
+    ['rule', alert.rule, null],
+    ['source', alert.source, null],
+    ['hostname', alert.hostname, null],
+    ['container', alert.containerId, hostOfHost],
+    ['image', alert.imageRepository, alert.imageTag],
+    ['namespace', alert.k8sNamespace, null],
+    ['pod', alert.k8sPod, null],
+    ['user', alert.userName, null],
+    ['rule_container', alert.rule, `${alert.containerId ?? ''}\u001f${hostOfHost ?? ''}`],
+    ['rule_host', alert.rule, alert.hostname],
+    ...[...processNames].map((name): [string, string, null] => ['proc', name, null]),
+  ];
 }
 
 interface NameCount {
@@ -52,6 +83,12 @@ export function prepareCountWriter(db: Db) {
   const upsertHalfDaily = db.prepare(eventCountUpsert('event_counts_12h', 'half_day'));
   const upsertTag = db.prepare(nameCountUpsert('tag_counts_1h', 'tag'));
   const upsertProcess = db.prepare(nameCountUpsert('process_counts_1h', 'name'));
+  const upsertDimension = db.prepare(`INSERT INTO dimension_counts_12h (dimension, half_day, value, detail, internal, priority_rank, alerts)
+    VALUES (@dimension, @period, coalesce(@value, x''), coalesce(@detail, x''), @internal, @priorityRank, @alerts)
+    ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`);
+  const upsertHourlyDimension = db.prepare(`INSERT INTO dimension_counts_1h (dimension, value, detail, hour, internal, priority_rank, alerts)
+    VALUES (@dimension, coalesce(@value, x''), coalesce(@detail, x''), @period, @internal, @priorityRank, @alerts)
+    ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`);
   const upsertPriority = db.prepare(`INSERT INTO priority_counts_15m (quarter, internal, priority_rank, alerts)
     VALUES (@quarter, @internal, @priorityRank, @alerts) ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`);
 
@@ -70,6 +107,15 @@ export function prepareCountWriter(db: Db) {
     const processes = new Map<number, Map<string, NameCount>>();
     // Keyed by quarter, internal and priority rank, one number as below.
     const priorities = new Map<number, PriorityCount>();
+    // Keyed by the whole key as JSON (which keeps null and '' apart).
+    const dimensionCounts = new Map<string, DimensionCount>();
+    const hourlyDimensions = new Map<string, DimensionCount>();
+    const addDimension = (counts: Map<string, DimensionCount>, key: [string, string | null, string | null], period: bigint, internal: number, priorityRank: number) => {
+      const id = JSON.stringify([key, Number(period), internal, priorityRank]);
+      const count = counts.get(id);
+      if (count) count.alerts++;
+      else counts.set(id, { dimension: key[0], value: key[1], detail: key[2], period, internal, priorityRank, alerts: 1 });
+    };
 
     const addEvent = (counts: Map<bigint, EventCount>, period: bigint, alert: StoredAlert, internal: number) => {
       const count = counts.get(period);
@@ -115,6 +161,11 @@ export function prepareCountWriter(db: Db) {
         // Each name once per alert: `sudo → sudo` is one alert for sudo, as the `proc` filter counts.
         const names = new Set<string>();
         for (const level of alert.ancestry) if (level.name !== null) names.add(level.name);
+        const halfDay = alert.timeNs / NS_PER_HALF_DAY;
+        for (const key of dimensionKeys(alert, names)) {
+          addDimension(dimensionCounts, key, halfDay, internal, alert.priorityRank);
+          if (HOURLY_DIMENSIONS.has(key[0])) addDimension(hourlyDimensions, key, hour, internal, alert.priorityRank);
+        }
         if (names.size === 0) return;
         const processNames = namesOf(processes, group);
         for (const name of names) addName(processNames, hour, internal, alert.priorityRank, name);
@@ -126,6 +177,8 @@ export function prepareCountWriter(db: Db) {
         for (const names of tags.values()) for (const count of names.values()) upsertTag.run(count);
         for (const names of processes.values()) for (const count of names.values()) upsertProcess.run(count);
         for (const count of priorities.values()) upsertPriority.run(count);
+        for (const count of dimensionCounts.values()) upsertDimension.run(count);
+        for (const count of hourlyDimensions.values()) upsertHourlyDimension.run(count);
       },
     };
   };

@@ -84,6 +84,49 @@ describe('store upgrades', () => {
     db.close();
   });
 
+  it('0013 counts the stored alerts per dimension, as each alert keys them, and deletes take them off', () => {
+    const file = storeFile();
+    firstReleaseStore(file);
+    const old = new Database(file);
+    const insert = old.prepare(`INSERT INTO events (dedup_key, time_ns, received_ms, priority, priority_rank, rule, hostname, internal, container_id, image_repository, image_tag, user_name)
+      VALUES (randomblob(8), ?, 0, 'Warning', 4, ?, ?, 0, ?, ?, ?, ?)`);
+    const at = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
+    const shell = insert.run(at('2026-03-01T10:01:00Z'), 'Shell', 'node-a', 'c1', 'nginx', '1.25', 'root').lastInsertRowid;
+    insert.run(at('2026-03-01T11:30:00Z'), 'Shell', 'node-a', 'host', null, null, null);
+    insert.run(at('2026-03-01T13:00:00Z'), 'Shell', 'node-b', 'host', null, null, 'root');
+    insert.run(at('2026-03-01T13:05:00Z'), 'Audit', null, null, null, null, '');
+    const process = old.prepare('INSERT INTO event_processes (event_id, level, name) VALUES (?, ?, ?)');
+    process.run(shell, 0, 'sudo');
+    process.run(shell, 1, 'sudo');
+    process.run(shell, 2, 'bash');
+    old.close();
+
+    const db = openDatabase(file);
+    const counts = (table: string) => db.prepare(`SELECT dimension, nullif(value, x'') AS value, nullif(detail, x'') AS detail, alerts FROM ${table}
+      ORDER BY dimension, value, detail`).all();
+    const half = [
+      ['container', null, null], ['container', 'c1', null], ['container', 'host', 'node-a'], ['container', 'host', 'node-b'],
+      ['hostname', null, null], ['hostname', 'node-b', null],
+    ];
+    const rows = counts('dimension_counts_12h') as { dimension: string; value: string | null; detail: string | null; alerts: number }[];
+    for (const [dimension, value, detail] of half) expect(rows, `${dimension} ${value} ${detail}`).toContainEqual({ dimension, value, detail, alerts: 1 });
+    expect(rows).toContainEqual({ dimension: 'hostname', value: 'node-a', detail: null, alerts: 2 });
+    expect(rows).toContainEqual({ dimension: 'image', value: 'nginx', detail: '1.25', alerts: 1 });
+    expect(rows).toContainEqual({ dimension: 'proc', value: 'sudo', detail: null, alerts: 1 });
+    expect(rows).toContainEqual({ dimension: 'rule', value: 'Shell', detail: null, alerts: 2 });
+    expect(rows).toContainEqual({ dimension: 'rule_container', value: 'Shell', detail: 'host\u001fnode-a', alerts: 1 });
+    expect(rows).toContainEqual({ dimension: 'rule_container', value: 'Audit', detail: '\u001f', alerts: 1 });
+    expect(rows.filter((row) => row.dimension === 'user' && row.value === 'root')).toEqual([{ dimension: 'user', value: 'root', detail: null, alerts: 1 }, { dimension: 'user', value: 'root', detail: null, alerts: 1 }]);
+    expect(rows).toContainEqual({ dimension: 'user', value: '', detail: null, alerts: 1 });
+    expect(counts('dimension_counts_1h')).toContainEqual({ dimension: 'rule', value: 'Shell', detail: null, alerts: 1 });
+
+    db.prepare('DELETE FROM events WHERE id = ?').run(shell);
+    expect(counts('dimension_counts_12h')).not.toContainEqual(expect.objectContaining({ value: 'sudo' }));
+    expect(counts('dimension_counts_12h')).toContainEqual({ dimension: 'rule', value: 'Shell', detail: null, alerts: 1 });
+    expect(db.prepare('SELECT sum(alerts) AS n FROM dimension_counts_1h').get()).toEqual({ n: 6 });
+    db.close();
+  });
+
   it('refuses a read-only store that still needs a migration, naming it and the fix', () => {
     const file = storeFile();
     firstReleaseStore(file);

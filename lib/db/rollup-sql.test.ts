@@ -122,11 +122,15 @@ const RECOMPUTED: Record<string, string> = {
   process_counts_1h: `SELECT e.time_ns / 3600000000000 AS hour, e.internal, e.priority_rank, p.name, count(DISTINCT e.id) AS alerts
     FROM event_processes p JOIN events e ON e.id = p.event_id WHERE p.name IS NOT NULL GROUP BY 1, 2, 3, 4`,
   priority_counts_15m: 'SELECT time_ns / 900000000000 AS quarter, internal, priority_rank, count(*) AS alerts FROM events GROUP BY 1, 2, 3',
+  dimension_counts_12h: `SELECT k.dimension, e.time_ns / 43200000000000 AS half_day, k.value, k.detail, e.internal, e.priority_rank, count(*) AS alerts
+    FROM event_dimension_keys k JOIN events e ON e.id = k.event_id GROUP BY 1, 2, 3, 4, 5, 6`,
+  dimension_counts_1h: `SELECT k.dimension, k.value, k.detail, e.time_ns / 3600000000000 AS hour, e.internal, e.priority_rank, count(*) AS alerts
+    FROM event_dimension_keys k JOIN events e ON e.id = k.event_id WHERE k.dimension IN ('rule', 'container') GROUP BY 1, 2, 3, 4, 5, 6`,
 };
 
 function expectCountsMatchAlerts(db: Db) {
   for (const [table, recomputed] of Object.entries(RECOMPUTED)) {
-    const keyColumns = table.startsWith('event_') ? 13 : table.startsWith('priority_') ? 3 : 4;
+    const keyColumns = table.startsWith('event_') ? 13 : table.startsWith('priority_') ? 3 : table.startsWith('dimension_') ? 6 : 4;
     const orderBy = `ORDER BY ${Array.from({ length: keyColumns }, (_, i) => i + 1).join(', ')}`;
     expect(db.prepare(`SELECT * FROM ${table} ${orderBy}`).all(), table).toEqual(db.prepare(`SELECT * FROM (${recomputed}) ${orderBy}`).all());
   }

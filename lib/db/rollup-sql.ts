@@ -1,6 +1,6 @@
 import 'server-only';
 // Where an aggregate reads its alerts from: whole periods from the counts (migrations 0002, 0008,
-// 0012), partial quarters at the range's edges from `events`. Aggregates are written once over these
+// 0012, 0013), partial quarters at the range's edges from `events`. Aggregates are written once over these
 // rows (an alert, or a period's count of alike alerts), so both sources answer alike by construction.
 import { PRIORITIES } from '../falco/priorities';
 import { NONE_VALUE } from '../filters/dimensions';
@@ -178,6 +178,10 @@ const EVENT_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, ${DIMENSION_
 const EVENT_PRIORITY_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, e.priority_rank, e.alerts`);
 const TAG_COUNTS = hourlyCounts((whereSql) => `SELECT e.tag, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`);
 const PROCESS_COUNTS = hourlyCounts((whereSql) => `SELECT e.name, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`);
+const PROCESS_HALF_DAY_COUNTS: CountsLevel = {
+  periodNs: NS_PER_HALF_DAY, periodColumn: 'half_day',
+  select: (whereSql) => `SELECT e.value AS name, e.priority_rank, e.alerts FROM dimension_counts_12h e ${whereSql} AND e.dimension = 'proc'`,
+};
 // A filter of time, health and priority alone reads the counts by priority (migration 0012).
 const PRIORITY_COUNTS: CountsLevel = {
   periodNs: NS_PER_QUARTER, periodColumn: 'quarter',
@@ -190,6 +194,9 @@ const PROCESS_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS
 const perAlertOnly = (filter: EventFilter) => filter.tag.length === 0 && filter.proc.length === 0 && filter.chain.length === 0 && searchText(filter) === undefined;
 // The tag and process counts hold only hour, priority and internal besides the tag or name.
 const timeAndPriorityOnly = (filter: EventFilter) => perAlertOnly(filter) && !hasColumnFilter(filter);
+
+/** Whether the counts per dimension (dimensionRows) answer this filter, which then has no other filter than time, health and priority. */
+export const dimensionCountsServe = (filter: EventFilter, options: ReadOptions = {}): boolean => !options.rawOnly && timeAndPriorityOnly(filter);
 
 const COVERING_INDEXED = ['user', 'image', 'pod'] as const;
 
@@ -263,6 +270,71 @@ export function processNameRows(filter: EventFilter, nowMs: number, options: Ale
     filter, nowMs, options,
     { select: (from, whereSql) => `SELECT p.name, e.priority_rank, count(DISTINCT e.id) AS alerts FROM ${from} JOIN event_processes p ON p.event_id = e.id
       ${whereSql} AND p.name IS NOT NULL GROUP BY p.name, e.priority_rank`, narrow: true },
-    timeAndPriorityOnly(filter) ? { levels: [PROCESS_COUNTS] } : undefined,
+    timeAndPriorityOnly(filter) ? { levels: [PROCESS_HALF_DAY_COUNTS, PROCESS_COUNTS] } : undefined,
   );
+}
+
+/** How a dimension of migration 0013 keys an alert, over `events`' column names. */
+interface CountedDimension {
+  value: string;
+  detail: string;
+  /** Whether it is counted per hour too (dimension_counts_1h). */
+  hourly?: boolean;
+}
+
+export const HOST_OF_HOST_PROCESSES = "CASE WHEN e.container_id = 'host' THEN e.hostname END";
+
+export const COUNTED_DIMENSIONS = {
+  rule: { value: 'e.rule', detail: 'NULL', hourly: true },
+  source: { value: 'e.source', detail: 'NULL' },
+  hostname: { value: 'e.hostname', detail: 'NULL' },
+  container: { value: 'e.container_id', detail: HOST_OF_HOST_PROCESSES, hourly: true },
+  image: { value: 'e.image_repository', detail: 'e.image_tag' },
+  namespace: { value: 'e.k8s_ns', detail: 'NULL' },
+  pod: { value: 'e.k8s_pod', detail: 'NULL' },
+  user: { value: 'e.user_name', detail: 'NULL' },
+  rule_container: { value: 'e.rule', detail: "coalesce(e.container_id, '') || char(31) || CASE WHEN e.container_id = 'host' THEN coalesce(e.hostname, '') ELSE '' END" },
+  rule_host: { value: 'e.rule', detail: 'e.hostname' },
+} as const satisfies Record<string, CountedDimension>;
+
+export type CountedDimensionName = keyof typeof COUNTED_DIMENSIONS;
+
+export interface DimensionRowsOptions extends AlertRowsOptions {
+  /** Only these values (null for none), e.g. a chart's series. */
+  values?: readonly (string | null)[];
+}
+
+/**
+ * Alerts matching the filter as rows of (time_ns, value, detail, priority_rank, alerts) in one
+ * dimension's terms (COUNTED_DIMENSIONS): aggregate with sum(alerts). A filter of time, health and
+ * priority alone reads the dimension's own counts; others the counts per shape, or `events`.
+ */
+export function dimensionRows(filter: EventFilter, name: CountedDimensionName, nowMs: number, options: DimensionRowsOptions = {}): AlertRows {
+  const dimension: CountedDimension = COUNTED_DIMENSIONS[name];
+  const params: Record<string, unknown> = {};
+  const valueList = options.values?.map((value, i) => {
+    params[`dimensionValue${i}`] = value ?? Buffer.alloc(0);
+    return `@dimensionValue${i}`;
+  }).join(', ');
+  // Stored counts hold x'' for no value; `events` and the shape counts read as NULL (storedCounts).
+  const storedValue = (column: string) => (valueList === undefined ? [] : [`${column} IN (${valueList})`]);
+  const keyColumns = (timeNs: string) => `${timeNs} AS time_ns, ${dimension.value} AS value, ${dimension.detail} AS detail, e.priority_rank, e.alerts`;
+  const shapes = eventCounts(keyColumns).map((level): CountsLevel => ({
+    ...level,
+    select: (whereSql) => `${level.select(whereSql)} ${storedValue(`coalesce(${dimension.value}, x'')`).map((c) => `AND ${c}`).join(' ')}`,
+  }));
+  const own = (table: string, periodColumn: string, periodNs: bigint): CountsLevel => ({
+    periodNs, periodColumn,
+    select: (whereSql) => `SELECT e.${periodColumn} * ${periodNs} AS time_ns, nullif(e.value, x'') AS value, nullif(e.detail, x'') AS detail, e.priority_rank, e.alerts
+      FROM ${table} e ${whereSql} AND ${['e.dimension = @dimensionName', ...storedValue('e.value')].join(' AND ')}`,
+  });
+  params.dimensionName = name;
+  const counts: Counts | undefined = !perAlertOnly(filter) ? undefined
+    : !timeAndPriorityOnly(filter) ? { levels: shapes }
+    : { levels: [own('dimension_counts_12h', 'half_day', NS_PER_HALF_DAY), 'hourly' in dimension ? own('dimension_counts_1h', 'hour', NS_PER_HOUR) : shapes[1]!, shapes[2]!] };
+  const rows = alertRows(filter, nowMs, options, {
+    select: (from, whereSql) => `SELECT e.time_ns, ${dimension.value} AS value, ${dimension.detail} AS detail, e.priority_rank, 1 AS alerts
+      FROM ${from} ${whereSql} ${storedValue(`coalesce(${dimension.value}, x'')`).map((c) => `AND ${c}`).join(' ')}`,
+  }, counts);
+  return { sql: rows.sql, params: { ...rows.params, ...params } };
 }

@@ -14,7 +14,10 @@ import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
 import { priorityTotals, SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './event-queries';
 import { containerArms, filterToSql, matchedAlerts } from './filter-sql';
-import { eventRows, priorityCountsServe, priorityRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
+import {
+  COUNTED_DIMENSIONS, dimensionCountsServe, dimensionRows, eventRows, HOST_OF_HOST_PROCESSES, priorityCountsServe, priorityRows, processNameRows,
+  tagRows, type AlertRows, type CountedDimensionName, type ReadOptions,
+} from './rollup-sql';
 import { prepared } from './statements';
 
 const NS_PER_MS = 1_000_000n;
@@ -40,8 +43,6 @@ const DIMENSION_SQL: Record<Dimension, { rows: RowsOf; value: string; where?: st
   technique: { rows: tagRows, value: 'e.tag', where: "e.tag GLOB 'T[0-9][0-9][0-9][0-9]*'" },
 };
 
-// Host processes are one pseudo-container per host, not one "host" container across the fleet.
-const HOST_OF_HOST_PROCESSES = "CASE WHEN e.container_id = 'host' THEN e.hostname END";
 
 function whereWith(where: string, extra: string | undefined): string {
   if (!extra) return where;
@@ -126,29 +127,51 @@ function oldestMs(db: Db, filter: EventFilter, nowMs: number): number | null {
 }
 
 export function topValues(db: Db, filter: EventFilter, dimension: Dimension, limit: number, nowMs = Date.now(), options: ReadOptions = {}): TopValue[] {
-  const sql = DIMENSION_SQL[dimension];
-  const source = sql.rows(filter, nowMs, options);
   if (dimension === 'container') {
+    // Host processes are one pseudo-container per host, not one "host" container across the fleet.
+    const source = dimensionRows(filter, 'container', nowMs, options);
     const rows = prepared(
       db,
-      `SELECT coalesce(e.container_id, '${NONE_VALUE}') AS value, ${HOST_OF_HOST_PROCESSES} AS hostname,
-         max(e.container_name) AS name, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
-       FROM ${source.sql} e GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count DESC, value LIMIT @limit`,
-    ).all({ ...source.params, limit }) as { value: string; hostname: string | null; name: string | null; count: number; worstRank: number }[];
+      `SELECT coalesce(e.value, '${NONE_VALUE}') AS value, e.detail AS hostname, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
+       FROM ${source.sql} e GROUP BY e.value, e.detail ORDER BY count DESC, value LIMIT @limit`,
+    ).all({ ...source.params, limit }) as { value: string; hostname: string | null; count: number; worstRank: number }[];
     return rows.map((row) => ({
       value: row.value,
       hostname: row.hostname,
-      label: row.value === 'host' ? `host ${row.hostname ?? ''}`.trim() : row.value === NONE_VALUE ? 'no container' : (row.name ?? row.value),
+      label: row.value === 'host' ? `host ${row.hostname ?? ''}`.trim() : row.value === NONE_VALUE ? 'no container' : (newestOfContainer(db, row.value)?.name ?? row.value),
       count: row.count,
       worstPriority: priorityByRank(row.worstRank).name,
     }));
   }
+  const counted = dimension in COUNTED_DIMENSIONS;
+  const sql = DIMENSION_SQL[dimension];
+  const source = counted ? dimensionRows(filter, dimension as CountedDimensionName, nowMs, options) : sql.rows(filter, nowMs, options);
+  const value = !counted ? sql.value : dimension === 'image' ? "e.value || coalesce(':' || e.detail, '')" : 'e.value';
   const rows = prepared(
     db,
-    `SELECT coalesce(${sql.value}, '${NONE_VALUE}') AS value, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
+    `SELECT coalesce(${value}, '${NONE_VALUE}') AS value, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
      FROM ${source.sql} e ${sql.where ? `WHERE ${sql.where}` : ''} GROUP BY 1 ORDER BY count DESC, value LIMIT @limit`,
   ).all({ ...source.params, limit }) as { value: string; count: number; worstRank: number }[];
   return rows.map((row) => ({ value: row.value, label: row.value, count: row.count, worstPriority: priorityByRank(row.worstRank).name }));
+}
+
+interface ContainerFacts {
+  name: string | null;
+  imageRepository: string | null;
+  imageTag: string | null;
+  k8sNamespace: string | null;
+  k8sPod: string | null;
+}
+
+/** Name, image and place of a container as its newest alert gives them (a host's host processes by their host). */
+function newestOfContainer(db: Db, containerId: string | null, hostname: string | null = null): ContainerFacts | undefined {
+  const columns = 'container_name AS name, image_repository AS imageRepository, image_tag AS imageTag, k8s_ns AS k8sNamespace, k8s_pod AS k8sPod';
+  if (containerId === 'host' && hostname !== null) {
+    return prepared(db, `SELECT ${columns} FROM events INDEXED BY events_host_time WHERE hostname = ? AND container_id = 'host' ORDER BY time_ns DESC LIMIT 1`)
+      .get(hostname) as ContainerFacts | undefined;
+  }
+  return prepared(db, `SELECT ${columns} FROM events INDEXED BY events_container_time WHERE container_id IS ? ORDER BY time_ns DESC LIMIT 1`)
+    .get(containerId) as ContainerFacts | undefined;
 }
 
 export type TimelineStack = 'priority' | 'rule' | 'container';
@@ -163,8 +186,11 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
   const to = Math.max(range.to, from + 1_000);
   const widthMs = bucketWidthMs(to - from);
   const widthNs = BigInt(widthMs) * NS_PER_MS;
-  const source = (stack === 'priority' ? priorityRows : eventRows)(filter, nowMs, { ...options, bucketWidthNs: widthNs });
-  const bucketParams: Record<string, unknown> = { ...source.params, widthNs };
+  let source = priorityRows(filter, nowMs, { ...options, bucketWidthNs: widthNs });
+  const bucketParams: Record<string, unknown> = { widthNs };
+  // With counts per dimension, only the series' own counts are read, and "other" is the rest of each bucket.
+  const restricted = stack !== 'priority' && dimensionCountsServe(filter, options);
+  const totals = restricted ? source : undefined;
 
   let seriesExpr: string;
   let series: string[];
@@ -179,17 +205,27 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
     // Containers are keyed by id but read by name. Built from entries: an id such as `__proto__`
     // must become an ordinary key, which assignment would not make it.
     if (stack === 'container') labels = Object.fromEntries(top.map((value, i) => [series[i]!, value.label]));
+    const values = top.map((value) => (value.value === NONE_VALUE ? null : value.value));
+    source = dimensionRows(filter, stack, nowMs, { ...options, bucketWidthNs: widthNs, values: restricted ? values : undefined });
     // Must produce exactly the series names above (`host <hostname>`, or `host` when Falco sent none).
-    const key = stack === 'rule' ? 'e.rule' : `CASE WHEN e.container_id = 'host' THEN rtrim('host ' || coalesce(e.hostname, '')) ELSE coalesce(e.container_id, '${NONE_VALUE}') END`;
+    const key = stack === 'rule' ? 'e.value' : `CASE WHEN e.value = 'host' THEN rtrim('host ' || coalesce(e.detail, '')) ELSE coalesce(e.value, '${NONE_VALUE}') END`;
     series.forEach((value, i) => (bucketParams[`series${i}`] = value));
     const list = series.map((_, i) => `@series${i}`).join(', ');
     seriesExpr = series.length > 0 ? `CASE WHEN ${key} IN (${list}) THEN ${key} ELSE 'other' END` : "'other'";
     series = [...series, 'other'];
   }
-  const rows = prepared(
+  let rows = prepared(
     db,
     `SELECT e.time_ns / @widthNs AS bucket, ${seriesExpr} AS series, sum(e.alerts) AS count FROM ${source.sql} e GROUP BY bucket, series`,
-  ).all(bucketParams) as BucketCount[];
+  ).all({ ...source.params, ...bucketParams }) as BucketCount[];
+  if (totals) {
+    const rest = new Map<number, number>();
+    for (const row of prepared(db, `SELECT e.time_ns / @widthNs AS bucket, sum(e.alerts) AS count FROM ${totals.sql} e GROUP BY bucket`)
+      .all({ ...totals.params, widthNs }) as { bucket: number; count: number }[]) rest.set(row.bucket, row.count);
+    rows = rows.filter((row) => row.series !== 'other');
+    for (const row of rows) rest.set(row.bucket, (rest.get(row.bucket) ?? 0) - row.count);
+    for (const [bucket, count] of rest) if (count > 0) rows.push({ bucket, series: 'other', count });
+  }
   if (stack === 'priority') for (const row of rows) row.series = priorityByRank(Number(row.series)).name;
   const buckets = fillBuckets(rows, from, to, widthMs, series);
   if (stack !== 'priority' && buckets.every((bucket) => (bucket.counts.other ?? 0) === 0)) {
@@ -199,18 +235,11 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
   return { from, to, widthMs, series, labels, buckets };
 }
 
+type RuleCounts = { rule: string; worstRank: number; count: number; firstNs: string; lastNs: string; containers: number; hosts: number };
+
 /** Every rule that fired, with a trend per rule over buckets laid out by trendBuckets (shared by every row). */
 export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): RuleList {
-  const source = eventRows(filter, nowMs, options);
-  const rows = prepared(
-    db,
-    `SELECT e.rule AS rule, min(e.priority_rank) AS worstRank, sum(e.alerts) AS count,
-       CAST(min(e.first_ns) AS TEXT) AS firstNs, CAST(max(e.last_ns) AS TEXT) AS lastNs,
-       count(DISTINCT coalesce(e.container_id, '') || char(31) || CASE WHEN e.container_id = 'host' THEN coalesce(e.hostname, '') ELSE '' END) AS containers,
-       count(DISTINCT e.hostname) AS hosts
-     FROM ${source.sql} e GROUP BY e.rule ORDER BY count DESC, rule`,
-  ).all(source.params) as { rule: string; worstRank: number; count: number; firstNs: string; lastNs: string; containers: number; hosts: number }[];
-
+  const rows = dimensionCountsServe(filter, options) ? countedRuleRows(db, filter, nowMs) : matchedRuleRows(db, filter, nowMs, options);
   const range = resolveRange(db, filter, nowMs);
   const oldestNs = rows.reduce<bigint | null>((min, r) => (min === null || BigInt(r.firstNs) < min ? BigInt(r.firstNs) : min), null);
   const from = range.from ?? (oldestNs === null ? range.to : Number(oldestNs / NS_PER_MS));
@@ -221,10 +250,10 @@ export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), option
   const widthNs = BigInt(trend.widthMs) * NS_PER_MS;
   // Edges on whole hours (and 12 hours from 12-hour buckets up) keep every counted period inside one bucket.
   const boundariesNs = Array.from({ length: trend.buckets - 1 }, (_, i) => startNs + BigInt(i + 1) * widthNs);
-  const trendSource = eventRows(filter, nowMs, { ...options, fromNs: BigInt(from) * NS_PER_MS, boundariesNs });
+  const trendSource = dimensionRows(filter, 'rule', nowMs, { ...options, fromNs: BigInt(from) * NS_PER_MS, boundariesNs });
   const trendRows = prepared(
     db,
-    `SELECT e.rule AS rule, (e.time_ns - @startNs) / @widthNs AS bucket, sum(e.alerts) AS count FROM ${trendSource.sql} e GROUP BY e.rule, bucket`,
+    `SELECT e.value AS rule, (e.time_ns - @startNs) / @widthNs AS bucket, sum(e.alerts) AS count FROM ${trendSource.sql} e GROUP BY e.value, bucket`,
   ).all({ ...trendSource.params, startNs, widthNs }) as { rule: string; bucket: number; count: number }[];
   const trends = new Map<string, number[]>();
   for (const row of trendRows) {
@@ -246,41 +275,130 @@ export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), option
   return { rules, trend };
 }
 
-export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = Date.now(), options: ReadOptions = {}): ContainerRow[] {
+/** The rules list's facts, read from the matching alerts or the counts per shape. */
+function matchedRuleRows(db: Db, filter: EventFilter, nowMs: number, options: ReadOptions): RuleCounts[] {
   const source = eventRows(filter, nowMs, options);
-  const rows = prepared(
+  return prepared(
     db,
-    `SELECT coalesce(e.container_id, '${NONE_VALUE}') AS containerId, ${HOST_OF_HOST_PROCESSES} AS hostname,
-       max(e.container_name) AS name, max(e.image_repository) AS imageRepository, max(e.image_tag) AS imageTag,
-       -- The "no container" row gathers unrelated audit and cloud alerts: no one namespace or pod is its own.
-       CASE WHEN e.container_id IS NULL THEN NULL ELSE max(e.k8s_ns) END AS k8sNamespace,
-       CASE WHEN e.container_id IS NULL THEN NULL ELSE max(e.k8s_pod) END AS k8sPod, sum(e.alerts) AS count,
-       min(e.priority_rank) AS worstRank, CAST(max(e.last_ns) AS TEXT) AS lastNs
-     FROM ${source.sql} e GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count DESC, containerId LIMIT @limit`,
-  ).all({ ...source.params, limit }) as (Omit<ContainerRow, 'worstPriority' | 'lastSeen' | 'topRules'> & { worstRank: number; lastNs: string })[];
+    `SELECT e.rule AS rule, min(e.priority_rank) AS worstRank, sum(e.alerts) AS count,
+       CAST(min(e.first_ns) AS TEXT) AS firstNs, CAST(max(e.last_ns) AS TEXT) AS lastNs,
+       count(DISTINCT ${COUNTED_DIMENSIONS.rule_container.detail}) AS containers,
+       count(DISTINCT e.hostname) AS hosts
+     FROM ${source.sql} e GROUP BY e.rule ORDER BY count DESC, rule`,
+  ).all(source.params) as RuleCounts[];
+}
 
-  // The three most frequent rules of every container, in one query (not one per container).
-  const topRules = prepared(
+/**
+ * The same from the counts per dimension: rules, their containers and their hosts each from their
+ * own, and each rule's first and last alert from its index.
+ */
+function countedRuleRows(db: Db, filter: EventFilter, nowMs: number): RuleCounts[] {
+  const perRule = (dimension: CountedDimensionName, aggregates: string) => {
+    const source = dimensionRows(filter, dimension, nowMs);
+    return prepared(db, `SELECT e.value AS rule, ${aggregates} FROM ${source.sql} e GROUP BY e.value`).all(source.params);
+  };
+  const containers = new Map((perRule('rule_container', 'count(DISTINCT e.detail) AS n') as { rule: string; n: number }[]).map((r) => [r.rule, r.n]));
+  const hosts = new Map((perRule('rule_host', 'count(DISTINCT e.detail) AS n') as { rule: string; n: number }[]).map((r) => [r.rule, r.n]));
+  const counts = perRule('rule', 'min(e.priority_rank) AS worstRank, sum(e.alerts) AS count') as { rule: string; worstRank: number; count: number }[];
+  const { where, params } = filterToSql(filter, nowMs);
+  const edge = (order: 'ASC' | 'DESC') => prepared(
     db,
-    `SELECT containerId, hostname, rule, count FROM (
-       SELECT coalesce(e.container_id, '${NONE_VALUE}') AS containerId, ${HOST_OF_HOST_PROCESSES} AS hostname, e.rule AS rule,
-         sum(e.alerts) AS count, row_number() OVER (PARTITION BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY sum(e.alerts) DESC, e.rule) AS position
-       FROM ${source.sql} e GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES}, e.rule)
-     WHERE position <= 3`,
-  ).all(source.params) as { containerId: string; hostname: string | null; rule: string; count: number }[];
+    `SELECT CAST(e.time_ns AS TEXT) AS ns FROM events e INDEXED BY events_rule_time ${whereWith(where, 'e.rule = @rule')} ORDER BY e.time_ns ${order} LIMIT 1`,
+  );
+  return counts
+    .map((row) => ({
+      ...row,
+      firstNs: (edge('ASC').get({ ...params, rule: row.rule }) as { ns: string }).ns,
+      lastNs: (edge('DESC').get({ ...params, rule: row.rule }) as { ns: string }).ns,
+      containers: containers.get(row.rule) ?? 0,
+      hosts: hosts.get(row.rule) ?? 0,
+    }))
+    .sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+}
+
+type ContainerCounts = { containerId: string; hostname: string | null; count: number; worstRank: number; lastNs: string };
+
+export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = Date.now(), options: ReadOptions = {}): ContainerRow[] {
+  const counted = dimensionCountsServe(filter, options);
+  const rows = counted ? countedContainerRows(db, filter, limit, nowMs) : matchedContainerRows(db, filter, limit, nowMs, options);
+  const keyOf = (row: { containerId: string; hostname: string | null }) => `${row.containerId === NONE_VALUE ? '' : row.containerId}\u001f${row.hostname ?? ''}`;
+  const topRules = counted ? countedTopRules(db, filter, nowMs, rows.map(keyOf)) : matchedTopRules(db, filter, nowMs, options);
   const rulesByContainer = new Map<string, { rule: string; count: number }[]>();
   for (const row of topRules) {
-    const key = `${row.containerId}\u001f${row.hostname ?? ''}`;
-    const list = rulesByContainer.get(key) ?? [];
+    const list = rulesByContainer.get(row.key) ?? [];
     list.push({ rule: row.rule, count: row.count });
-    rulesByContainer.set(key, list);
+    rulesByContainer.set(row.key, list);
   }
-  return rows.map(({ worstRank, lastNs, ...row }) => ({
-    ...row,
-    worstPriority: priorityByRank(worstRank).name,
-    lastSeen: formatTimeNs(BigInt(lastNs)),
-    topRules: rulesByContainer.get(`${row.containerId}\u001f${row.hostname ?? ''}`) ?? [],
-  }));
+  return rows.map(({ worstRank, lastNs, ...row }) => {
+    const none = row.containerId === NONE_VALUE;
+    const facts = newestOfContainer(db, none ? null : row.containerId, row.hostname);
+    return {
+      ...row,
+      name: facts?.name ?? null,
+      imageRepository: facts?.imageRepository ?? null,
+      imageTag: facts?.imageTag ?? null,
+      // The "no container" row gathers unrelated audit and cloud alerts: no one namespace or pod is its own.
+      k8sNamespace: none ? null : (facts?.k8sNamespace ?? null),
+      k8sPod: none ? null : (facts?.k8sPod ?? null),
+      worstPriority: priorityByRank(worstRank).name,
+      lastSeen: formatTimeNs(BigInt(lastNs)),
+      topRules: rulesByContainer.get(keyOf(row)) ?? [],
+    };
+  });
+}
+
+function matchedContainerRows(db: Db, filter: EventFilter, limit: number, nowMs: number, options: ReadOptions): ContainerCounts[] {
+  const source = eventRows(filter, nowMs, options);
+  return prepared(
+    db,
+    `SELECT coalesce(e.container_id, '${NONE_VALUE}') AS containerId, ${HOST_OF_HOST_PROCESSES} AS hostname, sum(e.alerts) AS count,
+       min(e.priority_rank) AS worstRank, CAST(max(e.last_ns) AS TEXT) AS lastNs
+     FROM ${source.sql} e GROUP BY e.container_id, ${HOST_OF_HOST_PROCESSES} ORDER BY count DESC, containerId LIMIT @limit`,
+  ).all({ ...source.params, limit }) as ContainerCounts[];
+}
+
+/** The same from the counts per dimension, and each container's last alert from its index. */
+function countedContainerRows(db: Db, filter: EventFilter, limit: number, nowMs: number): ContainerCounts[] {
+  const source = dimensionRows(filter, 'container', nowMs);
+  const rows = prepared(
+    db,
+    `SELECT coalesce(e.value, '${NONE_VALUE}') AS containerId, e.detail AS hostname, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
+     FROM ${source.sql} e GROUP BY e.value, e.detail ORDER BY count DESC, containerId LIMIT @limit`,
+  ).all({ ...source.params, limit }) as Omit<ContainerCounts, 'lastNs'>[];
+  const { where, params } = filterToSql(filter, nowMs);
+  const lastOfContainer = prepared(db, `SELECT CAST(e.time_ns AS TEXT) AS ns FROM events e INDEXED BY events_container_time
+    ${whereWith(where, 'e.container_id IS @containerId')} ORDER BY e.time_ns DESC LIMIT 1`);
+  const lastOfHost = prepared(db, `SELECT CAST(e.time_ns AS TEXT) AS ns FROM events e INDEXED BY events_host_time
+    ${whereWith(where, "e.hostname IS @hostname AND e.container_id = 'host'")} ORDER BY e.time_ns DESC LIMIT 1`);
+  return rows.map((row) => {
+    const last = row.containerId === 'host'
+      ? lastOfHost.get({ ...params, hostname: row.hostname })
+      : lastOfContainer.get({ ...params, containerId: row.containerId === NONE_VALUE ? null : row.containerId });
+    return { ...row, lastNs: (last as { ns: string }).ns };
+  });
+}
+
+type TopRule = { key: string; rule: string; count: number };
+
+// The three most frequent rules of every container, in one query (not one per container).
+const topThree = (rows: string) => `SELECT key, rule, count FROM (
+    SELECT key, rule, count, row_number() OVER (PARTITION BY key ORDER BY count DESC, rule) AS position FROM (${rows}))
+  WHERE position <= 3`;
+
+function matchedTopRules(db: Db, filter: EventFilter, nowMs: number, options: ReadOptions): TopRule[] {
+  const source = eventRows(filter, nowMs, options);
+  const key = COUNTED_DIMENSIONS.rule_container.detail;
+  return prepared(db, topThree(`SELECT ${key} AS key, e.rule AS rule, sum(e.alerts) AS count FROM ${source.sql} e GROUP BY ${key}, e.rule`))
+    .all(source.params) as TopRule[];
+}
+
+/** The same for the listed containers, from the counts per dimension; the first three are picked here, without a window. */
+function countedTopRules(db: Db, filter: EventFilter, nowMs: number, keys: readonly string[]): TopRule[] {
+  const source = dimensionRows(filter, 'rule_container', nowMs);
+  const rows = prepared(db, `SELECT e.detail AS key, e.value AS rule, sum(e.alerts) AS count FROM ${source.sql} e
+    WHERE e.detail IN (SELECT value FROM json_each(@keys)) GROUP BY e.detail, e.value`).all({ ...source.params, keys: JSON.stringify(keys) }) as TopRule[];
+  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
+  return rows.filter((row, i) => i < 3 || rows[i - 3]!.key !== row.key);
 }
 
 /** How many of the newest matching alerts a process tree is built from, unless the caller says otherwise. */
