@@ -3,6 +3,7 @@ import type { StoredAlert } from '../falco/alert';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 import type { Db } from './connection';
 import { prepareCountWriter } from './event-counts';
+import { prepareIdRunWriter } from './id-runs';
 import { notePlannerStatsChanges } from './planner-stats';
 import { packRaw } from './raw-json';
 
@@ -37,10 +38,11 @@ function prepareWriter(db: Db) {
   );
 
   const batchCounts = prepareCountWriter(db);
+  const batchRuns = prepareIdRunWriter(db);
   // Of the transaction under way; counted in the metrics only once it has committed.
   const written = { clockSkewed: 0 };
 
-  const writeOne = (alert: WritableAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>, texts: [number, string][]): WriteResult => {
+  const writeOne = (alert: WritableAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>, texts: [number, string][], runs: ReturnType<typeof batchRuns>): WriteResult => {
     // Looked up first rather than `ON CONFLICT DO NOTHING RETURNING id`: the write transaction holds
     // the store's write lock, so nothing can come between, and the plain INSERT made the whole write
     // about a tenth faster (docs/benchmarks.md, "NDJSON over HTTP on two threads").
@@ -58,6 +60,7 @@ function prepareWriter(db: Db) {
     for (const tag of alert.tags) insertTag.run(tag, id);
     for (const p of alert.ancestry) insertProcess.run(id, p.level, p.name, p.exepath, p.cmdline, p.pid);
     counts.add(alert);
+    runs.add(id, alert.timeNs);
     return { id, duplicate: false };
   };
 
@@ -66,10 +69,12 @@ function prepareWriter(db: Db) {
     written.clockSkewed = 0;
     const receivedMs = Date.now();
     const counts = batchCounts();
+    const runs = batchRuns();
     const texts: [number, string][] = [];
     const results: WriteResult[] = [];
-    for (const alerts of chunks) for (const alert of alerts) results.push(writeOne(alert, receivedMs, counts, texts));
+    for (const alerts of chunks) for (const alert of alerts) results.push(writeOne(alert, receivedMs, counts, texts, runs));
     counts.write();
+    runs.write();
     // Last, after every upsert: a statement that may need undoing (the counts' ON CONFLICT) opens a
     // savepoint, and FTS5 writes out its buffered terms at each one, so indexing alert by alert in
     // between made one index segment per alert (ingest four times slower).

@@ -18,6 +18,7 @@ import {
   COUNTED_DIMENSIONS, dimensionCountsServe, dimensionRows, eventRows, HOST_OF_HOST_PROCESSES, priorityCountsServe, priorityRows, processNameRows,
   tagRows, type AlertRows, type CountedDimensionName, type ReadOptions,
 } from './rollup-sql';
+import { searchSummaryCounts, searchTimelineRows } from './search-counts';
 import { prepared } from './statements';
 
 const NS_PER_MS = 1_000_000n;
@@ -59,7 +60,7 @@ const isoOf = (ms: number) => new Date(ms).toISOString();
 
 export function rangeSummary(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): RangeSummary {
   const { from, to } = resolveRange(db, filter, nowMs);
-  if (from !== null && !priorityCountsServe(filter)) return perAlertSummary(db, filter, nowMs, from, to);
+  if (from !== null && !priorityCountsServe(filter)) return perAlertSummary(db, filter, nowMs, from, to, options);
   const current = priorityTotals(db, filter, nowMs, options);
   const previousFilter = from === null ? null : { ...filter, from: isoOf(from - (to - from)), to: isoOf(from) };
   const previous = previousFilter && from !== null ? { from: from - (to - from), to: from, ...priorityTotals(db, previousFilter, nowMs, options) } : null;
@@ -77,7 +78,7 @@ const PREVIOUS = 2;
  * range before it and the health events in one read of the matching alerts instead of three, which
  * cost a common word's summary three times its timeline.
  */
-function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: number, to: number): RangeSummary {
+function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: number, to: number, options: ReadOptions): RangeSummary {
   const previousFrom = from - (to - from);
   const { fromNs, toNs } = timeBoundsNs(filter, nowMs);
   // The bounds rangeSummary's other branch gives the range before, to the nanosecond.
@@ -85,6 +86,8 @@ function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: numbe
   // An alert newer than now (a clock ahead of this one) can put `from` after `to`, and so the range
   // before after the range itself: read from the earlier of the two starts.
   const previousFromNs = previous.fromNs ?? 0n;
+  const searched = searchSummaryCounts(db, filter, { fromNs: fromNs!, toNs, previousFromNs, previousToNs: previous.toNs! }, options);
+  if (searched) return { from, to, ...searched.current, previous: { from: previousFrom, to: from, ...searched.previous }, internal: searched.internal };
   const params: Record<string, unknown> = { fromNs, previousFromNs, previousToNs: previous.toNs, earliestNs: fromNs! < previousFromNs ? fromNs : previousFromNs };
   const alerts = matchedAlerts({ ...filter, internal: 'include' }, params, { narrow: true });
   const conditions = ['e.time_ns >= @earliestNs', ...alerts.conditions];
@@ -214,7 +217,7 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
     seriesExpr = series.length > 0 ? `CASE WHEN ${key} IN (${list}) THEN ${key} ELSE 'other' END` : "'other'";
     series = [...series, 'other'];
   }
-  let rows = prepared(
+  let rows = (stack === 'priority' ? searchTimelineRows(db, filter, nowMs, from, to, widthMs, options) : null) ?? prepared(
     db,
     `SELECT e.time_ns / @widthNs AS bucket, ${seriesExpr} AS series, sum(e.alerts) AS count FROM ${source.sql} e GROUP BY bucket, series`,
   ).all({ ...source.params, ...bucketParams }) as BucketCount[];

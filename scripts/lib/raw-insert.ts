@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { prepareCountWriter } from '../../lib/db/event-counts';
 import { INSERT_TIME } from '../../lib/db/event-writer';
+import { prepareIdRunWriter } from '../../lib/db/id-runs';
 import { notePlannerStatsChanges } from '../../lib/db/planner-stats';
 import { packRaw } from '../../lib/db/raw-json';
 import type { StoredAlert } from '../../lib/falco/alert';
@@ -29,9 +30,11 @@ export function rawInserter(db: Database.Database) {
   const insertTag = db.prepare('INSERT INTO event_tags (tag, event_id) VALUES (?, ?)');
   const insertProcess = db.prepare('INSERT INTO event_processes (event_id, level, name, exepath, cmdline, pid) VALUES (?, ?, ?, ?, ?, ?)');
   const batchCounts = prepareCountWriter(db);
+  const batchRuns = prepareIdRunWriter(db);
 
   const insertAll = db.transaction(({ alerts, counts }: RawBatch, receivedMs: number) => {
     const ids: number[] = [];
+    const runs = batchRuns();
     for (const a of alerts) {
       const id = Number(insertEvent.run(
         a.dedupKey, a.uuid, a.timeNs, receivedMs, a.priority, a.priorityRank, a.rule, a.source, a.hostname,
@@ -39,12 +42,14 @@ export function rawInserter(db: Database.Database) {
         a.userName, a.evtType, a.fdName, a.processChain,
       ).lastInsertRowid);
       ids.push(id);
+      runs.add(id, a.timeNs);
       insertTime.run(id, a.timeNs, a.internal ? 1 : 0, a.priorityRank);
       insertPayload.run(id, a.packedRaw);
       for (const tag of a.tags) insertTag.run(tag, id);
       for (const p of a.ancestry) insertProcess.run(id, p.level, p.name, p.exepath, p.cmdline, p.pid);
     }
     counts.write();
+    runs.write();
     // In the writer's order: the index's terms after every other statement (lib/db/event-writer.ts).
     alerts.forEach((a, i) => insertSearch.run(ids[i], a.searchText));
   });

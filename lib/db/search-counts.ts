@@ -1,0 +1,231 @@
+import 'server-only';
+// Counts by priority of the alerts matching common free text, per time bucket or per range, without
+// sorting the matches: SQLite sorts every row of a GROUP BY, two thirds of such a read. Each span of
+// time is read on its own, along the id runs of its quarters (migration 0014), and a few sums of
+// packed counters take the place of the groups.
+import { PRIORITIES } from '../falco/priorities';
+import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+import type { BucketCount } from '../stats/buckets';
+import type { Db } from './connection';
+import { ftsQuery, hasColumnFilter, matchedAlerts, searchText } from './filter-sql';
+import type { ReadOptions } from './rollup-sql';
+import { prepared } from './statements';
+
+const NS_PER_MS = 1_000_000n;
+const MS_PER_QUARTER = 900_000;
+const NS_PER_QUARTER = 900_000_000_000n;
+
+// A counter holds at most the ids a read spans: 15 bits, four to a 64-bit sum.
+const COUNTER_BITS = 15;
+const MAX_READ_IDS = (1 << COUNTER_BITS) - 1;
+// A read costs FTS5 about as much to set up as a few hundred matches cost to count.
+const READ_COST_IDS = 256;
+// Past these, the reads would cost more than one sorted read of every match.
+const MAX_READS = 1_000;
+const MAX_OVERREAD = 2;
+// About the reads of a month's summary at a million alerts.
+const SUMMARY_READS = 32;
+
+/** Rows of event_id_runs: ids by quarter. Each ascending by first id within its quarter. */
+interface Run {
+  quarter: number;
+  firstId: number;
+  lastId: number;
+}
+
+/** One read: the matches among ids firstId..lastId whose time is in [fromNs, toNs). */
+interface Read {
+  firstId: number;
+  lastId: number;
+  fromNs: bigint;
+  toNs: bigint;
+}
+
+/** The counts by rank (index) of one span, and of its health events. */
+export interface RankCounts {
+  ranks: number[];
+  internal: number;
+}
+
+/** Whether counts of this filter may be read along id runs: plain words or a phrase, and no per-alert column besides. */
+function served(filter: EventFilter, options: ReadOptions): boolean {
+  const q = searchText(filter);
+  // A prefix's matches are gathered from all its words again at each read.
+  return !options.rawOnly && q !== undefined && !ftsQuery(q).endsWith('*') && !hasColumnFilter(filter) && filter.chain.length === 0;
+}
+
+function runsOf(db: Db, fromNs: bigint, toNs: bigint): Run[] {
+  return prepared(
+    db,
+    'SELECT quarter, first_id AS firstId, last_id AS lastId FROM event_id_runs WHERE quarter >= @first AND quarter <= @last',
+  ).all({ first: fromNs / NS_PER_QUARTER, last: (toNs - 1n) / NS_PER_QUARTER }) as Run[];
+}
+
+/** The reads of one span of time: its runs, joined when close, cut to at most MAX_READ_IDS ids each. */
+function readsOf(runs: Run[], fromNs: bigint, toNs: bigint): Read[] {
+  const sorted = [...runs].sort((a, b) => a.firstId - b.firstId);
+  const reads: Read[] = [];
+  let current: { firstId: number; lastId: number } | undefined;
+  const cut = (run: { firstId: number; lastId: number }) => {
+    for (let first = run.firstId; first <= run.lastId; first += MAX_READ_IDS) {
+      reads.push({ firstId: first, lastId: Math.min(run.lastId, first + MAX_READ_IDS - 1), fromNs, toNs });
+    }
+  };
+  for (const run of sorted) {
+    if (current && run.firstId <= current.lastId + READ_COST_IDS) current.lastId = Math.max(current.lastId, run.lastId);
+    else {
+      if (current) cut(current);
+      current = { firstId: run.firstId, lastId: run.lastId };
+    }
+  }
+  if (current) cut(current);
+  return reads;
+}
+
+/** Whether free text matches too few alerts for `reads` reads to pay: one read of every match is then quicker. */
+function tooRare(db: Db, q: string, reads: number): boolean {
+  const enough = reads * READ_COST_IDS;
+  const probe = prepared(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @q LIMIT @enough)');
+  return (probe.get({ q, enough }) as { n: number }).n < enough;
+}
+
+/** Whether the reads are too many, or read the same ids over and over (runs of old alerts imported late). */
+function tooMany(db: Db, reads: readonly Read[]): boolean {
+  if (reads.length > MAX_READS) return true;
+  if (reads.length === 0) return false;
+  const ids = prepared(db, 'SELECT (SELECT min(id) FROM event_times) AS first, (SELECT max(id) FROM event_times) AS last').get() as { first: number; last: number };
+  const spanned = reads.reduce((sum, read) => sum + read.lastId - read.firstId + 1, 0);
+  return spanned > MAX_OVERREAD * (ids.last - ids.first + 1);
+}
+
+/**
+ * Runs each read and adds up its counters: ranks 0–3 and 4–7 packed in two sums, `counted`
+ * selecting the alerts counted by rank; with `internal`, the health events' count besides.
+ */
+function countReads(db: Db, filter: EventFilter, reads: readonly Read[], counted: string, internal: boolean): RankCounts[] {
+  const params: Record<string, unknown> = {};
+  const alerts = matchedAlerts(filter, params, { narrow: true });
+  const where = ['s.rowid >= @firstId', 's.rowid <= @lastId', 'e.time_ns >= @fromNs', 'e.time_ns < @toNs', ...alerts.conditions].join(' AND ');
+  const statement = prepared(
+    db,
+    `SELECT sum(1 << (e.priority_rank * ${COUNTER_BITS})) FILTER (WHERE e.priority_rank < 4 AND ${counted}) AS low,
+       sum(1 << ((e.priority_rank - 4) * ${COUNTER_BITS})) FILTER (WHERE e.priority_rank >= 4 AND ${counted}) AS high
+       ${internal ? ', sum(e.internal) AS internal' : ''}
+     FROM ${alerts.from} WHERE ${where}`,
+  ).safeIntegers(true);
+  const mask = BigInt(MAX_READ_IDS);
+  return reads.map((read) => {
+    // Ids bound as BigInt: FTS5 ignores a rowid bound that is not an integer, and a JS number binds as a REAL.
+    const row = statement.get({ ...params, firstId: BigInt(read.firstId), lastId: BigInt(read.lastId), fromNs: read.fromNs, toNs: read.toNs }) as
+      { low: bigint | null; high: bigint | null; internal?: bigint | null };
+    const ranks = PRIORITIES.map((p) => {
+      const packed = (p.rank < 4 ? row.low : row.high) ?? 0n;
+      return Number((packed >> BigInt((p.rank % 4) * COUNTER_BITS)) & mask);
+    });
+    return { ranks, internal: Number(row.internal ?? 0n) };
+  });
+}
+
+const addInto = (total: RankCounts, counts: RankCounts) => {
+  counts.ranks.forEach((n, rank) => (total.ranks[rank] = (total.ranks[rank] ?? 0) + n));
+  total.internal += counts.internal;
+};
+
+/**
+ * timeline()'s rows by priority for free text: bucket index, rank and count, for the buckets of
+ * width `widthMs` from the one holding `fromMs` to the one holding `toMs - 1` (fillBuckets keeps no
+ * other). Null when one read of every match serves better (tooRare, tooMany).
+ */
+export function searchTimelineRows(db: Db, filter: EventFilter, nowMs: number, fromMs: number, toMs: number, widthMs: number, options: ReadOptions = {}): BucketCount[] | null {
+  if (!served(filter, options)) return null;
+  const bounds = timeBoundsNs(filter, nowMs);
+  const first = Math.floor(fromMs / widthMs);
+  const last = Math.max(first, Math.floor((toMs - 1) / widthMs));
+  const widthNs = BigInt(widthMs) * NS_PER_MS;
+  const spanOf = (bucket: number) => {
+    const start = BigInt(bucket) * widthNs;
+    const end = start + widthNs;
+    return { fromNs: bounds.fromNs !== undefined && bounds.fromNs > start ? bounds.fromNs : start, toNs: bounds.toNs !== undefined && bounds.toNs < end ? bounds.toNs : end };
+  };
+  const whole = { fromNs: spanOf(first).fromNs, toNs: spanOf(last).toNs };
+  if (first < 0 || whole.fromNs >= whole.toNs || tooRare(db, ftsQuery(searchText(filter)!), last - first + 1)) return null;
+
+  // Each run goes to every bucket its quarter overlaps.
+  const runsByBucket = new Map<number, Run[]>();
+  for (const run of runsOf(db, whole.fromNs, whole.toNs)) {
+    const from = Math.max(first, Math.floor((run.quarter * MS_PER_QUARTER) / widthMs));
+    const to = Math.min(last, Math.floor(((run.quarter + 1) * MS_PER_QUARTER - 1) / widthMs));
+    for (let bucket = from; bucket <= to; bucket++) {
+      const runs = runsByBucket.get(bucket);
+      if (runs) runs.push(run);
+      else runsByBucket.set(bucket, [run]);
+    }
+  }
+  const buckets: number[] = [];
+  const reads: Read[] = [];
+  for (const [bucket, runs] of runsByBucket) {
+    const span = spanOf(bucket);
+    if (span.fromNs >= span.toNs) continue;
+    for (const read of readsOf(runs, span.fromNs, span.toNs)) {
+      buckets.push(bucket);
+      reads.push(read);
+    }
+  }
+  if (tooMany(db, reads)) return null;
+
+  const totals = new Map<number, RankCounts>();
+  countReads(db, filter, reads, 'true', false).forEach((counts, i) => {
+    const bucket = buckets[i]!;
+    const total = totals.get(bucket);
+    if (total) addInto(total, counts);
+    else totals.set(bucket, counts);
+  });
+  const rows: BucketCount[] = [];
+  for (const [bucket, { ranks }] of totals) ranks.forEach((count, rank) => count > 0 && rows.push({ bucket, series: String(rank), count }));
+  return rows;
+}
+
+function endOfRuns(db: Db): bigint {
+  const row = prepared(db, 'SELECT max(quarter) AS quarter FROM event_id_runs').safeIntegers(true).get() as { quarter: bigint | null };
+  return row.quarter === null ? 0n : (row.quarter + 1n) * NS_PER_QUARTER;
+}
+
+/** Half-open time spans in ns, as perAlertSummary reads them. */
+export interface SummarySpans {
+  fromNs: bigint;
+  toNs: bigint | undefined;
+  previousFromNs: bigint;
+  previousToNs: bigint;
+}
+
+/**
+ * perAlertSummary's counts for free text: by rank in the range and in the range before it (an
+ * alert in both counts in the range), and the range's health events. Null when one read of every
+ * match serves better.
+ */
+export function searchSummaryCounts(db: Db, filter: EventFilter, spans: SummarySpans, options: ReadOptions = {}) {
+  if (!served(filter, options) || tooRare(db, ftsQuery(searchText(filter)!), SUMMARY_READS)) return null;
+  const { fromNs, previousFromNs } = spans;
+  // No end: up to the newest quarter with alerts (ahead of now when a clock is).
+  const toNs = spans.toNs ?? endOfRuns(db);
+  const previousToNs = [spans.previousToNs, fromNs, toNs].reduce((min, ns) => (ns < min ? ns : min));
+  const readsIn = (from: bigint, to: bigint) => (from < to ? readsOf(runsOf(db, from, to), from, to) : []);
+  const current = readsIn(fromNs, toNs);
+  const previous = readsIn(previousFromNs, previousToNs);
+  if (tooMany(db, [...current, ...previous])) return null;
+
+  // Counted by rank as the filter asks; health events counted whatever it asks.
+  const all: EventFilter = { ...filter, internal: 'include' };
+  const counted = filter.internal === 'include' ? 'true' : `e.internal = ${filter.internal === 'only' ? 1 : 0}`;
+  const sum = (reads: readonly Read[], internal: boolean) => {
+    const total: RankCounts = { ranks: PRIORITIES.map(() => 0), internal: 0 };
+    for (const counts of countReads(db, all, reads, counted, internal)) addInto(total, counts);
+    return total;
+  };
+  const byPriority = ({ ranks }: RankCounts) => ({
+    total: ranks.reduce((a, b) => a + b, 0),
+    priorities: PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: ranks[p.rank] ?? 0 })),
+  });
+  const range = sum(current, true);
+  return { current: byPriority(range), previous: byPriority(sum(previous, false)), internal: range.internal };
+}
