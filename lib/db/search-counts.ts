@@ -1,8 +1,7 @@
 import 'server-only';
-// Counts by priority of the alerts matching common free text, per time bucket or per range, without
-// sorting the matches: SQLite sorts every row of a GROUP BY, two thirds of such a read. Each span of
-// time is read on its own, along the id runs of its quarters (migration 0014), and a few sums of
-// packed counters take the place of the groups.
+// Counts by priority of common free text per span of time, without a GROUP BY, whose sort is most of
+// such a read: each span reads the word index along its quarters' id runs (migration 0014) and sums
+// packed counters by rank.
 import { PRIORITIES } from '../falco/priorities';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import type { BucketCount } from '../stats/buckets';
@@ -23,7 +22,7 @@ const READ_COST_IDS = 256;
 // Past these, the reads would cost more than one sorted read of every match.
 const MAX_READS = 1_000;
 const MAX_OVERREAD = 2;
-// About the reads of a month's summary at a million alerts.
+// A summary's reads, roughly, judged before its runs are read.
 const SUMMARY_READS = 32;
 
 /** Rows of event_id_runs: ids by quarter. Each ascending by first id within its quarter. */

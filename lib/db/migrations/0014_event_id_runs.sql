@@ -1,10 +1,6 @@
--- Where each quarter hour's alerts lie among the ids: runs of ids (first_id..last_id) that hold
--- every alert of the quarter, and maybe others. Counts of common free text read the word index's
--- matches one run at a time (lib/db/search-counts.ts), each a range of rowids that FTS5 seeks to,
--- so no read of every match has to sort them by time. Ids follow arrival, not the alerts' time:
--- a quarter can take several runs (late alerts, an import of old ones).
--- The writer widens or adds runs with each batch (lib/db/event-writer.ts). Deletes leave runs as
--- they are: a run wider than its alerts still holds them all, and readers test each alert's time.
+-- Runs of ids (first_id..last_id) holding every alert of a quarter hour, maybe others too: free
+-- text's counts read the word index one run at a time (lib/db/search-counts.ts). Kept by the writer
+-- per batch; deletes leave them wider than their alerts, and readers test each alert's time.
 CREATE TABLE event_id_runs (
   quarter  INTEGER NOT NULL,  -- time_ns / 900e9
   first_id INTEGER NOT NULL,
@@ -13,7 +9,7 @@ CREATE TABLE event_id_runs (
 ) WITHOUT ROWID;
 
 -- The alerts already stored: consecutive ids of one quarter make a run, and runs of a quarter
--- fewer than 256 ids apart are joined, as the writer joins them.
+-- fewer than 256 ids apart are joined, as the writer joins them (lib/db/id-runs.ts).
 INSERT INTO event_id_runs (quarter, first_id, last_id)
 WITH alerts AS (
   SELECT id, time_ns / 900000000000 AS quarter,
