@@ -44,6 +44,8 @@ beforeAll(() => {
   // Three days in arrival order, then alerts of the same days imported late (ids after all of them).
   for (let batch = 0; batch < 30; batch++) writeAlerts(db, alerts(1_000, 3 * 1440 - batch * 144, 0.144));
   for (let batch = 0; batch < 4; batch++) writeAlerts(db, alerts(1_000, 3 * 1440 - 30 - batch * 300, 0.29));
+  // One batch of alerts from either side of the last day's start, taking turns: their ids interleave.
+  writeAlerts(db, alerts(1_000, 1500, 0.06).map((a, i) => (i % 2 === 0 ? a : alert(600 - i * 0.06, 'common word', 'Error'))));
   // Deleted alerts, the newest among them: their ids come back for the alerts written next.
   db.prepare("DELETE FROM events WHERE id % 97 = 0 OR id > (SELECT max(id) - 300 FROM events)").run();
   writeAlerts(db, alerts(600, 2 * 1440, 1.5));

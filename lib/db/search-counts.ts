@@ -22,6 +22,8 @@ const READ_COST_IDS = 256;
 // Past these, the reads would cost more than one sorted read of every match.
 const MAX_READS = 1_000;
 const MAX_OVERREAD = 2;
+// Runs looked at per read before it is left timed.
+const MAX_UNTIME_STEPS = 4_096;
 // A summary's reads, roughly, judged before its runs are read.
 const SUMMARY_READS = 32;
 
@@ -38,6 +40,15 @@ interface Read {
   lastId: number;
   fromNs: bigint;
   toNs: bigint;
+  /** Whether some of those ids may be alerts of other times, to leave out by their time. */
+  timed: boolean;
+}
+
+/** The runs of the quarters from `first` to `last`, and the ids that runs of the other quarters reach. */
+interface Window {
+  runs: Run[];
+  lastIdBefore: number;
+  firstIdAfter: number;
 }
 
 /** The counts by rank (index) of one span, and of its health events. */
@@ -53,11 +64,18 @@ function served(filter: EventFilter, options: ReadOptions): boolean {
   return !options.rawOnly && q !== undefined && !ftsQuery(q).endsWith('*') && !hasColumnFilter(filter) && filter.chain.length === 0;
 }
 
-function runsOf(db: Db, fromNs: bigint, toNs: bigint): Run[] {
-  return prepared(
+function windowOf(db: Db, fromNs: bigint, toNs: bigint): Window {
+  const quarters = { first: fromNs / NS_PER_QUARTER, last: (toNs - 1n) / NS_PER_QUARTER };
+  const runs = prepared(
     db,
     'SELECT quarter, first_id AS firstId, last_id AS lastId FROM event_id_runs WHERE quarter >= @first AND quarter <= @last',
-  ).all({ first: fromNs / NS_PER_QUARTER, last: (toNs - 1n) / NS_PER_QUARTER }) as Run[];
+  ).all(quarters) as Run[];
+  const outside = prepared(
+    db,
+    `SELECT (SELECT max(last_id) FROM event_id_runs WHERE quarter < @first) AS lastIdBefore,
+       (SELECT min(first_id) FROM event_id_runs WHERE quarter > @last) AS firstIdAfter`,
+  ).get(quarters) as { lastIdBefore: number | null; firstIdAfter: number | null };
+  return { runs, lastIdBefore: outside.lastIdBefore ?? -Infinity, firstIdAfter: outside.firstIdAfter ?? Infinity };
 }
 
 /** The reads of one span of time: its runs, joined when close, cut to at most MAX_READ_IDS ids each. */
@@ -67,7 +85,7 @@ function readsOf(runs: Run[], fromNs: bigint, toNs: bigint): Read[] {
   let current: { firstId: number; lastId: number } | undefined;
   const cut = (run: { firstId: number; lastId: number }) => {
     for (let first = run.firstId; first <= run.lastId; first += MAX_READ_IDS) {
-      reads.push({ firstId: first, lastId: Math.min(run.lastId, first + MAX_READ_IDS - 1), fromNs, toNs });
+      reads.push({ firstId: first, lastId: Math.min(run.lastId, first + MAX_READ_IDS - 1), fromNs, toNs, timed: true });
     }
   };
   for (const run of sorted) {
@@ -79,6 +97,40 @@ function readsOf(runs: Run[], fromNs: bigint, toNs: bigint): Read[] {
   }
   if (current) cut(current);
   return reads;
+}
+
+/**
+ * Clears `timed` on the reads whose ids can only be alerts of their span: every run of the window
+ * reaching into the read is of a quarter wholly inside the span, and no run outside the window does
+ * (each alert's id lies in a run of its own quarter).
+ */
+function untime(reads: readonly Read[], window: Window) {
+  const runs = [...window.runs].sort((a, b) => a.firstId - b.firstId);
+  const reach: number[] = [];
+  runs.forEach((run, i) => reach.push(Math.max(run.lastId, reach[i - 1] ?? -Infinity)));
+  for (const read of reads) {
+    if (read.firstId <= window.lastIdBefore || read.lastId >= window.firstIdAfter) continue;
+    const inside = (run: Run) => BigInt(run.quarter) * NS_PER_QUARTER >= read.fromNs && BigInt(run.quarter + 1) * NS_PER_QUARTER <= read.toNs;
+    // Back from the last run starting within the read, while an earlier run can still reach into it.
+    let i = upperBound(runs, read.lastId) - 1;
+    let foreign = false;
+    for (let steps = 0; i >= 0 && reach[i]! >= read.firstId && !foreign; i--, steps++) {
+      const run = runs[i]!;
+      foreign = steps === MAX_UNTIME_STEPS || (run.lastId >= read.firstId && !inside(run));
+    }
+    read.timed = foreign;
+  }
+}
+
+/** The index of the first run starting after `id`. */
+function upperBound(runs: readonly Run[], id: number): number {
+  let [low, high] = [0, runs.length];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (runs[middle]!.firstId <= id) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Whether free text matches too few alerts for `reads` reads to pay: one read of every match is then quicker. */
@@ -104,18 +156,20 @@ function tooMany(db: Db, reads: readonly Read[]): boolean {
 function countReads(db: Db, filter: EventFilter, reads: readonly Read[], counted: string, internal: boolean): RankCounts[] {
   const params: Record<string, unknown> = {};
   const alerts = matchedAlerts(filter, params, { narrow: true });
-  const where = ['s.rowid >= @firstId', 's.rowid <= @lastId', 'e.time_ns >= @fromNs', 'e.time_ns < @toNs', ...alerts.conditions].join(' AND ');
-  const statement = prepared(
+  const statement = (timed: boolean) => prepared(
     db,
     `SELECT sum(1 << (e.priority_rank * ${COUNTER_BITS})) FILTER (WHERE e.priority_rank < 4 AND ${counted}) AS low,
        sum(1 << ((e.priority_rank - 4) * ${COUNTER_BITS})) FILTER (WHERE e.priority_rank >= 4 AND ${counted}) AS high
        ${internal ? ', sum(e.internal) AS internal' : ''}
-     FROM ${alerts.from} WHERE ${where}`,
+     FROM ${alerts.from}
+     WHERE ${['s.rowid >= @firstId', 's.rowid <= @lastId', ...(timed ? ['e.time_ns >= @fromNs', 'e.time_ns < @toNs'] : []), ...alerts.conditions].join(' AND ')}`,
   ).safeIntegers(true);
+  const [timed, untimed] = [statement(true), statement(false)];
   const mask = BigInt(MAX_READ_IDS);
   return reads.map((read) => {
     // Ids bound as BigInt: FTS5 ignores a rowid bound that is not an integer, and a JS number binds as a REAL.
-    const row = statement.get({ ...params, firstId: BigInt(read.firstId), lastId: BigInt(read.lastId), fromNs: read.fromNs, toNs: read.toNs }) as
+    const bounds = read.timed ? { fromNs: read.fromNs, toNs: read.toNs } : {};
+    const row = (read.timed ? timed : untimed).get({ ...params, ...bounds, firstId: BigInt(read.firstId), lastId: BigInt(read.lastId) }) as
       { low: bigint | null; high: bigint | null; internal?: bigint | null };
     const ranks = PRIORITIES.map((p) => {
       const packed = (p.rank < 4 ? row.low : row.high) ?? 0n;
@@ -150,8 +204,9 @@ export function searchTimelineRows(db: Db, filter: EventFilter, nowMs: number, f
   if (first < 0 || whole.fromNs >= whole.toNs || tooRare(db, ftsQuery(searchText(filter)!), last - first + 1)) return null;
 
   // Each run goes to every bucket its quarter overlaps.
+  const window = windowOf(db, whole.fromNs, whole.toNs);
   const runsByBucket = new Map<number, Run[]>();
-  for (const run of runsOf(db, whole.fromNs, whole.toNs)) {
+  for (const run of window.runs) {
     const from = Math.max(first, Math.floor((run.quarter * MS_PER_QUARTER) / widthMs));
     const to = Math.min(last, Math.floor(((run.quarter + 1) * MS_PER_QUARTER - 1) / widthMs));
     for (let bucket = from; bucket <= to; bucket++) {
@@ -171,6 +226,7 @@ export function searchTimelineRows(db: Db, filter: EventFilter, nowMs: number, f
     }
   }
   if (tooMany(db, reads)) return null;
+  untime(reads, window);
 
   const totals = new Map<number, RankCounts>();
   countReads(db, filter, reads, 'true', false).forEach((counts, i) => {
@@ -208,7 +264,13 @@ export function searchSummaryCounts(db: Db, filter: EventFilter, spans: SummaryS
   // No end: up to the newest quarter with alerts (ahead of now when a clock is).
   const toNs = spans.toNs ?? endOfRuns(db);
   const previousToNs = [spans.previousToNs, fromNs, toNs].reduce((min, ns) => (ns < min ? ns : min));
-  const readsIn = (from: bigint, to: bigint) => (from < to ? readsOf(runsOf(db, from, to), from, to) : []);
+  const readsIn = (from: bigint, to: bigint) => {
+    if (from >= to) return [];
+    const window = windowOf(db, from, to);
+    const reads = readsOf(window.runs, from, to);
+    untime(reads, window);
+    return reads;
+  };
   const current = readsIn(fromNs, toNs);
   const previous = readsIn(previousFromNs, previousToNs);
   if (tooMany(db, [...current, ...previous])) return null;
