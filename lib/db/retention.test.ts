@@ -47,6 +47,9 @@ describe('pruneBatch', () => {
     expect(count(db, 'event_processes')).toBe(4);
     expect(orphans(db)).toBe(0);
     expect(pruneBatch(db, { retentionMs: 60 * MINUTE, maxEvents: null }, NOW)).toBe(0);
+    // The id runs of quarters left without alerts go; the oldest kept alert's quarter stays.
+    const quarterOf = (minutesAgo: number) => Math.floor((NOW - minutesAgo * MINUTE) / 900_000);
+    expect(db.prepare('SELECT quarter FROM event_id_runs ORDER BY quarter').pluck().all()).toEqual([quarterOf(59), quarterOf(1)]);
   });
 
   it('keeps an alert exactly at the cutoff', () => {

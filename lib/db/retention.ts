@@ -56,6 +56,8 @@ export function pruneBatch(db: Db, policy: RetentionPolicy, nowMs = Date.now(), 
     const excess = Math.min(countEvents(db) - policy.maxEvents, batch - deleted);
     if (excess > 0) deleted += deleteOldest(db, excess);
   }
+  // Id runs (migration 0014) of quarters older than every alert left hold none of them.
+  if (deleted > 0) db.prepare('DELETE FROM event_id_runs WHERE quarter < coalesce((SELECT min(time_ns) FROM events) / 900000000000, 1 << 62)').run();
   notePlannerStatsChanges(db, deleted);
   return deleted;
 }
