@@ -611,8 +611,8 @@ class Bench {
       );
     }
     if (s.parts) {
-      // The alerts' own tables by name; the schema, the planner's statistics and free pages together.
-      const main = [...s.parts].filter(([name]) => name.startsWith('event')).sort((a, b) => b[1] - a[1]);
+      // Perch's tables by name; the schema, the planner's statistics and free pages together.
+      const main = [...s.parts].filter(([name]) => !name.startsWith('sqlite_')).sort((a, b) => b[1] - a[1]);
       const other = s.bytes - main.reduce((sum, [, bytes]) => sum + bytes, 0);
       const rows = [...main, ['other (schema, statistics, free pages)', other]].map(([name, bytes]) => [name, mb(bytes), int(bytes / s.alerts)]);
       lines.push(table(['Table (with its indexes)', 'Size', 'Bytes per alert'], rows, [1, 2]), '');
