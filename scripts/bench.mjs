@@ -1,12 +1,6 @@
-// npm run bench -- [options]: Perch's benchmark. On temporary stores it generates realistic alerts
-// (scripts/lib/bench-alerts.ts), measures ingest through the real HTTP server next to a raw
-// better-sqlite3 insert of the same rows, `npm run import`, the queries behind every page
-// (scripts/bench-queries.ts, plus the kiosk's calls and an export over HTTP), each page's time to
-// usable in Chromium on that store (imported, or without the import part filled directly with the
-// same alerts: scripts/lib/bench-fill.ts), live-stream fan-out,
-// store size, server memory and each page's first-load JavaScript, then prints one markdown report
-// and writes it to docs/benchmarks.md between its bench markers. A tool, not a test: missed targets
-// are reported, not failed; a part that cannot run fails the command (`--smoke` runs in `npm test`).
+// npm run bench: Perch's benchmark on temporary stores (ingest, import, queries, pages, stream, size,
+// first-load JS), reported in markdown between docs/benchmarks.md's bench markers (USAGE below).
+// A tool, not a test: missed targets are reported, not failed; `--smoke` runs inside `npm test`.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -25,18 +25,10 @@ const NS_PER_MS = 1_000_000n;
 
 type RowsOf = (filter: EventFilter, nowMs: number, options: ReadOptions) => AlertRows;
 
-// Group keys per dimension, over the rows they are counted in. Keys come from the Dimension enum,
-// never from request text.
-const DIMENSION_SQL: Record<Dimension, { rows: RowsOf; value: string; where?: string }> = {
-  rule: { rows: eventRows, value: 'e.rule' },
+// Group keys of the dimensions without counts of their own (COUNTED_DIMENSIONS have theirs), over
+// the rows they are counted in. Keys come from the Dimension enum, never from request text.
+const DIMENSION_SQL: Record<Exclude<Dimension, CountedDimensionName>, { rows: RowsOf; value: string; where?: string }> = {
   priority: { rows: eventRows, value: 'e.priority' },
-  source: { rows: eventRows, value: 'e.source' },
-  hostname: { rows: eventRows, value: 'e.hostname' },
-  container: { rows: eventRows, value: 'e.container_id' },
-  image: { rows: eventRows, value: "e.image_repository || coalesce(':' || e.image_tag, '')" },
-  namespace: { rows: eventRows, value: 'e.k8s_ns' },
-  pod: { rows: eventRows, value: 'e.k8s_pod' },
-  user: { rows: eventRows, value: 'e.user_name' },
   // Like the `proc` filter, a process counts every alert it appears in, as the process or an ancestor.
   proc: { rows: processNameRows, value: 'e.name' },
   tag: { rows: tagRows, value: 'e.tag' },
@@ -138,21 +130,22 @@ export function topValues(db: Db, filter: EventFilter, dimension: Dimension, lim
       `SELECT coalesce(e.value, '${NONE_VALUE}') AS value, e.detail AS hostname, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
        FROM ${source.sql} e GROUP BY e.value, e.detail ORDER BY count DESC, value LIMIT @limit`,
     ).all({ ...source.params, limit }) as { value: string; hostname: string | null; count: number; worstRank: number }[];
-    return rows.map((row) => ({
+    const facts = containerFacts(db, rows.map((row) => ({ containerId: row.value, hostname: row.hostname })));
+    return rows.map((row, i) => ({
       value: row.value,
       hostname: row.hostname,
-      label: row.value === 'host' ? `host ${row.hostname ?? ''}`.trim() : row.value === NONE_VALUE ? 'no container' : (newestOfContainer(db, row.value)?.name ?? row.value),
+      label: row.value === 'host' ? `host ${row.hostname ?? ''}`.trim() : row.value === NONE_VALUE ? 'no container' : (facts[i]!.name ?? row.value),
       count: row.count,
       worstPriority: priorityByRank(row.worstRank).name,
     }));
   }
-  const counted = dimension in COUNTED_DIMENSIONS;
-  const sql = DIMENSION_SQL[dimension];
-  const source = counted ? dimensionRows(filter, dimension as CountedDimensionName, nowMs, options) : sql.rows(filter, nowMs, options);
-  const value = !counted ? sql.value : dimension === 'image' ? "e.value || coalesce(':' || e.detail, '')" : 'e.value';
+  const sql = dimension in COUNTED_DIMENSIONS
+    ? { rows: (f: EventFilter, ms: number, o: ReadOptions) => dimensionRows(f, dimension as CountedDimensionName, ms, o), value: dimension === 'image' ? "e.value || coalesce(':' || e.detail, '')" : 'e.value', where: undefined }
+    : DIMENSION_SQL[dimension as Exclude<Dimension, CountedDimensionName>];
+  const source = sql.rows(filter, nowMs, options);
   const rows = prepared(
     db,
-    `SELECT coalesce(${value}, '${NONE_VALUE}') AS value, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
+    `SELECT coalesce(${sql.value}, '${NONE_VALUE}') AS value, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
      FROM ${source.sql} e ${sql.where ? `WHERE ${sql.where}` : ''} GROUP BY 1 ORDER BY count DESC, value LIMIT @limit`,
   ).all({ ...source.params, limit }) as { value: string; count: number; worstRank: number }[];
   return rows.map((row) => ({ value: row.value, label: row.value, count: row.count, worstPriority: priorityByRank(row.worstRank).name }));
@@ -166,15 +159,31 @@ interface ContainerFacts {
   k8sPod: string | null;
 }
 
-/** Name, image and place of a container as its newest alert gives them (a host's host processes by their host). */
-function newestOfContainer(db: Db, containerId: string | null, hostname: string | null = null): ContainerFacts | undefined {
-  const columns = 'container_name AS name, image_repository AS imageRepository, image_tag AS imageTag, k8s_ns AS k8sNamespace, k8s_pod AS k8sPod';
-  if (containerId === 'host' && hostname !== null) {
-    return prepared(db, `SELECT ${columns} FROM events INDEXED BY events_host_time WHERE hostname = ? AND container_id = 'host' ORDER BY time_ns DESC LIMIT 1`)
-      .get(hostname) as ContainerFacts | undefined;
-  }
-  return prepared(db, `SELECT ${columns} FROM events INDEXED BY events_container_time WHERE container_id IS ? ORDER BY time_ns DESC LIMIT 1`)
-    .get(containerId) as ContainerFacts | undefined;
+interface ContainerKey {
+  /** As the lists give it: `(none)` for no container, `host` with its host for host processes. */
+  containerId: string;
+  hostname: string | null;
+}
+
+/**
+ * Each container's name, image and place as its newest alert gives them, and with `lastIn`, the
+ * time of its newest alert that `where` selects: one statement for all, a seek of its index each.
+ */
+function containerFacts(db: Db, keys: readonly ContainerKey[], lastIn?: { where: string; params: Record<string, unknown> }): (ContainerFacts & { lastNs: string | null })[] {
+  const newest = (columns: string, where = '') => `CASE WHEN k.id = 'host'
+    THEN (SELECT ${columns} FROM events e INDEXED BY events_host_time ${whereWith(where, "e.hostname IS k.host AND e.container_id = 'host'")} ORDER BY e.time_ns DESC LIMIT 1)
+    ELSE (SELECT ${columns} FROM events e INDEXED BY events_container_time ${whereWith(where, 'e.container_id IS k.id')} ORDER BY e.time_ns DESC LIMIT 1) END`;
+  const rows = prepared(
+    db,
+    `WITH k AS (SELECT key, value ->> 0 AS id, value ->> 1 AS host FROM json_each(@keys))
+     SELECT ${newest('json_array(e.container_name, e.image_repository, e.image_tag, e.k8s_ns, e.k8s_pod)')} AS facts,
+       ${lastIn ? newest('CAST(e.time_ns AS TEXT)', lastIn.where) : 'NULL'} AS lastNs
+     FROM k ORDER BY k.key`,
+  ).all({ ...lastIn?.params, keys: JSON.stringify(keys.map((key) => [key.containerId === NONE_VALUE ? null : key.containerId, key.hostname])) }) as { facts: string | null; lastNs: string | null }[];
+  return rows.map((row) => {
+    const [name, imageRepository, imageTag, k8sNamespace, k8sPod] = row.facts === null ? [] : (JSON.parse(row.facts) as (string | null)[]);
+    return { name: name ?? null, imageRepository: imageRepository ?? null, imageTag: imageTag ?? null, k8sNamespace: k8sNamespace ?? null, k8sPod: k8sPod ?? null, lastNs: row.lastNs };
+  });
 }
 
 export type TimelineStack = 'priority' | 'rule' | 'container';
@@ -303,23 +312,19 @@ function countedRuleRows(db: Db, filter: EventFilter, nowMs: number): RuleCounts
   const containers = new Map((perRule('rule_container', 'count(DISTINCT e.detail) AS n') as { rule: string; n: number }[]).map((r) => [r.rule, r.n]));
   const hosts = new Map((perRule('rule_host', 'count(DISTINCT e.detail) AS n') as { rule: string; n: number }[]).map((r) => [r.rule, r.n]));
   const counts = perRule('rule', 'min(e.priority_rank) AS worstRank, sum(e.alerts) AS count') as { rule: string; worstRank: number; count: number }[];
+  // Each rule's first and last matching alert, two seeks of its index, in one statement.
   const { where, params } = filterToSql(filter, nowMs);
-  const edge = (order: 'ASC' | 'DESC') => prepared(
-    db,
-    `SELECT CAST(e.time_ns AS TEXT) AS ns FROM events e INDEXED BY events_rule_time ${whereWith(where, 'e.rule = @rule')} ORDER BY e.time_ns ${order} LIMIT 1`,
-  );
+  const edge = (order: 'ASC' | 'DESC') =>
+    `(SELECT CAST(e.time_ns AS TEXT) FROM events e INDEXED BY events_rule_time ${whereWith(where, 'e.rule = r.value')} ORDER BY e.time_ns ${order} LIMIT 1)`;
+  const edges = prepared(db, `SELECT ${edge('ASC')} AS firstNs, ${edge('DESC')} AS lastNs FROM json_each(@rules) r ORDER BY r.key`)
+    .all({ ...params, rules: JSON.stringify(counts.map((row) => row.rule)) }) as { firstNs: string; lastNs: string }[];
   return counts
-    .map((row) => ({
-      ...row,
-      firstNs: (edge('ASC').get({ ...params, rule: row.rule }) as { ns: string }).ns,
-      lastNs: (edge('DESC').get({ ...params, rule: row.rule }) as { ns: string }).ns,
-      containers: containers.get(row.rule) ?? 0,
-      hosts: hosts.get(row.rule) ?? 0,
-    }))
+    .map((row, i) => ({ ...row, ...edges[i]!, containers: containers.get(row.rule) ?? 0, hosts: hosts.get(row.rule) ?? 0 }))
     .sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
-type ContainerCounts = { containerId: string; hostname: string | null; count: number; worstRank: number; lastNs: string };
+/** A container's row; `lastNs` only where the rows it is read from hold it. */
+type ContainerCounts = { containerId: string; hostname: string | null; count: number; worstRank: number; lastNs?: string };
 
 export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = Date.now(), options: ReadOptions = {}): ContainerRow[] {
   const counted = dimensionCountsServe(filter, options);
@@ -332,19 +337,18 @@ export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = 
     list.push({ rule: row.rule, count: row.count });
     rulesByContainer.set(row.key, list);
   }
-  return rows.map(({ worstRank, lastNs, ...row }) => {
+  const facts = containerFacts(db, rows, counted ? filterToSql(filter, nowMs) : undefined);
+  return rows.map(({ worstRank, lastNs, ...row }, i) => {
     const none = row.containerId === NONE_VALUE;
-    const facts = newestOfContainer(db, none ? null : row.containerId, row.hostname);
+    const { lastNs: lastOfIndex, ...fact } = facts[i]!;
     return {
       ...row,
-      name: facts?.name ?? null,
-      imageRepository: facts?.imageRepository ?? null,
-      imageTag: facts?.imageTag ?? null,
+      ...fact,
       // The "no container" row gathers unrelated audit and cloud alerts: no one namespace or pod is its own.
-      k8sNamespace: none ? null : (facts?.k8sNamespace ?? null),
-      k8sPod: none ? null : (facts?.k8sPod ?? null),
+      k8sNamespace: none ? null : fact.k8sNamespace,
+      k8sPod: none ? null : fact.k8sPod,
       worstPriority: priorityByRank(worstRank).name,
-      lastSeen: formatTimeNs(BigInt(lastNs)),
+      lastSeen: formatTimeNs(BigInt((lastNs ?? lastOfIndex)!)),
       topRules: rulesByContainer.get(keyOf(row)) ?? [],
     };
   });
@@ -360,25 +364,14 @@ function matchedContainerRows(db: Db, filter: EventFilter, limit: number, nowMs:
   ).all({ ...source.params, limit }) as ContainerCounts[];
 }
 
-/** The same from the counts per dimension, and each container's last alert from its index. */
+/** The same from the counts per dimension, which hold no times: containerFacts finds each one's last alert. */
 function countedContainerRows(db: Db, filter: EventFilter, limit: number, nowMs: number): ContainerCounts[] {
   const source = dimensionRows(filter, 'container', nowMs);
-  const rows = prepared(
+  return prepared(
     db,
     `SELECT coalesce(e.value, '${NONE_VALUE}') AS containerId, e.detail AS hostname, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
      FROM ${source.sql} e GROUP BY e.value, e.detail ORDER BY count DESC, containerId LIMIT @limit`,
-  ).all({ ...source.params, limit }) as Omit<ContainerCounts, 'lastNs'>[];
-  const { where, params } = filterToSql(filter, nowMs);
-  const lastOfContainer = prepared(db, `SELECT CAST(e.time_ns AS TEXT) AS ns FROM events e INDEXED BY events_container_time
-    ${whereWith(where, 'e.container_id IS @containerId')} ORDER BY e.time_ns DESC LIMIT 1`);
-  const lastOfHost = prepared(db, `SELECT CAST(e.time_ns AS TEXT) AS ns FROM events e INDEXED BY events_host_time
-    ${whereWith(where, "e.hostname IS @hostname AND e.container_id = 'host'")} ORDER BY e.time_ns DESC LIMIT 1`);
-  return rows.map((row) => {
-    const last = row.containerId === 'host'
-      ? lastOfHost.get({ ...params, hostname: row.hostname })
-      : lastOfContainer.get({ ...params, containerId: row.containerId === NONE_VALUE ? null : row.containerId });
-    return { ...row, lastNs: (last as { ns: string }).ns };
-  });
+  ).all({ ...source.params, limit }) as ContainerCounts[];
 }
 
 type TopRule = { key: string; rule: string; count: number };

@@ -1,9 +1,6 @@
-// Alerts for `npm run bench`: the demo cluster's (scripts/demo-alerts.ts: the stable rules, 40
-// containers in 8 namespaces on 6 hosts, ancestry chains, k8s_audit, CloudTrail and GCP audit
-// sources, Falco's own drop events), exactly as many as asked, plus one alert in LONG_EVERY whose
-// command line is a 4 KB dropper (`sh -c 'echo <base64>|base64 -d|sh'`), as real shells produce.
-// Each alert is then made less regular (scripts/lib/bench-irregular.ts: long tails, chains of every
-// depth, busy rules, the BENCH_RARE values once per part). Pure and deterministic for the same options.
+// Alerts for `npm run bench`: the demo cluster's (scripts/demo-alerts.ts), one in LONG_EVERY with a
+// 4 KB dropper command line, each then made less regular (scripts/lib/bench-irregular.ts).
+// Pure and deterministic for the same options.
 import { demoAlerts, type DemoOptions } from '../demo-alerts';
 import { irregularPart, RARE_MARKERS } from './bench-irregular';
 

@@ -1,9 +1,6 @@
-// What makes `npm run bench`'s alerts less regular than the demo cluster they start from: a
-// per-alert rewrite of a share of its syscall alerts, seeded by (seed, part, index in the part),
-// that gives long-tailed values (workloads, users, process names and words drawn from Zipf-like
-// laws over thousands of generated names), process chains of every depth from 1 to 8, very busy
-// rules, and each BENCH_RARE value in exactly one alert per part. The alert is parsed, changed and
-// rendered again from its rule's output template, so its text and output_fields always agree.
+// Makes the bench's alerts less regular than the demo cluster's: long tails, chains of every depth,
+// busy rules and each BENCH_RARE value once per part, seeded per alert. An alert is rendered again
+// from its rule's output template, so its text and output_fields agree.
 import { readFileSync } from 'node:fs';
 import { skipJsonString } from '../../lib/falco/json';
 

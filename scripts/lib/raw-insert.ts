@@ -1,8 +1,6 @@
-// The floor `npm run bench` compares Perch's ingest with: rows already prepared by the ingest
-// pipeline, inserted with plain prepared statements into the same schema, one transaction per
-// batch. No parsing, validation, duplicate lookup, compression or HTTP: what SQLite itself costs.
-// The same schema means every table the UI reads: the alert, its time row, its payload, the word
-// index, tags, ancestry, and the hourly counts the batch adds to.
+// The floor `npm run bench` compares ingest with: the ingest pipeline's prepared rows inserted with
+// plain statements into every table the UI reads (counts included), one transaction per batch;
+// no parsing, validation, duplicate lookup, compression or HTTP.
 import type Database from 'better-sqlite3';
 import { prepareCountWriter } from '../../lib/db/event-counts';
 import { INSERT_TIME } from '../../lib/db/event-writer';
