@@ -131,7 +131,7 @@ export const ChartTimeline = memo(function ChartTimeline({
   onZoom,
   label,
   fontSize = 11,
-  yAxisWidth = 44,
+  yAxisWidth: minYAxisWidth = 44,
 }: {
   timeline: Timeline;
   kind: 'priority' | 'category';
@@ -139,6 +139,7 @@ export const ChartTimeline = memo(function ChartTimeline({
   height?: number | 'fill';
   /** Axis labels: 11 px on the dashboard, larger on a wall screen. */
   fontSize?: number;
+  /** The count axis's least width; it widens to fit its largest label. */
   yAxisWidth?: number;
   onZoom?: (fromMs: number, toMs: number) => void;
   label: string;
@@ -164,6 +165,11 @@ export const ChartTimeline = memo(function ChartTimeline({
   const [boxRef, box] = useBoxSize();
   const timeLabel = useMemo(() => axisLabels(format, fontSize, 'middle', box.width), [format, fontSize, box.width]);
   const countLabel = useMemo(() => axisLabels(formatCount, fontSize, 'end'), [fontSize]);
+  // The top tick can round the tallest bar up by a third (26,500 → 35,000 at worst).
+  const yAxisWidth = useMemo(() => {
+    const tallest = data.reduce((max, row) => Math.max(max, row.total), 0);
+    return Math.max(minYAxisWidth, Math.ceil(labelWidth(formatCount(Math.ceil(tallest * 4 / 3)), fontSize)) + 10);
+  }, [data, fontSize, minYAxisWidth]);
   // As many time labels as fit side by side (the labels are drawn as they are, never measured).
   const ticks = useMemo(() => {
     const starts = data.map((row) => row.start);
