@@ -8,6 +8,7 @@ import { keepEndedSessions } from './db/ended-sessions';
 import { countAlerts } from './db/event-queries';
 import { readPool } from './db/read-pool';
 import { pruneAll } from './db/retention';
+import { startFacetBackfill } from './ingest/facet-backfill';
 import { serveIngest } from './ingest/node-ingest';
 import { sharedPreparer } from './ingest/prepare-body';
 import { ingestMetrics } from './metrics/ingest-metrics';
@@ -57,6 +58,8 @@ export function startPerch(): void {
   } else {
     console.log('[perch] ingest requires PERCH_INGEST_TOKEN');
   }
+
+  startFacetBackfill(db);
 
   const policy = { retentionMs: config.retentionMs, maxEvents: config.maxEvents };
   if (policy.retentionMs === null && policy.maxEvents === null) return;

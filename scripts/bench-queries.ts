@@ -140,6 +140,17 @@ async function main() {
       time(`explorer 30d + ${name} ${kind} + ${place[0]}: first page`, () => listEvents(db, withPlace, page(100), nowMs));
     }
   }
+  // The common word with every other filter's common, rare and absent value: the word index answers
+  // both at once (facet tokens, lib/db/facets.ts) instead of each match's row being read.
+  for (const name of FILTER_NAMES) {
+    if (name === 'q') continue;
+    for (const [kind, value] of [['common', common[name]], ['rare', rare[name]], ['absent', absent[name]]] as const) {
+      const filter = f({ from: '30d', q: common.q, ...input(name, value) });
+      time(`explorer 30d + q common + ${name} ${kind}: first page`, () => listEvents(db, filter, page(100), nowMs));
+      time(`explorer 30d + q common + ${name} ${kind}: timeline`, () => timeline(db, filter, 'priority', 8, nowMs, READ));
+      time(`explorer 30d + q common + ${name} ${kind}: summary`, () => rangeSummary(db, filter, nowMs, READ));
+    }
+  }
   // Free text, with every call the explorer makes for it. The API refuses a prefix too broad to
   // answer quickly (lib/db/event-search.ts) before reading anything: such a row times the refusal.
   const searches: [string, string][] = [

@@ -7,7 +7,8 @@ import { formatTimeNs } from '../falco/time';
 import { NONE_VALUE } from '../filters/dimensions';
 import { LIST_FILTERS, type EventFilter, type EventPage, type ListFilter } from '../filters/event-filter';
 import type { Db } from './connection';
-import { filterToSql, ftsQuery, pageArms, searchText } from './filter-sql';
+import { facetsReady, withFacets } from './facets';
+import { filterToSql, pageArms, searchQuery, searchText } from './filter-sql';
 import { unpackRaw } from './raw-json';
 import { priorityRows, type ReadOptions } from './rollup-sql';
 import { pageSlices, type Slice } from './page-slices';
@@ -77,7 +78,7 @@ function searchIsRare(db: Db, filter: EventFilter): boolean {
   const q = searchText(filter);
   if (q === undefined) return false;
   const { matches } = prepared(db, 'SELECT count(*) AS matches FROM (SELECT 1 FROM event_search WHERE event_search MATCH ? LIMIT ?)')
-    .get(ftsQuery(q), FEW_SEARCH_MATCHES) as { matches: number };
+    .get(searchQuery(filter, facetsReady(db)), FEW_SEARCH_MATCHES) as { matches: number };
   return matches < FEW_SEARCH_MATCHES;
 }
 
@@ -180,7 +181,7 @@ const FIRST_SEARCHED_STRETCH = 1_000;
 function searchedRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, { cursor, lookUp }: PageRead): Row[] {
   const rest: EventFilter = { ...filter, q: undefined };
   const matchesBetween = prepared(db, 'SELECT rowid AS id FROM event_search WHERE event_search MATCH @q AND rowid BETWEEN @low AND @high').pluck();
-  const q = ftsQuery(searchText(filter)!);
+  const q = searchQuery(filter, facetsReady(db));
   const found: number[] = [];
   let stretch = FIRST_SEARCHED_STRETCH;
   for (let after = cursor; found.length < limit; stretch *= 2) {
@@ -210,7 +211,10 @@ function pageIds(db: Db, filter: EventFilter, nowMs: number, { cursor, slice, le
   const armParams: Record<string, unknown> = {};
   const split = pageArms(filter, armParams, lead);
   const chainIndex = lead === 'chain';
-  const { where, params } = filterToSql(split?.rest ?? filter, nowMs, { walkTimeIndex: !searchIsRare(db, filter), chainIndex, lookUp });
+  const facets = facetsReady(db);
+  const { where, params } = filterToSql(split?.rest ?? filter, nowMs, { walkTimeIndex: !searchIsRare(db, filter), chainIndex, lookUp, facets });
+  // Every arm's alerts are the whole filter's: its facet tokens narrow the search of each.
+  if (params.q !== undefined) params.q = searchQuery(filter, facets);
   Object.assign(params, armParams);
   const conditions = where ? [where.slice('WHERE '.length)] : [];
   if (slice !== undefined) {
@@ -270,7 +274,8 @@ export function getEventOrThrow(db: Db, id: number): EventDetail {
 }
 
 /** Alerts per priority for a filter: every priority present, most severe first, zeros included. */
-export function countByPriority(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): PriorityCount[] {
+export function countByPriority(db: Db, filter: EventFilter, nowMs = Date.now(), readOptions: ReadOptions = {}): PriorityCount[] {
+  const options = withFacets(db, readOptions);
   const { sql, params } = priorityRows(filter, nowMs, options);
   const rows = prepared(db, `SELECT e.priority_rank AS rank, sum(e.alerts) AS count FROM ${sql} e GROUP BY e.priority_rank`)
     .all(params) as { rank: number; count: number }[];

@@ -3,6 +3,7 @@ import type { StoredAlert } from '../falco/alert';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 import type { Db } from './connection';
 import { prepareCountWriter } from './event-counts';
+import { facetText } from './facets';
 import { prepareIdRunWriter } from './id-runs';
 import { notePlannerStatsChanges } from './planner-stats';
 import { packRaw } from './raw-json';
@@ -20,6 +21,9 @@ const INSERT_EVENT = `
     hostname, internal, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod,
     user_name, evt_type, fd_name, process_chain, claimed_time_ns)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** An alert's words in the word index: its text, and its facet tokens (lib/db/facets.ts). */
+export const indexedText = (alert: StoredAlert) => `${alert.searchText}\n${facetText(alert)}`;
 
 /** Each alert's row in the table free text's counts read (migration 0007). */
 export const INSERT_TIME = 'INSERT INTO event_times (id, time_ns, internal, priority_rank) VALUES (?, ?, ?, ?)';
@@ -56,7 +60,7 @@ function prepareWriter(db: Db) {
     if (alert.claimedTimeNs !== null) written.clockSkewed++;
     insertTime.run(id, alert.timeNs, alert.internal ? 1 : 0, alert.priorityRank);
     insertPayload.run(id, alert.packedRaw ?? packRaw(alert.raw));
-    texts.push([id, alert.searchText]);
+    texts.push([id, indexedText(alert)]);
     for (const tag of alert.tags) insertTag.run(tag, id);
     for (const p of alert.ancestry) insertProcess.run(id, p.level, p.name, p.exepath, p.cmdline, p.pid);
     counts.add(alert);

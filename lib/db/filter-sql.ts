@@ -1,7 +1,9 @@
 import 'server-only';
+import { withoutPrivateUse } from '../falco/alert';
 import { findPriority } from '../falco/priorities';
 import { NONE_VALUE } from '../filters/dimensions';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+import { facetQuery, withoutFacets } from './facets';
 
 export interface SqlWhere {
   /** `WHERE …` text (or empty) over the alias `e`; values are always bound, never interpolated. */
@@ -33,6 +35,8 @@ export interface FilterSqlOptions {
   chainIndex?: boolean;
   /** Tags or process names of few alerts (see RareLists): their alerts are looked up by id. */
   lookUp?: ReadonlySet<'tag' | 'proc'>;
+  /** Every alert has its facet tokens (facetsReady): free text's matches are narrowed by them too. */
+  facets?: boolean;
 }
 
 const NO_LOOKUPS: ReadonlySet<'tag' | 'proc'> = new Set();
@@ -77,7 +81,7 @@ export function filterToSql(filter: EventFilter, nowMs = Date.now(), options: Fi
  * to `params`. Also valid over the hourly counts, which name their columns like `events` does
  * (lib/db/rollup-sql.ts), as long as the filter has no tag, proc, chain or q.
  */
-export function filterConditions(filter: EventFilter, params: Record<string, unknown>, { walkTimeIndex = false, searchJoined = false, chainIndex = true, lookUp = NO_LOOKUPS }: FilterSqlOptions = {}): string[] {
+export function filterConditions(filter: EventFilter, params: Record<string, unknown>, { walkTimeIndex = false, searchJoined = false, chainIndex = true, lookUp = NO_LOOKUPS, facets = false }: FilterSqlOptions = {}): string[] {
   const clauses: string[] = [];
   const bindList = (name: string, list: readonly unknown[]) =>
     list.map((value, i) => {
@@ -140,7 +144,7 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
     // walking the time index tests each alert against them instead (`+` forbids the lookup), and
     // stops at the page rather than looking up and sorting every match.
     if (!searchJoined) clauses.push(`${walkTimeIndex ? '+' : ''}e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)`);
-    params.q = ftsQuery(q);
+    params.q = searchQuery(filter, facets);
   }
   if (filter.internal === 'exclude') clauses.push('e.internal = 0');
   if (filter.internal === 'only') clauses.push('e.internal = 1');
@@ -162,13 +166,17 @@ export interface MatchedAlerts {
  * summary at a million alerts (docs/benchmarks.md).
  * `narrow`: the read needs only each alert's id, time, health flag and priority rank. Free text
  * then looks its matches up in the narrow table of migration 0007, unless a condition of the filter
- * needs the alert's row (rule, host, container, chain …). Without free text the read walks the time
- * index instead, which holds those columns too.
+ * needs the alert's row (rule, host, container … when `facets` cannot answer them; chain). Without
+ * free text the read walks the time index instead, which holds those columns too.
  */
-export function matchedAlerts(filter: EventFilter, params: Record<string, unknown>, { narrow = false } = {}): MatchedAlerts {
-  const conditions = filterConditions(filter, params, { searchJoined: true });
-  if (searchText(filter) === undefined) return { from: 'events e', conditions };
-  const table = narrow && !hasColumnFilter(filter) && filter.chain.length === 0 ? 'event_times' : 'events';
+export function matchedAlerts(filter: EventFilter, params: Record<string, unknown>, { narrow = false, facets = false } = {}): MatchedAlerts {
+  if (searchText(filter) === undefined) return { from: 'events e', conditions: filterConditions(filter, params) };
+  // The facet tokens answer their filters exactly: no condition on the alert's row is left for them.
+  const answered = facets && facetQuery(filter) !== null;
+  const tested = answered ? withoutFacets(filter) : filter;
+  const conditions = filterConditions(tested, params, { searchJoined: true });
+  if (answered) params.q = searchQuery(filter, true);
+  const table = narrow && !hasColumnFilter(tested) && tested.chain.length === 0 ? 'event_times' : 'events';
   return { from: `event_search s CROSS JOIN ${table} e ON e.id = s.rowid`, conditions: ['s.event_search MATCH @q', ...conditions] };
 }
 
@@ -249,8 +257,18 @@ export function searchPrefix(filter: EventFilter): string | undefined {
 
 /** The free-text search as matched against the alerts' lower-cased text, or undefined when there is none. */
 export function searchText(filter: EventFilter): string | undefined {
-  const q = filter.q?.trim().toLowerCase();
+  const q = filter.q === undefined ? undefined : withoutPrivateUse(filter.q.toLowerCase()).trim();
   return q ? q : undefined;
+}
+
+/**
+ * The word index query of a filter with free text: its phrase, and with `facets` the facet tokens
+ * of its faceted filters too (lib/db/facets.ts), which narrow the matches to the alerts they select.
+ */
+export function searchQuery(filter: EventFilter, facets: boolean): string {
+  const phrase = ftsQuery(searchText(filter)!);
+  const narrowed = facets ? facetQuery(filter) : null;
+  return narrowed ? `${phrase} AND ${narrowed}` : phrase;
 }
 
 /** Whether a filter selects by any of the per-alert columns (rule, host, container …). */

@@ -13,16 +13,16 @@ export interface RetentionPolicy {
 // index entry), so 20 per batch keeps each block of the event loop to a few milliseconds.
 export const PRUNE_BATCH = 20;
 
-// FTS5 merges the word index's segments after each write, and a merge takes new pages before it
-// frees old ones: at PERCH_MAX_STORE_SIZE a delete could then fail. A delete alone only marks rows
-// gone in the index, so deletes run without merging, and reclaimSearchSpace merges once per run.
+// A merge of the word index takes new pages before it frees old ones, and a delete's marks of rows
+// gone take a few: deletes run without merging, in the room ingest leaves under the store's cap
+// (withPruneRoom), and reclaimSearchSpace merges once per run.
 function withoutMerging(db: Db, work: () => number): number {
-  return db.transaction(() => {
+  return withPruneRoom(db, () => db.transaction(() => {
     db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('automerge', 0)").run();
     const deleted = work();
     db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('automerge', 4)").run();
     return deleted;
-  }).immediate();
+  }).immediate());
 }
 
 const deleteOlderThan = (db: Db, cutoffNs: bigint, limit: number) =>

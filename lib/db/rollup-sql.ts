@@ -26,10 +26,12 @@ export interface AlertRowsOptions {
   bucketWidthNs?: bigint;
   /** Read everything from `events`; tests compare both sources with it. */
   rawOnly?: boolean;
+  /** Every alert has its facet tokens (facetsReady): free text's matches are narrowed by them. */
+  facets?: boolean;
 }
 
-/** What a caller of the aggregates may choose: only whether the counts may be used. */
-export type ReadOptions = Pick<AlertRowsOptions, 'rawOnly'>;
+/** What a caller of the aggregates may choose (whether the counts may be used), and what the store allows. */
+export type ReadOptions = Pick<AlertRowsOptions, 'rawOnly' | 'facets'>;
 
 /** Half-open range; an undefined end is unbounded. Periods since the epoch, or nanoseconds. */
 interface Range {
@@ -139,7 +141,7 @@ function rangesSql(column: string, name: string, ranges: readonly Range[], param
 function alertRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions, raw: RawRows, counts: Counts | undefined): AlertRows {
   const levels = counts?.levels ?? [];
   const params: Record<string, unknown> = {};
-  const alerts = matchedAlerts(filter, params, { narrow: raw.narrow });
+  const alerts = matchedAlerts(filter, params, { narrow: raw.narrow, facets: options.facets });
   const plan = readPlan(filter, nowMs, options, levels);
   const whereSql = (range: string, conditions: readonly string[]) => `WHERE ${[range, ...conditions].join(' AND ')}`;
   const arms: string[] = [];

@@ -6,7 +6,8 @@ import { PRIORITIES } from '../falco/priorities';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import type { BucketCount } from '../stats/buckets';
 import type { Db } from './connection';
-import { ftsQuery, hasColumnFilter, matchedAlerts, searchText } from './filter-sql';
+import { facetQuery, withFacets } from './facets';
+import { ftsQuery, hasColumnFilter, matchedAlerts, searchQuery, searchText } from './filter-sql';
 import type { ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 
@@ -57,11 +58,15 @@ export interface RankCounts {
   internal: number;
 }
 
-/** Whether counts of this filter may be read along id runs: plain words or a phrase, and no per-alert column besides. */
+/**
+ * Whether counts of this filter may be read along id runs: plain words or a phrase, and no other
+ * filter that needs each alert's row, unless facet tokens narrow the matches to its alerts.
+ */
 function served(filter: EventFilter, options: ReadOptions): boolean {
   const q = searchText(filter);
   // A prefix's matches are gathered from all its words again at each read.
-  return !options.rawOnly && q !== undefined && !ftsQuery(q).endsWith('*') && !hasColumnFilter(filter) && filter.chain.length === 0;
+  if (options.rawOnly || q === undefined || ftsQuery(q).endsWith('*')) return false;
+  return (!hasColumnFilter(filter) && filter.chain.length === 0) || (options.facets === true && facetQuery(filter) !== null);
 }
 
 function windowOf(db: Db, fromNs: bigint, toNs: bigint): Window {
@@ -134,7 +139,8 @@ function upperBound(runs: readonly Run[], id: number): number {
 }
 
 /** Whether free text matches too few alerts for `reads` reads to pay: one read of every match is then quicker. */
-function tooRare(db: Db, q: string, reads: number): boolean {
+function tooRare(db: Db, filter: EventFilter, facets: boolean, reads: number): boolean {
+  const q = searchQuery(filter, facets);
   const enough = reads * READ_COST_IDS;
   const probe = prepared(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @q LIMIT @enough)');
   return (probe.get({ q, enough }) as { n: number }).n < enough;
@@ -153,9 +159,9 @@ function tooMany(db: Db, reads: readonly Read[]): boolean {
  * Runs each read and adds up its counters: ranks 0–3 and 4–7 packed in two sums, `counted`
  * selecting the alerts counted by rank; with `internal`, the health events' count besides.
  */
-function countReads(db: Db, filter: EventFilter, reads: readonly Read[], counted: string, internal: boolean): RankCounts[] {
+function countReads(db: Db, filter: EventFilter, facets: boolean, reads: readonly Read[], counted: string, internal: boolean): RankCounts[] {
   const params: Record<string, unknown> = {};
-  const alerts = matchedAlerts(filter, params, { narrow: true });
+  const alerts = matchedAlerts(filter, params, { narrow: true, facets });
   const statement = (timed: boolean) => prepared(
     db,
     `SELECT sum(1 << (e.priority_rank * ${COUNTER_BITS})) FILTER (WHERE e.priority_rank < 4 AND ${counted}) AS low,
@@ -189,7 +195,9 @@ const addInto = (total: RankCounts, counts: RankCounts) => {
  * width `widthMs` from the one holding `fromMs` to the one holding `toMs - 1` (fillBuckets keeps no
  * other). Null when one read of every match serves better (tooRare, tooMany).
  */
-export function searchTimelineRows(db: Db, filter: EventFilter, nowMs: number, fromMs: number, toMs: number, widthMs: number, options: ReadOptions = {}): BucketCount[] | null {
+export function searchTimelineRows(db: Db, filter: EventFilter, nowMs: number, fromMs: number, toMs: number, widthMs: number, readOptions: ReadOptions = {}): BucketCount[] | null {
+  const options = withFacets(db, readOptions);
+  const facets = options.facets === true;
   if (!served(filter, options)) return null;
   const bounds = timeBoundsNs(filter, nowMs);
   const first = Math.floor(fromMs / widthMs);
@@ -201,7 +209,7 @@ export function searchTimelineRows(db: Db, filter: EventFilter, nowMs: number, f
     return { fromNs: bounds.fromNs !== undefined && bounds.fromNs > start ? bounds.fromNs : start, toNs: bounds.toNs !== undefined && bounds.toNs < end ? bounds.toNs : end };
   };
   const whole = { fromNs: spanOf(first).fromNs, toNs: spanOf(last).toNs };
-  if (first < 0 || whole.fromNs >= whole.toNs || tooRare(db, ftsQuery(searchText(filter)!), last - first + 1)) return null;
+  if (first < 0 || whole.fromNs >= whole.toNs || tooRare(db, filter, facets, last - first + 1)) return null;
 
   // Each run goes to every bucket its quarter overlaps.
   const window = windowOf(db, whole.fromNs, whole.toNs);
@@ -229,7 +237,7 @@ export function searchTimelineRows(db: Db, filter: EventFilter, nowMs: number, f
   untime(reads, window);
 
   const totals = new Map<number, RankCounts>();
-  countReads(db, filter, reads, 'true', false).forEach((counts, i) => {
+  countReads(db, filter, facets, reads, 'true', false).forEach((counts, i) => {
     const bucket = buckets[i]!;
     const total = totals.get(bucket);
     if (total) addInto(total, counts);
@@ -258,8 +266,10 @@ export interface SummarySpans {
  * alert in both counts in the range), and the range's health events. Null when one read of every
  * match serves better.
  */
-export function searchSummaryCounts(db: Db, filter: EventFilter, spans: SummarySpans, options: ReadOptions = {}) {
-  if (!served(filter, options) || tooRare(db, ftsQuery(searchText(filter)!), SUMMARY_READS)) return null;
+export function searchSummaryCounts(db: Db, filter: EventFilter, spans: SummarySpans, readOptions: ReadOptions = {}) {
+  const options = withFacets(db, readOptions);
+  const facets = options.facets === true;
+  if (!served(filter, options) || tooRare(db, filter, facets, SUMMARY_READS)) return null;
   const { fromNs, previousFromNs } = spans;
   // No end: up to the newest quarter with alerts (ahead of now when a clock is).
   const toNs = spans.toNs ?? endOfRuns(db);
@@ -280,7 +290,7 @@ export function searchSummaryCounts(db: Db, filter: EventFilter, spans: SummaryS
   const counted = filter.internal === 'include' ? 'true' : `e.internal = ${filter.internal === 'only' ? 1 : 0}`;
   const sum = (reads: readonly Read[], internal: boolean) => {
     const total: RankCounts = { ranks: PRIORITIES.map(() => 0), internal: 0 };
-    for (const counts of countReads(db, all, reads, counted, internal)) addInto(total, counts);
+    for (const counts of countReads(db, all, facets, reads, counted, internal)) addInto(total, counts);
     return total;
   };
   const byPriority = ({ ranks }: RankCounts) => ({

@@ -13,6 +13,7 @@ import type { ContainerRow, ProcessTree, RangeSummary, RelatedEvents, RuleList, 
 import { formatTimeNs } from '../falco/time';
 import type { Db } from './connection';
 import { priorityTotals, SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './event-queries';
+import { withFacets } from './facets';
 import { containerArms, filterToSql, matchedAlerts } from './filter-sql';
 import {
   COUNTED_DIMENSIONS, dimensionCountsServe, dimensionRows, eventRows, HOST_OF_HOST_PROCESSES, priorityCountsServe, priorityRows, processNameRows,
@@ -50,7 +51,8 @@ export function resolveRange(db: Db, filter: EventFilter, nowMs: number): { from
 
 const isoOf = (ms: number) => new Date(ms).toISOString();
 
-export function rangeSummary(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): RangeSummary {
+export function rangeSummary(db: Db, filter: EventFilter, nowMs = Date.now(), readOptions: ReadOptions = {}): RangeSummary {
+  const options = withFacets(db, readOptions);
   const { from, to } = resolveRange(db, filter, nowMs);
   if (from !== null && !priorityCountsServe(filter)) return perAlertSummary(db, filter, nowMs, from, to, options);
   const current = priorityTotals(db, filter, nowMs, options);
@@ -81,7 +83,7 @@ function perAlertSummary(db: Db, filter: EventFilter, nowMs: number, from: numbe
   const searched = searchSummaryCounts(db, filter, { fromNs: fromNs!, toNs, previousFromNs, previousToNs: previous.toNs! }, options);
   if (searched) return { from, to, ...searched.current, previous: { from: previousFrom, to: from, ...searched.previous }, internal: searched.internal };
   const params: Record<string, unknown> = { fromNs, previousFromNs, previousToNs: previous.toNs, earliestNs: fromNs! < previousFromNs ? fromNs : previousFromNs };
-  const alerts = matchedAlerts({ ...filter, internal: 'include' }, params, { narrow: true });
+  const alerts = matchedAlerts({ ...filter, internal: 'include' }, params, { narrow: true, facets: options.facets });
   const conditions = ['e.time_ns >= @earliestNs', ...alerts.conditions];
   if (toNs !== undefined) {
     conditions.push('e.time_ns < @toNs');
@@ -121,7 +123,8 @@ function oldestMs(db: Db, filter: EventFilter, nowMs: number): number | null {
   return row.oldest === null ? null : Number(BigInt(row.oldest) / NS_PER_MS);
 }
 
-export function topValues(db: Db, filter: EventFilter, dimension: Dimension, limit: number, nowMs = Date.now(), options: ReadOptions = {}): TopValue[] {
+export function topValues(db: Db, filter: EventFilter, dimension: Dimension, limit: number, nowMs = Date.now(), readOptions: ReadOptions = {}): TopValue[] {
+  const options = withFacets(db, readOptions);
   if (dimension === 'container') {
     // Host processes are one pseudo-container per host, not one "host" container across the fleet.
     const source = dimensionRows(filter, 'container', nowMs, options);
@@ -192,7 +195,8 @@ export type TimelineStack = 'priority' | 'rule' | 'container';
  * Counts per time bucket, stacked by priority, or by the top `seriesLimit` rules or containers
  * with the rest as "other". Buckets are sized to the range on the server.
  */
-export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seriesLimit = 8, nowMs = Date.now(), options: ReadOptions = {}): Timeline {
+export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seriesLimit = 8, nowMs = Date.now(), readOptions: ReadOptions = {}): Timeline {
+  const options = withFacets(db, readOptions);
   const range = resolveRange(db, filter, nowMs);
   const from = range.from ?? oldestMs(db, filter, nowMs) ?? range.to - 86_400_000;
   const to = Math.max(range.to, from + 1_000);
@@ -250,7 +254,8 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
 type RuleCounts = { rule: string; worstRank: number; count: number; firstNs: string; lastNs: string; containers: number; hosts: number };
 
 /** Every rule that fired, with a trend per rule over buckets laid out by trendBuckets (shared by every row). */
-export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): RuleList {
+export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), readOptions: ReadOptions = {}): RuleList {
+  const options = withFacets(db, readOptions);
   const rows = dimensionCountsServe(filter, options) ? countedRuleRows(db, filter, nowMs) : matchedRuleRows(db, filter, nowMs, options);
   const range = resolveRange(db, filter, nowMs);
   const oldestNs = rows.reduce<bigint | null>((min, r) => (min === null || BigInt(r.firstNs) < min ? BigInt(r.firstNs) : min), null);
@@ -326,7 +331,8 @@ function countedRuleRows(db: Db, filter: EventFilter, nowMs: number): RuleCounts
 /** A container's row; `lastNs` only where the rows it is read from hold it. */
 type ContainerCounts = { containerId: string; hostname: string | null; count: number; worstRank: number; lastNs?: string };
 
-export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = Date.now(), options: ReadOptions = {}): ContainerRow[] {
+export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = Date.now(), readOptions: ReadOptions = {}): ContainerRow[] {
+  const options = withFacets(db, readOptions);
   const counted = dimensionCountsServe(filter, options);
   const rows = counted ? countedContainerRows(db, filter, limit, nowMs) : matchedContainerRows(db, filter, limit, nowMs, options);
   const keyOf = (row: { containerId: string; hostname: string | null }) => `${row.containerId === NONE_VALUE ? '' : row.containerId}\u001f${row.hostname ?? ''}`;

@@ -123,8 +123,11 @@ function searchTextOf(alert: FalcoAlert, fields: Record<string, unknown>): strin
     else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') parts.push(String(value));
     else if (Array.isArray(value)) parts.push(value.filter((v) => typeof v === 'string').join(' '));
   }
-  return parts.join('\n').toLowerCase();
+  return withoutPrivateUse(parts.join('\n').toLowerCase());
 }
+
+/** Private-use characters as word separators: only the facet tokens of the word index hold them (lib/db/facets.ts). */
+export const withoutPrivateUse = (text: string) => text.replace(/\p{Co}/gu, ' ');
 
 // One-shot hashing (Node 20.12+) costs a third of a Hash object per alert; older Node uses the object.
 const sha256: (text: string) => Buffer =

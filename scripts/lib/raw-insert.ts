@@ -3,7 +3,7 @@
 // no parsing, validation, duplicate lookup, compression or HTTP.
 import type Database from 'better-sqlite3';
 import { prepareCountWriter } from '../../lib/db/event-counts';
-import { INSERT_TIME } from '../../lib/db/event-writer';
+import { INSERT_TIME, indexedText } from '../../lib/db/event-writer';
 import { prepareIdRunWriter } from '../../lib/db/id-runs';
 import { notePlannerStatsChanges } from '../../lib/db/planner-stats';
 import { packRaw } from '../../lib/db/raw-json';
@@ -11,7 +11,7 @@ import type { StoredAlert } from '../../lib/falco/alert';
 
 /** A batch ready to insert: each alert's raw JSON deflated and the batch's counts summed. */
 export interface RawBatch {
-  alerts: readonly (StoredAlert & { packedRaw: Buffer })[];
+  alerts: readonly (StoredAlert & { packedRaw: Buffer; indexedText: string })[];
   counts: { write(): void };
 }
 
@@ -49,7 +49,7 @@ export function rawInserter(db: Database.Database) {
     counts.write();
     runs.write();
     // In the writer's order: the index's terms after every other statement (lib/db/event-writer.ts).
-    alerts.forEach((a, i) => insertSearch.run(ids[i], a.searchText));
+    alerts.forEach((a, i) => insertSearch.run(ids[i], a.indexedText));
   });
 
   return {
@@ -57,7 +57,7 @@ export function rawInserter(db: Database.Database) {
     prepare(alerts: readonly StoredAlert[]): RawBatch {
       const counts = batchCounts();
       for (const alert of alerts) counts.add(alert);
-      return { alerts: alerts.map((alert) => ({ ...alert, packedRaw: packRaw(alert.raw) })), counts };
+      return { alerts: alerts.map((alert) => ({ ...alert, packedRaw: packRaw(alert.raw), indexedText: indexedText(alert) })), counts };
     },
     insert: (batch: RawBatch) => {
       insertAll.immediate(batch, Date.now());
