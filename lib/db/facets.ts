@@ -1,7 +1,7 @@
 import 'server-only';
-// Facet tokens: an alert's rule, source, host, container, image, namespace, pod, user, tags and
-// process names, written as words of its text (migration 0015), so that the word index alone finds
-// the alerts of free text and those filters together (docs/decisions/0005-facet-tokens.md).
+// Facet tokens: an alert's rule, source, host, container, image, namespace, pod, user, tags,
+// process names and chain, written as words of its text (migration 0015), so that the word index
+// alone finds the alerts of free text and those filters together (docs/decisions/0005).
 import type { StoredAlert } from '../falco/alert';
 import { CHAIN_SEPARATOR, splitChainKey, UNKNOWN_PROCESS } from '../falco/ancestry';
 import type { EventFilter } from '../filters/event-filter';
@@ -30,8 +30,8 @@ const FACETS = {
   proc: { letter: 'a', none: false },
 } as const satisfies Partial<Record<keyof EventFilter, { letter: string; none: boolean }>>;
 
-export type FacetedFilter = keyof typeof FACETS;
-export const FACETED_FILTERS = Object.keys(FACETS) as FacetedFilter[];
+type FacetedFilter = keyof typeof FACETS;
+const FACETED_FILTERS = Object.keys(FACETS) as FacetedFilter[];
 
 /** The values of one alert that its facet tokens are made of: its row's columns, tags and ancestry's names. */
 export type FacetValues = Pick<StoredAlert, 'rule' | 'source' | 'hostname' | 'containerId' | 'containerName' | 'imageRepository' | 'imageTag'
@@ -44,6 +44,16 @@ function valueToken(filter: FacetedFilter, value: string): string | null {
 }
 
 const noneToken = (filter: FacetedFilter) => `${MARK}${FACETS[filter].letter}n`;
+
+// A chain's first levels (its root, and the root's child) have tokens of their own: such a chain
+// filter holds most alerts, too many to test each on its row. A deeper one is narrowed by its names.
+const CHAIN_TOKEN_LEVELS = 2;
+const CHAIN_LETTER = 'k';
+
+const chainToken = (levels: readonly string[]) => {
+  const bytes = Buffer.from(levels.join(CHAIN_SEPARATOR), 'utf8');
+  return bytes.length > MAX_VALUE_BYTES ? null : `${MARK}${CHAIN_LETTER}v${bytes.toString('hex')}`;
+};
 
 /**
  * The facet tokens of one alert, as one line of words. Each mirrors the SQL of its filter
@@ -76,16 +86,6 @@ export function facetText(alert: FacetValues): string {
   }
   return [...tokens].join(' ');
 }
-
-// A chain's first levels (its root, and the root's child) have tokens of their own: such a chain
-// filter holds most alerts, too many to test each on its row. A deeper one is narrowed by its names.
-const CHAIN_TOKEN_LEVELS = 2;
-const CHAIN_LETTER = 'k';
-
-const chainToken = (levels: readonly string[]) => {
-  const bytes = Buffer.from(levels.join(CHAIN_SEPARATOR), 'utf8');
-  return bytes.length > MAX_VALUE_BYTES ? null : `${MARK}${CHAIN_LETTER}v${bytes.toString('hex')}`;
-};
 
 /** The token that selects exactly the alerts at or below `chain`, or null when it has none (too deep or too long). */
 function exactChainToken(chain: string): string | null {
