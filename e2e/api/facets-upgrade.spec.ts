@@ -38,7 +38,7 @@ test('old alerts get their facet tokens in the background, and searches with fil
       db.prepare('DELETE FROM event_search WHERE rowid = ?').run(id);
       db.prepare('INSERT INTO event_search (rowid, text) VALUES (?, ?)').run(id, String(alerts[i]!.output).toLowerCase());
     });
-    db.prepare('UPDATE event_facets SET from_id = (SELECT max(id) + 1 FROM events)').run();
+    db.prepare('UPDATE event_facets SET from_id = (SELECT max(id) + 1 FROM events), ready = 0').run();
   });
   reindex();
   db.close();
@@ -46,8 +46,8 @@ test('old alerts get their facet tokens in the background, and searches with fil
   await server.start();
   const store = new Database(server.dbFile, { readonly: true });
   try {
-    const left = () => store.prepare('SELECT count(*) FROM events WHERE id < (SELECT from_id FROM event_facets)').pluck().get() as number;
-    await expect.poll(left, { timeout: 30_000, intervals: [200] }).toBe(0);
+    const state = () => store.prepare('SELECT (SELECT count(*) FROM events WHERE id < from_id) AS left, ready FROM event_facets').get();
+    await expect.poll(state, { timeout: 30_000, intervals: [200] }).toEqual({ left: 0, ready: 1 });
     expect(await found()).toEqual(searches.map((s) => s.ids));
     // The words were indexed again from the stored JSON: the host was not in the output alone.
     expect((await listAllIds(request, server.url, { q: `${host}-2`, limit: 100 })).length).toBe(200);
