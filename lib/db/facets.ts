@@ -166,8 +166,8 @@ export function addMissingFacets(db: Db, textOf: (raw: string) => string, limit:
     if (rows.length === 0) return 0;
     const remove = prepared(db, 'DELETE FROM event_search WHERE rowid = ?');
     const insert = prepared(db, 'INSERT INTO event_search (rowid, text) VALUES (?, ?)');
-    // Merging as it writes, FTS5 now and then rewrites big segments at once, for seconds; a bounded
-    // merge after each batch keeps every batch short.
+    // Merging as it writes, FTS5 now and then rewrites big segments at once; a bounded merge after
+    // each batch keeps every batch short.
     prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('automerge', 0)").run();
     for (const row of rows) {
       const tags = JSON.parse(row.tags) as string[];
@@ -182,7 +182,7 @@ export function addMissingFacets(db: Db, textOf: (raw: string) => string, limit:
   }).immediate();
 }
 
-// Pages per step of mergeWordIndex: at a million alerts a step took at most about 0.3 s.
+// Pages per step of mergeWordIndex: few, so that no step holds the event loop long (decision 0005).
 const MERGE_STEP_PAGES = 50;
 
 /**

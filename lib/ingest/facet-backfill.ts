@@ -1,6 +1,6 @@
 import 'server-only';
 // Gives the alerts stored before migration 0015 their facet tokens in the background: a small batch
-// at a time, the event loop free between batches, so ingest and pages wait a few ms at most.
+// at a time, the event loop free between batches, so ingest and pages never wait long on it.
 import type { Db } from '../db/connection';
 import { addMissingFacets, alertsWithoutFacets, facetsReady, mergeWordIndex } from '../db/facets';
 import { withoutPrivateUse } from '../falco/alert';
