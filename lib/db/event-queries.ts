@@ -196,7 +196,8 @@ function searchedRows<Row>(db: Db, columns: string, joins: string, filter: Event
       if (id < low) low = id;
       if (id > high) high = id;
     }
-    const matches = new Set(matchesBetween.all({ q, low, high }) as number[]);
+    // Bound as BigInt: FTS5 seeks only to an integer rowid bound, and a JS number binds as a REAL.
+    const matches = new Set(matchesBetween.all({ q, low: BigInt(low), high: BigInt(high) }) as number[]);
     for (const { id } of walked) if (matches.has(id) && found.length < limit) found.push(id);
     if (walked.length < stretch) break;
     const last = walked.at(-1)!;
