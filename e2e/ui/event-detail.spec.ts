@@ -125,7 +125,9 @@ test('an ancestor links to exactly the alerts under it on the same host; related
     noBash: `${host} no bash in chain`,
     otherHost: `${host} bash on another host`,
   };
-  const id = await postOne(request, shadowAlert({ rule: rules.main, hostname: host }).body);
+  // A root of its own: other tests' alerts share the rest of this chain, and could be nearer in time.
+  const root = { 'proc.aname[5]': host };
+  const id = await postOne(request, shadowAlert({ rule: rules.main, hostname: host, fields: root }).body);
   await postOne(request, makeAlert({
     rule: rules.bashItself, hostname: host,
     fields: { 'proc.name': 'bash', 'proc.cmdline': 'bash -i', 'proc.pname': 'tmux', 'proc.aname[2]': 'systemd', 'proc.aname[3]': null, 'proc.aname[4]': null },
@@ -134,7 +136,7 @@ test('an ancestor links to exactly the alerts under it on the same host; related
     rule: rules.noBash, hostname: host,
     fields: { 'proc.name': 'cat', 'proc.pname': 'sudo', 'proc.aname[2]': 'sudo', 'proc.aname[3]': 'zsh', 'proc.aname[4]': 'kitty' },
   }));
-  await postOne(request, shadowAlert({ rule: rules.otherHost, hostname: otherHost }).body);
+  await postOne(request, shadowAlert({ rule: rules.otherHost, hostname: otherHost, fields: root }).body);
 
   await page.goto(`/events/${id}`);
   // Nearby: the other alerts of this host within ten minutes, not the other host's.
@@ -142,7 +144,7 @@ test('an ancestor links to exactly the alerts under it on the same host; related
   await expect(nearby).toHaveCount(2);
   await expect(nearby.filter({ hasText: rules.bashItself })).toHaveAttribute('href', /^\/events\/\d+$/);
   await expect(nearby.filter({ hasText: rules.noBash })).toHaveCount(1);
-  // Same chain: the identical tmux › bash › sudo › sudo › cat on the other host.
+  // Same chain: the identical … › tmux › bash › sudo › sudo › cat on the other host.
   await expect(page.getByTestId('related-chain').getByTestId('related-row').filter({ hasText: rules.otherHost })).toHaveCount(1);
   // Same rule elsewhere: this rule fires only here, and the list says how far it looked.
   await expect(page.getByTestId('related-rule').getByTestId('related-row')).toHaveCount(0);
