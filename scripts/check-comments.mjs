@@ -1,0 +1,129 @@
+// @ts-check
+// node scripts/check-comments.mjs [--strict] [dir…]: lists comment blocks longer than three lines and
+// comments that carry figures, per CONTRIBUTING.md. Prints a report; --strict exits 1 when it finds any.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const ROOTS = ['app', 'components', 'lib', 'scripts', 'e2e'];
+const EXTENSIONS = /\.(ts|tsx|mjs|sql)$/;
+const SKIP_DIRS = new Set(['node_modules', '.next', '.e2e']);
+const MAX_LINES = 3;
+// A number followed by a unit, a percentage or a ratio, or the word "measured".
+const FIGURE =
+  /\b\d[\d,.]*\s?(?:ms|µs|us|ns|s|sec|seconds?|minutes?|hours?|MB|KB|kB|GB|MiB|GiB|bytes|x|×)(?![\w])|\d%|\bmeasured\b/i;
+
+/**
+ * @param {string} dir
+ * @returns {string[]}
+ */
+function filesUnder(dir) {
+  /** @type {string[]} */
+  const out = [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name)) out.push(...filesUnder(path));
+    } else if (EXTENSIONS.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * Comment blocks of a file: runs of consecutive comment lines, with the line each starts on.
+ * @param {string} text
+ * @param {boolean} sql
+ * @returns {{ start: number, lines: string[] }[]}
+ */
+export function commentBlocks(text, sql) {
+  /** @type {{ start: number, lines: string[] }[]} */
+  const blocks = [];
+  /** @type {{ start: number, lines: string[] } | null} */
+  let current = null;
+  let inBlock = false;
+  const lines = text.split('\n');
+  lines.forEach((line, index) => {
+    const trimmed = line.trim();
+    let isComment = false;
+    let body = '';
+    if (inBlock) {
+      isComment = true;
+      body = trimmed;
+      if (trimmed.includes('*/')) inBlock = false;
+    } else if (trimmed.startsWith('/*')) {
+      isComment = true;
+      body = trimmed;
+      inBlock = !trimmed.includes('*/');
+    } else if (trimmed.startsWith('//') || (sql && trimmed.startsWith('--'))) {
+      isComment = true;
+      body = trimmed;
+    } else {
+      const trailing = sql ? line.indexOf(' -- ') : line.indexOf(' // ');
+      if (trailing >= 0 && !/['"`]/.test(line.slice(0, trailing))) {
+        // A trailing comment after code is a block of its own.
+        blocks.push({ start: index + 1, lines: [line.slice(trailing + 1).trim()] });
+      }
+    }
+    if (isComment) {
+      if (!current) current = { start: index + 1, lines: [] };
+      current.lines.push(body);
+    } else if (current) {
+      blocks.push(current);
+      current = null;
+    }
+  });
+  if (current) blocks.push(current);
+  return blocks;
+}
+
+/**
+ * @param {string[]} lines
+ * @returns {number} the lines that hold words (a lone `/**` or `*\/` does not count)
+ */
+const wordLines = (lines) => lines.filter((line) => /[\p{L}\p{N}]/u.test(line)).length;
+
+function main() {
+  const args = process.argv.slice(2);
+  const strict = args.includes('--strict');
+  const roots = args.filter((arg) => !arg.startsWith('--'));
+  const files = (roots.length > 0 ? roots : ROOTS).flatMap(filesUnder).sort();
+  /** @type {Map<string, { long: number, figures: number, worst: number, notes: string[] }>} */
+  const perFile = new Map();
+  let long = 0;
+  let figures = 0;
+  for (const file of files) {
+    const name = relative(process.cwd(), file);
+    for (const block of commentBlocks(readFileSync(file, 'utf8'), file.endsWith('.sql'))) {
+      const size = wordLines(block.lines);
+      const isLong = size > MAX_LINES;
+      const hasFigure = block.lines.some((line) => FIGURE.test(line));
+      if (!isLong && !hasFigure) continue;
+      const entry = perFile.get(name) ?? { long: 0, figures: 0, worst: 0, notes: [] };
+      if (isLong) {
+        entry.long++;
+        long++;
+      }
+      if (hasFigure) {
+        entry.figures++;
+        figures++;
+      }
+      entry.worst = Math.max(entry.worst, size);
+      entry.notes.push(`  ${name}:${block.start} ${size} line${size === 1 ? '' : 's'}${hasFigure ? ', figures' : ''}`);
+      perFile.set(name, entry);
+    }
+  }
+  const rows = [...perFile.entries()].sort((a, b) => b[1].long + b[1].figures - (a[1].long + a[1].figures));
+  console.log(`| file | blocks over ${MAX_LINES} lines | blocks with figures | longest block |`);
+  console.log('|---|---|---|---|');
+  for (const [name, entry] of rows) console.log(`| ${name} | ${entry.long} | ${entry.figures} | ${entry.worst} |`);
+  console.log(`\n${long} blocks over ${MAX_LINES} lines and ${figures} blocks with figures in ${perFile.size} of ${files.length} files.`);
+  if (args.includes('--list')) for (const [, entry] of rows) console.log(entry.notes.join('\n'));
+  if (strict && perFile.size > 0) process.exit(1);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();
