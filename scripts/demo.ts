@@ -2,7 +2,7 @@
 // ./data/perch.db) with a week of realistic Falco alerts from a made-up cluster, through the same
 // validation and normalisation as real alerts (ImportRun).
 //
-// The alerts are a function of the seed and of wall-clock time (scripts/demo-alerts.ts): each minute
+// The alerts are a function of the seed and of wall-clock time (scripts/demo/generate.ts): each minute
 // has its own fixed alerts. Running it again with the same options therefore re-sends the minutes
 // the first run already stored, which the store reports as duplicates, and adds only the minutes
 // since; the default seed is fixed so that `npm run demo` today and tomorrow tops up one history.
@@ -12,7 +12,7 @@ import { getConfig } from '../lib/config';
 import { getDb } from '../lib/db/connection';
 import { ImportRun } from '../lib/ingest/import-stream';
 import { splitBody } from '../lib/ingest/split-body';
-import { demoAlerts, type DemoOptions } from './demo-alerts';
+import { demoAlerts, type DemoOptions } from './demo/generate';
 
 const DEFAULTS = { alerts: 5_000, days: 7, seed: 1 };
 

@@ -1,7 +1,7 @@
-// Alerts for `npm run bench`: the demo cluster's (scripts/demo-alerts.ts), one in LONG_EVERY with a
+// Alerts for `npm run bench`: the demo cluster's (scripts/demo/), one in LONG_EVERY with a
 // 4 KB dropper command line, each then made less regular (scripts/lib/bench-irregular.ts).
 // Pure and deterministic for the same options.
-import { demoAlerts, type DemoOptions } from '../demo-alerts';
+import { demoAlerts, type DemoOptions } from '../demo/generate';
 import { irregularPart, RARE_MARKERS } from './bench-irregular';
 
 export interface BenchAlertOptions {

@@ -3,7 +3,7 @@ import type { StoredAlert } from '../../lib/falco/alert';
 import { containerHintsFromOutput } from '../../lib/falco/output-text';
 import { prepareEntries } from '../../lib/ingest/prepare';
 import { splitBody } from '../../lib/ingest/split-body';
-import { demoAlerts } from '../demo-alerts';
+import { demoAlerts } from '../demo/generate';
 import { benchAlerts, benchPlan, markerIndexes, PART_ALERTS } from './bench-alerts';
 import { BENCH_ABSENT, BENCH_RARE, BUSY_RULES, irregularPart, MAX_DEPTH, parseAlert, RARE_MARKERS, renderAlert, wordAt } from './bench-irregular';
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../lib/db/connection';
-import { ImportRun } from '../lib/ingest/import-stream';
-import { prepareEntries } from '../lib/ingest/prepare';
-import { splitBody } from '../lib/ingest/split-body';
-import { demoAlerts, type DemoAlert, type DemoOptions } from './demo-alerts';
+import { openDatabase } from '../../lib/db/connection';
+import { ImportRun } from '../../lib/ingest/import-stream';
+import { prepareEntries } from '../../lib/ingest/prepare';
+import { splitBody } from '../../lib/ingest/split-body';
+import { demoAlerts, type DemoAlert, type DemoOptions } from './generate';
 
 // A fixed "now" (a Wednesday morning, UTC) so the expectations do not depend on when tests run.
 const NOW = Date.UTC(2025, 4, 14, 10, 17, 33);
@@ -15,7 +15,7 @@ const DAY: DemoOptions = { seed: 1, alerts: 1_000, days: 1, nowMs: NOW };
 // Generating and storing a week of alerts takes seconds on a busy machine.
 const SLOW = 60_000;
 
-const STABLE_RULES = readFileSync(fileURLToPath(new URL('../e2e/fixtures/falco/default-rules.tsv', import.meta.url)), 'utf8')
+const STABLE_RULES = readFileSync(fileURLToPath(new URL('../../e2e/fixtures/falco/default-rules.tsv', import.meta.url)), 'utf8')
   .split('\n')
   .slice(1)
   .filter((line) => line.trim() !== '')
