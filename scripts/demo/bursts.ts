@@ -1,7 +1,7 @@
 // Bursts: incidents that light up the dashboard for a few minutes.
 import { chance, hex, HOUR_MS, int, k8sSuffix, MINUTE_MS, pick, type Rng, rngFor, weighted } from './rng';
 import type { Fields } from './rules';
-import { ADMINS, AUDIT_HOST, childOf, CLOUD_HOST, execParents, hostPidAt, HOSTS, mainChain, pickContainer, pidStartedAgo, type Proc, proc, ROOT, sshdListener, sudoed, sudoRoot, SYSTEMD, tool, type User } from './cluster';
+import { ADMINS, AUDIT_HOST, childOf, CLOUD_HOST, execParents, hostPidAt, HOSTS, mainChain, pickContainer, pidStartedAgo, type Proc, proc, ROOT, sshdListener, sudoed, sudoRoot, SYSTEMD, tool } from './cluster';
 import { API_SERVER, connection, ctFields, type Ctx, disallowedUser, droppedBinary, GCP_PROJECT, gcpFields, openat, pluginAlert, rbacReason, syscall, syscallDrop } from './render';
 import type { Scenario } from './scenarios';
 

@@ -2,7 +2,6 @@
 // minute), not of the run, so overlapping runs send identical alerts and the store reports duplicates;
 // only the last minutes before `now` get extra alerts, so the dashboard looks alive.
 import { DAY_MS, HOUR_MS, MINUTE_MS, NS_PER_MS, poisson, type Rng, rngFor, weighted } from './rng';
-import { startNs } from './cluster';
 import { type AlertSpec, type Ctx, render } from './render';
 import { adminSudo, apiServerContact, appShell, awsEveryday, ciDeploy, ciDropExecute, ciGitSsh, ciHousekeeping, ciNpmShell, ciPrivilegedPod, ciSecretScan, disallowedController, dropsNoise, execSession, gcpEveryday, kafkaProbe, kubeSystemPod, logTrim, netcatTest, nodeDebug, nodePortService, type Scenario, secretGet, sshLogin, straceRun, traversalProbe } from './scenarios';
 import { type Burst, BURST_SHARE, burstAt } from './bursts';

@@ -3,7 +3,7 @@
 import { formatTimeNs } from '../../lib/falco/time';
 import { int, NS_PER_MS, type Rng } from './rng';
 import { FIELD_PATTERN, fieldName, type Fields, type FieldValue, type Priority, type RuleDef, ruleOrThrow } from './rules';
-import { AUDIT_HOST, type Container, containerStartMs, type Host, hostBootMs, pidStartedAgo, type Proc, proc, startNs, type User } from './cluster';
+import { AUDIT_HOST, type Container, containerStartMs, type Host, hostBootMs, pidStartedAgo, type Proc, startNs, type User } from './cluster';
 import type { DemoAlert } from './generate';
 
 export interface Ctx {
