@@ -1,5 +1,5 @@
 // Every URL answers every verb: the ones it takes as usual, HEAD as GET without a body, OPTIONS
-// with 204 and `Allow`, and any other verb with the JSON 405 and `Allow` (docs/decisions/0006).
+// with 204 and `Allow`, and any other verb with the JSON 405 and `Allow` (docs/decisions/0007).
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// The verbs Perch answers and how each route states the ones it takes (see docs/decisions/0006).
+// The verbs Perch answers and how each route states the ones it takes (see docs/decisions/0007).
 // Pure: proxy.ts answers pages with it, lib/api/with-api.ts answers route handlers.
 import { errorBody } from './errors';
 

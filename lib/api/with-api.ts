@@ -1,6 +1,6 @@
 // The one wrapper every route handler goes through: access, the route's parsed query, thrown
 // errors into the error envelope (anything unexpected a 500 whose detail goes to the log). apiRoute
-// answers the verbs a route does not declare (docs/decisions/0006-filter-schema.md).
+// answers the verbs a route does not declare (decision 0007).
 import { stringifyJson } from '../falco/json';
 import { requireViewer, viewerOf } from '../access/require-viewer';
 import { checkSearchAnswerable } from '../events/store';
