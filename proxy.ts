@@ -3,6 +3,7 @@ import { getAccessConfig } from './lib/access/access-config';
 import { hostAllowed, HOST_REFUSED_MESSAGE } from './lib/access/allowed-hosts';
 import { contentSecurityPolicy, newNonce, staticSecurityHeaders } from './lib/access/security-headers';
 import { describeViewer, resolveViewer, VIEW_COOKIE, VIEW_TOKEN_PARAM, VIEWER_HEADER, viewTokenName } from './lib/access/viewer';
+import { allowHeader, methodNotAllowedBody, takesVerb, type DeclaredVerb } from './lib/api/verbs';
 import { THEME_OVERRIDE_HEADER } from './lib/theme';
 
 // Pages only (API routes and /metrics check access themselves, see lib/api/with-api.ts), plus
@@ -15,17 +16,31 @@ export const config = {
 const KIOSK_DEFAULT_THEME = 'dark';
 const PUBLIC_PAGES = new Set(['/login']);
 
+// `/` is a page and an ingest URL (above); `/api/v1` only an ingest URL.
+function verbsOf(pathname: string): DeclaredVerb[] {
+  if (pathname === '/') return ['GET', 'POST', 'PUT'];
+  if (pathname === '/api/v1' || pathname === '/api/v1/') return ['POST', 'PUT'];
+  return ['GET'];
+}
+
+/** OPTIONS, or the JSON 405 (lib/api/verbs.ts, as route handlers answer them). */
+function verbAnswer(method: string, declared: DeclaredVerb[], securityHeaders: Record<string, string>): NextResponse {
+  const headers = { allow: allowHeader(declared), 'cache-control': 'no-store', ...securityHeaders };
+  if (method === 'OPTIONS') return new NextResponse(null, { status: 204, headers });
+  return NextResponse.json(methodNotAllowedBody(declared), { status: 405, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' } });
+}
+
 export function proxy(request: NextRequest) {
   const { pathname, searchParams } = request.nextUrl;
   // falcosidekick's `webui` output posts to the bare URL it is given (`WEBUI_URL=http://perch:3000`
   // arrives as `POST /`), and falcosidekick-ui also took `POST /api/v1/`. Both go to the ingest
   // route (which checks the ingest token), while `GET /` stays the dashboard.
-  if ((request.method === 'POST' || request.method === 'PUT') && (pathname === '/' || pathname === '/api/v1' || pathname === '/api/v1/')) {
+  const ingestUrl = pathname === '/' || pathname === '/api/v1' || pathname === '/api/v1/';
+  if ((request.method === 'POST' || request.method === 'PUT') && ingestUrl) {
     const target = request.nextUrl.clone();
     target.pathname = '/api/v1/events/add';
     return NextResponse.rewrite(target);
   }
-  if (pathname.startsWith('/api/')) return NextResponse.next();
 
   const access = getAccessConfig();
   // scripts/serve.mjs refuses such hosts before Next for every URL; under `next start` this covers pages.
@@ -35,6 +50,11 @@ export function proxy(request: NextRequest) {
       status: 421,
       headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...staticSecurityHeaders(access.frameAncestors) },
     });
+  }
+  // Pages take GET (and HEAD); other verbs are answered before the login check: they reveal nothing.
+  const declared = verbsOf(pathname);
+  if (!takesVerb(declared, request.method) || request.method === 'OPTIONS') {
+    return verbAnswer(request.method, declared, staticSecurityHeaders(access.frameAncestors));
   }
   const secure = request.headers.get('x-forwarded-proto') === 'https' || request.nextUrl.protocol === 'https:';
   const viewer = resolveViewer({ headers: request.headers, cookie: (name) => request.cookies.get(name)?.value }, access);

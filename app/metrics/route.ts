@@ -1,7 +1,7 @@
 // GET: Prometheus metrics (text format 0.0.4): ingest counters and latency, store size, live streams, retention.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { requireViewer } from '@/lib/access/require-viewer';
-import { methodNotAllowed, withApi } from '@/lib/api/with-api';
+import { apiRoute, withApi } from '@/lib/api/with-api';
 import { getConfig } from '@/lib/config';
 import { collectMetrics } from '@/lib/metrics/collect';
 import { PROMETHEUS_CONTENT_TYPE } from '@/lib/metrics/prometheus';
@@ -15,8 +15,9 @@ function hasMetricsToken(request: Request): boolean {
   return token !== null && given !== undefined && timingSafeEqual(digest(given), digest(token));
 }
 
-export const GET = withApi((request) => {
-  if (!hasMetricsToken(request)) requireViewer(request);
-  return new Response(collectMetrics(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } });
-}, { access: 'public' });
-export const POST = methodNotAllowed(['GET']);
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
+  GET: withApi((request) => {
+    if (!hasMetricsToken(request)) requireViewer(request);
+    return new Response(collectMetrics(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } });
+  }, { access: 'public' }),
+});

@@ -1,8 +1,6 @@
-// POST /api/auth/login and /api/auth/logout, for the login form (redirects) and for scripts (JSON).
-import { ApiError } from '../api/errors';
-import { jsonResponse } from '../api/with-api';
-import { BASE_PATH, withBasePath } from '../base-path';
-import { readBodyText } from '../ingest/read-body';
+// Logging in and out, for the login form (redirects) and for scripts (JSON). Returns what happened;
+// lib/api/auth.ts turns it into the cookie, the redirect or the JSON.
+import { DomainError } from '../errors';
 import { getAccessConfig } from './access-config';
 import { crossSiteRefusal, mediaType } from './cross-site';
 import { isRefusal, loginChecks, loginLimiter, MAX_ADDRESS_FAILURES, MAX_USER_FAILURES } from './login-limiter';
@@ -33,53 +31,68 @@ export function safeNext(next: string | null | undefined): string {
   return url.origin === PLACEHOLDER_ORIGIN && path.startsWith('/') && !path.startsWith('//') ? path : '/';
 }
 
-function cookie(name: string, value: string, request: Request, maxAgeSeconds: number): string {
-  const secure = request.headers.get('x-forwarded-proto') === 'https' || new URL(request.url).protocol === 'https:';
-  return `${name}=${encodeURIComponent(value)}; Path=${BASE_PATH || '/'}; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+export type LoginFormat = 'form' | 'json';
+
+/** What a login or logout request brings: its headers, and its body read up to a limit. */
+export interface AuthRequest {
+  headers: Headers;
+  readBody(maxBytes: number): Promise<string>;
 }
 
-// A relative Location: behind a proxy the server's own idea of its host name is not the one the browser used.
-const redirect = (path: string, headers: Record<string, string> = {}) =>
-  new Response(null, { status: 303, headers: { location: withBasePath(path), ...headers } });
+/** The session cookie to set: a value and how long it lasts (0 clears it). */
+export interface SessionCookie {
+  name: string;
+  value: string;
+  maxAgeSeconds: number;
+}
+
+/** A form login ends on a page (`redirectTo`, a path of this site); a script's in JSON. */
+export type LoginOutcome =
+  | { format: 'form'; redirectTo: string; retryAfterSeconds?: number; cookie?: SessionCookie }
+  | { format: 'json'; user: string; cookie: SessionCookie };
+
+export interface LogoutOutcome {
+  format: LoginFormat;
+  redirectTo?: string;
+  cookie: SessionCookie;
+}
 
 function loginPage(error: string, next: string): string {
   return `/login?${new URLSearchParams({ error, next }).toString()}`;
 }
 
-function refuseCrossSite(request: Request): void {
-  const refusal = crossSiteRefusal((name) => request.headers.get(name), getAccessConfig().allowedHosts);
-  if (refusal) throw new ApiError('cross_site_request', refusal);
+function refuseCrossSite(headers: Headers): void {
+  const refusal = crossSiteRefusal((name) => headers.get(name), getAccessConfig().allowedHosts);
+  if (refusal) throw new DomainError('cross_site_request', refusal);
 }
-
-type LoginFormat = 'form' | 'json';
 
 /** The login page's form, or JSON as a script sends it; anything else is what a cross-site form can send. */
-function loginFormat(request: Request): LoginFormat {
-  const type = mediaType(request.headers.get('content-type'));
+function loginFormat(headers: Headers): LoginFormat {
+  const type = mediaType(headers.get('content-type'));
   if (type === 'application/x-www-form-urlencoded') return 'form';
   if (type === 'application/json') return 'json';
-  throw new ApiError('cross_site_request', 'Send the login as JSON with Content-Type: application/json (or through the login page). Other content types are what a form on another site can send, so they are refused.');
+  throw new DomainError('cross_site_request', 'Send the login as JSON with Content-Type: application/json (or through the login page). Other content types are what a form on another site can send, so they are refused.');
 }
 
-function tooMany(format: LoginFormat, next: string, waitMs: number, message: string, pageError: string): Response {
-  const retryAfter = String(Math.max(1, Math.ceil(waitMs / 1000)));
-  if (format === 'form') return redirect(loginPage(pageError, next), { 'retry-after': retryAfter });
-  throw new ApiError('too_many_login_attempts', message, undefined, { 'retry-after': retryAfter });
+function tooMany(format: LoginFormat, next: string, waitMs: number, message: string, pageError: string): LoginOutcome {
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+  if (format === 'form') return { format, redirectTo: loginPage(pageError, next), retryAfterSeconds };
+  throw new DomainError('too_many_login_attempts', message, undefined, retryAfterSeconds);
 }
 
-export async function loginResponse(request: Request): Promise<Response> {
+export async function logIn(request: AuthRequest): Promise<LoginOutcome> {
   const config = getAccessConfig();
-  if (config.users.size === 0) throw new ApiError('not_found', 'Password login is not enabled on this Perch (PERCH_UI_USERS is empty).');
-  refuseCrossSite(request);
-  const format = loginFormat(request);
-  const text = await readBodyText(request, MAX_LOGIN_BODY);
+  if (config.users.size === 0) throw new DomainError('not_found', 'Password login is not enabled on this Perch (PERCH_UI_USERS is empty).');
+  refuseCrossSite(request.headers);
+  const format = loginFormat(request.headers);
+  const text = await request.readBody(MAX_LOGIN_BODY);
   let fields: Record<string, unknown>;
   try {
     const parsed: unknown = format === 'form' ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null) throw new TypeError('not an object');
     fields = parsed as Record<string, unknown>;
   } catch {
-    throw new ApiError('invalid_json', 'Send {"user": "…", "password": "…"} as JSON or as a form.');
+    throw new DomainError('invalid_json', 'Send {"user": "…", "password": "…"} as JSON or as a form.');
   }
   const user = typeof fields.user === 'string' ? fields.user : '';
   const password = typeof fields.password === 'string' ? fields.password : '';
@@ -102,19 +115,18 @@ export async function loginResponse(request: Request): Promise<Response> {
   }
   if (!verified || hash === undefined) {
     ticket.failed();
-    if (format === 'form') return redirect(loginPage('invalid', next));
-    throw new ApiError('unauthorized', 'Wrong user name or password.');
+    if (format === 'form') return { format, redirectTo: loginPage('invalid', next) };
+    throw new DomainError('unauthorized', 'Wrong user name or password.');
   }
   ticket.succeeded();
-  const setCookie = cookie(SESSION_COOKIE, createSession(user, config.sessionTtlMs), request, Math.floor(config.sessionTtlMs / 1000));
-  if (format === 'form') return redirect(next, { 'set-cookie': setCookie });
-  return jsonResponse({ user }, { headers: { 'set-cookie': setCookie } });
+  const cookie = { name: SESSION_COOKIE, value: createSession(user, config.sessionTtlMs), maxAgeSeconds: Math.floor(config.sessionTtlMs / 1000) };
+  return format === 'form' ? { format, redirectTo: next, cookie } : { format, user, cookie };
 }
 
-export function logoutResponse(request: Request): Response {
-  refuseCrossSite(request);
-  endSession(cookieReader(request.headers)(SESSION_COOKIE));
-  const clear = cookie(SESSION_COOKIE, '', request, 0);
-  const isForm = mediaType(request.headers.get('content-type')) === 'application/x-www-form-urlencoded';
-  return isForm ? redirect('/login?error=logged-out', { 'set-cookie': clear }) : new Response(null, { status: 204, headers: { 'set-cookie': clear } });
+export function logOut(headers: Headers): LogoutOutcome {
+  refuseCrossSite(headers);
+  endSession(cookieReader(headers)(SESSION_COOKIE));
+  const cookie = { name: SESSION_COOKIE, value: '', maxAgeSeconds: 0 };
+  const isForm = mediaType(headers.get('content-type')) === 'application/x-www-form-urlencoded';
+  return isForm ? { format: 'form', redirectTo: '/login?error=logged-out', cookie } : { format: 'json', cookie };
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { NotAuthenticated } from '../errors';
 import { getAccessConfig } from './access-config';
 import { cookieReader, resolveViewer, type Viewer } from './viewer';
 
@@ -7,11 +7,9 @@ export function viewerOf(request: Request): Viewer | null {
   return resolveViewer({ headers: request.headers, cookie: cookieReader(request.headers) }, getAccessConfig());
 }
 
-/** Throws 401 unless the request may read alerts (a session, a view token, a trusted proxy's user, or login is off). */
+/** Throws NotAuthenticated unless the request may read alerts (a session, a view token, a trusted proxy's user, or login is off). */
 export function requireViewer(request: Request): Viewer {
   const viewer = viewerOf(request);
   if (viewer) return viewer;
-  throw new ApiError('unauthorized', 'Log in to Perch first, or send a view token (Authorization: Bearer <token>).', undefined, {
-    'www-authenticate': 'Bearer realm="perch"',
-  });
+  throw new NotAuthenticated('Log in to Perch first, or send a view token (Authorization: Bearer <token>).');
 }

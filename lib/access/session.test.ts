@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../api/errors';
+import { toApiError } from '../api/errors';
+import { DomainError } from '../errors';
 import { createSession, endSession, keepEndedSessionsIn, noteEndedSessions, sessionUser } from './session';
 
 const key = Buffer.from('test-key-test-key-test-key-12345');
@@ -44,9 +45,9 @@ describe('logout', () => {
     } catch (thrown) {
       error = thrown;
     }
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).status).toBe(503);
-    expect((error as ApiError).code).toBe('store_unavailable');
+    expect(error).toBeInstanceOf(DomainError);
+    expect(toApiError(error as DomainError).status).toBe(503);
+    expect((error as DomainError).code).toBe('store_unavailable');
     expect(sessionUser(cookie, key, 2_000)).toBeNull();
 
     fail = false;

@@ -4,7 +4,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../errors';
 
 export const SESSION_COOKIE = 'perch_session';
 
@@ -88,7 +88,7 @@ export function sessionUser(cookie: string | undefined, key = sessionKey(), nowM
 
 /**
  * Logout: the cookie stops working at once, even if someone kept a copy. Returns once the store has
- * it too; throws ApiError store_unavailable when it could not be kept (ended here until a restart).
+ * it too; throws DomainError store_unavailable when it could not be kept (ended here until a restart).
  */
 export function endSession(cookie: string | undefined, key = sessionKey(), nowMs = Date.now()): void {
   // A cookie already ended here is written again: its first write may have failed.
@@ -101,9 +101,7 @@ export function endSession(cookie: string | undefined, key = sessionKey(), nowMs
     store.add(session.n, session.e, nowMs);
   } catch (error) {
     console.error('[perch] a logout could not be saved in the store:', error);
-    throw new ApiError('store_unavailable', 'The logout could not be saved in the store; retry. This server already refuses the session, but after a restart it would work again until it expires.', undefined, {
-      'retry-after': '5',
-    });
+    throw new DomainError('store_unavailable', 'The logout could not be saved in the store; retry. This server already refuses the session, but after a restart it would work again until it expires.', undefined, 5);
   }
 }
 

@@ -1,5 +1,9 @@
 // Every error Perch answers with, and its HTTP status. One envelope everywhere:
-// { "error": { "code", "message", "issues"? } }.
+// { "error": { "code", "message", "issues"? } }. Domain errors (lib/errors.ts) are mapped here only.
+import { DomainError, NotAuthenticated, type ErrorCode, type ErrorIssue } from '../errors';
+
+export type { ErrorCode, ErrorIssue };
+
 export const ERROR_STATUS = {
   empty_body: 400,
   invalid_json: 400,
@@ -18,28 +22,17 @@ export const ERROR_STATUS = {
   too_many_streams: 503,
   reads_overloaded: 503,
   internal: 500,
-} as const;
+} as const satisfies Record<ErrorCode, number>;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export interface ErrorIssue {
-  /** Position in a batch: array index (from 0) or NDJSON line (from 1). */
-  index?: number;
-  line?: number;
-  /** The field at fault, as a path such as `priority` or `output_fields`. */
-  field?: string;
-  code: string;
-  message: string;
-}
-
-export class ApiError extends Error {
+/** An error raised with its HTTP headers by lib/api and the layers that still speak HTTP (ingest). */
+export class ApiError extends DomainError {
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string,
-    readonly issues?: ErrorIssue[],
+    issues?: ErrorIssue[],
     readonly headers?: Record<string, string>,
   ) {
-    super(message);
+    super(code, message, issues);
   }
 
   get status(): number {
@@ -49,4 +42,24 @@ export class ApiError extends Error {
 
 export function errorBody(code: ErrorCode, message: string, issues?: ErrorIssue[]) {
   return { error: issues && issues.length > 0 ? { code, message, issues } : { code, message } };
+}
+
+/** The headers a domain error asks for, as HTTP spells them. */
+function headersOf(error: DomainError): Record<string, string> | undefined {
+  if (error instanceof ApiError) return error.headers;
+  const headers: Record<string, string> = {};
+  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  if (error instanceof NotAuthenticated) headers['www-authenticate'] = 'Bearer realm="perch"';
+  return Object.keys(headers).length > 0 ? headers : undefined;
+}
+
+/** The status, envelope and headers of a domain error; undefined for anything else. */
+export function replyOf(error: unknown): { status: number; body: unknown; headers?: Record<string, string> } | undefined {
+  if (!(error instanceof DomainError)) return undefined;
+  return { status: ERROR_STATUS[error.code], body: errorBody(error.code, error.message, error.issues), headers: headersOf(error) };
+}
+
+/** The API's view of any domain error (its status and headers), for tests and callers that need one. */
+export function toApiError(error: DomainError): ApiError {
+  return error instanceof ApiError ? error : new ApiError(error.code, error.message, error.issues, headersOf(error));
 }

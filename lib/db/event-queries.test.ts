@@ -1,7 +1,8 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../api/errors';
+import { toApiError } from '../api/errors';
+import { DomainError } from '../errors';
 import type { EventListResponse } from '../events/types';
 import { FalcoAlert, toStoredAlert } from '../falco/alert';
 import { EventFilter } from '../filters/event-filter';
@@ -177,7 +178,7 @@ describe('listEvents', () => {
     expect(page.nextCursor).toBeNull();
   });
 
-  it('rejects a cursor it did not issue with ApiError invalid_cursor', () => {
+  it('rejects a cursor it did not issue with the domain error invalid_cursor', () => {
     for (const cursor of ['', 'garbage!!', Buffer.from('x:y').toString('base64url'), Buffer.from('1:2:3').toString('base64url'), Buffer.from('-1:5').toString('base64url')]) {
       let thrown: unknown;
       try {
@@ -185,9 +186,9 @@ describe('listEvents', () => {
       } catch (error) {
         thrown = error;
       }
-      expect(thrown, JSON.stringify(cursor)).toBeInstanceOf(ApiError);
-      expect((thrown as ApiError).code).toBe('invalid_cursor');
-      expect((thrown as ApiError).status).toBe(400);
+      expect(thrown, JSON.stringify(cursor)).toBeInstanceOf(DomainError);
+      expect((thrown as DomainError).code).toBe('invalid_cursor');
+      expect(toApiError(thrown as DomainError).status).toBe(400);
     }
   });
 
@@ -201,8 +202,8 @@ describe('listEvents', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(ApiError);
-    expect((thrown as ApiError | undefined)?.code).toBe('invalid_cursor');
+    expect(thrown).toBeInstanceOf(DomainError);
+    expect((thrown as DomainError | undefined)?.code).toBe('invalid_cursor');
   });
 });
 
@@ -401,13 +402,13 @@ describe('getEventOrThrow', () => {
     expect(getEventOrThrow(db, 84).ancestry).toEqual([]);
   });
 
-  it('throws ApiError not_found for an unknown id', () => {
-    expect(() => getEventOrThrow(db, 9999)).toThrow(ApiError);
+  it('throws the domain error not_found for an unknown id', () => {
+    expect(() => getEventOrThrow(db, 9999)).toThrow(DomainError);
     try {
       getEventOrThrow(db, 9999);
     } catch (error) {
-      expect((error as ApiError).code).toBe('not_found');
-      expect((error as ApiError).status).toBe(404);
+      expect((error as DomainError).code).toBe('not_found');
+      expect(toApiError(error as DomainError).status).toBe(404);
     }
   });
 });

@@ -1,6 +1,6 @@
 import 'server-only';
-import { ApiError } from '../api/errors';
 import type { EventDetail, EventListResponse, EventSummary, HealthReport, PriorityCount } from '../events/types';
+import { InvalidCursor, NotFound } from '../errors';
 import { parseJson } from '../falco/json';
 import { PRIORITIES, type PriorityName } from '../falco/priorities';
 import { formatTimeNs } from '../falco/time';
@@ -65,7 +65,7 @@ export function encodeCursor(timeNs: string, id: number): string {
 function decodeCursor(cursor: string): { cursorTime: bigint; cursorId: number } {
   const match = /^(\d{1,19}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   // SQLite integers are signed 64-bit: anything larger is not a time this server issued.
-  if (!match || BigInt(match[1]!) > 9_223_372_036_854_775_807n) throw new ApiError('invalid_cursor', 'cursor is not one this server returned; start again without it.');
+  if (!match || BigInt(match[1]!) > 9_223_372_036_854_775_807n) throw new InvalidCursor('cursor is not one this server returned; start again without it.');
   return { cursorTime: BigInt(match[1]!), cursorId: Number(match[2]) };
 }
 
@@ -261,7 +261,7 @@ export function rawEventsPage(db: Db, filter: EventFilter, page: EventPage, nowM
 export function getEventOrThrow(db: Db, id: number): EventDetail {
   const row = prepared(db, `SELECT ${SUMMARY_COLUMNS}, e.received_ms AS receivedMs FROM events e ${SUMMARY_JOINS} WHERE e.id = ?`)
     .get(id) as (SummaryRow & { receivedMs: number }) | undefined;
-  if (!row) throw new ApiError('not_found', `There is no alert with id ${id}.`);
+  if (!row) throw new NotFound(`There is no alert with id ${id}.`);
   const ancestry = prepared(db, 'SELECT level, name, exepath, cmdline, pid FROM event_processes WHERE event_id = ? ORDER BY level')
     .all(id) as EventDetail['ancestry'];
   const { receivedMs, ...summaryRow } = row;

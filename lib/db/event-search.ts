@@ -1,5 +1,5 @@
 import 'server-only';
-import { ApiError } from '../api/errors';
+import { InvalidQuery } from '../errors';
 import type { EventFilter } from '../filters/event-filter';
 import type { Db } from './connection';
 import { searchPrefix } from './filter-sql';
@@ -46,10 +46,10 @@ export function prefixListPages(db: Db, prefix: string): number {
 export const tooManyWordsMessage = (prefix: string) =>
   `Too many words begin with "${prefix}" to search them all quickly: type more of the word before the *, or the whole word.`;
 
-/** Refuses (400 invalid_query) a search whose prefix would take too long to answer (see MAX_PREFIX_PAGES). */
+/** Refuses (InvalidQuery) a search whose prefix would take too long to answer (see MAX_PREFIX_PAGES). */
 export function assertSearchAnswerable(db: Db, filter: EventFilter): void {
   const prefix = searchPrefix(filter);
   if (prefix === undefined || prefixListPages(db, prefix) <= MAX_PREFIX_PAGES) return;
   const message = tooManyWordsMessage(prefix);
-  throw new ApiError('invalid_query', message, [{ field: 'q', code: 'too_many_words', message }]);
+  throw new InvalidQuery(message, [{ field: 'q', code: 'too_many_words', message }]);
 }

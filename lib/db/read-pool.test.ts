@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../errors';
 import { stringifyJson } from '../falco/json';
 import { EventFilter } from '../filters/event-filter';
 import { importStream } from '../ingest/import-stream';
@@ -58,7 +58,7 @@ describe('reads on reader threads', () => {
   it('keep their errors: a missing alert is a 404 on either thread', async () => {
     const answer = await pool.run({ name: 'event', args: [999_999], json: true });
     expect(answer).toMatchObject({ apiError: { code: 'not_found' } });
-    expect(() => READS.event(db, 999_999)).toThrow(ApiError);
+    expect(() => READS.event(db, 999_999)).toThrow(DomainError);
   });
 
   it('run side by side: every read of a burst is answered, in any order', async () => {

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
-import { ApiError } from '../api/errors';
+import { ApiError, toApiError } from '../api/errors';
+import { DomainError } from '../errors';
 import { getConfig } from '../config';
 import { stringifyJson } from '../falco/json';
 import { READS, type ReadName } from './reads';
@@ -42,7 +43,10 @@ export function answer(db: Database.Database, { id, name, args, json }: ReadRequ
     const value = read(db, ...args);
     return { id, value: json ? stringifyJson(value) : value };
   } catch (error) {
-    if (error instanceof ApiError) return { id, apiError: { code: error.code, message: error.message, issues: error.issues, headers: error.headers } };
+    if (error instanceof DomainError) {
+      const { code, message, issues, headers } = toApiError(error);
+      return { id, apiError: { code, message, issues, headers } };
+    }
     const { message, stack } = error instanceof Error ? error : { message: String(error), stack: undefined };
     return { id, failure: { message, stack } };
   }

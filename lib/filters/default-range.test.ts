@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FROM, urlWithDefaultRange } from './default-range';
+import { DEFAULT_FROM, requireRange, urlWithDefaultRange } from './default-range';
 import { EventFilter, filterInput } from './event-filter';
 
 describe('urlWithDefaultRange', () => {
@@ -32,5 +32,13 @@ describe('urlWithDefaultRange', () => {
   it('works for any view path', () => {
     expect(urlWithDefaultRange('/containers/host', { hostname: 'node-a' })).toBe('/containers/host?from=24h&hostname=node-a');
     expect(urlWithDefaultRange('/rules/Write%20below%20%2Fetc', {})).toBe('/rules/Write%20below%20%2Fetc?from=24h');
+  });
+});
+
+describe('requireRange', () => {
+  it('redirects a view without a range and lets one with a range through', async () => {
+    const redirected = await requireRange('/rules', Promise.resolve({ rule: 'x' })).then(() => null, (error: unknown) => error);
+    expect(String((redirected as { digest?: string } | null)?.digest)).toContain('/rules?from=24h&rule=x');
+    await expect(requireRange('/rules', Promise.resolve({ from: '7d' }))).resolves.toBeUndefined();
   });
 });

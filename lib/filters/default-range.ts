@@ -1,8 +1,10 @@
 // Views open on the last 24 hours. The default is written into the URL (a redirect) rather than
 // assumed, so the address bar always states the range and doubles as the API query.
+import { redirect } from 'next/navigation';
+
 export const DEFAULT_FROM = '24h';
 
-type SearchParams = Record<string, string | string[] | undefined>;
+export type SearchParams = Record<string, string | string[] | undefined>;
 
 /** The URL to redirect to when a view's URL names no range, or null when it does. */
 export function urlWithDefaultRange(path: string, searchParams: SearchParams): string | null {
@@ -12,4 +14,10 @@ export function urlWithDefaultRange(path: string, searchParams: SearchParams): s
     for (const item of [value ?? []].flat()) params.append(key, item);
   }
   return `${path}?${params.toString()}`;
+}
+
+/** Redirects (by throwing, as Next's redirect does) a view whose URL names no range to the default one. */
+export async function requireRange(path: string, searchParams: Promise<SearchParams>): Promise<void> {
+  const withRange = urlWithDefaultRange(path, await searchParams);
+  if (withRange) redirect(withRange);
 }

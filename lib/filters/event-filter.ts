@@ -1,8 +1,7 @@
 // The one filter model: the same parameter names and meanings in a page URL, in the read API and
 // in SQL. `/events?rule=X&from=7d` and `/api/events?rule=X&from=7d` select the same alerts.
-// Checked by hand rather than with zod: client components read the filter from the URL, and zod
-// would be about 30 KB of every page's JavaScript. The issues (path, code, message) are zod's, as
-// the API has always answered them (lib/api/parse-query.ts).
+// Checked by hand, not with a schema library: every page parses its URL with it (decision 0006).
+// The issues (path, code, message) are the API's published answers (lib/api/parse-query.ts).
 import { parseDurationMs } from '../duration';
 import { findPriority } from '../falco/priorities';
 import { msToNs, parseTimeNs } from '../falco/time';
@@ -48,7 +47,7 @@ export interface EventPage {
   limit: number;
 }
 
-/** What is wrong with one input: `path` names the field (and the list index), as zod did. */
+/** What is wrong with one input: `path` names the field (and the list index). */
 export interface FilterIssue {
   path: (string | number)[];
   code: 'custom' | 'invalid_type' | 'invalid_value' | 'too_big' | 'too_small';
@@ -91,7 +90,7 @@ function searchTextIssues(text: string, path: (string | number)[]): FilterIssue[
 const isTimeBound = (text: string) => text === ALL_TIME || resolveTimeNs(text, Date.now()) !== undefined;
 const isPriorityName = (text: string) => findPriority(text) !== undefined;
 
-// zod's name for what arrived instead (its `parsedType`): the messages say "received number" etc.
+// The name of what arrived instead: the messages say "received number" etc.
 function received(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
@@ -150,7 +149,7 @@ function parseEventFilter(input: Record<string, unknown>): FilterParse<EventFilt
     issues.push({ path: ['internal'], code: 'invalid_value', message: `Invalid option: expected one of ${INTERNAL_MODES.map((m) => `"${m}"`).join('|')}` });
   }
   if (issues.length > 0) return { success: false, issues };
-  // Optional fields stay absent rather than undefined, in the schema's order, as zod returned them.
+  // Optional fields stay absent rather than undefined, in the model's order.
   const data = {
     ...(from !== undefined && { from }),
     ...(to !== undefined && { to }),
@@ -175,7 +174,7 @@ function parseEventPage(input: Record<string, unknown>): FilterParse<EventPage> 
   if (!Number.isFinite(limit)) issues.push(invalidType(path, 'number', limit));
   else if (!Number.isInteger(limit)) issues.push({ path, code: 'invalid_type', message: 'Invalid input: expected int, received number' });
   else {
-    // zod checked the safe-integer range before the bounds, and reported both.
+    // The safe-integer range first, then the bounds, each reported.
     if (limit > Number.MAX_SAFE_INTEGER) issues.push({ path, code: 'too_big', message: `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}` });
     if (limit < Number.MIN_SAFE_INTEGER) issues.push({ path, code: 'too_small', message: `Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}` });
     if (limit < MIN_LIMIT) issues.push({ path, code: 'too_small', message: `Too small: expected number to be >=${MIN_LIMIT}` });

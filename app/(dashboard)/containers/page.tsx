@@ -1,12 +1,10 @@
-import { redirect } from 'next/navigation';
 import { ContainersPage } from '@/components/containers/containers-page';
-import { urlWithDefaultRange } from '@/lib/filters/default-range';
+import { requireRange, type SearchParams } from '@/lib/filters/default-range';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Containers' };
 
-export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const withRange = urlWithDefaultRange('/containers', await searchParams);
-  if (withRange) redirect(withRange);
+export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requireRange('/containers', searchParams);
   return <ContainersPage />;
 }

@@ -1,9 +1,8 @@
 // GET: every container (and each host as a pseudo-container) for the filter, with counts and top rules.
-import { parseEventQuery, parseIntParam } from '@/lib/api/parse-query';
-import { jsonTextResponse, withApi } from '@/lib/api/with-api';
+import { QUERIES } from '@/lib/api/parse-query';
+import { apiRoute, jsonTextResponse, withApi } from '@/lib/api/with-api';
 import { readJson } from '@/lib/db/read-pool';
 
-export const GET = withApi(async (request) => {
-  const { filter } = parseEventQuery(request);
-  return jsonTextResponse(await readJson('containers', filter, parseIntParam(request, 'limit', 1, 5000, 500)));
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
+  GET: withApi(async (_request, { query }) => jsonTextResponse(await readJson('containers', query.filter, query.limit)), { query: QUERIES.containers }),
 });

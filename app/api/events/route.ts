@@ -1,15 +1,13 @@
 // GET: list alerts (filters, keyset pages). POST/PUT: ingest (Falco http_output, falcosidekick webhook).
-import { parseEventQuery } from '@/lib/api/parse-query';
-import { jsonResponse, jsonTextResponse, methodNotAllowed, withApi } from '@/lib/api/with-api';
+import { QUERIES } from '@/lib/api/parse-query';
+import { apiRoute, jsonResponse, jsonTextResponse, withApi } from '@/lib/api/with-api';
 import { readJson } from '@/lib/db/read-pool';
 import { ingestRequest } from '@/lib/ingest/ingest';
 
-export const GET = withApi(async (request) => {
-  const { filter, page } = parseEventQuery(request);
-  return jsonTextResponse(await readJson('events', filter, page, Date.now()));
-});
+const ingest = withApi(async (request) => jsonResponse(await ingestRequest(request)));
 
-export const POST = withApi(async (request) => jsonResponse(await ingestRequest(request)));
-export const PUT = POST;
-export const DELETE = methodNotAllowed(['GET', 'POST', 'PUT']);
-export const PATCH = DELETE;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
+  GET: withApi(async (_request, { query }) => jsonTextResponse(await readJson('events', query.filter, query.page, Date.now())), { query: QUERIES.events }),
+  POST: ingest,
+  PUT: ingest,
+});

@@ -1,11 +1,10 @@
 // GET: Server-Sent Events of newly committed alerts, with the filters of GET /api/events.
-import { methodNotAllowed, withApi } from '@/lib/api/with-api';
-import { streamResponse } from '@/lib/live/stream-response';
+import { QUERIES } from '@/lib/api/parse-query';
+import { streamResponse } from '@/lib/api/stream-response';
+import { apiRoute, withApi } from '@/lib/api/with-api';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withApi((request) => streamResponse(request));
-export const POST = methodNotAllowed(['GET']);
-export const PUT = POST;
-export const DELETE = POST;
-export const PATCH = POST;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
+  GET: withApi((request, { query }) => streamResponse(request, query.filter, query.after), { query: QUERIES.stream }),
+});

@@ -1,13 +1,12 @@
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
 import { ContainerPage } from '@/components/containers/container-page';
-import { urlWithDefaultRange } from '@/lib/filters/default-range';
+import { requireRange, type SearchParams } from '@/lib/filters/default-range';
 
 export const dynamic = 'force-dynamic';
 
 type Props = {
   params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
+  searchParams: Promise<SearchParams>;
 };
 
 // Next passes the segment still percent-encoded; a malformed escape (`%zz`) is taken literally.
@@ -29,7 +28,6 @@ export async function generateMetadata({ params, searchParams }: Props): Promise
 
 export default async function Page({ params, searchParams }: Props) {
   const id = await containerIdOf(params);
-  const withRange = urlWithDefaultRange(`/containers/${encodeURIComponent(id)}`, await searchParams);
-  if (withRange) redirect(withRange);
+  await requireRange(`/containers/${encodeURIComponent(id)}`, searchParams);
   return <ContainerPage containerId={id} />;
 }

@@ -1,6 +1,7 @@
 // POST: log in with a PERCH_UI_USERS name and password (form or JSON); sets the session cookie.
-import { loginResponse } from '@/lib/access/login';
-import { methodNotAllowed, withApi } from '@/lib/api/with-api';
+import { loginResponse } from '@/lib/api/auth';
+import { apiRoute, withApi } from '@/lib/api/with-api';
 
-export const POST = withApi((request) => loginResponse(request), { access: 'public' });
-export const GET = methodNotAllowed(['POST']);
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
+  POST: withApi((request) => loginResponse(request), { access: 'public' }),
+});

@@ -1,11 +1,8 @@
 // GET: alert counts per time bucket (sized to the range on the server), stacked by priority, rule or container.
-import { parseEnumParam, parseEventQuery, parseIntParam } from '@/lib/api/parse-query';
-import { jsonTextResponse, withApi } from '@/lib/api/with-api';
+import { QUERIES } from '@/lib/api/parse-query';
+import { apiRoute, jsonTextResponse, withApi } from '@/lib/api/with-api';
 import { readJson } from '@/lib/db/read-pool';
 
-export const GET = withApi(async (request) => {
-  const { filter } = parseEventQuery(request);
-  const stack = parseEnumParam(request, 'stack', ['priority', 'rule', 'container'] as const, 'priority');
-  const series = parseIntParam(request, 'series', 1, 20, 8);
-  return jsonTextResponse(await readJson('timeline', filter, stack, series));
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
+  GET: withApi(async (_request, { query }) => jsonTextResponse(await readJson('timeline', query.filter, query.stack, query.series)), { query: QUERIES.timeline }),
 });

@@ -1,12 +1,8 @@
 // GET: the most frequent values of one dimension for the filter, with counts and worst priority.
-import { parseEnumParam, parseEventQuery, parseIntParam } from '@/lib/api/parse-query';
-import { jsonTextResponse, withApi } from '@/lib/api/with-api';
+import { QUERIES } from '@/lib/api/parse-query';
+import { apiRoute, jsonTextResponse, withApi } from '@/lib/api/with-api';
 import { readJson } from '@/lib/db/read-pool';
-import { DIMENSION_NAMES } from '@/lib/filters/dimensions';
 
-export const GET = withApi(async (request) => {
-  const { filter } = parseEventQuery(request);
-  const dimension = parseEnumParam(request, 'dimension', DIMENSION_NAMES);
-  const limit = parseIntParam(request, 'limit', 1, 500, 10);
-  return jsonTextResponse(await readJson('top', filter, dimension, limit));
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
+  GET: withApi(async (_request, { query }) => jsonTextResponse(await readJson('top', query.filter, query.dimension, query.limit)), { query: QUERIES.top }),
 });

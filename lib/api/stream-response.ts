@@ -1,12 +1,11 @@
 import 'server-only';
-import { ApiError } from '../api/errors';
-import { parseEventQuery, parseIntParam } from '../api/parse-query';
 import { getAccessConfig } from '../access/access-config';
 import { viewerOf } from '../access/require-viewer';
 import { clientAddress } from '../access/viewer';
 import { getConfig } from '../config';
-import { filterToSearchParams } from '../filters/event-filter';
-import { MAX_SUBSCRIBERS, streamHub, type StreamCloseReason } from './stream-hub';
+import { filterToSearchParams, type EventFilter } from '../filters/event-filter';
+import { MAX_SUBSCRIBERS, streamHub, type StreamCloseReason } from '../live/stream-hub';
+import { ApiError } from './errors';
 
 // A client whose unread messages pass this is too slow (or gone without closing): it is dropped
 // and reconnects with its cursor when it can keep up again.
@@ -15,14 +14,13 @@ const HIGH_WATER_MARK = 65_536;
 // Tells EventSource how soon to retry on its own; our client does its own back-off on top.
 const RETRY_MS = 2_000;
 
-/** GET /api/stream: Server-Sent Events of newly committed alerts matching the request's filter. */
-export function streamResponse(request: Request): Response {
-  const { filter } = parseEventQuery(request);
-  const url = new URL(request.url);
-  // `after` (or the Last-Event-ID an EventSource sends by itself on reconnect) resumes a stream.
-  const resume = url.searchParams.has('after') ? null : request.headers.get('last-event-id');
-  if (resume !== null && /^\d{1,15}$/.test(resume)) url.searchParams.set('after', resume);
-  const after = url.searchParams.has('after') ? parseIntParam(new Request(url), 'after', 0, Number.MAX_SAFE_INTEGER, 0) : undefined;
+/**
+ * GET /api/stream: Server-Sent Events of newly committed alerts matching `filter`, from after the
+ * alert id `after` (or the Last-Event-ID an EventSource sends by itself on reconnect).
+ */
+export function streamResponse(request: Request, filter: EventFilter, afterParam: number | undefined): Response {
+  const resume = request.headers.get('last-event-id');
+  const after = afterParam ?? (resume !== null && /^\d{1,15}$/.test(resume) ? Number(resume) : undefined);
 
   const hub = streamHub();
   if (hub.size >= MAX_SUBSCRIBERS) {
