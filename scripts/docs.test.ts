@@ -105,8 +105,7 @@ function urlsInCode(): { routes: string[]; pages: string[]; rewritten: string[] 
   const pages = filesUnder('app', /^page\.tsx$/).map(urlOf);
   // The ingest URLs proxy.ts sends to the falcosidekick-ui route.
   const proxy = read('proxy.ts');
-  const target = proxy.indexOf("'/api/v1/events/add'");
-  const condition = proxy.slice(proxy.lastIndexOf('if (', target), target);
+  const condition = /const ingestUrl = ([^;]+);/.exec(proxy)?.[1] ?? '';
   const rewritten = [...condition.matchAll(/pathname === '([^']+)'/g)].map((match) => match[1] ?? '');
   return { routes: sorted(routes), pages: sorted(pages), rewritten: sorted(rewritten.map(normalise)) };
 }
