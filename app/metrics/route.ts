@@ -15,8 +15,8 @@ function hasMetricsToken(request: Request): boolean {
   return token !== null && given !== undefined && timingSafeEqual(digest(given), digest(token));
 }
 
-export const GET = withApi((request) => {
+export const GET = withApi(async (request) => {
   if (!hasMetricsToken(request)) requireViewer(request);
-  return new Response(collectMetrics(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } });
+  return new Response(await collectMetrics(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } });
 }, { access: 'public' });
 export const POST = methodNotAllowed(['GET']);
