@@ -1,12 +1,13 @@
 // Measures ingest against a running Perch: single-alert POSTs (Falco's http_output shape) at
 // concurrency 1 and 32, 1,000-alert NDJSON batches, and GET /api/health as the framework's own
-// per-request ceiling. Usage: node scripts/bench-ingest.mjs [baseUrl] [--seconds 10]
+// per-request ceiling. Usage: node scripts/bench-ingest.mjs [baseUrl] [--seconds 8] [--only health,single,ndjson]
 import http from 'node:http';
+import { parseArgs } from 'node:util';
 
-const args = process.argv.slice(2);
-const base = new URL(args.find((a) => a.startsWith('http')) ?? 'http://127.0.0.1:3000');
-const secondsFlag = args.indexOf('--seconds');
-const seconds = secondsFlag >= 0 ? Number(args[secondsFlag + 1]) : 8;
+const { values: given, positionals } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, only: { type: 'string' } }, allowPositionals: true });
+if (positionals.length > 1) throw new Error(`one base URL at most, not ${positionals.join(' ')}`);
+const base = new URL(positionals[0] ?? 'http://127.0.0.1:3000');
+const seconds = Number(given.seconds);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 let sequence = 0;
@@ -49,7 +50,7 @@ async function measure(label, concurrency, makeRequest, alertsPerRequest) {
   return row;
 }
 
-const only = args.find((a) => a.startsWith('--only='))?.slice(7);
+const only = given.only;
 const want = (name) => !only || only.split(',').includes(name);
 console.log(`Perch ingest benchmark against ${base.origin}, ${seconds} s per row`);
 await request('GET', '/api/health');

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { download, httpClient, load, spread, streamClient } from './lib/bench-http.mjs';
@@ -41,19 +42,14 @@ alerts (about 23 GB in --dir, about an hour for the fill):
 
   npm run bench -- --alerts 10000000 --parts queries,pages,size`;
 
+/** @param {string[]} argv */
 function parseOptions(argv) {
-  const given = {};
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!match) throw new Error(`unknown argument: ${argv[i]}`);
-    const [, name, inline] = match;
-    if (['smoke', 'keep', 'help'].includes(name)) given[name] = true;
-    else if (['alerts', 'days', 'parts', 'seconds', 'runs', 'clients', 'out', 'dir'].includes(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new Error(`--${name} needs a value`);
-      given[name] = value;
-    } else throw new Error(`unknown option: --${name}`);
-  }
+  const str = /** @type {const} */ ({ type: 'string' });
+  const flag = /** @type {const} */ ({ type: 'boolean' });
+  const { values: given } = parseArgs({
+    args: argv,
+    options: { alerts: str, days: str, parts: str, seconds: str, runs: str, clients: str, out: str, dir: str, smoke: flag, keep: flag, help: flag },
+  });
   if (given.help) {
     console.log(USAGE);
     process.exit(0);
