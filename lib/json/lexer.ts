@@ -1,7 +1,7 @@
 // The one JSON scanner behind Perch's exact readers: strings, whitespace, numbers and whole values
 // found by character codes, without parsing. No node: imports, so the browser can use it too.
 
-export const QUOTE = 0x22;
+const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const MINUS = 0x2d;
@@ -11,7 +11,7 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
 export const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-export const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isOpen = (c: number) => c === OPEN_BRACE || c === OPEN_BRACKET;
 const isClose = (c: number) => c === CLOSE_BRACE || c === CLOSE_BRACKET;
 
