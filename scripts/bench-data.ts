@@ -3,6 +3,7 @@
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { openDatabase } from '../lib/db/connection';
 import type { StoredAlert } from '../lib/falco/alert';
 import { prepareEntries } from '../lib/ingest/prepare';
@@ -30,12 +31,27 @@ const USAGE = `usage: bench-data.ts <command>
     prefix, from, count} is the lines the HTTP benchmark sent: pool line seq % pool size with
     uuid \`\${prefix}-\${seq}\`. Prints one JSON line per segment.`;
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const FLAGS = ['alerts', 'days', 'now', 'out', 'seed', 'workers', 'db', 'file', 'segment', 'pool', 'segments', 'min-rows'] as const;
+type Flag = (typeof FLAGS)[number];
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: Object.fromEntries(FLAGS.map((name) => [name, { type: 'string' as const }])) as Record<Flag, { type: 'string' }>,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const { values: given, positionals } = parseFlags();
+
+function flag(name: Flag): string | undefined {
+  return given[name];
 }
 
-function requiredFlag(name: string): string {
+function requiredFlag(name: Flag): string {
   const value = flag(name);
   if (value === undefined) throw new Error(`--${name} is required`);
   return value;
@@ -177,7 +193,8 @@ function values() {
 }
 
 async function main() {
-  const command = process.argv[2];
+  if (positionals.length > 1) throw new Error(`one command only, not ${positionals.join(' ')}\n${USAGE}`);
+  const command = positionals[0];
   if (command === 'values') values();
   else if (command === 'generate') await generate();
   else if (command === 'fill') await fill();

@@ -1,12 +1,14 @@
+// @ts-check
 // Measures ingest against a running Perch: single-alert POSTs (Falco's http_output shape) at
 // concurrency 1 and 32, 1,000-alert NDJSON batches, and GET /api/health as the framework's own
-// per-request ceiling. Usage: node scripts/bench-ingest.mjs [baseUrl] [--seconds 10]
+// per-request ceiling. Usage: node scripts/bench-ingest.mjs [baseUrl] [--seconds 8] [--only health,single,ndjson]
 import http from 'node:http';
+import { parseArgs } from 'node:util';
 
-const args = process.argv.slice(2);
-const base = new URL(args.find((a) => a.startsWith('http')) ?? 'http://127.0.0.1:3000');
-const secondsFlag = args.indexOf('--seconds');
-const seconds = secondsFlag >= 0 ? Number(args[secondsFlag + 1]) : 8;
+const { values: given, positionals } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, only: { type: 'string' } }, allowPositionals: true });
+if (positionals.length > 1) throw new Error(`one base URL at most, not ${positionals.join(' ')}`);
+const base = new URL(positionals[0] ?? 'http://127.0.0.1:3000');
+const seconds = Number(given.seconds);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 let sequence = 0;
@@ -19,6 +21,12 @@ function alertLine() {
   return `{"hostname":"bench-${runId}","output":"${time.slice(11, 29)}: Warning Sensitive file opened for reading by non-trusted program (file=/etc/shadow gparent=sudo ggparent=bash gggparent=tmux evt_type=openat user=root user_uid=0 user_loginuid=1000 process=cat proc_exepath=/usr/bin/cat parent=sudo command=cat /etc/shadow terminal=34820 container_id=host container_name=host) seq=${sequence}","output_fields":{"container.id":"host","container.name":"host","evt.time":${ns},"evt.type":"openat","fd.name":"/etc/shadow","proc.aname[2]":"sudo","proc.aname[3]":"bash","proc.aname[4]":"tmux","proc.cmdline":"cat /etc/shadow","proc.exepath":"/usr/bin/cat","proc.name":"cat","proc.pname":"sudo","proc.tty":34820,"user.loginuid":1000,"user.name":"root","user.uid":0},"priority":"Warning","rule":"Read sensitive file untrusted","source":"syscall","tags":["T1555","container","filesystem","host","maturity_stable","mitre_credential_access"],"time":"${time}"}`;
 }
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {string} [body]
+ * @returns {Promise<void>}
+ */
 function request(method, path, body) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: base.hostname, port: base.port, path, method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
@@ -31,6 +39,12 @@ function request(method, path, body) {
   });
 }
 
+/**
+ * @param {string} label
+ * @param {number} concurrency
+ * @param {() => Promise<void>} makeRequest
+ * @param {number} alertsPerRequest
+ */
 async function measure(label, concurrency, makeRequest, alertsPerRequest) {
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
@@ -49,8 +63,8 @@ async function measure(label, concurrency, makeRequest, alertsPerRequest) {
   return row;
 }
 
-const only = args.find((a) => a.startsWith('--only='))?.slice(7);
-const want = (name) => !only || only.split(',').includes(name);
+const only = given.only;
+const want = (/** @type {string} */ name) => !only || only.split(',').includes(name);
 console.log(`Perch ingest benchmark against ${base.origin}, ${seconds} s per row`);
 await request('GET', '/api/health');
 if (want('health')) await measure('GET /api/health', 32, () => request('GET', '/api/health'), 0);

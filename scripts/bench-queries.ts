@@ -1,6 +1,7 @@
 // `npm run bench:queries`: fills a store with `npm run bench`'s alerts and times every query behind
 // the pages, p50 and p95; each filter with its common, rare and absent value. See USAGE.
 import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { openDatabase, type Db } from '../lib/db/connection';
 import { ApiError } from '../lib/api/errors';
 import { getEventOrThrow, listEvents } from '../lib/db/event-queries';
@@ -20,23 +21,38 @@ const USAGE = `usage: npm run bench:queries -- [--alerts 1000000] [--days 30] [-
   --only REGEX   times just the rows whose label matches (e.g. --only 'tree|chains')
   --no-refusal   answers the searches the API refuses as too broad (lib/db/event-search.ts)`;
 
-if (process.argv.includes('--help')) {
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        alerts: { type: 'string', default: '1000000' },
+        days: { type: 'string', default: '30' },
+        runs: { type: 'string', default: '20' },
+        db: { type: 'string' },
+        raw: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        'no-refusal': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const given = options();
+if (given.help) {
   console.log(USAGE);
   process.exit(0);
 }
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-
-const ALERTS = Number(flag('alerts', '1000000'));
-const DAYS = Number(flag('days', '30'));
-const RUNS = Number(flag('runs', '20'));
-const DB_FILE = flag('db', `/tmp/perch-bench-${ALERTS}-${DAYS}d.db`);
-const READ = { rawOnly: process.argv.includes('--raw') };
-const ONLY = process.argv.includes('--only') ? new RegExp(flag('only', ''), 'i') : null;
-const NO_REFUSAL = process.argv.includes('--no-refusal');
+const ALERTS = Number(given.alerts);
+const DAYS = Number(given.days);
+const RUNS = Number(given.runs);
+const DB_FILE = given.db ?? `/tmp/perch-bench-${ALERTS}-${DAYS}d.db`;
+const READ = { rawOnly: given.raw };
+const ONLY = given.only === undefined ? null : new RegExp(given.only, 'i');
+const NO_REFUSAL = given['no-refusal'];
 
 async function fill(nowMs: number) {
   const db = openDatabase(DB_FILE);

@@ -2,6 +2,7 @@
 // ingest stage per alert (µs), over the first N lines (default 50,000) of an NDJSON file, next to
 // the raw insert of the same rows. For finding hot spots; figures vary with the machine's load.
 import { readFileSync, rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../lib/db/connection';
@@ -13,9 +14,10 @@ import { prepareEntries } from '../lib/ingest/prepare';
 import { nestingDepth, splitBody } from '../lib/ingest/split-body';
 import { rawInserter } from './lib/raw-insert';
 
-const file = process.argv[2];
-if (!file) throw new Error('usage: bench-stages.ts FILE.ndjson [N]');
-const n = Number(process.argv[3] ?? 50_000);
+const { positionals } = parseArgs({ options: {}, allowPositionals: true });
+const [file, count, ...extra] = positionals;
+if (!file || extra.length > 0) throw new Error('usage: bench-stages.ts FILE.ndjson [N]');
+const n = Number(count ?? 50_000);
 const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(0, n);
 const BATCH = 1_000;
 

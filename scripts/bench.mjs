@@ -1,3 +1,4 @@
+// @ts-check
 // npm run bench: Perch's benchmark on temporary stores (ingest, import, queries, pages, stream, size,
 // first-load JS), reported in markdown between docs/benchmarks.md's bench markers (USAGE below).
 // A tool, not a test: missed targets are reported, not failed; `--smoke` runs inside `npm test`.
@@ -6,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { download, httpClient, load, spread, streamClient } from './lib/bench-http.mjs';
@@ -41,24 +43,20 @@ alerts (about 23 GB in --dir, about an hour for the fill):
 
   npm run bench -- --alerts 10000000 --parts queries,pages,size`;
 
+/** @param {string[]} argv */
 function parseOptions(argv) {
-  const given = {};
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!match) throw new Error(`unknown argument: ${argv[i]}`);
-    const [, name, inline] = match;
-    if (['smoke', 'keep', 'help'].includes(name)) given[name] = true;
-    else if (['alerts', 'days', 'parts', 'seconds', 'runs', 'clients', 'out', 'dir'].includes(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new Error(`--${name} needs a value`);
-      given[name] = value;
-    } else throw new Error(`unknown option: --${name}`);
-  }
+  const str = /** @type {const} */ ({ type: 'string' });
+  const flag = /** @type {const} */ ({ type: 'boolean' });
+  const { values: given } = parseArgs({
+    args: argv,
+    options: { alerts: str, days: str, parts: str, seconds: str, runs: str, clients: str, out: str, dir: str, smoke: flag, keep: flag, help: flag },
+  });
   if (given.help) {
     console.log(USAGE);
     process.exit(0);
   }
   const smoke = given.smoke === true;
+  /** @type {(name: 'alerts' | 'days' | 'seconds' | 'runs' | 'clients', fallback: number, min: number) => number} */
   const number = (name, fallback, min) => {
     const value = Number(given[name] ?? fallback);
     if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number of at least ${min}`);
@@ -89,25 +87,45 @@ function parseOptions(argv) {
   };
 }
 
-const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+/** @typedef {ReturnType<typeof parseOptions>} Options */
+/** @typedef {Awaited<ReturnType<typeof startServer>>} Server */
+/** @typedef {{ from: number, to: number, importRate: number, rawRate: number, ratio: number }} SegmentRate */
+/** @typedef {{ label: string, prefix: string, from: number, count: number }} Segment */
+/**
+ * @typedef {{ key: string, what: string, concurrency: number, requests: number, seconds: number, perSecond: number,
+ *   latency: ReturnType<typeof spread>, alertsPerSecond: number, segment: Segment | null, raw?: { rate: number } }} IngestRow
+ */
+
+const log = (/** @type {string} */ message) => process.stderr.write(`[bench] ${message}\n`);
+/** @type {(script: string, args: string[]) => [string, string[]]} */
 const tsx = (script, args) => [nodeBin('tsx'), ['--conditions=react-server', script, ...args]];
+/** @type {(text: string) => any[]} */
 const jsonLines = (text) => text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
 /** A copy of an alert with a uuid, so a re-sent pool line is a new alert (as in scripts/lib/bench-alerts.ts). */
-const withUuid = (line, uuid) => `{"uuid":${JSON.stringify(uuid)},${line.slice(1)}`;
+const withUuid = (/** @type {string} */ line, /** @type {string} */ uuid) => `{"uuid":${JSON.stringify(uuid)},${line.slice(1)}`;
 
-/** Nanoseconds since the epoch as the API's ISO time with nine fractional digits. */
+/**
+ * Nanoseconds since the epoch as the API's ISO time with nine fractional digits.
+ * @param {bigint} ns
+ */
 function isoNs(ns) {
   const seconds = ns / 1_000_000_000n;
   return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${String(ns % 1_000_000_000n).padStart(9, '0')}Z`;
 }
 
-/** Runs `fn` while sampling the 1-minute load average every 5 s: its result and the samples' mean. */
+/**
+ * Runs `fn` while sampling the 1-minute load average every 5 s: its result and the samples' mean.
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<[T, number]>}
+ */
 async function underLoad(fn) {
-  const samples = [os.loadavg()[0]];
-  const timer = setInterval(() => samples.push(os.loadavg()[0]), 5_000);
+  const loadNow = () => os.loadavg()[0] ?? 0;
+  const samples = [loadNow()];
+  const timer = setInterval(() => samples.push(loadNow()), 5_000);
   try {
     const result = await fn();
-    samples.push(os.loadavg()[0]);
+    samples.push(loadNow());
     return [result, samples.reduce((a, b) => a + b, 0) / samples.length];
   } finally {
     clearInterval(timer);
@@ -117,29 +135,35 @@ async function underLoad(fn) {
 /**
  * Rates per segment of the same rows, from each side's cumulative {alerts, seconds}: a segment ends
  * where both sides have a point, so a boundary that one side skipped merges two segments.
+ * @param {readonly { alerts: number, seconds: number }[]} importPoints
+ * @param {readonly { alerts: number, seconds: number }[]} rawPoints
  */
 function segmentRates(importPoints, rawPoints) {
   const rawSeconds = new Map(rawPoints.map((p) => [p.alerts, p.seconds]));
+  /** @type {SegmentRate[]} */
   const rows = [];
   let before = { alerts: 0, importSeconds: 0, rawSeconds: 0 };
   for (const { alerts, seconds } of importPoints) {
     if (!rawSeconds.has(alerts) || alerts <= before.alerts) continue;
     const n = alerts - before.alerts;
     const importRate = n / (seconds - before.importSeconds);
-    const rawRate = n / (rawSeconds.get(alerts) - before.rawSeconds);
+    const rawAt = rawSeconds.get(alerts) ?? NaN;
+    const rawRate = n / (rawAt - before.rawSeconds);
     rows.push({ from: before.alerts + 1, to: alerts, importRate, rawRate, ratio: importRate / rawRate });
-    before = { alerts, importSeconds: seconds, rawSeconds: rawSeconds.get(alerts) };
+    before = { alerts, importSeconds: seconds, rawSeconds: rawAt };
   }
   return rows;
 }
 
+/** @type {Record<number, string>} */
 const FS_TYPES = { 0xef53: 'ext4', 0x01021994: 'tmpfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs', 0x6969: 'nfs', 0x2fc12fc1: 'zfs' };
 
+/** @param {Options} options */
 function machine(options) {
   const db = new Database(':memory:');
-  const sqlite = db.prepare('SELECT sqlite_version() AS v').get().v;
+  const sqlite = /** @type {{ v: string }} */ (db.prepare('SELECT sqlite_version() AS v').get()).v;
   db.close();
-  const version = (name) => JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const version = (/** @type {string} */ name) => JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
   let fs = 'unknown';
   try {
     fs = FS_TYPES[statfsSync(options.dir).type] ?? `0x${statfsSync(options.dir).type.toString(16)}`;
@@ -161,10 +185,50 @@ function machine(options) {
 // ─── Parts ───────────────────────────────────────────────────────────────────────────────────────
 
 class Bench {
+  /** @param {Options} options */
   constructor(options) {
     this.options = options;
     this.targets = new Targets();
+    /** @type {{ name: string, message: string }[]} */
     this.failures = [];
+    /** @type {string[]} */
+    this.pool = [];
+    /** @type {IngestRow[] | undefined} */
+    this.ingestRows = undefined;
+    this.peakRss = NaN;
+    /** @type {{ alerts: number, imported: number, seconds: number, wallSeconds: number, rate: number } | undefined} */
+    this.importResult = undefined;
+    /** @type {{ rate: number } | undefined} */
+    this.rawImport = undefined;
+    /** @type {{ alerts: number, seconds: number }[] | undefined} */
+    this.rawImportPoints = undefined;
+    /** @type {SegmentRate[] | null | undefined} */
+    this.importSegments = undefined;
+    this.importLoad = NaN;
+    this.rawImportLoad = NaN;
+    /** @type {({ clients: number, alerts: number, early: number } & ReturnType<typeof spread>) | undefined} */
+    this.streamResult = undefined;
+    /** @type {{ name: string, page: string, scripts: number, raw: number, gzip: number }[] | undefined} */
+    this.jsRows = undefined;
+    this.jsCompressedHere = false;
+    /** @type {Awaited<ReturnType<typeof measurePages>> | undefined} */
+    this.pageRows = undefined;
+    /** @type {{ lines: number, long: number, bytes?: number } | undefined} */
+    this.generated = undefined;
+    /** @type {{ alerts: number, long: number, seconds: number, rate: number, peakRss: number, wallSeconds: number } | undefined} */
+    this.filled = undefined;
+    /** @type {{ alerts: number, bytes: number, parts: Map<string, number> | null } | undefined} */
+    this.sizeResult = undefined;
+    /** @type {string | undefined} */
+    this.queryTable = undefined;
+    /** @type {{ rows: string[][], export: { alerts: number, bytes: number, seconds: ReturnType<typeof spread>, runs: number } } | undefined} */
+    this.httpQueryResult = undefined;
+    /** @type {string[][] | undefined} */
+    this.stallRows = undefined;
+    /** @type {[number | string, number][] | undefined} */
+    this.shapeSamples = undefined;
+    /** @type {{ perSet: number, sets: string[] } | undefined} */
+    this.shapeSets = undefined;
     this.runId = randomBytes(4).toString('hex');
     this.seq = 0;
     this.nowMs = Date.now();
@@ -172,11 +236,16 @@ class Bench {
     this.loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
   }
 
+  /** @param {string} name */
   file(name) {
     return path.join(this.tmp, name);
   }
 
   /** Runs one part; a failure is recorded (the command exits non-zero) and the other parts go on. */
+  /**
+   * @param {string} name
+   * @param {() => Promise<unknown>} fn
+   */
   async part(name, fn) {
     log(`${name}…`);
     const started = performance.now();
@@ -192,6 +261,23 @@ class Bench {
     }
   }
 
+  /**
+   * Starts a server as a part of its own; null when it could not start.
+   * @param {string} name
+   * @param {Parameters<typeof startServer>[0]} options
+   * @returns {Promise<Server | null>}
+   */
+  async startPart(name, options) {
+    /** @type {Server[]} */
+    const started = [];
+    await this.part(name, async () => started.push(await startServer(options)));
+    return started[0] ?? null;
+  }
+
+  /**
+   * @param {string} file
+   * @param {number} alerts
+   */
   async generate(file, alerts) {
     const args = ['generate', '--alerts', String(alerts), '--days', String(this.options.days), '--now', String(this.nowMs), '--out', file];
     const { stdout } = await runChild(...tsx('scripts/bench-data.ts', args));
@@ -202,13 +288,14 @@ class Bench {
 
   nextLine(prefix = this.runId) {
     const seq = this.seq++;
-    return withUuid(this.pool[seq % this.pool.length], `${prefix}-${seq}`);
+    return withUuid(this.pool[seq % this.pool.length] ?? '', `${prefix}-${seq}`);
   }
 
+  /** @param {Server} server */
   async ingest(server) {
     const { seconds } = this.options;
     const client = httpClient(server.origin);
-    const post = (body) => client.request('POST', '/api/events', body);
+    const post = (/** @type {string} */ body) => client.request('POST', '/api/events', body);
     const batch = async () => {
       const lines = Array.from({ length: 1000 }, () => this.nextLine());
       const answer = JSON.parse((await client.request('POST', '/api/events', lines.join('\n'), { read: true })).text);
@@ -219,7 +306,9 @@ class Bench {
     await load({ seconds: Math.min(1, seconds), concurrency: 8, send: () => post(this.nextLine(`${this.runId}w`)) });
     await batch();
 
+    /** @type {IngestRow[]} */
     const rows = [];
+    /** @type {(row: { key: string, what: string }, concurrency: number, send: () => Promise<unknown>, alertsPerRequest: number) => Promise<void>} */
     const measure = async (row, concurrency, send, alertsPerRequest) => {
       const from = this.seq;
       const result = await load({ seconds, concurrency, send });
@@ -236,15 +325,16 @@ class Bench {
   }
 
   async rawForIngest() {
-    const segments = this.ingestRows.filter((row) => row.segment).map((row) => row.segment);
+    const segments = (this.ingestRows ?? []).filter((row) => row.segment).map((row) => row.segment);
     const args = ['raw', '--db', this.file('raw-ingest.db'), '--pool', this.file('pool.ndjson'), '--segments', JSON.stringify(segments), '--min-rows', String(this.options.rawMinRows)];
     const { stdout } = await runChild(...tsx('scripts/bench-data.ts', args));
     const raw = new Map(jsonLines(stdout).map((r) => [r.label, r]));
-    for (const row of this.ingestRows) row.raw = raw.get(row.key);
+    for (const row of this.ingestRows ?? []) row.raw = raw.get(row.key);
     rmSync(this.file('raw-ingest.db'), { force: true });
   }
 
   ingestSection() {
+    /** @type {unknown[][]} */
     const rows = [];
     const health = this.ingestRows?.find((r) => r.key === 'health');
     for (const row of this.ingestRows ?? []) {
@@ -275,7 +365,7 @@ class Bench {
         raw ? this.targets.check('npm run import vs raw insert', ratio, 0.6, 'atLeast', pct(ratio)) : '',
       ]);
       const last = this.importSegments?.at(-1);
-      if (last && this.importSegments.length > 1) {
+      if (last && (this.importSegments?.length ?? 0) > 1) {
         const what = `alerts ${int(last.from)}–${int(last.to)}`;
         rows.push([
           `… its last ${int(last.to - last.from + 1)} (${what})`, 1, int(last.importRate), int(last.rawRate), pct(last.ratio), '—', '≥ 60% of raw',
@@ -307,7 +397,7 @@ class Bench {
       const segments = this.importSegments ?? [];
       if (segments.length > 0) {
         const worst = segments.reduce((a, b) => (b.ratio < a.ratio ? b : a));
-        const span = (r) => `${int(r.from)}–${int(r.to)}`;
+        const span = (/** @type {SegmentRate} */ r) => `${int(r.from)}–${int(r.to)}`;
         const rows = segments.map((r) => {
           const notes = [r.ratio < 0.6 ? '**below 60%**' : '', r === worst && segments.length > 1 ? 'the worst' : ''].filter(Boolean);
           return [span(r), int(r.importRate), int(r.rawRate), pct(r.ratio), notes.join(', ')];
@@ -333,8 +423,10 @@ class Bench {
 
   // ── Stream fan-out ──
 
+  /** @param {Server} server */
   async stream(server) {
     const { clients: clientCount, streamSeconds } = this.options;
+    /** @type {Map<string, (number | undefined)[]>} */
     const arrivals = new Map();
     const clients = await Promise.all(
       Array.from({ length: clientCount }, (_, c) =>
@@ -350,11 +442,12 @@ class Bench {
     const client = httpClient(server.origin);
     const lines = this.pool.filter((line) => !line.includes('"source":"internal"'));
     const count = Math.round(streamSeconds * 5);
+    /** @type {Map<string, number>} */
     const acks = new Map();
     for (let i = 0; i < count; i++) {
       const uuid = `${this.runId}-stream-${i}`;
       arrivals.set(uuid, new Array(clientCount));
-      await client.request('POST', '/api/events', withUuid(lines[i % lines.length], uuid));
+      await client.request('POST', '/api/events', withUuid(lines[i % lines.length] ?? '', uuid));
       acks.set(uuid, performance.now());
       await sleep(200);
     }
@@ -362,14 +455,16 @@ class Bench {
     for (let waited = 0; waited < 5000 && !complete(); waited += 50) await sleep(50);
     for (const c of clients) c.close();
     client.close();
+    /** @type {number[]} */
     const delays = [];
     let early = 0;
     let missing = 0;
     for (const [uuid, times] of arrivals) {
       for (let c = 0; c < clientCount; c++) {
-        if (times[c] === undefined) missing++;
+        const time = times[c];
+        if (time === undefined) missing++;
         else {
-          const delay = times[c] - acks.get(uuid);
+          const delay = time - (acks.get(uuid) ?? time);
           if (delay < 0) early++;
           delays.push(Math.max(0, delay));
         }
@@ -397,11 +492,15 @@ class Bench {
   // ── First-load JavaScript per page ──
 
   /** Every page, as [name, path], with a real alert, rule and container of the store. */
+  /**
+   * @param {import('./lib/bench-http.mjs').HttpClient} client
+   * @returns {Promise<[name: string, path: string][]>}
+   */
   async pageList(client) {
     const [newest] = (await client.getJson('/api/events?from=all&limit=1')).events;
     if (!newest) throw new Error('the store has no alert to open');
     const { containers } = await client.getJson('/api/containers?from=all');
-    const container = containers.find((c) => c.containerId && c.containerId !== 'host' && c.containerId !== '(none)') ?? containers[0];
+    const container = containers.find((/** @type {{ containerId: string | null }} */ c) => c.containerId && c.containerId !== 'host' && c.containerId !== '(none)') ?? containers[0];
     return [
       ['Overview', '/'], ['Alerts', '/events'], ['Alert', `/events/${newest.id}`], ['Rules', '/rules'],
       ['Rule', `/rules/${encodeURIComponent(newest.rule)}`], ['Containers', '/containers'],
@@ -409,10 +508,13 @@ class Bench {
     ];
   }
 
+  /** @param {Server} server */
   async js(server) {
     const client = httpClient(server.origin);
     const pages = await this.pageList(client);
+    /** @type {Map<string, { raw: number, gzip: number }>} */
     const sizes = new Map();
+    /** @type {NonNullable<Bench['jsRows']>} */
     const rows = [];
     for (const [name, page] of pages) {
       const { text, path: served } = await client.request('GET', page, undefined, { read: true, follow: 3 });
@@ -421,10 +523,10 @@ class Bench {
         .map(([tag]) => tag)
         .filter((tag) => /\srel="modulepreload"/.test(tag) || (/\srel="preload"/.test(tag) && /\sas="script"/.test(tag)))
         .map((tag) => /\shref="([^"]+)"/.exec(tag)?.[1])
-        .filter(Boolean);
+        .filter((href) => href !== undefined);
       // A `noModule` script (Next's polyfills) is for browsers without modules: Chromium never fetches it.
       const run = [...text.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag).filter((tag) => !/\snomodule(?:[\s=>])/i.test(tag));
-      const sources = [...run.map((tag) => /\ssrc="([^"]+)"/.exec(tag)?.[1]).filter(Boolean), ...preloaded];
+      const sources = [...run.map((tag) => /\ssrc="([^"]+)"/.exec(tag)?.[1]).filter((src) => src !== undefined), ...preloaded];
       const scripts = [...new Set(sources.map((src) => src.replaceAll('&amp;', '&')))];
       if (scripts.length === 0) throw new Error(`${served} has no <script src>`);
       let raw = 0;
@@ -440,8 +542,8 @@ class Bench {
             sizes.set(src, { raw: data.length, gzip: gzipSync(data).length });
           }
         }
-        raw += sizes.get(src).raw;
-        gzip += sizes.get(src).gzip;
+        raw += sizes.get(src)?.raw ?? 0;
+        gzip += sizes.get(src)?.gzip ?? 0;
       }
       rows.push({ name, page: served, scripts: scripts.length, raw, gzip });
     }
@@ -472,6 +574,7 @@ class Bench {
 
   // ── Time to usable per page, in Chromium, on the filled store ──
 
+  /** @param {Server} server */
   async pages(server) {
     const client = httpClient(server.origin);
     const pages = await this.pageList(client);
@@ -481,7 +584,7 @@ class Bench {
     // and absent values. And the overview over the month.
     const { stdout } = await runChild(...tsx('scripts/bench-data.ts', ['values']));
     const { rare, absent } = JSON.parse(stdout);
-    const month = (query) => `/events?from=30d&${query}`;
+    const month = (/** @type {string} */ query) => `/events?from=30d&${query}`;
     pages.splice(2, 0, ['Alerts, 30 days', '/events?from=30d'], ['Process tree, 30 days', '/events?from=30d&view=tree'],
       ['Alerts, 30 days, a common word', month('q=bash')], ['Alerts, 30 days, a rare user', month(`user=${encodeURIComponent(rare.user)}`)],
       ['Alerts, 30 days, an absent pod', month(`pod=${encodeURIComponent(absent.pod)}`)], ['Alerts, 30 days, a rare chain', month(`chain=${encodeURIComponent(rare.chain)}`)],
@@ -492,7 +595,7 @@ class Bench {
   pagesSection() {
     if (!this.pageRows) return null;
     const rows = this.pageRows.map((r) => {
-      const worst = Math.max(r.cold, r.warm.max);
+      const worst = Math.max(r.cold ?? NaN, r.warm.max);
       return [
         `${r.name} (\`${r.url.length > 40 ? `${r.url.slice(0, 37)}…` : r.url}\`)`, r.apiCalls, ms(r.cold), ms(r.warm.p50), ms(r.warm.max), '< 2,000',
         this.targets.check(r.name, worst, 2000, 'below', `${ms(worst)} ms (slowest load)`, 'pages usable after navigation (< 2 s)'),
@@ -516,7 +619,7 @@ class Bench {
   async generateStore() {
     const started = performance.now();
     this.generated = await this.generate(this.file('alerts.ndjson'), this.options.alerts);
-    const { lines, bytes, long } = this.generated;
+    const { lines, bytes, long } = this.generated ?? { lines: 0, long: 0 };
     log(`  generated ${int(lines)} alerts (${mb(bytes)}, ${long} with a 4 KB command line) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 
@@ -556,8 +659,8 @@ class Bench {
     const points = jsonLines(stdout).map(({ alerts, seconds }) => ({ alerts, seconds }));
     const match = /Imported (\d+), duplicates (\d+), skipped (\d+) non-JSON line\(s\), invalid (\d+) .* in ([\d.]+)s/.exec(stdout);
     if (!match) throw new Error(`cannot read the import's summary: ${stdout.slice(0, 300)}`);
-    const [imported, duplicates, , invalid, seconds] = match.slice(1).map(Number);
-    const { lines } = this.generated;
+    const [imported = NaN, duplicates = NaN, , invalid = NaN, seconds = NaN] = match.slice(1).map(Number);
+    const { lines } = this.generated ?? { lines: 0 };
     if (invalid > 0 || imported + duplicates !== lines) throw new Error(`the import took ${imported} of ${lines} alerts (${duplicates} duplicates, ${invalid} invalid)`);
     this.importResult = { alerts: lines, imported, seconds, wallSeconds, rate: imported / (seconds || wallSeconds) };
     this.importSegments = this.rawImportPoints ? segmentRates(points, this.rawImportPoints) : null;
@@ -568,13 +671,15 @@ class Bench {
     const file = this.file('store.db');
     const db = new Database(file);
     db.pragma('wal_checkpoint(TRUNCATE)');
-    const alerts = db.prepare('SELECT count(*) AS n FROM events').get().n;
+    const alerts = /** @type {{ n: number }} */ (db.prepare('SELECT count(*) AS n FROM events').get()).n;
     const bytes = statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
+    /** @type {Map<string, number> | null} */
     let parts = null;
     try {
-      const owner = new Map(db.prepare("SELECT name, tbl_name AS t FROM sqlite_master WHERE type IN ('table', 'index')").all().map((r) => [r.name, r.t]));
+      const tables = /** @type {{ name: string, t: string }[]} */ (db.prepare("SELECT name, tbl_name AS t FROM sqlite_master WHERE type IN ('table', 'index')").all());
+      const owner = new Map(tables.map((r) => [r.name, r.t]));
       parts = new Map();
-      for (const { name, bytes: b } of db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all()) {
+      for (const { name, bytes: b } of /** @type {{ name: string, bytes: number }[]} */ (db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all())) {
         const table = owner.get(name) ?? name;
         parts.set(table, (parts.get(table) ?? 0) + b);
       }
@@ -608,7 +713,9 @@ class Bench {
       // Perch's tables by name; the schema, the planner's statistics and free pages together.
       const main = [...s.parts].filter(([name]) => !name.startsWith('sqlite_')).sort((a, b) => b[1] - a[1]);
       const other = s.bytes - main.reduce((sum, [, bytes]) => sum + bytes, 0);
-      const rows = [...main, ['other (schema, statistics, free pages)', other]].map(([name, bytes]) => [name, mb(bytes), int(bytes / s.alerts)]);
+      /** @type {[string, number][]} */
+      const sized = [...main, ['other (schema, statistics, free pages)', other]];
+      const rows = sized.map(([name, bytes]) => [name, mb(bytes), int(bytes / s.alerts)]);
       lines.push(table(['Table (with its indexes)', 'Size', 'Bytes per alert'], rows, [1, 2]), '');
     }
     return lines.join('\n');
@@ -622,10 +729,12 @@ class Bench {
     this.queryTable = annotateQueryTables(stdout.trim().replaceAll(this.file('store.db'), this.storeName()), this.targets, 'queries of bench-queries.ts (p95)');
   }
 
+  /** @param {Server} server */
   async httpQueries(server) {
     const { runs, exportRuns } = this.options;
     const client = httpClient(server.origin);
     // What /kiosk asks for with its defaults (range 24h, feed from Warning up): components/kiosk.
+    /** @type {[label: string, url: string][]} */
     const kiosk = [
       ['kiosk: counters (/api/stats/summary)', '/api/stats/summary?from=24h'],
       ['kiosk: timeline (/api/stats/timeline)', '/api/stats/timeline?from=24h&stack=priority'],
@@ -635,8 +744,9 @@ class Bench {
       ['kiosk: latest alerts feed (/api/events)', '/api/events?from=24h&minPriority=Warning&limit=60'],
       ['kiosk: newest alert', '/api/events?from=24h&limit=1'],
     ];
-    const time = async (fn) => {
+    const time = async (/** @type {() => Promise<unknown>} */ fn) => {
       await fn();
+      /** @type {number[]} */
       const samples = [];
       for (let i = 0; i < runs; i++) {
         const t = performance.now();
@@ -645,6 +755,7 @@ class Bench {
       }
       return spread(samples);
     };
+    /** @type {string[][]} */
     const rows = [];
     for (const [label, url] of kiosk) {
       const s = await time(() => client.request('GET', url, undefined, { read: true }));
@@ -656,12 +767,13 @@ class Bench {
     // An export of the newest 100,000 alerts (internal ones too, so the count is exact).
     const db = new Database(this.file('store.db'), { readonly: true });
     db.defaultSafeIntegers(true);
-    const total = Number(db.prepare('SELECT count(*) AS n FROM events').get().n);
+    const total = Number(/** @type {{ n: bigint }} */ (db.prepare('SELECT count(*) AS n FROM events').get()).n);
     const wanted = Math.min(100_000, total);
-    const fromNs = db.prepare('SELECT time_ns AS t FROM events ORDER BY time_ns DESC LIMIT 1 OFFSET ?').get(wanted - 1).t;
-    const expected = Number(db.prepare('SELECT count(*) AS n FROM events WHERE time_ns >= ?').get(fromNs).n);
+    const fromNs = /** @type {{ t: bigint }} */ (db.prepare('SELECT time_ns AS t FROM events ORDER BY time_ns DESC LIMIT 1 OFFSET ?').get(wanted - 1)).t;
+    const expected = Number(/** @type {{ n: bigint }} */ (db.prepare('SELECT count(*) AS n FROM events WHERE time_ns >= ?').get(fromNs)).n);
     db.close();
     const exportUrl = `/api/events/export?format=ndjson&internal=include&from=${encodeURIComponent(isoNs(fromNs))}`;
+    /** @type {Awaited<ReturnType<typeof download>>[]} */
     const exports = [];
     for (let i = 0; i < exportRuns; i++) {
       const result = await download(client, exportUrl);
@@ -670,7 +782,7 @@ class Bench {
     }
     client.close();
     const seconds = spread(exports.map((e) => e.seconds));
-    this.httpQueryResult = { rows, export: { alerts: expected, bytes: exports[0].bytes, seconds, runs: exportRuns } };
+    this.httpQueryResult = { rows, export: { alerts: expected, bytes: exports[0]?.bytes ?? 0, seconds, runs: exportRuns } };
   }
 
   /**
@@ -678,9 +790,11 @@ class Bench {
    * one alert is posted every 50 ms: how long those waited at most shows whether a read held the
    * server (its event loop or its writer).
    */
+  /** @param {Server} server */
   async stalls(server) {
     const client = httpClient(server.origin);
     const chains = Array.from({ length: 20 }, (_, i) => `chain=${encodeURIComponent(`bash\x1fsh\x1fabsent-${i}`)}`).join('&');
+    /** @type {[label: string, url: string][]} */
     const reads = [
       ['timeline, 30 days, 20 chain values', `/api/stats/timeline?from=30d&${chains}`],
       ['alerts, 30 days, a user no alert has', '/api/events?from=30d&user=nobody-at-all'],
@@ -689,10 +803,13 @@ class Bench {
       ['rules, all time', '/api/rules?from=all'],
       ['export, all time (NDJSON)', '/api/events/export?format=ndjson&from=all'],
     ];
+    /** @type {string[][]} */
     const rows = [];
     for (const [label, url] of reads) {
       let done = false;
+      /** @type {(send: () => Promise<unknown>, everyMs: number) => Promise<number[]>} */
       const probe = async (send, everyMs) => {
+        /** @type {number[]} */
         const waits = [];
         while (!done) {
           const t = performance.now();
@@ -723,6 +840,7 @@ class Bench {
    * values of three filters, so a different SQL text): two sets of 10,000, the second with other
    * filters, so that it shows what distinct shapes cost once the server has warmed up.
    */
+  /** @param {Server} server */
   async shapes(server) {
     const client = httpClient(server.origin);
     const rss = async () => {
@@ -730,12 +848,15 @@ class Bench {
       return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? NaN);
     };
     const perSet = this.options.smoke ? 300 : 10_000;
+    /** @type {[string, string, string][]} */
     const sets = [['rule', 'tag', 'proc'], ['user', 'image', 'proc']];
+    /** @type {[number | string, number][]} */
     const samples = [[0, await rss()]];
     let done = 0;
     for (const [a, b, c] of sets) {
+      /** @type {(key: string, n: number) => string} */
       const list = (key, n) => Array.from({ length: n }, (_, j) => `${key}=${key}-${j}`).join('&');
-      const url = (i) => `/api/events?from=1h&limit=10&${list(a, (i % 50) + 1)}&${list(b, (Math.floor(i / 50) % 50) + 1)}&${list(c, (Math.floor(i / 2500) % 4) + 1)}`;
+      const url = (/** @type {number} */ i) => `/api/events?from=1h&limit=10&${list(a, (i % 50) + 1)}&${list(b, (Math.floor(i / 50) % 50) + 1)}&${list(c, (Math.floor(i / 2500) % 4) + 1)}`;
       let sent = 0;
       await Promise.all(Array.from({ length: 8 }, async () => {
         while (sent < perSet) {
@@ -777,12 +898,13 @@ class Bench {
     }
     if (this.shapeSamples) {
       const rows = this.shapeSamples.map(([n, bytes]) => [typeof n === 'number' ? int(n) : n, mb(bytes)]);
-      const { perSet, sets } = this.shapeSets;
-      const at = (n) => this.shapeSamples.find(([m]) => m === n)?.[1] ?? NaN;
+      const samples = this.shapeSamples;
+      const { perSet, sets } = this.shapeSets ?? { perSet: 0, sets: [] };
+      const at = (/** @type {number} */ n) => samples.find(([m]) => m === n)?.[1] ?? NaN;
       lines.push(
         `The server's resident memory while it answers reads of distinct filter shapes, 8 at a time: ${int(perSet)} with 1–50 values of ${sets[0]}`,
-        `(1–4 of the last), then ${int(perSet)} with ${sets[1]}. RSS moved by ${mb(at(perSet) - this.shapeSamples[0][1])} over the first set (the server warming up`,
-        `as well) and by ${mb(this.shapeSamples.at(-1)[1] - at(perSet))} from the end of the first set to 2 s after the second.`,
+        `(1–4 of the last), then ${int(perSet)} with ${sets[1]}. RSS moved by ${mb(at(perSet) - (samples[0]?.[1] ?? NaN))} over the first set (the server warming up`,
+        `as well) and by ${mb((samples.at(-1)?.[1] ?? NaN) - at(perSet))} from the end of the first set to 2 s after the second.`,
         '',
         table(['Reads answered', 'RSS'], rows, [1]),
         '',
@@ -805,14 +927,13 @@ class Bench {
 
   async run() {
     const { parts, smoke } = this.options;
-    const want = (...names) => names.some((n) => parts.has(n));
+    const want = (/** @type {string[]} */ ...names) => names.some((n) => parts.has(n));
     if (want('ingest', 'stream', 'js')) {
       const pooled = await this.part('generate the ingest alerts', async () => {
         await this.generate(this.file('pool.ndjson'), this.options.poolSize);
         this.pool = readFileSync(this.file('pool.ndjson'), 'utf8').split('\n').filter(Boolean);
       });
-      let server = null;
-      if (pooled) await this.part('start the server', async () => (server = await startServer({ dbFile: this.file('ingest.db'), logFile: this.file('server-ingest.log') })));
+      const server = pooled ? await this.startPart('start the server', { dbFile: this.file('ingest.db'), logFile: this.file('server-ingest.log') }) : null;
       if (server) {
         const ingested = parts.has('ingest') && (await this.part('ingest', () => this.ingest(server)));
         if (parts.has('stream')) await this.part('stream', () => this.stream(server));
@@ -840,13 +961,13 @@ class Bench {
           (await this.part('npm run import', () => this.import()))
         : await this.part('fill the store', () => this.fill());
       if (filled) {
-        if (parts.has('size')) await this.part('size', () => this.size());
+        if (parts.has('size')) await this.part('size', async () => this.size());
         if (parts.has('queries')) {
           await this.part('queries (bench-queries.ts)', () => this.queries());
         }
         if (want('queries', 'pages')) {
-          let server = null;
-          if (await this.part('start the server on the store', async () => (server = await startServer({ dbFile: this.file('store.db'), logFile: this.file('server-queries.log') })))) {
+          const server = await this.startPart('start the server on the store', { dbFile: this.file('store.db'), logFile: this.file('server-queries.log') });
+          if (server) {
             if (parts.has('queries')) await this.part('queries over HTTP (kiosk, export)', () => this.httpQueries(server));
             if (parts.has('pages')) await this.part('pages in Chromium', () => this.pages(server));
             // Last: the probes post alerts, which would be the newest that the pages open.
@@ -898,7 +1019,7 @@ async function main() {
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
-    console.error(`${error.message}\n\n${USAGE}`);
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     process.exit(2);
   }
   ensureBuild({ basePath: '' });

@@ -8,6 +8,7 @@
 // since; the default seed is fixed so that `npm run demo` today and tomorrow tops up one history.
 // A different --seed gives a different history of the same cluster. The last ten minutes of each run
 // are a little busier than usual, so the dashboard looks alive right after it.
+import { parseArgs } from 'node:util';
 import { getConfig } from '../lib/config';
 import { getDb } from '../lib/db/connection';
 import { ImportRun } from '../lib/ingest/import-stream';
@@ -28,30 +29,36 @@ options stores only the minutes that are new; the rest are reported as duplicate
 
 class UsageError extends Error {}
 
-function parseArgs(args: readonly string[]): Omit<DemoOptions, 'nowMs'> {
+function parseOptions(args: string[]): Omit<DemoOptions, 'nowMs'> {
+  let given;
+  try {
+    given = parseArgs({
+      args,
+      options: { alerts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (given.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const options = { ...DEFAULTS };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    const match = /^--(alerts|days|seed)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new UsageError(`unknown argument: ${arg}`);
-    const name = match[1] as keyof typeof DEFAULTS;
-    const text = match[2] ?? args[++i];
+  for (const name of ['alerts', 'days', 'seed'] as const) {
+    const text = given[name];
+    if (text === undefined) continue;
     const value = Number(text);
     const valid =
-      text !== undefined && text.trim() !== '' &&
+      text.trim() !== '' &&
       (name === 'days' ? Number.isFinite(value) && value > 0 && value <= 366 : Number.isSafeInteger(value) && value >= 0);
-    if (!valid) throw new UsageError(`--${name} needs ${name === 'days' ? 'a number of days above 0 (at most 366)' : 'a whole number'}, got ${text ?? 'nothing'}`);
+    if (!valid) throw new UsageError(`--${name} needs ${name === 'days' ? 'a number of days above 0 (at most 366)' : 'a whole number'}, got ${text}`);
     options[name] = value;
   }
   return options;
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseOptions(process.argv.slice(2));
   const db = getDb();
   const run = new ImportRun(db);
   const started = Date.now();

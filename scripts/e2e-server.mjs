@@ -1,3 +1,4 @@
+// @ts-check
 // Starts one production server for the Playwright run on a fresh store: the folder that PERCH_DB
 // names is emptied first, so every run begins from nothing.
 import { spawn } from 'node:child_process';
@@ -14,5 +15,5 @@ rmSync(path.dirname(dbFile), { recursive: true, force: true });
 mkdirSync(path.dirname(dbFile), { recursive: true });
 
 const server = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs'), '-p', process.env.PORT ?? '3100'], { cwd: root, stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

@@ -2,6 +2,7 @@
 // PERCH_IMPORT_PROGRESS=N adds a JSON line on stdout after every N alerts written (and at the end):
 // {"alerts","imported","duplicates","invalid","seconds"}, counts and seconds since the start.
 import { createReadStream } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { getConfig } from '../lib/config';
 import { getDb } from '../lib/db/connection';
 import { importStream, type ImportSummary } from '../lib/ingest/import-stream';
@@ -17,10 +18,18 @@ function progressEvery(value: string | undefined): number | null {
 }
 
 async function main() {
-  const target = process.argv[2];
-  if (!target || target === '--help' || target === '-h') {
-    console.error('usage: npm run import -- <file.ndjson | file.json | ->   (writes to PERCH_DB, default ./data/perch.db)');
-    process.exit(target ? 0 : 2);
+  const usage = 'usage: npm run import -- <file.ndjson | file.json | ->   (writes to PERCH_DB, default ./data/perch.db)';
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  const [target, ...extra] = parsed.positionals;
+  if (parsed.values.help || target === undefined || extra.length > 0) {
+    console.error(usage);
+    process.exit(parsed.values.help ? 0 : 2);
   }
   const every = progressEvery(process.env.PERCH_IMPORT_PROGRESS);
   const input = target === '-' ? process.stdin : createReadStream(target);

@@ -1,3 +1,4 @@
+// @ts-check
 // Screenshots of Perch's pages in both themes at laptop and wall-screen sizes, for looking at.
 // Usage: node scripts/screenshots.mjs <baseUrl> <outDir> [path ...]   (Debian Chromium, /usr/bin/chromium)
 import { mkdirSync } from 'node:fs';
@@ -14,7 +15,7 @@ const sizes = [
 mkdirSync(outDir, { recursive: true });
 
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-for (const theme of ['light', 'dark']) {
+for (const theme of /** @type {const} */ (['light', 'dark'])) {
   for (const size of sizes) {
     const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, colorScheme: theme });
     await context.addCookies([{ name: 'perch-theme', value: theme, url: base }]);

@@ -1,3 +1,4 @@
+// @ts-check
 // npm test: everything from a fresh clone — dependencies, Chromium, type check, unit tests, a
 // production build, then the API and browser tests against real servers on temporary stores, and a
 // smoke run of the benchmark.
@@ -9,6 +10,8 @@ ensureDependencies();
 ensureChromium();
 console.log('\n[perch] type check');
 run(nodeBin('tsc'), ['--noEmit'], { env });
+// The .mjs scripts, checked from their JSDoc (tsconfig.scripts.json).
+run(nodeBin('tsc'), ['--noEmit', '-p', 'tsconfig.scripts.json'], { env });
 console.log('\n[perch] unit tests');
 run(nodeBin('vitest'), ['run'], { env });
 ensureBuild();

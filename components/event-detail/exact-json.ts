@@ -1,6 +1,7 @@
-// A JSON reader for display that keeps every number as its literal text. The browser's JSON.parse
-// rounds Falco's nanosecond integers (`evt.time` ~1.7e18); lib/falco/json.ts needs node:crypto,
-// so the detail page reads the alert's raw text with this small parser instead.
+// A JSON reader for display that keeps every number as its literal text: the browser's JSON.parse
+// rounds Falco's nanosecond integers (`evt.time` ~1.7e18), and the view shows what was sent, not a
+// BigInt written back. Its tokens come from the shared scanner (lib/json/lexer.ts).
+import { numberEnd, skipSpace, stringEnd } from '@/lib/json/lexer';
 
 export type ExactJson =
   | { kind: 'string'; value: string }
@@ -11,8 +12,6 @@ export type ExactJson =
   // Entries, not an object: keys such as `__proto__` or duplicates stay exactly as sent.
   | { kind: 'object'; entries: [string, ExactJson][] };
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const WHITESPACE = /[ \t\n\r]*/y;
 const MAX_DEPTH = 512;
 
 /** Parses JSON text keeping number literals exact. Throws SyntaxError on malformed input. */
@@ -20,9 +19,7 @@ export function parseExactJson(text: string): ExactJson {
   let at = 0;
 
   const skip = () => {
-    WHITESPACE.lastIndex = at;
-    WHITESPACE.exec(text);
-    at = WHITESPACE.lastIndex;
+    at = skipSpace(text, at);
   };
   const fail = (what: string): never => {
     throw new SyntaxError(`${what} at position ${at}`);
@@ -34,10 +31,9 @@ export function parseExactJson(text: string): ExactJson {
 
   const readString = (): string => {
     const start = at;
-    at++;
-    while (at < text.length && text[at] !== '"') at += text[at] === '\\' ? 2 : 1;
-    if (at >= text.length) fail('unterminated string');
-    at++;
+    const end = stringEnd(text, at);
+    if (end < 0) return fail('unterminated string');
+    at = end;
     // The slice is one JSON string literal: JSON.parse decodes its escapes exactly.
     return JSON.parse(text.slice(start, at)) as string;
   };
@@ -94,11 +90,11 @@ export function parseExactJson(text: string): ExactJson {
         return value;
       }
     }
-    NUMBER.lastIndex = at;
-    const number = NUMBER.exec(text);
-    if (!number) return fail('unexpected character');
-    at = NUMBER.lastIndex;
-    return { kind: 'number', text: number[0] };
+    const start = at;
+    const end = numberEnd(text, at);
+    if (end < 0) return fail('unexpected character');
+    at = end;
+    return { kind: 'number', text: text.slice(start, end) };
   };
 
   const value = readValue(0);

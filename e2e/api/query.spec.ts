@@ -46,16 +46,17 @@ function build(hostname: string, spec: Spec): Record<string, unknown> {
   if (spec.fdName) fields['fd.name'] = spec.fdName;
   if (spec.chain[1]) fields['proc.pname'] = spec.chain[1];
   spec.chain.slice(2).forEach((name, i) => (fields[`proc.aname[${i + 2}]`] = name));
-  return {
+  return makeAlert({
     hostname,
     output: `${spec.time.slice(11, 29)}: ${spec.priority} ${spec.text} (user=${spec.user} command=${spec.cmdline} container=${containerId})`,
-    output_fields: fields,
+    fields,
+    defaultFields: false,
     priority: spec.priority,
     rule: spec.rule,
     source: spec.source ?? 'syscall',
     tags: spec.tags,
     time: spec.time,
-  };
+  });
 }
 
 test.describe('filters', () => {

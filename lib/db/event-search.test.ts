@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
-import { parseJson, stringifyJson } from '../falco/json';
+import type { StoredAlert } from '../falco/alert';
+import { parseJson } from '../falco/json';
 import { EventFilter } from '../filters/event-filter';
 import { openDatabase, type Db } from './connection';
 import { getEventOrThrow, listEvents, rawEventsPage } from './event-queries';
 import { assertSearchAnswerable, MAX_PREFIX_PAGES, prefixListPages, tooManyWordsMessage } from './event-search';
 import { writeAlerts } from './event-writer';
 import { pruneBatch } from './retention';
+import { storedAlert, storedLine } from '../testing/alerts';
 
 // Free text (`q`) through the word index of migration 0005: the alerts a search finds, as the
 // explorer lists them.
@@ -16,24 +17,18 @@ import { pruneBatch } from './retention';
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
 const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
 
-/** What prepareEntries does with a line: validate, then normalise with the original fields. */
-function store(raw: string): StoredAlert {
-  const value = parseJson(raw) as Record<string, unknown>;
-  return toStoredAlert(FalcoAlert.parse(value), (value.output_fields ?? {}) as Record<string, unknown>, raw);
-}
-
 let minute = 0;
 /** An alert whose output is `output`, a minute after the previous one. */
 function alert(output: string, fields: Record<string, unknown> = {}): StoredAlert {
   minute++;
-  return store(stringifyJson({
+  return storedAlert({
     time: new Date(Date.UTC(2026, 0, 1) + minute * 60_000).toISOString(),
     rule: 'Test rule',
     priority: 'Warning',
     output,
     hostname: 'node-1',
     output_fields: fields,
-  }));
+  });
 }
 
 let db: Db;
@@ -142,7 +137,7 @@ describe('free-text search (q)', () => {
   }, 30_000); // 5,200 alerts written and paged through: over 5 s on a loaded 2-core machine
 
   it('finds exactly the alerts whose words match, over the corpus of real alerts', () => {
-    const alerts = corpusLines.map(store);
+    const alerts = corpusLines.map((line) => storedLine(line));
     const textOf = new Map<number, string>();
     writeAlerts(db, alerts).forEach(({ id, duplicate }, i) => duplicate || textOf.set(id, alerts[i]!.searchText));
     // Every alert in the explorer's order (newest first), which the searches keep.
@@ -179,7 +174,7 @@ describe('free-text search (q)', () => {
 describe('raw JSON', () => {
   it('comes back byte for byte from the deflated store, in the detail and in the export', () => {
     const lines = [...corpusLines, '{"time":"2026-01-01T00:00:00.000000001Z","rule":"r","priority":"Notice","output":"\\u00e9 \\ud83d\\ude00 \\"q\\"  ","output_fields":{"big":123456789012345678901,"__proto__":{"x":1}}}'];
-    const results = writeAlerts(db, lines.map(store));
+    const results = writeAlerts(db, lines.map((line) => storedLine(line)));
     results.forEach(({ id }, i) => expect(getEventOrThrow(db, id).raw).toBe(lines[i]));
     const exported = rawEventsPage(db, EventFilter.parse({ from: 'all', internal: 'include' }), { limit: 1000 }).raws;
     expect([...exported].sort()).toEqual([...lines].sort());

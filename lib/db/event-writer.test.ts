@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
 import { stringifyJson } from '../falco/json';
 import { EventFilter } from '../filters/event-filter';
 import { importStream } from '../ingest/import-stream';
@@ -12,16 +11,13 @@ import { openDatabase, type Db } from './connection';
 import { getEventOrThrow, listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
 import { ingestMetrics } from '../metrics/ingest-metrics';
+import { storedAlert } from '../testing/alerts';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
 const corpusText = readFileSync(CORPUS, 'utf8');
 const corpusLines = corpusText.split('\n').filter((line) => line !== '');
 
 const prepared = (body: string) => prepareEntries(splitBody(body).entries).valid.map((entry) => entry.alert);
-function alertOf(value: Record<string, unknown>): StoredAlert {
-  const raw = stringifyJson(value);
-  return toStoredAlert(FalcoAlert.parse(value), (value.output_fields ?? {}) as Record<string, unknown>, raw);
-}
 const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 let db: Db;
@@ -83,9 +79,9 @@ describe('writeAlerts', () => {
 
   it('deduplicates by uuid when there is one', () => {
     const base = { time: '2024-01-01T00:00:00Z', rule: 'r', priority: 'Notice', uuid: 'u-1' };
-    const [first] = writeAlerts(db, [alertOf({ ...base, output: 'one' })]);
-    const [again] = writeAlerts(db, [alertOf({ ...base, output: 'two', hostname: 'elsewhere' })]);
-    const [other] = writeAlerts(db, [alertOf({ ...base, uuid: 'u-2', output: 'one' })]);
+    const [first] = writeAlerts(db, [storedAlert({ ...base, output: 'one' })]);
+    const [again] = writeAlerts(db, [storedAlert({ ...base, output: 'two', hostname: 'elsewhere' })]);
+    const [other] = writeAlerts(db, [storedAlert({ ...base, uuid: 'u-2', output: 'one' })]);
     expect(again).toEqual({ id: first!.id, duplicate: true });
     expect(other!.duplicate).toBe(false);
     expect(getEventOrThrow(db, first!.id).output).toBe('one');
@@ -93,7 +89,7 @@ describe('writeAlerts', () => {
 
   it('writes all or nothing', () => {
     const [good] = prepared(corpusLines[0]!);
-    const bad = { ...alertOf({ time: '2024-01-01T00:00:00Z', rule: 'r', priority: 'Notice' }), rule: null as unknown as string };
+    const bad = { ...storedAlert({ time: '2024-01-01T00:00:00Z', rule: 'r', priority: 'Notice' }), rule: null as unknown as string };
     expect(() => writeAlerts(db, [good!, bad])).toThrow();
     expect(count(db, 'events')).toBe(0);
     expect(count(db, 'event_tags')).toBe(0);
@@ -102,7 +98,7 @@ describe('writeAlerts', () => {
 
   it('stores pids and exe paths of the chain and shows them in list and detail', () => {
     const [result] = writeAlerts(db, [
-      alertOf({
+      storedAlert({
         time: '2024-01-01T00:00:00Z',
         rule: 'Shell with pids',
         priority: 'Warning',

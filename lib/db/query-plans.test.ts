@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FalcoAlert, toStoredAlert } from '../falco/alert';
-import { stringifyJson } from '../falco/json';
 import { EventFilter } from '../filters/event-filter';
 import { openDatabase, type Db } from './connection';
 import { listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
 import { STATS_CHECK_EVERY } from './planner-stats';
 import { rangeSummary, timeline } from './stats-queries';
+import { storedAlert } from '../testing/alerts';
 
 // The plans SQLite picks for the dashboard's reads, where a plan that works on a small store
 // would be slow on a large one. The planner's choice depends on its statistics, so some of these
@@ -31,7 +30,7 @@ function alertNumber(i: number, extra: Record<string, unknown> = {}) {
     },
     tags: ['filesystem', 'mitre_credential_access'],
   };
-  return toStoredAlert(FalcoAlert.parse(value), value.output_fields, stringifyJson(value));
+  return storedAlert(value);
 }
 
 let db: Db;

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
+import type { StoredAlert } from '../falco/alert';
 import { prepareEntries } from '../ingest/prepare';
 import { splitBody } from '../ingest/split-body';
 import { openDatabase, type Db } from './connection';
 import { writeAlerts } from './event-writer';
 import { PRUNE_BATCH, pruneAll, pruneBatch } from './retention';
+import { storedAlert } from '../testing/alerts';
 
 const NOW = Date.UTC(2026, 3, 6, 12, 0, 0);
 const MINUTE = 60_000;
@@ -18,7 +19,7 @@ function alertAt(minutesAgo: number, rule = `rule ${minutesAgo}`): StoredAlert {
     tags: ['container', 'shell'],
     output_fields: { 'proc.name': 'sh', 'proc.pname': 'bash' },
   };
-  return toStoredAlert(FalcoAlert.parse(value), value.output_fields, JSON.stringify(value));
+  return storedAlert(value);
 }
 
 const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

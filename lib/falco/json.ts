@@ -1,28 +1,20 @@
 // JSON that keeps integers beyond 2^53 exact. Falco's nanosecond fields (`evt.time`,
 // `container.start_ts`, `proc.pid.ts`) are ~1.7e18 and JSON.parse would silently round them, so such
 // literals become BigInt on the way in and are written back digit for digit on the way out.
-import { randomBytes } from 'node:crypto';
+import * as lexer from '../json/lexer';
+
+// Bound once at load: calls through a bundler's export getters cost measurably on the ingest hot path.
+const { isDigit, skipDigits, skipNumberChars, skipString } = lexer;
 
 // A per-process marker: alert text cannot forge it, so a string value never turns into a number.
-const MARKER = `\u0000big${randomBytes(6).toString('hex')}:`;
+const randomHex = () => Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+const MARKER = `\u0000big${randomHex()}:`;
 const MARKER_JSON = JSON.stringify(MARKER).slice(1, -1);
 const MARKED_IN_OUTPUT = new RegExp(`"${MARKER_JSON.replace(/\\/g, '\\\\')}(-?\\d+)"`, 'g');
 const LONG_DIGIT_RUN = /\d{16}/;
 
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-
 /** Index just past the JSON string starting at `i` (a `"`), or the text's end if unterminated. */
-export function skipJsonString(text: string, i: number): number {
-  let from = i + 1;
-  for (;;) {
-    const quote = text.indexOf('"', from);
-    if (quote < 0) return text.length;
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    from = quote + 1;
-  }
-}
+export const skipJsonString = skipString;
 
 /**
  * The text with every integer literal outside the safe range (outside strings, not part of a
@@ -35,7 +27,7 @@ function markUnsafeIntegers(text: string): string {
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      i = skipJsonString(text, i);
+      i = skipString(text, i);
       continue;
     }
     if (!isDigit(c) && c !== 0x2d) {
@@ -45,7 +37,7 @@ function markUnsafeIntegers(text: string): string {
     const start = i;
     if (c === 0x2d) i++;
     const digitsStart = i;
-    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+    i = skipDigits(text, i);
     const next = text.charCodeAt(i);
     const fractionOrExponent = next === 0x2e || next === 0x65 || next === 0x45;
     // A leading zero is not JSON: leave it for JSON.parse to reject.
@@ -57,7 +49,7 @@ function markUnsafeIntegers(text: string): string {
       }
     }
     // Skip the rest of a number (fraction, exponent) so its digits are not read as a new literal.
-    while (i < text.length && /[\d.eE+-]/.test(text[i]!)) i++;
+    i = skipNumberChars(text, i);
   }
   return copied === 0 ? text : out + text.slice(copied);
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../db/connection';
 import { writeAlerts, type WriteResult } from '../db/event-writer';
-import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
+import type { StoredAlert } from '../falco/alert';
+import { storedAlert } from '../testing/alerts';
 import { CommitQueue, QueueFullError } from './commit-queue';
 
 function alertNamed(rule: string): StoredAlert {
-  const value = { time: '2023-05-25T13:44:05.478445995Z', rule, priority: 'Warning' };
-  return toStoredAlert(FalcoAlert.parse(value), {}, JSON.stringify(value));
+  return storedAlert({ time: '2023-05-25T13:44:05.478445995Z', rule, priority: 'Warning' });
 }
 const alerts = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => alertNamed(`${prefix}${i}`));
 

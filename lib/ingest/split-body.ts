@@ -1,6 +1,12 @@
 // Splits a request body or file into alert entries, keeping each entry's exact text. A body is one
 // JSON object, a JSON array of objects, or NDJSON (one object per line).
-import { parseJson, skipJsonString as skipString } from '../falco/json';
+import { parseJson } from '../falco/json';
+import * as lexer from '../json/lexer';
+
+export { nestingDepth } from '../json/lexer';
+
+// Bound once at load: calls through a bundler's export getters cost measurably on the ingest hot path.
+const { countArrayElements, countContentLines, skipSpace, skipString, skipValue } = lexer;
 
 export type EntryPosition = { index: number } | { line: number } | Record<string, never>;
 
@@ -16,55 +22,6 @@ export interface SplitBody {
   entries: BodyEntry[];
   /** Lines skipped because they are not JSON objects (kubectl logs interleave Falco's own log lines). */
   skippedLines: number;
-}
-
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-  return i;
-}
-
-/** Index just past the JSON value starting at `i`. The text must already be known to be valid JSON. */
-function skipValue(text: string, i: number): number {
-  const first = text.charCodeAt(i);
-  if (first === 0x22) return skipString(text, i);
-  if (first === 0x7b || first === 0x5b) {
-    let depth = 0;
-    while (i < text.length) {
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        i = skipString(text, i);
-        continue;
-      }
-      if (c === 0x7b || c === 0x5b) depth++;
-      else if (c === 0x7d || c === 0x5d) {
-        depth--;
-        if (depth === 0) return i + 1;
-      }
-      i++;
-    }
-    return i;
-  }
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x2c || c === 0x5d || c === 0x7d || isSpace(c)) break;
-    i++;
-  }
-  return i;
-}
-
-/** How deeply arrays and objects nest in a (valid) JSON text; strings are skipped. */
-export function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) i = skipString(text, i) - 1;
-    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return deepest;
 }
 
 /** The exact text of each element of a (valid) top-level JSON array. */
@@ -185,30 +142,9 @@ export function ndjsonLines(text: string, { skipNonJsonLines = false } = {}): { 
 export function hasMoreEntriesThan(text: string, limit: number): boolean {
   const start = skipSpace(text, 0);
   if (text[start] === '[') {
-    // Top-level elements: the first one, then one more per comma at depth 1 (outside strings).
-    let depth = 0;
-    let elements = 0;
-    for (let i = start; i < text.length && elements <= limit; i++) {
-      const c = text.charCodeAt(i);
-      if (depth === 1 && elements === 0 && !isSpace(c) && c !== 0x5d) elements = 1;
-      if (c === 0x22) i = skipString(text, i) - 1;
-      else if (c === 0x7b || c === 0x5b) depth++;
-      else if (c === 0x7d || c === 0x5d) depth--;
-      else if (c === 0x2c && depth === 1) elements++;
-    }
-    return elements > limit;
+    return countArrayElements(text, start, limit) > limit;
   }
-  let lines = 0;
-  let lineHasContent = false;
-  for (let i = start; i < text.length && lines <= limit; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) lineHasContent = false;
-    else if (!lineHasContent && !isSpace(c)) {
-      lineHasContent = true;
-      lines++;
-    }
-  }
-  if (lines <= limit) return false;
+  if (countContentLines(text, start, limit) <= limit) return false;
   // Many lines may still be one pretty-printed object; NDJSON fails to parse within its first line.
   try {
     JSON.parse(text);

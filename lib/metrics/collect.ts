@@ -1,50 +1,59 @@
 import 'server-only';
-// Everything /metrics exposes: the ingest counters, and gauges read at scrape time from the store,
-// the commit queue, the live stream hub and the process.
+// Everything /metrics exposes: the ingest counters, gauges read at scrape time from the store, the
+// commit queue and the live stream hub, and prom-client's process metrics.
+import { Gauge, Registry } from 'prom-client';
 import { getConfig } from '../config';
 import { getDb } from '../db/connection';
-import { storeStats } from '../db/store-stats';
+import { storeStats, type StoreStats } from '../db/store-stats';
 import { ingestQueueState } from '../ingest/ingest';
 import { streamHub } from '../live/stream-hub';
 import { ingestMetrics } from './ingest-metrics';
-import { renderMetrics, type MetricFamily } from './prometheus';
+import { processRegistry, renderRegistries } from './prometheus';
 
-const gauge = (name: string, help: string, value: number): MetricFamily => ({ name, help, type: 'gauge', samples: [{ value }] });
+interface Snapshot {
+  store: StoreStats;
+  queue: ReturnType<typeof ingestQueueState>;
+  streamClients: number;
+}
 
-export function collectMetrics(): string {
-  const ingest = ingestMetrics();
-  const store = storeStats(getDb());
-  const queue = ingestQueueState();
-  const memory = process.memoryUsage();
-  const families: MetricFamily[] = [
-    { name: 'perch_alerts_received_total', type: 'counter', help: 'Valid alerts in ingest requests, by source and priority (stored, duplicate, or refused by the store).', samples: ingest.received.samples() },
-    { name: 'perch_alerts_stored_total', type: 'counter', help: 'Alerts committed to the store, by source and priority.', samples: ingest.stored.samples() },
-    { name: 'perch_alerts_duplicate_total', type: 'counter', help: 'Alerts already in the store (same uuid or content), by source and priority.', samples: ingest.duplicates.samples() },
-    { name: 'perch_alerts_clock_skewed_total', type: 'counter', help: 'Alerts stored at their arrival time because the time they gave was more than PERCH_MAX_CLOCK_SKEW ahead of it.', samples: [{ value: ingest.clockSkewedAlerts }] },
-    { name: 'perch_ingest_rejected_total', type: 'counter', help: 'Ingest requests answered with a 4xx, by error code; resending them unchanged fails again.', samples: ingest.rejected.samples() },
-    { name: 'perch_ingest_refused_total', type: 'counter', help: 'Ingest requests answered with a 5xx, by error code: Falco drops these alerts, falcosidekick retries.', samples: ingest.refused.samples() },
-    { name: 'perch_ingest_partial_entries_rejected_total', type: 'counter', help: 'Bad entries left out of ?partial=1 batches whose valid entries were stored.', samples: [{ value: ingest.partialEntriesRejected }] },
-    { name: 'perch_ingest_worker_entries_total', type: 'counter', help: 'Entries of large NDJSON bodies parsed and checked on the ingest worker thread, beside the main one.', samples: [{ value: ingest.workerPreparedEntries }] },
-    {
-      name: 'perch_ingest_duration_seconds',
-      type: 'histogram',
-      help: 'Time from an ingest request reaching its handler to its answer, by outcome: stored (2xx), rejected (4xx), refused (5xx).',
-      samples: Object.entries(ingest.ingestSeconds).flatMap(([outcome, histogram]) => histogram.samples({ outcome })),
+// Read once per scrape, before the gauges' collect() callbacks copy from it.
+let snapshot: Snapshot | null = null;
+
+const scrapeGauge = (registry: Registry, name: string, help: string, read: (now: Snapshot) => number) =>
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      if (snapshot) this.set(read(snapshot));
     },
-    gauge('perch_ingest_pending_alerts', 'Alerts waiting for their commit.', queue.pendingAlerts),
-    gauge('perch_ingest_max_pending_alerts', 'PERCH_MAX_PENDING: beyond it ingest answers 503 ingest_overloaded.', queue.maxPendingAlerts),
-    gauge('perch_store_size_bytes', 'Size of the database file (pages in use and free), without the WAL.', store.bytes),
-    gauge('perch_store_free_bytes', 'Free pages in the database file, reused before it grows.', store.freeBytes),
-    gauge('perch_store_wal_bytes', 'Size of the write-ahead log beside the database file.', store.walBytes),
-    gauge('perch_store_alerts', 'Alerts in the store, Falco health events included.', store.alerts),
-    { name: 'perch_retention_deleted_total', type: 'counter', help: 'Alerts deleted by retention (PERCH_RETENTION, PERCH_MAX_EVENTS).', samples: [{ value: ingest.retentionDeleted }] },
-    gauge('perch_stream_clients', 'Open live streams (/api/stream).', streamHub().size),
-    gauge('process_resident_memory_bytes', 'Resident memory of the server process.', memory.rss),
-    gauge('nodejs_heap_size_used_bytes', 'JavaScript heap in use.', memory.heapUsed),
-    gauge('process_start_time_seconds', 'When the server started, in seconds since the epoch.', Math.round(Date.now() / 1000 - process.uptime())),
-  ];
+  });
+
+const MAX_STORE_SIZE = 'perch_store_max_size_bytes';
+
+function buildScrapeRegistry(): Registry {
+  const registry = new Registry();
+  scrapeGauge(registry, 'perch_ingest_pending_alerts', 'Alerts waiting for their commit.', (now) => now.queue.pendingAlerts);
+  scrapeGauge(registry, 'perch_ingest_max_pending_alerts', 'PERCH_MAX_PENDING: beyond it ingest answers 503 ingest_overloaded.', (now) => now.queue.maxPendingAlerts);
+  scrapeGauge(registry, 'perch_store_size_bytes', 'Size of the database file (pages in use and free), without the WAL.', (now) => now.store.bytes);
+  scrapeGauge(registry, 'perch_store_free_bytes', 'Free pages in the database file, reused before it grows.', (now) => now.store.freeBytes);
+  scrapeGauge(registry, 'perch_store_wal_bytes', 'Size of the write-ahead log beside the database file.', (now) => now.store.walBytes);
+  scrapeGauge(registry, 'perch_store_alerts', 'Alerts in the store, Falco health events included.', (now) => now.store.alerts);
+  scrapeGauge(registry, 'perch_stream_clients', 'Open live streams (/api/stream).', (now) => now.streamClients);
   if (getConfig().maxStoreBytes !== null) {
-    families.push(gauge('perch_store_max_size_bytes', 'PERCH_MAX_STORE_SIZE as applied: the database file grows no further.', store.maxBytes));
+    scrapeGauge(registry, MAX_STORE_SIZE, 'PERCH_MAX_STORE_SIZE as applied: the database file grows no further.', (now) => now.store.maxBytes);
   }
-  return renderMetrics(families);
+  return registry;
+}
+
+let scrapeRegistry: Registry | null = null;
+
+export async function collectMetrics(): Promise<string> {
+  scrapeRegistry ??= buildScrapeRegistry();
+  snapshot = { store: storeStats(getDb()), queue: ingestQueueState(), streamClients: streamHub().size };
+  try {
+    return await renderRegistries([ingestMetrics().registry, scrapeRegistry, processRegistry()]);
+  } finally {
+    snapshot = null;
+  }
 }

@@ -1,13 +1,18 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { Histogram, LabeledCounter, renderMetrics } from './prometheus';
+import { IngestMetrics } from './ingest-metrics';
+import { processRegistry, PROMETHEUS_CONTENT_TYPE, renderRegistries } from './prometheus';
 
-describe('renderMetrics', () => {
-  it('writes HELP and TYPE before the samples of each family and ends with a newline', () => {
-    const text = renderMetrics([
-      { name: 'perch_up', help: 'Whether it runs.', type: 'gauge', samples: [{ value: 1 }] },
-      { name: 'perch_things_total', help: 'Things.', type: 'counter', samples: [{ labels: { kind: 'a' }, value: 2 }, { labels: { kind: 'b' }, value: 0.5 }] },
-    ]);
-    expect(text).toBe(
+describe('renderRegistries', () => {
+  it('writes HELP and TYPE before the samples of each family, no blank lines, ending with a newline', async () => {
+    const first = new Registry();
+    new Gauge({ name: 'perch_up', help: 'Whether it runs.', registers: [first] }).set(1);
+    const things = new Counter({ name: 'perch_things_total', help: 'Things.', labelNames: ['kind'], registers: [first] });
+    things.inc({ kind: 'a' }, 2);
+    things.inc({ kind: 'b' }, 0.5);
+    const second = new Registry();
+    new Gauge({ name: 'perch_other', help: 'Other.', registers: [second] }).set(3);
+    expect(await renderRegistries([first, second])).toBe(
       [
         '# HELP perch_up Whether it runs.',
         '# TYPE perch_up gauge',
@@ -16,72 +21,61 @@ describe('renderMetrics', () => {
         '# TYPE perch_things_total counter',
         'perch_things_total{kind="a"} 2',
         'perch_things_total{kind="b"} 0.5',
+        '# HELP perch_other Other.',
+        '# TYPE perch_other gauge',
+        'perch_other 3',
         '',
       ].join('\n'),
     );
   });
 
-  it('escapes backslashes, quotes and newlines in label values and help text', () => {
-    const text = renderMetrics([
-      { name: 'm', help: 'a\\b\nc', type: 'gauge', samples: [{ labels: { v: 'x"y\\z\nw' }, value: 1 }] },
-    ]);
+  it('escapes backslashes, quotes and newlines in label values and help text', async () => {
+    const registry = new Registry();
+    new Gauge({ name: 'm', help: 'a\\b\nc', labelNames: ['v'], registers: [registry] }).set({ v: 'x"y\\z\nw' }, 1);
+    const text = await renderRegistries([registry]);
     expect(text).toContain('# HELP m a\\\\b\\nc\n');
     expect(text).toContain('m{v="x\\"y\\\\z\\nw"} 1\n');
   });
 
-  it('writes infinities and NaN as the format spells them', () => {
-    const text = renderMetrics([{ name: 'm', help: 'h', type: 'gauge', samples: [{ value: Infinity }, { value: -Infinity }, { value: NaN }] }]);
-    expect(text.split('\n').slice(2, 5)).toEqual(['m +Inf', 'm -Inf', 'm NaN']);
-  });
-
-  it('lists a family with no samples yet by its HELP and TYPE only', () => {
-    expect(renderMetrics([{ name: 'm_total', help: 'h', type: 'counter', samples: [] }])).toBe('# HELP m_total h\n# TYPE m_total counter\n');
-  });
-});
-
-describe('LabeledCounter', () => {
-  it('keeps one series per label set, in first-seen order', () => {
-    const counter = new LabeledCounter();
-    counter.add({ source: 'syscall', priority: 'Warning' });
-    counter.add({ source: 'k8s_audit', priority: 'Notice' }, 3);
-    counter.add({ source: 'syscall', priority: 'Warning' }, 2);
-    expect(counter.samples()).toEqual([
-      { labels: { source: 'syscall', priority: 'Warning' }, value: 3 },
-      { labels: { source: 'k8s_audit', priority: 'Notice' }, value: 3 },
-    ]);
-  });
-});
-
-describe('Histogram', () => {
-  it('renders cumulative buckets, +Inf, sum and count', () => {
-    const histogram = new Histogram([0.1, 1]);
-    for (const value of [0.05, 0.1, 0.5, 2]) histogram.observe(value);
-    const text = renderMetrics([{ name: 'd_seconds', help: 'h', type: 'histogram', samples: histogram.samples() }]);
-    expect(text.split('\n').slice(2)).toEqual([
-      'd_seconds_bucket{le="0.1"} 2',
-      'd_seconds_bucket{le="1"} 3',
-      'd_seconds_bucket{le="+Inf"} 4',
-      'd_seconds_sum 2.65',
-      'd_seconds_count 4',
+  it('renders cumulative buckets, +Inf, sum and count, the series labels first and le last', async () => {
+    const registry = new Registry();
+    const histogram = new Histogram({ name: 'd_seconds', help: 'h', labelNames: ['outcome'], buckets: [0.1, 1], registers: [registry] });
+    for (const value of [0.05, 0.1, 0.5, 2]) histogram.observe({ outcome: 'stored' }, value);
+    expect((await renderRegistries([registry])).split('\n').slice(2)).toEqual([
+      'd_seconds_bucket{le="0.1",outcome="stored"} 2',
+      'd_seconds_bucket{le="1",outcome="stored"} 3',
+      'd_seconds_bucket{le="+Inf",outcome="stored"} 4',
+      'd_seconds_sum{outcome="stored"} 2.65',
+      'd_seconds_count{outcome="stored"} 4',
       '',
     ]);
   });
+});
 
-  it('adds the labels of its series to every sample, le last', () => {
-    const histogram = new Histogram([1]);
-    histogram.observe(3);
-    const text = renderMetrics([{ name: 'd_seconds', help: 'h', type: 'histogram', samples: histogram.samples({ outcome: 'refused' }) }]);
-    expect(text.split('\n').slice(2, 6)).toEqual([
-      'd_seconds_bucket{outcome="refused",le="1"} 0',
-      'd_seconds_bucket{outcome="refused",le="+Inf"} 1',
-      'd_seconds_sum{outcome="refused"} 3',
-      'd_seconds_count{outcome="refused"} 1',
-    ]);
+describe("Perch's registries", () => {
+  it('serve the content type Prometheus expects', () => {
+    expect(PROMETHEUS_CONTENT_TYPE).toBe('text/plain; version=0.0.4; charset=utf-8');
   });
 
-  it('puts a value on a bound into that bound\'s bucket', () => {
-    const histogram = new Histogram([1]);
-    histogram.observe(1);
-    expect(histogram.samples()[0]).toEqual({ suffix: '_bucket', labels: { le: '1' }, value: 1 });
+  it('give the process metrics the README documents, registered once however often asked', async () => {
+    expect(processRegistry()).toBe(processRegistry());
+    const text = await renderRegistries([processRegistry()]);
+    for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'process_start_time_seconds']) {
+      expect(text).toContain(`# TYPE ${name} gauge\n`);
+      expect(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1])).toBeGreaterThan(0);
+    }
+  });
+
+  it('lets two sets of ingest counters live side by side (a dev reload, a second bundle)', async () => {
+    const a = new IngestMetrics();
+    const b = new IngestMetrics();
+    a.countFailure('invalid_json');
+    expect(await a.registry.metrics()).toContain('perch_ingest_rejected_total{reason="invalid_json"} 1\n');
+    expect(await b.registry.metrics()).toContain('perch_ingest_rejected_total{reason="invalid_json"} 0\n');
+  });
+
+  it('show every ingest duration outcome from the start, at 0', async () => {
+    const text = await new IngestMetrics().registry.metrics();
+    for (const outcome of ['stored', 'rejected', 'refused']) expect(text).toContain(`perch_ingest_duration_seconds_count{outcome="${outcome}"} 0\n`);
   });
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // The `pages` part of `npm run bench`: how long each page takes, in a real browser against the
 // production server on the filled store, from navigation until it is usable — every panel has its
 // data (no loading state left) and its main content is on screen. Issue 3's target: within 2 s.
@@ -33,9 +34,12 @@ function isUsable() {
  * first opened once untimed in another context, as a server that has been running has served it:
  * otherwise the first page measured also pays the server's own warm-up (loading and compiling its
  * route code), about a second here, which no later visitor pays.
+ * @param {string} origin
+ * @param {readonly (readonly [name: string, url: string])[]} pages
  */
 export async function measurePages(origin, pages, { loads = 5, viewport = { width: 1440, height: 900 } } = {}) {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  /** @type {{ name: string, url: string, cold: number | undefined, warm: ReturnType<typeof spread>, apiCalls: number }[]} */
   const rows = [];
   try {
     const warmUp = await browser.newContext({ viewport });
@@ -48,6 +52,7 @@ export async function measurePages(origin, pages, { loads = 5, viewport = { widt
     for (const [name, url] of pages) {
       const context = await browser.newContext({ viewport, colorScheme: 'dark' });
       const page = await context.newPage();
+      /** @type {number[]} */
       const samples = [];
       let apiCalls = 0;
       page.on('request', (request) => {

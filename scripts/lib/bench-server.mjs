@@ -1,3 +1,4 @@
+// @ts-check
 // Processes for `npm run bench`: Perch's production server on a temporary store (a free port in
 // 3900–3999), its memory from /proc, and child commands whose output the benchmark reads.
 import { spawn } from 'node:child_process';
@@ -6,17 +7,20 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { root } from './prepare.mjs';
 
-export const PORTS = [3900, 3999];
+export const PORTS = /** @type {const} */ ([3900, 3999]);
 
 /**
  * The environment without the PERCH_* settings of whoever runs the benchmark (a login, a base
  * path or a retention setting would change what is measured); PERCH_DIST_DIR picks the build.
+ * @param {Record<string, string>} [extra]
+ * @returns {NodeJS.ProcessEnv}
  */
 export function benchEnv(extra = {}) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PERCH_') || name === 'PERCH_DIST_DIR'));
+  const env = /** @type {NodeJS.ProcessEnv} */ (Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PERCH_') || name === 'PERCH_DIST_DIR')));
   return { ...env, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
 }
 
+/** @param {number} port @returns {Promise<boolean>} */
 function portIsFree(port) {
   return new Promise((resolve) => {
     const probe = net.createServer();
@@ -37,18 +41,26 @@ export async function freePort() {
   throw new Error(`no free port in ${low}–${high}`);
 }
 
-/** A line of /proc/<pid>/status in bytes (VmHWM: peak resident memory; VmRSS: now). */
+/**
+ * A line of /proc/<pid>/status in bytes (VmHWM: peak resident memory; VmRSS: now).
+ * @param {number | undefined} pid
+ * @param {string} field
+ */
 export function procMemory(pid, field) {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : NaN;
 }
 
+/** @type {Set<import('node:child_process').ChildProcess>} */
 const running = new Set();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts `node scripts/serve.mjs` on `dbFile` and resolves once /api/health answers. */
+/**
+ * Starts `node scripts/serve.mjs` on `dbFile` and resolves once /api/health answers.
+ * @param {{ dbFile: string, logFile: string, env?: Record<string, string> }} options
+ */
 export async function startServer({ dbFile, logFile, env = {} }) {
   const port = await freePort();
   const log = openSync(logFile, 'a');
@@ -59,6 +71,7 @@ export async function startServer({ dbFile, logFile, env = {} }) {
   });
   closeSync(log);
   running.add(child);
+  /** @type {Promise<number | string | null>} */
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   exited.then(() => running.delete(child));
   const origin = `http://127.0.0.1:${port}`;
@@ -82,9 +95,10 @@ export async function startServer({ dbFile, logFile, env = {} }) {
     }
     await sleep(200);
   }
-  return { origin, pid: child.pid, stop, memory: (field) => procMemory(child.pid, field) };
+  return { origin, pid: child.pid, stop, memory: (/** @type {string} */ field) => procMemory(child.pid, field) };
 }
 
+/** @param {string} file */
 export function tail(file, lines = 20) {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -96,6 +110,10 @@ export function tail(file, lines = 20) {
 /**
  * Runs a command to completion; resolves with its stdout (and stderr when not passed through) and
  * the wall time. Rejects with the output's tail when it fails.
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, passStderr?: boolean }} [options]
+ * @returns {Promise<{ stdout: string, stderr: string, seconds: number }>}
  */
 export function runChild(command, args, { env = benchEnv(), passStderr = false } = {}) {
   return new Promise((resolve, reject) => {
@@ -104,8 +122,8 @@ export function runChild(command, args, { env = benchEnv(), passStderr = false }
     running.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       running.delete(child);
