@@ -1,5 +1,6 @@
 'use client';
 
+import { valueLabel } from '@/lib/filters/dimensions';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useLiveRefresh } from '@/lib/live/use-live-refresh';
 import { TimelinePanel } from '../charts/timeline-panel';
@@ -32,7 +33,7 @@ export function FalcoHealthPage() {
           <TimelinePanel state={state} stack="rule" title="Health events over time" height={160} />
         </div>
         <TopPanel title="By host" query={state.query} dimension="hostname" href={(v) => state.href({ add: 'hostname', value: v.value })}
-          labelFor={(v) => (v.value === '(none)' ? 'unknown host' : v.label)} />
+          labelFor={(v) => valueLabel('hostname', v)} />
       </div>
       <Panel title="Health events">
         <PagedEventTable state={state} emptyMessage="No health events from Falco in this range: no drops or timeouts reported." testId="health-events" />

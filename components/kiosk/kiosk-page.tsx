@@ -4,7 +4,7 @@
 // holds a bounded number of alerts, and the connection state is always on screen.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { NONE_VALUE, type Dimension } from '@/lib/filters/dimensions';
+import { valueLabel, type Dimension } from '@/lib/filters/dimensions';
 import { withBasePath } from '@/lib/base-path';
 import { KIOSK_PANELS, type KioskConfig, type KioskPanel as PanelName } from '@/lib/kiosk/kiosk-config';
 import { useKioskFeed } from '@/lib/kiosk/use-kiosk-feed';
@@ -62,7 +62,7 @@ function TimelinePanel({ query }: { query: string }) {
   );
 }
 
-const namespaceLabel = (value: TopValue) => (value.value === NONE_VALUE ? 'no namespace' : value.label);
+const namespaceLabel = (value: TopValue) => valueLabel('namespace', value);
 
 export function KioskPage({ config }: { config: KioskConfig }) {
   const { query, feedQuery, feedPriority, rotateSeconds } = config;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { withoutPrivateUse } from '../falco/alert';
 import { findPriority } from '../falco/priorities';
-import { NONE_VALUE } from '../filters/dimensions';
+import { COLUMN_DIMENSIONS, matchesOf, NONE_VALUE, type ColumnDimension } from '../filters/dimensions';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import { facetQuery, withoutFacets } from './facets';
 
@@ -11,17 +11,10 @@ export interface SqlWhere {
   params: Record<string, unknown>;
 }
 
-// Columns of `events` per simple filter. Keys come from the filter schema, never from the request.
-const COLUMN_FILTERS = {
-  rule: ['e.rule'],
-  source: ['e.source'],
-  hostname: ['e.hostname'],
-  container: ['e.container_id', 'e.container_name'],
-  image: ['e.image_repository', "e.image_repository || ':' || e.image_tag"],
-  namespace: ['e.k8s_ns'],
-  pod: ['e.k8s_pod'],
-  user: ['e.user_name'],
-} as const satisfies Partial<Record<keyof EventFilter, readonly string[]>>;
+// Columns of `events` per simple filter (lib/filters/dimensions.ts). Keys come from the table, never from the request.
+const COLUMN_FILTERS: Record<ColumnDimension, readonly string[]> = Object.fromEntries(
+  COLUMN_DIMENSIONS.map((name) => [name, matchesOf(name).map((parts) => parts.map((column) => `e.${column}`).join(" || ':' || "))]),
+) as Record<string, readonly string[]> as Record<ColumnDimension, readonly string[]>;
 
 export interface FilterSqlOptions {
   /**

@@ -2,8 +2,8 @@ import 'server-only';
 // The runs of ids of each quarter hour (migration 0014), widened or added once per batch. A run
 // may hold ids of other quarters too; it must hold every id of its own.
 import type { Db } from './connection';
+import { NS_PER_QUARTER } from './periods';
 
-const NS_PER_QUARTER = 900_000_000_000n;
 // Ids this close after a quarter's last run join it, as the migration joined them: reading a few
 // hundred ids more costs less than one more read (lib/db/search-counts.ts).
 const JOIN_GAP = 256;

@@ -8,9 +8,7 @@ import type { Db } from './connection';
 import { filterConditions, hasColumnFilter, searchText } from './filter-sql';
 import { storedCounts } from './rollup-sql';
 import { prepared } from './statements';
-
-const NS_PER_HOUR = 3_600_000_000_000n;
-const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
+import { NS_PER_HALF_DAY, NS_PER_HOUR } from './periods';
 
 /** A stretch of time to walk, [fromNs, toNs). */
 export interface Slice {

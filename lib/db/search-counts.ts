@@ -10,10 +10,9 @@ import { facetQuery, withFacets } from './facets';
 import { ftsQuery, hasColumnFilter, matchedAlerts, searchQuery, searchText } from './filter-sql';
 import type { ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
+import { NS_PER_MS, NS_PER_QUARTER } from './periods';
 
-const NS_PER_MS = 1_000_000n;
 const MS_PER_QUARTER = 900_000;
-const NS_PER_QUARTER = 900_000_000_000n;
 
 // A counter holds at most the ids a read spans: 15 bits, four to a 64-bit sum.
 const COUNTER_BITS = 15;

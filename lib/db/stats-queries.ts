@@ -3,7 +3,7 @@ import 'server-only';
 // the (small) aggregated rows come back to JavaScript.
 import type { EventSummary } from '../events/types';
 import { PRIORITIES, priorityByRank } from '../falco/priorities';
-import { NONE_VALUE, type Dimension } from '../filters/dimensions';
+import { NONE_VALUE, noneLabel, type Dimension } from '../filters/dimensions';
 import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
 import { bucketWidthMs, fillBuckets, type BucketCount } from '../stats/buckets';
 import { buildProcessTree, type ChainCount } from '../stats/process-tree';
@@ -137,7 +137,7 @@ export function topValues(db: Db, filter: EventFilter, dimension: Dimension, lim
     return rows.map((row, i) => ({
       value: row.value,
       hostname: row.hostname,
-      label: row.value === 'host' ? `host ${row.hostname ?? ''}`.trim() : row.value === NONE_VALUE ? 'no container' : (facts[i]!.name ?? row.value),
+      label: row.value === 'host' ? `host ${row.hostname ?? ''}`.trim() : row.value === NONE_VALUE ? noneLabel('container') : (facts[i]!.name ?? row.value),
       count: row.count,
       worstPriority: priorityByRank(row.worstRank).name,
     }));
