@@ -13,6 +13,7 @@ import { unpackRaw } from './raw-json';
 import { priorityRows, type ReadOptions } from './rollup-sql';
 import { pageSlices, type Slice } from './page-slices';
 import { prepared } from './statements';
+import type { RangeOrNow } from './time-range';
 
 // Level 0 and 1 of the ancestry come along with every listed alert (primary-key lookups).
 export const SUMMARY_COLUMNS = `
@@ -275,9 +276,9 @@ export function getEventOrThrow(db: Db, id: number): EventDetail {
 }
 
 /** Alerts per priority for a filter: every priority present, most severe first, zeros included. */
-export function countByPriority(db: Db, filter: EventFilter, nowMs = Date.now(), readOptions: ReadOptions = {}): PriorityCount[] {
+export function countByPriority(db: Db, filter: EventFilter, at: RangeOrNow = Date.now(), readOptions: ReadOptions = {}): PriorityCount[] {
   const options = withFacets(db, readOptions);
-  const { sql, params } = priorityRows(filter, nowMs, options);
+  const { sql, params } = priorityRows(filter, at, options);
   const rows = prepared(db, `SELECT e.priority_rank AS rank, sum(e.alerts) AS count FROM ${sql} e GROUP BY e.priority_rank`)
     .all(params) as { rank: number; count: number }[];
   const counts = new Map(rows.map((row) => [row.rank, row.count]));
@@ -285,8 +286,8 @@ export function countByPriority(db: Db, filter: EventFilter, nowMs = Date.now(),
 }
 
 /** The same counts with their total, as /api/stats/priorities and the summaries return them. */
-export function priorityTotals(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): { total: number; priorities: PriorityCount[] } {
-  const priorities = countByPriority(db, filter, nowMs, options);
+export function priorityTotals(db: Db, filter: EventFilter, at: RangeOrNow = Date.now(), options: ReadOptions = {}): { total: number; priorities: PriorityCount[] } {
+  const priorities = countByPriority(db, filter, at, options);
   return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
 }
 

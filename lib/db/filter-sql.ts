@@ -2,8 +2,9 @@ import 'server-only';
 import { withoutPrivateUse } from '../falco/alert';
 import { findPriority } from '../falco/priorities';
 import { COLUMN_DIMENSIONS, matchesOf, NONE_VALUE, type ColumnDimension } from '../filters/dimensions';
-import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+import type { EventFilter } from '../filters/event-filter';
 import { facetQuery, withoutFacets } from './facets';
+import { rangeOf, type RangeOrNow } from './time-range';
 
 export interface SqlWhere {
   /** `WHERE …` text (or empty) over the alias `e`; values are always bound, never interpolated. */
@@ -53,10 +54,10 @@ function imageRepositories(values: readonly string[]): string[] | null {
 }
 
 /** The SQL condition for a filter, with named parameters. */
-export function filterToSql(filter: EventFilter, nowMs = Date.now(), options: FilterSqlOptions = {}): SqlWhere {
+export function filterToSql(filter: EventFilter, at: RangeOrNow = Date.now(), options: FilterSqlOptions = {}): SqlWhere {
   const clauses: string[] = [];
   const params: Record<string, unknown> = {};
-  const { fromNs, toNs } = timeBoundsNs(filter, nowMs);
+  const { fromNs, toNs } = rangeOf(filter, at);
   if (fromNs !== undefined) {
     clauses.push('e.time_ns >= @fromNs');
     params.fromNs = fromNs;
@@ -266,3 +267,9 @@ export function searchQuery(filter: EventFilter, facets: boolean): string {
 
 /** Whether a filter selects by any of the per-alert columns (rule, host, container …). */
 export const hasColumnFilter = (filter: EventFilter) => Object.keys(COLUMN_FILTERS).some((key) => filter[key as keyof typeof COLUMN_FILTERS].length > 0);
+
+/** `where` (a `WHERE …` clause or empty) with one more condition. */
+export function whereWith(where: string, extra: string | undefined): string {
+  if (!extra) return where;
+  return where ? `${where} AND ${extra}` : `WHERE ${extra}`;
+}

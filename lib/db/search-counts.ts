@@ -3,7 +3,7 @@ import 'server-only';
 // such a read: each span reads the word index along its quarters' id runs (migration 0014) and sums
 // packed counters by rank.
 import { PRIORITIES } from '../falco/priorities';
-import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+import type { EventFilter } from '../filters/event-filter';
 import type { BucketCount } from '../stats/buckets';
 import type { Db } from './connection';
 import { facetQuery, withFacets } from './facets';
@@ -11,6 +11,7 @@ import { ftsQuery, hasColumnFilter, matchedAlerts, searchQuery, searchText } fro
 import type { ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 import { NS_PER_MS, NS_PER_QUARTER } from './periods';
+import { rangeOf, type RangeOrNow } from './time-range';
 
 const MS_PER_QUARTER = 900_000;
 
@@ -194,11 +195,11 @@ const addInto = (total: RankCounts, counts: RankCounts) => {
  * width `widthMs` from the one holding `fromMs` to the one holding `toMs - 1` (fillBuckets keeps no
  * other). Null when one read of every match serves better (tooRare, tooMany).
  */
-export function searchTimelineRows(db: Db, filter: EventFilter, nowMs: number, fromMs: number, toMs: number, widthMs: number, readOptions: ReadOptions = {}): BucketCount[] | null {
+export function searchTimelineRows(db: Db, filter: EventFilter, at: RangeOrNow, fromMs: number, toMs: number, widthMs: number, readOptions: ReadOptions = {}): BucketCount[] | null {
   const options = withFacets(db, readOptions);
   const facets = options.facets === true;
   if (!served(filter, options)) return null;
-  const bounds = timeBoundsNs(filter, nowMs);
+  const bounds = rangeOf(filter, at);
   const first = Math.floor(fromMs / widthMs);
   const last = Math.max(first, Math.floor((toMs - 1) / widthMs));
   const widthNs = BigInt(widthMs) * NS_PER_MS;
