@@ -133,7 +133,7 @@ export const withFacets = <T extends { facets?: boolean }>(db: Db, options: T): 
   options.facets === undefined ? { ...options, facets: facetsReady(db) } : options;
 
 /** Whether every stored alert has its facet tokens, and the word index was merged after: until then readers test the filters on each row. */
-export const facetsReady = (db: Db): boolean => (prepared(db, 'SELECT ready FROM event_facets').pluck().get() as number) === 1;
+export const facetsReady = (db: Db): boolean => prepared<number>(db, 'SELECT ready FROM event_facets').pluck().get() === 1;
 
 // Pages of merge work after each batch of addMissingFacets.
 const MERGE_PAGES = 100;
@@ -152,13 +152,13 @@ interface UnfacetedRow extends Omit<FacetValues, 'tags' | 'ancestry'> {
  */
 export function addMissingFacets(db: Db, textOf: (raw: string) => string, limit: number): number {
   return db.transaction(() => {
-    const rows = prepared(db, `
+    const rows = prepared<UnfacetedRow>(db, `
       SELECT e.id, ${SHAPE_COLUMNS.map((c) => `e.${c.column} AS ${c.field}`).join(', ')}, e.process_chain AS processChain, p.raw,
         (SELECT json_group_array(t.tag) FROM event_tags t WHERE t.event_id = e.id) AS tags,
         (SELECT json_group_array(x.name) FROM event_processes x WHERE x.event_id = e.id) AS names
       FROM events e CROSS JOIN event_payloads p ON p.event_id = e.id
       WHERE e.id < (SELECT from_id FROM event_facets)
-      ORDER BY e.id DESC LIMIT ?`).all(limit) as UnfacetedRow[];
+      ORDER BY e.id DESC LIMIT ?`).all(limit);
     if (rows.length === 0) return 0;
     const remove = prepared(db, 'DELETE FROM event_search WHERE rowid = ?');
     const insert = prepared(db, 'INSERT INTO event_search (rowid, text) VALUES (?, ?)');
@@ -188,11 +188,11 @@ const MERGE_STEP_PAGES = 50;
  */
 export function mergeWordIndex(db: Db): boolean {
   return db.transaction(() => {
-    const changes = prepared(db, 'SELECT total_changes()').pluck();
-    const before = changes.get() as number;
+    const changes = prepared<number>(db, 'SELECT total_changes()').pluck();
+    const before = changes.get()!;
     prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('merge', ?)").run(-MERGE_STEP_PAGES);
     // FTS5's own sign that the merge is complete: the command changed no more than its own row.
-    if ((changes.get() as number) - before >= 2) return true;
+    if (changes.get()! - before >= 2) return true;
     prepared(db, 'UPDATE event_facets SET ready = 1').run();
     return false;
   }).immediate();
@@ -200,4 +200,4 @@ export function mergeWordIndex(db: Db): boolean {
 
 /** How many stored alerts still lack their facet tokens. */
 export const alertsWithoutFacets = (db: Db): number =>
-  (prepared(db, 'SELECT count(*) AS n FROM events WHERE id < (SELECT from_id FROM event_facets)').get() as { n: number }).n;
+  prepared<{ n: number }>(db, 'SELECT count(*) AS n FROM events WHERE id < (SELECT from_id FROM event_facets)').get()!.n;

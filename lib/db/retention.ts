@@ -47,7 +47,7 @@ export function reclaimSearchSpace(db: Db): void {
   }
 }
 
-const countEvents = (db: Db) => (db.prepare('SELECT count(*) AS total FROM events').get() as { total: number }).total;
+const countEvents = (db: Db) => db.prepare<[], { total: number }>('SELECT count(*) AS total FROM events').get()!.total;
 
 /** Deletes up to one batch of alerts the policy no longer keeps; returns how many it deleted. */
 export function pruneBatch(db: Db, policy: RetentionPolicy, nowMs = Date.now(), batch = PRUNE_BATCH): number {

@@ -71,15 +71,15 @@ function served(filter: EventFilter, options: ReadOptions): boolean {
 
 function windowOf(db: Db, fromNs: bigint, toNs: bigint): Window {
   const quarters = { first: fromNs / NS_PER_QUARTER, last: (toNs - 1n) / NS_PER_QUARTER };
-  const runs = prepared(
+  const runs = prepared<Run>(
     db,
     'SELECT quarter, first_id AS firstId, last_id AS lastId FROM event_id_runs WHERE quarter >= @first AND quarter <= @last',
-  ).all(quarters) as Run[];
-  const outside = prepared(
+  ).all(quarters);
+  const outside = prepared<{ lastIdBefore: number | null; firstIdAfter: number | null }>(
     db,
     `SELECT (SELECT max(last_id) FROM event_id_runs WHERE quarter < @first) AS lastIdBefore,
        (SELECT min(first_id) FROM event_id_runs WHERE quarter > @last) AS firstIdAfter`,
-  ).get(quarters) as { lastIdBefore: number | null; firstIdAfter: number | null };
+  ).get(quarters)!;
   return { runs, lastIdBefore: outside.lastIdBefore ?? -Infinity, firstIdAfter: outside.firstIdAfter ?? Infinity };
 }
 
@@ -142,15 +142,15 @@ function upperBound(runs: readonly Run[], id: number): number {
 function tooRare(db: Db, filter: EventFilter, facets: boolean, reads: number): boolean {
   const q = searchQuery(filter, facets);
   const enough = reads * READ_COST_IDS;
-  const probe = prepared(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @q LIMIT @enough)');
-  return (probe.get({ q, enough }) as { n: number }).n < enough;
+  const probe = prepared<{ n: number }>(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @q LIMIT @enough)');
+  return probe.get({ q, enough })!.n < enough;
 }
 
 /** Whether the reads are too many, or read the same ids over and over (runs of old alerts imported late). */
 function tooMany(db: Db, reads: readonly Read[]): boolean {
   if (reads.length > MAX_READS) return true;
   if (reads.length === 0) return false;
-  const ids = prepared(db, 'SELECT (SELECT min(id) FROM event_times) AS first, (SELECT max(id) FROM event_times) AS last').get() as { first: number; last: number };
+  const ids = prepared<{ first: number; last: number }>(db, 'SELECT (SELECT min(id) FROM event_times) AS first, (SELECT max(id) FROM event_times) AS last').get()!;
   const spanned = reads.reduce((sum, read) => sum + read.lastId - read.firstId + 1, 0);
   return spanned > MAX_OVERREAD * (ids.last - ids.first + 1);
 }
@@ -249,7 +249,7 @@ export function searchTimelineRows(db: Db, filter: EventFilter, at: RangeOrNow, 
 }
 
 function endOfRuns(db: Db): bigint {
-  const row = prepared(db, 'SELECT max(quarter) AS quarter FROM event_id_runs').safeIntegers(true).get() as { quarter: bigint | null };
+  const row = prepared<{ quarter: bigint | null }>(db, 'SELECT max(quarter) AS quarter FROM event_id_runs').safeIntegers(true).get()!;
   return row.quarter === null ? 0n : (row.quarter + 1n) * NS_PER_QUARTER;
 }
 
