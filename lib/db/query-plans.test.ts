@@ -6,7 +6,8 @@ import { openDatabase, type Db } from './connection';
 import { listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
 import { STATS_CHECK_EVERY } from './planner-stats';
-import { rangeSummary, timeline } from './stats-queries';
+import { rangeSummary } from './range-summary';
+import { timeline } from './timeline';
 
 // The plans SQLite picks for the dashboard's reads, where a plan that works on a small store
 // would be slow on a large one. The planner's choice depends on its statistics, so some of these
