@@ -2,7 +2,6 @@
 
 import { DataLink } from '@/components/ui/data-link';
 import type { ReactNode } from 'react';
-import { valueLabel } from '@/lib/filters/dimensions';
 import { filterHref } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useLiveRefresh } from '@/lib/live/use-live-refresh';
@@ -81,9 +80,9 @@ export function RulePage({ rule }: { rule: string }) {
       {/* Two columns even on wide screens: process chains are long and must stay readable. */}
       <div className="grid gap-4 md:grid-cols-2">
         <ContainerPanel state={state} />
-        <TopPanel title="By host" query={query} dimension="hostname" href={(v) => href({ add: 'hostname', value: v.value })} labelFor={(v) => valueLabel('hostname', v)} />
+        <TopPanel title="By host" query={query} dimension="hostname" href={(v) => href({ add: 'hostname', value: v.value })} />
         <ChainPanel state={state} />
-        <TopPanel title="By user" query={query} dimension="user" href={(v) => href({ add: 'user', value: v.value })} labelFor={(v) => valueLabel('user', v)} />
+        <TopPanel title="By user" query={query} dimension="user" href={(v) => href({ add: 'user', value: v.value })} />
       </div>
       <RuleAlerts state={state} />
     </div>
