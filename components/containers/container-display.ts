@@ -1,6 +1,6 @@
 // How a container row reads: its name, short id, image and pod, for the list and the header alike.
 import { findPriority, priorityByRank } from '@/lib/falco/priorities';
-import { NONE_VALUE } from '@/lib/filters/dimensions';
+import { NONE_VALUE, noneLabel } from '@/lib/filters/dimensions';
 import type { ContainerRow } from '@/lib/stats/types';
 
 export const HOST_CONTAINER = 'host';
@@ -8,7 +8,7 @@ export const HOST_CONTAINER = 'host';
 /** The name a person recognises: the container's name, `host <hostname>`, or `no container`. */
 export function containerLabel(row: Pick<ContainerRow, 'containerId' | 'hostname' | 'name'>): string {
   if (row.containerId === HOST_CONTAINER) return `host ${row.hostname ?? ''}`.trim();
-  if (row.containerId === NONE_VALUE) return 'no container';
+  if (row.containerId === NONE_VALUE) return noneLabel('container');
   return row.name ?? row.containerId;
 }
 

@@ -3,7 +3,7 @@
 import { DataLink } from '@/components/ui/data-link';
 import type { ReactNode } from 'react';
 import type { EventDetail } from '@/lib/events/types';
-import { isMitreTactic, isMitreTechnique, mitreTacticLabel } from '@/lib/filters/dimensions';
+import { isMitreTactic, isMitreTechnique, mitreTacticLabel, noneLabel } from '@/lib/filters/dimensions';
 import type { ListFilter } from '@/lib/filters/event-filter';
 import { containerHref, filterHref } from '@/lib/filters/href';
 import { Panel } from '../ui/panel';
@@ -40,7 +40,7 @@ function delayText(event: EventDetail): string | null {
 }
 
 function ContainerFact({ event }: { event: EventDetail }) {
-  if (!event.containerId) return <None text="no container" />;
+  if (!event.containerId) return <None text={noneLabel('container')} />;
   const href = containerHref(event.containerId, event.hostname, rangeFilter(event.time));
   if (event.containerId === 'host') {
     return (

@@ -2,13 +2,11 @@
 
 import { DataLink } from '@/components/ui/data-link';
 import { splitChainKey } from '@/lib/falco/ancestry';
+import { CHIP_LABELS } from '@/lib/filters/dimensions';
 import { LIST_FILTERS, type ListFilter } from '@/lib/filters/event-filter';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 
-const LABELS: Record<ListFilter, string> = {
-  priority: 'priority', rule: 'rule', source: 'source', hostname: 'host', container: 'container', image: 'image',
-  namespace: 'namespace', pod: 'pod', tag: 'tag', user: 'user', proc: 'process', chain: 'process chain',
-};
+const LABELS: Record<ListFilter, string> = CHIP_LABELS;
 
 function display(key: ListFilter, value: string): string {
   if (key === 'chain') return splitChainKey(value).map((p) => p.name).join(' › ');

@@ -31,8 +31,7 @@ export function FalcoHealthPage() {
         <div className="lg:col-span-2">
           <TimelinePanel state={state} stack="rule" title="Health events over time" height={160} />
         </div>
-        <TopPanel title="By host" query={state.query} dimension="hostname" href={(v) => state.href({ add: 'hostname', value: v.value })}
-          labelFor={(v) => (v.value === '(none)' ? 'unknown host' : v.label)} />
+        <TopPanel title="By host" query={state.query} dimension="hostname" href={(v) => state.href({ add: 'hostname', value: v.value })} />
       </div>
       <Panel title="Health events">
         <PagedEventTable state={state} emptyMessage="No health events from Falco in this range: no drops or timeouts reported." testId="health-events" />

@@ -4,7 +4,7 @@
 // holds a bounded number of alerts, and the connection state is always on screen.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { NONE_VALUE, type Dimension } from '@/lib/filters/dimensions';
+import { valueLabel, type Dimension } from '@/lib/filters/dimensions';
 import { withBasePath } from '@/lib/base-path';
 import { KIOSK_PANELS, type KioskConfig, type KioskPanel as PanelName } from '@/lib/kiosk/kiosk-config';
 import { useKioskFeed } from '@/lib/kiosk/use-kiosk-feed';
@@ -37,7 +37,7 @@ function Loading<T>({ result, empty, children }: { result: { data?: T; error: Er
   return <>{children(result.data)}</>;
 }
 
-function TopPanel({ title, query, dimension, limit, testId, labelFor }: { title: string; query: string; dimension: Dimension; limit: number; testId: string; labelFor?: (value: TopValue) => string }) {
+function TopPanel({ title, query, dimension, limit, testId, labelFor = (value) => valueLabel(dimension, value) }: { title: string; query: string; dimension: Dimension; limit: number; testId: string; labelFor?: (value: TopValue) => string }) {
   const top = useTop(query, dimension, limit);
   return (
     <KioskPanel title={title} testId={testId}>
@@ -61,8 +61,6 @@ function TimelinePanel({ query }: { query: string }) {
     </KioskPanel>
   );
 }
-
-const namespaceLabel = (value: TopValue) => (value.value === NONE_VALUE ? 'no namespace' : value.label);
 
 export function KioskPage({ config }: { config: KioskConfig }) {
   const { query, feedQuery, feedPriority, rotateSeconds } = config;
@@ -88,7 +86,7 @@ export function KioskPage({ config }: { config: KioskConfig }) {
   );
   const rules = <TopPanel title="Top rules" query={query} dimension="rule" limit={shown ? 15 : 8} testId="kiosk-top-rules" />;
   const containers = <TopPanel title="Top containers" query={query} dimension="container" limit={shown ? 12 : 6} testId="kiosk-top-containers" />;
-  const namespaces = <TopPanel title="Top namespaces" query={query} dimension="namespace" limit={shown ? 12 : 5} testId="kiosk-top-namespaces" labelFor={namespaceLabel} />;
+  const namespaces = <TopPanel title="Top namespaces" query={query} dimension="namespace" limit={shown ? 12 : 5} testId="kiosk-top-namespaces" />;
   const alerts = (
     <KioskPanel title={`Latest alerts · ${feedPriority} and above`} testId="kiosk-latest" className="h-full">
       {feed.error && feed.alerts.length === 0 ? (

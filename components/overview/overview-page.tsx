@@ -1,7 +1,7 @@
 'use client';
 
 import { DataLink } from '@/components/ui/data-link';
-import { isMitreTactic, mitreTacticLabel, NONE_VALUE } from '@/lib/filters/dimensions';
+import { isMitreTactic, mitreTacticLabel } from '@/lib/filters/dimensions';
 import { filterHref } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useLiveRefresh } from '@/lib/live/use-live-refresh';
@@ -53,18 +53,14 @@ export function OverviewPage({ serverUrl, tokenRequired, storeEmpty }: { serverU
         <TopPanel title="Top containers" query={query} dimension="container"
           href={(v) => v.value === 'host' && v.hostname ? href({ add: 'container', value: 'host' }, { add: 'hostname', value: v.hostname }) : href({ add: 'container', value: v.value })}
           actions={<DataLink href={filterHref('/containers', filter)} className="text-xs text-accent hover:underline">All containers →</DataLink>} />
-        <TopPanel title="Top namespaces" query={query} dimension="namespace" href={(v) => href({ add: 'namespace', value: v.value })}
-          labelFor={(v) => (v.value === NONE_VALUE ? 'no namespace' : v.label)} />
-        <TopPanel title="Top hosts" query={query} dimension="hostname" href={(v) => href({ add: 'hostname', value: v.value })}
-          labelFor={(v) => (v.value === NONE_VALUE ? 'unknown host' : v.label)} />
-        <TopPanel title="Sources" query={query} dimension="source" href={(v) => href({ add: 'source', value: v.value })}
-          labelFor={(v) => (v.value === NONE_VALUE ? 'not stated (older Falco)' : v.label)} />
+        <TopPanel title="Top namespaces" query={query} dimension="namespace" href={(v) => href({ add: 'namespace', value: v.value })} />
+        <TopPanel title="Top hosts" query={query} dimension="hostname" href={(v) => href({ add: 'hostname', value: v.value })} />
+        <TopPanel title="Sources" query={query} dimension="source" href={(v) => href({ add: 'source', value: v.value })} />
         <TopPanel title="MITRE ATT&CK tactics" query={query} dimension="tactic" href={(v) => href({ add: 'tag', value: v.value })}
           labelFor={(v) => (isMitreTactic(v.value) ? mitreTacticLabel(v.value) : v.label)} />
         <TopPanel title="MITRE ATT&CK techniques" query={query} dimension="technique" href={(v) => href({ add: 'tag', value: v.value })} />
         <TopPanel title="Top processes" query={query} dimension="proc" href={(v) => href({ add: 'proc', value: v.value })} />
-        <TopPanel title="Top users" query={query} dimension="user" href={(v) => href({ add: 'user', value: v.value })}
-          labelFor={(v) => (v.value === NONE_VALUE ? 'no user' : v.label)} />
+        <TopPanel title="Top users" query={query} dimension="user" href={(v) => href({ add: 'user', value: v.value })} />
       </div>
       <RecentAlerts state={state} />
     </div>

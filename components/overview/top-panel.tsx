@@ -1,13 +1,13 @@
 'use client';
 
-import type { Dimension } from '@/lib/filters/dimensions';
+import { valueLabel, type Dimension } from '@/lib/filters/dimensions';
 import type { TopValue } from '@/lib/stats/types';
 import { useTop } from '@/lib/queries/stats';
 import { BarList } from '../charts/bar-list';
 import { Panel, PanelState } from '../ui/panel';
 
 /** A "top N" panel for one dimension; each row links where `href` says (usually: add the filter). */
-export function TopPanel({ title, query, dimension, href, limit = 8, labelFor, actions }: {
+export function TopPanel({ title, query, dimension, href, limit = 8, labelFor = (value) => valueLabel(dimension, value), actions }: {
   title: string;
   query: string;
   dimension: Dimension;

@@ -2,7 +2,6 @@
 
 import { DataLink } from '@/components/ui/data-link';
 import type { ReactNode } from 'react';
-import { NONE_VALUE } from '@/lib/filters/dimensions';
 import { filterHref } from '@/lib/filters/href';
 import { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useLiveRefresh } from '@/lib/live/use-live-refresh';
@@ -63,7 +62,6 @@ export function RulePage({ rule }: { rule: string }) {
   const state = useEventFilter({ rule: [rule] });
   useLiveRefresh(state.query);
   const { href, query } = state;
-  const none = (label: string) => (value: { value: string; label: string }) => (value.value === NONE_VALUE ? label : value.label);
 
   return (
     <div className="space-y-4">
@@ -82,9 +80,9 @@ export function RulePage({ rule }: { rule: string }) {
       {/* Two columns even on wide screens: process chains are long and must stay readable. */}
       <div className="grid gap-4 md:grid-cols-2">
         <ContainerPanel state={state} />
-        <TopPanel title="By host" query={query} dimension="hostname" href={(v) => href({ add: 'hostname', value: v.value })} labelFor={none('unknown host')} />
+        <TopPanel title="By host" query={query} dimension="hostname" href={(v) => href({ add: 'hostname', value: v.value })} />
         <ChainPanel state={state} />
-        <TopPanel title="By user" query={query} dimension="user" href={(v) => href({ add: 'user', value: v.value })} labelFor={none('no user')} />
+        <TopPanel title="By user" query={query} dimension="user" href={(v) => href({ add: 'user', value: v.value })} />
       </div>
       <RuleAlerts state={state} />
     </div>

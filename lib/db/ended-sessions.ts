@@ -30,8 +30,8 @@ export function pruneEndedSessions(db: Db, nowMs = Date.now()): number {
 
 /** The logouts recorded after `afterSeq`, oldest first (seq grows with each commit). */
 export function endedSessionsAfter(db: Db, afterSeq: number): EndedSessionRow[] {
-  return prepared(db, 'SELECT seq, session_id AS id, expires_ms AS expiresMs FROM ended_sessions WHERE seq > @afterSeq ORDER BY seq')
-    .all({ afterSeq }) as EndedSessionRow[];
+  return prepared<EndedSessionRow>(db, 'SELECT seq, session_id AS id, expires_ms AS expiresMs FROM ended_sessions WHERE seq > @afterSeq ORDER BY seq')
+    .all({ afterSeq });
 }
 
 /**

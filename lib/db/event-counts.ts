@@ -3,11 +3,9 @@ import 'server-only';
 // and written once in the batch's transaction: a few upserts per alike group, where per-row triggers
 // were slower. Deletes are uncounted by the migrations' triggers.
 import type { StoredAlert } from '../falco/alert';
+import { COUNTED_NAMES, DIMENSIONS, HOST_DETAIL, SHAPE_COLUMNS, type DimensionColumn, type DimensionSpec } from '../filters/dimensions';
 import type { Db } from './connection';
-
-const NS_PER_QUARTER = 900_000_000_000n;
-const NS_PER_HOUR = 4n * NS_PER_QUARTER;
-const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
+import { NS_PER_HALF_DAY, NS_PER_HOUR, NS_PER_QUARTER } from './periods';
 
 interface EventCount {
   period: bigint;
@@ -36,23 +34,31 @@ interface DimensionCount {
 }
 
 /** Dimensions counted per hour too (migration 0013): the ones charts stack by. */
-const HOURLY_DIMENSIONS = new Set(['rule', 'container']);
+const HOURLY_DIMENSIONS = new Set<string>(COUNTED_NAMES.filter((name) => (DIMENSIONS[name] as DimensionSpec).counted!.hourly));
+
+type DimensionKey = [string, string | null, string | null];
+type AlertField = DimensionColumn['field'];
+const text = (alert: StoredAlert, field: AlertField) => alert[field] as string | null;
+
+// Each counted dimension's key of an alert, as lib/filters/dimensions.ts declares it.
+const COUNTED_KEYS = COUNTED_NAMES.map((name): ((alert: StoredAlert, hostOfHost: string | null) => DimensionKey) => {
+  const spec: DimensionSpec = DIMENSIONS[name];
+  const value = spec.columns![0]!.field;
+  const detail = spec.counted!.detail;
+  if (detail === undefined) return (alert) => [name, text(alert, value), null];
+  if (detail === HOST_DETAIL) return (alert, hostOfHost) => [name, text(alert, value), hostOfHost];
+  const detailField = spec.columns!.find((column) => column.column === detail)!.field;
+  return (alert) => [name, text(alert, value), text(alert, detailField)];
+});
 
 /** An alert's key in each dimension of migration 0013, as its view event_dimension_keys writes them (null for x''). */
-function dimensionKeys(alert: StoredAlert, processNames: Iterable<string>): [string, string | null, string | null][] {
+export function dimensionKeys(alert: StoredAlert, processNames: Iterable<string>): DimensionKey[] {
   const hostOfHost = alert.containerId === 'host' ? alert.hostname : null;
   return [
-    ['rule', alert.rule, null],
-    ['source', alert.source, null],
-    ['hostname', alert.hostname, null],
-    ['container', alert.containerId, hostOfHost],
-    ['image', alert.imageRepository, alert.imageTag],
-    ['namespace', alert.k8sNamespace, null],
-    ['pod', alert.k8sPod, null],
-    ['user', alert.userName, null],
+    ...COUNTED_KEYS.map((key) => key(alert, hostOfHost)),
     ['rule_container', alert.rule, `${alert.containerId ?? ''}\u001f${hostOfHost ?? ''}`],
     ['rule_host', alert.rule, alert.hostname],
-    ...[...processNames].map((name): [string, string, null] => ['proc', name, null]),
+    ...[...processNames].map((name): DimensionKey => ['proc', name, null]),
   ];
 }
 
@@ -64,13 +70,10 @@ interface NameCount {
   alerts: number;
 }
 
-// A missing value is stored as x'' (see the migration); the dimensions bind by the alert's names.
+// A missing value is stored as x'' (see the migration); the dimensions bind by the alert's field names.
 const eventCountUpsert = (table: string, periodColumn: string) => `
-  INSERT INTO ${table} (${periodColumn}, internal, priority_rank, rule, source, hostname, container_id, container_name,
-    image_repository, image_tag, k8s_ns, k8s_pod, user_name, alerts, first_ns, last_ns)
-  VALUES (@period, @internal, @priorityRank, @rule, coalesce(@source, x''), coalesce(@hostname, x''), coalesce(@containerId, x''),
-    coalesce(@containerName, x''), coalesce(@imageRepository, x''), coalesce(@imageTag, x''), coalesce(@k8sNamespace, x''),
-    coalesce(@k8sPod, x''), coalesce(@userName, x''), @alerts, @firstNs, @lastNs)
+  INSERT INTO ${table} (${periodColumn}, internal, priority_rank, ${SHAPE_COLUMNS.map((c) => c.column).join(', ')}, alerts, first_ns, last_ns)
+  VALUES (@period, @internal, @priorityRank, ${SHAPE_COLUMNS.map((c) => (c.nullable ? `coalesce(@${c.field}, x'')` : `@${c.field}`)).join(', ')}, @alerts, @firstNs, @lastNs)
   ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts, first_ns = min(first_ns, excluded.first_ns), last_ns = max(last_ns, excluded.last_ns)`;
 
 const nameCountUpsert = (table: string, nameColumn: string) => `
@@ -92,11 +95,11 @@ export function prepareCountWriter(db: Db) {
   const upsertPriority = db.prepare(`INSERT INTO priority_counts_15m (quarter, internal, priority_rank, alerts)
     VALUES (@quarter, @internal, @priorityRank, @alerts) ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`);
 
-  const bind = ({ period, alert, internal, alerts, firstNs, lastNs }: EventCount) => ({
-    period, internal, alerts, firstNs, lastNs, priorityRank: alert.priorityRank, rule: alert.rule, source: alert.source,
-    hostname: alert.hostname, containerId: alert.containerId, containerName: alert.containerName, imageRepository: alert.imageRepository,
-    imageTag: alert.imageTag, k8sNamespace: alert.k8sNamespace, k8sPod: alert.k8sPod, userName: alert.userName,
-  });
+  const bind = ({ period, alert, internal, alerts, firstNs, lastNs }: EventCount) => {
+    const params: Record<string, unknown> = { period, internal, alerts, firstNs, lastNs, priorityRank: alert.priorityRank };
+    for (const { field } of SHAPE_COLUMNS) params[field] = alert[field];
+    return params;
+  };
 
   /** Sums for one batch; `write` adds them to the tables (call it inside the batch's transaction). */
   return () => {
@@ -142,8 +145,9 @@ export function prepareCountWriter(db: Db) {
         const internal = alert.internal ? 1 : 0;
         const hour = alert.timeNs / NS_PER_HOUR;
         // JSON keeps null and '' apart, as the tables do.
-        const dimensions = JSON.stringify([internal, alert.priorityRank, alert.rule, alert.source, alert.hostname, alert.containerId,
-          alert.containerName, alert.imageRepository, alert.imageTag, alert.k8sNamespace, alert.k8sPod, alert.userName]);
+        const shape: unknown[] = [internal, alert.priorityRank];
+        for (const { field } of SHAPE_COLUMNS) shape.push(alert[field]);
+        const dimensions = JSON.stringify(shape);
         let periods = byDimensions.get(dimensions);
         if (!periods) byDimensions.set(dimensions, (periods = { quarterly: new Map(), hourly: new Map(), halfDaily: new Map() }));
         const quarter = alert.timeNs / NS_PER_QUARTER;

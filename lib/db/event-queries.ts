@@ -13,6 +13,7 @@ import { unpackRaw } from './raw-json';
 import { priorityRows, type ReadOptions } from './rollup-sql';
 import { pageSlices, type Slice } from './page-slices';
 import { prepared } from './statements';
+import type { RangeOrNow } from './time-range';
 
 // Level 0 and 1 of the ancestry come along with every listed alert (primary-key lookups).
 export const SUMMARY_COLUMNS = `
@@ -77,8 +78,8 @@ const FEW_SEARCH_MATCHES = 5_000;
 function searchIsRare(db: Db, filter: EventFilter): boolean {
   const q = searchText(filter);
   if (q === undefined) return false;
-  const { matches } = prepared(db, 'SELECT count(*) AS matches FROM (SELECT 1 FROM event_search WHERE event_search MATCH ? LIMIT ?)')
-    .get(searchQuery(filter, facetsReady(db)), FEW_SEARCH_MATCHES) as { matches: number };
+  const { matches } = prepared<{ matches: number }>(db, 'SELECT count(*) AS matches FROM (SELECT 1 FROM event_search WHERE event_search MATCH ? LIMIT ?)')
+    .get(searchQuery(filter, facetsReady(db)), FEW_SEARCH_MATCHES)!;
   return matches < FEW_SEARCH_MATCHES;
 }
 
@@ -106,8 +107,8 @@ function leadingKey(db: Db, filter: EventFilter, nowMs: number): IndexedFilter |
   for (const key of Object.keys(VALUE_INDEXES) as IndexedFilter[]) {
     if (filter[key].length === 0 || filter[key].includes(NONE_VALUE)) continue;
     const { where, params } = filterToSql(onlyKey(filter, key), nowMs);
-    const { alerts } = prepared(db, `SELECT count(*) AS alerts FROM (SELECT 1 FROM events e INDEXED BY ${VALUE_INDEXES[key]} ${where} LIMIT @few)`)
-      .get({ ...params, few: FEW_VALUE_ALERTS }) as { alerts: number };
+    const { alerts } = prepared<{ alerts: number }>(db, `SELECT count(*) AS alerts FROM (SELECT 1 FROM events e INDEXED BY ${VALUE_INDEXES[key]} ${where} LIMIT @few)`)
+      .get({ ...params, few: FEW_VALUE_ALERTS })!;
     if (alerts < FEW_VALUE_ALERTS && (lead === null || alerts < lead.alerts)) lead = { key, alerts };
   }
   return lead?.key ?? null;
@@ -122,8 +123,8 @@ function rareLists(db: Db, filter: EventFilter): Set<'tag' | 'proc'> {
   const rare = new Set<'tag' | 'proc'>();
   const few = (table: string, column: string, values: readonly string[]) => {
     const list = values.map(() => '?').join(', ');
-    const { rows } = prepared(db, `SELECT count(*) AS rows FROM (SELECT 1 FROM ${table} WHERE ${column} IN (${list}) LIMIT ?)`)
-      .get(...values, FEW_LISTED_ALERTS) as { rows: number };
+    const { rows } = prepared<{ rows: number }>(db, `SELECT count(*) AS rows FROM (SELECT 1 FROM ${table} WHERE ${column} IN (${list}) LIMIT ?)`)
+      .get(...values, FEW_LISTED_ALERTS)!;
     return rows < FEW_LISTED_ALERTS;
   };
   if (filter.tag.length > 0 && few('event_tags', 'tag', filter.tag)) rare.add('tag');
@@ -180,14 +181,14 @@ const FIRST_SEARCHED_STRETCH = 1_000;
  */
 function searchedRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, { cursor, lookUp }: PageRead): Row[] {
   const rest: EventFilter = { ...filter, q: undefined };
-  const matchesBetween = prepared(db, 'SELECT rowid AS id FROM event_search WHERE event_search MATCH @q AND rowid BETWEEN @low AND @high').pluck();
+  const matchesBetween = prepared<number>(db, 'SELECT rowid AS id FROM event_search WHERE event_search MATCH @q AND rowid BETWEEN @low AND @high').pluck();
   const q = searchQuery(filter, facetsReady(db));
   const found: number[] = [];
   let stretch = FIRST_SEARCHED_STRETCH;
   for (let after = cursor; found.length < limit; stretch *= 2) {
     const { sql, params } = pageIds(db, rest, nowMs, { cursor: after, lookUp });
     // Times past 2^53 ns: read exactly, for the next stretch's cursor.
-    const walked = (prepared(db, sql).safeIntegers(true).all({ ...params, limit: stretch }) as { id: bigint; time_ns: bigint }[])
+    const walked = prepared<{ id: bigint; time_ns: bigint }>(db, sql).safeIntegers(true).all({ ...params, limit: stretch })
       .map((row) => ({ id: Number(row.id), timeNs: row.time_ns }));
     if (walked.length === 0) break;
     let low = walked[0]!.id;
@@ -197,14 +198,14 @@ function searchedRows<Row>(db: Db, columns: string, joins: string, filter: Event
       if (id > high) high = id;
     }
     // Bound as BigInt: FTS5 seeks only to an integer rowid bound, and a JS number binds as a REAL.
-    const matches = new Set(matchesBetween.all({ q, low: BigInt(low), high: BigInt(high) }) as number[]);
+    const matches = new Set(matchesBetween.all({ q, low: BigInt(low), high: BigInt(high) }));
     for (const { id } of walked) if (matches.has(id) && found.length < limit) found.push(id);
     if (walked.length < stretch) break;
     const last = walked.at(-1)!;
     after = { cursorTime: last.timeNs, cursorId: last.id };
   }
-  return prepared(db, `SELECT ${columns} FROM json_each(@ids) page CROSS JOIN events e ON e.id = page.value ${joins} ORDER BY e.time_ns DESC, e.id DESC`)
-    .all({ ids: JSON.stringify(found) }) as Row[];
+  return prepared<Row>(db, `SELECT ${columns} FROM json_each(@ids) page CROSS JOIN events e ON e.id = page.value ${joins} ORDER BY e.time_ns DESC, e.id DESC`)
+    .all({ ids: JSON.stringify(found) });
 }
 
 /** The ids and times of up to `@limit` alerts of the filter, newest first, below the cursor, within the slice when given. */
@@ -243,7 +244,7 @@ function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilt
   // may walk every alert in time order and look each up in the page (docs/benchmarks.md).
   const sql = `SELECT ${columns} FROM (${ids}) page
     CROSS JOIN events e ON e.id = page.id ${joins} ORDER BY e.time_ns DESC, e.id DESC`;
-  return prepared(db, sql).all({ ...params, limit }) as Row[];
+  return prepared<Row>(db, sql).all({ ...params, limit });
 }
 
 /** Newest first, keyset-paginated on (time, id) so pages stay stable while alerts arrive. */
@@ -275,29 +276,29 @@ export function getEventOrThrow(db: Db, id: number): EventDetail {
 }
 
 /** Alerts per priority for a filter: every priority present, most severe first, zeros included. */
-export function countByPriority(db: Db, filter: EventFilter, nowMs = Date.now(), readOptions: ReadOptions = {}): PriorityCount[] {
+export function countByPriority(db: Db, filter: EventFilter, at: RangeOrNow = Date.now(), readOptions: ReadOptions = {}): PriorityCount[] {
   const options = withFacets(db, readOptions);
-  const { sql, params } = priorityRows(filter, nowMs, options);
-  const rows = prepared(db, `SELECT e.priority_rank AS rank, sum(e.alerts) AS count FROM ${sql} e GROUP BY e.priority_rank`)
-    .all(params) as { rank: number; count: number }[];
+  const { sql, params } = priorityRows(filter, at, options);
+  const rows = prepared<{ rank: number; count: number }>(db, `SELECT e.priority_rank AS rank, sum(e.alerts) AS count FROM ${sql} e GROUP BY e.priority_rank`)
+    .all(params);
   const counts = new Map(rows.map((row) => [row.rank, row.count]));
   return PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: counts.get(p.rank) ?? 0 }));
 }
 
 /** The same counts with their total, as /api/stats/priorities and the summaries return them. */
-export function priorityTotals(db: Db, filter: EventFilter, nowMs = Date.now(), options: ReadOptions = {}): { total: number; priorities: PriorityCount[] } {
-  const priorities = countByPriority(db, filter, nowMs, options);
+export function priorityTotals(db: Db, filter: EventFilter, at: RangeOrNow = Date.now(), options: ReadOptions = {}): { total: number; priorities: PriorityCount[] } {
+  const priorities = countByPriority(db, filter, at, options);
   return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
 }
 
 /** Every alert in the store, Falco health events included, from the counts by priority (migration 0012). */
 export function countAlerts(db: Db): number {
-  return (prepared(db, 'SELECT coalesce(sum(alerts), 0) AS alerts FROM priority_counts_15m').get() as { alerts: number }).alerts;
+  return prepared<{ alerts: number }>(db, 'SELECT coalesce(sum(alerts), 0) AS alerts FROM priority_counts_15m').get()!.alerts;
 }
 
 export function healthReport(db: Db, version: string): HealthReport {
   // max() reads the last entry of the time index: one B-tree descent whatever the store's size.
-  const newest = prepared(db, 'SELECT CAST(max(time_ns) AS TEXT) AS newest FROM events').get() as { newest: string | null };
+  const newest = prepared<{ newest: string | null }>(db, 'SELECT CAST(max(time_ns) AS TEXT) AS newest FROM events').get()!;
   return {
     status: 'ok',
     version,

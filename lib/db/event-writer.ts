@@ -1,6 +1,7 @@
 import 'server-only';
 import type { StoredAlert } from '../falco/alert';
 import { ingestMetrics } from '../metrics/ingest-metrics';
+import { SHAPE_COLUMNS } from '../filters/dimensions';
 import type { Db } from './connection';
 import { prepareCountWriter } from './event-counts';
 import { facetText } from './facets';
@@ -16,11 +17,10 @@ export interface WriteResult {
   duplicate: boolean;
 }
 
-const INSERT_EVENT = `
-  INSERT INTO events (dedup_key, uuid, time_ns, received_ms, priority, priority_rank, rule, source,
-    hostname, internal, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod,
-    user_name, evt_type, fd_name, process_chain, claimed_time_ns)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+// The dimensions' columns come from lib/filters/dimensions.ts, after the columns every alert has.
+const EVENT_COLUMNS = ['dedup_key', 'uuid', 'time_ns', 'received_ms', 'priority', 'priority_rank', 'internal',
+  ...SHAPE_COLUMNS.map((c) => c.column), 'evt_type', 'fd_name', 'process_chain', 'claimed_time_ns'];
+const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 
 /** An alert's words in the word index: its text, and its facet tokens (lib/db/facets.ts). */
 export const indexedText = (alert: StoredAlert) => `${alert.searchText}\n${facetText(alert)}`;
@@ -52,11 +52,10 @@ function prepareWriter(db: Db) {
     // about a tenth faster (docs/benchmarks.md, "NDJSON over HTTP on two threads").
     const existing = findDuplicate.get(alert.dedupKey);
     if (existing) return { id: existing.id, duplicate: true };
-    const id = Number(insertEvent.run(
-      alert.dedupKey, alert.uuid, alert.timeNs, receivedMs, alert.priority, alert.priorityRank, alert.rule, alert.source,
-      alert.hostname, alert.internal ? 1 : 0, alert.containerId, alert.containerName, alert.imageRepository, alert.imageTag,
-      alert.k8sNamespace, alert.k8sPod, alert.userName, alert.evtType, alert.fdName, alert.processChain, alert.claimedTimeNs,
-    ).lastInsertRowid);
+    const values: unknown[] = [alert.dedupKey, alert.uuid, alert.timeNs, receivedMs, alert.priority, alert.priorityRank, alert.internal ? 1 : 0];
+    for (const { field } of SHAPE_COLUMNS) values.push(alert[field]);
+    values.push(alert.evtType, alert.fdName, alert.processChain, alert.claimedTimeNs);
+    const id = Number(insertEvent.run(...values).lastInsertRowid);
     if (alert.claimedTimeNs !== null) written.clockSkewed++;
     insertTime.run(id, alert.timeNs, alert.internal ? 1 : 0, alert.priorityRank);
     insertPayload.run(id, alert.packedRaw ?? packRaw(alert.raw));

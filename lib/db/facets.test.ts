@@ -11,7 +11,9 @@ import { listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
 import { addMissingFacets, alertsWithoutFacets, facetQuery, facetsReady, mergeWordIndex } from './facets';
 import { migrate, readMigrations } from './migrate';
-import { rangeSummary, timeline, topValues } from './stats-queries';
+import { rangeSummary } from './range-summary';
+import { timeline } from './timeline';
+import { topValues } from './top-values';
 
 // Free text with other filters, answered by the facet tokens of migration 0015, must select what
 // the same filters select on each alert's row: compared with the store told that old alerts lack them.

@@ -5,7 +5,7 @@ import 'server-only';
 import type { StoredAlert } from '../falco/alert';
 import { CHAIN_SEPARATOR, splitChainKey, UNKNOWN_PROCESS } from '../falco/ancestry';
 import type { EventFilter } from '../filters/event-filter';
-import { NONE_VALUE } from '../filters/dimensions';
+import { COLUMN_DIMENSIONS, DIMENSIONS, matchesOf, NONE_VALUE, SHAPE_COLUMNS, type ColumnDimension, type ColumnField, type DimensionSpec } from '../filters/dimensions';
 import type { Db } from './connection';
 import { unpackRaw } from './raw-json';
 import { prepared } from './statements';
@@ -16,26 +16,19 @@ const MARK = '\u{E000}';
 // Longer values get no token; a filter with one is tested on each alert's row instead.
 const MAX_VALUE_BYTES = 512;
 
-/** Each faceted filter's letter, and whether `(none)` selects the alerts without a value. */
-const FACETS = {
-  rule: { letter: 'r', none: true },
-  source: { letter: 's', none: true },
-  hostname: { letter: 'h', none: true },
-  container: { letter: 'c', none: true },
-  image: { letter: 'i', none: true },
-  namespace: { letter: 'n', none: true },
-  pod: { letter: 'd', none: true },
-  user: { letter: 'u', none: true },
-  tag: { letter: 't', none: false },
-  proc: { letter: 'a', none: false },
-} as const satisfies Partial<Record<keyof EventFilter, { letter: string; none: boolean }>>;
+type Faceted = { [K in keyof typeof DIMENSIONS]: (typeof DIMENSIONS)[K] extends { facet: string; chip: string } ? K : never }[keyof typeof DIMENSIONS];
+type FacetedFilter = Exclude<Faceted, 'chain'>;
 
-type FacetedFilter = keyof typeof FACETS;
+/** Each faceted filter's letter (lib/filters/dimensions.ts), and whether `(none)` selects the alerts without a value. */
+const FACETS = Object.fromEntries((Object.keys(DIMENSIONS) as (keyof typeof DIMENSIONS)[]).flatMap((name) => {
+  const spec: DimensionSpec = DIMENSIONS[name];
+  return spec.facet === undefined || spec.chip === undefined || name === 'chain' ? [] : [[name, { letter: spec.facet, none: spec.columns !== undefined }]];
+})) as Record<string, { letter: string; none: boolean }> as Record<FacetedFilter, { letter: string; none: boolean }>;
 const FACETED_FILTERS = Object.keys(FACETS) as FacetedFilter[];
+const COLUMN_FACETS = COLUMN_DIMENSIONS.filter((name): name is ColumnDimension & FacetedFilter => name in FACETS);
 
 /** The values of one alert that its facet tokens are made of: its row's columns, tags and ancestry's names. */
-export type FacetValues = Pick<StoredAlert, 'rule' | 'source' | 'hostname' | 'containerId' | 'containerName' | 'imageRepository' | 'imageTag'
-  | 'k8sNamespace' | 'k8sPod' | 'userName' | 'processChain' | 'tags'> & { ancestry: readonly { name: string | null }[] };
+export type FacetValues = Pick<StoredAlert, ColumnField | 'processChain' | 'tags'> & { ancestry: readonly { name: string | null }[] };
 
 /** The token of a value, or null when the value is too long to have one. Hex: the index splits words at punctuation. */
 function valueToken(filter: FacetedFilter, value: string): string | null {
@@ -48,7 +41,14 @@ const noneToken = (filter: FacetedFilter) => `${MARK}${FACETS[filter].letter}n`;
 // A chain's first levels (its root, and the root's child) have tokens of their own: such a chain
 // filter holds most alerts, too many to test each on its row. A deeper one is narrowed by its names.
 const CHAIN_TOKEN_LEVELS = 2;
-const CHAIN_LETTER = 'k';
+const CHAIN_LETTER = DIMENSIONS.chain.facet;
+
+// Each column filter's alternatives as the alert's fields (an image: its repository, or repository:tag).
+const COLUMN_MATCHES = COLUMN_FACETS.map((name) => {
+  const spec: DimensionSpec = DIMENSIONS[name];
+  const fieldOf = (column: string) => spec.columns!.find((c) => c.column === column)!.field as ColumnField;
+  return [name, matchesOf(name).map((parts) => parts.map(fieldOf))] as const;
+});
 
 const chainToken = (levels: readonly string[]) => {
   const bytes = Buffer.from(levels.join(CHAIN_SEPARATOR), 'utf8');
@@ -67,16 +67,14 @@ export function facetText(alert: FacetValues): string {
     const token = value === null ? noneToken(filter) : valueToken(filter, value);
     if (token !== null) tokens.add(token);
   };
-  add('rule', alert.rule);
-  add('source', alert.source);
-  add('hostname', alert.hostname);
-  add('container', alert.containerId);
-  if (alert.containerName !== null) add('container', alert.containerName);
-  add('image', alert.imageRepository);
-  if (alert.imageRepository !== null && alert.imageTag !== null) add('image', `${alert.imageRepository}:${alert.imageTag}`);
-  add('namespace', alert.k8sNamespace);
-  add('pod', alert.k8sPod);
-  add('user', alert.userName);
+  // The first alternative's value, or none; the others' when every part has one.
+  for (const [filter, alternatives] of COLUMN_MATCHES) {
+    alternatives.forEach((fields, i) => {
+      const parts = fields.map((field) => alert[field]);
+      if (i === 0 && parts.length === 1) add(filter, parts[0]!);
+      else if (parts.every((part) => part !== null)) add(filter, parts.join(':'));
+    });
+  }
   for (const tag of alert.tags) add('tag', tag);
   for (const { name } of alert.ancestry) if (name !== null) add('proc', name);
   const levels = alert.processChain?.split(CHAIN_SEPARATOR) ?? [];
@@ -135,7 +133,7 @@ export const withFacets = <T extends { facets?: boolean }>(db: Db, options: T): 
   options.facets === undefined ? { ...options, facets: facetsReady(db) } : options;
 
 /** Whether every stored alert has its facet tokens, and the word index was merged after: until then readers test the filters on each row. */
-export const facetsReady = (db: Db): boolean => (prepared(db, 'SELECT ready FROM event_facets').pluck().get() as number) === 1;
+export const facetsReady = (db: Db): boolean => prepared<number>(db, 'SELECT ready FROM event_facets').pluck().get() === 1;
 
 // Pages of merge work after each batch of addMissingFacets.
 const MERGE_PAGES = 100;
@@ -154,15 +152,13 @@ interface UnfacetedRow extends Omit<FacetValues, 'tags' | 'ancestry'> {
  */
 export function addMissingFacets(db: Db, textOf: (raw: string) => string, limit: number): number {
   return db.transaction(() => {
-    const rows = prepared(db, `
-      SELECT e.id, e.rule, e.source, e.hostname, e.container_id AS containerId, e.container_name AS containerName,
-        e.image_repository AS imageRepository, e.image_tag AS imageTag, e.k8s_ns AS k8sNamespace, e.k8s_pod AS k8sPod,
-        e.user_name AS userName, e.process_chain AS processChain, p.raw,
+    const rows = prepared<UnfacetedRow>(db, `
+      SELECT e.id, ${SHAPE_COLUMNS.map((c) => `e.${c.column} AS ${c.field}`).join(', ')}, e.process_chain AS processChain, p.raw,
         (SELECT json_group_array(t.tag) FROM event_tags t WHERE t.event_id = e.id) AS tags,
         (SELECT json_group_array(x.name) FROM event_processes x WHERE x.event_id = e.id) AS names
       FROM events e CROSS JOIN event_payloads p ON p.event_id = e.id
       WHERE e.id < (SELECT from_id FROM event_facets)
-      ORDER BY e.id DESC LIMIT ?`).all(limit) as UnfacetedRow[];
+      ORDER BY e.id DESC LIMIT ?`).all(limit);
     if (rows.length === 0) return 0;
     const remove = prepared(db, 'DELETE FROM event_search WHERE rowid = ?');
     const insert = prepared(db, 'INSERT INTO event_search (rowid, text) VALUES (?, ?)');
@@ -192,11 +188,11 @@ const MERGE_STEP_PAGES = 50;
  */
 export function mergeWordIndex(db: Db): boolean {
   return db.transaction(() => {
-    const changes = prepared(db, 'SELECT total_changes()').pluck();
-    const before = changes.get() as number;
+    const changes = prepared<number>(db, 'SELECT total_changes()').pluck();
+    const before = changes.get()!;
     prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('merge', ?)").run(-MERGE_STEP_PAGES);
     // FTS5's own sign that the merge is complete: the command changed no more than its own row.
-    if ((changes.get() as number) - before >= 2) return true;
+    if (changes.get()! - before >= 2) return true;
     prepared(db, 'UPDATE event_facets SET ready = 1').run();
     return false;
   }).immediate();
@@ -204,4 +200,4 @@ export function mergeWordIndex(db: Db): boolean {
 
 /** How many stored alerts still lack their facet tokens. */
 export const alertsWithoutFacets = (db: Db): number =>
-  (prepared(db, 'SELECT count(*) AS n FROM events WHERE id < (SELECT from_id FROM event_facets)').get() as { n: number }).n;
+  prepared<{ n: number }>(db, 'SELECT count(*) AS n FROM events WHERE id < (SELECT from_id FROM event_facets)').get()!.n;

@@ -1,9 +1,10 @@
 import 'server-only';
 import { withoutPrivateUse } from '../falco/alert';
 import { findPriority } from '../falco/priorities';
-import { NONE_VALUE } from '../filters/dimensions';
-import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+import { COLUMN_DIMENSIONS, matchesOf, NONE_VALUE, type ColumnDimension } from '../filters/dimensions';
+import type { EventFilter } from '../filters/event-filter';
 import { facetQuery, withoutFacets } from './facets';
+import { rangeOf, type RangeOrNow } from './time-range';
 
 export interface SqlWhere {
   /** `WHERE …` text (or empty) over the alias `e`; values are always bound, never interpolated. */
@@ -11,17 +12,10 @@ export interface SqlWhere {
   params: Record<string, unknown>;
 }
 
-// Columns of `events` per simple filter. Keys come from the filter schema, never from the request.
-const COLUMN_FILTERS = {
-  rule: ['e.rule'],
-  source: ['e.source'],
-  hostname: ['e.hostname'],
-  container: ['e.container_id', 'e.container_name'],
-  image: ['e.image_repository', "e.image_repository || ':' || e.image_tag"],
-  namespace: ['e.k8s_ns'],
-  pod: ['e.k8s_pod'],
-  user: ['e.user_name'],
-} as const satisfies Partial<Record<keyof EventFilter, readonly string[]>>;
+// Columns of `events` per simple filter (lib/filters/dimensions.ts). Keys come from the table, never from the request.
+const COLUMN_FILTERS: Record<ColumnDimension, readonly string[]> = Object.fromEntries(
+  COLUMN_DIMENSIONS.map((name) => [name, matchesOf(name).map((parts) => parts.map((column) => `e.${column}`).join(" || ':' || "))]),
+) as Record<string, readonly string[]> as Record<ColumnDimension, readonly string[]>;
 
 export interface FilterSqlOptions {
   /**
@@ -60,10 +54,10 @@ function imageRepositories(values: readonly string[]): string[] | null {
 }
 
 /** The SQL condition for a filter, with named parameters. */
-export function filterToSql(filter: EventFilter, nowMs = Date.now(), options: FilterSqlOptions = {}): SqlWhere {
+export function filterToSql(filter: EventFilter, at: RangeOrNow = Date.now(), options: FilterSqlOptions = {}): SqlWhere {
   const clauses: string[] = [];
   const params: Record<string, unknown> = {};
-  const { fromNs, toNs } = timeBoundsNs(filter, nowMs);
+  const { fromNs, toNs } = rangeOf(filter, at);
   if (fromNs !== undefined) {
     clauses.push('e.time_ns >= @fromNs');
     params.fromNs = fromNs;
@@ -273,3 +267,9 @@ export function searchQuery(filter: EventFilter, facets: boolean): string {
 
 /** Whether a filter selects by any of the per-alert columns (rule, host, container …). */
 export const hasColumnFilter = (filter: EventFilter) => Object.keys(COLUMN_FILTERS).some((key) => filter[key as keyof typeof COLUMN_FILTERS].length > 0);
+
+/** `where` (a `WHERE …` clause or empty) with one more condition. */
+export function whereWith(where: string, extra: string | undefined): string {
+  if (!extra) return where;
+  return where ? `${where} AND ${extra}` : `WHERE ${extra}`;
+}

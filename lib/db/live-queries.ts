@@ -8,7 +8,7 @@ import { prepared } from './statements';
 
 /** The id of the newest committed alert (0 for an empty store). Ids grow in commit order. */
 export function newestEventId(db: Db): number {
-  return (prepared(db, 'SELECT coalesce(max(id), 0) AS id FROM events').get() as { id: number }).id;
+  return prepared<{ id: number }>(db, 'SELECT coalesce(max(id), 0) AS id FROM events').get()!.id;
 }
 
 /**
@@ -19,7 +19,7 @@ export function newestEventId(db: Db): number {
 export function eventsInIdRange(db: Db, filter: EventFilter, afterId: number, upToId: number, limit: number, nowMs = Date.now()): EventSummary[] {
   const { where, params } = filterToSql(filter, nowMs);
   const range = `${where ? `${where} AND` : 'WHERE'} e.id > @afterId AND e.id <= @upToId`;
-  const rows = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM events e NOT INDEXED ${SUMMARY_JOINS} ${range} ORDER BY e.id LIMIT @limit`)
-    .all({ ...params, afterId, upToId, limit }) as SummaryRow[];
+  const rows = prepared<SummaryRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM events e NOT INDEXED ${SUMMARY_JOINS} ${range} ORDER BY e.id LIMIT @limit`)
+    .all({ ...params, afterId, upToId, limit });
   return rows.map(toSummary);
 }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventFilter } from '../filters/event-filter';
 import { applyMigrations, openDatabase } from './connection';
 import { migrate, pendingMigrations, readMigrations } from './migrate';
-import { rangeSummary } from './stats-queries';
+import { rangeSummary } from './range-summary';
 
 const dirs: string[] = [];
 function storeFile() {

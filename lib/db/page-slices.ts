@@ -8,9 +8,7 @@ import type { Db } from './connection';
 import { filterConditions, hasColumnFilter, searchText } from './filter-sql';
 import { storedCounts } from './rollup-sql';
 import { prepared } from './statements';
-
-const NS_PER_HOUR = 3_600_000_000_000n;
-const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
+import { NS_PER_HALF_DAY, NS_PER_HOUR } from './periods';
 
 /** A stretch of time to walk, [fromNs, toNs). */
 export interface Slice {
@@ -74,8 +72,8 @@ const MAX_HALF_DAYS = 16;
 const MAX_HOURS = 12 * MAX_HALF_DAYS;
 
 function storedSpan(db: Db): { oldest: bigint; newest: bigint } | null {
-  const row = prepared(db, 'SELECT (SELECT min(time_ns) FROM events) AS oldest, (SELECT max(time_ns) FROM events) AS newest')
-    .safeIntegers(true).get() as { oldest: bigint | null; newest: bigint | null };
+  const row = prepared<{ oldest: bigint | null; newest: bigint | null }>(db, 'SELECT (SELECT min(time_ns) FROM events) AS oldest, (SELECT max(time_ns) FROM events) AS newest')
+    .safeIntegers(true).get()!;
   return row.oldest === null || row.newest === null ? null : { oldest: row.oldest, newest: row.newest };
 }
 
@@ -89,17 +87,17 @@ function columnHours(db: Db, filter: EventFilter, span: HourSpan): Set<bigint> |
   const params: Record<string, unknown> = {};
   const conditions = filterConditions(filter, params).join(' AND ');
   const hoursPerHalfDay = NS_PER_HALF_DAY / NS_PER_HOUR;
-  const halfDays = prepared(db, `SELECT DISTINCT e.half_day AS period FROM ${storedCounts('event_counts_12h', 'half_day')} e
+  const halfDays = prepared<{ period: number }>(db, `SELECT DISTINCT e.half_day AS period FROM ${storedCounts('event_counts_12h', 'half_day')} e
     WHERE e.half_day BETWEEN @firstHalfDay AND @lastHalfDay AND ${conditions}`)
-    .all({ ...params, firstHalfDay: span.first / hoursPerHalfDay, lastHalfDay: span.last / hoursPerHalfDay }) as { period: number }[];
+    .all({ ...params, firstHalfDay: span.first / hoursPerHalfDay, lastHalfDay: span.last / hoursPerHalfDay });
   if (halfDays.length > MAX_HALF_DAYS) return null;
-  const statement = prepared(db, `SELECT DISTINCT e.hour AS period FROM ${storedCounts('event_counts_1h', 'hour')} e
+  const statement = prepared<{ period: number }>(db, `SELECT DISTINCT e.hour AS period FROM ${storedCounts('event_counts_1h', 'hour')} e
     WHERE e.hour BETWEEN @from AND @to AND ${conditions}`);
   const hours = new Set<bigint>();
   for (const { period } of halfDays) {
     const from = BigInt(period) * hoursPerHalfDay;
     const to = from + hoursPerHalfDay - 1n;
-    const rows = statement.all({ ...params, from: from > span.first ? from : span.first, to: to < span.last ? to : span.last }) as { period: number }[];
+    const rows = statement.all({ ...params, from: from > span.first ? from : span.first, to: to < span.last ? to : span.last });
     for (const row of rows) hours.add(BigInt(row.period));
   }
   return hours;
@@ -113,9 +111,9 @@ function listHours(db: Db, table: string, column: string, values: readonly strin
     params[`value${i}`] = value;
     return `@value${i}`;
   }).join(', ');
-  const rows = prepared(db, `SELECT DISTINCT e.hour AS period FROM ${table} e
+  const rows = prepared<{ period: number }>(db, `SELECT DISTINCT e.hour AS period FROM ${table} e
     WHERE e.hour BETWEEN @firstHour AND @lastHour AND e.${column} IN (${list})${conditions.map((c) => ` AND ${c}`).join('')}`)
-    .all(params) as { period: number }[];
+    .all(params);
   if (rows.length > MAX_HOURS) return null;
   return new Set(rows.map((row) => BigInt(row.period)));
 }

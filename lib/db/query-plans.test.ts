@@ -4,7 +4,8 @@ import { openDatabase, type Db } from './connection';
 import { listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
 import { STATS_CHECK_EVERY } from './planner-stats';
-import { rangeSummary, timeline } from './stats-queries';
+import { rangeSummary } from './range-summary';
+import { timeline } from './timeline';
 import { storedAlert } from '../testing/alerts';
 
 // The plans SQLite picks for the dashboard's reads, where a plan that works on a small store

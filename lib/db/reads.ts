@@ -8,8 +8,14 @@ import type { Dimension } from '../filters/dimensions';
 import type { Db } from './connection';
 import { exportPage, type ExportFormat } from './export';
 import { getEventOrThrow, listEvents, priorityTotals, rawEventsPage } from './event-queries';
-import { containerRows, processTree, rangeSummary, relatedEvents, ruleRows, timeline, topValues } from './stats-queries';
-import type { TimelineStack } from './stats-queries';
+import type { TimelineStack } from '../stats/types';
+import { containerRows } from './containers';
+import { processTree } from './process-tree';
+import { rangeSummary } from './range-summary';
+import { relatedEvents } from './related';
+import { ruleRows } from './rules';
+import { timeline } from './timeline';
+import { topValues } from './top-values';
 
 export const READS = {
   events: (db: Db, filter: EventFilter, page: EventPage, nowMs: number) => listEvents(db, filter, page, nowMs),

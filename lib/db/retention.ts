@@ -3,6 +3,7 @@ import 'server-only';
 // a yield to the event loop between them, so ingest never waits on pruning for more than a few ms.
 import { withPruneRoom, type Db } from './connection';
 import { notePlannerStatsChanges } from './planner-stats';
+import { msToNs } from './periods';
 
 export interface RetentionPolicy {
   retentionMs: number | null;
@@ -46,12 +47,12 @@ export function reclaimSearchSpace(db: Db): void {
   }
 }
 
-const countEvents = (db: Db) => (db.prepare('SELECT count(*) AS total FROM events').get() as { total: number }).total;
+const countEvents = (db: Db) => db.prepare<[], { total: number }>('SELECT count(*) AS total FROM events').get()!.total;
 
 /** Deletes up to one batch of alerts the policy no longer keeps; returns how many it deleted. */
 export function pruneBatch(db: Db, policy: RetentionPolicy, nowMs = Date.now(), batch = PRUNE_BATCH): number {
   let deleted = 0;
-  if (policy.retentionMs !== null) deleted += deleteOlderThan(db, BigInt(nowMs - policy.retentionMs) * 1_000_000n, batch);
+  if (policy.retentionMs !== null) deleted += deleteOlderThan(db, msToNs(nowMs - policy.retentionMs), batch);
   if (policy.maxEvents !== null && deleted < batch) {
     const excess = Math.min(countEvents(db) - policy.maxEvents, batch - deleted);
     if (excess > 0) deleted += deleteOldest(db, excess);
@@ -68,7 +69,7 @@ const yieldToRequests = () => new Promise((resolve) => setImmediate(resolve));
 export async function pruneAll(db: Db, policy: RetentionPolicy, nowMs = Date.now()): Promise<number> {
   let total = 0;
   if (policy.retentionMs !== null) {
-    const cutoffNs = BigInt(nowMs - policy.retentionMs) * 1_000_000n;
+    const cutoffNs = msToNs(nowMs - policy.retentionMs);
     for (let deleted = PRUNE_BATCH; deleted === PRUNE_BATCH; total += deleted) {
       deleted = deleteOlderThan(db, cutoffNs, PRUNE_BATCH);
       // Let waiting requests (ingest first of all) run between batches.

@@ -8,7 +8,11 @@ import { countByPriority } from './event-queries';
 import { writeAlerts } from './event-writer';
 import { pruneBatch } from './retention';
 import { eventRows, priorityRows, processNameRows, tagRows } from './rollup-sql';
-import { containerRows, rangeSummary, ruleRows, timeline, topValues } from './stats-queries';
+import { containerRows } from './containers';
+import { rangeSummary } from './range-summary';
+import { ruleRows } from './rules';
+import { timeline } from './timeline';
+import { topValues } from './top-values';
 
 // Every aggregate the counts serve must answer exactly as it does from `events` alone. Random
 // alerts over 60 hours, starting and ending mid-hour, are compared on many filters and ranges,

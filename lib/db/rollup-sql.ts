@@ -3,13 +3,11 @@ import 'server-only';
 // 0012, 0013), partial quarters at the range's edges from `events`. Aggregates are written once over these
 // rows (an alert, or a period's count of alike alerts), so both sources answer alike by construction.
 import { PRIORITIES } from '../falco/priorities';
-import { NONE_VALUE } from '../filters/dimensions';
-import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+import { COUNTED_NAMES, DIMENSIONS, HOST_DETAIL, NONE_VALUE, SHAPE_COLUMNS, type CountedName, type DimensionSpec } from '../filters/dimensions';
+import type { EventFilter } from '../filters/event-filter';
 import { filterConditions, hasColumnFilter, matchedAlerts, searchText } from './filter-sql';
-
-const NS_PER_QUARTER = 900_000_000_000n;
-const NS_PER_HOUR = 4n * NS_PER_QUARTER;
-const NS_PER_HALF_DAY = 12n * NS_PER_HOUR;
+import { NS_PER_HALF_DAY, NS_PER_HOUR, NS_PER_QUARTER } from './periods';
+import { rangeOf, type RangeOrNow } from './time-range';
 
 export interface AlertRows {
   /** A parenthesised query to follow FROM, aliased `e` by the caller. */
@@ -76,8 +74,8 @@ const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
  * Splits the time range into whole periods of the coarsest usable level, whole periods of the next
  * level at its ends, and so on; what is left at the edges (partial quarters) is read from `events`.
  */
-function readPlan(filter: EventFilter, nowMs: number, options: AlertRowsOptions, levels: readonly CountsLevel[]): ReadPlan {
-  const bounds = timeBoundsNs(filter, nowMs);
+function readPlan(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions, levels: readonly CountsLevel[]): ReadPlan {
+  const bounds = rangeOf(filter, at);
   const from = options.fromNs !== undefined && (bounds.fromNs === undefined || options.fromNs > bounds.fromNs) ? options.fromNs : bounds.fromNs;
   const to = bounds.toNs;
   const plan: ReadPlan = { levels: levels.map(() => []), raw: [] };
@@ -138,11 +136,11 @@ function rangesSql(column: string, name: string, ranges: readonly Range[], param
 }
 
 /** The rows of every source in the plan as one query; the caller's aggregate regroups them. */
-function alertRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions, raw: RawRows, counts: Counts | undefined): AlertRows {
+function alertRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions, raw: RawRows, counts: Counts | undefined): AlertRows {
   const levels = counts?.levels ?? [];
   const params: Record<string, unknown> = {};
   const alerts = matchedAlerts(filter, params, { narrow: raw.narrow, facets: options.facets });
-  const plan = readPlan(filter, nowMs, options, levels);
+  const plan = readPlan(filter, at, options, levels);
   const whereSql = (range: string, conditions: readonly string[]) => `WHERE ${[range, ...conditions].join(' AND ')}`;
   const arms: string[] = [];
   if (plan.raw.length > 0) arms.push(raw.select(alerts.from, whereSql(rangesSql('e.time_ns', 'raw', plan.raw, params), alerts.conditions)));
@@ -158,14 +156,12 @@ function alertRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions
   return { sql: `(${arms.join(' UNION ALL ')})`, params };
 }
 
-// Stored as x'' in the counts (a primary key cannot hold NULL); read back as NULL.
-const NULLABLE_COLUMNS = ['source', 'hostname', 'container_id', 'container_name', 'image_repository', 'image_tag', 'k8s_ns', 'k8s_pod', 'user_name'] as const;
 const PRIORITY_NAME = `CASE e.priority_rank ${PRIORITIES.map((p) => `WHEN ${p.rank} THEN '${p.name}'`).join(' ')} END`;
-const DIMENSION_COLUMNS = ['internal', 'priority_rank', 'rule', ...NULLABLE_COLUMNS].map((c) => `e.${c}`).join(', ');
+const DIMENSION_COLUMN_SQL = ['internal', 'priority_rank', ...SHAPE_COLUMNS.map((c) => c.column)].map((c) => `e.${c}`).join(', ');
 
 /** A table of event counts as a subquery whose columns read as `events` names and holds them (NULL for no value). */
 export const storedCounts = (table: string, periodColumn: string) =>
-  `(SELECT ${periodColumn}, internal, priority_rank, rule, ${NULLABLE_COLUMNS.map((c) => `nullif(${c}, x'') AS ${c}`).join(', ')}, alerts, first_ns, last_ns FROM ${table})`;
+  `(SELECT ${periodColumn}, internal, priority_rank, ${SHAPE_COLUMNS.map((c) => (c.nullable ? `nullif(${c.column}, x'') AS ${c.column}` : c.column)).join(', ')}, alerts, first_ns, last_ns FROM ${table})`;
 
 /** The levels of event counts, reading `columns` (given the start of each row's period). */
 function eventCounts(columns: (timeNs: string) => string): CountsLevel[] {
@@ -176,7 +172,7 @@ function eventCounts(columns: (timeNs: string) => string): CountsLevel[] {
 
 const hourlyCounts = (select: (whereSql: string) => string): CountsLevel => ({ periodNs: NS_PER_HOUR, periodColumn: 'hour', select });
 
-const EVENT_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, ${DIMENSION_COLUMNS}, ${PRIORITY_NAME} AS priority, e.alerts, e.first_ns, e.last_ns`);
+const EVENT_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, ${DIMENSION_COLUMN_SQL}, ${PRIORITY_NAME} AS priority, e.alerts, e.first_ns, e.last_ns`);
 const EVENT_PRIORITY_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, e.priority_rank, e.alerts`);
 const TAG_COUNTS = hourlyCounts((whereSql) => `SELECT e.tag, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`);
 const PROCESS_COUNTS = hourlyCounts((whereSql) => `SELECT e.name, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`);
@@ -214,10 +210,10 @@ function coveredByIndex(filter: EventFilter): boolean {
  * alerts, first_ns, last_ns): aggregate with sum(alerts), min(first_ns), max(last_ns). A counted
  * row's time_ns is the start of its period, so pass the aggregate's time buckets in the options.
  */
-export function eventRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
+export function eventRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
-    filter, nowMs, options,
-    { select: (from, whereSql) => `SELECT e.time_ns, ${DIMENSION_COLUMNS}, e.priority, 1 AS alerts, e.time_ns AS first_ns, e.time_ns AS last_ns FROM ${from} ${whereSql}` },
+    filter, at, options,
+    { select: (from, whereSql) => `SELECT e.time_ns, ${DIMENSION_COLUMN_SQL}, e.priority, 1 AS alerts, e.time_ns AS first_ns, e.time_ns AS last_ns FROM ${from} ${whereSql}` },
     perAlertOnly(filter) ? { levels: EVENT_COUNTS } : undefined,
   );
 }
@@ -229,9 +225,9 @@ export function eventRows(filter: EventFilter, nowMs: number, options: AlertRows
  * a filter on exactly one tag or one process name is answered from the tag or process counts,
  * which count an alert once per tag and per name.
  */
-export function priorityRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
+export function priorityRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
   const raw: RawRows = { select: (from, whereSql) => `SELECT e.time_ns, e.priority_rank, 1 AS alerts FROM ${from} ${whereSql}`, narrow: true };
-  return alertRows(filter, nowMs, options, raw, priorityCounts(filter));
+  return alertRows(filter, at, options, raw, priorityCounts(filter));
 }
 
 /** The counts priorityRows may read for a filter, if any. */
@@ -255,9 +251,9 @@ function priorityCounts(filter: EventFilter): Counts | undefined {
 export const priorityCountsServe = (filter: EventFilter): boolean => priorityCounts(filter) !== undefined;
 
 /** Each alert's tags as rows of (tag, priority_rank, alerts): aggregate with sum(alerts). */
-export function tagRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
+export function tagRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
-    filter, nowMs, options,
+    filter, at, options,
     { select: (from, whereSql) => `SELECT t.tag, e.priority_rank, 1 AS alerts FROM ${from} JOIN event_tags t ON t.event_id = e.id ${whereSql}`, narrow: true },
     timeAndPriorityOnly(filter) ? { levels: [TAG_COUNTS] } : undefined,
   );
@@ -267,9 +263,9 @@ export function tagRows(filter: EventFilter, nowMs: number, options: AlertRowsOp
  * The process names of each alert's ancestry, once per alert (`sudo → sudo` is one), as rows of
  * (name, priority_rank, alerts): aggregate with sum(alerts).
  */
-export function processNameRows(filter: EventFilter, nowMs: number, options: AlertRowsOptions = {}): AlertRows {
+export function processNameRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
-    filter, nowMs, options,
+    filter, at, options,
     { select: (from, whereSql) => `SELECT p.name, e.priority_rank, count(DISTINCT e.id) AS alerts FROM ${from} JOIN event_processes p ON p.event_id = e.id
       ${whereSql} AND p.name IS NOT NULL GROUP BY p.name, e.priority_rank`, narrow: true },
     timeAndPriorityOnly(filter) ? { levels: [PROCESS_HALF_DAY_COUNTS, PROCESS_COUNTS] } : undefined,
@@ -286,18 +282,22 @@ interface CountedDimension {
 
 export const HOST_OF_HOST_PROCESSES = "CASE WHEN e.container_id = 'host' THEN e.hostname END";
 
+const countedKey = (name: CountedName): CountedDimension => {
+  const spec: DimensionSpec = DIMENSIONS[name];
+  const detail = spec.counted!.detail;
+  return {
+    value: `e.${spec.columns![0]!.column}`,
+    detail: detail === undefined ? 'NULL' : detail === HOST_DETAIL ? HOST_OF_HOST_PROCESSES : `e.${detail}`,
+    hourly: spec.counted!.hourly,
+  };
+};
+
+/** The counted dimensions (lib/filters/dimensions.ts), and the pairs the rules table counts by. */
 export const COUNTED_DIMENSIONS = {
-  rule: { value: 'e.rule', detail: 'NULL', hourly: true },
-  source: { value: 'e.source', detail: 'NULL' },
-  hostname: { value: 'e.hostname', detail: 'NULL' },
-  container: { value: 'e.container_id', detail: HOST_OF_HOST_PROCESSES, hourly: true },
-  image: { value: 'e.image_repository', detail: 'e.image_tag' },
-  namespace: { value: 'e.k8s_ns', detail: 'NULL' },
-  pod: { value: 'e.k8s_pod', detail: 'NULL' },
-  user: { value: 'e.user_name', detail: 'NULL' },
+  ...(Object.fromEntries(COUNTED_NAMES.map((name) => [name, countedKey(name)])) as Record<CountedName, CountedDimension>),
   rule_container: { value: 'e.rule', detail: "coalesce(e.container_id, '') || char(31) || CASE WHEN e.container_id = 'host' THEN coalesce(e.hostname, '') ELSE '' END" },
   rule_host: { value: 'e.rule', detail: 'e.hostname' },
-} as const satisfies Record<string, CountedDimension>;
+} satisfies Record<string, CountedDimension>;
 
 export type CountedDimensionName = keyof typeof COUNTED_DIMENSIONS;
 
@@ -311,7 +311,7 @@ export interface DimensionRowsOptions extends AlertRowsOptions {
  * dimension's terms (COUNTED_DIMENSIONS): aggregate with sum(alerts). A filter of time, health and
  * priority alone reads the dimension's own counts; others the counts per shape, or `events`.
  */
-export function dimensionRows(filter: EventFilter, name: CountedDimensionName, nowMs: number, options: DimensionRowsOptions = {}): AlertRows {
+export function dimensionRows(filter: EventFilter, name: CountedDimensionName, at: RangeOrNow, options: DimensionRowsOptions = {}): AlertRows {
   const dimension: CountedDimension = COUNTED_DIMENSIONS[name];
   const params: Record<string, unknown> = {};
   const valueList = options.values?.map((value, i) => {
@@ -333,8 +333,8 @@ export function dimensionRows(filter: EventFilter, name: CountedDimensionName, n
   params.dimensionName = name;
   const counts: Counts | undefined = !perAlertOnly(filter) ? undefined
     : !timeAndPriorityOnly(filter) ? { levels: shapes }
-    : { levels: [own('dimension_counts_12h', 'half_day', NS_PER_HALF_DAY), 'hourly' in dimension ? own('dimension_counts_1h', 'hour', NS_PER_HOUR) : shapes[1]!, shapes[2]!] };
-  const rows = alertRows(filter, nowMs, options, {
+    : { levels: [own('dimension_counts_12h', 'half_day', NS_PER_HALF_DAY), dimension.hourly ? own('dimension_counts_1h', 'hour', NS_PER_HOUR) : shapes[1]!, shapes[2]!] };
+  const rows = alertRows(filter, at, options, {
     select: (from, whereSql) => `SELECT e.time_ns, ${dimension.value} AS value, ${dimension.detail} AS detail, e.priority_rank, 1 AS alerts
       FROM ${from} ${whereSql} ${storedValue(`coalesce(${dimension.value}, x'')`).map((c) => `AND ${c}`).join(' ')}`,
   }, counts);

@@ -5,7 +5,8 @@ import { openDatabase, type Db } from './connection';
 import { writeAlerts } from './event-writer';
 import { readMigrations } from './migrate';
 import { searchSummaryCounts, searchTimelineRows } from './search-counts';
-import { rangeSummary, timeline } from './stats-queries';
+import { rangeSummary } from './range-summary';
+import { timeline } from './timeline';
 
 // Free text's counts read along the id runs of migration 0014 must equal the plain read of every
 // match (`rawOnly`), and a count over `events` written out in SQL, whatever the order of the ids.

@@ -3,17 +3,17 @@ import 'server-only';
 // such a read: each span reads the word index along its quarters' id runs (migration 0014) and sums
 // packed counters by rank.
 import { PRIORITIES } from '../falco/priorities';
-import { timeBoundsNs, type EventFilter } from '../filters/event-filter';
+import type { EventFilter } from '../filters/event-filter';
 import type { BucketCount } from '../stats/buckets';
 import type { Db } from './connection';
 import { facetQuery, withFacets } from './facets';
 import { ftsQuery, hasColumnFilter, matchedAlerts, searchQuery, searchText } from './filter-sql';
 import type { ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
+import { NS_PER_MS, NS_PER_QUARTER } from './periods';
+import { rangeOf, type RangeOrNow } from './time-range';
 
-const NS_PER_MS = 1_000_000n;
 const MS_PER_QUARTER = 900_000;
-const NS_PER_QUARTER = 900_000_000_000n;
 
 // A counter holds at most the ids a read spans: 15 bits, four to a 64-bit sum.
 const COUNTER_BITS = 15;
@@ -71,15 +71,15 @@ function served(filter: EventFilter, options: ReadOptions): boolean {
 
 function windowOf(db: Db, fromNs: bigint, toNs: bigint): Window {
   const quarters = { first: fromNs / NS_PER_QUARTER, last: (toNs - 1n) / NS_PER_QUARTER };
-  const runs = prepared(
+  const runs = prepared<Run>(
     db,
     'SELECT quarter, first_id AS firstId, last_id AS lastId FROM event_id_runs WHERE quarter >= @first AND quarter <= @last',
-  ).all(quarters) as Run[];
-  const outside = prepared(
+  ).all(quarters);
+  const outside = prepared<{ lastIdBefore: number | null; firstIdAfter: number | null }>(
     db,
     `SELECT (SELECT max(last_id) FROM event_id_runs WHERE quarter < @first) AS lastIdBefore,
        (SELECT min(first_id) FROM event_id_runs WHERE quarter > @last) AS firstIdAfter`,
-  ).get(quarters) as { lastIdBefore: number | null; firstIdAfter: number | null };
+  ).get(quarters)!;
   return { runs, lastIdBefore: outside.lastIdBefore ?? -Infinity, firstIdAfter: outside.firstIdAfter ?? Infinity };
 }
 
@@ -142,15 +142,15 @@ function upperBound(runs: readonly Run[], id: number): number {
 function tooRare(db: Db, filter: EventFilter, facets: boolean, reads: number): boolean {
   const q = searchQuery(filter, facets);
   const enough = reads * READ_COST_IDS;
-  const probe = prepared(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @q LIMIT @enough)');
-  return (probe.get({ q, enough }) as { n: number }).n < enough;
+  const probe = prepared<{ n: number }>(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @q LIMIT @enough)');
+  return probe.get({ q, enough })!.n < enough;
 }
 
 /** Whether the reads are too many, or read the same ids over and over (runs of old alerts imported late). */
 function tooMany(db: Db, reads: readonly Read[]): boolean {
   if (reads.length > MAX_READS) return true;
   if (reads.length === 0) return false;
-  const ids = prepared(db, 'SELECT (SELECT min(id) FROM event_times) AS first, (SELECT max(id) FROM event_times) AS last').get() as { first: number; last: number };
+  const ids = prepared<{ first: number; last: number }>(db, 'SELECT (SELECT min(id) FROM event_times) AS first, (SELECT max(id) FROM event_times) AS last').get()!;
   const spanned = reads.reduce((sum, read) => sum + read.lastId - read.firstId + 1, 0);
   return spanned > MAX_OVERREAD * (ids.last - ids.first + 1);
 }
@@ -195,11 +195,11 @@ const addInto = (total: RankCounts, counts: RankCounts) => {
  * width `widthMs` from the one holding `fromMs` to the one holding `toMs - 1` (fillBuckets keeps no
  * other). Null when one read of every match serves better (tooRare, tooMany).
  */
-export function searchTimelineRows(db: Db, filter: EventFilter, nowMs: number, fromMs: number, toMs: number, widthMs: number, readOptions: ReadOptions = {}): BucketCount[] | null {
+export function searchTimelineRows(db: Db, filter: EventFilter, at: RangeOrNow, fromMs: number, toMs: number, widthMs: number, readOptions: ReadOptions = {}): BucketCount[] | null {
   const options = withFacets(db, readOptions);
   const facets = options.facets === true;
   if (!served(filter, options)) return null;
-  const bounds = timeBoundsNs(filter, nowMs);
+  const bounds = rangeOf(filter, at);
   const first = Math.floor(fromMs / widthMs);
   const last = Math.max(first, Math.floor((toMs - 1) / widthMs));
   const widthNs = BigInt(widthMs) * NS_PER_MS;
@@ -249,7 +249,7 @@ export function searchTimelineRows(db: Db, filter: EventFilter, nowMs: number, f
 }
 
 function endOfRuns(db: Db): bigint {
-  const row = prepared(db, 'SELECT max(quarter) AS quarter FROM event_id_runs').safeIntegers(true).get() as { quarter: bigint | null };
+  const row = prepared<{ quarter: bigint | null }>(db, 'SELECT max(quarter) AS quarter FROM event_id_runs').safeIntegers(true).get()!;
   return row.quarter === null ? 0n : (row.quarter + 1n) * NS_PER_QUARTER;
 }
 

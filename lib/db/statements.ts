@@ -10,7 +10,11 @@ export const MAX_CACHED_STATEMENTS = 200;
 const statements = new WeakMap<Db, Map<string, Statement>>();
 let evicted = 0;
 
-export function prepared(db: Db, sql: string): Statement {
+/**
+ * The statement for `sql`, cached; `Row` is what its rows hold, which only the SQL text can say:
+ * the one place a row's type is asserted.
+ */
+export function prepared<Row = unknown>(db: Db, sql: string): Statement<unknown[], Row> {
   let cache = statements.get(db);
   if (!cache) statements.set(db, (cache = new Map()));
   let statement = cache.get(sql);
@@ -25,7 +29,7 @@ export function prepared(db: Db, sql: string): Statement {
     }
   }
   cache.set(sql, statement);
-  return statement;
+  return statement as Statement<unknown[], Row>;
 }
 
 /**

@@ -2,10 +2,10 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { fetchJson } from '../api/fetch-json';
 import type { Dimension } from '../filters/dimensions';
-import type { ContainerRow, RangeSummary, RelatedEvents, RuleList, Timeline, TopValue, ProcessTree } from '../stats/types';
+import type { ContainerRow, RangeSummary, RelatedEvents, RuleList, Timeline, TimelineStack, TopValue, ProcessTree } from '../stats/types';
 import { liveQueryOptions } from './live-options';
 
-export type TimelineStack = 'priority' | 'rule' | 'container';
+export type { TimelineStack };
 
 export const statsKeys = {
   all: ['stats'] as const,

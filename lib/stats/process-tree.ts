@@ -2,6 +2,7 @@
 // host: root ancestors at the top, each node counting the alerts at or below it.
 import { CHAIN_SEPARATOR, PID_SEPARATOR } from '../falco/ancestry';
 import { priorityByRank } from '../falco/priorities';
+import { noneLabel } from '../filters/dimensions';
 import type { ProcessTreeNode, ProcessTreeScope } from './types';
 
 export interface ChainCount {
@@ -24,7 +25,7 @@ interface MutableNode {
 
 function scopeLabel(containerId: string | null, hostname: string | null, name: string | null): string {
   if (containerId === 'host') return `host ${hostname ?? ''}`.trim();
-  if (containerId === null) return 'no container';
+  if (containerId === null) return noneLabel('container');
   return name && name !== containerId ? `${name} (${containerId})` : containerId;
 }
 

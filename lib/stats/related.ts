@@ -1,5 +1,5 @@
 // The bounds of an alert's related alerts (GET /api/events/:id/related), shared by the query that
-// finds them (lib/db/stats-queries.ts) and the alert page that says what they cover.
+// finds them (lib/db/related.ts) and the alert page that says what they cover.
 
 /** Alerts per list, at most. */
 export const RELATED_LIMIT = 20;

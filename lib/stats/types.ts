@@ -16,6 +16,9 @@ export interface RangeSummary {
   internal: number;
 }
 
+/** What a timeline's series are: priorities, or the top rules or containers with the rest as "other". */
+export type TimelineStack = 'priority' | 'rule' | 'container';
+
 export interface Timeline {
   from: number;
   to: number;
