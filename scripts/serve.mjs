@@ -17,16 +17,18 @@ process.env.PERCH_PEER_SECRET = randomBytes(18).toString('base64url');
 const app = next({ dev: false, dir: root, port, hostname: 'localhost' });
 const handle = app.getRequestHandler();
 await app.prepare();
+/** @type {{ __perchGuardHost?: (request: http.IncomingMessage, response: http.ServerResponse) => boolean, __perchServeIngest?: (request: http.IncomingMessage, response: http.ServerResponse) => boolean }} */
+const perch = /** @type {any} */ (globalThis);
 // Next has started Perch (instrumentation.ts): its Host check must be in place before any request.
-if (!globalThis.__perchGuardHost) throw new Error('Perch did not start inside Next (no Host check): is instrumentation.ts built?');
+if (!perch.__perchGuardHost) throw new Error('Perch did not start inside Next (no Host check): is instrumentation.ts built?');
 
 const server = http.createServer((request, response) => {
   request.headers[PEER_HEADER] = `${process.env.PERCH_PEER_SECRET} ${request.socket.remoteAddress ?? ''}`;
   // The Host check (lib/access/host-guard.ts), offered by lib/server-start.ts as the ingest path is.
-  if (globalThis.__perchGuardHost?.(request, response)) return;
+  if (perch.__perchGuardHost?.(request, response)) return;
   // Ingest POSTs skip Next's request pipeline (lib/ingest/node-ingest.ts, offered by lib/server-start.ts
   // once Next has started Perch); everything else, and ingest URLs it does not take, go to Next.
-  if (globalThis.__perchServeIngest?.(request, response)) return;
+  if (perch.__perchServeIngest?.(request, response)) return;
   void handle(request, response);
 });
 server.listen(port, process.env.HOST || undefined, () => {

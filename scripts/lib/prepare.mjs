@@ -5,6 +5,11 @@ import path from 'node:path';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {import('node:child_process').SpawnSyncOptions} [options]
+ */
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
   if (result.status !== 0) {
@@ -13,8 +18,9 @@ function run(command, args, options = {}) {
   }
 }
 
-const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
+const mtime = (/** @type {string} */ file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
 
+/** @param {string} entry @returns {number} */
 function newestMtime(entry) {
   if (!existsSync(entry)) return 0;
   const stat = statSync(entry);
@@ -79,6 +85,7 @@ export function ensureChromium() {
   });
 }
 
+/** @param {string} name */
 export function nodeBin(name) {
   return path.join(root, 'node_modules', '.bin', name);
 }
