@@ -2,7 +2,6 @@
 // Filter SQL, the aggregates, the counts' reader and writer, facet tokens, chips and "no value"
 // labels all derive from this table. Client components import it: plain data, no server imports.
 import type { StoredAlert } from '../falco/alert';
-import type { ListFilter } from './event-filter';
 
 /** A column of `events` (and of the counts per shape), with the alert field it is written from. */
 export interface DimensionColumn {
@@ -24,7 +23,7 @@ export interface DimensionSpec {
   /** Heading of its pickers and lists. */
   label: string;
   /** The filter that selects a value of it. */
-  filter: ListFilter;
+  filter: string;
   /** Its name on a filter chip (on the entry named like its filter). */
   chip?: string;
   /** What a list shows for the alerts without a value (`(none)`). */
@@ -49,11 +48,11 @@ export interface DimensionSpec {
 export const HOST_DETAIL = 'host of host processes';
 
 export const DIMENSIONS = {
+  priority: { label: 'Priority', filter: 'priority', chip: 'priority' },
   rule: {
     label: 'Rule', filter: 'rule', chip: 'rule',
     columns: [{ column: 'rule', field: 'rule' }], nullable: false, counted: { hourly: true }, facet: 'r',
   },
-  priority: { label: 'Priority', filter: 'priority', chip: 'priority' },
   source: {
     label: 'Source', filter: 'source', chip: 'source', none: 'not stated (older Falco)',
     columns: [{ column: 'source', field: 'source' }], nullable: true, counted: {}, facet: 's',
@@ -80,12 +79,12 @@ export const DIMENSIONS = {
     label: 'Pod', filter: 'pod', chip: 'pod',
     columns: [{ column: 'k8s_pod', field: 'k8sPod' }], nullable: true, counted: {}, facet: 'd',
   },
+  tag: { label: 'Tag', filter: 'tag', chip: 'tag', facet: 't' },
   user: {
     label: 'User', filter: 'user', chip: 'user', none: 'no user',
     columns: [{ column: 'user_name', field: 'userName' }], nullable: true, counted: {}, facet: 'u',
   },
   proc: { label: 'Process', filter: 'proc', chip: 'process', facet: 'a' },
-  tag: { label: 'Tag', filter: 'tag', chip: 'tag', facet: 't' },
   tactic: { label: 'MITRE tactic', filter: 'tag' },
   technique: { label: 'MITRE technique', filter: 'tag' },
   chain: { label: 'Process chain', filter: 'chain', chip: 'process chain', grouped: false, facet: 'k' },
@@ -137,9 +136,11 @@ export const valueLabel = (dimension: Dimension, value: { value: string; label: 
 /** The dimension's words for "no value" (e.g. "no container"). */
 export const noneLabel = (dimension: keyof Table): string => (DIMENSIONS[dimension] as DimensionSpec).none ?? NONE_VALUE;
 
-// The compiler checks the table against LIST_FILTERS: every filter has its entry, named like it, with a chip.
-type Filters = { [K in keyof Table]: Table[K] extends { chip: string } ? K : never }[keyof Table];
-export const FILTERS_DECLARED: [Exclude<ListFilter, Filters>, Exclude<Filters, ListFilter>] extends [never, never] ? true : false = true;
+/** Filters that take a set of values (OR within one, AND across): the entries with a chip, in order. */
+export type ListFilter = { [K in keyof Table]: Table[K] extends { chip: string } ? K : never }[keyof Table];
+export const LIST_FILTERS = (Object.keys(DIMENSIONS) as (keyof Table)[]).filter(
+  (name) => (DIMENSIONS[name] as DimensionSpec).chip !== undefined,
+) as readonly ListFilter[];
 
 /** MITRE ATT&CK tags as Falco's rules write them: `mitre_execution` or `TA0002`, `T1059.004`. */
 export const isMitreTactic = (tag: string) => /^mitre_[a-z_]+$/.test(tag) || /^TA\d{4}$/.test(tag);

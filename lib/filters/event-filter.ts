@@ -6,13 +6,9 @@ import { parseDurationMs } from '../duration';
 import { findPriority } from '../falco/priorities';
 import { msToNs, parseTimeNs } from '../falco/time';
 
-/** Filters that take a set of values: OR within a field, AND across fields. */
-export const LIST_FILTERS = [
-  'priority', 'rule', 'source', 'hostname', 'container', 'image', 'namespace', 'pod', 'tag', 'user', 'proc',
-  // A process chain from the root ancestor (see chainKey): alerts at or below that node.
-  'chain',
-] as const;
-export type ListFilter = (typeof LIST_FILTERS)[number];
+import { LIST_FILTERS, type ListFilter } from './dimensions';
+
+export { LIST_FILTERS, type ListFilter };
 
 /** `from=all` spells out "no lower bound", so a page URL can say it shows all time. */
 export const ALL_TIME = 'all';

@@ -2,7 +2,7 @@
 import { filterQuery, parseIntParam } from '@/lib/api/parse-query';
 import { apiRoute, jsonTextResponse, withApi } from '@/lib/api/with-api';
 import { readJson } from '@/lib/db/read-pool';
-import { TREE_SAMPLE_ALERTS } from '@/lib/db/stats-queries';
+import { TREE_SAMPLE_ALERTS } from '@/lib/db/process-tree';
 
 const query = filterQuery((params) => ({
   chains: parseIntParam(params, 'chains', 1, 20_000, 5_000),
