@@ -48,6 +48,13 @@ export class InvalidQuery extends DomainError {
   }
 }
 
+/** An ingest request without the ingest token (its own realm: Falco and falcosidekick answer it). */
+export class IngestTokenRequired extends DomainError {
+  constructor(message: string) {
+    super('unauthorized', message);
+  }
+}
+
 /** Nobody who may read alerts is known for this request (no session, token or trusted user). */
 export class NotAuthenticated extends DomainError {
   constructor(message: string) {

@@ -1,6 +1,6 @@
 // Every error Perch answers with, and its HTTP status. One envelope everywhere:
 // { "error": { "code", "message", "issues"? } }. Domain errors (lib/errors.ts) are mapped here only.
-import { DomainError, NotAuthenticated, type ErrorCode, type ErrorIssue } from '../errors';
+import { DomainError, IngestTokenRequired, NotAuthenticated, type ErrorCode, type ErrorIssue } from '../errors';
 
 export type { ErrorCode, ErrorIssue };
 
@@ -50,6 +50,7 @@ function headersOf(error: DomainError): Record<string, string> | undefined {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
   if (error instanceof NotAuthenticated) headers['www-authenticate'] = 'Bearer realm="perch"';
+  if (error instanceof IngestTokenRequired) headers['www-authenticate'] = 'Bearer realm="perch-ingest", Basic realm="perch-ingest"';
   return Object.keys(headers).length > 0 ? headers : undefined;
 }
 

@@ -57,7 +57,7 @@ describe('reads on reader threads', () => {
 
   it('keep their errors: a missing alert is a 404 on either thread', async () => {
     const answer = await pool.run({ name: 'event', args: [999_999], json: true });
-    expect(answer).toMatchObject({ apiError: { code: 'not_found' } });
+    expect(answer).toMatchObject({ domainError: { code: 'not_found' } });
     expect(() => READS.event(db, 999_999)).toThrow(DomainError);
   });
 

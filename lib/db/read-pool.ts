@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../errors';
 import { getConfig } from '../config';
 import { stringifyJson } from '../falco/json';
 import { getDb } from './connection';
@@ -63,7 +63,7 @@ export class ReadPool {
 
   /**
    * Starts a thread ahead of the first read. Each further one starts when reads wait for a thread
-   * (up to `threads`): an idle reader costs memory, some 20 MB.
+   * (up to `threads`): an idle reader costs memory (docs/decisions/0001).
    */
   warmUp(): void {
     if (this.readers.length === 0) this.spawn();
@@ -74,13 +74,13 @@ export class ReadPool {
   }
 
   /**
-   * The answer of a read, as the thread gave it: the caller turns errors into its own ApiError
+   * The answer of a read, as the thread gave it: the caller turns errors into its own DomainError
    * (see unwrap), since the pool may have been made by another bundle's copy of this module.
    */
   run(request: Omit<ReadRequest, 'id'>): Promise<ReadAnswer> {
     const id = this.nextId++;
     if (this.queue.length >= MAX_QUEUED_READS) {
-      return Promise.resolve({ id, apiError: { code: 'reads_overloaded', message: 'Too many reads are waiting for a reader thread; try again in a moment.', headers: { 'retry-after': '1' } } });
+      return Promise.resolve({ id, domainError: { code: 'reads_overloaded', message: 'Too many reads are waiting for a reader thread; try again in a moment.', retryAfterSeconds: 1 } });
     }
     this.warmUp();
     return new Promise((resolve) => {
@@ -130,12 +130,12 @@ export class ReadPool {
   }
 }
 
-/** The answer's value, or its error thrown as this module's own ApiError (or Error). */
+/** The answer's value, or its error thrown as this module's own DomainError (or Error). */
 function unwrap(answer: ReadAnswer): unknown {
   if ('value' in answer) return answer.value;
-  if ('apiError' in answer) {
-    const { code, message, issues, headers } = answer.apiError;
-    throw new ApiError(code, message, issues, headers);
+  if ('domainError' in answer) {
+    const { code, message, issues, retryAfterSeconds } = answer.domainError;
+    throw new DomainError(code, message, issues, retryAfterSeconds);
   }
   const error = new Error(answer.failure.message);
   error.stack = answer.failure.stack ?? error.stack;

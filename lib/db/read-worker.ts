@@ -5,8 +5,7 @@ import Database from 'better-sqlite3';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
-import { ApiError, toApiError } from '../api/errors';
-import { DomainError } from '../errors';
+import { DomainError, type ErrorCode, type ErrorIssue } from '../errors';
 import { getConfig } from '../config';
 import { stringifyJson } from '../falco/json';
 import { READS, type ReadName } from './reads';
@@ -22,7 +21,7 @@ export interface ReadRequest {
 
 export type ReadAnswer =
   | { id: number; value: unknown }
-  | { id: number; apiError: { code: ApiError['code']; message: string; issues?: ApiError['issues']; headers?: Record<string, string> } }
+  | { id: number; domainError: { code: ErrorCode; message: string; issues?: ErrorIssue[]; retryAfterSeconds?: number } }
   | { id: number; failure: { message: string; stack?: string } };
 
 /** A connection that only reads: the main thread's has already brought the schema up to date. */
@@ -44,8 +43,8 @@ export function answer(db: Database.Database, { id, name, args, json }: ReadRequ
     return { id, value: json ? stringifyJson(value) : value };
   } catch (error) {
     if (error instanceof DomainError) {
-      const { code, message, issues, headers } = toApiError(error);
-      return { id, apiError: { code, message, issues, headers } };
+      const { code, message, issues, retryAfterSeconds } = error;
+      return { id, domainError: { code, message, issues, retryAfterSeconds } };
     }
     const { message, stack } = error instanceof Error ? error : { message: String(error), stack: undefined };
     return { id, failure: { message, stack } };

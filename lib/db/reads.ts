@@ -2,7 +2,7 @@ import 'server-only';
 // Every read behind the read API, by name, so that it can run on a reader thread
 // (lib/db/read-pool.ts) as well as on the main one. Each takes the connection first, then what can
 // cross between threads (a structured clone), and returns what the route answers.
-import { ApiError } from '../api/errors';
+import { NotFound } from '../errors';
 import type { EventFilter, EventPage } from '../filters/event-filter';
 import type { Dimension } from '../filters/dimensions';
 import type { Db } from './connection';
@@ -23,7 +23,7 @@ export const READS = {
   event: (db: Db, id: number) => getEventOrThrow(db, id),
   related: (db: Db, id: number) => {
     const related = relatedEvents(db, id);
-    if (!related) throw new ApiError('not_found', `There is no alert with id ${id}.`);
+    if (!related) throw new NotFound(`There is no alert with id ${id}.`);
     return related;
   },
   summary: (db: Db, filter: EventFilter) => rangeSummary(db, filter),

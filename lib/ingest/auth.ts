@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { getAccessConfig } from '../access/access-config';
 import { crossSiteRefusal, isFormContentType, type HeaderReader } from '../access/cross-site';
-import { ApiError } from '../api/errors';
+import { DomainError, IngestTokenRequired } from '../errors';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -45,10 +45,10 @@ function presentedTokens({ authorization: header, searchParams }: TokenCarrier):
  */
 export function refuseBrowserPosts(header: HeaderReader): void {
   if (isFormContentType(header('content-type'))) {
-    throw new ApiError('cross_site_request', 'Send alerts as JSON (application/json, text/plain or NDJSON); a form content type is what a web page sends, so it is refused.');
+    throw new DomainError('cross_site_request', 'Send alerts as JSON (application/json, text/plain or NDJSON); a form content type is what a web page sends, so it is refused.');
   }
   const refusal = crossSiteRefusal(header, getAccessConfig().allowedHosts);
-  if (refusal) throw new ApiError('cross_site_request', refusal);
+  if (refusal) throw new DomainError('cross_site_request', refusal);
 }
 
 /** Throws 401 unless the request carries the ingest token (compared in constant time); 403 for browser posts. */
@@ -58,11 +58,6 @@ export function requireIngestToken(carrier: TokenCarrier, expected: string | nul
   const wanted = expectedDigest(expected);
   const ok = presentedTokens(carrier).some((token) => timingSafeEqual(digest(token), wanted));
   if (!ok) {
-    throw new ApiError(
-      'unauthorized',
-      'This Perch requires the ingest token: Authorization: Bearer <token>, basic-auth password, or ?token=<token>.',
-      undefined,
-      { 'www-authenticate': 'Bearer realm="perch-ingest", Basic realm="perch-ingest"' },
-    );
+    throw new IngestTokenRequired('This Perch requires the ingest token: Authorization: Bearer <token>, basic-auth password, or ?token=<token>.');
   }
 }

@@ -4,7 +4,7 @@ import 'server-only';
 // this safe while the server runs.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { ErrorIssue } from '../api/errors';
+import type { ErrorIssue } from '../errors';
 import type { Db } from '../db/connection';
 import { writeAlerts, type WritableAlert } from '../db/event-writer';
 import { prepareEntries } from './prepare';

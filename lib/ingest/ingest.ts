@@ -1,6 +1,6 @@
 // The one ingest service behind every way in: the webhook routes, the falcosidekick-ui drop-in
 // routes and (through prepareEntries + writeAlerts) the import script.
-import { ApiError, type ErrorIssue } from '../api/errors';
+import { DomainError, type ErrorIssue } from '../errors';
 import { getConfig } from '../config';
 import { getDb } from '../db/connection';
 import { writeAlertChunks } from '../db/event-writer';
@@ -43,16 +43,14 @@ export function ingestQueueState(): { pendingAlerts: number; maxPendingAlerts: n
   return { pendingAlerts: queue.pendingAlerts, maxPendingAlerts: queue.maxPending };
 }
 
-// An error response lists this many issues at most: a 300 KB body of 100,000 `{}` would otherwise
-// be answered with 30 MB of issues.
+// An error response lists this many issues at most: a body of many empty objects would otherwise
+// be answered with issues many times its size.
 export const MAX_REPORTED_ISSUES = 100;
 
-// A full default queue (10,000 alerts) drains in 2–3 s at the measured commit rate: a sender that
-// backs off for a second finds room soon, one that waits longer only falls further behind.
+// A full queue drains within seconds at the commit rate (docs/decisions/0014): a sender that backs
+// off for a second finds room soon, one that waits longer only falls further behind.
 const overloaded = () =>
-  new ApiError('ingest_overloaded', 'Perch is receiving alerts faster than it can store them; retry later.', undefined, {
-    'retry-after': '1',
-  });
+  new DomainError('ingest_overloaded', 'Perch is receiving alerts faster than it can store them; retry later.', undefined, 1);
 
 const STORE_FAULTS = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/;
 
@@ -66,9 +64,7 @@ function writeFailure(error: unknown): unknown {
   if (isQueueFull(error)) return overloaded();
   if (!isStoreFault(error)) return error;
   console.error('[perch] store write failed:', error);
-  return new ApiError('store_unavailable', 'The alert store cannot accept writes right now; retry later.', undefined, {
-    'retry-after': '5',
-  });
+  return new DomainError('store_unavailable', 'The alert store cannot accept writes right now; retry later.', undefined, 5);
 }
 
 /**
@@ -78,7 +74,7 @@ function writeFailure(error: unknown): unknown {
 export async function ingestText(text: string, { partial = false, alone = false } = {}): Promise<IngestReport> {
   const { maxPendingAlerts } = getConfig();
   if (hasMoreEntriesThan(text, maxPendingAlerts)) {
-    throw new ApiError('payload_too_large', `The body holds more than PERCH_MAX_PENDING (${maxPendingAlerts}) alerts; send smaller batches.`);
+    throw new DomainError('payload_too_large', `The body holds more than PERCH_MAX_PENDING (${maxPendingAlerts}) alerts; send smaller batches.`);
   }
   // Without ?partial=1 the first bad entry dooms the batch: finding the rest only serves the listing.
   const stopAfterIssues = partial ? Number.POSITIVE_INFINITY : MAX_REPORTED_ISSUES;
@@ -94,7 +90,7 @@ export async function ingestText(text: string, { partial = false, alone = false 
     throw writeFailure(error);
   }
   const { alerts, issues, hasSyntaxErrors, stoppedEarly, entryCount, isBatch } = streamed?.body ?? (await prepareBody(text, { stopAfterIssues, writesPending }));
-  if (entryCount === 0) throw new ApiError('empty_body', 'The body is empty; send a Falco alert as JSON.');
+  if (entryCount === 0) throw new DomainError('empty_body', 'The body is empty; send a Falco alert as JSON.');
   const listed = issues.slice(0, MAX_REPORTED_ISSUES);
   const unlisted = issues.length > listed.length || stoppedEarly ? ` (the first ${listed.length} are listed)` : '';
   if (issues.length > 0 && (!partial || alerts.length === 0)) {
@@ -104,7 +100,7 @@ export async function ingestText(text: string, { partial = false, alone = false 
       : hasSyntaxErrors
         ? 'The body is not valid JSON.'
         : 'The alert is not a valid Falco alert; nothing was stored.';
-    throw new ApiError(hasSyntaxErrors ? 'invalid_json' : 'invalid_alert', message, listed);
+    throw new DomainError(hasSyntaxErrors ? 'invalid_json' : 'invalid_alert', message, listed);
   }
 
   const metrics = ingestMetrics();
@@ -156,7 +152,7 @@ export async function ingestCall(call: IngestCall): Promise<IngestReport> {
     metrics.observeIngest('stored', seconds());
     return report;
   } catch (error) {
-    metrics.observeIngest(metrics.countFailure(error instanceof ApiError ? error.code : 'internal'), seconds());
+    metrics.observeIngest(metrics.countFailure(error instanceof DomainError ? error.code : 'internal'), seconds());
     throw error;
   }
 }

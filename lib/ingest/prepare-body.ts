@@ -1,9 +1,8 @@
 import 'server-only';
 // A request body turned into alerts ready to write. A large NDJSON body is prepared on two threads
-// at once: the worker takes the back part of the lines while this thread does the front, then this
-// thread writes them all. At one sender posting 1,000-alert batches, preparing (parse, validate,
-// normalise, deflate) took nearly as long as writing, and a sender waits for both.
-import type { ErrorIssue } from '../api/errors';
+// at once, the worker taking the back part of the lines while this thread does the front, since
+// preparing takes nearly as long as writing and a sender waits for both (docs/decisions/0022).
+import type { ErrorIssue } from '../errors';
 import type { WritableAlert } from '../db/event-writer';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 import { canPrepareInWorker, LinePreparer } from './line-preparer';
@@ -27,10 +26,9 @@ export interface PreparedBody {
 // copy of each, and a short body gains less than that.
 const MIN_SHARED_LINES = 64;
 
-// The worker's part of a shared body. This thread's part costs no copy back, but this thread also
-// reads the request and writes the alerts, so it takes no more than half. When other bodies are
-// already on their way to the store (several senders at once), this thread has their writes to do
-// meanwhile, and the worker takes all of the new body.
+// The worker's part of a shared body: this thread's part costs no copy back, but it also reads the
+// request and writes the alerts, so it takes no more than half; with other bodies on their way to
+// the store, it has their writes to do, and the worker takes all of the new body.
 const WORKER_SHARE = 0.5;
 const WORKER_SHARE_WHEN_BUSY = 1;
 

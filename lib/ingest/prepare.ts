@@ -1,6 +1,6 @@
 // Turns body entries into alerts ready to store, or into issues that name the entry and the field.
 import type { z } from 'zod';
-import type { ErrorIssue } from '../api/errors';
+import type { ErrorIssue } from '../errors';
 import { getConfig } from '../config';
 import { checkedAlert, FalcoAlert, toStoredAlert, type Arrival, type StoredAlert } from '../falco/alert';
 import { stringifyJson } from '../falco/json';

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { ApiError } from '../api/errors';
+import { DomainError } from '../errors';
 
-function tooLarge(maxBytes: number): ApiError {
-  return new ApiError('payload_too_large', `The body exceeds PERCH_MAX_BODY (${maxBytes} bytes); send smaller batches.`);
+function tooLarge(maxBytes: number): DomainError {
+  return new DomainError('payload_too_large', `The body exceeds PERCH_MAX_BODY (${maxBytes} bytes); send smaller batches.`);
 }
 
 /**

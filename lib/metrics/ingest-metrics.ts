@@ -1,7 +1,7 @@
 // What ingest and retention have done since the server started. Kept on globalThis so that every
 // route bundle counts into the same numbers; /metrics renders them (lib/metrics/collect.ts).
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { ErrorCode } from '../api/errors';
+import type { ErrorCode } from '../errors';
 
 // `source` is whatever the sender wrote, and each distinct label value is a new time series kept
 // for ever: only Falco's own sources and its plugins' get a label of their own.
