@@ -1,22 +1,15 @@
 import 'server-only';
 // The read API's queries run on reader threads (lib/db/read-worker.ts) with their own connections,
 // so no read holds ingest, /api/health or the live stream (docs/decisions/0001-reader-threads.md).
-// Without the threads' sources, for `:memory:` stores or with PERCH_READ_THREADS=0, on this one.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+// Without the threads' code, for `:memory:` stores or with PERCH_READ_THREADS=0, on this one.
+import type { Worker } from 'node:worker_threads';
 import { DomainError } from '../errors';
 import { getConfig } from '../config';
 import { stringifyJson } from '../falco/json';
 import { getDb } from './connection';
-import { WORKER_READY } from '../ingest/line-preparer';
+import { canStartWorker, startWorker, WORKER_READY } from '../worker-threads';
 import type { ReadAnswer, ReadRequest } from './read-worker';
 import { READS, type ReadArgs, type ReadName, type ReadResult } from './reads';
-
-// Found from the project folder, as the ingest worker's are (lib/ingest/line-preparer.ts).
-const entry = () => path.join(process.cwd(), 'lib', 'ingest', 'worker-entry.mjs');
-const workerModule = () => path.join(process.cwd(), 'lib', 'db', 'read-worker.ts');
 
 /** Reads waiting for a thread beyond which the read API answers 503 reads_overloaded. */
 export const MAX_QUEUED_READS = 256;
@@ -33,14 +26,8 @@ class Reader {
   ready = false;
 
   constructor(onAnswer: (reader: Reader, answer: ReadAnswer) => void, onExit: (reader: Reader, error: Error) => void, onReady: () => void) {
-    const options: WorkerOptions = {
-      workerData: { module: pathToFileURL(workerModule()).href },
-      execArgv: ['--conditions=react-server'],
-      // A reader's objects live for one read: a small young generation keeps its idle memory low.
-      resourceLimits: { maxYoungGenerationSizeMb: 4 },
-    };
-    // Not `new Worker(…)`: Turbopack would bundle what it names (see lib/ingest/line-preparer.ts).
-    this.worker = Reflect.construct(Worker, [entry(), options]) as Worker;
+    // A reader's objects live for one read: a small young generation keeps its idle memory low.
+    this.worker = startWorker('read-worker', { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker.unref();
     this.worker.on('message', (message: ReadAnswer | string) => {
       if (typeof message !== 'string') onAnswer(this, message);
@@ -148,7 +135,7 @@ const holder = globalThis as typeof globalThis & { __perchReadPool?: ReadPool | 
 export function readPool(): ReadPool | null {
   if (holder.__perchReadPool === undefined) {
     const { dbFile, readThreads } = getConfig();
-    const usable = readThreads > 0 && dbFile !== ':memory:' && existsSync(entry()) && existsSync(workerModule());
+    const usable = readThreads > 0 && dbFile !== ':memory:' && canStartWorker('read-worker');
     holder.__perchReadPool = usable ? new ReadPool(readThreads) : null;
   }
   return holder.__perchReadPool;

@@ -10,6 +10,7 @@ import { getConfig } from '../config';
 import { stringifyJson } from '../falco/json';
 import { READS, type ReadName } from './reads';
 import { takeEvictions } from './statements';
+import { WORKER_READY } from '../worker-threads';
 
 export interface ReadRequest {
   id: number;
@@ -74,4 +75,5 @@ if (parentPort) {
       collect();
     }
   });
+  parentPort.postMessage(WORKER_READY);
 }

@@ -1,23 +1,13 @@
 // The thread of lib/ingest/prepare-worker.ts, seen from the main thread: batches of lines go in,
 // prepared alerts come back in the order sent.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { canStartWorker, startWorker, WORKER_READY } from '../worker-threads';
 import type { PrepareLinesOptions, PreparedLines } from './prepare-lines';
 import type { PrepareChunksRequest, PrepareLinesRequest } from './prepare-worker';
 import type { NumberedLines } from './split-body';
 
-// Found from the project folder, not from this module's URL: in the server this module is part of
-// Next's bundle, and the worker runs the TypeScript sources through tsx (lib/ingest/worker-entry.mjs).
-// Every way Perch starts (npm start, npm run import, the tests) runs in the project folder.
-const sourceDir = () => path.join(process.cwd(), 'lib', 'ingest');
-
-/** What lib/ingest/worker-entry.mjs posts once the worker's module has loaded. */
-export const WORKER_READY = 'perch:worker-ready';
-
-/** Whether the worker's sources are where LinePreparer looks for them. */
-export const canPrepareInWorker = () => existsSync(path.join(sourceDir(), 'worker-entry.mjs'));
+/** Whether the worker's code is at hand (built, or its sources outside the build). */
+export const canPrepareInWorker = () => canStartWorker('prepare-worker');
 
 export class LinePreparer {
   private worker: Worker | null = null;
@@ -43,15 +33,7 @@ export class LinePreparer {
   }
 
   private start(): Worker {
-    const options: WorkerOptions = {
-      workerData: { module: pathToFileURL(path.join(sourceDir(), 'prepare-worker.ts')).href },
-      // As Perch itself runs: `server-only` modules load outside React's client build.
-      execArgv: ['--conditions=react-server'],
-    };
-    // Not `new Worker(…)`: Turbopack bundles what a literal `new Worker` names (tsx and esbuild's
-    // binary with it, which fails the build) and ignores its ignore comment there. The worker runs
-    // the sources through tsx instead.
-    const worker = Reflect.construct(Worker, [path.join(sourceDir(), 'worker-entry.mjs'), options]) as Worker;
+    const worker = startWorker('prepare-worker');
     if (this.options.unref) worker.unref();
     const failAll = (error: unknown) => {
       if (this.worker === worker) {

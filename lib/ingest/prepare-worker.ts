@@ -1,9 +1,8 @@
-// The second thread of ingest: turns NDJSON lines into alerts ready to write (prepareLines), so
-// that the main thread only writes. `npm run import` sends it every batch; the server sends it part
-// of each large body (lib/ingest/prepare-body.ts), or all of it in chunks that the main thread
-// writes as they come (lib/ingest/write-while-preparing.ts). Done on one thread, this work took more
-// of each alert's time than SQLite did.
+// The second thread of ingest: turns NDJSON lines into alerts ready to write, so that the main thread
+// only writes. The import sends it every batch; the server part of a large body (prepare-body.ts) or
+// all of it in chunks (write-while-preparing.ts). docs/decisions/0021, 0022 and 0023 say why.
 import { parentPort, type MessagePort } from 'node:worker_threads';
+import { WORKER_READY } from '../worker-threads';
 import type { NumberedLines } from './split-body';
 import { prepareLines, type PrepareLinesOptions } from './prepare-lines';
 
@@ -34,3 +33,4 @@ parentPort?.on('message', (request: PrepareLinesRequest | PrepareChunksRequest) 
   }
   port.close();
 });
+parentPort?.postMessage(WORKER_READY);

@@ -1,14 +1,10 @@
-// `npm run bench`'s fast fill: the store the queries and pages are measured on, without an NDJSON
-// file or `npm run import` (hours at 10,000,000 alerts). The same alerts as the import's file
-// (benchAlerts: the plan's parts in order, then any top-up), generated and prepared by worker
-// threads part by part (scripts/lib/bench-fill-worker.ts), written in time order by Perch's own
-// writer (writeAlerts, in the import's 1,000-alert batches) into a store made by Perch's migrations.
-// Only the durability differs: a throw-away store needs no fsync while it fills.
+// `npm run bench`'s fast fill (docs/decisions/0013): the import's alerts, generated and prepared on
+// worker threads (bench-fill-worker.ts), written in time order by Perch's writer into a store made by
+// its migrations. Only durability differs: a throw-away store needs no fsync while it fills.
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { openDatabase, type Db } from '../../lib/db/connection';
 import { writeAlerts, type WritableAlert } from '../../lib/db/event-writer';
-import { WORKER_READY } from '../../lib/ingest/line-preparer';
 import { prepareLines } from '../../lib/ingest/prepare-lines';
 import { benchPlan, benchTopUp, LONG_CMDLINE, type BenchAlertOptions } from './bench-alerts';
 
@@ -16,7 +12,7 @@ import { benchPlan, benchTopUp, LONG_CMDLINE, type BenchAlertOptions } from './b
 export interface FillBatch {
   part: number;
   alerts: WritableAlert[];
-  /** Where in the batch the alerts with a 4 KB command line are. */
+  /** Where in the batch the alerts with a long command line (LONG_CMDLINE) are. */
   long: number[];
   last: boolean;
 }
@@ -50,7 +46,7 @@ function bulkLoad(db: Db) {
   db.pragma('journal_mode = MEMORY');
   db.pragma('synchronous = OFF');
   // The indexes keyed by something other than time (the duplicate check's hash above all) take
-  // inserts all over: a 2 GB page cache keeps ten million alerts' worth of them in memory.
+  // inserts all over: a page cache this large keeps a full bench store's worth of them in memory.
   db.pragma('cache_size = -2000000');
 }
 
@@ -70,8 +66,7 @@ class Inbox {
   private failure: unknown = null;
 
   constructor(readonly worker: Worker) {
-    worker.on('message', (batch: FillBatch | typeof WORKER_READY) => {
-      if (batch === WORKER_READY) return; // lib/ingest/worker-entry.mjs: the module has loaded
+    worker.on('message', (batch: FillBatch) => {
       if (this.waiting) {
         this.waiting.resolve(batch);
         this.waiting = null;

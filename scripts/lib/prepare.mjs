@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { bundle, bundlePath } from './bundle.mjs';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -48,15 +49,25 @@ const BUILD_INPUTS = [
 
 /**
  * Runs `next build` into `distDir` unless its last build is newer than every source file and was
- * made for the same PERCH_BASE_PATH (Next bakes the base path into the build).
+ * made for the same PERCH_BASE_PATH (Next bakes the base path into the build), then the worker
+ * bundles (scripts/lib/bundle.mjs) unless they are newer than that build and every source.
  */
 export function ensureBuild({ distDir = process.env.PERCH_DIST_DIR || '.next', basePath = process.env.PERCH_BASE_PATH ?? '' } = {}) {
   const dir = path.join(root, distDir);
   const stampFile = path.join(dir, 'perch-base-path');
-  const built = mtime(path.join(dir, 'BUILD_ID'));
   const builtFor = existsSync(stampFile) ? readFileSync(stampFile, 'utf8') : null;
   const newestSource = Math.max(...BUILD_INPUTS.map((entry) => newestMtime(path.join(root, entry))));
-  if (built > 0 && built >= newestSource && builtFor === basePath) return;
+  const built = mtime(path.join(dir, 'BUILD_ID'));
+  if (!(built > 0 && built >= newestSource && builtFor === basePath)) nextBuild(distDir, basePath);
+  const bundled = mtime(bundlePath(distDir, 'prepare-worker'));
+  const bundleInputs = Math.max(newestSource, mtime(path.join(root, 'scripts', 'lib', 'bundle.mjs')), mtime(path.join(dir, 'BUILD_ID')));
+  if (bundled >= bundleInputs) return;
+  console.log(`[perch] bundling the worker threads into ${distDir}/perch…`);
+  bundle({ distDir, basePath });
+}
+
+/** @param {string} distDir @param {string} basePath */
+function nextBuild(distDir, basePath) {
   console.log(`[perch] building (next build${basePath ? ` for ${basePath}` : ''})…`);
   // Next adds a custom build folder's types to tsconfig.json; put the file back as it was (mtime
   // included, or every build would look stale to the next run).
@@ -68,7 +79,7 @@ export function ensureBuild({ distDir = process.env.PERCH_DIST_DIR || '.next', b
   });
   writeFileSync(tsconfig, tsconfigText);
   utimesSync(tsconfig, tsconfigTime, tsconfigTime);
-  writeFileSync(stampFile, basePath);
+  writeFileSync(path.join(root, distDir, 'perch-base-path'), basePath);
 }
 
 /** Debian's Chromium for Playwright (its own browser download cannot be reached here). */
