@@ -2,6 +2,6 @@
 // start retention.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { startPerch } = await import('./lib/server-start');
+  const { startPerch } = await import('./lib/server/start');
   startPerch();
 }

@@ -43,7 +43,7 @@ export function proxy(request: NextRequest) {
   }
 
   const access = getAccessConfig();
-  // scripts/serve.mjs refuses such hosts before Next for every URL; under `next start` this covers pages.
+  // The server (lib/server/serve.ts) refuses such hosts before Next for every URL; under `next start` this covers pages.
   const host = request.headers.get('host');
   if (!hostAllowed(host, access.allowedHosts)) {
     return new NextResponse(`${HOST_REFUSED_MESSAGE(host!)}\n`, {

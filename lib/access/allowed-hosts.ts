@@ -1,6 +1,5 @@
 // PERCH_ALLOWED_HOSTS: a DNS-rebinding page reaches Perch under the attacker's own name, so other
 // names are refused. IP literals (rebinding needs a name) and localhost names are always allowed.
-// scripts/serve.mjs applies the same rule in plain JavaScript: keep the two alike.
 import { isIP } from 'node:net';
 
 export interface HostPolicy {

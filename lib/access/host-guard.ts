@@ -1,5 +1,5 @@
-// The Host check of every request under `npm start`, made by scripts/serve.mjs before Next or the
-// ingest path sees the request (proxy.ts makes it for pages under `next start`).
+// The Host check of every request under `npm start`, made by the server (lib/server/serve.ts) before
+// Next or the ingest path sees the request (proxy.ts makes it for pages under `next start`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getAccessConfig } from './access-config';
 import { hostAllowed, HOST_REFUSED_MESSAGE } from './allowed-hosts';

@@ -26,7 +26,7 @@ export function streamResponse(request: Request, filter: EventFilter, afterParam
   if (hub.size >= MAX_SUBSCRIBERS) {
     throw new ApiError('too_many_streams', `This server already serves ${MAX_SUBSCRIBERS} live streams; retry later.`, undefined, { 'retry-after': '10' });
   }
-  // Unknown without scripts/serve.mjs (`next start`): such streams have only the server-wide cap.
+  // Unknown without Perch's own server (`next start`): such streams have only the server-wide cap.
   const client = clientAddress(request.headers, getAccessConfig().trustedProxies);
   const perClient = getConfig().maxStreamsPerClient;
   if (client !== null && hub.streamsOf(client) >= perClient) {

@@ -1,9 +1,7 @@
 import 'server-only';
-// The ingest URLs served straight from node:http by scripts/serve.mjs, ahead of Next: Next's
-// request pipeline (routing, web Request and stream wrapping) costs several times what storing a
-// single alert does, and Falco posts one alert per request. The same service as the routes
-// (ingestCall: token, overload 503, body limit, metrics, group commit), the same answers; any
-// other URL or verb, and every request when Perch runs under `next start`, goes through Next.
+// The ingest URLs answered from node:http by the server (lib/server/serve.ts) ahead of Next, whose
+// pipeline costs more than storing the one alert Falco posts (docs/decisions/0025). Same service and
+// answers as the routes; other URLs and verbs, and everything under `next start`, go through Next.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorReply } from '../api/with-api';
 import { BASE_PATH } from '../base-path';

@@ -1,5 +1,5 @@
-// Builds what runs beside Next's build, into <distDir>/perch/: the worker threads, so that
-// production runs no tsx.
+// Builds what runs beside Next's build, into <distDir>/perch/: the server (lib/server/serve.ts),
+// which owns the node:http fast path, and the worker threads, so that production runs no tsx.
 // `npm run build` runs it after `next build`; `npm start` and `npm test` through ensureBuild.
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
 
 /** The bundles and their sources; lib/worker-threads.ts finds the workers by these names. */
 const ENTRIES = {
+  server: 'lib/server/serve.ts',
   'prepare-worker': 'lib/ingest/prepare-worker.ts',
   'read-worker': 'lib/db/read-worker.ts',
 };

@@ -49,8 +49,8 @@ const BUILD_INPUTS = [
 
 /**
  * Runs `next build` into `distDir` unless its last build is newer than every source file and was
- * made for the same PERCH_BASE_PATH (Next bakes the base path into the build), then the worker
- * bundles (scripts/lib/bundle.mjs) unless they are newer than that build and every source.
+ * made for the same PERCH_BASE_PATH (Next bakes the base path into the build), then the server and
+ * worker bundles (scripts/lib/bundle.mjs) unless they are newer than that build and every source.
  */
 export function ensureBuild({ distDir = process.env.PERCH_DIST_DIR || '.next', basePath = process.env.PERCH_BASE_PATH ?? '' } = {}) {
   const dir = path.join(root, distDir);
@@ -59,10 +59,10 @@ export function ensureBuild({ distDir = process.env.PERCH_DIST_DIR || '.next', b
   const newestSource = Math.max(...BUILD_INPUTS.map((entry) => newestMtime(path.join(root, entry))));
   const built = mtime(path.join(dir, 'BUILD_ID'));
   if (!(built > 0 && built >= newestSource && builtFor === basePath)) nextBuild(distDir, basePath);
-  const bundled = mtime(bundlePath(distDir, 'prepare-worker'));
+  const bundled = mtime(bundlePath(distDir, 'server'));
   const bundleInputs = Math.max(newestSource, mtime(path.join(root, 'scripts', 'lib', 'bundle.mjs')), mtime(path.join(dir, 'BUILD_ID')));
   if (bundled >= bundleInputs) return;
-  console.log(`[perch] bundling the worker threads into ${distDir}/perch…`);
+  console.log(`[perch] bundling the server and worker threads into ${distDir}/perch…`);
   bundle({ distDir, basePath });
 }
 

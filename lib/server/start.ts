@@ -1,17 +1,15 @@
 import 'server-only';
-import { AccessConfigError, getAccessConfig } from './access/access-config';
-import { refuseForeignHost } from './access/host-guard';
-import { sessionKey } from './access/session';
-import { ConfigError, getConfig } from './config';
-import { getDb } from './db/connection';
-import { keepEndedSessions } from './db/ended-sessions';
-import { countAlerts } from './db/event-queries';
-import { readPool } from './db/read-pool';
-import { pruneAll } from './db/retention';
-import { startFacetBackfill } from './ingest/facet-backfill';
-import { serveIngest } from './ingest/node-ingest';
-import { sharedPreparer } from './ingest/prepare-body';
-import { ingestMetrics } from './metrics/ingest-metrics';
+import { AccessConfigError, getAccessConfig } from '../access/access-config';
+import { sessionKey } from '../access/session';
+import { ConfigError, getConfig } from '../config';
+import { getDb } from '../db/connection';
+import { keepEndedSessions } from '../db/ended-sessions';
+import { countAlerts } from '../db/event-queries';
+import { readPool } from '../db/read-pool';
+import { pruneAll } from '../db/retention';
+import { startFacetBackfill } from '../ingest/facet-backfill';
+import { sharedPreparer } from '../ingest/prepare-body';
+import { ingestMetrics } from '../metrics/ingest-metrics';
 
 /** A bad setting stops the server with its message; anything else is a bug and throws. */
 function orExit<T>(read: () => T, Expected: new (...args: never[]) => Error): T {
@@ -24,9 +22,8 @@ function orExit<T>(read: () => T, Expected: new (...args: never[]) => Error): T 
   }
 }
 
-// __perchServeIngest: what scripts/serve.mjs hands the ingest URLs to, ahead of Next;
-// __perchGuardHost: its Host check of every request.
-const holder = globalThis as typeof globalThis & { __perchStarted?: boolean; __perchServeIngest?: typeof serveIngest; __perchGuardHost?: typeof refuseForeignHost };
+// The server (lib/server/serve.ts) starts Perch before Next does (instrumentation.ts): once is enough.
+const holder = globalThis as typeof globalThis & { __perchStarted?: boolean };
 
 export function startPerch(): void {
   if (holder.__perchStarted) return;
@@ -40,14 +37,12 @@ export function startPerch(): void {
     const ways = [access.users.size > 0 && `${access.users.size} password user(s)`, access.viewTokens.length > 0 && `${access.viewTokens.length} view token(s)`, access.trustedUserHeader && `users from ${access.trustedUserHeader} set by trusted proxies`];
     console.log(`[perch] login required: ${ways.filter(Boolean).join(', ')}`);
     if (access.trustedUserHeader && !process.env.PERCH_PEER_SECRET) {
-      console.warn('[perch] PERCH_TRUSTED_USER_HEADER is ignored: start Perch with `npm start` (scripts/serve.mjs), which knows each connection\'s address.');
+      console.warn('[perch] PERCH_TRUSTED_USER_HEADER is ignored: start Perch with `npm start` (lib/server/serve.ts), which knows each connection\'s address.');
     }
   }
   const db = getDb();
   // Before the first request: a logged-out cookie must not work again after a restart.
   keepEndedSessions(db);
-  holder.__perchServeIngest = serveIngest;
-  holder.__perchGuardHost = refuseForeignHost;
   // Loaded now rather than when the first large batch arrives, which would be checked on one thread.
   sharedPreparer()?.warmUp();
   // The reader threads load their modules now, not while the first page waits for its data.
