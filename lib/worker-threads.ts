@@ -13,14 +13,14 @@ const SOURCES = {
   'prepare-worker': 'lib/ingest/prepare-worker.ts',
   'read-worker': 'lib/db/read-worker.ts',
 } as const;
-export type WorkerName = keyof typeof SOURCES;
+type WorkerName = keyof typeof SOURCES;
 
 // Both the build's bundles and the sources are found from the project folder, not from this module's
 // URL, which points into whichever bundle holds it: every way Perch starts runs in the project folder.
 const fromBuild = process.env.NODE_ENV === 'production';
 
 /** The bundle's path under the build folder (next.config.js `distDir`). */
-export const bundledWorker = (name: WorkerName) => path.join(process.cwd(), process.env.PERCH_DIST_DIR || '.next', 'perch', `${name}.mjs`);
+const bundledWorker = (name: WorkerName) => path.join(process.cwd(), process.env.PERCH_DIST_DIR || '.next', 'perch', `${name}.mjs`);
 
 const SOURCE_ENTRY = () => path.join(process.cwd(), 'lib', 'ingest', 'worker-entry.mjs');
 const source = (name: WorkerName) => path.join(process.cwd(), SOURCES[name]);
