@@ -3,7 +3,7 @@
 // first-load JS), reported in markdown between docs/benchmarks.md's bench markers (USAGE below).
 // A tool, not a test: missed targets are reported, not failed; `--smoke` runs inside `npm test`.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -156,7 +156,7 @@ function segmentRates(importPoints, rawPoints) {
 }
 
 /** @type {Record<number, string>} */
-const FS_TYPES = { 0xef53: 'ext4', 0x01021994: 'tmpfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs', 0x6969: 'nfs', 0x2fc12fc1: 'zfs' };
+const FS_TYPES = { 61267: 'ext4', 16914836: 'tmpfs', 1481003842: 'xfs', 2435016766: 'btrfs', 2035054128: 'overlayfs', 26985: 'nfs', 801189825: 'zfs' };
 
 /** @param {Options} options */
 function machine(options) {
@@ -926,7 +926,7 @@ class Bench {
   // ── The run ──
 
   async run() {
-    const { parts, smoke } = this.options;
+    const { parts } = this.options;
     const want = (/** @type {string[]} */ ...names) => names.some((n) => parts.has(n));
     if (want('ingest', 'stream', 'js')) {
       const pooled = await this.part('generate the ingest alerts', async () => {

@@ -30,15 +30,16 @@ options stores only the minutes that are new; the rest are reported as duplicate
 class UsageError extends Error {}
 
 function parseOptions(args: string[]): Omit<DemoOptions, 'nowMs'> {
-  let given;
-  try {
-    given = parseArgs({
-      args,
-      options: { alerts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const given = (() => {
+    try {
+      return parseArgs({
+        args,
+        options: { alerts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      }).values;
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  })();
   if (given.help) {
     console.log(USAGE);
     process.exit(0);

@@ -113,6 +113,7 @@ function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: Tr
   const selected = context.selected.includes(node.chain);
   const unknown = node.name === '?';
   return (
+    // biome-ignore lint/a11y/useFocusableInteractive: keyboard focus goes to the buttons inside each item.
     <li role="treeitem" aria-expanded={hasChildren ? open : undefined} aria-level={depth + 1} aria-selected={context.inPage ? selected : undefined}
       data-testid="tree-node" data-name={node.name} data-count={node.count}>
       <div className="flex items-center gap-1.5 py-0.5">

@@ -51,7 +51,7 @@ type TickProps = { x?: number | string; y?: number | string; payload?: { value: 
 function axisLabels(format: (value: number) => string, fontSize: number, anchor: 'middle' | 'end', rightEdge = Infinity) {
   // Where recharts puts its own: below the tick on the time axis, centred on it on the count axis.
   const dy = anchor === 'middle' ? '0.71em' : '0.355em';
-  return function AxisLabel({ x, y, payload }: TickProps) {
+  return function renderLabel({ x, y, payload }: TickProps) {
     if (payload === undefined) return <g />;
     const text = format(payload.value);
     // A time label that would run past the chart's right edge is left out rather than cut.

@@ -140,7 +140,7 @@ function treeAlerts(host: string) {
   const chain = (names: string[]) => {
     const [proc, parent, ...ancestors] = [...names].reverse();
     const fields: Record<string, unknown> = { 'proc.name': proc, 'proc.pname': parent ?? null, 'proc.cmdline': proc, 'proc.aname[2]': null, 'proc.aname[3]': null, 'proc.aname[4]': null };
-    ancestors.forEach((name, i) => (fields[`proc.aname[${i + 2}]`] = name));
+    ancestors.forEach((name, i) => { fields[`proc.aname[${i + 2}]`] = name; });
     return makeAlert({ hostname: host, fields });
   };
   return [chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'vim']), chain(['cron', 'sh'])];

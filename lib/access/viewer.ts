@@ -8,7 +8,7 @@ export const VIEW_COOKIE = 'perch_view';
 /** `?view_token=` on a page URL: a wall screen's bookmark carries its read-only token (proxy.ts swaps it for VIEW_COOKIE). */
 export const VIEW_TOKEN_PARAM = 'view_token';
 /** Set by scripts/serve.mjs to `<per-process secret> <socket address>`; anything else is ignored. */
-export const PEER_HEADER = 'x-perch-peer';
+const PEER_HEADER = 'x-perch-peer';
 
 export type Viewer =
   | { kind: 'anyone' }

@@ -90,7 +90,7 @@ function hasAlerts(db: Db): boolean {
  * free pages inside the cap, so ingest resumes once it has pruned. A store already bigger keeps
  * its size as the cap: SQLite never lowers max_page_count below the pages in use.
  */
-export function limitStoreSize(db: Db, maxBytes: number): void {
+function limitStoreSize(db: Db, maxBytes: number): void {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const pages = Math.floor(maxBytes / pageSize);
   capPages.set(db, pages);

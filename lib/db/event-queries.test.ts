@@ -84,7 +84,7 @@ describe('the imported corpus', () => {
   });
 
   it('stores each line under its line number with the raw text exactly as received', () => {
-    corpusLines.forEach((line, i) => expect(getEventOrThrow(db, i + 1).raw).toBe(line));
+    corpusLines.forEach((line, i) => { expect(getEventOrThrow(db, i + 1).raw).toBe(line); });
   });
 });
 

@@ -70,7 +70,7 @@ beforeAll(() => {
   const { valid, issues } = prepareEntries(splitBody(arrival.map((m) => m.text).join('\n')).entries);
   expect(issues).toEqual([]);
   const written = writeAlerts(db, valid.map((v) => v.alert));
-  written.forEach((w, i) => (arrival[i]!.id = w.id));
+  written.forEach((w, i) => { arrival[i]!.id = w.id; });
   expect(written.filter((w) => w.duplicate)).toEqual([]);
   expectedOrder = made.filter((m) => m.wanted).sort((x, y) => (x.ns === y.ns ? y.id - x.id : x.ns < y.ns ? 1 : -1));
 });

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const MIGRATIONS_DIR = path.join(process.cwd(), 'lib', 'db', 'migrations');
+const MIGRATIONS_DIR = path.join(process.cwd(), 'lib', 'db', 'migrations');
 
 interface Migration {
   version: number;

@@ -45,7 +45,10 @@ afterEach(() => db.close());
 function statementsOf(read: () => unknown, which: RegExp): string[] {
   const sqls: string[] = [];
   const prepare = db.prepare.bind(db);
-  db.prepare = ((sql: string) => (sqls.push(sql), prepare(sql))) as typeof db.prepare;
+  db.prepare = ((sql: string) => {
+    sqls.push(sql);
+    return prepare(sql);
+  }) as typeof db.prepare;
   try {
     read();
   } finally {

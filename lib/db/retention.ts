@@ -39,7 +39,7 @@ const deleteOldest = (db: Db, limit: number) =>
  * the room ingest leaves under the cap. A store too full even for that keeps its deletes and
  * tries again on the next run.
  */
-export function reclaimSearchSpace(db: Db): void {
+function reclaimSearchSpace(db: Db): void {
   try {
     withPruneRoom(db, () => db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('merge', -1000)").run());
   } catch (error) {

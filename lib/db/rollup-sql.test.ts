@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
-import { PRIORITIES } from '../falco/priorities';
 import { DIMENSION_NAMES } from '../filters/dimensions';
 import { EventFilter } from '../filters/event-filter';
 import { openDatabase, type Db } from './connection';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventFilter } from '../filters/event-filter';
-import { type Db } from './connection';
+import type { Db } from './connection';
 import { ruleRows } from './rules';
 import { containerRows } from './containers';
 import { ago, ALERTS, CLEAR, DROP, FROM_1H, isoNs, K8S, LAST_HOUR, MINUTE, NOW, NS_PER_MS, openDataSet, range1h, RS, sum, TS, WRITE } from './aggregates-data-set';

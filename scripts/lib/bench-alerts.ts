@@ -14,7 +14,7 @@ export interface BenchAlertOptions {
 }
 
 /** One alert in this many (that has a command line with arguments) carries a 4 KB command line. */
-export const LONG_EVERY = 500;
+const LONG_EVERY = 500;
 /** The length of the long command lines, so that their output text is about 4 KB. */
 export const LONG_CMDLINE = 3_900;
 

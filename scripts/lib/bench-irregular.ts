@@ -116,7 +116,7 @@ const MORE_RULES: readonly (readonly [string, string, string, string])[] = [
 ];
 
 /** The syscall rules: the stable ones the demo raises (the fixture it copied them from), and MORE_RULES. */
-export const RULES: ReadonlyMap<string, Rule> = (() => {
+const RULES: ReadonlyMap<string, Rule> = (() => {
   const rules = new Map<string, Rule>();
   const tsv = readFileSync(new URL('../../e2e/fixtures/falco/default-rules.tsv', import.meta.url), 'utf8');
   for (const row of tsv.split('\n').slice(1)) {
@@ -593,7 +593,7 @@ function rewrite(alert: ParsedAlert, rng: Rng, marker: RareMarker | null) {
 
   // File names of many words, in the directory the rule watches.
   const file = fields.get('fd.name');
-  if (file !== undefined && file.startsWith('"/') && !fields.has('fd.nameraw') && rng() < FILE_SHARE) {
+  if (file?.startsWith('"/') && !fields.has('fd.nameraw') && rng() < FILE_SHARE) {
     const path = JSON.parse(file) as string;
     const dir = path.slice(0, path.lastIndexOf('/'));
     fields.set('fd.name', json(`${dir}/${word(rng)}${rng() < 0.5 ? `-${word(rng)}` : ''}${pick(rng(), EXTENSIONS)}`));

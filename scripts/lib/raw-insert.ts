@@ -49,7 +49,7 @@ export function rawInserter(db: Database.Database) {
     counts.write();
     runs.write();
     // In the writer's order: the index's terms after every other statement (lib/db/event-writer.ts).
-    alerts.forEach((a, i) => insertSearch.run(ids[i], a.indexedText));
+    alerts.forEach((a, i) => { insertSearch.run(ids[i], a.indexedText); });
   });
 
   return {
