@@ -28,8 +28,12 @@ function ValueList({ state, dimension, onDone }: { state: ReturnType<typeof useE
         aria-label={`Find a ${DIMENSIONS[dimension].label.toLowerCase()}`}
         className="w-full border-b border-border bg-surface px-3 py-2 text-sm outline-none"
       />
-      {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the listbox pattern, options as items. */}
-      <ul className="max-h-80 overflow-y-auto py-1 text-sm" role="listbox" aria-label={`${DIMENSIONS[dimension].label} values`}>
+      <ul
+        className="max-h-80 overflow-y-auto py-1 text-sm"
+        // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the listbox pattern, options as items.
+        role="listbox"
+        aria-label={`${DIMENSIONS[dimension].label} values`}
+      >
         {isPending && <li className="px-3 py-2 text-muted">Loading…</li>}
         {error && <li className="px-3 py-2 text-[var(--priority-critical)]">Could not load values: {error.message}</li>}
         {data && values.length === 0 && <li className="px-3 py-2 text-muted">No values in this range.</li>}
