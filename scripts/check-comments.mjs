@@ -85,8 +85,10 @@ export function commentBlocks(text, sql) {
 /**
  * @param {string[]} lines
  * @returns {number} the lines that hold words; JSDoc type tags, which `// @ts-check` needs, do not count
+ *   (inside a block or on a line of their own), nor does `// @ts-check` itself
  */
-const wordLines = (lines) => lines.filter((line) => /[\p{L}\p{N}]/u.test(line) && !/^\*\s*@(?:param|returns|type|typedef)\b/.test(line)).length;
+const wordLines = (lines) =>
+  lines.filter((line) => /[\p{L}\p{N}]/u.test(line) && !/^(?:\/\*)?\*\s*@(?:param|returns|type|typedef|template)\b|^\/\/\s*@ts-check$/.test(line)).length;
 
 function main() {
   const args = process.argv.slice(2);

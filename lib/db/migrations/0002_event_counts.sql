@@ -1,10 +1,6 @@
--- Counts of alerts per hour and per 12 hours, so that aggregates over weeks read some ten thousand
--- rows instead of every alert; lib/db/rollup-sql.ts decides when they can answer. They change in the
--- same transaction as the alerts: writeAlerts adds each batch's counts at its end
--- (lib/db/event-counts.ts), and the triggers below take deleted alerts off.
---
--- A primary key cannot hold NULL, so a missing value is stored as x'' (an empty blob, which no
--- text equals, not even '') and read back through nullif(column, x'').
+-- Counts per hour and per half day, so aggregates over weeks need not read every alert
+-- (docs/decisions/0016); they change in the alerts' own transaction. A primary key cannot hold NULL,
+-- so a missing value is x'' (an empty blob no text equals) and is read back through nullif.
 
 -- One row per hour and combination of the values the dashboard filters and groups on.
 CREATE TABLE event_counts_1h (
@@ -28,8 +24,7 @@ CREATE TABLE event_counts_1h (
     image_repository, image_tag, k8s_ns, k8s_pod, user_name)
 ) WITHOUT ROWID;
 
--- The same per 12 hours (00:00–12:00 and 12:00–24:00 UTC): a month's top lists, and its charts
--- (12-hour buckets), read seven times fewer rows than hourly.
+-- The same per half day (UTC), so a month's top lists and charts read far fewer rows than hourly.
 CREATE TABLE event_counts_12h (
   half_day         INTEGER NOT NULL,  -- time_ns / 43200e9
   internal         INTEGER NOT NULL,
@@ -73,7 +68,7 @@ CREATE TABLE process_counts_1h (
   PRIMARY KEY (hour, internal, priority_rank, name)
 ) WITHOUT ROWID;
 
--- The alerts already stored: some 20 s for a million on the development machine.
+-- The alerts already stored (how long this takes: docs/decisions/0016).
 INSERT INTO event_counts_1h
 SELECT time_ns / 3600000000000, internal, priority_rank, rule,
   coalesce(source, x''), coalesce(hostname, x''), coalesce(container_id, x''),
@@ -96,11 +91,9 @@ SELECT e.time_ns / 3600000000000, e.internal, e.priority_rank, p.name, count(*)
 FROM (SELECT DISTINCT name, event_id FROM event_processes WHERE name IS NOT NULL) p
 JOIN events e ON e.id = p.event_id GROUP BY 1, 2, 3, 4;
 
--- When the deleted alert was the first (or last) of its row, the next one is looked up among the
--- row's remaining alerts, so first_ns and last_ns stay exact whatever order alerts are deleted in.
--- Retention deletes oldest first, so this runs for most deletes: a min() along the rule's alerts in
--- time order stops at the first one of the row (SQLite would pick the far less selective priority
--- index, ten times slower).
+-- A deleted first (or last) alert of a row makes the trigger look up the next, so first_ns and
+-- last_ns stay exact in any delete order; the min() walks the rule's alerts in time order because
+-- the priority index SQLite would pick is far less selective (docs/decisions/0016).
 CREATE TRIGGER events_uncounted AFTER DELETE ON events BEGIN
   DELETE FROM event_counts_1h
   WHERE hour = OLD.time_ns / 3600000000000 AND internal = OLD.internal AND priority_rank = OLD.priority_rank AND rule = OLD.rule

@@ -1,11 +1,6 @@
--- Free text's counts and timelines (`q`) look up every match's time, priority and health flag by
--- id. Migration 0006 gave them an index of (id, time_ns, internal, priority_rank); a table keyed by
--- the id itself answers the same lookup about a quarter faster, because SQLite finds a row by its
--- integer key without decoding the index's records (`she*`, 194,000 matches in a million alerts:
--- 80–120 ms of lookups instead of 105–165 ms, docs/benchmarks.md), and takes 20 bytes per alert
--- to the index's 24.
--- The writer adds a row with each alert (lib/db/event-writer.ts); alerts are never updated
--- (events_immutable, 0002), and a deleted alert's row goes with it.
+-- Free text's counts and timelines look up every match's time, priority and health flag by id: a table
+-- keyed by the id answers faster than 0006's index, as SQLite finds a row by its integer key without
+-- decoding index records (docs/decisions/0019). Alerts are never updated; a row goes with its alert.
 CREATE TABLE event_times (
   id            INTEGER PRIMARY KEY,  -- events.id
   time_ns       INTEGER NOT NULL,

@@ -1,10 +1,6 @@
--- Counts of alerts per 15 minutes, beside those per hour and 12 hours (migration 0002). Every view
--- opens on the last 24 hours, whose timeline has 15-minute bars: hours cannot answer those, so the
--- timelines of the default range read every alert of the day from `events` (at ten million alerts
--- over 30 days, 333,000 rows and 400–550 ms for the rules timeline). Here they read a day's
--- quarters, whatever the store's size, and the other aggregates read partial quarters at the edges
--- of a range rather than partial hours. The writer adds each batch's counts (lib/db/event-counts.ts);
--- the trigger below takes deleted alerts off, as 0002's do for the other levels.
+-- Counts per quarter hour, beside 0002's hourly and half-day ones: the default day's timeline has
+-- quarter-hour bars that hours cannot answer, and ranges' edges read partial quarters rather than
+-- partial hours (docs/decisions/0012). Written and deleted like 0002's.
 CREATE TABLE event_counts_15m (
   quarter          INTEGER NOT NULL,  -- time_ns / 900e9
   internal         INTEGER NOT NULL,

@@ -1,13 +1,6 @@
--- Alerts per half day (and per hour for the dimensions charts stack by) and per value of one
--- dimension: the top lists, the rules and containers tables and their charts over long ranges. The
--- counts of 0002 and 0008 hold a row per distinct alert shape, which a varied fleet hardly repeats.
--- `value` and `detail` name the dimension's key:
---   rule, source, hostname, namespace, pod, user, proc: the value (x'' for none), detail x'';
---   container: the container id, and the host of host processes (else x'');
---   image: the repository and the tag;
---   rule_container: the rule, and the container as "<id or ''> char(31) <host of host processes or ''>";
---   rule_host: the rule, and the host.
--- The writer adds each batch's counts (lib/db/event-counts.ts); the trigger below takes deleted alerts off.
+-- Alerts per half day (and per hour for the dimensions charts stack by) per value of one dimension,
+-- because 0002's and 0008's rows per alert shape hardly repeat in a varied fleet. What `value` and
+-- `detail` hold for each dimension: docs/decisions/0003.
 CREATE TABLE dimension_counts_12h (
   dimension     TEXT NOT NULL,
   half_day      INTEGER NOT NULL,  -- time_ns / 43200e9
