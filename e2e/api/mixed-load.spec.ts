@@ -100,7 +100,7 @@ test(`${SECONDS} s of ingest at 100 alerts/s with paging, aggregates and two liv
 
   expect(failures.slice(0, 10), `${failures.length} failed request(s)`).toEqual([]);
   // The rate reached is reported, not asserted: on a busy machine senders fall behind, which is
-  // not a fault (docs/benchmarks.md has the measured rates).
+  // not a fault (docs/benchmarks.md has the rates).
   const rate = acknowledged.length / SECONDS;
   expect(acknowledged.length).toBeGreaterThan(0);
 
@@ -116,7 +116,7 @@ test(`${SECONDS} s of ingest at 100 alerts/s with paging, aggregates and two liv
   }
 
   // Memory levels off: once warm, the last third of the run peaks no higher than the middle third
-  // plus a margin for the store's page cache (64 MB at most) and garbage not yet collected.
+  // plus a margin for the store's page cache and garbage not yet collected (docs/decisions/0028).
   const third = Math.floor(rssSeen.length / 3);
   const middle = Math.max(...rssSeen.slice(third, 2 * third));
   const last = Math.max(...rssSeen.slice(2 * third));
