@@ -47,6 +47,11 @@ export function commentBlocks(text, sql) {
   /** @type {{ start: number, lines: string[] } | null} */
   let current = null;
   let inBlock = false;
+  /** A trailing comment after code is a block of its own. @type {(code: string, index: number) => void} */
+  const pushTrailing = (code, index) => {
+    const trailing = sql ? code.indexOf(' -- ') : code.indexOf(' // ');
+    if (trailing >= 0 && !/['"`]/.test(code.slice(0, trailing))) blocks.push({ start: index + 1, lines: [code.slice(trailing + 1).trim()] });
+  };
   const lines = text.split('\n');
   lines.forEach((line, index) => {
     const trimmed = line.trim();
@@ -56,6 +61,10 @@ export function commentBlocks(text, sql) {
       isComment = true;
       body = trimmed;
       if (trimmed.includes('*/')) inBlock = false;
+    } else if (trimmed.startsWith('/*') && /\*\/\s*\S/.test(trimmed)) {
+      // A `/* … */` before code on its line (a row's number in a table of test data) labels the code.
+      blocks.push({ start: index + 1, lines: [trimmed.slice(0, trimmed.indexOf('*/') + 2)] });
+      pushTrailing(line.slice(line.indexOf('*/') + 2), index);
     } else if (trimmed.startsWith('/*')) {
       isComment = true;
       body = trimmed;
@@ -64,11 +73,7 @@ export function commentBlocks(text, sql) {
       isComment = true;
       body = trimmed;
     } else {
-      const trailing = sql ? line.indexOf(' -- ') : line.indexOf(' // ');
-      if (trailing >= 0 && !/['"`]/.test(line.slice(0, trailing))) {
-        // A trailing comment after code is a block of its own.
-        blocks.push({ start: index + 1, lines: [line.slice(trailing + 1).trim()] });
-      }
+      pushTrailing(line, index);
     }
     if (isComment) {
       if (!current) current = { start: index + 1, lines: [] };

@@ -29,8 +29,8 @@ export const indexedText = (alert: StoredAlert) => `${alert.searchText}\n${facet
 export const INSERT_TIME = 'INSERT INTO event_times (id, time_ns, internal, priority_rank) VALUES (?, ?, ?, ?)';
 
 function prepareWriter(db: Db) {
-  // Positional, unlike our other statements: binding 20 parameters by name (and the object spread
-  // that made them) cost some 15 µs per alert, a tenth of the whole insert.
+  // Positional, unlike our other statements: binding this many parameters by name (and the object
+  // spread that makes them) is a sizeable share of the insert (docs/decisions/0014).
   const insertEvent = db.prepare<unknown[]>(INSERT_EVENT);
   const findDuplicate = db.prepare<[Buffer], { id: number }>('SELECT id FROM events WHERE dedup_key = ?');
   const insertTime = db.prepare(INSERT_TIME);
