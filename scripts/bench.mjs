@@ -579,7 +579,7 @@ class Bench {
     const pages = await this.pageList(client);
     client.close();
     // The explorer as an analyst opens it over a month, and its process tree over the same month;
-    // then the month with one filter: a word in about a quarter of the alerts, the generator's rare
+    // then the month with one filter: a common word, the generator's rare
     // and absent values. And the overview over the month.
     const { stdout } = await runChild(...tsx('scripts/bench-data.ts', ['values']));
     const { rare, absent } = JSON.parse(stdout);

@@ -9,9 +9,8 @@ import { OwnServer } from '../fixtures/own-server';
 import { SseClient } from '../fixtures/sse';
 
 const SECONDS = Number(process.env.MIXED_LOAD_SECONDS ?? 60);
-// 100 alerts/s: a quarter of what single-alert ingest sustains alone on two cores (docs/benchmarks.md),
-// leaving room for the readers. Four senders of single alerts (Falco's http_output) at 15/s each,
-// and one of 20-alert batches (falcosidekick, imports) every half second.
+// Well below what single-alert ingest sustains alone, leaving room for the readers (docs/decisions/0028):
+// senders of single alerts (Falco's http_output) and one of small batches (falcosidekick, imports).
 const SINGLE_SENDERS = 4;
 const SINGLE_INTERVAL_MS = 1000 / 15;
 const BATCH_SIZE = 20;

@@ -48,8 +48,7 @@ function prepareWriter(db: Db) {
 
   const writeOne = (alert: WritableAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>, texts: [number, string][], runs: ReturnType<typeof batchRuns>): WriteResult => {
     // Looked up first rather than `ON CONFLICT DO NOTHING RETURNING id`: the write transaction holds
-    // the store's write lock, so nothing can come between, and the plain INSERT made the whole write
-    // about a tenth faster (docs/benchmarks.md, "NDJSON over HTTP on two threads").
+    // the store's write lock, so nothing can come between, and the plain INSERT is faster (docs/decisions/0014).
     const existing = findDuplicate.get(alert.dedupKey);
     if (existing) return { id: existing.id, duplicate: true };
     const values: unknown[] = [alert.dedupKey, alert.uuid, alert.timeNs, receivedMs, alert.priority, alert.priorityRank, alert.internal ? 1 : 0];
@@ -80,7 +79,7 @@ function prepareWriter(db: Db) {
     runs.write();
     // Last, after every upsert: a statement that may need undoing (the counts' ON CONFLICT) opens a
     // savepoint, and FTS5 writes out its buffered terms at each one, so indexing alert by alert in
-    // between made one index segment per alert (ingest four times slower).
+    // between would make one index segment per alert, and ingest far slower (docs/decisions/0014).
     for (const [id, text] of texts) insertSearch.run(id, text);
     return results;
   });

@@ -154,8 +154,8 @@ CREATE TRIGGER events_uncounted AFTER DELETE ON events BEGIN
 END;
 
 -- BEFORE: tags and ancestry go by ON DELETE CASCADE after the alert's row is gone, when their own
--- triggers could no longer read its time and priority. Upserts of -1 rather than UPDATE … IN (…),
--- which cost twice as much per deleted alert; rows the alert emptied go after.
+-- triggers cannot read its time and priority. Upserts of -1 rather than the costlier UPDATE … IN (…)
+-- (docs/decisions/0016); rows the alert emptied go after.
 CREATE TRIGGER events_tags_processes_uncounted BEFORE DELETE ON events BEGIN
   INSERT INTO tag_counts_1h (hour, internal, priority_rank, tag, alerts)
   SELECT OLD.time_ns / 3600000000000, OLD.internal, OLD.priority_rank, tag, -1 FROM event_tags WHERE event_id = OLD.id

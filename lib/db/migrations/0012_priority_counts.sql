@@ -1,6 +1,6 @@
 -- Alerts per quarter hour by health flag and priority alone: the counts and timelines of a range
 -- with no other filter (the overview, the kiosk, the health check's total). The counts of 0002 and
--- 0008 hold a row per distinct alert shape, as many as a quarter of the alerts on a varied cluster.
+-- 0008 hold a row per distinct alert shape, which a varied cluster hardly repeats (docs/decisions/0002).
 CREATE TABLE priority_counts_15m (
   quarter       INTEGER NOT NULL,  -- time_ns / 900e9
   internal      INTEGER NOT NULL,
