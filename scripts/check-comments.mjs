@@ -9,7 +9,7 @@ const EXTENSIONS = /\.(ts|tsx|mjs|sql)$/;
 const SKIP_DIRS = new Set(['node_modules', '.next', '.e2e']);
 const MAX_LINES = 3;
 // A number with a unit, a percentage, a ratio, or the word for having timed something.
-const FIGURE =
+export const FIGURE =
   /\b\d[\d,.]*\s?(?:ms|µs|us|ns|s|sec|seconds?|minutes?|hours?|MB|KB|kB|GB|MiB|GiB|bytes|x|×)(?![\w])|\d%|\bmeasured\b/i;
 
 /**
@@ -63,6 +63,8 @@ export function commentBlocks(text, sql) {
       if (trimmed.includes('*/')) inBlock = false;
     } else if (trimmed.startsWith('/*') && /\*\/\s*\S/.test(trimmed)) {
       // A `/* … */` before code on its line (a row's number in a table of test data) labels the code.
+      if (current) blocks.push(current);
+      current = null;
       blocks.push({ start: index + 1, lines: [trimmed.slice(0, trimmed.indexOf('*/') + 2)] });
       pushTrailing(line.slice(line.indexOf('*/') + 2), index);
     } else if (trimmed.startsWith('/*')) {
@@ -92,7 +94,7 @@ export function commentBlocks(text, sql) {
  * @returns {number} the lines that hold words; JSDoc type tags, which `// @ts-check` needs, do not count
  *   (inside a block or on a line of their own), nor does `// @ts-check` itself
  */
-const wordLines = (lines) =>
+export const wordLines = (lines) =>
   lines.filter((line) => /[\p{L}\p{N}]/u.test(line) && !/^(?:\/\*)?\*\s*@(?:param|returns|type|typedef|template)\b|^\/\/\s*@ts-check$/.test(line)).length;
 
 function main() {
