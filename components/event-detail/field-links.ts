@@ -9,7 +9,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * A range that contains an alert of this time: the last 24 hours or 7 days while the alert is well
+ * A range that contains an alert of this time: the last day or week while the alert is well
  * inside them (so the link still holds a while later), else the day on either side of it.
  */
 export function rangeAround(time: string, nowMs = Date.now()): Pick<EventFilter, 'from' | 'to'> {

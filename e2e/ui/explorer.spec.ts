@@ -61,7 +61,7 @@ test('an absolute range shows only the alerts inside it', async ({ page, request
   const times = [180, 120, 60, 10].map((m) => falcoTimeAgo(m * MINUTE));
   const alerts = times.map((time, i) => makeAlert({ hostname: host, rule: `${host} at ${i}`, time }));
   expect((await post(request, '/api/events', alerts)).status()).toBe(200);
-  // From 150 to 30 minutes ago: the alerts of 120 and 60 minutes ago.
+  // A range around the middle two alerts only, leaving out the oldest and the newest.
   const from = new Date(Date.now() - 150 * MINUTE * 1000).toISOString();
   const to = new Date(Date.now() - 30 * MINUTE * 1000).toISOString();
   await page.goto(`/events?from=${from}&to=${to}&hostname=${host}`);

@@ -1,7 +1,6 @@
-// The one filter model: the same parameter names and meanings in a page URL, in the read API and
-// in SQL. `/events?rule=X&from=7d` and `/api/events?rule=X&from=7d` select the same alerts.
-// Checked by hand, not with a schema library: every page parses its URL with it (decision 0006).
-// The issues (path, code, message) are the API's published answers (lib/api/parse-query.ts).
+// The one filter model: the same parameter names and meanings in a page URL, in the read API and in
+// SQL. Checked by hand, not with a schema library, because every page parses its URL with it
+// (docs/decisions/0006); its issues are the API's published answers (lib/api/parse-query.ts).
 import { parseDurationMs } from '../duration';
 import { findPriority } from '../falco/priorities';
 import { msToNs, parseTimeNs } from '../falco/time';

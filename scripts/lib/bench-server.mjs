@@ -11,7 +11,7 @@ const PORTS = /** @type {const} */ ([3900, 3999]);
 
 /**
  * The environment without the PERCH_* settings of whoever runs the benchmark (a login, a base
- * path or a retention setting would change what is measured); PERCH_DIST_DIR picks the build.
+ * path or a retention setting would change the results); PERCH_DIST_DIR picks the build.
  * @param {Record<string, string>} [extra]
  * @returns {NodeJS.ProcessEnv}
  */

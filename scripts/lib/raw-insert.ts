@@ -62,8 +62,8 @@ export function rawInserter(db: Database.Database) {
     insert: (batch: RawBatch) => {
       insertAll.immediate(batch, Date.now());
       // As Perch's writer does (and SQLite advises for a long-lived connection): without fresh
-      // statistics the word index's merges scan the whole index, and this floor fell to about
-      // 1,200 alerts/s over a million, measuring stale statistics rather than SQLite.
+      // statistics the word index's merges scan the whole index, and this floor would time stale
+      // statistics rather than SQLite (docs/decisions/0013).
       notePlannerStatsChanges(db, batch.alerts.length);
     },
   };
