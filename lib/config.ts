@@ -27,9 +27,8 @@ export interface PerchConfig {
 
 export class ConfigError extends Error {}
 
-// A waiting alert holds about 4 KB (its text, parsed value and stored record): 10,000 are ~40 MB
-// and 2–3 s of commits at the measured batch rate. Enough for a burst or a big batch, and a flood
-// cannot grow the server's memory much further.
+// Enough waiting alerts for a burst or a big batch, few enough that a flood cannot grow the server's
+// memory much further (what they hold and how long they take to commit: docs/decisions/0014).
 const DEFAULT_MAX_PENDING = 10_000;
 // Two: a slow read leaves another thread for the rest, and the main thread keeps a core for ingest.
 const DEFAULT_READ_THREADS = 2;
@@ -63,7 +62,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): P
   }
   const maxStoreText = setting('PERCH_MAX_STORE_SIZE');
   const maxStoreBytes = maxStoreText === undefined ? null : parseByteSize(maxStoreText);
-  // Below 64 KB not even the empty schema fits.
+  // Below this not even the empty schema fits.
   if (maxStoreBytes !== null && (maxStoreBytes === undefined || maxStoreBytes < 64 * 1024)) {
     throw new ConfigError(`PERCH_MAX_STORE_SIZE=${maxStoreText} is not a size of at least 64kb such as 2gb or 500mb`);
   }

@@ -1,4 +1,4 @@
-// Durations as people type them in URLs and settings: `90s`, `15m`, `1h`, `7d`, `2w`.
+// Durations as people type them in URLs and settings: a whole number and a unit of UNIT_MS (`7d`).
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 const DURATION = /^(\d{1,6})(s|m|h|d|w)$/;
 
@@ -9,7 +9,7 @@ export function parseDurationMs(text: string): number | undefined {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
-/** Bytes for `16mb`, `512kb`, `1gb` or a plain number of bytes. */
+/** Bytes for a whole number with an optional unit: b, kb, mb, gb or k, m, g, in any case. */
 export function parseByteSize(text: string): number | undefined {
   const match = /^(\d{1,12})\s*(b|kb|k|mb|m|gb|g)?$/i.exec(text.trim());
   if (!match) return undefined;

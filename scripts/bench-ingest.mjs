@@ -1,7 +1,7 @@
 // @ts-check
-// Measures ingest against a running Perch: single-alert POSTs (Falco's http_output shape) at
-// concurrency 1 and 32, 1,000-alert NDJSON batches, and GET /api/health as the framework's own
-// per-request ceiling. Usage: node scripts/bench-ingest.mjs [baseUrl] [--seconds 8] [--only health,single,ndjson]
+// Times ingest against a running Perch: single-alert POSTs (Falco's http_output shape), NDJSON
+// batches, and GET /api/health as the framework's own per-request ceiling.
+// Usage: node scripts/bench-ingest.mjs [baseUrl] [--seconds N] [--only health,single,ndjson]
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 

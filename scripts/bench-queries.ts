@@ -197,7 +197,7 @@ async function main() {
     time(`explorer 30d + ${label}: timeline`, api(() => timeline(db, filter, 'priority', 8, nowMs, READ)));
     time(`explorer 30d + ${label}: summary`, api(() => rangeSummary(db, filter, nowMs, READ)));
   }
-  // The rules and containers pages open on the last 24 hours, whose charts have 15-minute bars.
+  // The rules and containers pages open on the last day, whose charts have quarter-hour bars.
   const day = f({ from: '24h' });
   time('rules 24h: list with trends (/api/rules)', () => ruleRows(db, day, nowMs, READ));
   time('rules 24h: chart stacked by rule', () => timeline(db, day, 'rule', 8, nowMs, READ));

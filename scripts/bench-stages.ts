@@ -47,7 +47,7 @@ time('FalcoAlert.safeParse', () => { for (const v of values) sink = FalcoAlert.s
 time('checkedAlert (hand-written check)', () => { for (const v of values) sink = checkedAlert(v); });
 const parsed = values.map((v) => FalcoAlert.parse(v));
 time('toStoredAlert', () => {
-  parsed.forEach((a, i) => (sink = toStoredAlert(a, (values[i]!.output_fields ?? {}) as Record<string, unknown>, lines[i]!)));
+  parsed.forEach((a, i) => { sink = toStoredAlert(a, (values[i]!.output_fields ?? {}) as Record<string, unknown>, lines[i]!); });
 });
 time('splitBody per line (import path)', () => { for (const l of lines) sink = splitBody(l); });
 const body = lines.slice(0, BATCH).join('\n');

@@ -1,9 +1,8 @@
 // @ts-check
-// npm run bench: Perch's benchmark on temporary stores (ingest, import, queries, pages, stream, size,
-// first-load JS), reported in markdown between docs/benchmarks.md's bench markers (USAGE below).
-// A tool, not a test: missed targets are reported, not failed; `--smoke` runs inside `npm test`.
+// npm run bench: Perch's benchmark on temporary stores, reported between docs/benchmarks.md's bench
+// markers (USAGE below). A tool, not a test: missed targets are reported, not failed.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -114,7 +113,7 @@ function isoNs(ns) {
 }
 
 /**
- * Runs `fn` while sampling the 1-minute load average every 5 s: its result and the samples' mean.
+ * Runs `fn` while sampling the load average: its result and the samples' mean.
  * @template T
  * @param {() => Promise<T>} fn
  * @returns {Promise<[T, number]>}
@@ -156,7 +155,7 @@ function segmentRates(importPoints, rawPoints) {
 }
 
 /** @type {Record<number, string>} */
-const FS_TYPES = { 0xef53: 'ext4', 0x01021994: 'tmpfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs', 0x6969: 'nfs', 0x2fc12fc1: 'zfs' };
+const FS_TYPES = { 61267: 'ext4', 16914836: 'tmpfs', 1481003842: 'xfs', 2435016766: 'btrfs', 2035054128: 'overlayfs', 26985: 'nfs', 801189825: 'zfs' };
 
 /** @param {Options} options */
 function machine(options) {
@@ -301,7 +300,7 @@ class Bench {
       const answer = JSON.parse((await client.request('POST', '/api/events', lines.join('\n'), { read: true })).text);
       if (answer.stored !== 1000) throw new Error(`an NDJSON batch stored ${answer.stored} of 1000`);
     };
-    // Warm up: JIT, statement caches, the first group commits (not measured, not compared).
+    // Warm up: JIT, statement caches, the first group commits (left out of the results).
     for (let i = 0; i < 20; i++) await client.request('GET', '/api/health');
     await load({ seconds: Math.min(1, seconds), concurrency: 8, send: () => post(this.nextLine(`${this.runId}w`)) });
     await batch();
@@ -580,7 +579,7 @@ class Bench {
     const pages = await this.pageList(client);
     client.close();
     // The explorer as an analyst opens it over a month, and its process tree over the same month;
-    // then the month with one filter: a word in about a quarter of the alerts, the generator's rare
+    // then the month with one filter: a common word, the generator's rare
     // and absent values. And the overview over the month.
     const { stdout } = await runChild(...tsx('scripts/bench-data.ts', ['values']));
     const { rare, absent } = JSON.parse(stdout);
@@ -786,9 +785,8 @@ class Bench {
   }
 
   /**
-   * The reads that cost the most, each sent on its own while /api/health is asked every 20 ms and
-   * one alert is posted every 50 ms: how long those waited at most shows whether a read held the
-   * server (its event loop or its writer).
+   * The reads that cost the most, each sent on its own while health checks and single alerts run
+   * alongside: how long those waited at most shows whether a read held the event loop or the writer.
    */
   /** @param {Server} server */
   async stalls(server) {
@@ -836,9 +834,8 @@ class Bench {
   }
 
   /**
-   * The server's resident memory over reads of distinct filter shapes (each a different number of
-   * values of three filters, so a different SQL text): two sets of 10,000, the second with other
-   * filters, so that it shows what distinct shapes cost once the server has warmed up.
+   * The server's resident memory over reads of distinct filter shapes (each a different SQL text):
+   * two sets, the second with other filters, to show what new shapes cost once the server is warm.
    */
   /** @param {Server} server */
   async shapes(server) {
@@ -926,7 +923,7 @@ class Bench {
   // ── The run ──
 
   async run() {
-    const { parts, smoke } = this.options;
+    const { parts } = this.options;
     const want = (/** @type {string[]} */ ...names) => names.some((n) => parts.has(n));
     if (want('ingest', 'stream', 'js')) {
       const pooled = await this.part('generate the ingest alerts', async () => {
@@ -1024,8 +1021,8 @@ async function main() {
   }
   ensureBuild({ basePath: '' });
   if (['import', 'queries', 'pages', 'size'].some((p) => options.parts.has(p))) {
-    // With the import, the NDJSON file (about 1.6 KB an alert) and the store (about 4.5 KB) exist at
-    // the same time; the direct fill makes the store alone (2.3 KB an alert, its WAL on top).
+    // With the import, the NDJSON file and the store exist at the same time; the direct fill makes the
+    // store alone. The space each takes per alert: docs/decisions/0013.
     const { bavail, bsize } = statfsSync(options.dir);
     const needed = options.alerts * (options.parts.has('import') ? 6_500 : 2_500);
     if (bavail * bsize < needed) log(`warning: ${options.dir} has ${mb(bavail * bsize)} free; ${int(options.alerts)} alerts need about ${mb(needed)} (--dir elsewhere)`);

@@ -1,13 +1,6 @@
-// npm run demo -- [--alerts N] [--days N] [--seed N]: fill the store PERCH_DB names (default
-// ./data/perch.db) with a week of realistic Falco alerts from a made-up cluster, through the same
-// validation and normalisation as real alerts (ImportRun).
-//
-// The alerts are a function of the seed and of wall-clock time (scripts/demo/generate.ts): each minute
-// has its own fixed alerts. Running it again with the same options therefore re-sends the minutes
-// the first run already stored, which the store reports as duplicates, and adds only the minutes
-// since; the default seed is fixed so that `npm run demo` today and tomorrow tops up one history.
-// A different --seed gives a different history of the same cluster. The last ten minutes of each run
-// are a little busier than usual, so the dashboard looks alive right after it.
+// npm run demo -- [--alerts N] [--days N] [--seed N]: realistic Falco alerts into PERCH_DB's store,
+// validated like real ones. Each minute's alerts are fixed by the seed, so a rerun stores only the
+// minutes since (the rest are duplicates) and runs on different days top up one history.
 import { parseArgs } from 'node:util';
 import { getConfig } from '../lib/config';
 import { getDb } from '../lib/db/connection';
@@ -30,15 +23,16 @@ options stores only the minutes that are new; the rest are reported as duplicate
 class UsageError extends Error {}
 
 function parseOptions(args: string[]): Omit<DemoOptions, 'nowMs'> {
-  let given;
-  try {
-    given = parseArgs({
-      args,
-      options: { alerts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const given = (() => {
+    try {
+      return parseArgs({
+        args,
+        options: { alerts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      }).values;
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  })();
   if (given.help) {
     console.log(USAGE);
     process.exit(0);

@@ -19,13 +19,14 @@ function progressEvery(value: string | undefined): number | null {
 
 async function main() {
   const usage = 'usage: npm run import -- <file.ndjson | file.json | ->   (writes to PERCH_DB, default ./data/perch.db)';
-  let parsed;
-  try {
-    parsed = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${usage}`);
-    process.exit(2);
-  }
+  const parsed = (() => {
+    try {
+      return parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+    } catch (error) {
+      console.error(`${(error as Error).message}\n${usage}`);
+      process.exit(2);
+    }
+  })();
   const [target, ...extra] = parsed.positionals;
   if (parsed.values.help || target === undefined || extra.length > 0) {
     console.error(usage);

@@ -35,7 +35,14 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             <input type="hidden" name="next" value={next} />
             <label className="block text-sm">
               <span className="mb-1 block font-medium">User</span>
-              <input name="user" autoComplete="username" required autoFocus className="w-full rounded border border-border bg-bg px-3 py-2" />
+              <input
+                name="user"
+                autoComplete="username"
+                required
+                // biome-ignore lint/a11y/noAutofocus: the page exists to take this field.
+                autoFocus
+                className="w-full rounded border border-border bg-bg px-3 py-2"
+              />
             </label>
             <label className="block text-sm">
               <span className="mb-1 block font-medium">Password</span>

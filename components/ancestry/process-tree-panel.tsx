@@ -55,10 +55,9 @@ function initiallyOpen(scopes: readonly ProcessTreeScope[]): Set<string> {
 }
 
 /**
- * Where a node leads: the alerts at or below it within its container or host. By default that is
- * the Alerts view, from `since` on when the tree holds only the newest alerts (so the list holds
- * as many alerts as the node counts); `inPage` narrows the current page instead (its URL gains
- * the chain filter, its range stays).
+ * Where a node leads: the alerts at or below it in its container or host. The Alerts view starts at
+ * `since` when the tree holds only the newest alerts, so the list has as many alerts as the node
+ * counts; `inPage` narrows the current page's filter instead.
  */
 function nodeHref(state: FilterState, scope: ProcessTreeScope, node: ProcessTreeNode, inPage: boolean, since: string | undefined): string {
   // The page's own scope (its container, its rule) already holds on the page; a link elsewhere carries it.
@@ -113,6 +112,7 @@ function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: Tr
   const selected = context.selected.includes(node.chain);
   const unknown = node.name === '?';
   return (
+    // biome-ignore lint/a11y/useFocusableInteractive: keyboard focus goes to the buttons inside each item.
     <li role="treeitem" aria-expanded={hasChildren ? open : undefined} aria-level={depth + 1} aria-selected={context.inPage ? selected : undefined}
       data-testid="tree-node" data-name={node.name} data-count={node.count}>
       <div className="flex items-center gap-1.5 py-0.5">
@@ -136,12 +136,9 @@ function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: Tr
 }
 
 /**
- * The ancestry chains of every alert in the filter merged into one tree per container or host:
- * root ancestors at the top, each node with its alert count and worst priority.
- *
- * With `inPage`, a node is a selector for the page it sits on: clicking it puts its chain in the
- * page's filter (so the page's alert list shows the alerts under it) while the tree itself ignores
- * that filter, stays whole and marks the selected node.
+ * The ancestry chains of the filter's alerts merged into one tree per container or host. With
+ * `inPage` a node selects its chain in the page's filter; the tree ignores that filter so it stays
+ * whole and marks the selected node.
  */
 export function ProcessTreePanel({ state, bare = false, inPage = false, linkParams = '' }: {
   state: FilterState;

@@ -51,7 +51,7 @@ type TickProps = { x?: number | string; y?: number | string; payload?: { value: 
 function axisLabels(format: (value: number) => string, fontSize: number, anchor: 'middle' | 'end', rightEdge = Infinity) {
   // Where recharts puts its own: below the tick on the time axis, centred on it on the count axis.
   const dy = anchor === 'middle' ? '0.71em' : '0.355em';
-  return function AxisLabel({ x, y, payload }: TickProps) {
+  return function renderLabel({ x, y, payload }: TickProps) {
     if (payload === undefined) return <g />;
     const text = format(payload.value);
     // A time label that would run past the chart's right edge is left out rather than cut.
@@ -112,17 +112,9 @@ function BucketTooltip({ row, drawn, labels, widthMs }: { row: Row; drawn: Drawn
 }
 
 /**
- * Alerts over time, stacked. Drag across it to zoom into that span; click a bar to zoom into its
- * bucket. Series keys are positional (`s0`, `s1`) because rule names may contain dots.
- *
- * Drawing is the costliest thing a page does in the browser: recharts renders a component tree for
- * every bar of every `<Bar>` series, empty ones included, some 300 ms for a day of 15-minute buckets
- * stacked by priority on the bench machine. So the chart has one `<Bar>`, the bucket's total, whose
- * shape draws the stack itself (StackedColumn); it leaves out series with no alert in the range and
- * is memoised against its parents' re-renders. Nothing in it asks the page for a size or a text's
- * width while drawing (each such question is a layout of the whole page, 100 ms and more on a
- * container's page): its size comes from a ResizeObserver, its labels are plain text, placed as
- * many as fit.
+ * Alerts over time, stacked; drag to zoom into a span, click a bar for its bucket. Series keys are
+ * positional because rule names may contain dots. One `<Bar>` draws each whole stack, and nothing asks
+ * the page for a size while drawing, because drawing is a page's costliest work (docs/decisions/0010).
  */
 export const ChartTimeline = memo(function ChartTimeline({
   timeline,
@@ -170,7 +162,7 @@ export const ChartTimeline = memo(function ChartTimeline({
     const tallest = data.reduce((max, row) => Math.max(max, row.total), 0);
     return Math.max(minYAxisWidth, Math.ceil(labelWidth(formatCount(Math.ceil(tallest * 4 / 3)), fontSize)) + 10);
   }, [data, fontSize, minYAxisWidth]);
-  // As many time labels as fit side by side (the labels are drawn as they are, never measured).
+  // As many time labels as fit side by side; their width is computed, never read from the page.
   const ticks = useMemo(() => {
     const starts = data.map((row) => row.start);
     const spacing = labelWidth(format(starts[0] ?? 0), fontSize) + fontSize * 2;

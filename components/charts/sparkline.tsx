@@ -21,6 +21,7 @@ export function Sparkline({ values, coverage, titles, color = 'var(--accent)', w
         const h = value === 0 ? 0 : Math.max(1.5, (value / max) * height);
         const partial = (coverage?.[i] ?? 1) < 1;
         return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a bar is its position on the time axis.
           <g key={i} data-testid="sparkline-bar" data-count={value} data-partial={partial ? 'true' : undefined}>
             {/* The whole bar's height is hoverable, even for a zero. */}
             <rect x={i * barWidth} y={0} width={barWidth} height={height} fill="transparent" />

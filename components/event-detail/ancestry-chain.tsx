@@ -93,7 +93,7 @@ export function AncestryChain({ event }: { event: EventDetail }) {
         <PanelState kind="empty" message="This alert carries no process information." />
       ) : (
         <div className="p-4">
-          <p className="alert-text mb-3 font-mono text-xs text-muted" aria-label="Chain">{summary}</p>
+          <p className="alert-text mb-3 font-mono text-xs text-muted">{summary}</p>
           <ol className="relative space-y-3 before:absolute before:top-2 before:bottom-2 before:left-[8px] before:w-px before:bg-border" data-testid="ancestry">
             {beyond.length > 0 && <ChainEnd levels={beyond} />}
             {chain.map((level) => (

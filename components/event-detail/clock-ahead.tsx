@@ -1,6 +1,6 @@
 // The mark of an alert whose own time was more than PERCH_MAX_CLOCK_SKEW ahead of its arrival: it
 // is listed, counted and retained at its arrival, and Falco's time is shown as text.
-export function clockAheadText(claimedTime: string): string {
+function clockAheadText(claimedTime: string): string {
   return `clock ahead: Falco said ${claimedTime}`;
 }
 

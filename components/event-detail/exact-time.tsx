@@ -5,7 +5,7 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZoneName: 'short' });
 
 /** `May 07, 2025 · 14:50:34.502309868 CEST`: local date and time with the full fraction. */
-export function localTimeText(iso: string): string | null {
+function localTimeText(iso: string): string | null {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return null;
   const fraction = /\.(\d+)Z$/.exec(iso)?.[1];

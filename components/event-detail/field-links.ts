@@ -9,7 +9,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * A range that contains an alert of this time: the last 24 hours or 7 days while the alert is well
+ * A range that contains an alert of this time: the last day or week while the alert is well
  * inside them (so the link still holds a while later), else the day on either side of it.
  */
 export function rangeAround(time: string, nowMs = Date.now()): Pick<EventFilter, 'from' | 'to'> {
@@ -36,7 +36,7 @@ const FIELD_FILTERS: Record<string, ListFilter> = {
 };
 
 /** The text a field value shows and searches as; null for values that select nothing. */
-export function scalarText(value: ExactJson): string | null {
+function scalarText(value: ExactJson): string | null {
   if (value.kind === 'string') return value.value === '' || value.value === '<NA>' ? null : value.value;
   if (value.kind === 'number') return value.text;
   return null;
@@ -75,7 +75,7 @@ export function ancestorHref(event: Pick<EventDetail, 'time' | 'hostname' | 'con
   return filterHref('/events', rangeFilter(event.time, { proc: [name], ...scope }, nowMs));
 }
 
-export const FIELD_GROUPS = [
+const FIELD_GROUPS = [
   { id: 'process', label: 'Process', matches: (key: string) => key.startsWith('proc.') },
   { id: 'container', label: 'Container', matches: (key: string) => key.startsWith('container.') },
   { id: 'kubernetes', label: 'Kubernetes', matches: (key: string) => key.startsWith('k8s.') || key.startsWith('ka.') },

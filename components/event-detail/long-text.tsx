@@ -3,7 +3,7 @@
 import { useState, type ReactNode } from 'react';
 
 /**
- * Text that may be huge (a 100 KB command line): the start, then a button for the rest, so one
+ * Text that may be huge (a command line the size of a script): the start, then a button for the rest, so one
  * value cannot push everything else off the page. Rendered as text, never as markup.
  */
 export function LongText({ text, limit = 400, render = (shown) => shown }: { text: string; limit?: number; render?: (shown: string) => ReactNode }) {

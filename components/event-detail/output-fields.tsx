@@ -67,6 +67,7 @@ export function OutputFields({ event, fields }: { event: EventDetail; fields: [s
               <table className="w-full table-fixed">
                 <tbody>
                   {group.entries.map(([name, value], index) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: a field name may repeat; the order never changes.
                     <FieldRow key={`${index}:${name}`} event={event} name={name} value={value} />
                   ))}
                 </tbody>

@@ -79,7 +79,7 @@ function RelatedList({ title, hint, events, more, emptyMessage = 'None.', testId
 
 const WINDOW_MS = 10 * 60_000;
 
-/** The alerts list for this alert's container (or host) within ±10 minutes. */
+/** The alerts list for this alert's container (or host) within WINDOW_MS either side of it. */
 function nearbyHref(event: EventDetail): string | null {
   const timeMs = Date.parse(event.time);
   const scope = event.containerId && event.containerId !== 'host'

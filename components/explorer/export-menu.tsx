@@ -11,6 +11,7 @@ const FORMATS = [
 /** Downloads of every alert the filter selects, streamed by the server with no cap. */
 export function ExportMenu({ query }: { query: string }) {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a row of links, not a form section.
     <div className="flex items-center gap-1 text-sm" role="group" aria-label="Export">
       <span className="text-muted">Export:</span>
       {FORMATS.map(({ format, label }) => (

@@ -46,5 +46,3 @@ export function FilterChips({ state }: { state: ReturnType<typeof useEventFilter
     </ul>
   );
 }
-
-export const FILTER_LABELS = LABELS;

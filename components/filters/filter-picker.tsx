@@ -20,6 +20,7 @@ function ValueList({ state, dimension, onDone }: { state: ReturnType<typeof useE
   return (
     <div className="w-80">
       <input
+        // biome-ignore lint/a11y/noAutofocus: the picker opens on a click whose purpose is to type a value.
         autoFocus
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -27,7 +28,12 @@ function ValueList({ state, dimension, onDone }: { state: ReturnType<typeof useE
         aria-label={`Find a ${DIMENSIONS[dimension].label.toLowerCase()}`}
         className="w-full border-b border-border bg-surface px-3 py-2 text-sm outline-none"
       />
-      <ul className="max-h-80 overflow-y-auto py-1 text-sm" role="listbox" aria-label={`${DIMENSIONS[dimension].label} values`}>
+      <ul
+        className="max-h-80 overflow-y-auto py-1 text-sm"
+        // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the listbox pattern, options as items.
+        role="listbox"
+        aria-label={`${DIMENSIONS[dimension].label} values`}
+      >
         {isPending && <li className="px-3 py-2 text-muted">Loading…</li>}
         {error && <li className="px-3 py-2 text-[var(--priority-critical)]">Could not load values: {error.message}</li>}
         {data && values.length === 0 && <li className="px-3 py-2 text-muted">No values in this range.</li>}
@@ -98,6 +104,7 @@ export function FilterPicker({ state }: { state: ReturnType<typeof useEventFilte
       {open && (
         <div className="absolute left-0 z-30 mt-1 overflow-hidden rounded-md border border-border bg-surface shadow-lg">
           {dimension === null ? (
+            // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the menu pattern, menu items as items.
             <ul role="menu" className="w-48 py-1 text-sm">
               {PICKABLE.map((name) => (
                 <li key={name}>

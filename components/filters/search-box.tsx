@@ -53,6 +53,7 @@ export function SearchBox({ state }: { state: ReturnType<typeof useEventFilter> 
   }, []);
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: the role keeps the landmark where the <search> element is missing.
     <form
       role="search"
       className="min-w-56 flex-1"

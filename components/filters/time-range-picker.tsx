@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { ALL_TIME } from '@/lib/filters/event-filter';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 
-export const RANGE_PRESETS = [
+const RANGE_PRESETS = [
   { from: '15m', label: '15m' },
   { from: '1h', label: '1h' },
   { from: '6h', label: '6h' },
@@ -40,6 +40,7 @@ export function TimeRangePicker({ state }: { state: ReturnType<typeof useEventFi
 
   return (
     <div className="flex flex-wrap items-center gap-2">
+      {/* biome-ignore lint/a11y/useSemanticElements: a row of buttons, not a form section. */}
       <div role="group" aria-label="Time range" className="flex overflow-hidden rounded-md border border-border">
         {RANGE_PRESETS.map((preset) => {
           const active = !custom && (urlFilter.from ?? ALL_TIME) === preset.from && !urlFilter.to;

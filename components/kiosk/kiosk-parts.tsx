@@ -4,7 +4,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { PRIORITIES, URGENT_RANK } from '@/lib/falco/priorities';
 import type { FeedAlert } from '@/lib/kiosk/use-kiosk-feed';
-import type { RangeSummary, Timeline, TopValue } from '@/lib/stats/types';
+import type { RangeSummary, TopValue } from '@/lib/stats/types';
 import { PeriodChange } from '../events/priority-counters';
 import { PriorityShape } from '../ui/priority-badge';
 

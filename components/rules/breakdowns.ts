@@ -22,11 +22,9 @@ export function chainLabel(key: string): string {
 }
 
 /**
- * The chains alerts ended in (a node with more alerts than its children), across every container
- * and host, most frequent first; `value` is the chain key. A chain's count is what its `chain`
- * filter selects: the alerts at or below that node in every scope, so the number on a bar is the
- * number of alerts its link shows. Chains differ by pid too (when Falco appends pids), so rows
- * that would read the same name the pid of their last process.
+ * The chains alerts ended in, across every scope, most frequent first. A count is what the chain's
+ * filter selects, so a bar's number is what its link shows; chains that differ only by pid name the
+ * pid of their last process so their rows do not read the same.
  */
 export function distinctChains(scopes: readonly ProcessTreeScope[], limit = 8): TopValue[] {
   const ended = new Set<string>();

@@ -3,7 +3,7 @@
 import { findPriority } from '@/lib/falco/priorities';
 import type { RuleRow } from '@/lib/stats/types';
 
-export const RULE_SORTS = ['count', 'name', 'lastSeen', 'priority'] as const;
+const RULE_SORTS = ['count', 'name', 'lastSeen', 'priority'] as const;
 export type RuleSort = (typeof RULE_SORTS)[number];
 export type SortDirection = 'asc' | 'desc';
 

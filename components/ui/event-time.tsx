@@ -5,7 +5,7 @@
 const thisYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 const otherYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
 
-export function formatLocalTime(time: string): string {
+function formatLocalTime(time: string): string {
   const date = new Date(time);
   if (Number.isNaN(date.getTime())) return time;
   return (date.getFullYear() === new Date().getFullYear() ? thisYear : otherYear).format(date);

@@ -16,6 +16,7 @@ export function ThemeToggle({ initial }: { initial: Theme }) {
     root.classList.remove('light', 'dark');
     const cls = themeClass(next);
     if (cls) root.classList.add(cls);
+    // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from Firefox and older Safari.
     document.cookie = `${THEME_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
   };
 

@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { makeAlert, uniqueTag } from '../fixtures/alerts';
-import { expectError, listAllIds } from '../fixtures/api-helpers';
+import { listAllIds } from '../fixtures/api-helpers';
 import { metric, scrape } from '../fixtures/metrics';
 import { OwnServer } from '../fixtures/own-server';
 import { ACCESS, INGEST_TOKEN, SERVERS } from '../servers';

@@ -1,4 +1,4 @@
-// Alerts dated far ahead of their arrival (review finding 6), on a server of its own that keeps 20
+// Alerts dated far ahead of their arrival, on a server of its own that keeps 20
 // alerts and prunes every second, with PERCH_MAX_CLOCK_SKEW=5m. Also the modes of the store it creates.
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { chmodSync, statSync } from 'node:fs';
@@ -70,7 +70,7 @@ test('future-dated alerts are kept at their arrival: they evict no genuine alert
   expect(detail.claimedTime).toBe(junkKept[0]!.claimedTime);
   expect(detail.raw).toBe(JSON.stringify(junk[Number(junkKept[0]!.output!.slice(5))]));
 
-  // A redelivered junk alert is the same alert; a genuine one arriving now stays (review step 3).
+  // A redelivered junk alert is the same alert; a genuine one arriving now stays.
   await expectIngested(await post(request, `${server.url}/api/events`, junk[19]!), 0, 1);
   const late = await expectIngested(await post(request, `${server.url}/api/events`, makeAlert({ hostname, time: falcoTimeAgo(0), rule: 'Genuine', output: 'after' })), 1, 0);
   await new Promise((resolve) => setTimeout(resolve, 3_000));

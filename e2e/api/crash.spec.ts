@@ -38,7 +38,7 @@ async function sendUntil(stop: Promise<void>, tag: string): Promise<Round> {
         return;
       }
       const { ids } = JSON.parse(text) as { ids: number[] };
-      uuids.forEach((uuid, i) => round.acknowledged.set(uuid, ids[i]!));
+      uuids.forEach((uuid, i) => { round.acknowledged.set(uuid, ids[i]!); });
     } catch {
       // The connection died with the server: this alert was never acknowledged.
       round.failedRequests++;

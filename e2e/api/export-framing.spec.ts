@@ -1,4 +1,4 @@
-// The NDJSON export writes each alert on one line (review finding 9): a pretty-printed alert holding
+// The NDJSON export writes each alert on one line: a pretty-printed alert holding
 // a complete alert on a line of its own exports, and re-imports with `npm run import`, as itself.
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';

@@ -79,6 +79,7 @@ test('such values filter, group and count like any other', async ({ request }) =
     const total = timeline.buckets.reduce((sum, bucket) => sum + Number(plain(bucket.counts[name]) ?? 0), 0);
     expect(total, `${stack} ${name}`).toBe(1);
     // The container's name labels its series: an id of `__proto__` is a key like any other.
+    // biome-ignore lint/complexity/useLiteralKeys lint/suspicious/noProto: the key is the hostile data under test.
     if (stack === 'container') expect(timeline.labels?.['__proto__']).toBe('constructor');
   }
   for (const [path, shown] of [['/api/rules', '"rule":"constructor"'], ['/api/containers', '"containerId":"__proto__"'], ['/api/process-tree', '"name":"__proto__"']]) {

@@ -21,7 +21,7 @@ interface Answer {
   ms: number;
 }
 
-/** A JSON login with node:http, so the source address (`from`, any 127.x.y.z) and headers are exact. */
+/** A JSON login with node:http, so the source address (`from`, any loopback address) and headers are exact. */
 function login(port: number, user: string, password: string, { from = '127.0.0.1', headers = {} as Record<string, string> } = {}): Promise<Answer> {
   const body = JSON.stringify({ user, password });
   const started = performance.now();

@@ -9,9 +9,8 @@ import { OwnServer } from '../fixtures/own-server';
 import { SseClient } from '../fixtures/sse';
 
 const SECONDS = Number(process.env.MIXED_LOAD_SECONDS ?? 60);
-// 100 alerts/s: a quarter of what single-alert ingest sustains alone on two cores (docs/benchmarks.md),
-// leaving room for the readers. Four senders of single alerts (Falco's http_output) at 15/s each,
-// and one of 20-alert batches (falcosidekick, imports) every half second.
+// Well below what single-alert ingest sustains alone, leaving room for the readers (docs/decisions/0028):
+// senders of single alerts (Falco's http_output) and one of small batches (falcosidekick, imports).
 const SINGLE_SENDERS = 4;
 const SINGLE_INTERVAL_MS = 1000 / 15;
 const BATCH_SIZE = 20;
@@ -100,7 +99,7 @@ test(`${SECONDS} s of ingest at 100 alerts/s with paging, aggregates and two liv
 
   expect(failures.slice(0, 10), `${failures.length} failed request(s)`).toEqual([]);
   // The rate reached is reported, not asserted: on a busy machine senders fall behind, which is
-  // not a fault (docs/benchmarks.md has the measured rates).
+  // not a fault (docs/benchmarks.md has the rates).
   const rate = acknowledged.length / SECONDS;
   expect(acknowledged.length).toBeGreaterThan(0);
 
@@ -116,7 +115,7 @@ test(`${SECONDS} s of ingest at 100 alerts/s with paging, aggregates and two liv
   }
 
   // Memory levels off: once warm, the last third of the run peaks no higher than the middle third
-  // plus a margin for the store's page cache (64 MB at most) and garbage not yet collected.
+  // plus a margin for the store's page cache and garbage not yet collected (docs/decisions/0028).
   const third = Math.floor(rssSeen.length / 3);
   const middle = Math.max(...rssSeen.slice(third, 2 * third));
   const last = Math.max(...rssSeen.slice(2 * third));

@@ -45,7 +45,7 @@ function build(hostname: string, spec: Spec): Record<string, unknown> {
   };
   if (spec.fdName) fields['fd.name'] = spec.fdName;
   if (spec.chain[1]) fields['proc.pname'] = spec.chain[1];
-  spec.chain.slice(2).forEach((name, i) => (fields[`proc.aname[${i + 2}]`] = name));
+  spec.chain.slice(2).forEach((name, i) => { fields[`proc.aname[${i + 2}]`] = name; });
   return makeAlert({
     hostname,
     output: `${spec.time.slice(11, 29)}: ${spec.priority} ${spec.text} (user=${spec.user} command=${spec.cmdline} container=${containerId})`,
@@ -87,7 +87,7 @@ test.describe('filters', () => {
   test.beforeAll(async ({ request }) => {
     const names = Object.keys(specs) as Name[];
     const report = await expectIngested(await post(request, `${base}/api/events`, names.map((name) => build(host, specs[name]))), names.length, 0);
-    names.forEach((name, i) => (ids[name] = report.ids[i]!));
+    names.forEach((name, i) => { ids[name] = report.ids[i]!; });
   });
 
   /** The names of the alerts a query selects, checked to come newest first. */

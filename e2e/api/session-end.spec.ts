@@ -35,7 +35,7 @@ async function openStream(server: OwnServer, cookie: string): Promise<SseClient>
   return client;
 }
 
-/** Ms until the stream's connection ends, polled every 20 ms up to `limitMs`. */
+/** Ms until the stream's connection ends, polled up to `limitMs`. */
 async function msUntilEnded(client: SseClient, limitMs: number): Promise<number> {
   const started = Date.now();
   while (!client.ended && Date.now() - started < limitMs) await new Promise((resolve) => setTimeout(resolve, 20));

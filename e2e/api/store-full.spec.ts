@@ -18,8 +18,8 @@ async function health(request: APIRequestContext, url: string): Promise<{ status
 
 test.describe('a full store', () => {
   const MAX_EVENTS = 20;
-  // 1 MB (less the quarter kept back for retention) holds a few dozen of these 8 KB alerts: full
-  // long before retention's next run brings it back to 20.
+  // The store's size limit, less the share kept back for retention, holds a few dozen of these big
+  // alerts: full long before retention's next run brings it back to MAX_EVENTS.
   const server = new OwnServer('store-full', 33, {
     PERCH_MAX_STORE_SIZE: '1mb',
     PERCH_MAX_EVENTS: String(MAX_EVENTS),
@@ -32,7 +32,7 @@ test.describe('a full store', () => {
     test.setTimeout(60_000);
     const hostname = uniqueTag('full');
     const url = `${server.url}/api/events`;
-    // Random text: the store deflates each alert's JSON, and 8 KB of one letter would take a few bytes.
+    // Random text: the store deflates each alert's JSON, and one letter repeated would take a few bytes.
     const bigAlert = () => makeAlert({ hostname, output: `${hostname} ${randomBytes(6 * 1024).toString('base64')}` });
 
     // One alert per request, so that the store is full for the next one of the same size.

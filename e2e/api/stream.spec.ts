@@ -135,7 +135,7 @@ test('reads say the newest alert they include, so a page can tell which answers 
   }
 });
 
-/** Opens GET /api/stream from a given local address (127.0.0.x), keeping the connection open. */
+/** Opens GET /api/stream from a given loopback address, keeping the connection open. */
 function streamFrom(url: string, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; retryAfter: string | undefined; close: () => void }> {
   return new Promise((resolve, reject) => {
     const request = http.get(url, { localAddress, headers, agent: false }, (response) => {

@@ -174,7 +174,7 @@ test.describe('npm run import', () => {
   test('an NDJSON file; importing it again reports duplicates; the running server sees the alerts', async ({ request }) => {
     const hostname = uniqueTag('import-ndjson');
     const file = path.join(tempDir(), 'falco.ndjson');
-    writeFileSync(file, [1, 2, 3, 4].map(() => JSON.stringify(makeAlert({ hostname }))).join('\n') + '\n');
+    writeFileSync(file, `${[1, 2, 3, 4].map(() => JSON.stringify(makeAlert({ hostname }))).join('\n')}\n`);
 
     const run = await runImport([file], SERVERS.main.dbFile);
     expect(run.code, run.stderr).toBe(0);

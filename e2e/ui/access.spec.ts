@@ -81,7 +81,7 @@ async function logInThroughTheForm(page: import('@playwright/test').Page) {
 }
 
 test('a page on another site can neither log the browser in nor log it out', async ({ page, context }) => {
-  // The review's login CSRF: a text/plain form whose body is JSON, and the plain form as well.
+  // Login CSRF: a text/plain form whose body is JSON, and the plain form as well.
   const json = `{"user":"${ACCESS.user}","password":"${ACCESS.password}","x":"`;
   for (const form of [
     `<form method="post" enctype="text/plain" action="${access}/api/auth/login"><input name='${json}' value='"}'></form>`,

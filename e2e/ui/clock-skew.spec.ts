@@ -1,5 +1,5 @@
 // An alert dated far ahead of its arrival is listed at its arrival; the alert page and the list say
-// so, with the time Falco gave as text (review finding 6).
+// so, with the time Falco gave as text.
 import { expect, test } from '@playwright/test';
 import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
 

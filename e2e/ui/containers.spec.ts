@@ -18,7 +18,7 @@ function chain(...rootFirst: string[]): Record<string, unknown> {
     'proc.aname[3]': null,
     'proc.aname[4]': null,
   };
-  ancestors.forEach((ancestor, i) => (fields[`proc.aname[${i + 2}]`] = ancestor));
+  ancestors.forEach((ancestor, i) => { fields[`proc.aname[${i + 2}]`] = ancestor; });
   return fields;
 }
 

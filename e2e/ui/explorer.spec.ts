@@ -61,7 +61,7 @@ test('an absolute range shows only the alerts inside it', async ({ page, request
   const times = [180, 120, 60, 10].map((m) => falcoTimeAgo(m * MINUTE));
   const alerts = times.map((time, i) => makeAlert({ hostname: host, rule: `${host} at ${i}`, time }));
   expect((await post(request, '/api/events', alerts)).status()).toBe(200);
-  // From 150 to 30 minutes ago: the alerts of 120 and 60 minutes ago.
+  // A range around the middle two alerts only, leaving out the oldest and the newest.
   const from = new Date(Date.now() - 150 * MINUTE * 1000).toISOString();
   const to = new Date(Date.now() - 30 * MINUTE * 1000).toISOString();
   await page.goto(`/events?from=${from}&to=${to}&hostname=${host}`);
@@ -140,7 +140,7 @@ function treeAlerts(host: string) {
   const chain = (names: string[]) => {
     const [proc, parent, ...ancestors] = [...names].reverse();
     const fields: Record<string, unknown> = { 'proc.name': proc, 'proc.pname': parent ?? null, 'proc.cmdline': proc, 'proc.aname[2]': null, 'proc.aname[3]': null, 'proc.aname[4]': null };
-    ancestors.forEach((name, i) => (fields[`proc.aname[${i + 2}]`] = name));
+    ancestors.forEach((name, i) => { fields[`proc.aname[${i + 2}]`] = name; });
     return makeAlert({ hostname: host, fields });
   };
   return [chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'vim']), chain(['cron', 'sh'])];

@@ -250,6 +250,6 @@ test('during an alert storm the kiosk never lists an alert its counter has not c
   const ahead = views.filter((view) => Number(view.newestListed) > count(view.critical) || Number(view.newestListed) > count(view.timeline));
   expect(ahead, `views listing alerts not yet counted:\n${ahead.map((view) => JSON.stringify(view)).join('\n')}`).toEqual([]);
   expect(views.filter((view) => Number(view.newestListed) > 0).length, 'the feed moved during the storm').toBeGreaterThan(1);
-  // One refresh at most every 2 s however many alerts arrive (plus the one that follows the last).
+  // One refresh at most per coalescing interval however many alerts arrive (plus one after the last).
   expect(summaryReads.length, `${summaryReads.length} summary reads for ${n} alerts in ${stormMs} ms`).toBeLessThanOrEqual(Math.ceil(stormMs / 2_000) + 2);
 });

@@ -4,10 +4,8 @@ import { collectConsoleErrors } from '../fixtures/browser';
 
 
 /**
- * Three rules on two hosts of their own, with names that need encoding in a path:
- * - write: 5 alerts, worst Critical, in containers c1 (2) and c2 (2) on host a, and 1 host process on host b;
- * - shell: 3 alerts, worst Error, all in c1 on host a, one of them from another process chain;
- * - module: 1 alert, Critical, a host process on host b, the newest of all.
+ * Three rules on two hosts of their own, with names that need encoding in a path, spread over
+ * containers and host processes so each table column and chart has something to tell apart.
  */
 async function seed(request: APIRequestContext) {
   const tag = uniqueTag('rules');

@@ -27,7 +27,7 @@ export function parseAllowedHosts(text: string | undefined, loginOn: boolean): H
 }
 
 /** The name in a Host header, lower case, without port or trailing dot; IPv6 without brackets. */
-export function hostName(header: string): string {
+function hostName(header: string): string {
   const host = header.trim().toLowerCase();
   const bracketed = /^\[([^\]]*)\](?::\d*)?$/.exec(host);
   if (bracketed) return bracketed[1]!;

@@ -1,5 +1,5 @@
 // Login attempts per client address and per user name. An attempt is counted when it starts, not
-// when its 0.1 s hash is done, so a burst of concurrent guesses gets no more checks than a slow
+// when its slow hash is done, so a burst of concurrent guesses gets no more checks than a slow
 // sequence. Failures age out with the window; a success removes nothing from its address's count.
 import { isIP } from 'node:net';
 

@@ -20,7 +20,8 @@ const PLACEHOLDER_ORIGIN = 'http://perch.invalid';
  * the user to `/` instead. The answer is the path as a URL parser normalises it (non-ASCII escaped).
  */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || /[\u0000-\u001f\u007f-\u009f\\]/.test(next)) return '/';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+  if (!next?.startsWith('/') || /[\u0000-\u001f\u007f-\u009f\\]/.test(next)) return '/';
   let url: URL;
   try {
     url = new URL(next, PLACEHOLDER_ORIGIN);
@@ -31,7 +32,7 @@ export function safeNext(next: string | null | undefined): string {
   return url.origin === PLACEHOLDER_ORIGIN && path.startsWith('/') && !path.startsWith('//') ? path : '/';
 }
 
-export type LoginFormat = 'form' | 'json';
+type LoginFormat = 'form' | 'json';
 
 /** What a login or logout request brings: its headers, and its body read up to a limit. */
 export interface AuthRequest {

@@ -1,4 +1,4 @@
-// Password hashes for PERCH_UI_USERS: scrypt, salted, slow on purpose (about 0.1 s here), in one
+// Password hashes for PERCH_UI_USERS: scrypt, salted, slow on purpose, in one
 // self-describing token without commas or colons so it sits in a comma-separated list:
 //   scrypt$<log2 N>$<r>$<p>$<salt>$<hash>   (salt and hash base64url)
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
@@ -10,7 +10,7 @@ const LOG_N = 15;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
-// N = 2^15 with r = 8 needs 32 MiB; scrypt's default ceiling is exactly that, so lift it a little.
+// The chosen N and r need exactly scrypt's default memory ceiling (128·N·r bytes), so lift it a little.
 const MAX_MEMORY = 64 * 1024 * 1024;
 
 export async function hashPassword(password: string): Promise<string> {

@@ -3,7 +3,7 @@
 import { errorBody } from './errors';
 
 /** Every verb a route answers; the verb matrix (e2e/api/verbs.spec.ts) sends each to every URL. */
-export const VERBS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const VERBS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Verb = (typeof VERBS)[number];
 /** The verbs a route declares; HEAD follows GET and OPTIONS is answered for every route. */
 export type DeclaredVerb = Exclude<Verb, 'HEAD' | 'OPTIONS'>;

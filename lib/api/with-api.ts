@@ -12,10 +12,10 @@ import type { QuerySchema } from './parse-query';
 import { allowHeader, methodNotAllowedBody, optionsResponse, type DeclaredVerb, type Verb } from './verbs';
 
 /** What Next hands a route handler: dynamic segments arrive as a promise. */
-export type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 export type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
 
-export interface ApiArgs<Q> {
+interface ApiArgs<Q> {
   query: Q;
   params: Record<string, string>;
 }
@@ -50,7 +50,7 @@ export function errorReply(error: unknown, method: string, pathname: string): { 
  * own token; login must be reachable). By default reads (GET, HEAD) are `read`, so a new route is
  * closed unless it says otherwise.
  */
-export type RouteAccess = 'read' | 'public';
+type RouteAccess = 'read' | 'public';
 
 export interface ApiOptions<Q> {
   access?: RouteAccess;
@@ -109,6 +109,7 @@ export function apiRoute(handlers: Partial<Record<DeclaredVerb, RouteHandler>>):
     PUT: pick('PUT'),
     PATCH: pick('PATCH'),
     DELETE: pick('DELETE'),
+    // biome-ignore lint/correctness/noComponentHookFactories: an HTTP verb, not a component.
     OPTIONS: async () => optionsResponse(declared),
   };
 }

@@ -2,7 +2,7 @@
 // them is known, or computed from these specs with plain array arithmetic, independently of the SQL.
 import { expect } from 'vitest';
 import { CHAIN_SEPARATOR, PID_SEPARATOR } from '../falco/ancestry';
-import { type Dimension } from '../filters/dimensions';
+import type { Dimension } from '../filters/dimensions';
 import { EventFilter } from '../filters/event-filter';
 import { prepareEntries } from '../ingest/prepare';
 import { splitBody } from '../ingest/split-body';
@@ -41,10 +41,10 @@ export const NOW = Date.parse('2026-03-01T12:00:00Z');
 /** Nanoseconds `minutes` before NOW, plus `extraNs`. */
 export const ago = (minutes: number, extraNs = 0) => BigInt(NOW - minutes * MINUTE) * NS_PER_MS + BigInt(extraNs);
 export const isoNs = (ns: bigint) => `${new Date(Number(ns / NS_PER_MS)).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
-export const rankOf = (priority: string) => ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'].indexOf(priority.toLowerCase());
+const rankOf = (priority: string) => ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'].indexOf(priority.toLowerCase());
 export const PRIORITY_NAMES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'] as const;
 
-export function alertText(spec: Spec, n: number): string {
+function alertText(spec: Spec, n: number): string {
   const fields: Record<string, unknown> = {};
   if (spec.container) {
     fields['container.id'] = spec.container.id;
@@ -105,32 +105,32 @@ export const CLEAR = 'Clear Log Activities';
 export const WRITE = 'Write below /etc (custom)';
 export const DROPPED = 'Falco internal: syscall event drop';
 
-export const TS_TAGS = ['T1059', 'container', 'mitre_execution', 'shell'];
-export const RS_TAGS = ['T1555', 'container', 'filesystem', 'host', 'mitre_credential_access'];
-export const DROP_TAGS = ['T1059.004', 'container', 'mitre_execution'];
-export const CLEAR_TAGS = ['T1070', 'container', 'filesystem', 'mitre_defense_evasion'];
-export const WRITE_TAGS = ['filesystem', 'host', 'mitre_persistence'];
+const TS_TAGS = ['T1059', 'container', 'mitre_execution', 'shell'];
+const RS_TAGS = ['T1555', 'container', 'filesystem', 'host', 'mitre_credential_access'];
+const DROP_TAGS = ['T1059.004', 'container', 'mitre_execution'];
+const CLEAR_TAGS = ['T1070', 'container', 'filesystem', 'mitre_defense_evasion'];
+const WRITE_TAGS = ['filesystem', 'host', 'mitre_persistence'];
 
-export let extra = 0;
-export const t = (minutes: number, exact = false) => ago(minutes, exact ? 0 : 1_000 + extra++);
-export const ts = (minutes: number, place: Place, host: string, chain: Level[], exact = false): Spec => ({
+let extra = 0;
+const t = (minutes: number, exact = false) => ago(minutes, exact ? 0 : 1_000 + extra++);
+const ts = (minutes: number, place: Place, host: string, chain: Level[], exact = false): Spec => ({
   ns: t(minutes, exact), rule: TS, priority: 'Notice', source: 'syscall', hostname: host, container: place,
   user: place === C2 ? 'postgres' : 'root', chain, tags: TS_TAGS,
 });
-export const rs = (minutes: number, place: Place, host: string, priority = 'Warning', chain: Level[] = ['cat', 'sudo', 'sshd', 'systemd']): Spec => ({
+const rs = (minutes: number, place: Place, host: string, priority = 'Warning', chain: Level[] = ['cat', 'sudo', 'sshd', 'systemd']): Spec => ({
   ns: t(minutes), rule: RS, priority, source: 'syscall', hostname: host, container: place, user: 'root', chain, tags: RS_TAGS,
 });
-export const drop = (minutes: number, chain: Level[]): Spec => ({
+const drop = (minutes: number, chain: Level[]): Spec => ({
   ns: t(minutes), rule: DROP, priority: 'Critical', source: 'syscall', hostname: 'node-b', container: C3, user: 'nobody', chain, tags: DROP_TAGS,
 });
-export const k8s = (minutes: number, host: string): Spec => ({
+const k8s = (minutes: number, host: string): Spec => ({
   ns: t(minutes), rule: K8S, priority: 'Warning', source: 'k8s_audit', hostname: host, user: 'system:anonymous', tags: ['k8s'],
   fields: { 'ka.target.namespace': 'kube-system', 'ka.verb': 'get' },
 });
-export const internal = (minutes: number): Spec => ({ ns: t(minutes), rule: DROPPED, priority: 'Debug', source: 'internal', hostname: 'node-a', fields: { 'n_drops': 12 } });
+const internal = (minutes: number): Spec => ({ ns: t(minutes), rule: DROPPED, priority: 'Debug', source: 'internal', hostname: 'node-a', fields: { 'n_drops': 12 } });
 
-export const SHELL: Level[] = ['bash', 'containerd-shim'];
-export const SUBSHELL: Level[] = ['sh', 'bash', 'containerd-shim'];
+const SHELL: Level[] = ['bash', 'containerd-shim'];
+const SUBSHELL: Level[] = ['sh', 'bash', 'containerd-shim'];
 
 export const SPECS: Spec[] = [
   // The last hour: 22 detections, 2 internal events.
@@ -173,13 +173,13 @@ export interface Alert extends Spec {
 }
 export const ALERTS: Alert[] = SPECS.map((spec, i) => ({ ...spec, id: i + 1, internal: spec.source === 'internal' }));
 export const FROM_1H = ago(60);
-export const inLastHour = (a: Alert) => a.ns >= FROM_1H && !a.internal;
+const inLastHour = (a: Alert) => a.ns >= FROM_1H && !a.internal;
 export const LAST_HOUR = ALERTS.filter(inLastHour);
 export const sum = (list: readonly number[]) => list.reduce((s, n) => s + n, 0);
 export const byBinary = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
 /** The values an alert has for a dimension, as the dashboard should count them. */
-export function valuesOf(a: Alert, dimension: Dimension): string[] {
+function valuesOf(a: Alert, dimension: Dimension): string[] {
   const c = a.container;
   const none = (value: string | undefined | null) => [value === undefined || value === null || value === '' ? '(none)' : value];
   switch (dimension) {

@@ -35,8 +35,8 @@ export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions
   // keeps the fsync per batch, not per alert.
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  // SQLite's default page cache is 2 MB; the indexes of a million alerts are far larger, and every
-  // insert touches several of them. Past the cache, pages come from the system's file cache.
+  // SQLite's default page cache is far smaller than the indexes of a large store, and every insert
+  // touches several of them. Past the cache, pages come from the system's file cache.
   db.pragma('cache_size = -65536');
   // No memory-mapped reads: pages read through a map count in the server's resident memory, and
   // queries time the same without it (docs/benchmarks.md).
@@ -60,7 +60,7 @@ export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions
 
 /**
  * Brings the store to this version's schema, saying so when it takes a while: a migration that
- * fills a new table from the stored alerts (0002's counts: some 20 s per million alerts) runs once,
+ * fills a new table from the stored alerts (0002's counts: docs/decisions/0016) runs once,
  * at the first start after an upgrade, and the server answers when it is done.
  */
 export function applyMigrations(db: Db, file: string): void {
@@ -90,7 +90,7 @@ function hasAlerts(db: Db): boolean {
  * free pages inside the cap, so ingest resumes once it has pruned. A store already bigger keeps
  * its size as the cap: SQLite never lowers max_page_count below the pages in use.
  */
-export function limitStoreSize(db: Db, maxBytes: number): void {
+function limitStoreSize(db: Db, maxBytes: number): void {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const pages = Math.floor(maxBytes / pageSize);
   capPages.set(db, pages);

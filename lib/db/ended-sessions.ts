@@ -13,7 +13,7 @@ export interface EndedSessionRow {
 }
 
 // Another process's logout takes effect here within this long.
-export const ENDED_SESSIONS_POLL_MS = 2_000;
+const ENDED_SESSIONS_POLL_MS = 2_000;
 
 /** Keeps a logout until `expiresMs`, and drops the rows that have expired; one transaction. */
 export function recordEndedSession(db: Db, id: string, expiresMs: number, nowMs = Date.now()): void {

@@ -1,7 +1,7 @@
 import 'server-only';
 // What a batch of new alerts adds to the counts of migrations 0002, 0008, 0012 and 0013, summed in memory
-// and written once in the batch's transaction: a few upserts per alike group, where per-row triggers
-// were slower. Deletes are uncounted by the migrations' triggers.
+// and written once in the batch's transaction: a few upserts per alike group, cheaper than per-row
+// triggers. Deletes are uncounted by the migrations' triggers.
 import type { StoredAlert } from '../falco/alert';
 import { COUNTED_NAMES, DIMENSIONS, HOST_DETAIL, SHAPE_COLUMNS, type DimensionColumn, type DimensionSpec } from '../filters/dimensions';
 import type { Db } from './connection';

@@ -84,7 +84,7 @@ describe('the imported corpus', () => {
   });
 
   it('stores each line under its line number with the raw text exactly as received', () => {
-    corpusLines.forEach((line, i) => expect(getEventOrThrow(db, i + 1).raw).toBe(line));
+    corpusLines.forEach((line, i) => { expect(getEventOrThrow(db, i + 1).raw).toBe(line); });
   });
 });
 
@@ -192,8 +192,8 @@ describe('listEvents', () => {
     }
   });
 
-  // Guards a fixed bug: decodeCursor accepts up to 20 digits of time, but a value above 2^63-1 cannot be bound
-  // to SQLite, so better-sqlite3 throws a RangeError (answered as a 500) instead of invalid_cursor.
+  // decodeCursor accepts up to 20 digits of time, but a value above 2^63-1 cannot be bound to SQLite:
+  // better-sqlite3's RangeError would be a 500 rather than invalid_cursor.
   it('rejects a forged cursor with an out-of-range time as invalid_cursor', () => {
     const cursor = encodeCursor('99999999999999999999', 1);
     let thrown: unknown;
@@ -351,9 +351,8 @@ describe('filters', () => {
     expect(ids({ from: '2026-04-06T19:32:22.163Z', to: '2026-04-06T19:32:22.164Z' })).toEqual([]);
   });
 
-  // Guards a fixed bug: resolveTimeMs turns an absolute bound into whole milliseconds, so a nanosecond bound is
-  // truncated: `from` one nanosecond after an event still includes it, and `to` one nanosecond
-  // after an event (exclusive) drops it.
+  // Bounds hold to the nanosecond: cut to whole milliseconds, `from` one nanosecond after an event would
+  // still include it, and an exclusive `to` one nanosecond after it would drop it.
   it('time: nanosecond bounds are honoured exactly', () => {
     expect(ids({ from: '2026-04-06T19:32:22.162939041Z' })).not.toContain(37);
     expect(ids({ to: '2026-04-06T19:32:22.162939041Z' })).toContain(37);

@@ -187,7 +187,7 @@ function searchedRows<Row>(db: Db, columns: string, joins: string, filter: Event
   let stretch = FIRST_SEARCHED_STRETCH;
   for (let after = cursor; found.length < limit; stretch *= 2) {
     const { sql, params } = pageIds(db, rest, nowMs, { cursor: after, lookUp });
-    // Times past 2^53 ns: read exactly, for the next stretch's cursor.
+    // Nanosecond times exceed a double's exact integers: read them exactly, for the next stretch's cursor.
     const walked = prepared<{ id: bigint; time_ns: bigint }>(db, sql).safeIntegers(true).all({ ...params, limit: stretch })
       .map((row) => ({ id: Number(row.id), timeNs: row.time_ns }));
     if (walked.length === 0) break;

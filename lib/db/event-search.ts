@@ -5,28 +5,15 @@ import type { Db } from './connection';
 import { searchPrefix } from './filter-sql';
 import { prepared } from './statements';
 
-// A prefix (`sh*`) is answered by merging the lists of every word it begins, positions included,
-// before the first match comes out, whatever the query stops at: its cost grows with those lists
-// (about 0.15 ms per page of them), not with the page asked for. At a million alerts `s*` merged
-// 4,900 pages in 1.1 s and `sh*` 1,300 in 0.2 s, each time a call used it; `she*` 270 in 26 ms.
-// Prefix indexes would answer them at once but take about 260 bytes per alert for each length
-// (docs/benchmarks.md), more than the store's budget, so a prefix whose lists are longer than this
-// is refused instead. About 2 MB of the word index (FTS5 pages hold up to 4,050 bytes).
+// FTS5 merges the lists of every word a prefix begins before the first match comes out, whatever
+// the query stops at, so its cost grows with those lists; prefix indexes would cost more space than
+// the store's budget, so a prefix with longer lists than this is refused (docs/decisions/0017).
 export const MAX_PREFIX_PAGES = 500;
 
 /**
- * The leaf pages of the word index that hold the words beginning with `prefix` (lower-cased, as
- * the index stores words): an estimate from the index's own b-tree, a few lookups per segment,
- * without reading the lists. FTS5 keeps one `_idx` row per leaf page that starts a word: (segment,
- * the word's shortest distinguishing prefix behind the main index's '0', page number × 2 + a flag).
- * Counted per segment: from the first page that starts with a word of the prefix to the first
- * page starting past it, or to the segment's last page, whose `_data` rowid is (segment << 37) +
- * page. What a broad prefix costs is many words' lists, and so many pages starting with its words.
- * Counting from the last page starting below the prefix instead took in the whole list of the
- * word before it: `she*` (25 ms) came to 691 pages on a store made by `npm run import`, and was
- * refused; counted from its own first page, 416.
- * A prefix's words that begin inside another word's page are not counted: one word's list costs
- * what a search of the whole word costs, and those are always answered.
+ * An estimate of the word index's leaf pages holding words that begin with `prefix` (lower-cased),
+ * from FTS5's own `_idx` b-tree: a few lookups per segment, without reading the lists. The layout it
+ * relies on, and why counting starts at the prefix's own first page: docs/decisions/0017.
  */
 export function prefixListPages(db: Db, prefix: string): number {
   const from = Buffer.from(`0${prefix}`);

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { stringifyJson } from '../falco/json';
 import { EventFilter } from '../filters/event-filter';
 import { importStream } from '../ingest/import-stream';
 import { prepareEntries } from '../ingest/prepare';

@@ -29,8 +29,8 @@ export const indexedText = (alert: StoredAlert) => `${alert.searchText}\n${facet
 export const INSERT_TIME = 'INSERT INTO event_times (id, time_ns, internal, priority_rank) VALUES (?, ?, ?, ?)';
 
 function prepareWriter(db: Db) {
-  // Positional, unlike our other statements: binding 20 parameters by name (and the object spread
-  // that made them) cost some 15 µs per alert, a tenth of the whole insert.
+  // Positional, unlike our other statements: binding this many parameters by name (and the object
+  // spread that makes them) is a sizeable share of the insert (docs/decisions/0014).
   const insertEvent = db.prepare<unknown[]>(INSERT_EVENT);
   const findDuplicate = db.prepare<[Buffer], { id: number }>('SELECT id FROM events WHERE dedup_key = ?');
   const insertTime = db.prepare(INSERT_TIME);
@@ -48,8 +48,7 @@ function prepareWriter(db: Db) {
 
   const writeOne = (alert: WritableAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>, texts: [number, string][], runs: ReturnType<typeof batchRuns>): WriteResult => {
     // Looked up first rather than `ON CONFLICT DO NOTHING RETURNING id`: the write transaction holds
-    // the store's write lock, so nothing can come between, and the plain INSERT made the whole write
-    // about a tenth faster (docs/benchmarks.md, "NDJSON over HTTP on two threads").
+    // the store's write lock, so nothing can come between, and the plain INSERT is faster (docs/decisions/0014).
     const existing = findDuplicate.get(alert.dedupKey);
     if (existing) return { id: existing.id, duplicate: true };
     const values: unknown[] = [alert.dedupKey, alert.uuid, alert.timeNs, receivedMs, alert.priority, alert.priorityRank, alert.internal ? 1 : 0];
@@ -80,7 +79,7 @@ function prepareWriter(db: Db) {
     runs.write();
     // Last, after every upsert: a statement that may need undoing (the counts' ON CONFLICT) opens a
     // savepoint, and FTS5 writes out its buffered terms at each one, so indexing alert by alert in
-    // between made one index segment per alert (ingest four times slower).
+    // between would make one index segment per alert, and ingest far slower (docs/decisions/0014).
     for (const [id, text] of texts) insertSearch.run(id, text);
     return results;
   });

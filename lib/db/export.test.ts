@@ -70,7 +70,7 @@ beforeAll(() => {
   const { valid, issues } = prepareEntries(splitBody(arrival.map((m) => m.text).join('\n')).entries);
   expect(issues).toEqual([]);
   const written = writeAlerts(db, valid.map((v) => v.alert));
-  written.forEach((w, i) => (arrival[i]!.id = w.id));
+  written.forEach((w, i) => { arrival[i]!.id = w.id; });
   expect(written.filter((w) => w.duplicate)).toEqual([]);
   expectedOrder = made.filter((m) => m.wanted).sort((x, y) => (x.ns === y.ns ? y.id - x.id : x.ns < y.ns ? 1 : -1));
 });
@@ -140,7 +140,7 @@ describe('exportChunks', () => {
   });
 });
 
-// The review's smuggling body: pretty-printed, with a complete alert on a line of its own inside it.
+// A smuggling body: pretty-printed, with a complete alert on a line of its own inside it.
 const SMUGGLER = [
   '{"time":"2026-03-01T11:00:00.123456789Z","rule":"Innocent looking rule","priority":"Notice","hostname":"smuggler",',
   '  "output":"line one\\nstill one string\\r\\n", "output_fields":{"evt.time":1772362800123456789,"note":',
@@ -184,7 +184,7 @@ describe('NDJSON export of a pretty-printed alert', () => {
       const [original] = listEvents(source, EventFilter.parse({ internal: 'include' }), { limit: 10 }).events;
       expect(back).toEqual({ ...original, id: back!.id });
       expect(back!.rule).toBe('Innocent looking rule');
-      // The body as it was exported before: its middle line was imported as an alert of its own.
+      // Without the export's framing, the body's middle line would be imported as an alert of its own.
       const naive = openDatabase(':memory:');
       const summary = await importStream(naive, Readable.from([`${SMUGGLER}\n`]));
       expect([summary.imported, listEvents(naive, EventFilter.parse({}), { limit: 10 }).events.map((e) => e.rule)]).toEqual([1, ['FORGED smuggled alert']]);

@@ -57,9 +57,7 @@ const chainToken = (levels: readonly string[]) => {
 
 /**
  * The facet tokens of one alert, as one line of words. Each mirrors the SQL of its filter
- * (lib/db/filter-sql.ts): a container by its id or name, an image by its repository or
- * repository:tag, `(none)` by the first column being null, a process by the name of any level, a
- * chain by the alert's chain cut after its first levels.
+ * (lib/db/filter-sql.ts), so the word index selects exactly what that filter would.
  */
 export function facetText(alert: FacetValues): string {
   const tokens = new Set<string>();

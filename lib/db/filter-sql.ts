@@ -153,15 +153,9 @@ export interface MatchedAlerts {
 }
 
 /**
- * Every alert `filter` selects, for a read of all of them (counts, timelines, top lists) rather
- * than a page. With free text, the word index's matches come first, in id order, and each is
- * looked up by id: `CROSS JOIN` keeps that order. The condition `e.id IN (SELECT … MATCH)` that
- * filterConditions writes would first copy every match into a temporary index, a fifth of `she*`'s
- * summary at a million alerts (docs/benchmarks.md).
- * `narrow`: the read needs only each alert's id, time, health flag and priority rank. Free text
- * then looks its matches up in the narrow table of migration 0007, unless a condition of the filter
- * needs the alert's row (rule, host, container … when `facets` cannot answer them; chain). Without
- * free text the read walks the time index instead, which holds those columns too.
+ * Every alert `filter` selects, for reads of all of them. Free text's matches come first in id order
+ * (`CROSS JOIN` keeps it; an `IN (… MATCH)` would copy them into a temporary index first), and with
+ * `narrow` are looked up in migration 0007's table unless a condition needs the row (docs/decisions/0019).
  */
 export function matchedAlerts(filter: EventFilter, params: Record<string, unknown>, { narrow = false, facets = false } = {}): MatchedAlerts {
   if (searchText(filter) === undefined) return { from: 'events e', conditions: filterConditions(filter, params) };
@@ -175,11 +169,9 @@ export function matchedAlerts(filter: EventFilter, params: Record<string, unknow
 }
 
 /**
- * The `container` filter as disjoint conditions whose union is the filter's own clause, each of
- * which an index reads in time order: by id (events_container_time), and by a name that is not
- * the alert's id (events_container_name_time, partial on exactly that condition). SQLite cannot
- * read the filter's `id OR name` in time order, so a query for the newest alerts of a container
- * runs once per condition. Null when the filter has no container.
+ * The `container` filter as disjoint conditions, by id and by a name that is not the id, each read in
+ * time order by its own index: SQLite cannot read `id OR name` in time order, so a query for a
+ * container's newest alerts runs once per condition. Null when the filter has no container.
  */
 export function containerArms(filter: EventFilter, params: Record<string, unknown>): string[] | null {
   if (filter.container.length === 0) return null;
@@ -227,12 +219,9 @@ export function pageArms(filter: EventFilter, params: Record<string, unknown>, l
 }
 
 /**
- * `q` as one FTS5 phrase: its words, in order, next to each other. FTS5 splits the phrase into
- * words as it split the alerts' text, so "/etc/shadow" is the phrase "etc shadow". A `*` at the end
- * makes the last word a prefix ("etc/sha*" finds "/etc/shadow"); without it words are whole, so
- * "10.0.0.1" does not find "10.0.0.12". Inside double quotes every other character is literal
- * (`OR`, `NEAR`, parentheses, `:`, `^`, a `*` elsewhere), and a quote is written twice. Bound as a
- * parameter, never put into SQL.
+ * `q` as one FTS5 phrase, split into words as the alerts' text was; a trailing `*` makes the last word
+ * a prefix. Quoted so FTS5 syntax (`OR`, `NEAR`, `:`, `^`, a `*` elsewhere) stays literal; a quote is
+ * doubled. Bound as a parameter, never put into SQL.
  */
 export function ftsQuery(q: string): string {
   const words = q.replace(/\*+$/, '');

@@ -1,11 +1,11 @@
 // Numbered .sql migrations applied in order under PRAGMA user_version. A shipped file is never
-// edited; a change to the schema is a new file. There is no 0003 (a reverted branch): versions need
+// edited; a change to the schema is a new file. Numbers may skip (there is no 0003): versions need
 // only increase.
 import type Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const MIGRATIONS_DIR = path.join(process.cwd(), 'lib', 'db', 'migrations');
+const MIGRATIONS_DIR = path.join(process.cwd(), 'lib', 'db', 'migrations');
 
 interface Migration {
   version: number;

@@ -29,7 +29,7 @@ const indexLeads = (filter: EventFilter) =>
  * index leads to (a tag, a process, `(none)` of a user, image or pod), and no free text. A chain,
  * which the counts do not hold, only narrows the hours they name.
  */
-export const sliceable = (filter: EventFilter) =>
+const sliceable = (filter: EventFilter) =>
   searchText(filter) === undefined && !indexLeads(filter) && (hasColumnFilter(filter) || filter.tag.length > 0 || filter.proc.length > 0);
 
 /**

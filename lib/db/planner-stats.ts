@@ -1,15 +1,10 @@
 import 'server-only';
-// The query planner's statistics, kept in step with a store that grows while Perch runs.
-//
-// `PRAGMA optimize` at open records statistics for the tables that hold rows. On a new store that is
-// the word index's own tables, with two rows. Left so while the store grows, the planner keeps
-// believing the index has two rows and answers FTS5's `DELETE FROM event_search_data WHERE id>=? AND
-// id<=?` (run whenever merged segments are dropped) with a scan of the whole index instead of a range:
-// past two million alerts the writer spent three quarters of its time in those scans and fell from
-// about 2,000 to under 600 alerts/s (docs/benchmarks.md, "Filling the store for 10,000,000 alerts").
+// The query planner's statistics, kept in step with a store that grows while Perch runs: statistics
+// taken on a new store leave FTS5's segment deletes planned as scans of the whole word index, which
+// slow the writer more and more as the store grows (docs/decisions/0013).
 import type { Db } from './connection';
 
-/** Rows written or removed between two checks: a check with nothing stale costs under a millisecond. */
+/** Rows written or removed between two checks: a check with nothing stale is cheap. */
 export const STATS_CHECK_EVERY = 10_000;
 
 const changedSinceCheck = new WeakMap<Db, number>();
@@ -17,7 +12,7 @@ let reportedFailure = false;
 
 /**
  * Re-analyses the tables whose size has moved far from their statistics (SQLite's own test, bounded
- * by its analysis limit: about a second for the word index of 3.7 million alerts); a no-op otherwise.
+ * by its analysis limit); a no-op otherwise.
  */
 export function refreshPlannerStats(db: Db): void {
   db.pragma('optimize = 0x10002');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventFilter } from '../filters/event-filter';
 import type { ProcessTreeNode, ProcessTreeScope } from '../stats/types';
-import { type Db } from './connection';
+import type { Db } from './connection';
 import { processTree } from './process-tree';
 import { type Alert, byBinary, C1, C2, C3, countIn, isoNs, key, LAST_HOUR, NOW, openDataSet, range1h, sum } from './aggregates-data-set';
 
@@ -55,7 +55,7 @@ describe('processTree', () => {
     const c3 = shape(scope(C3.id).roots) as [string, null, number, string, unknown[]][];
     expect(c3).toHaveLength(1);
     expect(c3[0]?.slice(0, 4)).toEqual(['containerd-shim', null, 4, 'Critical']);
-    expect((c3[0]?.[4] as unknown[][]).map((n) => [n[0], n[2]]).sort()).toEqual([['?', 2], ['sh', 2]]);
+    expect((c3[0]![4] as unknown[][]).map((n) => [n[0], n[2]]).sort()).toEqual([['?', 2], ['sh', 2]]);
   });
 
   it('makes distinct nodes for distinct pids', () => {

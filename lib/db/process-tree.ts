@@ -15,12 +15,9 @@ import { resolveRange } from './time-range';
 export const TREE_SAMPLE_ALERTS = 10_000;
 
 /**
- * Distinct process chains with their alert counts, merged into a tree per container or host, from
- * the newest `sampleSize` matching alerts with a chain. Chains carry pids, so they hardly repeat
- * (as many distinct chains per hour as alerts, about) and no count table can serve them: the
- * newest alerts are read along a time-ordered index instead, whatever the size of the store or
- * range. `sample` says when older alerts were left out; `truncated` when only the `limit` most
- * frequent chains were kept.
+ * Process chains with their alert counts, merged into a tree per container or host, from the newest
+ * `sampleSize` matching alerts: chains carry pids, so they hardly repeat and no count table can serve
+ * them (docs/decisions/0024). `sample` and `truncated` say what was left out.
  */
 export function processTree(db: Db, filter: EventFilter, limit = 5_000, nowMs = Date.now(), sampleSize = TREE_SAMPLE_ALERTS): ProcessTree {
   const range = resolveRange(filter, nowMs);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventFilter } from '../filters/event-filter';
 import { listEvents, priorityTotals } from './event-queries';
-import { type Db } from './connection';
+import type { Db } from './connection';
 import { rangeSummary } from './range-summary';
 import { topValues } from './top-values';
 import { timeline } from './timeline';

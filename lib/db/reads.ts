@@ -37,7 +37,7 @@ export const READS = {
   processTree: (db: Db, filter: EventFilter, chains: number, alerts: number) => processTree(db, filter, chains, Date.now(), alerts),
 } as const;
 
-export type Reads = typeof READS;
+type Reads = typeof READS;
 export type ReadName = keyof Reads;
 type Rest<F> = F extends (db: Db, ...args: infer A) => unknown ? A : never;
 export type ReadArgs<K extends ReadName> = Rest<Reads[K]>;

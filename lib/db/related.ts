@@ -12,11 +12,9 @@ import { prepared } from './statements';
 const RELATED_WINDOW_NS = 10n * NS_PER_MINUTE;
 
 /**
- * The `@limit` alerts matching `where` closest in time to `@at`, newest first. Each side of `@at` is
- * read along an index in time order and stops at `@limit` matches, and `CROSS JOIN` keeps them the
- * outer loop (as for a page: lib/db/event-queries.ts, pageOf). When an index serves only part of
- * `where`, a side could read every alert on it before finding `@limit` matches; `among` (the part an
- * index serves) then bounds each side to its `@candidates` alerts nearest to `@at`.
+ * The `@limit` alerts matching `where` closest in time to `@at`, newest first, each side read along an
+ * index and kept the outer loop by `CROSS JOIN`. When an index serves only part of `where` (`among`),
+ * each side stops at its `@candidates` nearest alerts so it cannot read every alert on that index.
  */
 function closestInTime(db: Db, where: string, params: { at: bigint; limit: number } & Record<string, unknown>, among?: string): EventSummary[] {
   const side = (after: boolean) => {
@@ -43,7 +41,7 @@ function closestInTime(db: Db, where: string, params: { at: bigint; limit: numbe
 }
 
 /**
- * Alerts around one alert, closest in time first: same container (or host) within ±10 minutes, same
+ * Alerts around one alert, closest in time first: same container (or host) within the window, same
  * chain, same rule elsewhere (among the rule's `ruleCandidates` alerts nearest in time, each way).
  */
 export function relatedEvents(db: Db, id: number, limit = RELATED_LIMIT, ruleCandidates = RELATED_RULE_CANDIDATES): RelatedEvents | undefined {

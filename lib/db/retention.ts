@@ -10,8 +10,8 @@ export interface RetentionPolicy {
   maxEvents: number | null;
 }
 
-// At a million alerts one deleted alert costs ~0.25 ms (its row, payload, tags, ancestry and every
-// index entry), so 20 per batch keeps each block of the event loop to a few milliseconds.
+// Small batches keep each block of the event loop short, since a deleted alert takes its row,
+// payload, tags, ancestry and every index entry with it (docs/decisions/0015).
 export const PRUNE_BATCH = 20;
 
 // A merge of the word index takes new pages before it frees old ones, and a delete's marks of rows
@@ -39,7 +39,7 @@ const deleteOldest = (db: Db, limit: number) =>
  * the room ingest leaves under the cap. A store too full even for that keeps its deletes and
  * tries again on the next run.
  */
-export function reclaimSearchSpace(db: Db): void {
+function reclaimSearchSpace(db: Db): void {
   try {
     withPruneRoom(db, () => db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('merge', -1000)").run());
   } catch (error) {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FalcoAlert, toStoredAlert, type StoredAlert } from '../falco/alert';
-import { PRIORITIES } from '../falco/priorities';
 import { DIMENSION_NAMES } from '../filters/dimensions';
 import { EventFilter } from '../filters/event-filter';
 import { openDatabase, type Db } from './connection';
@@ -15,7 +14,7 @@ import { timeline } from './timeline';
 import { topValues } from './top-values';
 
 // Every aggregate the counts serve must answer exactly as it does from `events` alone. Random
-// alerts over 60 hours, starting and ending mid-hour, are compared on many filters and ranges,
+// alerts over a few days, starting and ending mid-hour, are compared on many filters and ranges,
 // before and after retention deletes part of the oldest hour.
 
 const NS_PER_MS = 1_000_000n;
@@ -179,7 +178,7 @@ function ranges(): Record<string, unknown>[] {
     { from: 'all', to: at(41.3) },
     { from: '24h' },
     { from: '30d' },
-    // Trend buckets of 12 hours and more, whose boundaries fall inside counted 12-hour periods.
+    // Trend buckets of half a day and more, whose boundaries fall inside counted half-day periods.
     { from: '12d' },
     { from: '13d', to: at(50.5) },
     { from: '59h', to: '5h' },
@@ -283,7 +282,7 @@ describe('reading from the counts', () => {
 
 describe('after deletes', () => {
   it('stay equal to the alerts when retention deletes part of the oldest hour, in batches', () => {
-    // The cutoff (09:20:23) falls 20 minutes into the third hour of alerts and the first 12 hours.
+    // The cutoff falls partway into the third hour of alerts, and so into the first half day.
     const policy = { retentionMs: NOW - (START + 2 * HOUR + 3 * 60_000), maxEvents: null };
     while (pruneBatch(db, policy, NOW) > 0);
     expectCountsMatchAlerts(db);

@@ -205,10 +205,9 @@ function coveredByIndex(filter: EventFilter): boolean {
 }
 
 /**
- * Alerts matching the filter as rows of (time_ns, internal, priority_rank, priority, rule, source,
- * hostname, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod, user_name,
- * alerts, first_ns, last_ns): aggregate with sum(alerts), min(first_ns), max(last_ns). A counted
- * row's time_ns is the start of its period, so pass the aggregate's time buckets in the options.
+ * Alerts matching the filter as rows of time, dimensions, alerts, first_ns and last_ns: aggregate with
+ * sum(alerts), min(first_ns), max(last_ns). A counted row's time_ns is the start of its period, so
+ * pass the aggregate's time buckets in the options.
  */
 export function eventRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
@@ -219,11 +218,9 @@ export function eventRows(filter: EventFilter, at: RangeOrNow, options: AlertRow
 }
 
 /**
- * Alerts as rows of (time_ns, priority_rank, alerts), for counts and timelines by priority.
- * Nothing else: the narrow time table (migration 0007) then holds all that a read of every match
- * of free text needs, and it never reads their rows. Besides what eventRows serves,
- * a filter on exactly one tag or one process name is answered from the tag or process counts,
- * which count an alert once per tag and per name.
+ * Alerts as rows of (time_ns, priority_rank, alerts) only, so free text's matches are read from the
+ * narrow time table (migration 0007), never their rows. One tag or one process name is answered from
+ * the tag or process counts too, which count an alert once per tag and per name.
  */
 export function priorityRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
   const raw: RawRows = { select: (from, whereSql) => `SELECT e.time_ns, e.priority_rank, 1 AS alerts FROM ${from} ${whereSql}`, narrow: true };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventFilter } from '../filters/event-filter';
-import { type Db } from './connection';
+import type { Db } from './connection';
 import { ruleRows } from './rules';
 import { containerRows } from './containers';
 import { ago, ALERTS, CLEAR, DROP, FROM_1H, isoNs, K8S, LAST_HOUR, MINUTE, NOW, NS_PER_MS, openDataSet, range1h, RS, sum, TS, WRITE } from './aggregates-data-set';
@@ -67,7 +67,7 @@ describe('ruleRows', () => {
   it('starts and ends the trend on whole buckets when now is mid-bucket, the partial ones counting only the range', () => {
     const now = NOW + 7_654;
     const { rules, trend } = ruleRows(db, range1h, now);
-    // 21 buckets of 3 minutes: the first starts before the range (at 11:00), the last ends after now (at 12:03).
+    // Whole buckets: the first starts before the range, the last ends after now.
     expect(trend).toEqual({ start: NOW - 60 * MINUTE, widthMs: 3 * MINUTE, buckets: 21, from: now - 60 * MINUTE, to: now });
     const inRange = LAST_HOUR.filter((a) => a.ns >= BigInt(now - 60 * MINUTE) * NS_PER_MS);
     for (const row of rules) {

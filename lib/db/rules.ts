@@ -29,7 +29,7 @@ export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), readOp
 
   const startNs = msToNs(trend.start);
   const widthNs = msToNs(trend.widthMs);
-  // Edges on whole hours (and 12 hours from 12-hour buckets up) keep every counted period inside one bucket.
+  // Edges on whole hours (and half days from half-day buckets up) keep every counted period inside one bucket.
   const boundariesNs = Array.from({ length: trend.buckets - 1 }, (_, i) => startNs + BigInt(i + 1) * widthNs);
   const trendSource = dimensionRows(filter, 'rule', range, { ...options, fromNs: msToNs(from), boundariesNs });
   const trendRows = prepared<{ rule: string; bucket: number; count: number }>(

@@ -135,7 +135,10 @@ describe('a read along a run', () => {
   it('seeks the word index to the run and sorts nothing', () => {
     const sqls: string[] = [];
     const prepare = db.prepare.bind(db);
-    db.prepare = ((sql: string) => (sqls.push(sql), prepare(sql))) as typeof db.prepare;
+    db.prepare = ((sql: string) => {
+    sqls.push(sql);
+    return prepare(sql);
+  }) as typeof db.prepare;
     try {
       const filter = f({ from: '3d', q: 'common', priority: ['Error', 'Notice', 'Debug'] });
       const range = timeline(db, filter, 'priority', 8, NOW, { rawOnly: true });

@@ -112,7 +112,7 @@ function readsOf(runs: Run[], fromNs: bigint, toNs: bigint): Read[] {
 function untime(reads: readonly Read[], window: Window) {
   const runs = [...window.runs].sort((a, b) => a.firstId - b.firstId);
   const reach: number[] = [];
-  runs.forEach((run, i) => reach.push(Math.max(run.lastId, reach[i - 1] ?? -Infinity)));
+  runs.forEach((run, i) => { reach.push(Math.max(run.lastId, reach[i - 1] ?? -Infinity)); });
   for (const read of reads) {
     if (read.firstId <= window.lastIdBefore || read.lastId >= window.firstIdAfter) continue;
     const inside = (run: Run) => BigInt(run.quarter) * NS_PER_QUARTER >= read.fromNs && BigInt(run.quarter + 1) * NS_PER_QUARTER <= read.toNs;
@@ -186,7 +186,7 @@ function countReads(db: Db, filter: EventFilter, facets: boolean, reads: readonl
 }
 
 const addInto = (total: RankCounts, counts: RankCounts) => {
-  counts.ranks.forEach((n, rank) => (total.ranks[rank] = (total.ranks[rank] ?? 0) + n));
+  counts.ranks.forEach((n, rank) => { total.ranks[rank] = (total.ranks[rank] ?? 0) + n; });
   total.internal += counts.internal;
 };
 
@@ -244,7 +244,9 @@ export function searchTimelineRows(db: Db, filter: EventFilter, at: RangeOrNow, 
     else totals.set(bucket, counts);
   });
   const rows: BucketCount[] = [];
-  for (const [bucket, { ranks }] of totals) ranks.forEach((count, rank) => count > 0 && rows.push({ bucket, series: String(rank), count }));
+  for (const [bucket, { ranks }] of totals) ranks.forEach((count, rank) => {
+    if (count > 0) rows.push({ bucket, series: String(rank), count });
+  });
   return rows;
 }
 

@@ -7,7 +7,7 @@ import { storeStats } from './store-stats';
 
 const LIMIT = 512 * 1024;
 
-/** An alert with a 4 KB output, so a few dozen fill the store. */
+/** An alert with a big output, so a few dozen fill the store. */
 function bigAlert(i: number): StoredAlert {
   const value = {
     time: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventFilter } from '../filters/event-filter';
 import { bucketWidthMs } from '../stats/buckets';
-import { type Db } from './connection';
+import type { Db } from './connection';
 import { timeline } from './timeline';
 import { ago, ALERTS, C1, C2, C3, CLEAR, DROP, K8S, LAST_HOUR, MINUTE, NOW, NS_PER_MS, openDataSet, PRIORITY_NAMES, range1h, RS, sum, TS, WRITE } from './aggregates-data-set';
 

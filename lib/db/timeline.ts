@@ -60,7 +60,7 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
     source = dimensionRows(filter, stack, range, { ...options, bucketWidthNs: widthNs, values: restricted ? values : undefined });
     // Must produce exactly the series names above (`host <hostname>`, or `host` when Falco sent none).
     const key = stack === 'rule' ? 'e.value' : `CASE WHEN e.value = 'host' THEN rtrim('host ' || coalesce(e.detail, '')) ELSE coalesce(e.value, '${NONE_VALUE}') END`;
-    series.forEach((value, i) => (bucketParams[`series${i}`] = value));
+    series.forEach((value, i) => { bucketParams[`series${i}`] = value; });
     const list = series.map((_, i) => `@series${i}`).join(', ');
     seriesExpr = series.length > 0 ? `CASE WHEN ${key} IN (${list}) THEN ${key} ELSE 'other' END` : "'other'";
     series = [...series, 'other'];

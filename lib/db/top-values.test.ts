@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIMENSIONS, DIMENSION_NAMES, type Dimension } from '../filters/dimensions';
 import { EventFilter } from '../filters/event-filter';
-import { type Db } from './connection';
+import type { Db } from './connection';
 import { topValues } from './top-values';
 import { C1, C2, C3, CLEAR, countIn, DROP, DROPPED, expectedTop, K8S, LAST_HOUR, NOW, openDataSet, range1h, RS, topKey, TS, WRITE } from './aggregates-data-set';
 

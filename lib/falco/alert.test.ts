@@ -216,8 +216,8 @@ describe('toStoredAlert', () => {
     expect(storeLine(26)).toMatchObject({ imageRepository: 'k8s.gcr.io/pause', imageTag: '3.6' });
   });
 
-  // Guards a fixed bug: splitImage cuts at the last ':' after the last '/', which for a digest reference is the
-  // ':' of `sha256:…`, so the repository becomes `…/nginx@sha256` and the tag the digest hex.
+  // In a digest reference the last ':' after the last '/' is the one of `sha256:…`: cutting there would
+  // make the repository `…/nginx@sha256` and the tag the digest hex.
   it('does not mistake an image digest for a tag', () => {
     const digest = 'a'.repeat(64);
     const alert = storeObject({ ...minimal, output_fields: { 'container.image': `docker.io/library/nginx@sha256:${digest}` } });

@@ -129,7 +129,8 @@ function searchTextOf(alert: FalcoAlert, fields: Record<string, unknown>): strin
 /** Private-use characters as word separators: only the facet tokens of the word index hold them (lib/db/facets.ts). */
 export const withoutPrivateUse = (text: string) => text.replace(/\p{Co}/gu, ' ');
 
-// One-shot hashing (Node 20.12+) costs a third of a Hash object per alert; older Node uses the object.
+// One-shot hashing (Node 20.12+) is cheaper per alert than a Hash object (docs/decisions/0014); older
+// Node uses the object.
 const sha256: (text: string) => Buffer =
   typeof crypto.hash === 'function'
     ? (text) => crypto.hash('sha256', text, 'buffer')

@@ -116,9 +116,8 @@ describe('extractAncestry', () => {
     expect(extractAncestry({ 'proc.aname': 'x', 'proc.aname[x]': 'y', 'proc.anamex[2]': 'z', 'proc.tty': 0, 'user.name': 'root' })).toEqual([]);
   });
 
-  // Guards a fixed bug: for levels >= 2 the exe path is taken from whichever of proc.aexe[N] (argv[0]) and
-  // proc.aexepath[N] comes first in key order. Falco sorts keys, and `proc.aexe[` sorts before
-  // `proc.aexepath[`, so argv[0] wins over the real path, unlike levels 0 and 1.
+  // Falco sorts keys, and `proc.aexe[` (argv[0]) sorts before `proc.aexepath[`: taking whichever comes
+  // first would let argv[0] win over the real path at levels 2 and up, unlike levels 0 and 1.
   it('prefers proc.aexepath[N] over proc.aexe[N], as for levels 0 and 1', () => {
     const chain = extractAncestry({ 'proc.aexe[2]': 'bash', 'proc.aexepath[2]': '/usr/bin/bash' });
     expect(chain[2]?.exepath).toBe('/usr/bin/bash');

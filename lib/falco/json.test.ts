@@ -85,8 +85,8 @@ describe('parseJson', () => {
     expect(() => parseJson('')).toThrow(SyntaxError);
   });
 
-  // Guards a fixed bug: a long integer literal with a leading zero is not JSON, but it is swapped for a quoted
-  // marker before JSON.parse sees it, so the invalid document is accepted.
+  // A long integer literal with a leading zero is not JSON; swapped for a quoted marker before JSON.parse
+  // sees it, the invalid document would be accepted.
   it('rejects a long integer with a leading zero like JSON.parse does', () => {
     expect(() => JSON.parse('{"a":012345678901234567890}')).toThrow(SyntaxError);
     expect(() => parseJson('{"a":012345678901234567890}')).toThrow(SyntaxError);

@@ -109,7 +109,7 @@ function searchPerLabel(output: string): Record<string, string | null> {
 
 describe('containerHintsFromOutput, one pass', () => {
   it('finds what one search per label finds, on every corpus line', () => {
-    corpusLines.forEach((_, i) => expect(containerHintsFromOutput(outputOfLine(i + 1)), `line ${i + 1}`).toEqual(searchPerLabel(outputOfLine(i + 1))));
+    corpusLines.forEach((_, i) => { expect(containerHintsFromOutput(outputOfLine(i + 1)), `line ${i + 1}`).toEqual(searchPerLabel(outputOfLine(i + 1))); });
   });
 
   it('finds what one search per label finds, on random label soup', () => {

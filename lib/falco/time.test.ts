@@ -69,15 +69,15 @@ describe('parseTimeNs', () => {
     expect(parseTimeNs('1970-01-01T00:00:00Z')).toBe(0n);
   });
 
-  // Guards a fixed bug: Date.UTC maps years 0-99 to 1900-1999, so a year such as 0070 reads as 1970 instead of
-  // being rejected as before the epoch.
+  // Date.UTC maps years 0-99 to 1900-1999: a year such as 0070 must be rejected as before the epoch,
+  // not read as 1970.
   it('does not read years 0000-0099 as 1900-1999', () => {
     expect(parseTimeNs('0070-01-01T00:00:00Z')).toBeUndefined();
     expect(parseTimeNs('0099-06-01T00:00:00Z')).toBeUndefined();
   });
 });
 
-// Guards a fixed bug: the zone offset is not range-checked, so hours above 23 and minutes above 59 are accepted.
+// Zone offsets are range-checked: hours above 23 and minutes above 59 are refused.
 describe('parseTimeNs offsets', () => {
   it('rejects offsets outside -23:59..+23:59', () => {
     expect(parseTimeNs('2023-01-01T00:00:00+99:99')).toBeUndefined();

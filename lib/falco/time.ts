@@ -5,7 +5,7 @@ const RFC3339 =
 
 const NS_PER_MS = 1_000_000n;
 /** SQLite stores the instant as a signed 64-bit integer: the last representable time is in 2262. */
-export const MAX_TIME_NS = 9_223_372_036_854_775_807n;
+const MAX_TIME_NS = 9_223_372_036_854_775_807n;
 
 /** Nanoseconds since the epoch, or undefined when the text is not a valid RFC 3339 time. */
 export function parseTimeNs(text: string): bigint | undefined {

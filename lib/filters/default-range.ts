@@ -1,4 +1,4 @@
-// Views open on the last 24 hours. The default is written into the URL (a redirect) rather than
+// Views open on the last day. The default is written into the URL (a redirect) rather than
 // assumed, so the address bar always states the range and doubles as the API query.
 import { redirect } from 'next/navigation';
 

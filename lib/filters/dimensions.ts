@@ -13,7 +13,7 @@ export interface DimensionColumn {
  * How a dimension keys an alert in the counts per dimension (migration 0013): its value is its
  * first column; its detail a column, the host of host processes, or none.
  */
-export interface CountedKey {
+interface CountedKey {
   detail?: string | typeof HOST_DETAIL;
   /** Counted per hour too (dimension_counts_1h): the dimensions charts stack by. */
   hourly?: boolean;

@@ -74,7 +74,7 @@ describe('EventFilter', () => {
   });
 
   // The API answers these issues as they are (GET /api/events?… → 400 invalid_query): the codes
-  // and messages are those the zod schema gave before the model was checked by hand.
+  // and messages follow zod's, as the API's published answers (docs/decisions/0006).
   it('reports every issue with its path, code and message, in field order', () => {
     expect(issuesOf(EventFilter.safeParse({ q: '%', internal: 'maybe', from: 'garbage', to: '2023-02-30T00:00:00Z', priority: ['Warning', 'Sev1', 'loud'], minPriority: 'Urgent' }))).toEqual([
       { path: ['from'], code: 'custom', message: TIME },

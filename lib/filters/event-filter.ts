@@ -1,7 +1,6 @@
-// The one filter model: the same parameter names and meanings in a page URL, in the read API and
-// in SQL. `/events?rule=X&from=7d` and `/api/events?rule=X&from=7d` select the same alerts.
-// Checked by hand, not with a schema library: every page parses its URL with it (decision 0006).
-// The issues (path, code, message) are the API's published answers (lib/api/parse-query.ts).
+// The one filter model: the same parameter names and meanings in a page URL, in the read API and in
+// SQL. Checked by hand, not with a schema library, because every page parses its URL with it
+// (docs/decisions/0006); its issues are the API's published answers (lib/api/parse-query.ts).
 import { parseDurationMs } from '../duration';
 import { findPriority } from '../falco/priorities';
 import { msToNs, parseTimeNs } from '../falco/time';
@@ -14,10 +13,10 @@ export { LIST_FILTERS, type ListFilter };
 export const ALL_TIME = 'all';
 
 /** Falco's own health events are left out unless asked for. */
-export const INTERNAL_MODES = ['exclude', 'include', 'only'] as const;
+const INTERNAL_MODES = ['exclude', 'include', 'only'] as const;
 
 /** The longest free-text search, in UTF-16 code units. */
-export const MAX_Q_LENGTH = 500;
+const MAX_Q_LENGTH = 500;
 /** The most words a free-text search may hold: each word reads its whole list in the word index. */
 export const MAX_Q_WORDS = 16;
 /** The most values one list filter takes (`rule=a&rule=b…`); `chain` takes fewer (see MAX_VALUES). */
@@ -44,13 +43,13 @@ export interface EventPage {
 }
 
 /** What is wrong with one input: `path` names the field (and the list index). */
-export interface FilterIssue {
+interface FilterIssue {
   path: (string | number)[];
   code: 'custom' | 'invalid_type' | 'invalid_value' | 'too_big' | 'too_small';
   message: string;
 }
 
-export type FilterParse<T> = { success: true; data: T } | { success: false; issues: FilterIssue[] };
+type FilterParse<T> = { success: true; data: T } | { success: false; issues: FilterIssue[] };
 
 /** A validator of raw input (see filterInput): `safeParse` reports the issues, `parse` throws them. */
 export interface FilterSchema<T> {
@@ -59,7 +58,7 @@ export interface FilterSchema<T> {
 }
 
 /** Time bounds must be before 2200-01-01T00:00:00Z. */
-export const MAX_BOUND_NS = 7_258_118_400_000_000_000n;
+const MAX_BOUND_NS = 7_258_118_400_000_000_000n;
 
 const TIME_MESSAGE = 'expected an ISO time before 2200 (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all';
 const PRIORITY_MESSAGE = 'expected a Falco priority: Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug';
@@ -198,7 +197,7 @@ export const EventPage = schema(parseEventPage);
  * Nanoseconds for a time bound: `now`, a relative duration back from `nowMs` (`7d`), or an
  * absolute time (to the nanosecond). Undefined when the text is none of these.
  */
-export function resolveTimeNs(text: string, nowMs: number): bigint | undefined {
+function resolveTimeNs(text: string, nowMs: number): bigint | undefined {
   const ns = resolveUnchecked(text, nowMs);
   // Before 1970 is not a time the store can hold; the cap leaves room for bucket arithmetic past
   // a bound, which would overflow SQLite's 64-bit integers near the end of what alerts may hold.

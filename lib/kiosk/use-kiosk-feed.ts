@@ -9,7 +9,7 @@ import { useBatchedState } from '../live/batched-state';
 import { newerFirst } from '../live/merge-pages';
 import { eventListOptions } from '../queries/events';
 
-export const FEED_KEEP = 200;
+const FEED_KEEP = 200;
 const FEED_FIRST_LOAD = 60;
 
 export interface FeedAlert extends EventSummary {

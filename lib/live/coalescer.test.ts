@@ -28,7 +28,7 @@ describe('Coalescer', () => {
     const { starts, run } = job(50);
     const coalescer = new Coalescer(run, 2_000);
     const t0 = Date.now();
-    // A request every 10 ms for 5 s.
+    // Requests far more often than the interval, over several intervals.
     for (let t = 0; t < 5_000; t += 10) {
       coalescer.request();
       await vi.advanceTimersByTimeAsync(10);

@@ -34,7 +34,7 @@ describe('keepCounted', () => {
 
 describe('countedUpTo', () => {
   const clients: QueryClient[] = [];
-  afterEach(() => clients.splice(0).forEach((client) => client.clear()));
+  afterEach(() => clients.splice(0).forEach((client) => { client.clear(); }));
 
   /** A client whose page shows these queries (observed, so active), with the given answers. */
   function page(shown: { key: readonly unknown[]; data?: unknown; error?: boolean }[]) {

@@ -9,7 +9,7 @@ import { statsKeys } from '../queries/stats';
 import { Coalescer } from './coalescer';
 
 // A flood of alerts refreshes a page at most this often, not once per alert.
-export const REFRESH_GAP_MS = 2_000;
+const REFRESH_GAP_MS = 2_000;
 // Alerts waiting for a refresh that cannot be read: beyond this many, the lists reload instead.
 const HELD_MAX = 5_000;
 

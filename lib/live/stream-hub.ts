@@ -44,7 +44,7 @@ const MAX_ALERTS_PER_MESSAGE = 1_000;
 const CATCH_UP_SPAN = 100_000;
 export const MAX_SUBSCRIBERS = 1_000;
 // A logout, an expired session or a removed token ends its open streams within this long.
-export const ACCESS_CHECK_MS = 2_000;
+const ACCESS_CHECK_MS = 2_000;
 
 export class StreamHub {
   private readonly subscribers = new Set<Subscriber>();

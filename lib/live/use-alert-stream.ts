@@ -23,10 +23,9 @@ export interface AlertStreamHandlers {
    */
   onResync?: () => void;
   /**
-   * The stream's first `ready`: from here on every matching alert arrives. What the page loaded
-   * before it may lack alerts committed in between (the page's queries and the stream start
-   * together, in no set order). `cursor`: every alert up to this id is in the store and every later
-   * one will arrive through the stream.
+   * The stream's first `ready`: every alert up to `cursor` is in the store and every later one will
+   * arrive. The page's queries and the stream start in no set order, so what the page loaded before
+   * it may lack alerts committed in between.
    */
   onFirstReady?: (cursor: number) => void;
 }

@@ -15,6 +15,7 @@ export function useLiveList(query: string) {
   const listTop = useRef<HTMLDivElement>(null);
   // Batched, like the inserts: the notice appears with the counts that include its alerts.
   const [pending, setPending] = useBatchedState<EventSummary[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new query is the trigger: it starts with nothing pending.
   useEffect(() => setPending(() => []), [query, setPending]);
 
   const insert = useCallback((alerts: EventSummary[]) => {

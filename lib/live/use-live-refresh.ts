@@ -11,7 +11,7 @@ import { PageSync } from './page-sync';
 import { useAlertStream, type AlertStream } from './use-alert-stream';
 
 // While nothing arrives, this slow refresh only moves relative ranges ("last 24h") along.
-export const BACKGROUND_REFRESH_MS = 60_000;
+const BACKGROUND_REFRESH_MS = 60_000;
 
 export interface LiveRefreshHandlers {
   /**

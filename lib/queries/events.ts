@@ -53,7 +53,7 @@ export const priorityCountsOptions = (query: string) =>
     ...liveQueryOptions,
   });
 
-export const healthOptions = () =>
+const healthOptions = () =>
   queryOptions({
     queryKey: eventKeys.health(),
     queryFn: () => fetchJson<HealthReport>('/api/health'),
@@ -62,7 +62,5 @@ export const healthOptions = () =>
   });
 
 export const useEventList = (query: string) => useQuery(eventListOptions(query));
-export const usePriorityCounts = (query: string) => useQuery(priorityCountsOptions(query));
 export const useHealth = () => useQuery(healthOptions());
 export const useEventPages = (query: string, pageSize?: number) => useInfiniteQuery(eventPagesOptions(query, pageSize));
-export const useEventDetail = (id: number) => useQuery(eventDetailOptions(id));

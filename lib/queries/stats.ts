@@ -34,24 +34,24 @@ export const timelineOptions = (query: string, stack: TimelineStack = 'priority'
     ...live,
   });
 
-export const topOptions = (query: string, dimension: Dimension, limit = 10) =>
+const topOptions = (query: string, dimension: Dimension, limit = 10) =>
   queryOptions({
     queryKey: statsKeys.top(query, dimension, limit),
     ...get<{ values: TopValue[] }>(withQuery('/api/stats/top', query, `dimension=${dimension}&limit=${limit}`)),
     ...live,
   });
 
-export const rulesOptions = (query: string) =>
+const rulesOptions = (query: string) =>
   queryOptions({ queryKey: statsKeys.rules(query), ...get<RuleList>(withQuery('/api/rules', query)), ...live });
 
-export const containersOptions = (query: string) =>
+const containersOptions = (query: string) =>
   queryOptions({
     queryKey: statsKeys.containers(query),
     ...get<{ containers: ContainerRow[] }>(withQuery('/api/containers', query)),
     ...live,
   });
 
-export const processTreeOptions = (query: string) =>
+const processTreeOptions = (query: string) =>
   queryOptions({
     queryKey: statsKeys.processTree(query),
     ...get<ProcessTree>(withQuery('/api/process-tree', query)),

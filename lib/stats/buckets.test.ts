@@ -159,7 +159,7 @@ describe('timelineTicks', () => {
   });
 
   it('falls back to every n-th bucket when no round step lands on a bucket', () => {
-    // Hour-wide buckets seen from a zone 45 minutes off: no local round hour starts a bucket.
+    // Hour-wide buckets seen from a zone off by a fraction of an hour: no local round hour starts a bucket.
     const bars = starts(Date.parse('2026-03-01T00:00:00Z'), HOUR, 40);
     expect(timelineTicks(bars, HOUR, 10, () => 45 * MINUTE)).toEqual(bars.filter((_, i) => i % 4 === 0));
   });

@@ -29,10 +29,8 @@ const TICK_STEPS_MS = [
 const localZoneOffsetMs = (ms: number) => -new Date(ms).getTimezoneOffset() * MINUTE;
 
 /**
- * The bucket starts a timeline labels on its time axis: at most `maxTicks` of them, on round times
- * of the reader's zone (every 3 hours, every day…) so the labels read like a clock; the chart asks
- * for as many as fit its width side by side. When no round step fits (a zone half an hour off an
- * hour-wide bucket), every n-th bucket.
+ * The bucket starts a timeline labels: at most `maxTicks`, on round times of the reader's zone so the
+ * labels read like a clock, or every n-th bucket when no round step fits (a zone half an hour off).
  */
 export function timelineTicks(starts: readonly number[], widthMs: number, maxTicks = 10, zoneOffsetMs = localZoneOffsetMs): number[] {
   if (starts.length <= maxTicks) return [...starts];

@@ -5,9 +5,8 @@
 export const RELATED_LIMIT = 20;
 
 /**
- * How many of the alerts of the same rule nearest in time, on each side, "same rule elsewhere"
- * looks among. A rule raised a million times in one place and never elsewhere (the Kubernetes
- * audit log's rules come from one host) would otherwise be read whole, each way: 1.1 s warm and
- * up to half a minute cold at ten million alerts. Along the rule's time index these take 10–40 ms.
+ * How many of the same rule's alerts nearest in time, on each side, "same rule elsewhere" looks
+ * among: a rule raised often in one place and never elsewhere would otherwise be read whole, each
+ * way (docs/decisions/0029).
  */
 export const RELATED_RULE_CANDIDATES = 10_000;

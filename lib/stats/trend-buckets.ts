@@ -1,15 +1,13 @@
-// The buckets of the rules list's trends: about two dozen of one width, with edges on whole
-// multiples of the width or of 12 hours since the epoch (UTC), so that the hourly and 12-hour counts
-// answer whole buckets and only the range's own edges are read alert by alert (lib/db/rollup-sql.ts).
-// The range rarely starts or ends on such an edge: the first and the last bucket may cover only
-// part of it, which `trendCoverage` tells the sparkline.
+// The buckets of the rules list's trends, with edges on whole multiples of the width or of half days
+// since the epoch (UTC), so the hourly and half-day counts answer whole buckets and only the range's
+// own edges are read alert by alert; `trendCoverage` tells the sparkline how much the end ones cover.
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const HALF_DAY = 12 * HOUR;
 
-/** Widths below 12 hours, each a divisor of 12 hours so that its edges are also whole hours (or minutes, or seconds). */
+/** Widths below half a day, each a divisor of half a day so that its edges are also whole hours (or minutes, or seconds). */
 const WIDTHS_BELOW_HALF_DAY_MS = [
   1, 2, 5, 10, 20, 50, 100, 200, 500,
   SECOND, 2 * SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 20 * SECOND, 30 * SECOND,
@@ -33,7 +31,7 @@ export interface TrendBuckets {
 
 function layout(fromMs: number, toMs: number, widthMs: number): TrendBuckets {
   // Edges are multiples of the grid counted back from the end, so the last bucket covers as much
-  // of its width as the grid allows (more than 24 of 36 hours, say) rather than a sliver.
+  // of its width as the grid allows rather than a sliver.
   const grid = Math.min(widthMs, HALF_DAY);
   const end = Math.ceil(toMs / grid) * grid;
   const buckets = Math.max(1, Math.ceil((end - fromMs) / widthMs));
@@ -46,7 +44,7 @@ export function trendBuckets(fromMs: number, toMs: number, maxBuckets = TREND_MA
     const candidate = layout(fromMs, toMs, width);
     if (candidate.buckets <= maxBuckets) return candidate;
   }
-  // From 12 hours up, any multiple of 12 hours: 36 hours for a month (21 buckets).
+  // From half a day up, any multiple of half a day.
   for (let halfDays = 1; ; halfDays++) {
     const candidate = layout(fromMs, toMs, halfDays * HALF_DAY);
     if (candidate.buckets <= maxBuckets) return candidate;

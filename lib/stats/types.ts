@@ -98,10 +98,9 @@ export interface ProcessTree {
   /** Only the most frequent chains (the `chains` parameter, 5,000 by default) are in the tree. */
   truncated: boolean;
   /**
-   * Set when the tree is built from the newest matching alerts only (the `alerts` parameter):
-   * how many alerts with process information it holds, the time of the oldest of them, and how
-   * many alerts (with process information or not) match in all (null when only reading them all
-   * would tell). Null when the tree holds every matching alert.
+   * Set when the tree is built from the newest matching alerts only: how many with process information
+   * it holds, the oldest one's time, and how many match in all (null when only reading them all would
+   * tell). Null when the tree holds every matching alert.
    */
   sample: { alerts: number; since: string; total: number | null } | null;
 }

@@ -89,7 +89,7 @@ describe('demo alerts', () => {
     const { valid, issues } = prepareEntries(week.map((a) => splitBody(a.line).entries[0]!));
     expect(issues).toEqual([]);
     expect(valid).toHaveLength(week.length);
-    valid.forEach(({ alert }, i) => expect(alert.timeNs).toBe(week[i]!.timeNs));
+    valid.forEach(({ alert }, i) => { expect(alert.timeNs).toBe(week[i]!.timeNs); });
     const evtTime = /"evt\.time":(\d+)/;
     for (const alert of week) {
       const digits = evtTime.exec(alert.line)?.[1];

@@ -1,5 +1,5 @@
-// Alerts for `npm run bench`: the demo cluster's (scripts/demo/), one in LONG_EVERY with a
-// 4 KB dropper command line, each then made less regular (scripts/lib/bench-irregular.ts).
+// Alerts for `npm run bench`: the demo cluster's (scripts/demo/), one in LONG_EVERY with a long
+// dropper command line, each then made less regular (scripts/lib/bench-irregular.ts).
 // Pure and deterministic for the same options.
 import { demoAlerts, type DemoOptions } from '../demo/generate';
 import { irregularPart, RARE_MARKERS } from './bench-irregular';
@@ -13,9 +13,9 @@ export interface BenchAlertOptions {
   partAlerts?: number;
 }
 
-/** One alert in this many (that has a command line with arguments) carries a 4 KB command line. */
-export const LONG_EVERY = 500;
-/** The length of the long command lines, so that their output text is about 4 KB. */
+/** One alert in this many (that has a command line with arguments) carries a long command line. */
+const LONG_EVERY = 500;
+/** The length of the long command lines; the store's shape they give is in docs/decisions/0011. */
 export const LONG_CMDLINE = 3_900;
 
 const CMDLINE = /"proc\.cmdline":("(?:[^"\\]|\\.)*")/;
@@ -34,7 +34,7 @@ function longCommand(n: number): string {
 }
 
 /**
- * The alert with its command line replaced by a 4 KB one, everywhere it appears (output_fields and
+ * The alert with its command line replaced by a long one, everywhere it appears (output_fields and
  * the output text, which Falco renders from the same value); null when it has no command line worth
  * replacing (none, or a bare program name that other fields share).
  */
@@ -96,7 +96,7 @@ export function markerIndexes(plan: BenchPlan): number[] {
 
 /**
  * The alerts of one part of the window, in time order: the demo generator's for (from, to], an
- * evenly spread few left out, each made less regular, one in LONG_EVERY with a 4 KB command line.
+ * evenly spread few left out, each made less regular, one in LONG_EVERY with a long command line.
  * A part depends on the plan alone, not on the parts before it.
  */
 export function* benchPart(plan: BenchPlan, part: number): Generator<string> {

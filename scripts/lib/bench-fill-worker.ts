@@ -1,7 +1,6 @@
-// A thread of `npm run bench`'s fill (scripts/lib/bench-fill.ts): generates its parts of the
-// window (benchPart) and turns their lines into alerts ready to write, as the import's worker does
-// (prepareLines: parse, validate, normalise, deflate). Sends them in batches, at most
-// AHEAD batches before the writer has taken them, so memory stays flat whatever the store's size.
+// A thread of `npm run bench`'s fill (scripts/lib/bench-fill.ts): generates its parts of the window
+// and prepares their lines as the import's worker does. At most AHEAD batches wait for the writer,
+// so memory stays flat whatever the store's size.
 import { parentPort, workerData } from 'node:worker_threads';
 import { prepareLines } from '../../lib/ingest/prepare-lines';
 import { benchPart, LONG_CMDLINE, type BenchPlan } from './bench-alerts';

@@ -1,6 +1,6 @@
-// `npm run bench`'s fast fill (docs/decisions/0013): the import's alerts, generated and prepared on
-// worker threads (bench-fill-worker.ts), written in time order by Perch's writer into a store made by
-// its migrations. Only durability differs: a throw-away store needs no fsync while it fills.
+// `npm run bench`'s fast fill: the import's alerts, without its NDJSON file or its slowness, prepared
+// on worker threads and written by Perch's own writer into a store made by its migrations. Only the
+// durability differs: a throw-away store needs no fsync while it fills (docs/decisions/0013).
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { openDatabase, type Db } from '../../lib/db/connection';
@@ -12,7 +12,7 @@ import { benchPlan, benchTopUp, LONG_CMDLINE, type BenchAlertOptions } from './b
 export interface FillBatch {
   part: number;
   alerts: WritableAlert[];
-  /** Where in the batch the alerts with a long command line (LONG_CMDLINE) are. */
+  /** Where in the batch the alerts with a long command line are. */
   long: number[];
   last: boolean;
 }
@@ -32,21 +32,19 @@ export interface FillResult {
   peakRss: number | null;
 }
 
-// The import's batch and transaction, so that the word index gets the same segments. (Transactions
-// of many batches were tried and were several times slower, probably the word index writing its
-// pending terms at each batch's savepoint inside them.)
+// The import's batch and transaction, so that the word index gets the same segments, and because
+// larger transactions are slower here (docs/decisions/0013).
 const BATCH = 1_000;
 const AHEAD = 4;
 
 /** Settings for a store nobody reads until it is full and that is thrown away if the fill fails. */
 function bulkLoad(db: Db) {
-  // The journal in memory and no fsync: a crash loses the fill, which is started again. In WAL each
-  // commit wrote its pages twice (the log, then the checkpoint) and read them back from the log.
-  // (This connection refuses journal_mode=OFF.)
+  // The journal in memory and no fsync: a crash loses the fill, which is started again. WAL would
+  // write each page twice and read it back; this connection refuses journal_mode=OFF.
   db.pragma('journal_mode = MEMORY');
   db.pragma('synchronous = OFF');
   // The indexes keyed by something other than time (the duplicate check's hash above all) take
-  // inserts all over: a page cache this large keeps a full bench store's worth of them in memory.
+  // inserts all over: a page cache big enough for a full bench store's worth keeps them in memory.
   db.pragma('cache_size = -2000000');
 }
 

@@ -4,7 +4,7 @@
 import http from 'node:http';
 
 /** @param {readonly number[]} sorted @param {number} p @returns {number} */
-export const percentile = (sorted, p) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN);
+const percentile = (sorted, p) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN);
 
 /**
  * p50 / p95 / max of a list of numbers.

@@ -40,7 +40,7 @@ export const BENCH_ABSENT = {
   q: 'walrusreplay',
 } as const;
 
-/** The very busy rules, nearly 40% of all alerts together: the demo's three busiest, one of them made busier. */
+/** The very busy rules: the demo's three busiest, one of them made busier (their shares: docs/decisions/0011). */
 export const BUSY_RULES = ['Contact K8S API Server From Container', 'Run shell untrusted', 'Attach/Exec Pod'] as const;
 /** A new rule, frequent but less so. */
 const PACKAGE_RULE = 'Launch Package Management Process in Container';
@@ -48,11 +48,11 @@ const PACKAGE_RULE = 'Launch Package Management Process in Container';
 const COPY_RULE = 'Launch Ingress Remote File Copy Tools in Container';
 
 // Only this share of the syscall alerts is rewritten (the rest pass as the demo wrote them), so
-// that the rewrite costs a few µs per alert on average; the shares below are of those rewritten.
+// that the rewrite stays cheap on average; the shares below are of those rewritten.
 const REWRITTEN = 0.45;
 /** Of the rewritten container alerts of other rules: the package rule, the busy rule of syscalls, the copy rule. */
 const RULE_SHARES = [0.4, 0.45, 0.05] as const;
-/** Moved to a workload of the long tail: about 30% of all container alerts. */
+/** Moved to a workload of the long tail (what share of all container alerts that makes: docs/decisions/0011). */
 const MOVE_SHARE = 0.67;
 const USER_SHARE = 0.45;
 /** Share of each level's process name drawn from the long tail of process names. */
@@ -60,8 +60,8 @@ const PROC_SHARE = 0.25;
 /** Share of the processes given a command line of vocabulary words. */
 const CMDLINE_SHARE = 0.8;
 const FILE_SHARE = 0.9;
-// The demo's chains are 2 to 5 deep (1.6%, 22%, 14%, 35%, 28% for depths 1 to 5): the rewritten
-// alerts take the depths it lacks, so that each depth from 1 to 8 has about 8% to 20% of them.
+// The rewritten alerts take the chain depths the demo lacks, so that every depth up to the deepest
+// is common (the shares before and after: docs/decisions/0011).
 const DEPTH_WEIGHTS: readonly (readonly [number, number])[] = [[1, 0.2], [3, 0.1], [6, 0.233], [7, 0.233], [8, 0.234]];
 const WORKLOADS = 40_000;
 const USERS = 20_000;
@@ -116,7 +116,7 @@ const MORE_RULES: readonly (readonly [string, string, string, string])[] = [
 ];
 
 /** The syscall rules: the stable ones the demo raises (the fixture it copied them from), and MORE_RULES. */
-export const RULES: ReadonlyMap<string, Rule> = (() => {
+const RULES: ReadonlyMap<string, Rule> = (() => {
   const rules = new Map<string, Rule>();
   const tsv = readFileSync(new URL('../../e2e/fixtures/falco/default-rules.tsv', import.meta.url), 'utf8');
   for (const row of tsv.split('\n').slice(1)) {
@@ -315,7 +315,7 @@ interface Workload {
   pod: string;
 }
 
-/** Workload `w` of the long tail: one container of one pod on one node (10.1.x.y: none of the demo's nodes). */
+/** Workload `w` of the long tail: one container of one pod on one node (an address in 10.1.0.0/16: none of the demo's nodes). */
 function workload(w: number): Workload {
   const h = mix(w, 7);
   const name = `${wordAt(WORKLOAD_BASE + w)}-${ROLES[h % ROLES.length]}`;
@@ -482,10 +482,9 @@ function isContainer(alert: ParsedAlert): boolean {
 }
 
 /**
- * The rewrite of one part's alerts, given one by one in order with their index in the part; the
- * rare values go into the first container alerts at or after the indexes `markerAt` (one per
- * RARE_MARKERS entry). Returns the line (the same one when it is not rewritten), and the rare value
- * it carries.
+ * The rewrite of one part's alerts, given in order with their index in the part. Each rare value
+ * goes into the first container alert at or after its `markerAt` index, so markers land exactly once.
+ * Returns the line (unchanged when not rewritten) and the rare value it carries.
  */
 export function irregularPart(seed: number, part: number, markerAt: readonly number[] = []) {
   let next = 0;
@@ -593,7 +592,7 @@ function rewrite(alert: ParsedAlert, rng: Rng, marker: RareMarker | null) {
 
   // File names of many words, in the directory the rule watches.
   const file = fields.get('fd.name');
-  if (file !== undefined && file.startsWith('"/') && !fields.has('fd.nameraw') && rng() < FILE_SHARE) {
+  if (file?.startsWith('"/') && !fields.has('fd.nameraw') && rng() < FILE_SHARE) {
     const path = JSON.parse(file) as string;
     const dir = path.slice(0, path.lastIndexOf('/'));
     fields.set('fd.name', json(`${dir}/${word(rng)}${rng() < 0.5 ? `-${word(rng)}` : ''}${pick(rng(), EXTENSIONS)}`));

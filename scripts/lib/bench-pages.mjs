@@ -1,17 +1,14 @@
 // @ts-check
 // The `pages` part of `npm run bench`: how long each page takes, in a real browser against the
-// production server on the filled store, from navigation until it is usable — every panel has its
-// data (no loading state left) and its main content is on screen. Issue 3's target: within 2 s.
+// production server on the filled store, from navigation until every panel has its data and its
+// main content is on screen (the targets are in docs/benchmarks.md).
 import { chromium } from '@playwright/test';
 import { spread } from './bench-http.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 /**
- * True once the page shows data: a panel (or the kiosk) is there, something that only data draws
- * is there (a table row, a drawn chart, a tree node, a chain…), no loading state is left, and every
- * timeline has drawn its chart.
- * Pages render their panels' loading states in the server's HTML, so "nothing loading" is not true
- * before the data has arrived.
+ * True once the page shows data: something only data draws is there, and no loading state or
+ * undrawn timeline is left. Loading states are in the server's HTML, so "nothing loading" waits too.
  */
 function isUsable() {
   const root = document.querySelector('main, .kiosk-root');
@@ -21,7 +18,7 @@ function isUsable() {
     if (/^\s*Loading/.test(status.textContent ?? '')) return false;
   }
   if (/Loading…/.test(root.textContent ?? '')) return false;
-  // A timeline's code has arrived and it has measured its box: its bars are drawn.
+  // A timeline draws its bars only once its code has arrived and it has sized its box.
   for (const timeline of root.querySelectorAll('figure[data-testid="timeline"]')) {
     if (!timeline.querySelector('svg.recharts-surface')) return false;
   }
@@ -29,11 +26,9 @@ function isUsable() {
 }
 
 /**
- * Opens each page `loads` times (the first in a fresh browser context, cold; then reloads) and
- * returns the times to usable, with the API calls' count and bytes of the first load. Each page is
- * first opened once untimed in another context, as a server that has been running has served it:
- * otherwise the first page measured also pays the server's own warm-up (loading and compiling its
- * route code), about a second here, which no later visitor pays.
+ * Opens each page `loads` times (cold in a fresh context, then reloads): times to usable and the
+ * first load's API calls. Each page is first opened untimed elsewhere, so the first timed page does
+ * not pay the server's own warm-up (compiling its route code), which no later visitor pays.
  * @param {string} origin
  * @param {readonly (readonly [name: string, url: string])[]} pages
  */

@@ -7,11 +7,11 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { root } from './prepare.mjs';
 
-export const PORTS = /** @type {const} */ ([3900, 3999]);
+const PORTS = /** @type {const} */ ([3900, 3999]);
 
 /**
  * The environment without the PERCH_* settings of whoever runs the benchmark (a login, a base
- * path or a retention setting would change what is measured); PERCH_DIST_DIR picks the build.
+ * path or a retention setting would change the results); PERCH_DIST_DIR picks the build.
  * @param {Record<string, string>} [extra]
  * @returns {NodeJS.ProcessEnv}
  */
@@ -30,7 +30,7 @@ function portIsFree(port) {
 }
 
 /** A free port in PORTS, starting at a random one so that two runs rarely race for the same. */
-export async function freePort() {
+async function freePort() {
   const [low, high] = PORTS;
   const span = high - low + 1;
   const start = Math.floor(Math.random() * span);
@@ -46,7 +46,7 @@ export async function freePort() {
  * @param {number | undefined} pid
  * @param {string} field
  */
-export function procMemory(pid, field) {
+function procMemory(pid, field) {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : NaN;
 }
@@ -99,7 +99,7 @@ export async function startServer({ dbFile, logFile, env = {} }) {
 }
 
 /** @param {string} file */
-export function tail(file, lines = 20) {
+function tail(file, lines = 20) {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {

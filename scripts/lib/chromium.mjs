@@ -13,11 +13,9 @@ const PLAYWRIGHT_DISABLED_FEATURES = [
   'TcpPortRandomizationWin', 'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch', 'msForceBrowserSignIn', 'msEdgeUpdateLaunchServicesPreferredVersion',
 ];
 
-// Chromium 156 starts a renderer for the address bar's popups (chrome://omnibox-popup.top-chrome)
-// with every new window, and a Playwright context is a new window. That renderer spent 0.7–1.2 s of
-// CPU during each page's first load here, on the two cores the page and the server share: the
-// bench's first loads measured it rather than Perch. A browser someone already has open made it
-// once, at start-up. (Puppeteer turns the same two off by default.)
+// Chromium starts a renderer for the address bar's popups with every new window, and a Playwright
+// context is one: first loads would time that renderer rather than Perch, where a real browser made
+// it once at start-up (docs/decisions/0009).
 const DISABLED_FEATURES = [...PLAYWRIGHT_DISABLED_FEATURES, 'WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'];
 
 export const CHROMIUM_ARGS = [

@@ -49,7 +49,7 @@ export function rawInserter(db: Database.Database) {
     counts.write();
     runs.write();
     // In the writer's order: the index's terms after every other statement (lib/db/event-writer.ts).
-    alerts.forEach((a, i) => insertSearch.run(ids[i], a.indexedText));
+    alerts.forEach((a, i) => { insertSearch.run(ids[i], a.indexedText); });
   });
 
   return {
@@ -62,8 +62,8 @@ export function rawInserter(db: Database.Database) {
     insert: (batch: RawBatch) => {
       insertAll.immediate(batch, Date.now());
       // As Perch's writer does (and SQLite advises for a long-lived connection): without fresh
-      // statistics the word index's merges scan the whole index, and this floor fell to about
-      // 1,200 alerts/s over a million, measuring stale statistics rather than SQLite.
+      // statistics the word index's merges scan the whole index, and this floor would time stale
+      // statistics rather than SQLite (docs/decisions/0013).
       notePlannerStatsChanges(db, batch.alerts.length);
     },
   };
