@@ -12,7 +12,7 @@ import type { ReadAnswer, ReadRequest } from './read-worker';
 import { READS, type ReadArgs, type ReadName, type ReadResult } from './reads';
 
 /** Reads waiting for a thread beyond which the read API answers 503 reads_overloaded. */
-export const MAX_QUEUED_READS = 256;
+const MAX_QUEUED_READS = 256;
 
 interface Pending {
   request: ReadRequest;

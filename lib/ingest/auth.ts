@@ -43,7 +43,7 @@ function presentedTokens({ authorization: header, searchParams }: TokenCarrier):
  * Sec-Fetch-Site. On an open ingest URL a page on any site could otherwise post alerts through its
  * visitors' browsers; Falco and falcosidekick send JSON (or text/plain) and neither header.
  */
-export function refuseBrowserPosts(header: HeaderReader): void {
+function refuseBrowserPosts(header: HeaderReader): void {
   if (isFormContentType(header('content-type'))) {
     throw new DomainError('cross_site_request', 'Send alerts as JSON (application/json, text/plain or NDJSON); a form content type is what a web page sends, so it is refused.');
   }

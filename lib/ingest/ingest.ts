@@ -45,7 +45,7 @@ export function ingestQueueState(): { pendingAlerts: number; maxPendingAlerts: n
 
 // An error response lists this many issues at most: a body of many empty objects would otherwise
 // be answered with issues many times its size.
-export const MAX_REPORTED_ISSUES = 100;
+const MAX_REPORTED_ISSUES = 100;
 
 // A full queue drains within seconds at the commit rate (docs/decisions/0014): a sender that backs
 // off for a second finds room soon, one that waits longer only falls further behind.
@@ -71,7 +71,7 @@ function writeFailure(error: unknown): unknown {
  * Parses, validates and commits a body; resolves only once the alerts are durable. `alone`: no
  * other ingest request is in flight.
  */
-export async function ingestText(text: string, { partial = false, alone = false } = {}): Promise<IngestReport> {
+async function ingestText(text: string, { partial = false, alone = false } = {}): Promise<IngestReport> {
   const { maxPendingAlerts } = getConfig();
   if (hasMoreEntriesThan(text, maxPendingAlerts)) {
     throw new DomainError('payload_too_large', `The body holds more than PERCH_MAX_PENDING (${maxPendingAlerts}) alerts; send smaller batches.`);
@@ -115,7 +115,7 @@ export async function ingestText(text: string, { partial = false, alone = false 
   }
   const stored: WritableAlert[] = [];
   const duplicates: WritableAlert[] = [];
-  results.forEach((result, i) => (result.duplicate ? duplicates : stored).push(alerts[i]!));
+  for (const [i, result] of results.entries()) (result.duplicate ? duplicates : stored).push(alerts[i]!);
   metrics.countAlerts(metrics.stored, stored);
   metrics.countAlerts(metrics.duplicates, duplicates);
   if (issues.length > 0) metrics.partialEntriesRejected += entryCount - alerts.length;

@@ -40,7 +40,7 @@ export class LinePreparer {
         this.worker = null; // the next batch starts a new thread
         this.isReady = false;
       }
-      this.waiting.splice(0).forEach((w) => w.reject(error));
+      for (const waiting of this.waiting.splice(0)) waiting.reject(error);
     };
     worker.on('message', (message: PreparedLines | typeof WORKER_READY) => {
       if (message === WORKER_READY) this.isReady = this.worker === worker;

@@ -102,7 +102,7 @@ export async function prepareBody(
     return { alerts: valid.map((entry) => entry.alert), ...rest, entryCount: entries.length, isBatch };
   }
   let prepared: PreparedLines;
-  if (preparer !== null && preparer.ready && lines.length >= MIN_SHARED_LINES) {
+  if (preparer?.ready && lines.length >= MIN_SHARED_LINES) {
     prepared = await prepareShared(lines, stopAfterIssues, preparer, writesPending);
   } else {
     // The thread starts with the first large body, which does not wait for it.

@@ -8,9 +8,9 @@ import { msToNs } from '../falco/time';
 import { nestingDepth, objectMemberText, type BodyEntry, type EntryPosition } from './split-body';
 
 /** Falco's alerts nest three levels at most; far deeper JSON is an attack on whoever reads it back. */
-export const MAX_NESTING = 32;
+const MAX_NESTING = 32;
 
-export interface PreparedEntry {
+interface PreparedEntry {
   position: EntryPosition;
   alert: StoredAlert;
 }
@@ -36,7 +36,7 @@ function issueCode(issue: z.core.$ZodIssue, field: string, alert: Record<string,
   return issue.code;
 }
 
-function describe(issue: z.core.$ZodIssue, field: string, code: string): string {
+function issueMessage(issue: z.core.$ZodIssue, field: string, code: string): string {
   if (code === 'missing_field') return `${field} is required`;
   if (code === 'wrong_type') return `${field}: ${issue.message.replace(/^Invalid input: /, '')}`;
   return issue.message;
@@ -100,7 +100,7 @@ export function prepareEntries(
       for (const issue of parsed.error.issues) {
         const field = issue.path.map(String).join('.') || '(alert)';
         const code = issueCode(issue, field, value);
-        issues.push({ ...entry.position, field, code, message: describe(issue, field, code) });
+        issues.push({ ...entry.position, field, code, message: issueMessage(issue, field, code) });
       }
       continue;
     }

@@ -100,7 +100,7 @@ export function batchLines(text: string): NumberedLines | null {
  * Nothing past the first line is parsed, so the lines can be parsed on another thread
  * (lib/ingest/prepare-body.ts). A body starting with `[` is not for this function.
  */
-export function ndjsonLines(text: string, { skipNonJsonLines = false } = {}): { lines: NumberedLines; skippedLines: number } | null {
+function ndjsonLines(text: string, { skipNonJsonLines = false } = {}): { lines: NumberedLines; skippedLines: number } | null {
   const lines = text.split('\n');
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   // One object (possibly pretty-printed over several lines) unless the first line is itself an alert.
@@ -136,8 +136,8 @@ export function ndjsonLines(text: string, { skipNonJsonLines = false } = {}): { 
 
 /**
  * True when splitBody would make more than `limit` entries of this text. It only scans characters
- * (a 16 MB body of `{}` elements would take seconds and gigabytes to split), so ingest can refuse
- * such a body before any of that work.
+ * (a large body of `{}` elements takes long and much memory to split), so ingest can refuse such a
+ * body before any of that work.
  */
 export function hasMoreEntriesThan(text: string, limit: number): boolean {
   const start = skipSpace(text, 0);

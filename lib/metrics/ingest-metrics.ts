@@ -23,9 +23,9 @@ export interface AlertLabels {
 }
 
 /** Request outcomes a sender should not retry as is (4xx) … */
-export const REJECTION_REASONS = ['empty_body', 'invalid_json', 'invalid_alert', 'payload_too_large', 'unauthorized', 'cross_site_request'] as const;
+const REJECTION_REASONS = ['empty_body', 'invalid_json', 'invalid_alert', 'payload_too_large', 'unauthorized', 'cross_site_request'] as const;
 /** … and the ones the server could not take right now (5xx): Falco drops them, falcosidekick retries. */
-export const REFUSAL_REASONS = ['ingest_overloaded', 'store_unavailable', 'internal'] as const;
+const REFUSAL_REASONS = ['ingest_overloaded', 'store_unavailable', 'internal'] as const;
 
 /** stored: a 2xx (duplicates included); rejected: a 4xx; refused: a 5xx. */
 export type IngestOutcome = 'stored' | 'rejected' | 'refused';

@@ -1,5 +1,5 @@
 // Shared by `npm start` and `npm test`: make a fresh clone runnable without manual steps.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundle, bundlePath } from './bundle.mjs';
@@ -101,4 +101,4 @@ export function nodeBin(name) {
   return path.join(root, 'node_modules', '.bin', name);
 }
 
-export { execFileSync, run };
+export { run };
