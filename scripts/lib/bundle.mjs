@@ -16,7 +16,7 @@ const ENTRIES = {
 };
 
 /** @param {string} distDir @param {keyof typeof ENTRIES} name */
-export const bundlePath = (distDir, name) => path.join(root, distDir, 'perch', `${name}.mjs`);
+export const bundlePath = (distDir, name) => path.resolve(root, distDir, 'perch', `${name}.mjs`);
 
 /** Bundles Perch's own code; packages stay imports, resolved at run time from node_modules. */
 export function bundle({ distDir = '.next', basePath = '' } = {}) {
@@ -29,7 +29,7 @@ export function bundle({ distDir = '.next', basePath = '' } = {}) {
   esbuild.buildSync({
     absWorkingDir: root,
     entryPoints: ENTRIES,
-    outdir: path.join(root, distDir, 'perch'),
+    outdir: path.resolve(root, distDir, 'perch'),
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
