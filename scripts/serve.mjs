@@ -1,5 +1,5 @@
 // Serves the production build: runs the server bundle (lib/server/serve.ts, built by
-// scripts/lib/bundle.mjs next to Next's build) from the project folder.
+// scripts/lib/bundle.mjs into Next's build folder).
 // Usage: node scripts/serve.mjs [-p PORT]   (or PORT=…; HOST=… to bind one address)
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

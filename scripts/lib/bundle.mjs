@@ -40,7 +40,7 @@ export function bundle({ distDir = '.next', basePath = '' } = {}) {
     // What Next bakes into its own build, so that both copies of a module agree.
     define: {
       'process.env.NODE_ENV': '"production"',
-      'process.env.NEXT_PUBLIC_PERCH_BASE_PATH': JSON.stringify(basePath),
+      'process.env.NEXT_PUBLIC_PERCH_BASE_PATH': JSON.stringify(basePath.trim().replace(/\/+$/, '')),
     },
     logLevel: 'warning',
   });
