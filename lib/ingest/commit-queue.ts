@@ -9,15 +9,13 @@ interface Submission {
   reject: (error: unknown) => void;
 }
 
-// Bounds one transaction so a flood of batches cannot stall the event loop for long: 1,000 alerts
-// commit in about 80 ms (5,000 took half a second, and every read waited for it), while the fsync
-// is still shared by enough alerts to cost next to nothing.
+// Bounds one transaction so a flood of batches cannot stall the event loop (and every read) for
+// long, while the fsync is still shared by enough alerts to cost next to nothing (decision 0014).
 const MAX_ALERTS_PER_COMMIT = 1_000;
 
-// The commit's fsync blocks the event loop for some 6 ms. When the last commit was shared by several
-// senders, a flush that finds fewer waiting waits this long, once, for the rest to arrive: at
-// concurrency 32 a lone early request otherwise takes an fsync for itself while the others queue
-// behind it. A single sender (the last commit had one submission) never waits.
+// After a commit shared by several senders, a flush that finds fewer waiting waits this long, once,
+// so a lone early request does not take an fsync for itself while the rest queue behind it. A
+// single sender never waits (decision 0014).
 const LINGER_MS = 1;
 
 /** The queue already holds as many alerts as it may: the submission was not taken. */

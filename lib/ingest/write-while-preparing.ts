@@ -1,12 +1,7 @@
 import 'server-only';
-// A large NDJSON body, written while it is being prepared. A lone sender (Vector, Fluent Bit or a
-// script posting 1,000-alert batches) waits for each answer before it sends the next body, so
-// nothing else overlaps: preparing the body on two threads and then writing it left the worker
-// idle for the whole write, and at one sender Perch stored about 60% of what SQLite alone can.
-// Here the worker prepares the body in chunks while this thread writes each chunk as it arrives,
-// all in one transaction. This thread waits for the worker's answers without returning to the
-// event loop (PreparedChunks.next), so nothing else can touch the store in between, and the body
-// stays all or nothing: a bad line found in a later chunk rolls back what was written before it.
+// A lone sender waits for each answer, so the worker prepares chunks while this thread writes them,
+// in one transaction without returning to the event loop: nothing else touches the store between,
+// and a bad line in a later chunk rolls back the whole body (decision 0023).
 import type { WritableAlert, WriteResult } from '../db/event-writer';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 import type { LinePreparer } from './line-preparer';
