@@ -24,7 +24,15 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   // On every response, API and assets included (pages also get a CSP from proxy.ts).
   async headers() {
-    return [{ source: '/:path*', headers: [{ key: 'X-Content-Type-Options', value: 'nosniff' }, { key: 'Referrer-Policy', value: 'same-origin' }] }];
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+    ];
   },
 };
 

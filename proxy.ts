@@ -2,7 +2,14 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { getAccessConfig } from './lib/access/access-config';
 import { hostAllowed, HOST_REFUSED_MESSAGE } from './lib/access/allowed-hosts';
 import { contentSecurityPolicy, newNonce, staticSecurityHeaders } from './lib/access/security-headers';
-import { describeViewer, resolveViewer, VIEW_COOKIE, VIEW_TOKEN_PARAM, VIEWER_HEADER, viewTokenName } from './lib/access/viewer';
+import {
+  describeViewer,
+  resolveViewer,
+  VIEW_COOKIE,
+  VIEW_TOKEN_PARAM,
+  VIEWER_HEADER,
+  viewTokenName,
+} from './lib/access/viewer';
 import { allowHeader, methodNotAllowedBody, takesVerb, type DeclaredVerb } from './lib/api/verbs';
 import { THEME_OVERRIDE_HEADER } from './lib/theme';
 
@@ -27,7 +34,10 @@ function verbsOf(pathname: string): DeclaredVerb[] {
 function verbAnswer(method: string, declared: DeclaredVerb[], securityHeaders: Record<string, string>): NextResponse {
   const headers = { allow: allowHeader(declared), 'cache-control': 'no-store', ...securityHeaders };
   if (method === 'OPTIONS') return new NextResponse(null, { status: 204, headers });
-  return NextResponse.json(methodNotAllowedBody(declared), { status: 405, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' } });
+  return NextResponse.json(methodNotAllowedBody(declared), {
+    status: 405,
+    headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+  });
 }
 
 export function proxy(request: NextRequest) {
@@ -48,7 +58,11 @@ export function proxy(request: NextRequest) {
   if (!hostAllowed(host, access.allowedHosts)) {
     return new NextResponse(`${HOST_REFUSED_MESSAGE(host!)}\n`, {
       status: 421,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...staticSecurityHeaders(access.frameAncestors) },
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        ...staticSecurityHeaders(access.frameAncestors),
+      },
     });
   }
   // Pages take GET (and HEAD); other verbs are answered before the login check: they reveal nothing.
@@ -57,7 +71,10 @@ export function proxy(request: NextRequest) {
     return verbAnswer(request.method, declared, staticSecurityHeaders(access.frameAncestors));
   }
   const secure = request.headers.get('x-forwarded-proto') === 'https' || request.nextUrl.protocol === 'https:';
-  const viewer = resolveViewer({ headers: request.headers, cookie: (name) => request.cookies.get(name)?.value }, access);
+  const viewer = resolveViewer(
+    { headers: request.headers, cookie: (name) => request.cookies.get(name)?.value },
+    access,
+  );
   const urlToken = searchParams.get(VIEW_TOKEN_PARAM);
   const urlTokenName = urlToken === null ? null : viewTokenName(urlToken, access);
 
@@ -82,7 +99,11 @@ export function proxy(request: NextRequest) {
     response = NextResponse.redirect(clean, 303);
     if (urlTokenName !== null && viewer?.kind !== 'user') {
       response.cookies.set(VIEW_COOKIE, urlToken, {
-        httpOnly: true, sameSite: 'lax', secure, path: request.nextUrl.basePath || '/', maxAge: 400 * 86_400,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        path: request.nextUrl.basePath || '/',
+        maxAge: 400 * 86_400,
       });
     }
   } else {
@@ -97,6 +118,7 @@ export function proxy(request: NextRequest) {
     response = NextResponse.next({ request: { headers } });
     response.headers.set('content-security-policy', csp);
   }
-  for (const [name, value] of Object.entries(staticSecurityHeaders(access.frameAncestors))) response.headers.set(name, value);
+  for (const [name, value] of Object.entries(staticSecurityHeaders(access.frameAncestors)))
+    response.headers.set(name, value);
   return response;
 }

@@ -12,13 +12,21 @@ function makeQueryClient() {
     queryCache: new QueryCache({
       onError: (error) => {
         if (error instanceof FetchError && error.status === 401) {
-          window.location.assign(withBasePath(`/login?next=${encodeURIComponent(window.location.pathname.slice(BASE_PATH.length) + window.location.search)}`));
+          window.location.assign(
+            withBasePath(
+              `/login?next=${encodeURIComponent(window.location.pathname.slice(BASE_PATH.length) + window.location.search)}`,
+            ),
+          );
         }
       },
     }),
     defaultOptions: {
       // A refused query (400: a search too broad, a bad link) is refused again: say so at once.
-      queries: { staleTime: 2_000, retry: (failures, error) => failures < 1 && !(error instanceof FetchError && error.status === 400), refetchOnWindowFocus: true },
+      queries: {
+        staleTime: 2_000,
+        retry: (failures, error) => failures < 1 && !(error instanceof FetchError && error.status === 400),
+        refetchOnWindowFocus: true,
+      },
     },
   });
   // While the server renders a page, every query the page creates has the browser start its GET

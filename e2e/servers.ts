@@ -8,7 +8,14 @@ const basePort = Number(process.env.E2E_PORT ?? 3100);
 function server(name: string, offset: number, env: Record<string, string> = {}, basePath = '') {
   const dbFile = path.join(root, process.env.E2E_DIR ?? '.e2e', name, 'perch.db');
   const origin = `http://127.0.0.1:${basePort + offset}`;
-  return { name, port: basePort + offset, origin, url: `${origin}${basePath}`, dbFile, env: { PERCH_DB: dbFile, ...env } };
+  return {
+    name,
+    port: basePort + offset,
+    origin,
+    url: `${origin}${basePath}`,
+    dbFile,
+    env: { PERCH_DB: dbFile, ...env },
+  };
 }
 
 export const INGEST_TOKEN = 'e2e-ingest-token-3f9a';
@@ -35,11 +42,18 @@ export const SERVERS = {
   /** Login on: a password user, two view tokens, users from a header set by a proxy on loopback. */
   access: server('access', 4, {
     PERCH_UI_USERS: `${ACCESS.user}:${ACCESS.passwordHash}`,
-    PERCH_VIEW_TOKENS: Object.entries(ACCESS.viewTokens).map(([name, token]) => `${name}:${token}`).join(','),
+    PERCH_VIEW_TOKENS: Object.entries(ACCESS.viewTokens)
+      .map(([name, token]) => `${name}:${token}`)
+      .join(','),
     PERCH_TRUSTED_USER_HEADER: ACCESS.userHeader,
     PERCH_TRUSTED_PROXIES: '127.0.0.1,::1',
     PERCH_INGEST_TOKEN: INGEST_TOKEN,
   }),
   /** Served under /perch, from its own build (scripts/test.mjs). */
-  subpath: server('subpath', 5, { PERCH_BASE_PATH: '/perch', PERCH_DIST_DIR: `${process.env.PERCH_DIST_DIR || '.next'}-subpath` }, '/perch'),
+  subpath: server(
+    'subpath',
+    5,
+    { PERCH_BASE_PATH: '/perch', PERCH_DIST_DIR: `${process.env.PERCH_DIST_DIR || '.next'}-subpath` },
+    '/perch',
+  ),
 } as const;

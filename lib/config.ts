@@ -68,7 +68,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): P
   }
   const skewText = setting('PERCH_MAX_CLOCK_SKEW');
   const maxClockSkewMs = skewText === undefined ? 3_600_000 : parseDurationMs(skewText);
-  if (!maxClockSkewMs) throw new ConfigError(`PERCH_MAX_CLOCK_SKEW=${skewText} is not a duration such as 1h, 15m or 1d`);
+  if (!maxClockSkewMs)
+    throw new ConfigError(`PERCH_MAX_CLOCK_SKEW=${skewText} is not a duration such as 1h, 15m or 1d`);
   const readThreadsText = setting('PERCH_READ_THREADS');
   const readThreads = readThreadsText === undefined ? DEFAULT_READ_THREADS : Number(readThreadsText);
   if (!Number.isSafeInteger(readThreads) || readThreads < 0 || readThreads > 16) {

@@ -1,9 +1,23 @@
 // The errors Perch's domain raises, with no HTTP in them: lib/api/errors.ts alone maps each code to
 // a status and headers. The codes are the ones the API answers with (docs: the error table).
 const ERROR_CODES = [
-  'empty_body', 'invalid_json', 'invalid_query', 'invalid_cursor', 'unauthorized', 'host_not_allowed',
-  'cross_site_request', 'too_many_login_attempts', 'not_found', 'method_not_allowed', 'payload_too_large',
-  'invalid_alert', 'store_unavailable', 'ingest_overloaded', 'too_many_streams', 'reads_overloaded', 'internal',
+  'empty_body',
+  'invalid_json',
+  'invalid_query',
+  'invalid_cursor',
+  'unauthorized',
+  'host_not_allowed',
+  'cross_site_request',
+  'too_many_login_attempts',
+  'not_found',
+  'method_not_allowed',
+  'payload_too_large',
+  'invalid_alert',
+  'store_unavailable',
+  'ingest_overloaded',
+  'too_many_streams',
+  'reads_overloaded',
+  'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -27,9 +27,7 @@ export function setupSnippets(serverUrl: string, tokenRequired: boolean): SetupS
     `WEBHOOK_ADDRESS=${base}/api/events`,
     ...(tokenRequired ? ['WEBHOOK_CUSTOMHEADERS="Authorization:Bearer <PERCH_INGEST_TOKEN>"'] : []),
   ].join('\n');
-  const sidekickWebui = tokenRequired
-    ? `WEBUI_URL=${base}/?token=<PERCH_INGEST_TOKEN>`
-    : `WEBUI_URL=${base}`;
+  const sidekickWebui = tokenRequired ? `WEBUI_URL=${base}/?token=<PERCH_INGEST_TOKEN>` : `WEBUI_URL=${base}`;
   return [
     { title: 'Falco: send every alert to Perch', file: 'falco.yaml', text: falcoYaml },
     { title: 'or falcosidekick, webhook output', file: 'falcosidekick environment', text: sidekickWebhook },

@@ -20,7 +20,8 @@ type WorkerName = keyof typeof SOURCES;
 const fromBuild = process.env.NODE_ENV === 'production';
 
 /** The bundle's path under the build folder (next.config.js `distDir`). */
-const bundledWorker = (name: WorkerName) => path.join(process.cwd(), process.env.PERCH_DIST_DIR || '.next', 'perch', `${name}.mjs`);
+const bundledWorker = (name: WorkerName) =>
+  path.join(process.cwd(), process.env.PERCH_DIST_DIR || '.next', 'perch', `${name}.mjs`);
 
 const SOURCE_ENTRY = () => path.join(process.cwd(), 'lib', 'ingest', 'worker-entry.mjs');
 const source = (name: WorkerName) => path.join(process.cwd(), SOURCES[name]);

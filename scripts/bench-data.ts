@@ -31,13 +31,29 @@ const USAGE = `usage: bench-data.ts <command>
     prefix, from, count} is the lines the HTTP benchmark sent: pool line seq % pool size with
     uuid \`\${prefix}-\${seq}\`. Prints one JSON line per segment.`;
 
-const FLAGS = ['alerts', 'days', 'now', 'out', 'seed', 'workers', 'db', 'file', 'segment', 'pool', 'segments', 'min-rows'] as const;
+const FLAGS = [
+  'alerts',
+  'days',
+  'now',
+  'out',
+  'seed',
+  'workers',
+  'db',
+  'file',
+  'segment',
+  'pool',
+  'segments',
+  'min-rows',
+] as const;
 type Flag = (typeof FLAGS)[number];
 
 function parseFlags() {
   try {
     return parseArgs({
-      options: Object.fromEntries(FLAGS.map((name) => [name, { type: 'string' as const }])) as Record<Flag, { type: 'string' }>,
+      options: Object.fromEntries(FLAGS.map((name) => [name, { type: 'string' as const }])) as Record<
+        Flag,
+        { type: 'string' }
+      >,
       allowPositionals: true,
     });
   } catch (error) {
@@ -69,7 +85,12 @@ async function generate() {
     bytes += Buffer.byteLength(text);
     if (!out.write(text)) await once(out, 'drain');
   };
-  for (const line of benchAlerts({ alerts, days: Number(requiredFlag('days')), nowMs: Number(requiredFlag('now')), seed: Number(flag('seed') ?? 7) })) {
+  for (const line of benchAlerts({
+    alerts,
+    days: Number(requiredFlag('days')),
+    nowMs: Number(requiredFlag('now')),
+    seed: Number(flag('seed') ?? 7),
+  })) {
     lines++;
     if (line.length > LONG_CMDLINE) long++;
     chunk.push(line);
@@ -100,7 +121,9 @@ async function fill() {
         const overall = done / seconds;
         before = { alerts: done, seconds };
         const n = (x: number) => Math.round(x).toLocaleString('en');
-        process.stderr.write(`[fill] ${n(done)} of ${n(of)} alerts in ${n(seconds)} s: ${n(now)}/s now, ${n(overall)}/s overall, about ${n((of - done) / now / 60)} min left\n`);
+        process.stderr.write(
+          `[fill] ${n(done)} of ${n(of)} alerts in ${n(seconds)} s: ${n(now)}/s now, ${n(overall)}/s overall, about ${n((of - done) / now / 60)} min left\n`,
+        );
       };
     })(),
   });
@@ -113,7 +136,9 @@ function rawTimer(dbFile: string) {
   const raw = rawInserter(db);
   return {
     insert(lines: readonly string[]): number {
-      const entries: BodyEntry[] = lines.map((line, i) => splitBody(line).entries[0] ?? { position: { line: i + 1 }, raw: line, syntaxError: 'empty' });
+      const entries: BodyEntry[] = lines.map(
+        (line, i) => splitBody(line).entries[0] ?? { position: { line: i + 1 }, raw: line, syntaxError: 'empty' },
+      );
       const { valid, issues } = prepareEntries(entries);
       if (issues.length > 0) throw new Error(`invalid alert in the benchmark's own data: ${JSON.stringify(issues[0])}`);
       const batch = raw.prepare(valid.map((entry): StoredAlert => entry.alert));
@@ -137,7 +162,8 @@ async function raw() {
   const file = flag('file');
   if (file !== undefined) {
     const every = flag('segment') === undefined ? null : Number(flag('segment'));
-    if (every !== null && !(Number.isInteger(every) && every >= 1)) throw new Error('--segment must be a whole number of rows of at least 1');
+    if (every !== null && !(Number.isInteger(every) && every >= 1))
+      throw new Error('--segment must be a whole number of rows of at least 1');
     let seconds = 0;
     let rows = 0;
     let batch: string[] = [];
@@ -165,7 +191,9 @@ async function raw() {
     point(true);
     console.log(JSON.stringify({ label: 'file', rows, seconds, rate: rows / seconds }));
   } else {
-    const pool = readFileSync(requiredFlag('pool'), 'utf8').split('\n').filter((line) => line !== '');
+    const pool = readFileSync(requiredFlag('pool'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
     const segments = JSON.parse(requiredFlag('segments')) as Segment[];
     // A few hundred rows are too few to time; segments that short continue the same sequence
     // (with uuids of their own).

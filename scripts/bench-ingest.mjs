@@ -5,7 +5,10 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
-const { values: given, positionals } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, only: { type: 'string' } }, allowPositionals: true });
+const { values: given, positionals } = parseArgs({
+  options: { seconds: { type: 'string', default: '8' }, only: { type: 'string' } },
+  allowPositionals: true,
+});
 if (positionals.length > 1) throw new Error(`one base URL at most, not ${positionals.join(' ')}`);
 const base = new URL(positionals[0] ?? 'http://127.0.0.1:3000');
 const seconds = Number(given.seconds);
@@ -29,10 +32,24 @@ function alertLine() {
  */
 function request(method, path, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: base.hostname, port: base.port, path, method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve() : reject(new Error(`${method} ${path}: ${res.statusCode}`))));
-    });
+    const req = http.request(
+      {
+        host: base.hostname,
+        port: base.port,
+        path,
+        method,
+        agent,
+        headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode && res.statusCode < 300
+            ? resolve()
+            : reject(new Error(`${method} ${path}: ${res.statusCode}`)),
+        );
+      },
+    );
     req.on('error', reject);
     if (body) req.write(body);
     req.end();
@@ -58,8 +75,15 @@ async function measure(label, concurrency, makeRequest, alertsPerRequest) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const row = { label, concurrency, requestsPerSecond: Math.round(requests / elapsed), alertsPerSecond: alertsPerRequest ? Math.round((requests * alertsPerRequest) / elapsed) : null };
-  console.log(`${label.padEnd(34)} c=${String(concurrency).padEnd(4)} ${String(row.requestsPerSecond).padStart(7)} req/s${row.alertsPerSecond === null ? '' : `  ${String(row.alertsPerSecond).padStart(7)} alerts/s`}`);
+  const row = {
+    label,
+    concurrency,
+    requestsPerSecond: Math.round(requests / elapsed),
+    alertsPerSecond: alertsPerRequest ? Math.round((requests * alertsPerRequest) / elapsed) : null,
+  };
+  console.log(
+    `${label.padEnd(34)} c=${String(concurrency).padEnd(4)} ${String(row.requestsPerSecond).padStart(7)} req/s${row.alertsPerSecond === null ? '' : `  ${String(row.alertsPerSecond).padStart(7)} alerts/s`}`,
+  );
   return row;
 }
 
@@ -73,7 +97,17 @@ if (want('single')) {
   await measure('POST /api/events, 1 alert', 32, () => request('POST', '/api/events', alertLine()), 1);
 }
 if (want('ndjson')) {
-  await measure('POST /api/events, NDJSON x1000', 1, () => request('POST', '/api/events', Array.from({ length: 1000 }, alertLine).join('\n')), 1000);
-  await measure('POST /api/events, NDJSON x1000', 4, () => request('POST', '/api/events', Array.from({ length: 1000 }, alertLine).join('\n')), 1000);
+  await measure(
+    'POST /api/events, NDJSON x1000',
+    1,
+    () => request('POST', '/api/events', Array.from({ length: 1000 }, alertLine).join('\n')),
+    1000,
+  );
+  await measure(
+    'POST /api/events, NDJSON x1000',
+    4,
+    () => request('POST', '/api/events', Array.from({ length: 1000 }, alertLine).join('\n')),
+    1000,
+  );
 }
 agent.destroy();

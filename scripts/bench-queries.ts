@@ -65,15 +65,26 @@ async function fill(nowMs: number) {
   const have = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
   db.close();
   if (have >= ALERTS * 0.9) return;
-  if (have > 0) throw new Error(`${DB_FILE} holds ${have.toLocaleString('en')} alerts, fewer than asked: delete it to fill it again`);
+  if (have > 0)
+    throw new Error(
+      `${DB_FILE} holds ${have.toLocaleString('en')} alerts, fewer than asked: delete it to fill it again`,
+    );
   const result = await fillStore({
-    file: DB_FILE, alerts: ALERTS, days: DAYS, nowMs, seed: 7,
-    onProgress: ({ alerts, of, seconds }) => process.stderr.write(`… ${alerts.toLocaleString('en')} of ${of.toLocaleString('en')} alerts (${Math.round(alerts / seconds)}/s)\n`),
+    file: DB_FILE,
+    alerts: ALERTS,
+    days: DAYS,
+    nowMs,
+    seed: 7,
+    onProgress: ({ alerts, of, seconds }) =>
+      process.stderr.write(
+        `… ${alerts.toLocaleString('en')} of ${of.toLocaleString('en')} alerts (${Math.round(alerts / seconds)}/s)\n`,
+      ),
   });
   process.stderr.write(`filled ${result.alerts.toLocaleString('en')} alerts in ${result.seconds.toFixed(0)} s\n`);
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 function time(label: string, fn: () => unknown) {
   if (ONLY && !ONLY.test(label)) return;
@@ -103,14 +114,26 @@ async function main() {
   const rule = withChain.rule;
   const container = withChain.containerId ?? 'host';
 
-  console.log(`\n${count.toLocaleString('en')} alerts over ${DAYS} days in ${DB_FILE}; ${RUNS} runs each; times in ms${READ.rawOnly ? '; every alert read from events (--raw)' : ''}\n`);
+  console.log(
+    `\n${count.toLocaleString('en')} alerts over ${DAYS} days in ${DB_FILE}; ${RUNS} runs each; times in ms${READ.rawOnly ? '; every alert read from events (--raw)' : ''}\n`,
+  );
   console.log(`| ${'query (the API call behind it)'.padEnd(58)} | ${'p50'.padStart(8)} | ${'p95'.padStart(8)} |`);
   console.log(`|${'-'.repeat(60)}|${'-'.repeat(10)}|${'-'.repeat(10)}|`);
   for (const range of ['24h', '30d']) {
     const filter = f({ from: range });
     time(`overview ${range}: summary (/api/stats/summary)`, () => rangeSummary(db, filter, nowMs, READ));
     time(`overview ${range}: timeline by priority`, () => timeline(db, filter, 'priority', 8, nowMs, READ));
-    for (const dimension of ['rule', 'container', 'namespace', 'hostname', 'source', 'tactic', 'technique', 'proc', 'user'] as const) {
+    for (const dimension of [
+      'rule',
+      'container',
+      'namespace',
+      'hostname',
+      'source',
+      'tactic',
+      'technique',
+      'proc',
+      'user',
+    ] as const) {
       time(`overview ${range}: top ${dimension}`, () => topValues(db, filter, dimension, 8, nowMs, READ));
     }
     time(`overview ${range}: newest 20`, () => listEvents(db, filter, page(20), nowMs));
@@ -120,7 +143,10 @@ async function main() {
   let cursor: string | undefined;
   for (let i = 0; i < 49; i++) cursor = listEvents(db, month, page(100, cursor), nowMs).nextCursor ?? undefined;
   time('explorer 30d: page 50 (by cursor)', () => listEvents(db, month, page(100, cursor), nowMs));
-  for (const [name, extra] of [['priority set', { priority: ['Critical', 'Error'] }], ['minPriority Warning', { minPriority: 'Warning' }]] as const) {
+  for (const [name, extra] of [
+    ['priority set', { priority: ['Critical', 'Error'] }],
+    ['minPriority Warning', { minPriority: 'Warning' }],
+  ] as const) {
     const filter = f({ from: '30d', ...extra });
     time(`explorer 30d + ${name}: first page`, () => listEvents(db, filter, page(100), nowMs));
     time(`explorer 30d + ${name}: timeline`, () => timeline(db, filter, 'priority', 8, nowMs, READ));
@@ -130,17 +156,40 @@ async function main() {
   // that has gone) must answer as fast as a common one.
   const common = commonValues(db, nowMs);
   const rare: Record<FilterName, string> = {
-    rule: BENCH_RARE.rule, hostname: BENCH_RARE.hostname, container: BENCH_RARE.containerId, image: BENCH_RARE.image, namespace: BENCH_RARE.namespace,
-    pod: BENCH_RARE.pod, user: BENCH_RARE.user, tag: BENCH_RARE.tag, proc: BENCH_RARE.proc, chain: BENCH_RARE.chain, q: BENCH_RARE.q,
+    rule: BENCH_RARE.rule,
+    hostname: BENCH_RARE.hostname,
+    container: BENCH_RARE.containerId,
+    image: BENCH_RARE.image,
+    namespace: BENCH_RARE.namespace,
+    pod: BENCH_RARE.pod,
+    user: BENCH_RARE.user,
+    tag: BENCH_RARE.tag,
+    proc: BENCH_RARE.proc,
+    chain: BENCH_RARE.chain,
+    q: BENCH_RARE.q,
   };
   const absent: Record<FilterName, string> = {
-    rule: BENCH_ABSENT.rule, hostname: BENCH_ABSENT.hostname, container: BENCH_ABSENT.containerId, image: BENCH_ABSENT.image, namespace: BENCH_ABSENT.namespace,
-    pod: BENCH_ABSENT.pod, user: BENCH_ABSENT.user, tag: BENCH_ABSENT.tag, proc: BENCH_ABSENT.proc, chain: BENCH_ABSENT.chain, q: BENCH_ABSENT.q,
+    rule: BENCH_ABSENT.rule,
+    hostname: BENCH_ABSENT.hostname,
+    container: BENCH_ABSENT.containerId,
+    image: BENCH_ABSENT.image,
+    namespace: BENCH_ABSENT.namespace,
+    pod: BENCH_ABSENT.pod,
+    user: BENCH_ABSENT.user,
+    tag: BENCH_ABSENT.tag,
+    proc: BENCH_ABSENT.proc,
+    chain: BENCH_ABSENT.chain,
+    q: BENCH_ABSENT.q,
   };
-  const input = (name: FilterName, value: string): Record<string, unknown> => (name === 'q' ? { q: value } : { [name]: [value] });
+  const input = (name: FilterName, value: string): Record<string, unknown> =>
+    name === 'q' ? { q: value } : { [name]: [value] };
   process.stderr.write(`common values: ${JSON.stringify(common)}\n`);
   for (const name of FILTER_NAMES) {
-    for (const [kind, value] of [['common', common[name]], ['rare', rare[name]], ['absent', absent[name]]] as const) {
+    for (const [kind, value] of [
+      ['common', common[name]],
+      ['rare', rare[name]],
+      ['absent', absent[name]],
+    ] as const) {
       if (value === undefined) continue;
       const filter = f({ from: '30d', ...input(name, value) });
       time(`explorer 30d + ${name} ${kind}: first page`, () => listEvents(db, filter, page(100), nowMs));
@@ -150,26 +199,41 @@ async function main() {
   }
   // The rare and absent values with other filters: a priority and the busiest rule, or a namespace.
   for (const name of FILTER_NAMES) {
-    for (const [kind, value] of [['rare', rare[name]], ['absent', absent[name]]] as const) {
-      const busy: [string, Record<string, unknown>] = name === 'rule'
-        ? ['minPriority Warning + namespace common', { minPriority: 'Warning', namespace: [common.namespace] }]
-        : ['minPriority Warning + rule common', { minPriority: 'Warning', rule: [common.rule] }];
-      const place: [string, Record<string, unknown>] = name === 'namespace' ? ['hostname common', { hostname: [common.hostname] }] : ['namespace common', { namespace: [common.namespace] }];
+    for (const [kind, value] of [
+      ['rare', rare[name]],
+      ['absent', absent[name]],
+    ] as const) {
+      const busy: [string, Record<string, unknown>] =
+        name === 'rule'
+          ? ['minPriority Warning + namespace common', { minPriority: 'Warning', namespace: [common.namespace] }]
+          : ['minPriority Warning + rule common', { minPriority: 'Warning', rule: [common.rule] }];
+      const place: [string, Record<string, unknown>] =
+        name === 'namespace'
+          ? ['hostname common', { hostname: [common.hostname] }]
+          : ['namespace common', { namespace: [common.namespace] }];
       const withBusy = f({ from: '30d', ...busy[1], ...input(name, value) });
       const withPlace = f({ from: '30d', ...place[1], ...input(name, value) });
       time(`explorer 30d + ${name} ${kind} + ${busy[0]}: first page`, () => listEvents(db, withBusy, page(100), nowMs));
       time(`explorer 30d + ${name} ${kind} + ${busy[0]}: summary`, () => rangeSummary(db, withBusy, nowMs, READ));
-      time(`explorer 30d + ${name} ${kind} + ${place[0]}: first page`, () => listEvents(db, withPlace, page(100), nowMs));
+      time(`explorer 30d + ${name} ${kind} + ${place[0]}: first page`, () =>
+        listEvents(db, withPlace, page(100), nowMs),
+      );
     }
   }
   // The common word with every other filter's common, rare and absent value: the word index answers
   // both at once (facet tokens, lib/db/facets.ts) instead of each match's row being read.
   for (const name of FILTER_NAMES) {
     if (name === 'q') continue;
-    for (const [kind, value] of [['common', common[name]], ['rare', rare[name]], ['absent', absent[name]]] as const) {
+    for (const [kind, value] of [
+      ['common', common[name]],
+      ['rare', rare[name]],
+      ['absent', absent[name]],
+    ] as const) {
       const filter = f({ from: '30d', q: common.q, ...input(name, value) });
       time(`explorer 30d + q common + ${name} ${kind}: first page`, () => listEvents(db, filter, page(100), nowMs));
-      time(`explorer 30d + q common + ${name} ${kind}: timeline`, () => timeline(db, filter, 'priority', 8, nowMs, READ));
+      time(`explorer 30d + q common + ${name} ${kind}: timeline`, () =>
+        timeline(db, filter, 'priority', 8, nowMs, READ),
+      );
       time(`explorer 30d + q common + ${name} ${kind}: summary`, () => rangeSummary(db, filter, nowMs, READ));
     }
   }
@@ -177,7 +241,9 @@ async function main() {
   // answer quickly (lib/db/event-search.ts) before reading anything: such a row times the refusal.
   const searches: [string, string][] = [
     ['q common phrase ("/etc/")', '/etc/'],
-    ['q prefix ("sh*")', 'sh*'], ['q one-letter prefix ("s*")', 's*'], ['q prefix ("she*")', 'she*'],
+    ['q prefix ("sh*")', 'sh*'],
+    ['q one-letter prefix ("s*")', 's*'],
+    ['q prefix ("she*")', 'she*'],
     ['q phrase with a prefix ("etc/sha*")', 'etc/sha*'],
   ];
   for (const [name, q] of searches) {
@@ -193,9 +259,18 @@ async function main() {
       return fn();
     };
     const label = api(() => null)() instanceof ApiError ? `${name} (refused: 400)` : name;
-    time(`explorer 30d + ${label}: first page`, api(() => listEvents(db, filter, page(100), nowMs)));
-    time(`explorer 30d + ${label}: timeline`, api(() => timeline(db, filter, 'priority', 8, nowMs, READ)));
-    time(`explorer 30d + ${label}: summary`, api(() => rangeSummary(db, filter, nowMs, READ)));
+    time(
+      `explorer 30d + ${label}: first page`,
+      api(() => listEvents(db, filter, page(100), nowMs)),
+    );
+    time(
+      `explorer 30d + ${label}: timeline`,
+      api(() => timeline(db, filter, 'priority', 8, nowMs, READ)),
+    );
+    time(
+      `explorer 30d + ${label}: summary`,
+      api(() => rangeSummary(db, filter, nowMs, READ)),
+    );
   }
   // The rules and containers pages open on the last day, whose charts have quarter-hour bars.
   const day = f({ from: '24h' });
@@ -213,7 +288,9 @@ async function main() {
   time('containers 30d: list (/api/containers)', () => containerRows(db, month, 500, nowMs, READ));
   time('containers 30d: chart stacked by container', () => timeline(db, month, 'container', 8, nowMs, READ));
   const containerFilter = f({ from: '30d', container: [container] });
-  time('container page 30d: header (/api/containers?container=)', () => containerRows(db, containerFilter, 500, nowMs, READ));
+  time('container page 30d: header (/api/containers?container=)', () =>
+    containerRows(db, containerFilter, 500, nowMs, READ),
+  );
   time('container page 30d: top rules', () => topValues(db, containerFilter, 'rule', 6, nowMs, READ));
   time('container page 30d: timeline by rule', () => timeline(db, containerFilter, 'rule', 8, nowMs, READ));
   time('container page 30d: process tree', () => processTree(db, containerFilter, 5000, nowMs));
@@ -221,7 +298,9 @@ async function main() {
   // The kiosk's calls besides the overview's (summary, timeline and top lists, timed above): its
   // feed of the newest alerts at or above Warning, and the newest alert for "last alert N s ago".
   for (const range of ['24h', '30d']) {
-    time(`kiosk ${range}: feed ≥ Warning (60)`, () => listEvents(db, f({ from: range, minPriority: 'Warning' }), page(60), nowMs));
+    time(`kiosk ${range}: feed ≥ Warning (60)`, () =>
+      listEvents(db, f({ from: range, minPriority: 'Warning' }), page(60), nowMs),
+    );
     time(`kiosk ${range}: newest alert`, () => listEvents(db, f({ from: range }), page(1), nowMs));
   }
   time('alert detail (/api/events/:id)', () => getEventOrThrow(db, withChain.id));
@@ -229,7 +308,19 @@ async function main() {
   db.close();
 }
 
-const FILTER_NAMES = ['rule', 'hostname', 'container', 'image', 'namespace', 'pod', 'user', 'tag', 'proc', 'chain', 'q'] as const;
+const FILTER_NAMES = [
+  'rule',
+  'hostname',
+  'container',
+  'image',
+  'namespace',
+  'pod',
+  'user',
+  'tag',
+  'proc',
+  'chain',
+  'q',
+] as const;
 type FilterName = (typeof FILTER_NAMES)[number];
 
 /**
@@ -245,12 +336,16 @@ function commonValues(db: Db, nowMs: number): Record<FilterName, string> {
     return row.value;
   };
   const column = (expression: string) =>
-    top(`SELECT ${expression} AS value FROM events WHERE time_ns >= @sinceNs AND internal = 0 AND value IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`);
+    top(
+      `SELECT ${expression} AS value FROM events WHERE time_ns >= @sinceNs AND internal = 0 AND value IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
   const rule = column('rule');
   db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.bench_words USING fts5vocab('main', 'event_search', 'row')");
   const docs = db.prepare('SELECT doc FROM temp.bench_words WHERE term = ?').pluck();
   const words = [...new Set(rule.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])];
-  const q = words.map((word) => [word, (docs.get(word) as number | undefined) ?? 0] as const).sort((a, b) => b[1] - a[1])[0]![0];
+  const q = words
+    .map((word) => [word, (docs.get(word) as number | undefined) ?? 0] as const)
+    .sort((a, b) => b[1] - a[1])[0]![0];
   return {
     rule,
     hostname: column('hostname'),
@@ -259,9 +354,15 @@ function commonValues(db: Db, nowMs: number): Record<FilterName, string> {
     namespace: column('k8s_ns'),
     pod: column('k8s_pod'),
     user: column('user_name'),
-    tag: top('SELECT tag AS value FROM tag_counts_1h WHERE hour >= @sinceHour AND internal = 0 GROUP BY 1 ORDER BY sum(alerts) DESC, 1 LIMIT 1'),
-    proc: top('SELECT name AS value FROM process_counts_1h WHERE hour >= @sinceHour AND internal = 0 GROUP BY 1 ORDER BY sum(alerts) DESC, 1 LIMIT 1'),
-    chain: column("CASE WHEN instr(process_chain, char(31)) > 0 THEN substr(process_chain, 1, instr(process_chain, char(31)) - 1) ELSE process_chain END"),
+    tag: top(
+      'SELECT tag AS value FROM tag_counts_1h WHERE hour >= @sinceHour AND internal = 0 GROUP BY 1 ORDER BY sum(alerts) DESC, 1 LIMIT 1',
+    ),
+    proc: top(
+      'SELECT name AS value FROM process_counts_1h WHERE hour >= @sinceHour AND internal = 0 GROUP BY 1 ORDER BY sum(alerts) DESC, 1 LIMIT 1',
+    ),
+    chain: column(
+      'CASE WHEN instr(process_chain, char(31)) > 0 THEN substr(process_chain, 1, instr(process_chain, char(31)) - 1) ELSE process_chain END',
+    ),
     q,
   };
 }

@@ -39,21 +39,39 @@ function time(label: string, run: () => void, rounds = 5): void {
 }
 
 let sink: unknown;
-time('JSON.parse (floor)', () => { for (const l of lines) sink = JSON.parse(l); });
-time('parseJson (BigInt-safe)', () => { for (const l of lines) sink = parseJson(l); });
-time('nestingDepth', () => { for (const l of lines) sink = nestingDepth(l); });
+time('JSON.parse (floor)', () => {
+  for (const l of lines) sink = JSON.parse(l);
+});
+time('parseJson (BigInt-safe)', () => {
+  for (const l of lines) sink = parseJson(l);
+});
+time('nestingDepth', () => {
+  for (const l of lines) sink = nestingDepth(l);
+});
 const values = lines.map((l) => parseJson(l) as Record<string, unknown>);
-time('FalcoAlert.safeParse', () => { for (const v of values) sink = FalcoAlert.safeParse(v); });
-time('checkedAlert (hand-written check)', () => { for (const v of values) sink = checkedAlert(v); });
+time('FalcoAlert.safeParse', () => {
+  for (const v of values) sink = FalcoAlert.safeParse(v);
+});
+time('checkedAlert (hand-written check)', () => {
+  for (const v of values) sink = checkedAlert(v);
+});
 const parsed = values.map((v) => FalcoAlert.parse(v));
 time('toStoredAlert', () => {
-  parsed.forEach((a, i) => { sink = toStoredAlert(a, (values[i]!.output_fields ?? {}) as Record<string, unknown>, lines[i]!); });
+  parsed.forEach((a, i) => {
+    sink = toStoredAlert(a, (values[i]!.output_fields ?? {}) as Record<string, unknown>, lines[i]!);
+  });
 });
-time('splitBody per line (import path)', () => { for (const l of lines) sink = splitBody(l); });
+time('splitBody per line (import path)', () => {
+  for (const l of lines) sink = splitBody(l);
+});
 const body = lines.slice(0, BATCH).join('\n');
-time('splitBody of 1,000-line bodies (HTTP path)', () => { for (let i = 0; i < lines.length; i += BATCH) sink = splitBody(body); });
+time('splitBody of 1,000-line bodies (HTTP path)', () => {
+  for (let i = 0; i < lines.length; i += BATCH) sink = splitBody(body);
+});
 const entries = lines.map((l, i) => ({ ...splitBody(l).entries[0]!, position: { line: i + 1 } }));
-time('prepareEntries (validate + normalise)', () => { for (let i = 0; i < entries.length; i += BATCH) sink = prepareEntries(entries.slice(i, i + BATCH)); });
+time('prepareEntries (validate + normalise)', () => {
+  for (let i = 0; i < entries.length; i += BATCH) sink = prepareEntries(entries.slice(i, i + BATCH));
+});
 const alerts = prepareEntries(entries).valid.map((e) => e.alert);
 
 const counts = prepareCountWriter(openDatabase(':memory:'));

@@ -2,7 +2,7 @@
 // npm run bench: Perch's benchmark on temporary stores, reported between docs/benchmarks.md's bench
 // markers (USAGE below). A tool, not a test: missed targets are reported, not failed.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,7 +48,19 @@ function parseOptions(argv) {
   const flag = /** @type {const} */ ({ type: 'boolean' });
   const { values: given } = parseArgs({
     args: argv,
-    options: { alerts: str, days: str, parts: str, seconds: str, runs: str, clients: str, out: str, dir: str, smoke: flag, keep: flag, help: flag },
+    options: {
+      alerts: str,
+      days: str,
+      parts: str,
+      seconds: str,
+      runs: str,
+      clients: str,
+      out: str,
+      dir: str,
+      smoke: flag,
+      keep: flag,
+      help: flag,
+    },
   });
   if (given.help) {
     console.log(USAGE);
@@ -61,7 +73,13 @@ function parseOptions(argv) {
     if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number of at least ${min}`);
     return value;
   };
-  const parts = given.parts === undefined ? PARTS : given.parts.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts =
+    given.parts === undefined
+      ? PARTS
+      : given.parts
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
   const unknown = parts.filter((p) => !PARTS.includes(p));
   if (unknown.length > 0) throw new Error(`unknown part(s): ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
   const alerts = Math.round(number('alerts', smoke ? 3_000 : 1_000_000, 100));
@@ -99,9 +117,14 @@ const log = (/** @type {string} */ message) => process.stderr.write(`[bench] ${m
 /** @type {(script: string, args: string[]) => [string, string[]]} */
 const tsx = (script, args) => [nodeBin('tsx'), ['--conditions=react-server', script, ...args]];
 /** @type {(text: string) => any[]} */
-const jsonLines = (text) => text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+const jsonLines = (text) =>
+  text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
 /** A copy of an alert with a uuid, so a re-sent pool line is a new alert (as in scripts/lib/bench-alerts.ts). */
-const withUuid = (/** @type {string} */ line, /** @type {string} */ uuid) => `{"uuid":${JSON.stringify(uuid)},${line.slice(1)}`;
+const withUuid = (/** @type {string} */ line, /** @type {string} */ uuid) =>
+  `{"uuid":${JSON.stringify(uuid)},${line.slice(1)}`;
 
 /**
  * Nanoseconds since the epoch as the API's ISO time with nine fractional digits.
@@ -155,14 +178,23 @@ function segmentRates(importPoints, rawPoints) {
 }
 
 /** @type {Record<number, string>} */
-const FS_TYPES = { 61267: 'ext4', 16914836: 'tmpfs', 1481003842: 'xfs', 2435016766: 'btrfs', 2035054128: 'overlayfs', 26985: 'nfs', 801189825: 'zfs' };
+const FS_TYPES = {
+  61267: 'ext4',
+  16914836: 'tmpfs',
+  1481003842: 'xfs',
+  2435016766: 'btrfs',
+  2035054128: 'overlayfs',
+  26985: 'nfs',
+  801189825: 'zfs',
+};
 
 /** @param {Options} options */
 function machine(options) {
   const db = new Database(':memory:');
   const sqlite = /** @type {{ v: string }} */ (db.prepare('SELECT sqlite_version() AS v').get()).v;
   db.close();
-  const version = (/** @type {string} */ name) => JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const version = (/** @type {string} */ name) =>
+    JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
   let fs = 'unknown';
   try {
     fs = FS_TYPES[statfsSync(options.dir).type] ?? `0x${statfsSync(options.dir).type.toString(16)}`;
@@ -176,7 +208,10 @@ function machine(options) {
     sqlite,
     betterSqlite: version('better-sqlite3'),
     next: version('next'),
-    load: os.loadavg().map((l) => l.toFixed(1)).join(' / '),
+    load: os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / '),
     fs,
   };
 }
@@ -232,7 +267,10 @@ class Bench {
     this.seq = 0;
     this.nowMs = Date.now();
     this.tmp = mkdtempSync(path.join(options.dir, 'perch-bench-'));
-    this.loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+    this.loadAtStart = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ');
   }
 
   /** @param {string} name */
@@ -278,7 +316,17 @@ class Bench {
    * @param {number} alerts
    */
   async generate(file, alerts) {
-    const args = ['generate', '--alerts', String(alerts), '--days', String(this.options.days), '--now', String(this.nowMs), '--out', file];
+    const args = [
+      'generate',
+      '--alerts',
+      String(alerts),
+      '--days',
+      String(this.options.days),
+      '--now',
+      String(this.nowMs),
+      '--out',
+      file,
+    ];
     const { stdout } = await runChild(...tsx('scripts/bench-data.ts', args));
     return jsonLines(stdout)[0];
   }
@@ -311,13 +359,26 @@ class Bench {
     const measure = async (row, concurrency, send, alertsPerRequest) => {
       const from = this.seq;
       const result = await load({ seconds, concurrency, send });
-      rows.push({ ...row, concurrency, ...result, alertsPerSecond: result.perSecond * alertsPerRequest, segment: alertsPerRequest ? { label: row.key, prefix: this.runId, from, count: this.seq - from } : null });
+      rows.push({
+        ...row,
+        concurrency,
+        ...result,
+        alertsPerSecond: result.perSecond * alertsPerRequest,
+        segment: alertsPerRequest ? { label: row.key, prefix: this.runId, from, count: this.seq - from } : null,
+      });
       log(`  ${row.what} c=${concurrency}: ${int(result.perSecond * (alertsPerRequest || 1))}/s`);
     };
-    await measure({ key: 'health', what: '`GET /api/health` (the framework\'s per-request ceiling)' }, 32, () => client.request('GET', '/api/health'), 0);
-    for (const c of [1, 32, 128]) await measure({ key: `single-${c}`, what: 'Single-alert `POST /api/events`' }, c, () => post(this.nextLine()), 1);
+    await measure(
+      { key: 'health', what: "`GET /api/health` (the framework's per-request ceiling)" },
+      32,
+      () => client.request('GET', '/api/health'),
+      0,
+    );
+    for (const c of [1, 32, 128])
+      await measure({ key: `single-${c}`, what: 'Single-alert `POST /api/events`' }, c, () => post(this.nextLine()), 1);
     // One sender waits for each answer; log shippers (Vector, Fluent Bit) keep a few batches in flight.
-    for (const c of [1, 4]) await measure({ key: `ndjson-${c}`, what: 'NDJSON, 1,000 alerts per POST' }, c, batch, 1000);
+    for (const c of [1, 4])
+      await measure({ key: `ndjson-${c}`, what: 'NDJSON, 1,000 alerts per POST' }, c, batch, 1000);
     client.close();
     this.ingestRows = rows;
     this.peakRss = server.memory('VmHWM');
@@ -325,7 +386,17 @@ class Bench {
 
   async rawForIngest() {
     const segments = (this.ingestRows ?? []).filter((row) => row.segment).map((row) => row.segment);
-    const args = ['raw', '--db', this.file('raw-ingest.db'), '--pool', this.file('pool.ndjson'), '--segments', JSON.stringify(segments), '--min-rows', String(this.options.rawMinRows)];
+    const args = [
+      'raw',
+      '--db',
+      this.file('raw-ingest.db'),
+      '--pool',
+      this.file('pool.ndjson'),
+      '--segments',
+      JSON.stringify(segments),
+      '--min-rows',
+      String(this.options.rawMinRows),
+    ];
     const { stdout } = await runChild(...tsx('scripts/bench-data.ts', args));
     const raw = new Map(jsonLines(stdout).map((r) => [r.label, r]));
     for (const row of this.ingestRows ?? []) row.raw = raw.get(row.key);
@@ -346,13 +417,23 @@ class Bench {
         verdict = this.targets.check('single-alert POST c=32 vs GET /api/health', share, 0.8, 'atLeast', pct(share));
       } else if (row.key.startsWith('ndjson-')) {
         target = '≥ 60% of raw';
-        verdict = this.targets.check(`NDJSON ingest c=${row.concurrency} vs raw insert`, ratio, 0.6, 'atLeast', pct(ratio));
+        verdict = this.targets.check(
+          `NDJSON ingest c=${row.concurrency} vs raw insert`,
+          ratio,
+          0.6,
+          'atLeast',
+          pct(ratio),
+        );
       }
       rows.push([
-        row.what, row.concurrency,
+        row.what,
+        row.concurrency,
         row.key === 'health' ? `${int(row.perSecond)} req/s` : int(row.alertsPerSecond),
-        row.raw ? int(row.raw.rate) : '—', pct(ratio),
-        `${ms(row.latency.p50)} / ${ms(row.latency.p95)}`, target, verdict,
+        row.raw ? int(row.raw.rate) : '—',
+        pct(ratio),
+        `${ms(row.latency.p50)} / ${ms(row.latency.p95)}`,
+        target,
+        verdict,
       ]);
     }
     if (this.importResult && this.options.parts.has('import')) {
@@ -360,15 +441,33 @@ class Bench {
       const raw = this.rawImport;
       const ratio = raw ? rate / raw.rate : NaN;
       rows.push([
-        `\`npm run import\` of a ${int(alerts)}-line NDJSON file`, 1, int(rate), raw ? int(raw.rate) : '—', pct(ratio), '—', '≥ 60% of raw',
+        `\`npm run import\` of a ${int(alerts)}-line NDJSON file`,
+        1,
+        int(rate),
+        raw ? int(raw.rate) : '—',
+        pct(ratio),
+        '—',
+        '≥ 60% of raw',
         raw ? this.targets.check('npm run import vs raw insert', ratio, 0.6, 'atLeast', pct(ratio)) : '',
       ]);
       const last = this.importSegments?.at(-1);
       if (last && (this.importSegments?.length ?? 0) > 1) {
         const what = `alerts ${int(last.from)}–${int(last.to)}`;
         rows.push([
-          `… its last ${int(last.to - last.from + 1)} (${what})`, 1, int(last.importRate), int(last.rawRate), pct(last.ratio), '—', '≥ 60% of raw',
-          this.targets.check(`npm run import vs raw insert, the last ${what}`, last.ratio, 0.6, 'atLeast', pct(last.ratio)),
+          `… its last ${int(last.to - last.from + 1)} (${what})`,
+          1,
+          int(last.importRate),
+          int(last.rawRate),
+          pct(last.ratio),
+          '—',
+          '≥ 60% of raw',
+          this.targets.check(
+            `npm run import vs raw insert, the last ${what}`,
+            last.ratio,
+            0.6,
+            'atLeast',
+            pct(last.ratio),
+          ),
         ]);
       }
     }
@@ -376,7 +475,20 @@ class Bench {
     const lines = [
       '### Ingest',
       '',
-      table(['What', 'Concurrency', 'Perch alerts/s', 'Raw insert, same rows/s', 'Perch / raw', 'Latency p50 / p95 ms', 'Target', ''], rows, [1, 2, 3, 4, 5]),
+      table(
+        [
+          'What',
+          'Concurrency',
+          'Perch alerts/s',
+          'Raw insert, same rows/s',
+          'Perch / raw',
+          'Latency p50 / p95 ms',
+          'Target',
+          '',
+        ],
+        rows,
+        [1, 2, 3, 4, 5],
+      ),
       '',
     ];
     if (this.ingestRows) {
@@ -387,25 +499,40 @@ class Bench {
         `schema in 1,000-row transactions (scripts/lib/raw-insert.ts; at least ${int(this.options.rawMinRows)} rows per measurement), timed in the same run after the server stopped.`,
         '',
       );
-      const rssVerdict = this.targets.check('server peak RSS under ingest', this.peakRss, 500e6, 'below', mb(this.peakRss));
-      lines.push(`Server memory: peak RSS (VmHWM) after the ingest rows **${mb(this.peakRss)}** — target < 500 MB: ${rssVerdict}.`, '');
+      const rssVerdict = this.targets.check(
+        'server peak RSS under ingest',
+        this.peakRss,
+        500e6,
+        'below',
+        mb(this.peakRss),
+      );
+      lines.push(
+        `Server memory: peak RSS (VmHWM) after the ingest rows **${mb(this.peakRss)}** — target < 500 MB: ${rssVerdict}.`,
+        '',
+      );
     }
     if (this.importResult && this.options.parts.has('import')) {
       const { wallSeconds, seconds } = this.importResult;
-      lines.push(`Import: ${seconds.toFixed(1)} s by its own clock (${wallSeconds.toFixed(1)} s for the whole command, start-up included) into a fresh store.`, '');
+      lines.push(
+        `Import: ${seconds.toFixed(1)} s by its own clock (${wallSeconds.toFixed(1)} s for the whole command, start-up included) into a fresh store.`,
+        '',
+      );
       const segments = this.importSegments ?? [];
       if (segments.length > 0) {
         const worst = segments.reduce((a, b) => (b.ratio < a.ratio ? b : a));
         const span = (/** @type {SegmentRate} */ r) => `${int(r.from)}–${int(r.to)}`;
         const rows = segments.map((r) => {
-          const notes = [r.ratio < 0.6 ? '**below 60%**' : '', r === worst && segments.length > 1 ? 'the worst' : ''].filter(Boolean);
+          const notes = [
+            r.ratio < 0.6 ? '**below 60%**' : '',
+            r === worst && segments.length > 1 ? 'the worst' : '',
+          ].filter(Boolean);
           return [span(r), int(r.importRate), int(r.rawRate), pct(r.ratio), notes.join(', ')];
         });
         const below = segments.filter((r) => r.ratio < 0.6).length;
         lines.push(
           `Per ${int(this.options.importSegment)} alerts of the file, in its order (the store growing): the import's rate is the wall time of those alerts`,
-          'through it (read, checked on its worker thread, written; the worker\'s start in the first row), from its `PERCH_IMPORT_PROGRESS`',
-          'lines; the raw insert\'s is the time of its 1,000-row transactions alone, the rows prepared beforehand and not timed',
+          "through it (read, checked on its worker thread, written; the worker's start in the first row), from its `PERCH_IMPORT_PROGRESS`",
+          "lines; the raw insert's is the time of its 1,000-row transactions alone, the rows prepared beforehand and not timed",
           '(scripts/lib/raw-insert.ts), into a fresh store of the same schema, in the same run before the import.',
           '',
           table(['Alerts', 'Import alerts/s', 'Raw alerts/s', 'Import ÷ raw', ''], rows, [1, 2, 3]),
@@ -450,7 +577,8 @@ class Bench {
       acks.set(uuid, performance.now());
       await sleep(200);
     }
-    const complete = () => [...arrivals.values()].every((times) => times.filter((t) => t !== undefined).length === clientCount);
+    const complete = () =>
+      [...arrivals.values()].every((times) => times.filter((t) => t !== undefined).length === clientCount);
     for (let waited = 0; waited < 5000 && !complete(); waited += 50) await sleep(50);
     for (const c of clients) c.close();
     client.close();
@@ -476,14 +604,24 @@ class Bench {
   streamSection() {
     const s = this.streamResult;
     if (!s) return null;
-    const verdict = this.targets.check(`stream delivery at ${s.clients} clients (p95)`, s.p95, 1000, 'below', `${ms(s.p95)} ms`);
+    const verdict = this.targets.check(
+      `stream delivery at ${s.clients} clients (p95)`,
+      s.p95,
+      1000,
+      'below',
+      `${ms(s.p95)} ms`,
+    );
     return [
       '### Live stream fan-out',
       '',
       `${s.clients} clients on \`GET /api/stream\`, ${s.alerts} alerts posted one at a time (5 a second): the time from each POST's 2xx`,
       `to the alert's arrival at each client (${int(s.n)} deliveries; ${int(s.early)} arrived before the 2xx itself and count as 0).`,
       '',
-      table(['Clients', 'p50 ms', 'p95 ms', 'max ms', 'Target', ''], [[s.clients, ms(s.p50), ms(s.p95), ms(s.max), '< 1,000 ms (p95)', verdict]], [0, 1, 2, 3]),
+      table(
+        ['Clients', 'p50 ms', 'p95 ms', 'max ms', 'Target', ''],
+        [[s.clients, ms(s.p50), ms(s.p95), ms(s.max), '< 1,000 ms (p95)', verdict]],
+        [0, 1, 2, 3],
+      ),
       '',
     ].join('\n');
   }
@@ -499,11 +637,21 @@ class Bench {
     const [newest] = (await client.getJson('/api/events?from=all&limit=1')).events;
     if (!newest) throw new Error('the store has no alert to open');
     const { containers } = await client.getJson('/api/containers?from=all');
-    const container = containers.find((/** @type {{ containerId: string | null }} */ c) => c.containerId && c.containerId !== 'host' && c.containerId !== '(none)') ?? containers[0];
+    const container =
+      containers.find(
+        (/** @type {{ containerId: string | null }} */ c) =>
+          c.containerId && c.containerId !== 'host' && c.containerId !== '(none)',
+      ) ?? containers[0];
     return [
-      ['Overview', '/'], ['Alerts', '/events'], ['Alert', `/events/${newest.id}`], ['Rules', '/rules'],
-      ['Rule', `/rules/${encodeURIComponent(newest.rule)}`], ['Containers', '/containers'],
-      ['Container', `/containers/${encodeURIComponent(container?.containerId ?? 'host')}`], ['Falco health', '/health'], ['Kiosk', '/kiosk'],
+      ['Overview', '/'],
+      ['Alerts', '/events'],
+      ['Alert', `/events/${newest.id}`],
+      ['Rules', '/rules'],
+      ['Rule', `/rules/${encodeURIComponent(newest.rule)}`],
+      ['Containers', '/containers'],
+      ['Container', `/containers/${encodeURIComponent(container?.containerId ?? 'host')}`],
+      ['Falco health', '/health'],
+      ['Kiosk', '/kiosk'],
     ];
   }
 
@@ -520,12 +668,19 @@ class Bench {
       // Scripts the page runs, and scripts its head preloads: the browser fetches both on the first load.
       const preloaded = [...text.matchAll(/<link\b[^>]*>/g)]
         .map(([tag]) => tag)
-        .filter((tag) => /\srel="modulepreload"/.test(tag) || (/\srel="preload"/.test(tag) && /\sas="script"/.test(tag)))
+        .filter(
+          (tag) => /\srel="modulepreload"/.test(tag) || (/\srel="preload"/.test(tag) && /\sas="script"/.test(tag)),
+        )
         .map((tag) => /\shref="([^"]+)"/.exec(tag)?.[1])
         .filter((href) => href !== undefined);
       // A `noModule` script (Next's polyfills) is for browsers without modules: Chromium never fetches it.
-      const run = [...text.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag).filter((tag) => !/\snomodule(?:[\s=>])/i.test(tag));
-      const sources = [...run.map((tag) => /\ssrc="([^"]+)"/.exec(tag)?.[1]).filter((src) => src !== undefined), ...preloaded];
+      const run = [...text.matchAll(/<script\b[^>]*>/g)]
+        .map(([tag]) => tag)
+        .filter((tag) => !/\snomodule(?:[\s=>])/i.test(tag));
+      const sources = [
+        ...run.map((tag) => /\ssrc="([^"]+)"/.exec(tag)?.[1]).filter((src) => src !== undefined),
+        ...preloaded,
+      ];
       const scripts = [...new Set(sources.map((src) => src.replaceAll('&amp;', '&')))];
       if (scripts.length === 0) throw new Error(`${served} has no <script src>`);
       let raw = 0;
@@ -533,9 +688,13 @@ class Bench {
       for (const src of scripts) {
         if (!sizes.has(src)) {
           const url = new URL(src, server.origin);
-          const { data, headers } = await client.request('GET', url.pathname + url.search, undefined, { read: true, headers: { 'accept-encoding': 'gzip' } });
+          const { data, headers } = await client.request('GET', url.pathname + url.search, undefined, {
+            read: true,
+            headers: { 'accept-encoding': 'gzip' },
+          });
           // What the server sends a browser; compressed here when it sends the file as it is.
-          if (headers['content-encoding'] === 'gzip') sizes.set(src, { raw: gunzipSync(data).length, gzip: data.length });
+          if (headers['content-encoding'] === 'gzip')
+            sizes.set(src, { raw: gunzipSync(data).length, gzip: data.length });
           else {
             this.jsCompressedHere = true;
             sizes.set(src, { raw: data.length, gzip: gzipSync(data).length });
@@ -553,14 +712,18 @@ class Bench {
   jsSection() {
     if (!this.jsRows) return null;
     const rows = this.jsRows.map((r) => [
-      `${r.name} (\`${r.page.length > 40 ? `${r.page.slice(0, 37)}…` : r.page}\`)`, r.scripts, kb(r.raw), kb(r.gzip), '< 300 KB',
+      `${r.name} (\`${r.page.length > 40 ? `${r.page.slice(0, 37)}…` : r.page}\`)`,
+      r.scripts,
+      kb(r.raw),
+      kb(r.gzip),
+      '< 300 KB',
       this.targets.check(r.name, r.gzip, 300e3, 'below', kb(r.gzip), 'first-load JS of the pages (< 300 KB)'),
     ]);
     return [
       '### First-load JavaScript per page',
       '',
-      'Every `<script src>` in the page\'s HTML (after its redirect to the default range) but the `noModule` polyfills, which',
-      'Chromium never fetches, and every script its head preloads, fetched and summed. The chart\'s code loads after first paint',
+      "Every `<script src>` in the page's HTML (after its redirect to the default range) but the `noModule` polyfills, which",
+      "Chromium never fetches, and every script its head preloads, fetched and summed. The chart's code loads after first paint",
       'and is not counted here. "Gzip" is',
       this.jsCompressedHere
         ? 'the bytes `zlib.gzipSync` makes of them at its default level (the server sent some uncompressed).'
@@ -584,10 +747,18 @@ class Bench {
     const { stdout } = await runChild(...tsx('scripts/bench-data.ts', ['values']));
     const { rare, absent } = JSON.parse(stdout);
     const month = (/** @type {string} */ query) => `/events?from=30d&${query}`;
-    pages.splice(2, 0, ['Alerts, 30 days', '/events?from=30d'], ['Process tree, 30 days', '/events?from=30d&view=tree'],
-      ['Alerts, 30 days, a common word', month('q=bash')], ['Alerts, 30 days, a rare user', month(`user=${encodeURIComponent(rare.user)}`)],
-      ['Alerts, 30 days, an absent pod', month(`pod=${encodeURIComponent(absent.pod)}`)], ['Alerts, 30 days, a rare chain', month(`chain=${encodeURIComponent(rare.chain)}`)],
-      ['Alerts, 30 days, a rare tag', month(`tag=${encodeURIComponent(rare.tag)}`)], ['Overview, 30 days', '/?from=30d']);
+    pages.splice(
+      2,
+      0,
+      ['Alerts, 30 days', '/events?from=30d'],
+      ['Process tree, 30 days', '/events?from=30d&view=tree'],
+      ['Alerts, 30 days, a common word', month('q=bash')],
+      ['Alerts, 30 days, a rare user', month(`user=${encodeURIComponent(rare.user)}`)],
+      ['Alerts, 30 days, an absent pod', month(`pod=${encodeURIComponent(absent.pod)}`)],
+      ['Alerts, 30 days, a rare chain', month(`chain=${encodeURIComponent(rare.chain)}`)],
+      ['Alerts, 30 days, a rare tag', month(`tag=${encodeURIComponent(rare.tag)}`)],
+      ['Overview, 30 days', '/?from=30d'],
+    );
     this.pageRows = await measurePages(server.origin, pages, { loads: this.options.smoke ? 2 : 5 });
   }
 
@@ -596,8 +767,20 @@ class Bench {
     const rows = this.pageRows.map((r) => {
       const worst = Math.max(r.cold ?? NaN, r.warm.max);
       return [
-        `${r.name} (\`${r.url.length > 40 ? `${r.url.slice(0, 37)}…` : r.url}\`)`, r.apiCalls, ms(r.cold), ms(r.warm.p50), ms(r.warm.max), '< 2,000',
-        this.targets.check(r.name, worst, 2000, 'below', `${ms(worst)} ms (slowest load)`, 'pages usable after navigation (< 2 s)'),
+        `${r.name} (\`${r.url.length > 40 ? `${r.url.slice(0, 37)}…` : r.url}\`)`,
+        r.apiCalls,
+        ms(r.cold),
+        ms(r.warm.p50),
+        ms(r.warm.max),
+        '< 2,000',
+        this.targets.check(
+          r.name,
+          worst,
+          2000,
+          'below',
+          `${ms(worst)} ms (slowest load)`,
+          'pages usable after navigation (< 2 s)',
+        ),
       ];
     });
     return [
@@ -619,18 +802,35 @@ class Bench {
     const started = performance.now();
     this.generated = await this.generate(this.file('alerts.ndjson'), this.options.alerts);
     const { lines, bytes, long } = this.generated ?? { lines: 0, long: 0 };
-    log(`  generated ${int(lines)} alerts (${mb(bytes)}, ${long} with a 4 KB command line) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `  generated ${int(lines)} alerts (${mb(bytes)}, ${long} with a 4 KB command line) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
 
   /** The store without the import: the same alerts, written straight into it (scripts/lib/bench-fill.ts). */
   async fill() {
-    const args = ['fill', '--db', this.file('store.db'), '--alerts', String(this.options.alerts), '--days', String(this.options.days), '--now', String(this.nowMs)];
-    const { stdout, seconds: wallSeconds } = await runChild(...tsx('scripts/bench-data.ts', args), { passStderr: !this.options.smoke });
+    const args = [
+      'fill',
+      '--db',
+      this.file('store.db'),
+      '--alerts',
+      String(this.options.alerts),
+      '--days',
+      String(this.options.days),
+      '--now',
+      String(this.nowMs),
+    ];
+    const { stdout, seconds: wallSeconds } = await runChild(...tsx('scripts/bench-data.ts', args), {
+      passStderr: !this.options.smoke,
+    });
     const result = jsonLines(stdout)[0];
-    if (!result || result.alerts !== this.options.alerts) throw new Error(`the fill stored ${result?.alerts} of ${this.options.alerts} alerts`);
+    if (!result || result.alerts !== this.options.alerts)
+      throw new Error(`the fill stored ${result?.alerts} of ${this.options.alerts} alerts`);
     this.filled = { ...result, wallSeconds };
     this.generated = { lines: result.alerts, long: result.long };
-    log(`  filled ${int(result.alerts)} alerts in ${result.seconds.toFixed(1)} s (${int(result.rate)}/s), peak RSS ${mb(result.peakRss)}`);
+    log(
+      `  filled ${int(result.alerts)} alerts in ${result.seconds.toFixed(1)} s (${int(result.rate)}/s), peak RSS ${mb(result.peakRss)}`,
+    );
   }
 
   /** How the store was made, for the sections that read it. */
@@ -640,27 +840,41 @@ class Bench {
 
   /** The raw insert of the file's rows, first, so that its store is gone before Perch's is made. */
   async rawForImport() {
-    const args = ['raw', '--db', this.file('raw-import.db'), '--file', this.file('alerts.ndjson'), '--segment', String(this.options.importSegment)];
+    const args = [
+      'raw',
+      '--db',
+      this.file('raw-import.db'),
+      '--file',
+      this.file('alerts.ndjson'),
+      '--segment',
+      String(this.options.importSegment),
+    ];
     const [{ stdout }, load] = await underLoad(() => runChild(...tsx('scripts/bench-data.ts', args)));
     this.rawImportLoad = load;
     const lines = jsonLines(stdout);
     this.rawImport = lines.find((line) => line.label === 'file');
-    this.rawImportPoints = lines.filter((line) => line.label === 'point').map(({ rows, seconds }) => ({ alerts: rows, seconds }));
+    this.rawImportPoints = lines
+      .filter((line) => line.label === 'point')
+      .map(({ rows, seconds }) => ({ alerts: rows, seconds }));
     for (const suffix of ['', '-wal', '-shm']) rmSync(this.file(`raw-import.db${suffix}`), { force: true });
   }
 
   async import() {
-    const [{ stdout, seconds: wallSeconds }, load] = await underLoad(() => runChild('npm', ['run', '-s', 'import', '--', this.file('alerts.ndjson')], {
-      env: benchEnv({ PERCH_DB: this.file('store.db'), PERCH_IMPORT_PROGRESS: String(this.options.importSegment) }),
-      passStderr: !this.options.smoke,
-    }));
+    const [{ stdout, seconds: wallSeconds }, load] = await underLoad(() =>
+      runChild('npm', ['run', '-s', 'import', '--', this.file('alerts.ndjson')], {
+        env: benchEnv({ PERCH_DB: this.file('store.db'), PERCH_IMPORT_PROGRESS: String(this.options.importSegment) }),
+        passStderr: !this.options.smoke,
+      }),
+    );
     this.importLoad = load;
     const points = jsonLines(stdout).map(({ alerts, seconds }) => ({ alerts, seconds }));
-    const match = /Imported (\d+), duplicates (\d+), skipped (\d+) non-JSON line\(s\), invalid (\d+) .* in ([\d.]+)s/.exec(stdout);
+    const match =
+      /Imported (\d+), duplicates (\d+), skipped (\d+) non-JSON line\(s\), invalid (\d+) .* in ([\d.]+)s/.exec(stdout);
     if (!match) throw new Error(`cannot read the import's summary: ${stdout.slice(0, 300)}`);
     const [imported = NaN, duplicates = NaN, , invalid = NaN, seconds = NaN] = match.slice(1).map(Number);
     const { lines } = this.generated ?? { lines: 0 };
-    if (invalid > 0 || imported + duplicates !== lines) throw new Error(`the import took ${imported} of ${lines} alerts (${duplicates} duplicates, ${invalid} invalid)`);
+    if (invalid > 0 || imported + duplicates !== lines)
+      throw new Error(`the import took ${imported} of ${lines} alerts (${duplicates} duplicates, ${invalid} invalid)`);
     this.importResult = { alerts: lines, imported, seconds, wallSeconds, rate: imported / (seconds || wallSeconds) };
     this.importSegments = this.rawImportPoints ? segmentRates(points, this.rawImportPoints) : null;
     if (!this.options.keep) rmSync(this.file('alerts.ndjson'));
@@ -675,10 +889,14 @@ class Bench {
     /** @type {Map<string, number> | null} */
     let parts = null;
     try {
-      const tables = /** @type {{ name: string, t: string }[]} */ (db.prepare("SELECT name, tbl_name AS t FROM sqlite_master WHERE type IN ('table', 'index')").all());
+      const tables = /** @type {{ name: string, t: string }[]} */ (
+        db.prepare("SELECT name, tbl_name AS t FROM sqlite_master WHERE type IN ('table', 'index')").all()
+      );
       const owner = new Map(tables.map((r) => [r.name, r.t]));
       parts = new Map();
-      for (const { name, bytes: b } of /** @type {{ name: string, bytes: number }[]} */ (db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all())) {
+      for (const { name, bytes: b } of /** @type {{ name: string, bytes: number }[]} */ (
+        db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all()
+      )) {
         const table = owner.get(name) ?? name;
         parts.set(table, (parts.get(table) ?? 0) + b);
       }
@@ -722,10 +940,23 @@ class Bench {
 
   async queries() {
     const { alerts, days, runs } = this.options;
-    const args = ['--alerts', String(alerts), '--days', String(days), '--db', this.file('store.db'), '--runs', String(runs)];
+    const args = [
+      '--alerts',
+      String(alerts),
+      '--days',
+      String(days),
+      '--db',
+      this.file('store.db'),
+      '--runs',
+      String(runs),
+    ];
     const { stdout } = await runChild(...tsx('scripts/bench-queries.ts', args), { passStderr: !this.options.smoke });
     if (!stdout.includes('|')) throw new Error(`bench-queries printed no table:\n${stdout.slice(0, 500)}`);
-    this.queryTable = annotateQueryTables(stdout.trim().replaceAll(this.file('store.db'), this.storeName()), this.targets, 'queries of bench-queries.ts (p95)');
+    this.queryTable = annotateQueryTables(
+      stdout.trim().replaceAll(this.file('store.db'), this.storeName()),
+      this.targets,
+      'queries of bench-queries.ts (p95)',
+    );
   }
 
   /** @param {Server} server */
@@ -758,9 +989,24 @@ class Bench {
     const rows = [];
     for (const [label, url] of kiosk) {
       const s = await time(() => client.request('GET', url, undefined, { read: true }));
-      rows.push([label, ms(s.p50), ms(s.p95), '< 200', this.targets.check(label, s.p95, 200, 'below', `${ms(s.p95)} ms (p95)`, 'the kiosk\'s calls over HTTP (p95 < 200 ms)')]);
+      rows.push([
+        label,
+        ms(s.p50),
+        ms(s.p95),
+        '< 200',
+        this.targets.check(
+          label,
+          s.p95,
+          200,
+          'below',
+          `${ms(s.p95)} ms (p95)`,
+          "the kiosk's calls over HTTP (p95 < 200 ms)",
+        ),
+      ]);
     }
-    const all = await time(() => Promise.all(kiosk.map(([, url]) => client.request('GET', url, undefined, { read: true }))));
+    const all = await time(() =>
+      Promise.all(kiosk.map(([, url]) => client.request('GET', url, undefined, { read: true }))),
+    );
     rows.push(['kiosk: all of the above at once (its first load)', ms(all.p50), ms(all.p95), '', '']);
 
     // An export of the newest 100,000 alerts (internal ones too, so the count is exact).
@@ -768,8 +1014,12 @@ class Bench {
     db.defaultSafeIntegers(true);
     const total = Number(/** @type {{ n: bigint }} */ (db.prepare('SELECT count(*) AS n FROM events').get()).n);
     const wanted = Math.min(100_000, total);
-    const fromNs = /** @type {{ t: bigint }} */ (db.prepare('SELECT time_ns AS t FROM events ORDER BY time_ns DESC LIMIT 1 OFFSET ?').get(wanted - 1)).t;
-    const expected = Number(/** @type {{ n: bigint }} */ (db.prepare('SELECT count(*) AS n FROM events WHERE time_ns >= ?').get(fromNs)).n);
+    const fromNs = /** @type {{ t: bigint }} */ (
+      db.prepare('SELECT time_ns AS t FROM events ORDER BY time_ns DESC LIMIT 1 OFFSET ?').get(wanted - 1)
+    ).t;
+    const expected = Number(
+      /** @type {{ n: bigint }} */ (db.prepare('SELECT count(*) AS n FROM events WHERE time_ns >= ?').get(fromNs)).n,
+    );
     db.close();
     const exportUrl = `/api/events/export?format=ndjson&internal=include&from=${encodeURIComponent(isoNs(fromNs))}`;
     /** @type {Awaited<ReturnType<typeof download>>[]} */
@@ -781,7 +1031,10 @@ class Bench {
     }
     client.close();
     const seconds = spread(exports.map((e) => e.seconds));
-    this.httpQueryResult = { rows, export: { alerts: expected, bytes: exports[0]?.bytes ?? 0, seconds, runs: exportRuns } };
+    this.httpQueryResult = {
+      rows,
+      export: { alerts: expected, bytes: exports[0]?.bytes ?? 0, seconds, runs: exportRuns },
+    };
   }
 
   /**
@@ -791,12 +1044,18 @@ class Bench {
   /** @param {Server} server */
   async stalls(server) {
     const client = httpClient(server.origin);
-    const chains = Array.from({ length: 20 }, (_, i) => `chain=${encodeURIComponent(`bash\x1fsh\x1fabsent-${i}`)}`).join('&');
+    const chains = Array.from(
+      { length: 20 },
+      (_, i) => `chain=${encodeURIComponent(`bash\x1fsh\x1fabsent-${i}`)}`,
+    ).join('&');
     /** @type {[label: string, url: string][]} */
     const reads = [
       ['timeline, 30 days, 20 chain values', `/api/stats/timeline?from=30d&${chains}`],
       ['alerts, 30 days, a user no alert has', '/api/events?from=30d&user=nobody-at-all'],
-      ['summary, 30 days, a 16-word phrase of a word in every alert', `/api/stats/summary?from=30d&q=${encodeURIComponent(Array(16).fill('user').join(' '))}`],
+      [
+        'summary, 30 days, a 16-word phrase of a word in every alert',
+        `/api/stats/summary?from=30d&q=${encodeURIComponent(Array(16).fill('user').join(' '))}`,
+      ],
       ['process tree, 30 days, 200,000 alerts', '/api/process-tree?from=30d&alerts=200000&chains=20000'],
       ['rules, all time', '/api/rules?from=all'],
       ['export, all time (NDJSON)', '/api/events/export?format=ndjson&from=all'],
@@ -818,7 +1077,15 @@ class Bench {
         return waits;
       };
       let n = 0;
-      const alert = () => JSON.stringify({ time: new Date().toISOString(), rule: 'Bench stall probe', priority: 'Notice', source: 'syscall', output: `stall probe ${this.runId} ${label} ${n++}`, output_fields: {} });
+      const alert = () =>
+        JSON.stringify({
+          time: new Date().toISOString(),
+          rule: 'Bench stall probe',
+          priority: 'Notice',
+          source: 'syscall',
+          output: `stall probe ${this.runId} ${label} ${n++}`,
+          output_fields: {},
+        });
       const health = probe(() => client.request('GET', '/api/health'), 20);
       const ingest = probe(() => client.request('POST', '/api/events', alert()), 50);
       const t = performance.now();
@@ -827,7 +1094,22 @@ class Bench {
       done = true;
       const [h, i] = [spread(await health), spread(await ingest)];
       const worst = Math.max(h.max, i.max);
-      rows.push([label, ms(readMs), ms(h.p50), ms(h.max), ms(i.p50), ms(i.max), this.targets.check(`stall: ${label}`, worst, 200, 'below', `health and ingest waited at most ${ms(worst)} ms`, 'reads holding the server (health and ingest < 200 ms while they run)')]);
+      rows.push([
+        label,
+        ms(readMs),
+        ms(h.p50),
+        ms(h.max),
+        ms(i.p50),
+        ms(i.max),
+        this.targets.check(
+          `stall: ${label}`,
+          worst,
+          200,
+          'below',
+          `health and ingest waited at most ${ms(worst)} ms`,
+          'reads holding the server (health and ingest < 200 ms while they run)',
+        ),
+      ]);
     }
     client.close();
     this.stallRows = rows;
@@ -846,28 +1128,36 @@ class Bench {
     };
     const perSet = this.options.smoke ? 300 : 10_000;
     /** @type {[string, string, string][]} */
-    const sets = [['rule', 'tag', 'proc'], ['user', 'image', 'proc']];
+    const sets = [
+      ['rule', 'tag', 'proc'],
+      ['user', 'image', 'proc'],
+    ];
     /** @type {[number | string, number][]} */
     const samples = [[0, await rss()]];
     let done = 0;
     for (const [a, b, c] of sets) {
       /** @type {(key: string, n: number) => string} */
       const list = (key, n) => Array.from({ length: n }, (_, j) => `${key}=${key}-${j}`).join('&');
-      const url = (/** @type {number} */ i) => `/api/events?from=1h&limit=10&${list(a, (i % 50) + 1)}&${list(b, (Math.floor(i / 50) % 50) + 1)}&${list(c, (Math.floor(i / 2500) % 4) + 1)}`;
+      const url = (/** @type {number} */ i) =>
+        `/api/events?from=1h&limit=10&${list(a, (i % 50) + 1)}&${list(b, (Math.floor(i / 50) % 50) + 1)}&${list(c, (Math.floor(i / 2500) % 4) + 1)}`;
       let sent = 0;
-      await Promise.all(Array.from({ length: 8 }, async () => {
-        while (sent < perSet) {
-          const i = sent++;
-          await client.request('GET', url(i));
-          if ((i + 1) % (perSet / 5) === 0) samples.push([done + i + 1, await rss()]);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (sent < perSet) {
+            const i = sent++;
+            await client.request('GET', url(i));
+            if ((i + 1) % (perSet / 5) === 0) samples.push([done + i + 1, await rss()]);
+          }
+        }),
+      );
       done += perSet;
     }
     await sleep(2_000);
     samples.push(['2 s later', await rss()]);
     client.close();
-    this.shapeSamples = samples.sort((x, y) => (typeof x[0] === 'number' && typeof y[0] === 'number' ? x[0] - y[0] : typeof x[0] === 'number' ? -1 : 1));
+    this.shapeSamples = samples.sort((x, y) =>
+      typeof x[0] === 'number' && typeof y[0] === 'number' ? x[0] - y[0] : typeof x[0] === 'number' ? -1 : 1,
+    );
     this.shapeSets = { perSet, sets: sets.map((set) => set.join(', ')) };
   }
 
@@ -889,7 +1179,11 @@ class Bench {
         'The costliest reads over HTTP, each alone, while `GET /api/health` is asked every 20 ms and one alert is posted every 50 ms',
         '(ms: the read, then what health and ingest waited, p50 and at most). Reads run on reader threads (lib/db/read-pool.ts).',
         '',
-        table(['Read', 'Read took', 'Health p50', 'Health max', 'Ingest p50', 'Ingest max', 'Target'], this.stallRows, [1, 2, 3, 4, 5]),
+        table(
+          ['Read', 'Read took', 'Health p50', 'Health max', 'Ingest p50', 'Ingest max', 'Target'],
+          this.stallRows,
+          [1, 2, 3, 4, 5],
+        ),
         '',
       );
     }
@@ -909,7 +1203,12 @@ class Bench {
     }
     const h = this.httpQueryResult;
     if (h) {
-      lines.push(`Over HTTP against the production server on the same store, ${runs} runs each, ms:`, '', table(['Call', 'p50', 'p95', 'Target', ''], h.rows, [1, 2]), '');
+      lines.push(
+        `Over HTTP against the production server on the same store, ${runs} runs each, ms:`,
+        '',
+        table(['Call', 'p50', 'p95', 'Target', ''], h.rows, [1, 2]),
+        '',
+      );
       const e = h.export;
       lines.push(
         `Export of the newest ${int(e.alerts)} alerts (\`GET /api/events/export?format=ndjson\`, ${mb(e.bytes)}): ` +
@@ -930,7 +1229,12 @@ class Bench {
         await this.generate(this.file('pool.ndjson'), this.options.poolSize);
         this.pool = readFileSync(this.file('pool.ndjson'), 'utf8').split('\n').filter(Boolean);
       });
-      const server = pooled ? await this.startPart('start the server', { dbFile: this.file('ingest.db'), logFile: this.file('server-ingest.log') }) : null;
+      const server = pooled
+        ? await this.startPart('start the server', {
+            dbFile: this.file('ingest.db'),
+            logFile: this.file('server-ingest.log'),
+          })
+        : null;
       if (server) {
         const ingested = parts.has('ingest') && (await this.part('ingest', () => this.ingest(server)));
         if (parts.has('stream')) await this.part('stream', () => this.stream(server));
@@ -938,7 +1242,14 @@ class Bench {
           await this.part('js', async () => {
             if (!ingested) {
               const client = httpClient(server.origin);
-              await client.request('POST', '/api/events', this.pool.slice(0, 200).map((line, i) => withUuid(line, `${this.runId}-js-${i}`)).join('\n'));
+              await client.request(
+                'POST',
+                '/api/events',
+                this.pool
+                  .slice(0, 200)
+                  .map((line, i) => withUuid(line, `${this.runId}-js-${i}`))
+                  .join('\n'),
+              );
               client.close();
             }
             await this.js(server);
@@ -947,13 +1258,14 @@ class Bench {
         await server.stop();
         if (ingested) await this.part('raw insert of the ingested rows', () => this.rawForIngest());
       } else {
-        for (const name of ['ingest', 'stream', 'js']) if (parts.has(name)) this.failures.push({ name, message: 'no server' });
+        for (const name of ['ingest', 'stream', 'js'])
+          if (parts.has(name)) this.failures.push({ name, message: 'no server' });
       }
     }
     if (want('import', 'queries', 'pages', 'size')) {
       // The import part measures `npm run import`, which then makes the store; without it the store is filled directly.
       const filled = parts.has('import')
-        ? (await this.part('generate the store\'s alerts', () => this.generateStore())) &&
+        ? (await this.part("generate the store's alerts", () => this.generateStore())) &&
           (await this.part('raw insert of the same rows', () => this.rawForImport())) &&
           (await this.part('npm run import', () => this.import()))
         : await this.part('fill the store', () => this.fill());
@@ -963,20 +1275,26 @@ class Bench {
           await this.part('queries (bench-queries.ts)', () => this.queries());
         }
         if (want('queries', 'pages')) {
-          const server = await this.startPart('start the server on the store', { dbFile: this.file('store.db'), logFile: this.file('server-queries.log') });
+          const server = await this.startPart('start the server on the store', {
+            dbFile: this.file('store.db'),
+            logFile: this.file('server-queries.log'),
+          });
           if (server) {
-            if (parts.has('queries')) await this.part('queries over HTTP (kiosk, export)', () => this.httpQueries(server));
+            if (parts.has('queries'))
+              await this.part('queries over HTTP (kiosk, export)', () => this.httpQueries(server));
             if (parts.has('pages')) await this.part('pages in Chromium', () => this.pages(server));
             // Last: the probes post alerts, which would be the newest that the pages open.
             if (parts.has('queries')) await this.part('reads beside health and ingest', () => this.stalls(server));
             if (parts.has('queries')) await this.part('memory over distinct filter shapes', () => this.shapes(server));
             await server.stop();
           } else {
-            for (const name of ['queries', 'pages']) if (parts.has(name)) this.failures.push({ name, message: 'no server' });
+            for (const name of ['queries', 'pages'])
+              if (parts.has(name)) this.failures.push({ name, message: 'no server' });
           }
         }
       } else {
-        for (const name of ['queries', 'pages', 'size']) if (parts.has(name)) this.failures.push({ name, message: 'the store could not be filled' });
+        for (const name of ['queries', 'pages', 'size'])
+          if (parts.has(name)) this.failures.push({ name, message: 'the store could not be filled' });
       }
     }
     return this.report();
@@ -993,14 +1311,26 @@ class Bench {
       `Node ${m.node}, SQLite ${m.sqlite} (better-sqlite3 ${m.betterSqlite}), Next ${m.next}, the stores on ${m.fs}; load average (1 / 5 / 15 min)`,
       `${this.loadAtStart} at the start and ${m.load} at the end. ${int(alerts)} generated alerts over ${days} days: the demo cluster's rules, k8s_audit,`,
       'CloudTrail and GCP audit sources and ancestry chains, made less regular (long-tailed workloads, users, process names and words, chains of every',
-      'depth 1–8, three busy rules, each filter\'s rare value once in 100,000 alerts: scripts/lib/bench-irregular.ts), one in 500 with a 4 KB command line.',
+      "depth 1–8, three busy rules, each filter's rare value once in 100,000 alerts: scripts/lib/bench-irregular.ts), one in 500 with a 4 KB command line.",
       '1 KB = 1,000 bytes.',
       '',
     ];
-    const sections = [this.ingestSection(), this.queriesSection(), this.pagesSection(), this.streamSection(), this.sizeSection(), this.jsSection()].filter(Boolean);
+    const sections = [
+      this.ingestSection(),
+      this.queriesSection(),
+      this.pagesSection(),
+      this.streamSection(),
+      this.sizeSection(),
+      this.jsSection(),
+    ].filter(Boolean);
     const footer = ['### Targets', '', this.targets.summary(), ''];
     if (this.failures.length > 0) {
-      footer.push('### Parts that did not run', '', ...this.failures.map((f) => `- ${f.name}: ${f.message.split('\n')[0]}`), '');
+      footer.push(
+        '### Parts that did not run',
+        '',
+        ...this.failures.map((f) => `- ${f.name}: ${f.message.split('\n')[0]}`),
+        '',
+      );
     }
     return [...header, ...sections, ...footer].join('\n');
   }
@@ -1025,7 +1355,10 @@ async function main() {
     // store alone. The space each takes per alert: docs/decisions/0013.
     const { bavail, bsize } = statfsSync(options.dir);
     const needed = options.alerts * (options.parts.has('import') ? 6_500 : 2_500);
-    if (bavail * bsize < needed) log(`warning: ${options.dir} has ${mb(bavail * bsize)} free; ${int(options.alerts)} alerts need about ${mb(needed)} (--dir elsewhere)`);
+    if (bavail * bsize < needed)
+      log(
+        `warning: ${options.dir} has ${mb(bavail * bsize)} free; ${int(options.alerts)} alerts need about ${mb(needed)} (--dir elsewhere)`,
+      );
   }
   const bench = new Bench(options);
   for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -1034,7 +1367,9 @@ async function main() {
       process.exit(130);
     });
   }
-  log(`${options.smoke ? 'smoke run' : 'run'} in ${bench.tmp}: ${[...options.parts].join(', ')}; ${int(options.alerts)} alerts over ${options.days} days`);
+  log(
+    `${options.smoke ? 'smoke run' : 'run'} in ${bench.tmp}: ${[...options.parts].join(', ')}; ${int(options.alerts)} alerts over ${options.days} days`,
+  );
   const started = performance.now();
   let report;
   try {
@@ -1047,7 +1382,9 @@ async function main() {
     writeMarked(options.out, report);
     log(`written to ${path.relative(process.cwd(), options.out) || options.out}`);
   }
-  log(`finished in ${((performance.now() - started) / 1000).toFixed(0)} s${bench.failures.length ? `; ${bench.failures.length} part(s) failed` : ''}`);
+  log(
+    `finished in ${((performance.now() - started) / 1000).toFixed(0)} s${bench.failures.length ? `; ${bench.failures.length} part(s) failed` : ''}`,
+  );
   if (bench.failures.length > 0) process.exitCode = 1;
 }
 

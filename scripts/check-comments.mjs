@@ -51,7 +51,8 @@ export function commentBlocks(text, sql) {
   /** A trailing comment after code is a block of its own. @type {(code: string, index: number) => void} */
   const pushTrailing = (code, index) => {
     const trailing = sql ? code.indexOf(' -- ') : code.indexOf(' // ');
-    if (trailing >= 0 && !/['"`]/.test(code.slice(0, trailing))) blocks.push({ start: index + 1, lines: [code.slice(trailing + 1).trim()] });
+    if (trailing >= 0 && !/['"`]/.test(code.slice(0, trailing)))
+      blocks.push({ start: index + 1, lines: [code.slice(trailing + 1).trim()] });
   };
   const lines = text.split('\n');
   lines.forEach((line, index) => {
@@ -96,7 +97,11 @@ export function commentBlocks(text, sql) {
  *   (inside a block or on a line of their own), nor does `// @ts-check` itself
  */
 export const wordLines = (lines) =>
-  lines.filter((line) => /[\p{L}\p{N}]/u.test(line) && !/^(?:\/\*)?\*\s*@(?:param|returns|type|typedef|template)\b|^\/\/\s*@ts-check$/.test(line)).length;
+  lines.filter(
+    (line) =>
+      /[\p{L}\p{N}]/u.test(line) &&
+      !/^(?:\/\*)?\*\s*@(?:param|returns|type|typedef|template)\b|^\/\/\s*@ts-check$/.test(line),
+  ).length;
 
 function main() {
   const args = process.argv.slice(2);
@@ -132,7 +137,9 @@ function main() {
   console.log(`| file | blocks over ${MAX_LINES} lines | blocks with figures | longest block |`);
   console.log('|---|---|---|---|');
   for (const [name, entry] of rows) console.log(`| ${name} | ${entry.long} | ${entry.figures} | ${entry.worst} |`);
-  console.log(`\n${long} blocks over ${MAX_LINES} lines and ${figures} blocks with figures in ${perFile.size} of ${files.length} files.`);
+  console.log(
+    `\n${long} blocks over ${MAX_LINES} lines and ${figures} blocks with figures in ${perFile.size} of ${files.length} files.`,
+  );
   if (args.includes('--list')) for (const [, entry] of rows) console.log(entry.notes.join('\n'));
   if (strict && perFile.size > 0) process.exit(1);
 }

@@ -9,13 +9,19 @@ describe('check-comments', () => {
   });
 
   it('does not count JSDoc type tags or // @ts-check', () => {
-    const text = '// @ts-check\n/** @typedef {{ a: number }} A */\n/** @type {A} */\n/**\n * Why.\n * @param {string} b\n */\n';
+    const text =
+      '// @ts-check\n/** @typedef {{ a: number }} A */\n/** @type {A} */\n/**\n * Why.\n * @param {string} b\n */\n';
     expect(commentBlocks(text, false).map((block) => wordLines(block.lines))).toEqual([1]);
   });
 
   it('takes a /* label */ before code as a block of its own, with any trailing comment', () => {
     const text = '// Rows:\n/* 1 */ a(), // first\n/* 2 */ b(),\n';
-    expect(commentBlocks(text, false).map((block) => block.lines)).toEqual([['// Rows:'], ['/* 1 */'], ['// first'], ['/* 2 */']]);
+    expect(commentBlocks(text, false).map((block) => block.lines)).toEqual([
+      ['// Rows:'],
+      ['/* 1 */'],
+      ['// first'],
+      ['/* 2 */'],
+    ]);
   });
 
   it('finds figures, and not addresses or durations written as settings', () => {

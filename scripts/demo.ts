@@ -27,7 +27,12 @@ function parseOptions(args: string[]): Omit<DemoOptions, 'nowMs'> {
     try {
       return parseArgs({
         args,
-        options: { alerts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          alerts: { type: 'string' },
+          days: { type: 'string' },
+          seed: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
       }).values;
     } catch (error) {
       throw new UsageError((error as Error).message);
@@ -44,8 +49,13 @@ function parseOptions(args: string[]): Omit<DemoOptions, 'nowMs'> {
     const value = Number(text);
     const valid =
       text.trim() !== '' &&
-      (name === 'days' ? Number.isFinite(value) && value > 0 && value <= 366 : Number.isSafeInteger(value) && value >= 0);
-    if (!valid) throw new UsageError(`--${name} needs ${name === 'days' ? 'a number of days above 0 (at most 366)' : 'a whole number'}, got ${text}`);
+      (name === 'days'
+        ? Number.isFinite(value) && value > 0 && value <= 366
+        : Number.isSafeInteger(value) && value >= 0);
+    if (!valid)
+      throw new UsageError(
+        `--${name} needs ${name === 'days' ? 'a number of days above 0 (at most 366)' : 'a whole number'}, got ${text}`,
+      );
     options[name] = value;
   }
   return options;

@@ -47,7 +47,11 @@ function settingsInCode(): string[] {
 }
 
 // The reference and the guides; decisions and the benchmark report are history and may name what was.
-const REFERENCE = ['README.md', 'CONTRIBUTING.md', ...filesUnder('docs', /\.md$/).filter((path) => !/^docs\/(decisions\/|benchmarks\.md)/.test(path))];
+const REFERENCE = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...filesUnder('docs', /\.md$/).filter((path) => !/^docs\/(decisions\/|benchmarks\.md)/.test(path)),
+];
 
 describe('settings', () => {
   const inCode = settingsInCode();
@@ -131,7 +135,9 @@ describe('routes', () => {
     const shape = (url: string) => normalise(url).replace(/\/(?::\w+|<[^>]+>|\d+)(?=\/|$)/g, '/:_');
     const known = new Set([...code.routes, ...code.pages, ...code.rewritten].map(shape));
     const quoted = REFERENCE.flatMap((path) =>
-      [...read(path).matchAll(/`(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) ([^`\s?]+)/g)].map((match) => `${path}: ${match[1] ?? ''}`),
+      [...read(path).matchAll(/`(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) ([^`\s?]+)/g)].map(
+        (match) => `${path}: ${match[1] ?? ''}`,
+      ),
     );
     expect(quoted.length).toBeGreaterThan(10);
     const unknown = quoted.filter((entry) => !known.has(shape(entry.split(': ')[1] ?? '')));
@@ -157,7 +163,9 @@ async function metricsInCode(): Promise<string[]> {
 }
 
 describe('metrics', () => {
-  const documented = sorted(firstColumn(read('docs/metrics.md'), 'Metrics').flatMap((cell) => cell.match(METRIC) ?? []));
+  const documented = sorted(
+    firstColumn(read('docs/metrics.md'), 'Metrics').flatMap((cell) => cell.match(METRIC) ?? []),
+  );
 
   it('finds metrics in lib/metrics and prom-client', async () => {
     const inCode = await metricsInCode();
@@ -174,7 +182,9 @@ describe('metrics', () => {
 
 describe('decisions', () => {
   const files = filesUnder('docs/decisions', /^\d{4}-.+\.md$/).map((path) => path.replace(/^docs\//, ''));
-  const linked = sorted([...read('docs/benchmarks.md').matchAll(/\]\((decisions\/\d{4}-[^)#]+\.md)\)/g)].map((match) => match[1] ?? ''));
+  const linked = sorted(
+    [...read('docs/benchmarks.md').matchAll(/\]\((decisions\/\d{4}-[^)#]+\.md)\)/g)].map((match) => match[1] ?? ''),
+  );
 
   it('docs/benchmarks.md indexes every decision, and links to none that is missing', () => {
     expect(files.length).toBeGreaterThan(4);

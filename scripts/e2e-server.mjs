@@ -14,6 +14,9 @@ if (!dbFile || !/[\\/]\.e2e[^\\/]*[\\/]/.test(dbFile)) {
 rmSync(path.dirname(dbFile), { recursive: true, force: true });
 mkdirSync(path.dirname(dbFile), { recursive: true });
 
-const server = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs'), '-p', process.env.PORT ?? '3100'], { cwd: root, stdio: 'inherit' });
+const server = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs'), '-p', process.env.PORT ?? '3100'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

@@ -18,7 +18,8 @@ function progressEvery(value: string | undefined): number | null {
 }
 
 async function main() {
-  const usage = 'usage: npm run import -- <file.ndjson | file.json | ->   (writes to PERCH_DB, default ./data/perch.db)';
+  const usage =
+    'usage: npm run import -- <file.ndjson | file.json | ->   (writes to PERCH_DB, default ./data/perch.db)';
   const parsed = (() => {
     try {
       return parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
@@ -44,7 +45,15 @@ async function main() {
     if (every === null || alerts === lastPoint || (!final && alerts < nextPoint)) return;
     lastPoint = alerts;
     nextPoint = (Math.floor(alerts / every) + 1) * every;
-    console.log(JSON.stringify({ alerts, imported, duplicates, invalid: invalid.length, seconds: (performance.now() - started) / 1000 }));
+    console.log(
+      JSON.stringify({
+        alerts,
+        imported,
+        duplicates,
+        invalid: invalid.length,
+        seconds: (performance.now() - started) / 1000,
+      }),
+    );
   };
   const summary = await importStream(db, input, (lines, run) => {
     point(run.summary);
@@ -52,11 +61,15 @@ async function main() {
     if (now - lastReport < 1_000) return;
     lastReport = now;
     const rate = Math.round(lines / ((now - started) / 1000));
-    process.stderr.write(`… ${lines.toLocaleString('en')} lines, ${run.summary.imported.toLocaleString('en')} imported (${rate.toLocaleString('en')} lines/s)\n`);
+    process.stderr.write(
+      `… ${lines.toLocaleString('en')} lines, ${run.summary.imported.toLocaleString('en')} imported (${rate.toLocaleString('en')} lines/s)\n`,
+    );
   });
   point(summary, true);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`Imported ${summary.imported}, duplicates ${summary.duplicates}, skipped ${summary.skipped} non-JSON line(s), invalid ${summary.invalid.length} into ${getConfig().dbFile} in ${seconds}s`);
+  console.log(
+    `Imported ${summary.imported}, duplicates ${summary.duplicates}, skipped ${summary.skipped} non-JSON line(s), invalid ${summary.invalid.length} into ${getConfig().dbFile} in ${seconds}s`,
+  );
   for (const issue of summary.invalid.slice(0, 50)) {
     const where = 'line' in issue ? `line ${issue.line}` : 'index' in issue ? `index ${issue.index}` : 'body';
     console.log(`  invalid: ${where}${issue.field ? ` ${issue.field}` : ''}: ${issue.message}`);

@@ -17,13 +17,19 @@ mkdirSync(outDir, { recursive: true });
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 for (const theme of /** @type {const} */ (['light', 'dark'])) {
   for (const size of sizes) {
-    const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, colorScheme: theme });
+    const context = await browser.newContext({
+      viewport: { width: size.width, height: size.height },
+      colorScheme: theme,
+    });
     await context.addCookies([{ name: 'perch-theme', value: theme, url: base }]);
     const page = await context.newPage();
     for (const target of pages) {
       await page.goto(`${base}${target}`, { waitUntil: 'networkidle' });
       await page.waitForTimeout(300);
-      const file = path.join(outDir, `${target.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'overview'}-${theme}-${size.name}.png`);
+      const file = path.join(
+        outDir,
+        `${target.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'overview'}-${theme}-${size.name}.png`,
+      );
       await page.screenshot({ path: file, fullPage: process.env.VIEWPORT_ONLY !== '1' });
       console.log(file);
     }

@@ -8,5 +8,11 @@ export const dynamic = 'force-dynamic';
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireRange('/', searchParams);
-  return <OverviewPage serverUrl={await requestServerUrl()} tokenRequired={getConfig().ingestToken !== null} storeEmpty={storeIsEmpty()} />;
+  return (
+    <OverviewPage
+      serverUrl={await requestServerUrl()}
+      tokenRequired={getConfig().ingestToken !== null}
+      storeEmpty={storeIsEmpty()}
+    />
+  );
 }

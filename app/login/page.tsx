@@ -12,7 +12,11 @@ const MESSAGES: Record<string, string> = {
   'logged-out': 'You are logged out.',
 };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const next = safeNext(typeof params.next === 'string' ? params.next : null);
   const message = typeof params.error === 'string' ? MESSAGES[params.error] : undefined;
@@ -25,8 +29,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </h1>
         <p className="mb-5 text-sm text-muted">Log in to see the alerts.</p>
         {message && (
-          <p role={params.error === 'logged-out' ? 'status' : 'alert'} data-testid="login-message"
-            className={`mb-4 rounded border px-3 py-2 text-sm ${params.error === 'logged-out' ? 'border-border' : 'border-[var(--priority-critical)] text-[var(--priority-critical)]'}`}>
+          <p
+            role={params.error === 'logged-out' ? 'status' : 'alert'}
+            data-testid="login-message"
+            className={`mb-4 rounded border px-3 py-2 text-sm ${params.error === 'logged-out' ? 'border-border' : 'border-[var(--priority-critical)] text-[var(--priority-critical)]'}`}
+          >
             {message}
           </p>
         )}
@@ -46,9 +53,20 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             </label>
             <label className="block text-sm">
               <span className="mb-1 block font-medium">Password</span>
-              <input name="password" type="password" autoComplete="current-password" required className="w-full rounded border border-border bg-bg px-3 py-2" />
+              <input
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                className="w-full rounded border border-border bg-bg px-3 py-2"
+              />
             </label>
-            <button type="submit" className="w-full rounded bg-accent px-3 py-2 font-semibold text-accent-fg hover:opacity-90">Log in</button>
+            <button
+              type="submit"
+              className="w-full rounded bg-accent px-3 py-2 font-semibold text-accent-fg hover:opacity-90"
+            >
+              Log in
+            </button>
           </form>
         ) : (
           <p className="text-sm" data-testid="login-other-ways">

@@ -16,8 +16,13 @@ function hasMetricsToken(request: Request): boolean {
 }
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: withApi(async (request) => {
-    if (!hasMetricsToken(request)) requireViewer(request);
-    return new Response(await collectMetrics(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } });
-  }, { access: 'public' }),
+  GET: withApi(
+    async (request) => {
+      if (!hasMetricsToken(request)) requireViewer(request);
+      return new Response(await collectMetrics(), {
+        headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' },
+      });
+    },
+    { access: 'public' },
+  ),
 });

@@ -59,12 +59,20 @@ function initiallyOpen(scopes: readonly ProcessTreeScope[]): Set<string> {
  * `since` when the tree holds only the newest alerts, so the list has as many alerts as the node
  * counts; `inPage` narrows the current page's filter instead.
  */
-function nodeHref(state: FilterState, scope: ProcessTreeScope, node: ProcessTreeNode, inPage: boolean, since: string | undefined): string {
+function nodeHref(
+  state: FilterState,
+  scope: ProcessTreeScope,
+  node: ProcessTreeNode,
+  inPage: boolean,
+  since: string | undefined,
+): string {
   // The page's own scope (its container, its rule) already holds on the page; a link elsewhere carries it.
   let filter = { ...(inPage ? state.urlFilter : state.filter), chain: [node.chain] };
   if (!inPage && since) filter = { ...filter, from: since };
-  if (scope.containerId !== null && !state.filter.container.includes(scope.containerId)) filter = { ...filter, container: [scope.containerId] };
-  if (scope.hostname && !state.filter.hostname.includes(scope.hostname)) filter = { ...filter, hostname: [scope.hostname] };
+  if (scope.containerId !== null && !state.filter.container.includes(scope.containerId))
+    filter = { ...filter, container: [scope.containerId] };
+  if (scope.hostname && !state.filter.hostname.includes(scope.hostname))
+    filter = { ...filter, hostname: [scope.hostname] };
   return inPage ? state.href({ set: filter }) : filterHref('/events', filter);
 }
 
@@ -83,21 +91,45 @@ interface TreeContext {
   since: string | undefined;
 }
 
-function NodeList({ nodes, context, depth, group }: { nodes: ProcessTreeNode[]; context: TreeContext; depth: number; group: boolean }) {
+function NodeList({
+  nodes,
+  context,
+  depth,
+  group,
+}: {
+  nodes: ProcessTreeNode[];
+  context: TreeContext;
+  depth: number;
+  group: boolean;
+}) {
   const [showAll, setShowAll] = useState(false);
   // The selected path always shows, even when it lies among the hidden siblings.
-  const shown = showAll ? nodes : nodes.filter((node, i) => i < SIBLINGS_SHOWN || onSelectedPath(node, context.selected));
+  const shown = showAll
+    ? nodes
+    : nodes.filter((node, i) => i < SIBLINGS_SHOWN || onSelectedPath(node, context.selected));
   const hidden = nodes.length - shown.length;
   return (
-    <ul role={group ? 'group' : 'tree'} aria-label={group ? undefined : `Process tree of ${context.scope.label}`}
-      className={group ? 'ml-3 border-l border-border pl-3' : undefined}>
+    <ul
+      role={group ? 'group' : 'tree'}
+      aria-label={group ? undefined : `Process tree of ${context.scope.label}`}
+      className={group ? 'ml-3 border-l border-border pl-3' : undefined}
+    >
       {shown.map((node) => (
         <TreeNode key={node.chain} node={node} context={context} depth={depth} />
       ))}
       {hidden > 0 && (
         <li role="none" className="py-0.5 pl-5">
-          <button type="button" onClick={() => setShowAll(true)} className="rounded px-1.5 py-0.5 text-xs text-accent hover:bg-surface-2 hover:underline">
-            Show {hidden.toLocaleString()} more ({nodes.slice(SIBLINGS_SHOWN).reduce((sum, node) => sum + node.count, 0).toLocaleString()} alerts)
+          <button
+            type="button"
+            onClick={() => setShowAll(true)}
+            className="rounded px-1.5 py-0.5 text-xs text-accent hover:bg-surface-2 hover:underline"
+          >
+            Show {hidden.toLocaleString()} more (
+            {nodes
+              .slice(SIBLINGS_SHOWN)
+              .reduce((sum, node) => sum + node.count, 0)
+              .toLocaleString()}{' '}
+            alerts)
           </button>
         </li>
       )}
@@ -106,28 +138,56 @@ function NodeList({ nodes, context, depth, group }: { nodes: ProcessTreeNode[]; 
 }
 
 function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: TreeContext; depth: number }) {
-  const [open, setOpen] = useState(() => context.openAtFirst.has(`${scopeKey(context.scope)}\u0000${node.chain}`) || onSelectedPath(node, context.selected));
+  const [open, setOpen] = useState(
+    () =>
+      context.openAtFirst.has(`${scopeKey(context.scope)}\u0000${node.chain}`) ||
+      onSelectedPath(node, context.selected),
+  );
   const priority = findPriority(node.worstPriority)!;
   const hasChildren = node.children.length > 0;
   const selected = context.selected.includes(node.chain);
   const unknown = node.name === '?';
   return (
     // biome-ignore lint/a11y/useFocusableInteractive: keyboard focus goes to the buttons inside each item.
-    <li role="treeitem" aria-expanded={hasChildren ? open : undefined} aria-level={depth + 1} aria-selected={context.inPage ? selected : undefined}
-      data-testid="tree-node" data-name={node.name} data-count={node.count}>
+    <li
+      role="treeitem"
+      aria-expanded={hasChildren ? open : undefined}
+      aria-level={depth + 1}
+      aria-selected={context.inPage ? selected : undefined}
+      data-testid="tree-node"
+      data-name={node.name}
+      data-count={node.count}
+    >
       <div className="flex items-center gap-1.5 py-0.5">
-        <button type="button" onClick={() => setOpen(!open)} disabled={!hasChildren} aria-label={open ? `Collapse ${node.name}` : `Expand ${node.name}`}
-          className="w-4 shrink-0 text-xs text-muted disabled:invisible">
+        <button
+          type="button"
+          onClick={() => setOpen(!open)}
+          disabled={!hasChildren}
+          aria-label={open ? `Collapse ${node.name}` : `Expand ${node.name}`}
+          className="w-4 shrink-0 text-xs text-muted disabled:invisible"
+        >
           {open ? '▾' : '▸'}
         </button>
-        <DataLink href={nodeHref(context.state, context.scope, node, context.inPage, context.since)} scroll={!context.inPage}
+        <DataLink
+          href={nodeHref(context.state, context.scope, node, context.inPage, context.since)}
+          scroll={!context.inPage}
           aria-current={selected ? 'true' : undefined}
           className={`group flex min-w-0 items-center gap-2 rounded px-1.5 py-0.5 ${selected ? 'bg-accent/15 ring-1 ring-accent' : 'hover:bg-surface-2'}`}
-          title={`${node.count.toLocaleString()} alert(s) at or below ${node.name}; worst ${node.worstPriority}`}>
-          <span className="shrink-0" style={{ color: priority.color }}><PriorityShape rank={priority.rank} className="h-2.5 w-2.5" /></span>
-          <span className={`alert-text font-mono text-sm ${unknown ? 'italic text-muted' : ''}`}>{unknown ? 'unknown' : node.name}</span>
+          title={`${node.count.toLocaleString()} alert(s) at or below ${node.name}; worst ${node.worstPriority}`}
+        >
+          <span className="shrink-0" style={{ color: priority.color }}>
+            <PriorityShape rank={priority.rank} className="h-2.5 w-2.5" />
+          </span>
+          <span className={`alert-text font-mono text-sm ${unknown ? 'italic text-muted' : ''}`}>
+            {unknown ? 'unknown' : node.name}
+          </span>
           {node.pid !== null && <span className="shrink-0 font-mono text-xs text-muted">pid {node.pid}</span>}
-          <span className="shrink-0 rounded-full bg-surface-2 px-1.5 text-xs tabular-nums text-muted group-hover:bg-border" data-testid="tree-count">{node.count.toLocaleString()}</span>
+          <span
+            className="shrink-0 rounded-full bg-surface-2 px-1.5 text-xs tabular-nums text-muted group-hover:bg-border"
+            data-testid="tree-count"
+          >
+            {node.count.toLocaleString()}
+          </span>
         </DataLink>
       </div>
       {hasChildren && open && <NodeList nodes={node.children} context={context} depth={depth + 1} group />}
@@ -140,7 +200,12 @@ function TreeNode({ node, context, depth }: { node: ProcessTreeNode; context: Tr
  * `inPage` a node selects its chain in the page's filter; the tree ignores that filter so it stays
  * whole and marks the selected node.
  */
-export function ProcessTreePanel({ state, bare = false, inPage = false, linkParams = '' }: {
+export function ProcessTreePanel({
+  state,
+  bare = false,
+  inPage = false,
+  linkParams = '',
+}: {
   state: FilterState;
   bare?: boolean;
   inPage?: boolean;
@@ -159,23 +224,45 @@ export function ProcessTreePanel({ state, bare = false, inPage = false, linkPara
   ) : data.scopes.length === 0 ? (
     <PanelState kind="empty" message="No alerts with process information in this range." />
   ) : (
-    <TreeScopes data={data} state={state} inPage={inPage} selected={selected} since={since}
-      narrowHref={data.sample ? withParams(state.href({ set: { from: data.sample.since } })) : ''} />
+    <TreeScopes
+      data={data}
+      state={state}
+      inPage={inPage}
+      selected={selected}
+      since={since}
+      narrowHref={data.sample ? withParams(state.href({ set: { from: data.sample.since } })) : ''}
+    />
   );
   if (bare) return body;
   const actions = inPage ? (
     selected.length > 0 ? (
-      <DataLink href={state.href({ set: { chain: [] } })} scroll={false} className="shrink-0 text-xs text-accent hover:underline" data-testid="tree-clear">
+      <DataLink
+        href={state.href({ set: { chain: [] } })}
+        scroll={false}
+        className="shrink-0 text-xs text-accent hover:underline"
+        data-testid="tree-clear"
+      >
         Clear selection
       </DataLink>
     ) : (
       <span className="hidden text-xs text-muted sm:inline">Click a process to list the alerts under it</span>
     )
   ) : null;
-  return <Panel title="Process tree" actions={actions}>{body}</Panel>;
+  return (
+    <Panel title="Process tree" actions={actions}>
+      {body}
+    </Panel>
+  );
 }
 
-function TreeScopes({ data, state, inPage, selected, since, narrowHref }: {
+function TreeScopes({
+  data,
+  state,
+  inPage,
+  selected,
+  since,
+  narrowHref,
+}: {
   data: ProcessTree;
   state: FilterState;
   inPage: boolean;
@@ -191,21 +278,37 @@ function TreeScopes({ data, state, inPage, selected, since, narrowHref }: {
   return (
     <div className={`space-y-4 p-4 ${inPage ? 'max-h-[32rem] overflow-auto' : ''}`} data-testid="process-tree">
       {data.sample && <TreeSampleNote sample={data.sample} narrowHref={narrowHref} />}
-      {data.truncated && <p className="text-sm text-muted" data-testid="tree-truncated">Showing the most frequent chains only; narrow the filter to see all.</p>}
+      {data.truncated && (
+        <p className="text-sm text-muted" data-testid="tree-truncated">
+          Showing the most frequent chains only; narrow the filter to see all.
+        </p>
+      )}
       {shown.map((scope) => (
         <section key={scopeKey(scope)} aria-label={`Processes in ${scope.label}`}>
           <h3 className="mb-1 text-sm font-semibold">
-            <span className="alert-text">{scope.label}</span> <span className="font-normal text-muted tabular-nums">· {scope.count.toLocaleString()} alert{scope.count === 1 ? '' : 's'}</span>
+            <span className="alert-text">{scope.label}</span>{' '}
+            <span className="font-normal text-muted tabular-nums">
+              · {scope.count.toLocaleString()} alert{scope.count === 1 ? '' : 's'}
+            </span>
           </h3>
-          <NodeList nodes={scope.roots} context={{ state, scope, inPage, selected, openAtFirst, since }} depth={0} group={false} />
+          <NodeList
+            nodes={scope.roots}
+            context={{ state, scope, inPage, selected, openAtFirst, since }}
+            depth={0}
+            group={false}
+          />
         </section>
       ))}
       {hidden.length > 0 && (
-        <button type="button" onClick={() => setShowAll(true)} className="rounded px-1.5 py-0.5 text-sm text-accent hover:bg-surface-2 hover:underline">
-          Show {hidden.length.toLocaleString()} more containers and hosts ({hidden.reduce((sum, scope) => sum + scope.count, 0).toLocaleString()} alerts)
+        <button
+          type="button"
+          onClick={() => setShowAll(true)}
+          className="rounded px-1.5 py-0.5 text-sm text-accent hover:bg-surface-2 hover:underline"
+        >
+          Show {hidden.length.toLocaleString()} more containers and hosts (
+          {hidden.reduce((sum, scope) => sum + scope.count, 0).toLocaleString()} alerts)
         </button>
       )}
     </div>
   );
 }
-

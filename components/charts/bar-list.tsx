@@ -7,7 +7,13 @@ import { PriorityShape } from '../ui/priority-badge';
  * A ranked list drawn as bars; every row is a link (usually: add this value to the filter).
  * Bars take the colour of the worst priority seen, with its shape beside the label.
  */
-export function BarList({ values, href, testId, labelFor, scroll = false }: {
+export function BarList({
+  values,
+  href,
+  testId,
+  labelFor,
+  scroll = false,
+}: {
   values: TopValue[];
   href: (value: TopValue) => string;
   testId?: string;
@@ -23,11 +29,27 @@ export function BarList({ values, href, testId, labelFor, scroll = false }: {
         const label = labelFor?.(value) ?? value.label;
         return (
           <li key={`${value.value}\u0000${value.hostname ?? ''}`}>
-            <DataLink href={href(value)} scroll={scroll} className="group relative flex items-center gap-2 rounded px-2 py-1 text-sm hover:bg-surface-2" data-value={value.value} title={`${label}: ${value.count.toLocaleString()} alerts, worst ${value.worstPriority}`}>
-              <span aria-hidden className="absolute inset-y-0.5 left-0 rounded opacity-15 group-hover:opacity-25" style={{ width: `${(value.count / max) * 100}%`, background: priority?.color }} />
-              <span className="relative shrink-0" style={{ color: priority?.color }}><PriorityShape rank={priority?.rank ?? 7} className="h-2.5 w-2.5" /></span>
-              <span className="alert-text relative min-w-0 flex-1 truncate" data-testid="bar-label">{label}</span>
-              <span className="relative tabular-nums text-muted" data-testid="bar-count">{value.count.toLocaleString()}</span>
+            <DataLink
+              href={href(value)}
+              scroll={scroll}
+              className="group relative flex items-center gap-2 rounded px-2 py-1 text-sm hover:bg-surface-2"
+              data-value={value.value}
+              title={`${label}: ${value.count.toLocaleString()} alerts, worst ${value.worstPriority}`}
+            >
+              <span
+                aria-hidden
+                className="absolute inset-y-0.5 left-0 rounded opacity-15 group-hover:opacity-25"
+                style={{ width: `${(value.count / max) * 100}%`, background: priority?.color }}
+              />
+              <span className="relative shrink-0" style={{ color: priority?.color }}>
+                <PriorityShape rank={priority?.rank ?? 7} className="h-2.5 w-2.5" />
+              </span>
+              <span className="alert-text relative min-w-0 flex-1 truncate" data-testid="bar-label">
+                {label}
+              </span>
+              <span className="relative tabular-nums text-muted" data-testid="bar-count">
+                {value.count.toLocaleString()}
+              </span>
             </DataLink>
           </li>
         );

@@ -9,13 +9,27 @@ import type { Timeline } from '@/lib/stats/types';
 const DAY = 86_400_000;
 
 function tickFormatter(widthMs: number, spanMs: number) {
-  const withDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+  const withDate = new Intl.DateTimeFormat(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  });
   const dateOnly = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
   const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
   return (ms: number) => (widthMs >= DAY ? dateOnly : spanMs > DAY ? withDate : timeOnly).format(new Date(ms));
 }
 
-const fullTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const fullTime = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
 
 type Drawn = { name: string; i: number; color: string };
 
@@ -48,7 +62,12 @@ type TickProps = { x?: number | string; y?: number | string; payload?: { value: 
  * Axis labels as plain SVG text, in the axis' colour and the chart's size. recharts' own label
  * measures each of its words in the page before drawing (a forced layout each).
  */
-function axisLabels(format: (value: number) => string, fontSize: number, anchor: 'middle' | 'end', rightEdge = Infinity) {
+function axisLabels(
+  format: (value: number) => string,
+  fontSize: number,
+  anchor: 'middle' | 'end',
+  rightEdge = Infinity,
+) {
   // Where recharts puts its own: below the tick on the time axis, centred on it on the count axis.
   const dy = anchor === 'middle' ? '0.71em' : '0.355em';
   return function renderLabel({ x, y, payload }: TickProps) {
@@ -56,7 +75,11 @@ function axisLabels(format: (value: number) => string, fontSize: number, anchor:
     const text = format(payload.value);
     // A time label that would run past the chart's right edge is left out rather than cut.
     if (anchor === 'middle' && Number(x) + labelWidth(text, fontSize) / 2 > rightEdge) return <g />;
-    return <text x={x} y={y} dy={dy} textAnchor={anchor} fill="var(--muted)" fontSize={fontSize}>{text}</text>;
+    return (
+      <text x={x} y={y} dy={dy} textAnchor={anchor} fill="var(--muted)" fontSize={fontSize}>
+        {text}
+      </text>
+    );
   };
 }
 
@@ -73,7 +96,21 @@ type Row = { start: number; total: number } & Record<string, number>;
  * One bucket's column: its series stacked bottom-up in series order, each as tall as its share of
  * the bucket's total (recharts has sized the column to the total).
  */
-function StackedColumn({ x, y, width, height, payload, drawn }: { x: number; y: number; width: number; height: number; payload: Row; drawn: Drawn[] }) {
+function StackedColumn({
+  x,
+  y,
+  width,
+  height,
+  payload,
+  drawn,
+}: {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  payload: Row;
+  drawn: Drawn[];
+}) {
   if (!(payload.total > 0) || !(height > 0) || !(width > 0)) return null;
   let bottom = y + height;
   return (
@@ -90,12 +127,26 @@ function StackedColumn({ x, y, width, height, payload, drawn }: { x: number; y: 
 }
 
 /** The hovered bucket: its time, its total, and each series in it, top of the stack first. */
-function BucketTooltip({ row, drawn, labels, widthMs }: { row: Row; drawn: Drawn[]; labels: Record<string, string>; widthMs: number }) {
+function BucketTooltip({
+  row,
+  drawn,
+  labels,
+  widthMs,
+}: {
+  row: Row;
+  drawn: Drawn[];
+  labels: Record<string, string>;
+  widthMs: number;
+}) {
   const present = drawn.filter(({ i }) => (row[`s${i}`] ?? 0) > 0).reverse();
   return (
     <div className="rounded-md border border-border bg-surface px-2.5 py-1.5 text-xs text-fg shadow-sm">
-      <p className="font-medium">{fullTime.format(new Date(row.start))} (+{Math.round(widthMs / 60_000) || '<1'} min)</p>
-      <p className="text-muted">{row.total.toLocaleString()} alert{row.total === 1 ? '' : 's'}</p>
+      <p className="font-medium">
+        {fullTime.format(new Date(row.start))} (+{Math.round(widthMs / 60_000) || '<1'} min)
+      </p>
+      <p className="text-muted">
+        {row.total.toLocaleString()} alert{row.total === 1 ? '' : 's'}
+      </p>
       {present.length > 0 && (
         <ul className="mt-1">
           {present.map(({ name, i, color }) => (
@@ -160,7 +211,7 @@ export const ChartTimeline = memo(function ChartTimeline({
   // The top tick can round the tallest bar up by a third (26,500 → 35,000 at worst).
   const yAxisWidth = useMemo(() => {
     const tallest = data.reduce((max, row) => Math.max(max, row.total), 0);
-    return Math.max(minYAxisWidth, Math.ceil(labelWidth(formatCount(Math.ceil(tallest * 4 / 3)), fontSize)) + 10);
+    return Math.max(minYAxisWidth, Math.ceil(labelWidth(formatCount(Math.ceil((tallest * 4) / 3)), fontSize)) + 10);
   }, [data, fontSize, minYAxisWidth]);
   // As many time labels as fit side by side; their width is computed, never read from the page.
   const ticks = useMemo(() => {
@@ -182,8 +233,17 @@ export const ChartTimeline = memo(function ChartTimeline({
   };
 
   return (
-    <figure aria-label={`${label}: ${total.toLocaleString()} alerts`} data-testid="timeline" data-total={total} className={`select-none ${fill ? 'flex h-full flex-col' : ''}`}>
-      <div ref={boxRef} style={fill ? undefined : { height }} className={`${fill ? 'min-h-0 flex-1' : ''} ${onZoom ? 'cursor-crosshair' : ''}`}>
+    <figure
+      aria-label={`${label}: ${total.toLocaleString()} alerts`}
+      data-testid="timeline"
+      data-total={total}
+      className={`select-none ${fill ? 'flex h-full flex-col' : ''}`}
+    >
+      <div
+        ref={boxRef}
+        style={fill ? undefined : { height }}
+        className={`${fill ? 'min-h-0 flex-1' : ''} ${onZoom ? 'cursor-crosshair' : ''}`}
+      >
         {box.width > 0 && box.height > 0 && (
           <BarChart
             width={box.width}
@@ -204,15 +264,13 @@ export const ChartTimeline = memo(function ChartTimeline({
             }}
           >
             {/* No vertical lines, so no positions for them: recharts would work them out, measuring every label. */}
-            <CartesianGrid vertical={false} verticalCoordinatesGenerator={noLines} stroke="var(--border)" strokeDasharray="2 4" />
-            <XAxis
-              dataKey="start"
-              ticks={ticks}
-              interval={0}
-              stroke="var(--muted)"
-              tickLine={false}
-              tick={timeLabel}
+            <CartesianGrid
+              vertical={false}
+              verticalCoordinatesGenerator={noLines}
+              stroke="var(--border)"
+              strokeDasharray="2 4"
             />
+            <XAxis dataKey="start" ticks={ticks} interval={0} stroke="var(--muted)" tickLine={false} tick={timeLabel} />
             <YAxis
               allowDecimals={false}
               interval={0}
@@ -227,12 +285,26 @@ export const ChartTimeline = memo(function ChartTimeline({
               isAnimationActive={false}
               content={({ active, payload }) => {
                 const row = payload?.[0]?.payload as Row | undefined;
-                return active && row ? <BucketTooltip row={row} drawn={drawn} labels={timeline.labels} widthMs={timeline.widthMs} /> : null;
+                return active && row ? (
+                  <BucketTooltip row={row} drawn={drawn} labels={timeline.labels} widthMs={timeline.widthMs} />
+                ) : null;
               }}
             />
-            <Bar dataKey="total" name="Alerts" isAnimationActive={false} shape={(props: BarShapeProps) => <StackedColumn {...props} payload={props.payload as Row} drawn={drawn} />} />
+            <Bar
+              dataKey="total"
+              name="Alerts"
+              isAnimationActive={false}
+              shape={(props: BarShapeProps) => (
+                <StackedColumn {...props} payload={props.payload as Row} drawn={drawn} />
+              )}
+            />
             {dragFrom !== null && dragTo !== null && (
-              <ReferenceArea x1={Math.min(dragFrom, dragTo)} x2={Math.max(dragFrom, dragTo)} fill="var(--accent)" fillOpacity={0.15} />
+              <ReferenceArea
+                x1={Math.min(dragFrom, dragTo)}
+                x2={Math.max(dragFrom, dragTo)}
+                fill="var(--accent)"
+                fillOpacity={0.15}
+              />
             )}
           </BarChart>
         )}
@@ -241,8 +313,14 @@ export const ChartTimeline = memo(function ChartTimeline({
         <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-muted">
           {drawn.map(({ name, color }) => (
             <span key={name} className="flex min-w-0 max-w-64 items-center gap-1.5">
-              <span aria-hidden className="inline-block h-2.5 w-2.5 shrink-0 rounded-sm" style={{ background: color }} />
-              <span className="alert-text truncate" title={timeline.labels[name] ?? name}>{timeline.labels[name] ?? name}</span>
+              <span
+                aria-hidden
+                className="inline-block h-2.5 w-2.5 shrink-0 rounded-sm"
+                style={{ background: color }}
+              />
+              <span className="alert-text truncate" title={timeline.labels[name] ?? name}>
+                {timeline.labels[name] ?? name}
+              </span>
             </span>
           ))}
         </figcaption>

@@ -14,5 +14,7 @@ if (typeof window !== 'undefined') void loadChart();
  */
 export const LazyChartTimeline = dynamic(loadChart, {
   ssr: false,
-  loading: () => <div className="h-full min-h-40 animate-pulse rounded bg-surface-2/60" role="status" aria-label="Loading chart" />,
+  loading: () => (
+    <div className="h-full min-h-40 animate-pulse rounded bg-surface-2/60" role="status" aria-label="Loading chart" />
+  ),
 });

@@ -3,7 +3,15 @@
  * whose `coverage` is below 1 counts only part of its period (the range starts or ends inside it):
  * it is drawn faded, so a period still under way does not read as a drop.
  */
-export function Sparkline({ values, coverage, titles, color = 'var(--accent)', width = 96, height = 24, label }: {
+export function Sparkline({
+  values,
+  coverage,
+  titles,
+  color = 'var(--accent)',
+  width = 96,
+  height = 24,
+  label,
+}: {
   values: number[];
   coverage?: readonly number[];
   /** A hover text per bar. */
@@ -25,7 +33,14 @@ export function Sparkline({ values, coverage, titles, color = 'var(--accent)', w
           <g key={i} data-testid="sparkline-bar" data-count={value} data-partial={partial ? 'true' : undefined}>
             {/* The whole bar's height is hoverable, even for a zero. */}
             <rect x={i * barWidth} y={0} width={barWidth} height={height} fill="transparent" />
-            <rect x={i * barWidth + 0.5} y={height - h} width={Math.max(1, barWidth - 1)} height={h} fill={color} opacity={partial ? 0.35 : 1} />
+            <rect
+              x={i * barWidth + 0.5}
+              y={height - h}
+              width={Math.max(1, barWidth - 1)}
+              height={h}
+              fill={color}
+              opacity={partial ? 0.35 : 1}
+            />
             {titles?.[i] && <title>{titles[i]}</title>}
           </g>
         );

@@ -47,7 +47,8 @@ export function mergeContainerRows(rows: readonly ContainerRow[]): ContainerRow 
   if (!first) return null;
   if (rest.length === 0) return first;
   const worstRank = Math.min(...rows.map((row) => findPriority(row.worstPriority)?.rank ?? 7));
-  const same = <K extends keyof ContainerRow>(key: K) => (rows.every((row) => row[key] === first[key]) ? first[key] : null);
+  const same = <K extends keyof ContainerRow>(key: K) =>
+    rows.every((row) => row[key] === first[key]) ? first[key] : null;
   return {
     containerId: first.containerId,
     hostname: same('hostname'),
@@ -63,5 +64,5 @@ export function mergeContainerRows(rows: readonly ContainerRow[]): ContainerRow 
   };
 }
 
-export const containerKey = (row: Pick<ContainerRow, 'containerId' | 'hostname'>) => `${row.containerId}\u001f${row.hostname ?? ''}`;
-
+export const containerKey = (row: Pick<ContainerRow, 'containerId' | 'hostname'>) =>
+  `${row.containerId}\u001f${row.hostname ?? ''}`;

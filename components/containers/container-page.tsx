@@ -19,15 +19,32 @@ import { ContainerHeader } from './container-header';
 type FilterState = ReturnType<typeof useEventFilter>;
 
 function ContainerAlerts({ state }: { state: FilterState }) {
-  const chains = state.urlFilter.chain.map((chain) => splitChainKey(chain).map((part) => part.name).join(' › '));
+  const chains = state.urlFilter.chain.map((chain) =>
+    splitChainKey(chain)
+      .map((part) => part.name)
+      .join(' › '),
+  );
   return (
     <Panel
       title={chains.length > 0 ? <span className="alert-text">Alerts under {chains.join(', ')}</span> : 'Alerts'}
-      actions={chains.length > 0 ? (
-        <DataLink href={state.href({ set: { chain: [] } })} scroll={false} className="shrink-0 text-xs text-accent hover:underline">Show all alerts</DataLink>
-      ) : null}
+      actions={
+        chains.length > 0 ? (
+          <DataLink
+            href={state.href({ set: { chain: [] } })}
+            scroll={false}
+            className="shrink-0 text-xs text-accent hover:underline"
+          >
+            Show all alerts
+          </DataLink>
+        ) : null
+      }
     >
-      <PagedEventTable state={state} emptyMessage="No alerts from this container match this filter in this range." testId="container-alerts" hideColumns={['container']} />
+      <PagedEventTable
+        state={state}
+        emptyMessage="No alerts from this container match this filter in this range."
+        testId="container-alerts"
+        hideColumns={['container']}
+      />
     </Panel>
   );
 }
@@ -56,18 +73,43 @@ export function ContainerPage({ containerId }: { containerId: string }) {
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <nav aria-label="Breadcrumb" className="flex min-w-0 flex-1 gap-1 text-sm text-muted">
-          <DataLink href={filterHref('/containers', rangeOnly(state.urlFilter))} className="shrink-0 hover:text-fg hover:underline">Containers</DataLink>
+          <DataLink
+            href={filterHref('/containers', rangeOnly(state.urlFilter))}
+            className="shrink-0 hover:text-fg hover:underline"
+          >
+            Containers
+          </DataLink>
           <span aria-hidden>›</span>
-          <span className="truncate text-fg" title={label}>{label}</span>
+          <span className="truncate text-fg" title={label}>
+            {label}
+          </span>
         </nav>
-        <DataLink href={filterHref('/events', state.filter)} className="text-sm font-medium text-accent hover:underline">Open in Alerts →</DataLink>
+        <DataLink
+          href={filterHref('/events', state.filter)}
+          className="text-sm font-medium text-accent hover:underline"
+        >
+          Open in Alerts →
+        </DataLink>
       </div>
-      <ContainerHeader containerId={containerId} label={label} row={row} hostname={row?.hostname ?? urlHost ?? (containerId === HOST_CONTAINER ? null : firstHost)} loading={isPending} filter={state.filter} />
+      <ContainerHeader
+        containerId={containerId}
+        label={label}
+        row={row}
+        hostname={row?.hostname ?? urlHost ?? (containerId === HOST_CONTAINER ? null : firstHost)}
+        loading={isPending}
+        filter={state.filter}
+      />
       <FilterBar state={state} />
       <div className="grid items-start gap-4 lg:grid-cols-5">
         <div className="min-w-0 space-y-4 lg:col-span-3">
           <TimelinePanel state={state} stack="rule" title="Alerts per rule" height={180} />
-          <TopPanel title="Rules" query={state.query} dimension="rule" limit={6} href={(value) => state.href({ add: 'rule', value: value.value })} />
+          <TopPanel
+            title="Rules"
+            query={state.query}
+            dimension="rule"
+            limit={6}
+            href={(value) => state.href({ add: 'rule', value: value.value })}
+          />
         </div>
         <div className="min-w-0 lg:col-span-2">
           <ProcessTreePanel state={state} inPage />

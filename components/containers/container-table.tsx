@@ -10,7 +10,14 @@ import type { useEventFilter } from '@/lib/filters/use-event-filter';
 import type { ContainerRow } from '@/lib/stats/types';
 import { EventTime } from '../ui/event-time';
 import { PriorityBadge } from '../ui/priority-badge';
-import { containerKey, containerLabel, HOST_CONTAINER, imageLabel, podLabel, shortContainerId } from './container-display';
+import {
+  containerKey,
+  containerLabel,
+  HOST_CONTAINER,
+  imageLabel,
+  podLabel,
+  shortContainerId,
+} from './container-display';
 
 type SortKey = 'name' | 'count' | 'worst' | 'lastSeen';
 type Sort = { key: SortKey; descending: boolean };
@@ -30,13 +37,35 @@ function sortRows(rows: readonly ContainerRow[], sort: Sort): ContainerRow[] {
   return [...rows].sort((a, b) => direction * COMPARE[sort.key](a, b) || b.count - a.count);
 }
 
-function SortHeader({ label, sortKey, sort, onSort, className = '' }: { label: string; sortKey: SortKey; sort: Sort; onSort: (key: SortKey) => void; className?: string }) {
+function SortHeader({
+  label,
+  sortKey,
+  sort,
+  onSort,
+  className = '',
+}: {
+  label: string;
+  sortKey: SortKey;
+  sort: Sort;
+  onSort: (key: SortKey) => void;
+  className?: string;
+}) {
   const active = sort.key === sortKey;
   return (
-    <th scope="col" aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'} className={`px-2 py-2 font-medium ${className}`}>
-      <button type="button" onClick={() => onSort(sortKey)} className={`inline-flex items-center gap-1 uppercase tracking-wide hover:text-fg ${active ? 'text-fg' : ''}`}>
+    <th
+      scope="col"
+      aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+      className={`px-2 py-2 font-medium ${className}`}
+    >
+      <button
+        type="button"
+        onClick={() => onSort(sortKey)}
+        className={`inline-flex items-center gap-1 uppercase tracking-wide hover:text-fg ${active ? 'text-fg' : ''}`}
+      >
         {label}
-        <span aria-hidden className={active ? '' : 'invisible'}>{sort.descending ? '↓' : '↑'}</span>
+        <span aria-hidden className={active ? '' : 'invisible'}>
+          {sort.descending ? '↓' : '↑'}
+        </span>
       </button>
     </th>
   );
@@ -47,12 +76,23 @@ function NameCell({ row, href }: { row: ContainerRow; href: string }) {
   const muted = row.containerId !== HOST_CONTAINER && id === null;
   return (
     <>
-      <DataLink href={href} onClick={(e) => e.stopPropagation()} data-testid="container-name" title={containerLabel(row)}
-        className={`alert-text line-clamp-3 font-medium hover:text-accent hover:underline ${muted ? 'italic text-muted' : ''}`}>
+      <DataLink
+        href={href}
+        onClick={(e) => e.stopPropagation()}
+        data-testid="container-name"
+        title={containerLabel(row)}
+        className={`alert-text line-clamp-3 font-medium hover:text-accent hover:underline ${muted ? 'italic text-muted' : ''}`}
+      >
         {containerLabel(row)}
       </DataLink>
       {id !== null && (
-        <span className="block truncate font-mono text-xs text-muted" title={row.containerId} data-testid="container-id">{id}</span>
+        <span
+          className="block truncate font-mono text-xs text-muted"
+          title={row.containerId}
+          data-testid="container-id"
+        >
+          {id}
+        </span>
       )}
     </>
   );
@@ -65,7 +105,10 @@ function NameCell({ row, href }: { row: ContainerRow; href: string }) {
 export function ContainerTable({ rows, state }: { rows: ContainerRow[]; state: ReturnType<typeof useEventFilter> }) {
   const router = useRouter();
   const [sort, setSort] = useState<Sort>({ key: 'count', descending: true });
-  const onSort = (key: SortKey) => setSort((current) => (current.key === key ? { key, descending: !current.descending } : { key, descending: key !== 'name' }));
+  const onSort = (key: SortKey) =>
+    setSort((current) =>
+      current.key === key ? { key, descending: !current.descending } : { key, descending: key !== 'name' },
+    );
   const sorted = sortRows(rows, sort);
 
   return (
@@ -74,11 +117,17 @@ export function ContainerTable({ rows, state }: { rows: ContainerRow[]; state: R
         <thead className="text-left text-xs uppercase tracking-wide text-muted">
           <tr className="border-b border-border">
             <SortHeader label="Container" sortKey="name" sort={sort} onSort={onSort} className="w-[15%] pl-4" />
-            <th scope="col" className="w-[17%] px-2 py-2 font-medium">Image</th>
-            <th scope="col" className="w-[17%] px-2 py-2 font-medium">Namespace / pod</th>
+            <th scope="col" className="w-[17%] px-2 py-2 font-medium">
+              Image
+            </th>
+            <th scope="col" className="w-[17%] px-2 py-2 font-medium">
+              Namespace / pod
+            </th>
             <SortHeader label="Alerts" sortKey="count" sort={sort} onSort={onSort} className="w-20 text-right" />
             <SortHeader label="Worst" sortKey="worst" sort={sort} onSort={onSort} className="w-34" />
-            <th scope="col" className="px-2 py-2 font-medium">Top rules</th>
+            <th scope="col" className="px-2 py-2 font-medium">
+              Top rules
+            </th>
             <SortHeader label="Last seen" sortKey="lastSeen" sort={sort} onSort={onSort} className="w-40 pr-4" />
           </tr>
         </thead>
@@ -90,24 +139,56 @@ export function ContainerTable({ rows, state }: { rows: ContainerRow[]; state: R
             const image = mixed ? null : imageLabel(row);
             const pod = mixed ? null : podLabel(row);
             return (
-              <tr key={containerKey(row)} data-testid="container-row" data-container-id={row.containerId}
-                onClick={() => router.push(href)} className="cursor-pointer border-b border-border/60 align-top last:border-0 hover:bg-surface-2">
-                <td className="py-2 pl-4 pr-2"><NameCell row={row} href={href} /></td>
-                <td className="px-2 py-2">
-                  {image ? <span className="alert-text line-clamp-3 font-mono text-xs" title={image} data-testid="container-image">{image}</span> : <span className="text-muted">—</span>}
+              <tr
+                key={containerKey(row)}
+                data-testid="container-row"
+                data-container-id={row.containerId}
+                onClick={() => router.push(href)}
+                className="cursor-pointer border-b border-border/60 align-top last:border-0 hover:bg-surface-2"
+              >
+                <td className="py-2 pl-4 pr-2">
+                  <NameCell row={row} href={href} />
                 </td>
                 <td className="px-2 py-2">
-                  {pod ? <span className="alert-text line-clamp-3" title={pod} data-testid="container-pod">{pod}</span> : <span className="text-muted">—</span>}
+                  {image ? (
+                    <span
+                      className="alert-text line-clamp-3 font-mono text-xs"
+                      title={image}
+                      data-testid="container-image"
+                    >
+                      {image}
+                    </span>
+                  ) : (
+                    <span className="text-muted">—</span>
+                  )}
                 </td>
-                <td className="px-2 py-2 text-right font-semibold tabular-nums" data-testid="container-count">{row.count.toLocaleString()}</td>
-                <td className="px-2 py-2" data-testid="container-worst"><PriorityBadge priority={row.worstPriority} /></td>
+                <td className="px-2 py-2">
+                  {pod ? (
+                    <span className="alert-text line-clamp-3" title={pod} data-testid="container-pod">
+                      {pod}
+                    </span>
+                  ) : (
+                    <span className="text-muted">—</span>
+                  )}
+                </td>
+                <td className="px-2 py-2 text-right font-semibold tabular-nums" data-testid="container-count">
+                  {row.count.toLocaleString()}
+                </td>
+                <td className="px-2 py-2" data-testid="container-worst">
+                  <PriorityBadge priority={row.worstPriority} />
+                </td>
                 <td className="px-2 py-2">
                   <ul className="space-y-0.5" aria-label="Top rules">
                     {row.topRules.map((rule) => (
                       <li key={rule.rule} className="flex min-w-0 items-baseline gap-2">
-                        <DataLink href={state.href({ add: 'rule', value: rule.rule })} scroll={false} onClick={(e) => e.stopPropagation()}
-                          title={`Filter by rule: ${rule.rule}`} data-testid="container-rule"
-                          className="min-w-0 truncate hover:text-accent hover:underline">
+                        <DataLink
+                          href={state.href({ add: 'rule', value: rule.rule })}
+                          scroll={false}
+                          onClick={(e) => e.stopPropagation()}
+                          title={`Filter by rule: ${rule.rule}`}
+                          data-testid="container-rule"
+                          className="min-w-0 truncate hover:text-accent hover:underline"
+                        >
                           {rule.rule}
                         </DataLink>
                         <span className="shrink-0 text-xs tabular-nums text-muted">{rule.count.toLocaleString()}</span>
@@ -115,7 +196,9 @@ export function ContainerTable({ rows, state }: { rows: ContainerRow[]; state: R
                     ))}
                   </ul>
                 </td>
-                <td className="py-2 pl-2 pr-4 text-muted"><EventTime time={row.lastSeen} /></td>
+                <td className="py-2 pl-2 pr-4 text-muted">
+                  <EventTime time={row.lastSeen} />
+                </td>
               </tr>
             );
           })}

@@ -31,17 +31,27 @@ export function ContainersPage() {
           Containers{' '}
           {data && (
             <span className="text-base font-normal text-muted tabular-nums" data-testid="container-total">
-              {containers.toLocaleString()} container{containers === 1 ? '' : 's'} · {hosts.toLocaleString()} host{hosts === 1 ? '' : 's'}
+              {containers.toLocaleString()} container{containers === 1 ? '' : 's'} · {hosts.toLocaleString()} host
+              {hosts === 1 ? '' : 's'}
             </span>
           )}
         </h1>
-        <DataLink href={filterHref('/events', state.urlFilter)} className="text-sm font-medium text-accent hover:underline">Open in Alerts →</DataLink>
+        <DataLink
+          href={filterHref('/events', state.urlFilter)}
+          className="text-sm font-medium text-accent hover:underline"
+        >
+          Open in Alerts →
+        </DataLink>
       </div>
       <FilterBar state={state} />
       <TimelinePanel state={state} stack="container" title="Alerts per container" height={160} />
       <Panel
         title="Containers and hosts"
-        actions={<span className="hidden text-xs text-muted md:inline">Host processes are listed per host · click a row to open it</span>}
+        actions={
+          <span className="hidden text-xs text-muted md:inline">
+            Host processes are listed per host · click a row to open it
+          </span>
+        }
       >
         {isPending ? (
           <PanelState kind="loading" />
@@ -53,7 +63,9 @@ export function ContainersPage() {
           <>
             <ContainerTable rows={rows} state={state} />
             {(data?.containers.length ?? 0) >= ROW_LIMIT && (
-              <p className="border-t border-border px-4 py-2 text-sm text-muted">Showing the {ROW_LIMIT} busiest; narrow the filter to see the rest.</p>
+              <p className="border-t border-border px-4 py-2 text-sm text-muted">
+                Showing the {ROW_LIMIT} busiest; narrow the filter to see the rest.
+              </p>
             )}
           </>
         )}

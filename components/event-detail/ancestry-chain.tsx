@@ -19,7 +19,9 @@ function Attribute({ label, value }: { label: string; value: string | number | n
   return (
     <div className="flex min-w-0 gap-2 text-xs">
       <dt className="w-12 shrink-0 text-muted">{label}</dt>
-      <dd className="alert-text min-w-0 whitespace-pre-wrap font-mono">{typeof value === 'string' ? <LongText text={value} /> : value}</dd>
+      <dd className="alert-text min-w-0 whitespace-pre-wrap font-mono">
+        {typeof value === 'string' ? <LongText text={value} /> : value}
+      </dd>
     </div>
   );
 }
@@ -45,7 +47,9 @@ function Level({ event, level, isProcess }: { event: EventDetail; level: Ancestr
             {level.name}
           </DataLink>
         ) : (
-          <span className="font-mono text-sm italic text-muted" data-testid="ancestry-name">unknown</span>
+          <span className="font-mono text-sm italic text-muted" data-testid="ancestry-name">
+            unknown
+          </span>
         )}
         <span className="text-xs text-muted">{levelLabel(level.level)}</span>
         {level.pid !== null && <span className="font-mono text-xs text-muted tabular-nums">pid {level.pid}</span>}
@@ -66,11 +70,17 @@ function ChainEnd({ levels }: { levels: AncestryLevel[] }) {
   const shallowest = levels.at(-1)!.level;
   return (
     <li className="relative pl-7" data-testid="ancestry-level" data-level={deepest}>
-      <span aria-hidden className="absolute top-1.5 left-[3px] h-3 w-3 rounded-full border-2 border-dashed border-muted bg-surface" />
+      <span
+        aria-hidden
+        className="absolute top-1.5 left-[3px] h-3 w-3 rounded-full border-2 border-dashed border-muted bg-surface"
+      />
       <div className="flex flex-wrap items-baseline gap-x-2">
-        <span className="font-mono text-sm italic text-muted" data-testid="ancestry-name">unknown</span>
+        <span className="font-mono text-sm italic text-muted" data-testid="ancestry-name">
+          unknown
+        </span>
         <span className="text-xs text-muted">
-          {levels.length === 1 ? levelLabel(deepest) : `ancestors ${shallowest}–${deepest}`} · Falco had no value: the chain ends here (init or container runtime)
+          {levels.length === 1 ? levelLabel(deepest) : `ancestors ${shallowest}–${deepest}`} · Falco had no value: the
+          chain ends here (init or container runtime)
         </span>
       </div>
     </li>
@@ -88,13 +98,25 @@ export function AncestryChain({ event }: { event: EventDetail }) {
   const chain = oldestKnown > 0 ? rootFirst.slice(oldestKnown) : rootFirst;
   const summary = chain.map((level) => level.name ?? 'unknown').join(' → ');
   return (
-    <Panel title="Process ancestry" actions={chain.length > 0 && <span className="text-xs text-muted">{chain.length} level{chain.length === 1 ? '' : 's'} · names link to their alerts</span>}>
+    <Panel
+      title="Process ancestry"
+      actions={
+        chain.length > 0 && (
+          <span className="text-xs text-muted">
+            {chain.length} level{chain.length === 1 ? '' : 's'} · names link to their alerts
+          </span>
+        )
+      }
+    >
       {rootFirst.length === 0 ? (
         <PanelState kind="empty" message="This alert carries no process information." />
       ) : (
         <div className="p-4">
           <p className="alert-text mb-3 font-mono text-xs text-muted">{summary}</p>
-          <ol className="relative space-y-3 before:absolute before:top-2 before:bottom-2 before:left-[8px] before:w-px before:bg-border" data-testid="ancestry">
+          <ol
+            className="relative space-y-3 before:absolute before:top-2 before:bottom-2 before:left-[8px] before:w-px before:bg-border"
+            data-testid="ancestry"
+          >
             {beyond.length > 0 && <ChainEnd levels={beyond} />}
             {chain.map((level) => (
               <Level key={level.level} event={event} level={level} isProcess={level.level === 0} />

@@ -41,7 +41,15 @@ function useEscapeBack() {
   const router = useRouter();
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (
+        event.key !== 'Escape' ||
+        event.defaultPrevented ||
+        event.altKey ||
+        event.ctrlKey ||
+        event.metaKey ||
+        event.shiftKey
+      )
+        return;
       const target = event.target as HTMLElement | null;
       if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
       goBack(router);
@@ -56,7 +64,8 @@ function toExact(value: unknown): ExactJson {
   if (typeof value === 'number' || typeof value === 'bigint') return { kind: 'number', text: String(value) };
   if (typeof value === 'boolean') return { kind: 'boolean', value };
   if (Array.isArray(value)) return { kind: 'array', items: value.map(toExact) };
-  if (typeof value === 'object' && value !== null) return { kind: 'object', entries: Object.entries(value).map(([key, item]) => [key, toExact(item)]) };
+  if (typeof value === 'object' && value !== null)
+    return { kind: 'object', entries: Object.entries(value).map(([key, item]) => [key, toExact(item)]) };
   return { kind: 'null' };
 }
 
@@ -75,7 +84,10 @@ function useExactAlert(event: EventDetail) {
     const fields = parsed && memberOf(parsed, 'output_fields');
     return {
       pretty: parsed ? formatExactJson(parsed) : event.raw,
-      fields: fields?.kind === 'object' ? fields.entries : Object.entries(event.output_fields).map(([key, value]): [string, ExactJson] => [key, toExact(value)]),
+      fields:
+        fields?.kind === 'object'
+          ? fields.entries
+          : Object.entries(event.output_fields).map(([key, value]): [string, ExactJson] => [key, toExact(value)]),
     };
   }, [event.raw, event.output_fields]);
 }
@@ -84,15 +96,12 @@ function BackBar({ id }: { id: string }) {
   const router = useRouter();
   return (
     <div className="flex items-center justify-between gap-3 text-sm">
-      <button
-        type="button"
-        onClick={() => goBack(router)}
-        className="text-muted hover:text-fg"
-      >
+      <button type="button" onClick={() => goBack(router)} className="text-muted hover:text-fg">
         ← Back
       </button>
       <span className="text-xs text-muted">
-        Alert <span className="font-mono">#{id}</span> · <kbd className="rounded border border-border px-1 font-mono">Esc</kbd> to go back
+        Alert <span className="font-mono">#{id}</span> ·{' '}
+        <kbd className="rounded border border-border px-1 font-mono">Esc</kbd> to go back
       </span>
     </div>
   );
@@ -104,24 +113,49 @@ function AlertHeader({ event }: { event: EventDetail }) {
   return (
     <section
       className="overflow-hidden rounded-lg border border-border bg-surface"
-      style={{ borderLeft: `4px solid ${priority.color}`, ...(urgent ? { background: `color-mix(in srgb, ${priority.color} 9%, var(--surface))` } : {}) }}
+      style={{
+        borderLeft: `4px solid ${priority.color}`,
+        ...(urgent ? { background: `color-mix(in srgb, ${priority.color} 9%, var(--surface))` } : {}),
+      }}
       data-testid="alert-header"
       data-urgent={urgent}
     >
       <div className="space-y-3 px-4 py-4">
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-          <span data-testid="alert-priority"><PriorityBadge priority={event.priority} /></span>
-          {urgent && <span className="text-xs font-semibold uppercase tracking-wide" style={{ color: priority.color }} title="Critical and above are paged on">Urgent</span>}
-          {event.internal && <span className="rounded bg-surface-2 px-1.5 py-0.5 text-xs text-muted">Falco health event</span>}
+          <span data-testid="alert-priority">
+            <PriorityBadge priority={event.priority} />
+          </span>
+          {urgent && (
+            <span
+              className="text-xs font-semibold uppercase tracking-wide"
+              style={{ color: priority.color }}
+              title="Critical and above are paged on"
+            >
+              Urgent
+            </span>
+          )}
+          {event.internal && (
+            <span className="rounded bg-surface-2 px-1.5 py-0.5 text-xs text-muted">Falco health event</span>
+          )}
           {event.claimedTime !== undefined && <ClockAheadBadge claimedTime={event.claimedTime} />}
         </div>
         <h1 className="text-xl font-semibold leading-snug">
-          <DataLink href={ruleHref(event.rule, rangeFilter(event.time))} className="alert-text hover:text-accent hover:underline" data-testid="alert-rule" title="All alerts of this rule">
+          <DataLink
+            href={ruleHref(event.rule, rangeFilter(event.time))}
+            className="alert-text hover:text-accent hover:underline"
+            data-testid="alert-rule"
+            title="All alerts of this rule"
+          >
             {event.rule}
           </DataLink>
         </h1>
         {event.output !== null ? (
-          <p className="alert-text whitespace-pre-wrap rounded bg-code px-3 py-2 font-mono text-[13px] leading-relaxed" data-testid="alert-output"><LongText text={event.output} limit={1200} /></p>
+          <p
+            className="alert-text whitespace-pre-wrap rounded bg-code px-3 py-2 font-mono text-[13px] leading-relaxed"
+            data-testid="alert-output"
+          >
+            <LongText text={event.output} limit={1200} />
+          </p>
         ) : (
           <p className="text-sm italic text-muted">This alert has no output line.</p>
         )}
@@ -157,7 +191,9 @@ function NotFound({ id }: { id: string }) {
       <div className="px-4 py-12 text-center" data-testid="event-not-found">
         <p className="text-lg font-semibold">No alert with id {id}</p>
         <p className="mt-1 text-sm text-muted">It may have been removed by retention, or the link is wrong.</p>
-        <DataLink href="/events" className="mt-4 inline-block text-sm font-medium text-accent hover:underline">Browse alerts →</DataLink>
+        <DataLink href="/events" className="mt-4 inline-block text-sm font-medium text-accent hover:underline">
+          Browse alerts →
+        </DataLink>
       </div>
     </Panel>
   );
@@ -169,10 +205,19 @@ function LoadedDetail({ id }: { id: number }) {
     // A missing alert stays missing: say so at once instead of retrying.
     retry: (failures, failure) => !(failure instanceof FetchError && failure.status === 404) && failures < 1,
   });
-  if (isPending) return <Panel><PanelState kind="loading" message="Loading the alert…" /></Panel>;
+  if (isPending)
+    return (
+      <Panel>
+        <PanelState kind="loading" message="Loading the alert…" />
+      </Panel>
+    );
   if (error) {
     if (error instanceof FetchError && error.status === 404) return <NotFound id={String(id)} />;
-    return <Panel><PanelState kind="error" message={`Could not load alert ${id}: ${error.message}`} /></Panel>;
+    return (
+      <Panel>
+        <PanelState kind="error" message={`Could not load alert ${id}: ${error.message}`} />
+      </Panel>
+    );
   }
   return <AlertDetail event={data} />;
 }

@@ -19,7 +19,8 @@ describe('parseExactJson', () => {
   });
 
   it('rejects malformed text', () => {
-    for (const bad of ['{', '{"a":}', '[1,]', '01', '"x', '{} x', '']) expect(() => parseExactJson(bad)).toThrow(SyntaxError);
+    for (const bad of ['{', '{"a":}', '[1,]', '01', '"x', '{} x', ''])
+      expect(() => parseExactJson(bad)).toThrow(SyntaxError);
   });
 });
 
@@ -30,7 +31,10 @@ describe('links', () => {
   it('keeps the range around the alert', () => {
     expect(rangeAround(event.time, now)).toEqual({ from: '24h' });
     expect(rangeAround('2026-01-08T11:00:00Z', now)).toEqual({ from: '7d' });
-    expect(rangeAround('2025-05-07T12:00:00Z', now)).toEqual({ from: '2025-05-06T12:00:00.000Z', to: '2025-05-08T12:00:00.000Z' });
+    expect(rangeAround('2025-05-07T12:00:00Z', now)).toEqual({
+      from: '2025-05-06T12:00:00.000Z',
+      to: '2025-05-08T12:00:00.000Z',
+    });
   });
 
   it('maps fields to their filters, the rest to free text', () => {
@@ -42,18 +46,30 @@ describe('links', () => {
     expect(href('k8s.ns.name', 'payments')).toBe('/events?from=24h&namespace=payments');
     expect(href('k8s.pod.name', 'api-0')).toBe('/events?from=24h&pod=api-0');
     expect(href('fd.name', '/etc/shadow')).toBe('/events?from=24h&q=%2Fetc%2Fshadow');
-    expect(fieldFilterHref(event, 'evt.time', { kind: 'number', text: '1746622234502309868' }, now)).toBe('/events?from=24h&q=1746622234502309868');
+    expect(fieldFilterHref(event, 'evt.time', { kind: 'number', text: '1746622234502309868' }, now)).toBe(
+      '/events?from=24h&q=1746622234502309868',
+    );
     expect(fieldFilterHref(event, 'proc.tty', { kind: 'null' }, now)).toBeNull();
     expect(href('proc.cmdline', 'x'.repeat(501))).toBeNull();
   });
 
   it('scopes ancestor links to the container, else the host', () => {
     expect(ancestorHref(event, 'bash', now)).toBe('/events?from=24h&hostname=node-1&proc=bash');
-    expect(ancestorHref({ ...event, containerId: 'abc123def456' }, 'bash', now)).toBe('/events?from=24h&container=abc123def456&proc=bash');
+    expect(ancestorHref({ ...event, containerId: 'abc123def456' }, 'bash', now)).toBe(
+      '/events?from=24h&container=abc123def456&proc=bash',
+    );
   });
 
   it('groups fields, other last, keeping order', () => {
-    const groups = groupFields([['proc.name', 1], ['ka.verb', 2], ['k8s.ns.name', 3], ['evt.time', 4], ['net.sockfamily', 5], ['custom', 6], ['proc.pname', 7]]);
+    const groups = groupFields([
+      ['proc.name', 1],
+      ['ka.verb', 2],
+      ['k8s.ns.name', 3],
+      ['evt.time', 4],
+      ['net.sockfamily', 5],
+      ['custom', 6],
+      ['proc.pname', 7],
+    ]);
     expect(groups.map((g) => [g.id, g.entries.map(([k]) => k)])).toEqual([
       ['process', ['proc.name', 'proc.pname']],
       ['kubernetes', ['ka.verb', 'k8s.ns.name']],

@@ -84,7 +84,11 @@ export function parseExactJson(text: string): ExactJson {
         }
       }
     }
-    for (const [word, value] of [['true', { kind: 'boolean', value: true }], ['false', { kind: 'boolean', value: false }], ['null', { kind: 'null' }]] as const) {
+    for (const [word, value] of [
+      ['true', { kind: 'boolean', value: true }],
+      ['false', { kind: 'boolean', value: false }],
+      ['null', { kind: 'null' }],
+    ] as const) {
       if (text.startsWith(word, at)) {
         at += word.length;
         return value;
@@ -122,7 +126,9 @@ export function formatExactJson(value: ExactJson, indent = 2, depth = 0): string
     case 'object':
       if (value.entries.length === 0) return '{}';
       return `{${value.entries
-        .map(([key, item]) => `${pad(depth + 1)}${JSON.stringify(key)}${colon}${formatExactJson(item, indent, depth + 1)}`)
+        .map(
+          ([key, item]) => `${pad(depth + 1)}${JSON.stringify(key)}${colon}${formatExactJson(item, indent, depth + 1)}`,
+        )
         .join(',')}${pad(depth)}}`;
   }
 }

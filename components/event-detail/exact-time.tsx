@@ -2,7 +2,13 @@
 
 // An instant to the nanosecond: the reader's local time with Falco's fraction, and the UTC ISO text.
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: '2-digit' });
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZoneName: 'short' });
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+  timeZoneName: 'short',
+});
 
 /** `May 07, 2025 · 14:50:34.502309868 CEST`: local date and time with the full fraction. */
 function localTimeText(iso: string): string | null {
@@ -21,7 +27,11 @@ export function ExactTime({ iso, testId }: { iso: string; testId?: string }) {
   return (
     <div className="min-w-0" data-testid={testId}>
       {local && <div className="tabular-nums">{local}</div>}
-      <time dateTime={iso} className="block font-mono text-xs text-muted tabular-nums" data-testid={testId ? `${testId}-utc` : undefined}>
+      <time
+        dateTime={iso}
+        className="block font-mono text-xs text-muted tabular-nums"
+        data-testid={testId ? `${testId}-utc` : undefined}
+      >
         {iso}
       </time>
     </div>

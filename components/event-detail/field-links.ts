@@ -22,7 +22,11 @@ export function rangeAround(time: string, nowMs = Date.now()): Pick<EventFilter,
 }
 
 /** The alert's range with some filters set: the base of every link on the page. */
-export function rangeFilter(time: string, set: Partial<Record<ListFilter, string[]>> & { q?: string } = {}, nowMs?: number): EventFilter {
+export function rangeFilter(
+  time: string,
+  set: Partial<Record<ListFilter, string[]>> & { q?: string } = {},
+  nowMs?: number,
+): EventFilter {
   return { ...EMPTY_FILTER, ...rangeAround(time, nowMs), ...set };
 }
 
@@ -46,13 +50,21 @@ function scalarText(value: ExactJson): string | null {
  * `/events?…` showing the alerts that share this field value, or null when the value cannot be a
  * filter (null, empty, booleans, lists, text longer than the free-text search takes).
  */
-export function fieldFilterHref(event: Pick<EventDetail, 'time' | 'hostname'>, key: string, value: ExactJson, nowMs?: number): string | null {
+export function fieldFilterHref(
+  event: Pick<EventDetail, 'time' | 'hostname'>,
+  key: string,
+  value: ExactJson,
+  nowMs?: number,
+): string | null {
   const text = scalarText(value);
   if (text === null) return null;
   const named = FIELD_FILTERS[key];
   if (named) {
     // `host` is every host's processes: the host name keeps it to this one.
-    const set = named === 'container' && text === 'host' && event.hostname ? { container: [text], hostname: [event.hostname] } : { [named]: [text] };
+    const set =
+      named === 'container' && text === 'host' && event.hostname
+        ? { container: [text], hostname: [event.hostname] }
+        : { [named]: [text] };
     return filterHref('/events', rangeFilter(event.time, set, nowMs));
   }
   // fd.name and everything else: free-text search, which covers every field value.
@@ -65,7 +77,11 @@ export function fieldFilterHref(event: Pick<EventDetail, 'time' | 'hostname'>, k
  * Alerts whose process or one of its ancestors is `name`, in the same container, or on the same
  * host for host processes and alerts without a container.
  */
-export function ancestorHref(event: Pick<EventDetail, 'time' | 'hostname' | 'containerId'>, name: string, nowMs?: number): string {
+export function ancestorHref(
+  event: Pick<EventDetail, 'time' | 'hostname' | 'containerId'>,
+  name: string,
+  nowMs?: number,
+): string {
   const scope =
     event.containerId && event.containerId !== 'host'
       ? { container: [event.containerId] }
@@ -80,7 +96,11 @@ const FIELD_GROUPS = [
   { id: 'container', label: 'Container', matches: (key: string) => key.startsWith('container.') },
   { id: 'kubernetes', label: 'Kubernetes', matches: (key: string) => key.startsWith('k8s.') || key.startsWith('ka.') },
   { id: 'user', label: 'User', matches: (key: string) => key.startsWith('user.') },
-  { id: 'file-network', label: 'File / network', matches: (key: string) => key.startsWith('fd.') || key.startsWith('net') },
+  {
+    id: 'file-network',
+    label: 'File / network',
+    matches: (key: string) => key.startsWith('fd.') || key.startsWith('net'),
+  },
   { id: 'event', label: 'Event', matches: (key: string) => key.startsWith('evt.') },
 ] as const;
 
@@ -88,7 +108,10 @@ export type FieldGroupId = (typeof FIELD_GROUPS)[number]['id'] | 'other';
 
 /** output_fields entries in groups (in the order above, `other` last), each keeping the alert's key order. */
 export function groupFields<T>(entries: [string, T][]): { id: FieldGroupId; label: string; entries: [string, T][] }[] {
-  const groups = [...FIELD_GROUPS.map(({ id, label }) => ({ id: id as FieldGroupId, label, entries: [] as [string, T][] })), { id: 'other' as const, label: 'Other', entries: [] as [string, T][] }];
+  const groups = [
+    ...FIELD_GROUPS.map(({ id, label }) => ({ id: id as FieldGroupId, label, entries: [] as [string, T][] })),
+    { id: 'other' as const, label: 'Other', entries: [] as [string, T][] },
+  ];
   for (const entry of entries) {
     const index = FIELD_GROUPS.findIndex((group) => group.matches(entry[0]));
     groups[index === -1 ? groups.length - 1 : index]!.entries.push(entry);

@@ -6,7 +6,15 @@ import { useState, type ReactNode } from 'react';
  * Text that may be huge (a command line the size of a script): the start, then a button for the rest, so one
  * value cannot push everything else off the page. Rendered as text, never as markup.
  */
-export function LongText({ text, limit = 400, render = (shown) => shown }: { text: string; limit?: number; render?: (shown: string) => ReactNode }) {
+export function LongText({
+  text,
+  limit = 400,
+  render = (shown) => shown,
+}: {
+  text: string;
+  limit?: number;
+  render?: (shown: string) => ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   if (text.length <= limit * 1.25) return <>{render(text)}</>;
   return (

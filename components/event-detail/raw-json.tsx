@@ -30,7 +30,11 @@ export function RawJson({ raw, pretty }: { raw: string; pretty: string }) {
     return () => clearTimeout(timer);
   }, [status]);
 
-  const copy = () => copyText(raw).then(() => setStatus('copied'), () => setStatus('failed'));
+  const copy = () =>
+    copyText(raw).then(
+      () => setStatus('copied'),
+      () => setStatus('failed'),
+    );
 
   return (
     <Panel
@@ -40,13 +44,23 @@ export function RawJson({ raw, pretty }: { raw: string; pretty: string }) {
           <span role="status" className="text-xs text-muted">
             {status === 'copied' ? 'Copied the JSON as received' : status === 'failed' ? 'Could not copy' : ''}
           </span>
-          <button type="button" onClick={() => void copy()} className="rounded border border-border px-2 py-0.5 text-xs font-medium hover:bg-surface-2" data-testid="copy-raw">
+          <button
+            type="button"
+            onClick={() => void copy()}
+            className="rounded border border-border px-2 py-0.5 text-xs font-medium hover:bg-surface-2"
+            data-testid="copy-raw"
+          >
             Copy
           </button>
         </div>
       }
     >
-      <pre className="alert-text max-h-[36rem] overflow-auto whitespace-pre-wrap rounded-b-lg bg-code p-4 font-mono text-xs leading-relaxed" data-testid="raw-json">{pretty}</pre>
+      <pre
+        className="alert-text max-h-[36rem] overflow-auto whitespace-pre-wrap rounded-b-lg bg-code p-4 font-mono text-xs leading-relaxed"
+        data-testid="raw-json"
+      >
+        {pretty}
+      </pre>
     </Panel>
   );
 }

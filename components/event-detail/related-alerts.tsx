@@ -23,9 +23,16 @@ function RelatedRow({ event }: { event: EventSummary }) {
   const context = [where(event), event.procName].filter(Boolean).join(' · ');
   return (
     <li>
-      <DataLink href={eventHref(event.id)} className="block rounded px-2 py-1.5 hover:bg-surface-2" data-testid="related-row" data-event-id={event.id}>
+      <DataLink
+        href={eventHref(event.id)}
+        className="block rounded px-2 py-1.5 hover:bg-surface-2"
+        data-testid="related-row"
+        data-event-id={event.id}
+      >
         <div className="flex min-w-0 items-center gap-2 text-sm">
-          <span style={{ color: priority.color }} title={priority.name}><PriorityShape rank={priority.rank} className="h-2.5 w-2.5" /></span>
+          <span style={{ color: priority.color }} title={priority.name}>
+            <PriorityShape rank={priority.rank} className="h-2.5 w-2.5" />
+          </span>
           <span className="sr-only">{priority.name}</span>
           <span className="truncate font-medium">{event.rule}</span>
         </div>
@@ -40,7 +47,14 @@ function RelatedRow({ event }: { event: EventSummary }) {
 
 const SHOWN = 5;
 
-function RelatedList({ title, hint, events, more, emptyMessage = 'None.', testId }: {
+function RelatedList({
+  title,
+  hint,
+  events,
+  more,
+  emptyMessage = 'None.',
+  testId,
+}: {
   title: string;
   hint: string;
   events: EventSummary[];
@@ -54,9 +68,16 @@ function RelatedList({ title, hint, events, more, emptyMessage = 'None.', testId
     <section aria-label={title} data-testid={testId} className="min-w-0">
       <div className="flex items-baseline justify-between gap-2 px-2">
         <h3 className="text-xs font-semibold uppercase tracking-wide text-muted">
-          {title} <span className="font-normal normal-case tracking-normal tabular-nums">({events.length >= RELATED_LIMIT ? `newest ${RELATED_LIMIT}` : events.length})</span>
+          {title}{' '}
+          <span className="font-normal normal-case tracking-normal tabular-nums">
+            ({events.length >= RELATED_LIMIT ? `newest ${RELATED_LIMIT}` : events.length})
+          </span>
         </h3>
-        {more && events.length > 0 && <DataLink href={more.href} className="shrink-0 text-xs text-accent hover:underline">{more.label} →</DataLink>}
+        {more && events.length > 0 && (
+          <DataLink href={more.href} className="shrink-0 text-xs text-accent hover:underline">
+            {more.label} →
+          </DataLink>
+        )}
       </div>
       <p className="mb-1 px-2 text-xs text-muted">{hint}</p>
       {events.length === 0 ? (
@@ -69,7 +90,11 @@ function RelatedList({ title, hint, events, more, emptyMessage = 'None.', testId
         </ul>
       )}
       {events.length > SHOWN && (
-        <button type="button" onClick={() => setExpanded(!expanded)} className="px-2 py-1 text-xs text-muted hover:text-fg">
+        <button
+          type="button"
+          onClick={() => setExpanded(!expanded)}
+          className="px-2 py-1 text-xs text-muted hover:text-fg"
+        >
           {expanded ? 'Show fewer' : `Show ${events.length - SHOWN} more`}
         </button>
       )}
@@ -82,11 +107,19 @@ const WINDOW_MS = 10 * 60_000;
 /** The alerts list for this alert's container (or host) within WINDOW_MS either side of it. */
 function nearbyHref(event: EventDetail): string | null {
   const timeMs = Date.parse(event.time);
-  const scope = event.containerId && event.containerId !== 'host'
-    ? { container: [event.containerId] }
-    : event.hostname ? { hostname: [event.hostname], container: event.containerId ? [event.containerId] : [] } : null;
+  const scope =
+    event.containerId && event.containerId !== 'host'
+      ? { container: [event.containerId] }
+      : event.hostname
+        ? { hostname: [event.hostname], container: event.containerId ? [event.containerId] : [] }
+        : null;
   if (!scope || Number.isNaN(timeMs)) return null;
-  return filterHref('/events', { ...EMPTY_FILTER, ...scope, from: new Date(timeMs - WINDOW_MS).toISOString(), to: new Date(timeMs + WINDOW_MS + 1).toISOString() });
+  return filterHref('/events', {
+    ...EMPTY_FILTER,
+    ...scope,
+    from: new Date(timeMs - WINDOW_MS).toISOString(),
+    to: new Date(timeMs + WINDOW_MS + 1).toISOString(),
+  });
 }
 
 /** Alerts around this one: same place and time, same process chain, same rule elsewhere. */
@@ -101,12 +134,30 @@ export function RelatedAlerts({ event, place }: { event: EventDetail; place: str
         <PanelState kind="error" message={`Could not load related alerts: ${error.message}`} />
       ) : (
         <div className="space-y-4 p-2 py-3">
-          <RelatedList title="Nearby" hint={`Same ${place}, within ±10 minutes`} events={data.nearby} testId="related-nearby"
-            more={nearby ? { href: nearby, label: 'Open in Alerts' } : null} />
-          <RelatedList title="Same process chain" hint="Same ancestry, any time" events={data.sameChain} testId="related-chain" />
-          <RelatedList title="Same rule elsewhere" hint="Other containers and hosts" events={data.sameRuleElsewhere} testId="related-rule"
+          <RelatedList
+            title="Nearby"
+            hint={`Same ${place}, within ±10 minutes`}
+            events={data.nearby}
+            testId="related-nearby"
+            more={nearby ? { href: nearby, label: 'Open in Alerts' } : null}
+          />
+          <RelatedList
+            title="Same process chain"
+            hint="Same ancestry, any time"
+            events={data.sameChain}
+            testId="related-chain"
+          />
+          <RelatedList
+            title="Same rule elsewhere"
+            hint="Other containers and hosts"
+            events={data.sameRuleElsewhere}
+            testId="related-rule"
             emptyMessage={`None among this rule's alerts nearest in time (up to ${RELATED_RULE_CANDIDATES.toLocaleString()} before and ${RELATED_RULE_CANDIDATES.toLocaleString()} after).`}
-            more={{ href: filterHref('/events', rangeFilter(event.time, { rule: [event.rule] })), label: 'All of this rule' }} />
+            more={{
+              href: filterHref('/events', rangeFilter(event.time, { rule: [event.rule] })),
+              label: 'All of this rule',
+            }}
+          />
         </div>
       )}
     </Panel>

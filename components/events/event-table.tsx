@@ -11,10 +11,26 @@ import { PriorityBadge } from '../ui/priority-badge';
 
 type FilterLink = (key: ListFilter, value: string) => string;
 
-function FilterValue({ value, filterKey, href, className = '' }: { value: string | null; filterKey: ListFilter; href: FilterLink; className?: string }) {
+function FilterValue({
+  value,
+  filterKey,
+  href,
+  className = '',
+}: {
+  value: string | null;
+  filterKey: ListFilter;
+  href: FilterLink;
+  className?: string;
+}) {
   if (!value) return null;
   return (
-    <DataLink href={href(filterKey, value)} scroll={false} onClick={(e) => e.stopPropagation()} className={`alert-text hover:text-accent hover:underline ${className}`} title={`Filter by ${filterKey}: ${value}`}>
+    <DataLink
+      href={href(filterKey, value)}
+      scroll={false}
+      onClick={(e) => e.stopPropagation()}
+      className={`alert-text hover:text-accent hover:underline ${className}`}
+      title={`Filter by ${filterKey}: ${value}`}
+    >
       {value}
     </DataLink>
   );
@@ -73,7 +89,13 @@ export function EventTable({
           rows.current[next]?.scrollIntoView({ block: 'nearest' });
           return next;
         });
-      } else if (event.key === 'Enter' && selected >= 0 && events[selected] && target?.tagName !== 'A' && target?.tagName !== 'BUTTON') {
+      } else if (
+        event.key === 'Enter' &&
+        selected >= 0 &&
+        events[selected] &&
+        target?.tagName !== 'A' &&
+        target?.tagName !== 'BUTTON'
+      ) {
         router.push(eventHref(events[selected].id));
       }
     };
@@ -83,9 +105,12 @@ export function EventTable({
 
   useEffect(() => {
     if (!hasMore || !loadMore || !sentinel.current) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) loadMore();
-    }, { rootMargin: '400px' });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) loadMore();
+      },
+      { rootMargin: '400px' },
+    );
     observer.observe(sentinel.current);
     return () => observer.disconnect();
   }, [hasMore, loadMore]);
@@ -96,13 +121,33 @@ export function EventTable({
         <table className="w-full min-w-[960px] table-fixed text-sm" data-testid={testId} aria-rowcount={events.length}>
           <thead className="text-left text-xs uppercase tracking-wide text-muted">
             <tr className="border-b border-border">
-              <th scope="col" className="w-40 px-3 py-2 font-medium">Time</th>
-              <th scope="col" className="w-36 px-2 py-2 font-medium">Priority</th>
-              {show('rule') && <th scope="col" className="w-56 px-2 py-2 font-medium">Rule</th>}
-              {show('host') && <th scope="col" className="w-36 px-2 py-2 font-medium">Host</th>}
-              {show('container') && <th scope="col" className="w-44 px-2 py-2 font-medium">Container / pod</th>}
-              <th scope="col" className="w-32 px-2 py-2 font-medium">Process</th>
-              <th scope="col" className="px-2 py-2 font-medium">Output</th>
+              <th scope="col" className="w-40 px-3 py-2 font-medium">
+                Time
+              </th>
+              <th scope="col" className="w-36 px-2 py-2 font-medium">
+                Priority
+              </th>
+              {show('rule') && (
+                <th scope="col" className="w-56 px-2 py-2 font-medium">
+                  Rule
+                </th>
+              )}
+              {show('host') && (
+                <th scope="col" className="w-36 px-2 py-2 font-medium">
+                  Host
+                </th>
+              )}
+              {show('container') && (
+                <th scope="col" className="w-44 px-2 py-2 font-medium">
+                  Container / pod
+                </th>
+              )}
+              <th scope="col" className="w-32 px-2 py-2 font-medium">
+                Process
+              </th>
+              <th scope="col" className="px-2 py-2 font-medium">
+                Output
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -121,22 +166,44 @@ export function EventTable({
                 <td className="px-3 py-1.5 text-muted">
                   <EventTime time={event.time} />
                   {event.claimedTime !== undefined && (
-                    <div className="alert-text truncate text-[11px]" style={{ color: 'var(--live-warn)' }} title={`Falco said ${event.claimedTime}`} data-testid="row-clock-ahead">
+                    <div
+                      className="alert-text truncate text-[11px]"
+                      style={{ color: 'var(--live-warn)' }}
+                      title={`Falco said ${event.claimedTime}`}
+                      data-testid="row-clock-ahead"
+                    >
                       clock ahead
                     </div>
                   )}
                 </td>
-                <td className="px-2 py-1.5"><PriorityBadge priority={event.priority} /></td>
+                <td className="px-2 py-1.5">
+                  <PriorityBadge priority={event.priority} />
+                </td>
                 {show('rule') && (
                   <td className="px-2 py-1.5 font-medium">
-                    <DataLink href={eventHref(event.id)} onClick={(e) => e.stopPropagation()} className="alert-text hover:underline" data-testid="event-rule">{event.rule}</DataLink>
+                    <DataLink
+                      href={eventHref(event.id)}
+                      onClick={(e) => e.stopPropagation()}
+                      className="alert-text hover:underline"
+                      data-testid="event-rule"
+                    >
+                      {event.rule}
+                    </DataLink>
                   </td>
                 )}
-                {show('host') && <td className="truncate px-2 py-1.5"><FilterValue value={event.hostname} filterKey="hostname" href={filterHref} /></td>}
+                {show('host') && (
+                  <td className="truncate px-2 py-1.5">
+                    <FilterValue value={event.hostname} filterKey="hostname" href={filterHref} />
+                  </td>
+                )}
                 {show('container') && <td className="truncate px-2 py-1.5">{containerCell(event, filterHref)}</td>}
-                <td className="truncate px-2 py-1.5 font-mono text-xs"><FilterValue value={event.procName} filterKey="proc" href={filterHref} /></td>
+                <td className="truncate px-2 py-1.5 font-mono text-xs">
+                  <FilterValue value={event.procName} filterKey="proc" href={filterHref} />
+                </td>
                 <td className="px-2 py-1.5">
-                  <div className="alert-text line-clamp-2 font-mono text-xs text-muted" title={event.output ?? ''}>{event.output}</div>
+                  <div className="alert-text line-clamp-2 font-mono text-xs text-muted" title={event.output ?? ''}>
+                    {event.output}
+                  </div>
                 </td>
               </tr>
             ))}
@@ -145,7 +212,12 @@ export function EventTable({
       </div>
       {hasMore && (
         <div ref={sentinel} className="flex justify-center border-t border-border p-3">
-          <button type="button" onClick={loadMore} disabled={loadingMore} className="rounded border border-border px-3 py-1 text-sm text-muted hover:text-fg disabled:opacity-60">
+          <button
+            type="button"
+            onClick={loadMore}
+            disabled={loadingMore}
+            className="rounded border border-border px-3 py-1 text-sm text-muted hover:text-fg disabled:opacity-60"
+          >
             {loadingMore ? 'Loading…' : 'Load more'}
           </button>
         </div>

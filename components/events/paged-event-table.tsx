@@ -11,7 +11,12 @@ import { EventTable } from './event-table';
  * scrolls, with the loading, error and empty states. Values in rows link to their filters. On a
  * live page, new alerts come in at the top (or behind an "N new alerts" notice once scrolled into).
  */
-export function PagedEventTable({ state, emptyMessage, testId, hideColumns }: {
+export function PagedEventTable({
+  state,
+  emptyMessage,
+  testId,
+  hideColumns,
+}: {
   state: ReturnType<typeof useEventFilter>;
   emptyMessage: string;
   testId?: string;
@@ -24,8 +29,12 @@ export function PagedEventTable({ state, emptyMessage, testId, hideColumns }: {
     <div ref={live.listTop} className="scroll-mt-16">
       {live.pendingAlerts > 0 && (
         // Floats over the list rather than taking a line in it, which would push the rows down.
-        <button type="button" onClick={live.showPending} data-testid="new-alerts"
-          className="fixed left-1/2 top-16 z-30 -translate-x-1/2 rounded-full bg-accent px-4 py-1.5 text-sm font-semibold text-accent-fg shadow-lg hover:opacity-90">
+        <button
+          type="button"
+          onClick={live.showPending}
+          data-testid="new-alerts"
+          className="fixed left-1/2 top-16 z-30 -translate-x-1/2 rounded-full bg-accent px-4 py-1.5 text-sm font-semibold text-accent-fg shadow-lg hover:opacity-90"
+        >
           ↑ {live.pendingAlerts.toLocaleString()} new alert{live.pendingAlerts === 1 ? '' : 's'}: show
         </button>
       )}

@@ -11,10 +11,18 @@ import { PriorityShape } from '../ui/priority-badge';
 export function PeriodChange({ now, before }: { now: number; before: number | undefined }) {
   if (before === undefined) return null;
   const diff = now - before;
-  if (diff === 0) return <span className="text-xs text-muted" title="Same as the previous period">±0</span>;
+  if (diff === 0)
+    return (
+      <span className="text-xs text-muted" title="Same as the previous period">
+        ±0
+      </span>
+    );
   const percent = before === 0 ? null : Math.round((diff / before) * 100);
   return (
-    <span className="text-xs tabular-nums text-muted" title={`${before.toLocaleString()} in the previous period of the same length`}>
+    <span
+      className="text-xs tabular-nums text-muted"
+      title={`${before.toLocaleString()} in the previous period of the same length`}
+    >
       {diff > 0 ? '▲' : '▼'} {Math.abs(diff).toLocaleString()}
       {percent !== null && ` (${diff > 0 ? '+' : ''}${percent}%)`}
     </span>
@@ -34,7 +42,9 @@ export function PriorityCounters({ state }: { state: ReturnType<typeof useEventF
   return (
     <div>
       <p className="mb-2 flex flex-wrap items-baseline gap-x-2 text-sm text-muted">
-        <span className="text-2xl font-semibold text-fg tabular-nums" data-testid="total-count">{data.total.toLocaleString()}</span>
+        <span className="text-2xl font-semibold text-fg tabular-nums" data-testid="total-count">
+          {data.total.toLocaleString()}
+        </span>
         <span>alerts</span>
         <PeriodChange now={data.total} before={data.previous?.total} />
       </p>
@@ -55,7 +65,12 @@ export function PriorityCounters({ state }: { state: ReturnType<typeof useEventF
                   <PriorityShape rank={p.rank} />
                   {p.name}
                 </div>
-                <div className={`mt-1 text-2xl tabular-nums ${count === 0 ? 'text-muted' : 'font-semibold'}`} data-testid="count-value">{count.toLocaleString()}</div>
+                <div
+                  className={`mt-1 text-2xl tabular-nums ${count === 0 ? 'text-muted' : 'font-semibold'}`}
+                  data-testid="count-value"
+                >
+                  {count.toLocaleString()}
+                </div>
                 <PeriodChange now={count} before={previous?.get(p.rank)} />
               </DataLink>
             </li>

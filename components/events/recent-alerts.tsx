@@ -13,7 +13,11 @@ export function RecentAlerts({ state, limit = 20 }: { state: ReturnType<typeof u
   return (
     <Panel
       title="Newest alerts"
-      actions={<DataLink href={filterHref('/events', state.urlFilter)} className="text-xs text-accent hover:underline">All matching alerts →</DataLink>}
+      actions={
+        <DataLink href={filterHref('/events', state.urlFilter)} className="text-xs text-accent hover:underline">
+          All matching alerts →
+        </DataLink>
+      }
     >
       {isPending ? (
         <PanelState kind="loading" />
@@ -22,7 +26,11 @@ export function RecentAlerts({ state, limit = 20 }: { state: ReturnType<typeof u
       ) : data.events.length === 0 ? (
         <PanelState kind="empty" message="No detections in this range." />
       ) : (
-        <EventTable events={data.events} filterHref={(key, value) => state.href({ add: key, value })} testId="recent-alerts" />
+        <EventTable
+          events={data.events}
+          filterHref={(key, value) => state.href({ add: key, value })}
+          testId="recent-alerts"
+        />
       )}
     </Panel>
   );

@@ -32,7 +32,11 @@ export function ExplorerPage() {
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-xl font-semibold">
           Alerts{' '}
-          {summary && <span className="text-base font-normal text-muted tabular-nums" data-testid="match-count">{summary.total.toLocaleString()} matching</span>}
+          {summary && (
+            <span className="text-base font-normal text-muted tabular-nums" data-testid="match-count">
+              {summary.total.toLocaleString()} matching
+            </span>
+          )}
         </h1>
         <div className="flex items-center gap-4">
           <LiveBadge state={live.state} />
@@ -45,8 +49,14 @@ export function ExplorerPage() {
         title={
           <span role="tablist" aria-label="View" className="flex gap-1">
             {(['list', 'tree'] as const).map((name) => (
-              <DataLink key={name} role="tab" aria-selected={view === name} href={viewHref(name)} scroll={false}
-                className={`rounded px-2 py-0.5 ${view === name ? 'bg-surface-2 font-semibold' : 'font-normal text-muted hover:text-fg'}`}>
+              <DataLink
+                key={name}
+                role="tab"
+                aria-selected={view === name}
+                href={viewHref(name)}
+                scroll={false}
+                className={`rounded px-2 py-0.5 ${view === name ? 'bg-surface-2 font-semibold' : 'font-normal text-muted hover:text-fg'}`}
+              >
                 {name === 'list' ? 'List' : 'Process tree'}
               </DataLink>
             ))}
@@ -54,7 +64,11 @@ export function ExplorerPage() {
         }
         actions={<span className="hidden text-xs text-muted md:inline">↑ ↓ to move · Enter to open · / to search</span>}
       >
-        {view === 'list' ? <PagedEventTable state={state} emptyMessage="No alerts match this filter in this range." /> : <ProcessTreePanel state={state} bare linkParams="view=tree" />}
+        {view === 'list' ? (
+          <PagedEventTable state={state} emptyMessage="No alerts match this filter in this range." />
+        ) : (
+          <ProcessTreePanel state={state} bare linkParams="view=tree" />
+        )}
       </Panel>
     </div>
   );

@@ -15,8 +15,14 @@ export function ExportMenu({ query }: { query: string }) {
     <div className="flex items-center gap-1 text-sm" role="group" aria-label="Export">
       <span className="text-muted">Export:</span>
       {FORMATS.map(({ format, label }) => (
-        <a key={format} href={withBasePath(`/api/events/export?${query}${query ? '&' : ''}format=${format}`)} download data-testid={`export-${format}`}
-          className="rounded border border-border px-2 py-0.5 text-muted hover:text-fg" title={`Download all matching alerts as ${label}`}>
+        <a
+          key={format}
+          href={withBasePath(`/api/events/export?${query}${query ? '&' : ''}format=${format}`)}
+          download
+          data-testid={`export-${format}`}
+          className="rounded border border-border px-2 py-0.5 text-muted hover:text-fg"
+          title={`Download all matching alerts as ${label}`}
+        >
           {format.toUpperCase()}
         </a>
       ))}

@@ -24,14 +24,18 @@ export function FilterBar({ state, search = true }: { state: ReturnType<typeof u
           >
             <option value="">Any</option>
             {PRIORITIES.map((p) => (
-              <option key={p.name} value={p.name}>{p.name}</option>
+              <option key={p.name} value={p.name}>
+                {p.name}
+              </option>
             ))}
           </select>
         </label>
         <FilterPicker state={state} />
       </div>
       {state.error && (
-        <p role="alert" className="text-sm text-[var(--priority-critical)]">This link has an invalid filter ({state.error}); showing everything instead.</p>
+        <p role="alert" className="text-sm text-[var(--priority-critical)]">
+          This link has an invalid filter ({state.error}); showing everything instead.
+        </p>
       )}
       <FilterChips state={state} />
     </div>

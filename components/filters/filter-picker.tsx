@@ -8,9 +8,29 @@ import { useTop } from '@/lib/queries/stats';
 import { PriorityShape } from '../ui/priority-badge';
 import { findPriority } from '@/lib/falco/priorities';
 
-const PICKABLE: Dimension[] = ['priority', 'rule', 'source', 'hostname', 'container', 'image', 'namespace', 'pod', 'tag', 'user', 'proc'];
+const PICKABLE: Dimension[] = [
+  'priority',
+  'rule',
+  'source',
+  'hostname',
+  'container',
+  'image',
+  'namespace',
+  'pod',
+  'tag',
+  'user',
+  'proc',
+];
 
-function ValueList({ state, dimension, onDone }: { state: ReturnType<typeof useEventFilter>; dimension: Dimension; onDone: () => void }) {
+function ValueList({
+  state,
+  dimension,
+  onDone,
+}: {
+  state: ReturnType<typeof useEventFilter>;
+  dimension: Dimension;
+  onDone: () => void;
+}) {
   const key = DIMENSIONS[dimension].filter;
   // Offer the values present in the current view, not counting this dimension's own filter.
   const query = filterToSearchParams({ ...state.filter, [key]: [] }).toString();
@@ -46,15 +66,27 @@ function ValueList({ state, dimension, onDone }: { state: ReturnType<typeof useE
                 role="option"
                 aria-selected={selected}
                 onClick={() => {
-                  const hostScope = dimension === 'container' && value.value === 'host' && value.hostname ? [{ add: 'hostname' as const, value: value.hostname }] : [];
-                  state.change(selected ? { remove: key, value: value.value } : { add: key, value: value.value }, ...hostScope);
+                  const hostScope =
+                    dimension === 'container' && value.value === 'host' && value.hostname
+                      ? [{ add: 'hostname' as const, value: value.hostname }]
+                      : [];
+                  state.change(
+                    selected ? { remove: key, value: value.value } : { add: key, value: value.value },
+                    ...hostScope,
+                  );
                   onDone();
                 }}
                 className="flex w-full items-center gap-2 px-3 py-1.5 text-left hover:bg-surface-2"
               >
                 <span className="w-4 text-accent">{selected ? '✓' : ''}</span>
-                {dimension === 'priority' && <span style={{ color: findPriority(value.value)?.color }}><PriorityShape rank={findPriority(value.value)?.rank ?? 7} /></span>}
-                <span className="alert-text min-w-0 flex-1 truncate" title={value.label}>{value.label}</span>
+                {dimension === 'priority' && (
+                  <span style={{ color: findPriority(value.value)?.color }}>
+                    <PriorityShape rank={findPriority(value.value)?.rank ?? 7} />
+                  </span>
+                )}
+                <span className="alert-text min-w-0 flex-1 truncate" title={value.label}>
+                  {value.label}
+                </span>
                 <span className="tabular-nums text-muted">{value.count.toLocaleString()}</span>
               </button>
             </li>
@@ -108,14 +140,26 @@ export function FilterPicker({ state }: { state: ReturnType<typeof useEventFilte
             <ul role="menu" className="w-48 py-1 text-sm">
               {PICKABLE.map((name) => (
                 <li key={name}>
-                  <button type="button" role="menuitem" onClick={() => setDimension(name)} className="w-full px-3 py-1.5 text-left hover:bg-surface-2">
+                  <button
+                    type="button"
+                    role="menuitem"
+                    onClick={() => setDimension(name)}
+                    className="w-full px-3 py-1.5 text-left hover:bg-surface-2"
+                  >
                     {DIMENSIONS[name].label}
                   </button>
                 </li>
               ))}
             </ul>
           ) : (
-            <ValueList state={state} dimension={dimension} onDone={() => { setOpen(false); setDimension(null); }} />
+            <ValueList
+              state={state}
+              dimension={dimension}
+              onDone={() => {
+                setOpen(false);
+                setDimension(null);
+              }}
+            />
           )}
         </div>
       )}

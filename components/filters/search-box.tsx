@@ -16,7 +16,12 @@ function refusalOf(client: QueryClient, q: string | undefined): string | null {
   for (const query of client.getQueryCache().getAll()) {
     const { error } = query.state;
     const url = query.meta?.url;
-    if (error instanceof FetchError && error.code === 'invalid_query' && typeof url === 'string' && new URLSearchParams(url.split('?')[1] ?? '').get('q') === q) {
+    if (
+      error instanceof FetchError &&
+      error.code === 'invalid_query' &&
+      typeof url === 'string' &&
+      new URLSearchParams(url.split('?')[1] ?? '').get('q') === q
+    ) {
       return error.message;
     }
   }
@@ -36,7 +41,11 @@ export function SearchBox({ state }: { state: ReturnType<typeof useEventFilter> 
   const q = state.urlFilter.q?.trim();
   const client = useQueryClient();
   const subscribe = useCallback((onChange: () => void) => client.getQueryCache().subscribe(onChange), [client]);
-  const refused = useSyncExternalStore(subscribe, () => refusalOf(client, q), () => null);
+  const refused = useSyncExternalStore(
+    subscribe,
+    () => refusalOf(client, q),
+    () => null,
+  );
   const refusal = refused !== null && text.trim() === q ? refused : null;
 
   useEffect(() => {

@@ -79,15 +79,27 @@ export function TimeRangePicker({ state }: { state: ReturnType<typeof useEventFi
         >
           <label className="flex items-center gap-1 text-muted">
             From
-            <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} aria-label="From (local time)"
-              className="rounded border border-border bg-surface px-2 py-1 text-fg" />
+            <input
+              type="datetime-local"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              aria-label="From (local time)"
+              className="rounded border border-border bg-surface px-2 py-1 text-fg"
+            />
           </label>
           <label className="flex items-center gap-1 text-muted">
             to
-            <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} aria-label="To (local time)"
-              className="rounded border border-border bg-surface px-2 py-1 text-fg" />
+            <input
+              type="datetime-local"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              aria-label="To (local time)"
+              className="rounded border border-border bg-surface px-2 py-1 text-fg"
+            />
           </label>
-          <button type="submit" className="rounded bg-accent px-2.5 py-1 font-medium text-accent-fg">Apply</button>
+          <button type="submit" className="rounded bg-accent px-2.5 py-1 font-medium text-accent-fg">
+            Apply
+          </button>
         </form>
       )}
     </div>

@@ -22,8 +22,8 @@ export function FalcoHealthPage() {
       <div>
         <h1 className="text-xl font-semibold">Falco health</h1>
         <p className="text-sm text-muted">
-          Falco&apos;s own reports: dropped system calls, timeouts and metrics snapshots. A burst of drops means Falco missed
-          events on that host, so detections there may be incomplete.
+          Falco&apos;s own reports: dropped system calls, timeouts and metrics snapshots. A burst of drops means Falco
+          missed events on that host, so detections there may be incomplete.
         </p>
       </div>
       <FilterBar state={state} />
@@ -31,10 +31,19 @@ export function FalcoHealthPage() {
         <div className="lg:col-span-2">
           <TimelinePanel state={state} stack="rule" title="Health events over time" height={160} />
         </div>
-        <TopPanel title="By host" query={state.query} dimension="hostname" href={(v) => state.href({ add: 'hostname', value: v.value })} />
+        <TopPanel
+          title="By host"
+          query={state.query}
+          dimension="hostname"
+          href={(v) => state.href({ add: 'hostname', value: v.value })}
+        />
       </div>
       <Panel title="Health events">
-        <PagedEventTable state={state} emptyMessage="No health events from Falco in this range: no drops or timeouts reported." testId="health-events" />
+        <PagedEventTable
+          state={state}
+          emptyMessage="No health events from Falco in this range: no drops or timeouts reported."
+          testId="health-events"
+        />
       </Panel>
     </div>
   );

@@ -16,7 +16,12 @@ import { LazyChartTimeline } from '../charts/lazy-chart-timeline';
 import { LiveBadge } from '../live/live-badge';
 import { KioskClock, KioskCounters, KioskFeed, KioskMessage, KioskPanel, KioskTopList } from './kiosk-parts';
 
-const PANEL_TITLES: Record<PanelName, string> = { overview: 'Overview', rules: 'Top rules', containers: 'Top containers', alerts: 'Latest alerts' };
+const PANEL_TITLES: Record<PanelName, string> = {
+  overview: 'Overview',
+  rules: 'Top rules',
+  containers: 'Top containers',
+  alerts: 'Latest alerts',
+};
 
 /** The root font size in px (the kiosk scales it with the screen), for the chart's SVG text. */
 function useRootFontPx(): number {
@@ -30,14 +35,37 @@ function useRootFontPx(): number {
   return px;
 }
 
-function Loading<T>({ result, empty, children }: { result: { data?: T; error: Error | null; isPending: boolean }; empty?: (data: T) => boolean; children: (data: T) => ReactNode }) {
-  if (result.error && !result.data) return <KioskMessage tone="error">Cannot load: {result.error.message}</KioskMessage>;
+function Loading<T>({
+  result,
+  empty,
+  children,
+}: {
+  result: { data?: T; error: Error | null; isPending: boolean };
+  empty?: (data: T) => boolean;
+  children: (data: T) => ReactNode;
+}) {
+  if (result.error && !result.data)
+    return <KioskMessage tone="error">Cannot load: {result.error.message}</KioskMessage>;
   if (result.data === undefined) return <KioskMessage>Loading…</KioskMessage>;
   if (empty?.(result.data)) return <KioskMessage>No alerts in this window.</KioskMessage>;
   return <>{children(result.data)}</>;
 }
 
-function TopPanel({ title, query, dimension, limit, testId, labelFor = (value) => valueLabel(dimension, value) }: { title: string; query: string; dimension: Dimension; limit: number; testId: string; labelFor?: (value: TopValue) => string }) {
+function TopPanel({
+  title,
+  query,
+  dimension,
+  limit,
+  testId,
+  labelFor = (value) => valueLabel(dimension, value),
+}: {
+  title: string;
+  query: string;
+  dimension: Dimension;
+  limit: number;
+  testId: string;
+  labelFor?: (value: TopValue) => string;
+}) {
   const top = useTop(query, dimension, limit);
   return (
     <KioskPanel title={title} testId={testId}>
@@ -55,7 +83,16 @@ function TimelinePanel({ query }: { query: string }) {
     <KioskPanel title="Alerts over time" testId="kiosk-timeline" className="h-full">
       <div className="h-full p-3">
         <Loading result={timeline}>
-          {(data) => <LazyChartTimeline timeline={data} kind="priority" height="fill" label="Alerts over time" fontSize={Math.round(fontPx * 0.75)} yAxisWidth={Math.round(fontPx * 3.2)} />}
+          {(data) => (
+            <LazyChartTimeline
+              timeline={data}
+              kind="priority"
+              height="fill"
+              label="Alerts over time"
+              fontSize={Math.round(fontPx * 0.75)}
+              yAxisWidth={Math.round(fontPx * 3.2)}
+            />
+          )}
         </Loading>
       </div>
     </KioskPanel>
@@ -81,12 +118,28 @@ export function KioskPage({ config }: { config: KioskConfig }) {
   }, [rotateSeconds]);
   const shown = rotateSeconds === null ? null : KIOSK_PANELS[panelIndex]!;
 
-  const counters = (
-    <Loading result={summary}>{(data) => <KioskCounters summary={data} />}</Loading>
+  const counters = <Loading result={summary}>{(data) => <KioskCounters summary={data} />}</Loading>;
+  const rules = (
+    <TopPanel title="Top rules" query={query} dimension="rule" limit={shown ? 15 : 8} testId="kiosk-top-rules" />
   );
-  const rules = <TopPanel title="Top rules" query={query} dimension="rule" limit={shown ? 15 : 8} testId="kiosk-top-rules" />;
-  const containers = <TopPanel title="Top containers" query={query} dimension="container" limit={shown ? 12 : 6} testId="kiosk-top-containers" />;
-  const namespaces = <TopPanel title="Top namespaces" query={query} dimension="namespace" limit={shown ? 12 : 5} testId="kiosk-top-namespaces" />;
+  const containers = (
+    <TopPanel
+      title="Top containers"
+      query={query}
+      dimension="container"
+      limit={shown ? 12 : 6}
+      testId="kiosk-top-containers"
+    />
+  );
+  const namespaces = (
+    <TopPanel
+      title="Top namespaces"
+      query={query}
+      dimension="namespace"
+      limit={shown ? 12 : 5}
+      testId="kiosk-top-namespaces"
+    />
+  );
   const alerts = (
     <KioskPanel title={`Latest alerts · ${feedPriority} and above`} testId="kiosk-latest" className="h-full">
       {feed.error && feed.alerts.length === 0 ? (
@@ -109,8 +162,14 @@ export function KioskPage({ config }: { config: KioskConfig }) {
             <img src={withBasePath('/icon.svg')} alt="" className="h-[1.2em] w-[1.2em] self-center" />
             Perch
           </span>
-          <span className="alert-text truncate text-lg text-muted" data-testid="kiosk-scope">{describeScope(config)}</span>
-          {shown && <span className="text-lg font-semibold" data-testid="kiosk-rotating">{PANEL_TITLES[shown]} ({panelIndex + 1}/{KIOSK_PANELS.length})</span>}
+          <span className="alert-text truncate text-lg text-muted" data-testid="kiosk-scope">
+            {describeScope(config)}
+          </span>
+          {shown && (
+            <span className="text-lg font-semibold" data-testid="kiosk-rotating">
+              {PANEL_TITLES[shown]} ({panelIndex + 1}/{KIOSK_PANELS.length})
+            </span>
+          )}
         </div>
         <div className="flex shrink-0 items-center gap-6">
           <KioskClock lastAlertMs={lastAlertMs} />
@@ -122,20 +181,31 @@ export function KioskPage({ config }: { config: KioskConfig }) {
         <div className="grid min-h-0 grid-rows-[auto_minmax(0,2fr)_minmax(0,3fr)] gap-3">
           {counters}
           <div className="grid min-h-0 grid-cols-3 gap-3">
-            <div className="col-span-2 min-h-0"><TimelinePanel query={query} /></div>
+            <div className="col-span-2 min-h-0">
+              <TimelinePanel query={query} />
+            </div>
             {rules}
           </div>
           <div className="grid min-h-0 grid-cols-3 gap-3">
             <div className="col-span-2 min-h-0">{alerts}</div>
-            <div className="grid min-h-0 grid-rows-2 gap-3">{containers}{namespaces}</div>
+            <div className="grid min-h-0 grid-rows-2 gap-3">
+              {containers}
+              {namespaces}
+            </div>
           </div>
         </div>
       ) : shown === 'overview' ? (
-        <div className="grid min-h-0 grid-rows-[auto_minmax(0,1fr)] gap-3">{counters}<TimelinePanel query={query} /></div>
+        <div className="grid min-h-0 grid-rows-[auto_minmax(0,1fr)] gap-3">
+          {counters}
+          <TimelinePanel query={query} />
+        </div>
       ) : shown === 'rules' ? (
         rules
       ) : shown === 'containers' ? (
-        <div className="grid min-h-0 grid-cols-2 gap-3">{containers}{namespaces}</div>
+        <div className="grid min-h-0 grid-cols-2 gap-3">
+          {containers}
+          {namespaces}
+        </div>
       ) : (
         alerts
       )}
@@ -145,9 +215,27 @@ export function KioskPage({ config }: { config: KioskConfig }) {
 
 /** What this screen shows, in words: "Last 24h · namespace prod". */
 function describeScope({ filter }: KioskConfig): string {
-  const parts = [filter.from && filter.from !== 'all' && /^\d+[smhdw]$/.test(filter.from) ? `Last ${filter.from}` : filter.from === 'all' ? 'All time' : `From ${filter.from}`];
+  const parts = [
+    filter.from && filter.from !== 'all' && /^\d+[smhdw]$/.test(filter.from)
+      ? `Last ${filter.from}`
+      : filter.from === 'all'
+        ? 'All time'
+        : `From ${filter.from}`,
+  ];
   if (filter.to) parts.push(`to ${filter.to}`);
-  for (const key of ['priority', 'rule', 'source', 'hostname', 'container', 'image', 'namespace', 'pod', 'tag', 'user', 'proc'] as const) {
+  for (const key of [
+    'priority',
+    'rule',
+    'source',
+    'hostname',
+    'container',
+    'image',
+    'namespace',
+    'pod',
+    'tag',
+    'user',
+    'proc',
+  ] as const) {
     if (filter[key].length > 0) parts.push(`${key} ${filter[key].join(', ')}`);
   }
   if (filter.q) parts.push(`"${filter.q}"`);

@@ -20,7 +20,9 @@ export function AppHeader({ theme, viewer }: { theme: Theme; viewer: Viewer }) {
           <MainNav />
         </Suspense>
         <div className="ml-auto flex items-center gap-3">
-          <Link href="/setup" prefetch={false} className="text-sm text-muted hover:text-fg">Connect Falco</Link>
+          <Link href="/setup" prefetch={false} className="text-sm text-muted hover:text-fg">
+            Connect Falco
+          </Link>
           <ThemeToggle initial={theme} />
           <ViewerMenu viewer={viewer} />
         </div>

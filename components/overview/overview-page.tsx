@@ -20,12 +20,21 @@ function FalcoHealthNote({ query, href }: { query: string; href: string }) {
   if (!data || data.internal === 0) return null;
   return (
     <DataLink href={href} className="text-sm text-muted hover:text-fg" data-testid="falco-health-note">
-      Falco health: <span className="font-semibold text-fg tabular-nums">{data.internal.toLocaleString()}</span> internal event{data.internal === 1 ? '' : 's'} (drops, timeouts) in this range →
+      Falco health: <span className="font-semibold text-fg tabular-nums">{data.internal.toLocaleString()}</span>{' '}
+      internal event{data.internal === 1 ? '' : 's'} (drops, timeouts) in this range →
     </DataLink>
   );
 }
 
-export function OverviewPage({ serverUrl, tokenRequired, storeEmpty }: { serverUrl: string; tokenRequired: boolean; storeEmpty: boolean }) {
+export function OverviewPage({
+  serverUrl,
+  tokenRequired,
+  storeEmpty,
+}: {
+  serverUrl: string;
+  tokenRequired: boolean;
+  storeEmpty: boolean;
+}) {
   const state = useEventFilter();
   const { filter, query, href } = state;
   const live = useLiveRefresh(query);
@@ -40,7 +49,9 @@ export function OverviewPage({ serverUrl, tokenRequired, storeEmpty }: { serverU
         <div className="flex items-center gap-4">
           <LiveBadge state={live.state} />
           <FalcoHealthNote query={query} href={filterHref('/health', filter)} />
-          <DataLink href={filterHref('/events', filter)} className="text-sm font-medium text-accent hover:underline">Open in Alerts →</DataLink>
+          <DataLink href={filterHref('/events', filter)} className="text-sm font-medium text-accent hover:underline">
+            Open in Alerts →
+          </DataLink>
         </div>
       </div>
       {empty && <SetupHelp serverUrl={serverUrl} tokenRequired={tokenRequired} />}
@@ -48,19 +59,75 @@ export function OverviewPage({ serverUrl, tokenRequired, storeEmpty }: { serverU
       <PriorityCounters state={state} />
       <TimelinePanel state={state} />
       <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">
-        <TopPanel title="Top rules" query={query} dimension="rule" href={(v) => href({ add: 'rule', value: v.value })}
-          actions={<DataLink href={filterHref('/rules', filter)} className="text-xs text-accent hover:underline">All rules →</DataLink>} />
-        <TopPanel title="Top containers" query={query} dimension="container"
-          href={(v) => v.value === 'host' && v.hostname ? href({ add: 'container', value: 'host' }, { add: 'hostname', value: v.hostname }) : href({ add: 'container', value: v.value })}
-          actions={<DataLink href={filterHref('/containers', filter)} className="text-xs text-accent hover:underline">All containers →</DataLink>} />
-        <TopPanel title="Top namespaces" query={query} dimension="namespace" href={(v) => href({ add: 'namespace', value: v.value })} />
-        <TopPanel title="Top hosts" query={query} dimension="hostname" href={(v) => href({ add: 'hostname', value: v.value })} />
-        <TopPanel title="Sources" query={query} dimension="source" href={(v) => href({ add: 'source', value: v.value })} />
-        <TopPanel title="MITRE ATT&CK tactics" query={query} dimension="tactic" href={(v) => href({ add: 'tag', value: v.value })}
-          labelFor={(v) => (isMitreTactic(v.value) ? mitreTacticLabel(v.value) : v.label)} />
-        <TopPanel title="MITRE ATT&CK techniques" query={query} dimension="technique" href={(v) => href({ add: 'tag', value: v.value })} />
-        <TopPanel title="Top processes" query={query} dimension="proc" href={(v) => href({ add: 'proc', value: v.value })} />
-        <TopPanel title="Top users" query={query} dimension="user" href={(v) => href({ add: 'user', value: v.value })} />
+        <TopPanel
+          title="Top rules"
+          query={query}
+          dimension="rule"
+          href={(v) => href({ add: 'rule', value: v.value })}
+          actions={
+            <DataLink href={filterHref('/rules', filter)} className="text-xs text-accent hover:underline">
+              All rules →
+            </DataLink>
+          }
+        />
+        <TopPanel
+          title="Top containers"
+          query={query}
+          dimension="container"
+          href={(v) =>
+            v.value === 'host' && v.hostname
+              ? href({ add: 'container', value: 'host' }, { add: 'hostname', value: v.hostname })
+              : href({ add: 'container', value: v.value })
+          }
+          actions={
+            <DataLink href={filterHref('/containers', filter)} className="text-xs text-accent hover:underline">
+              All containers →
+            </DataLink>
+          }
+        />
+        <TopPanel
+          title="Top namespaces"
+          query={query}
+          dimension="namespace"
+          href={(v) => href({ add: 'namespace', value: v.value })}
+        />
+        <TopPanel
+          title="Top hosts"
+          query={query}
+          dimension="hostname"
+          href={(v) => href({ add: 'hostname', value: v.value })}
+        />
+        <TopPanel
+          title="Sources"
+          query={query}
+          dimension="source"
+          href={(v) => href({ add: 'source', value: v.value })}
+        />
+        <TopPanel
+          title="MITRE ATT&CK tactics"
+          query={query}
+          dimension="tactic"
+          href={(v) => href({ add: 'tag', value: v.value })}
+          labelFor={(v) => (isMitreTactic(v.value) ? mitreTacticLabel(v.value) : v.label)}
+        />
+        <TopPanel
+          title="MITRE ATT&CK techniques"
+          query={query}
+          dimension="technique"
+          href={(v) => href({ add: 'tag', value: v.value })}
+        />
+        <TopPanel
+          title="Top processes"
+          query={query}
+          dimension="proc"
+          href={(v) => href({ add: 'proc', value: v.value })}
+        />
+        <TopPanel
+          title="Top users"
+          query={query}
+          dimension="user"
+          href={(v) => href({ add: 'user', value: v.value })}
+        />
       </div>
       <RecentAlerts state={state} />
     </div>

@@ -7,7 +7,15 @@ import { BarList } from '../charts/bar-list';
 import { Panel, PanelState } from '../ui/panel';
 
 /** A "top N" panel for one dimension; each row links where `href` says (usually: add the filter). */
-export function TopPanel({ title, query, dimension, href, limit = 8, labelFor = (value) => valueLabel(dimension, value), actions }: {
+export function TopPanel({
+  title,
+  query,
+  dimension,
+  href,
+  limit = 8,
+  labelFor = (value) => valueLabel(dimension, value),
+  actions,
+}: {
   title: string;
   query: string;
   dimension: Dimension;

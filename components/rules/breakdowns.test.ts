@@ -38,7 +38,13 @@ describe('distinctChains', () => {
   });
 
   it('keeps at most `limit` chains and reads unknown levels as unknown', () => {
-    const rows = Array.from({ length: 12 }, (_, i) => ({ containerId: 'c', hostname: null, chain: chain('?', `p${i}`), count: i + 1, worstRank: 4 }));
+    const rows = Array.from({ length: 12 }, (_, i) => ({
+      containerId: 'c',
+      hostname: null,
+      chain: chain('?', `p${i}`),
+      count: i + 1,
+      worstRank: 4,
+    }));
     const chains = distinctChains(buildProcessTree(rows), 3);
     expect(chains.map((c) => c.label)).toEqual(['unknown › p11', 'unknown › p10', 'unknown › p9']);
     expect(chainLabel(chain(`init${P}1`, 'sh'))).toBe('init › sh');
@@ -57,8 +63,16 @@ describe('distinguishContainers', () => {
 });
 
 describe('sortRules', () => {
-  const row = (rule: string, count: number, worstPriority: RuleRow['worstPriority'], lastSeen: string): RuleRow =>
-    ({ rule, count, worstPriority, lastSeen, firstSeen: lastSeen, containers: 1, hosts: 1, trend: [] });
+  const row = (rule: string, count: number, worstPriority: RuleRow['worstPriority'], lastSeen: string): RuleRow => ({
+    rule,
+    count,
+    worstPriority,
+    lastSeen,
+    firstSeen: lastSeen,
+    containers: 1,
+    hosts: 1,
+    trend: [],
+  });
   const rows = [
     row('b rule', 5, 'Warning', '2026-01-01T00:00:02.000000000Z'),
     row('A rule', 1, 'Critical', '2026-01-01T00:00:03.000000000Z'),

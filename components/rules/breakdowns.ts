@@ -10,7 +10,9 @@ export function distinguishContainers(values: readonly TopValue[]): TopValue[] {
   const seen = new Map<string, number>();
   for (const value of values) seen.set(value.label, (seen.get(value.label) ?? 0) + 1);
   return values.map((value) =>
-    (seen.get(value.label) ?? 0) > 1 && value.label !== value.value ? { ...value, label: `${value.label} · ${value.value}` } : value,
+    (seen.get(value.label) ?? 0) > 1 && value.label !== value.value
+      ? { ...value, label: `${value.label} · ${value.value}` }
+      : value,
   );
 }
 
@@ -43,7 +45,12 @@ export function distinctChains(scopes: readonly ProcessTreeScope[], limit = 8): 
   const top = [...ended]
     .map((key): TopValue => {
       const total = totals.get(key) ?? { count: 0, worstRank: 7 };
-      return { value: key, label: chainLabel(key), count: total.count, worstPriority: priorityByRank(total.worstRank).name };
+      return {
+        value: key,
+        label: chainLabel(key),
+        count: total.count,
+        worstPriority: priorityByRank(total.worstRank).name,
+      };
     })
     .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label) || a.value.localeCompare(b.value))
     .slice(0, limit);
@@ -51,6 +58,8 @@ export function distinctChains(scopes: readonly ProcessTreeScope[], limit = 8): 
   for (const chain of top) repeated.set(chain.label, (repeated.get(chain.label) ?? 0) + 1);
   return top.map((chain) => {
     const pid = splitChainKey(chain.value).at(-1)?.pid;
-    return (repeated.get(chain.label) ?? 0) > 1 && pid != null ? { ...chain, label: `${chain.label} (pid ${pid})` } : chain;
+    return (repeated.get(chain.label) ?? 0) > 1 && pid != null
+      ? { ...chain, label: `${chain.label} (pid ${pid})` }
+      : chain;
   });
 }

@@ -18,7 +18,14 @@ export function ChainPanel({ state, limit = 8 }: { state: ReturnType<typeof useE
   return (
     <Panel
       title="By process chain"
-      actions={<DataLink href={`${explorer}${explorer.includes('?') ? '&' : '?'}view=tree`} className="text-xs text-accent hover:underline">Process tree →</DataLink>}
+      actions={
+        <DataLink
+          href={`${explorer}${explorer.includes('?') ? '&' : '?'}view=tree`}
+          className="text-xs text-accent hover:underline"
+        >
+          Process tree →
+        </DataLink>
+      }
     >
       {isPending ? (
         <PanelState kind="loading" />
@@ -29,9 +36,27 @@ export function ChainPanel({ state, limit = 8 }: { state: ReturnType<typeof useE
       ) : (
         <>
           {/* From the tree's oldest alert on when it holds only the newest: a bar's link lists as many alerts as it counts. */}
-          <BarList values={chains} href={(value) => filterHref('/events', state.filter, { set: { chain: [value.value], ...(data.sample ? { from: data.sample.since } : {}) } })} testId="top-chain" />
-          {data.sample && <TreeSampleNote sample={data.sample} narrowHref={state.href({ set: { from: data.sample.since } })} className="px-4 pb-2 text-xs" />}
-          {data.truncated && <p className="px-4 pb-2 text-xs text-muted">Counted from the most frequent chains only; narrow the filter for exact numbers.</p>}
+          <BarList
+            values={chains}
+            href={(value) =>
+              filterHref('/events', state.filter, {
+                set: { chain: [value.value], ...(data.sample ? { from: data.sample.since } : {}) },
+              })
+            }
+            testId="top-chain"
+          />
+          {data.sample && (
+            <TreeSampleNote
+              sample={data.sample}
+              narrowHref={state.href({ set: { from: data.sample.since } })}
+              className="px-4 pb-2 text-xs"
+            />
+          )}
+          {data.truncated && (
+            <p className="px-4 pb-2 text-xs text-muted">
+              Counted from the most frequent chains only; narrow the filter for exact numbers.
+            </p>
+          )}
         </>
       )}
     </Panel>

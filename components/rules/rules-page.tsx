@@ -27,7 +27,10 @@ export function RulesPage() {
       </h1>
       <FilterBar state={state} />
       <TimelinePanel state={state} stack="rule" title="Alerts over time by rule" height={180} />
-      <Panel title="Rules that fired" actions={<span className="hidden text-xs text-muted md:inline">Click a column to sort</span>}>
+      <Panel
+        title="Rules that fired"
+        actions={<span className="hidden text-xs text-muted md:inline">Click a column to sort</span>}
+      >
         {isPending ? (
           <PanelState kind="loading" />
         ) : error ? (

@@ -23,13 +23,22 @@ function CopyButton({ text }: { text: string }) {
 }
 
 /** Exactly what to paste so alerts start arriving (on the overview while the store is empty, and at /setup). */
-export function SetupHelp({ serverUrl, tokenRequired, title = 'No alerts yet: point Falco at this server' }: { serverUrl: string; tokenRequired: boolean; title?: string }) {
+export function SetupHelp({
+  serverUrl,
+  tokenRequired,
+  title = 'No alerts yet: point Falco at this server',
+}: {
+  serverUrl: string;
+  tokenRequired: boolean;
+  title?: string;
+}) {
   const snippets = setupSnippets(serverUrl, tokenRequired);
   return (
     <Panel title={title} className="mb-6">
       <div className="space-y-4 p-4 text-sm" data-testid="setup-help">
         <p className="text-muted">
-          Perch stores every alert Falco or falcosidekick posts to <code className="font-mono text-fg">{serverUrl}/api/events</code>.
+          Perch stores every alert Falco or falcosidekick posts to{' '}
+          <code className="font-mono text-fg">{serverUrl}/api/events</code>.
           {tokenRequired
             ? ' This server requires its ingest token (PERCH_INGEST_TOKEN); put it where the placeholder is.'
             : ' Ingest is open (PERCH_INGEST_TOKEN is not set).'}{' '}
@@ -43,14 +52,17 @@ export function SetupHelp({ serverUrl, tokenRequired, title = 'No alerts yet: po
               </h3>
               <CopyButton text={snippet.text} />
             </div>
-            <pre className="overflow-x-auto rounded-md bg-code p-3 font-mono text-xs leading-relaxed" data-testid="setup-snippet">
+            <pre
+              className="overflow-x-auto rounded-md bg-code p-3 font-mono text-xs leading-relaxed"
+              data-testid="setup-snippet"
+            >
               {snippet.text}
             </pre>
           </div>
         ))}
         <p className="text-muted">
-          Or load a capture: <code className="font-mono text-fg">npm run import -- falco.ndjson</code>, or try it with sample data:{' '}
-          <code className="font-mono text-fg">npm run demo</code>.
+          Or load a capture: <code className="font-mono text-fg">npm run import -- falco.ndjson</code>, or try it with
+          sample data: <code className="font-mono text-fg">npm run demo</code>.
         </p>
       </div>
     </Panel>

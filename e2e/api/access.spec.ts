@@ -8,15 +8,37 @@ import { ACCESS, INGEST_TOKEN, SERVERS } from '../servers';
 // Who may see and send alerts, route by route, on a server with login on (SERVERS.access).
 const base = SERVERS.access.url;
 const READ_ROUTES = [
-  '/api/events', '/api/events/1', '/api/events/1/related', '/api/events/export?format=csv', '/api/stats/priorities',
-  '/api/stats/summary', '/api/stats/timeline', '/api/stats/top?dimension=rule', '/api/rules', '/api/containers', '/api/process-tree',
+  '/api/events',
+  '/api/events/1',
+  '/api/events/1/related',
+  '/api/events/export?format=csv',
+  '/api/stats/priorities',
+  '/api/stats/summary',
+  '/api/stats/timeline',
+  '/api/stats/top?dimension=rule',
+  '/api/rules',
+  '/api/containers',
+  '/api/process-tree',
 ];
-const PAGES = ['/', '/events', '/events/1', '/rules', '/rules/x', '/containers', '/containers/x', '/health', '/setup', '/kiosk'];
+const PAGES = [
+  '/',
+  '/events',
+  '/events/1',
+  '/rules',
+  '/rules/x',
+  '/containers',
+  '/containers/x',
+  '/health',
+  '/setup',
+  '/kiosk',
+];
 const viewToken = { authorization: `Bearer ${ACCESS.viewTokens.wall}` };
 const ingestToken = { authorization: `Bearer ${INGEST_TOKEN}` };
 
 async function login(request: APIRequestContext, server = base): Promise<string> {
-  const response = await request.post(`${server}/api/auth/login`, { data: { user: ACCESS.user, password: ACCESS.password } });
+  const response = await request.post(`${server}/api/auth/login`, {
+    data: { user: ACCESS.user, password: ACCESS.password },
+  });
   expect(response.status()).toBe(200);
   const setCookie = response.headers()['set-cookie'] ?? '';
   expect(setCookie).toMatch(/HttpOnly/);
@@ -26,7 +48,9 @@ async function login(request: APIRequestContext, server = base): Promise<string>
 
 test.beforeAll(async ({ request }) => {
   // One alert so the detail and related routes have something to show to those allowed.
-  expect((await post(request, `${base}/api/events`, makeAlert({ hostname: uniqueTag('access') }), ingestToken)).status()).toBe(200);
+  expect(
+    (await post(request, `${base}/api/events`, makeAlert({ hostname: uniqueTag('access') }), ingestToken)).status(),
+  ).toBe(200);
 });
 
 test('anonymous requests get 401 from every read route and the login page from every page', async ({ request }) => {
@@ -56,7 +80,9 @@ test('a view token reads every route and page, and never ingests', async ({ requ
   expect(stream.status).toBe(200);
   stream.client.close();
   await expectError(await post(request, `${base}/api/events`, makeAlert(), viewToken), 401, 'unauthorized');
-  expect((await request.get(`${base}/api/health`, { headers: viewToken }).then((r) => r.json())) as object).toHaveProperty('events');
+  expect(
+    (await request.get(`${base}/api/health`, { headers: viewToken }).then((r) => r.json())) as object,
+  ).toHaveProperty('events');
 });
 
 test('a session reads, never ingests, and stops working at logout (copies included)', async ({ request }) => {
@@ -80,39 +106,66 @@ test('the ingest token sends alerts and reads nothing', async ({ request }) => {
 });
 
 test('wrong passwords are refused and login never redirects off the site', async ({ request }) => {
-  await expectError(await request.post(`${base}/api/auth/login`, { data: { user: ACCESS.user, password: 'nope' } }), 401, 'unauthorized');
-  await expectError(await request.post(`${base}/api/auth/login`, { data: { user: 'nobody', password: ACCESS.password } }), 401, 'unauthorized');
+  await expectError(
+    await request.post(`${base}/api/auth/login`, { data: { user: ACCESS.user, password: 'nope' } }),
+    401,
+    'unauthorized',
+  );
+  await expectError(
+    await request.post(`${base}/api/auth/login`, { data: { user: 'nobody', password: ACCESS.password } }),
+    401,
+    'unauthorized',
+  );
   for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
     const response = await request.post(`${base}/api/auth/login`, {
-      form: { user: ACCESS.user, password: ACCESS.password, next }, maxRedirects: 0,
+      form: { user: ACCESS.user, password: ACCESS.password, next },
+      maxRedirects: 0,
     });
     expect(response.status()).toBe(303);
     expect(response.headers().location).toBe('/');
   }
-  const onSite = await request.post(`${base}/api/auth/login`, { form: { user: ACCESS.user, password: ACCESS.password, next: '/rules?from=7d' }, maxRedirects: 0 });
+  const onSite = await request.post(`${base}/api/auth/login`, {
+    form: { user: ACCESS.user, password: ACCESS.password, next: '/rules?from=7d' },
+    maxRedirects: 0,
+  });
   expect(onSite.headers().location).toBe('/rules?from=7d');
 });
 
-test('a user name from the trusted proxy header is accepted from loopback, a forged peer header is not', async ({ request }) => {
-  expect((await request.get(`${base}/api/events`, { headers: { [ACCESS.userHeader]: 'sso-user' } })).status()).toBe(200);
+test('a user name from the trusted proxy header is accepted from loopback, a forged peer header is not', async ({
+  request,
+}) => {
+  expect((await request.get(`${base}/api/events`, { headers: { [ACCESS.userHeader]: 'sso-user' } })).status()).toBe(
+    200,
+  );
   const page = await request.get(`${base}/events?from=24h`, { headers: { [ACCESS.userHeader]: 'sso-user' } });
   expect(await page.text()).toContain('sso-user');
 
   const untrusting = new OwnServer('access-untrusted-proxy', 20, {
-    PERCH_TRUSTED_USER_HEADER: ACCESS.userHeader, PERCH_TRUSTED_PROXIES: '10.0.0.0/8',
+    PERCH_TRUSTED_USER_HEADER: ACCESS.userHeader,
+    PERCH_TRUSTED_PROXIES: '10.0.0.0/8',
   });
   try {
     await untrusting.start();
-    await expectError(await request.get(`${untrusting.url}/api/events`, { headers: { [ACCESS.userHeader]: 'sso-user' } }), 401, 'unauthorized');
-    await expectError(await request.get(`${untrusting.url}/api/events`, {
-      headers: { [ACCESS.userHeader]: 'sso-user', 'x-perch-peer': 'guessed-secret 10.1.2.3' },
-    }), 401, 'unauthorized');
+    await expectError(
+      await request.get(`${untrusting.url}/api/events`, { headers: { [ACCESS.userHeader]: 'sso-user' } }),
+      401,
+      'unauthorized',
+    );
+    await expectError(
+      await request.get(`${untrusting.url}/api/events`, {
+        headers: { [ACCESS.userHeader]: 'sso-user', 'x-perch-peer': 'guessed-secret 10.1.2.3' },
+      }),
+      401,
+      'unauthorized',
+    );
   } finally {
     await untrusting.stop();
   }
 });
 
-test('a view-token link becomes an HttpOnly cookie, and removing the token ends access at once', async ({ request }) => {
+test('a view-token link becomes an HttpOnly cookie, and removing the token ends access at once', async ({
+  request,
+}) => {
   const token = 'e2e-revocable-token-55555555';
   const server = new OwnServer('access-revoke', 21, { PERCH_VIEW_TOKENS: `wall:${token}` });
   try {
@@ -123,7 +176,9 @@ test('a view-token link becomes an HttpOnly cookie, and removing the token ends 
     const setCookie = link.headers()['set-cookie'] ?? '';
     expect(setCookie).toMatch(/^perch_view=[^;]+;.*HttpOnly/i);
     const cookie = /perch_view=[^;]+/.exec(setCookie)![0];
-    expect((await request.get(`${server.url}/kiosk?minPriority=Error`, { headers: { cookie }, maxRedirects: 0 })).status()).toBe(200);
+    expect(
+      (await request.get(`${server.url}/kiosk?minPriority=Error`, { headers: { cookie }, maxRedirects: 0 })).status(),
+    ).toBe(200);
     expect((await request.get(`${server.url}/api/stats/summary`, { headers: { cookie } })).status()).toBe(200);
 
     // Revoked: the setting no longer lists it.
@@ -131,7 +186,11 @@ test('a view-token link becomes an HttpOnly cookie, and removing the token ends 
     server.setEnv({ PERCH_VIEW_TOKENS: 'wall:e2e-replacement-token-77777777' });
     await server.start();
     expect((await request.get(`${server.url}/kiosk`, { headers: { cookie }, maxRedirects: 0 })).status()).toBe(303);
-    await expectError(await request.get(`${server.url}/api/stats/summary`, { headers: { cookie } }), 401, 'unauthorized');
+    await expectError(
+      await request.get(`${server.url}/api/stats/summary`, { headers: { cookie } }),
+      401,
+      'unauthorized',
+    );
   } finally {
     await server.stop();
   }
@@ -142,10 +201,16 @@ test('five failed logins from one address lock it out for a while', async ({ req
   try {
     await server.start();
     for (let i = 0; i < 5; i++) {
-      await expectError(await request.post(`${server.url}/api/auth/login`, { data: { user: ACCESS.user, password: `guess-${i}` } }), 401, 'unauthorized');
+      await expectError(
+        await request.post(`${server.url}/api/auth/login`, { data: { user: ACCESS.user, password: `guess-${i}` } }),
+        401,
+        'unauthorized',
+      );
     }
     // Now even the right password waits.
-    const locked = await request.post(`${server.url}/api/auth/login`, { data: { user: ACCESS.user, password: ACCESS.password } });
+    const locked = await request.post(`${server.url}/api/auth/login`, {
+      data: { user: ACCESS.user, password: ACCESS.password },
+    });
     await expectError(locked, 429, 'too_many_login_attempts');
     expect(Number(locked.headers()['retry-after'])).toBeGreaterThan(0);
   } finally {
@@ -177,11 +242,19 @@ test('pages carry a nonce-based Content-Security-Policy and the other security h
 test('served under a sub-path, the API, ingest, stream and pages all answer there', async ({ request }) => {
   const sub = SERVERS.subpath.url; // …/perch
   const host = uniqueTag('subpath');
-  expect((await post(request, `${sub}/api/events`, makeAlert({ hostname: host, rule: `Sub-path ${host}` }))).status()).toBe(200);
-  const list = (await (await request.get(`${sub}/api/events?hostname=${host}`)).json()) as { events: { rule: string }[] };
+  expect(
+    (await post(request, `${sub}/api/events`, makeAlert({ hostname: host, rule: `Sub-path ${host}` }))).status(),
+  ).toBe(200);
+  const list = (await (await request.get(`${sub}/api/events?hostname=${host}`)).json()) as {
+    events: { rule: string }[];
+  };
   expect(list.events.map((e) => e.rule)).toEqual([`Sub-path ${host}`]);
   // falcosidekick's webui output posts to the base URL it is given.
-  expect((await post(request, `${sub}/`, { event: makeAlert({ hostname: host, rule: 'Via webui' }), outputs: ['WebUI'] })).status()).toBe(200);
+  expect(
+    (
+      await post(request, `${sub}/`, { event: makeAlert({ hostname: host, rule: 'Via webui' }), outputs: ['WebUI'] })
+    ).status(),
+  ).toBe(200);
   const stream = await SseClient.open(`${sub}/api/stream?hostname=${host}`);
   expect(stream.status).toBe(200);
   stream.client.close();

@@ -2,7 +2,14 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import http from 'node:http';
 import { eventCount, makeAlert, uniqueTag } from '../fixtures/alerts';
-import { expectEnvelopeShape, expectError, expectIngested, listAllIds, sendRaw, type Issue } from '../fixtures/api-helpers';
+import {
+  expectEnvelopeShape,
+  expectError,
+  expectIngested,
+  listAllIds,
+  sendRaw,
+  type Issue,
+} from '../fixtures/api-helpers';
 import { metric, scrape } from '../fixtures/metrics';
 import { INGEST_TOKEN, SERVERS } from '../servers';
 
@@ -10,7 +17,10 @@ const base = SERVERS.main.url;
 const ingestUrl = `${base}/api/events`;
 
 /** A valid alert with a test-unique hostname, as an object to spoil. */
-const alert = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({ ...makeAlert({ hostname: uniqueTag('bad') }), ...overrides });
+const alert = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...makeAlert({ hostname: uniqueTag('bad') }),
+  ...overrides,
+});
 const without = (key: string): Record<string, unknown> => {
   const copy = alert();
   delete copy[key];
@@ -29,33 +39,153 @@ interface BadBody {
 const BAD_BODIES: BadBody[] = [
   { name: 'empty body', body: '', status: 400, code: 'empty_body' },
   { name: 'whitespace only', body: ' \r\n\t\n', status: 400, code: 'empty_body' },
-  { name: 'invalid JSON', body: '{"rule": "x", ', status: 400, code: 'invalid_json', issues: [{ code: 'invalid_json' }] },
+  {
+    name: 'invalid JSON',
+    body: '{"rule": "x", ',
+    status: 400,
+    code: 'invalid_json',
+    issues: [{ code: 'invalid_json' }],
+  },
   { name: 'truncated JSON', body: JSON.stringify(alert()).slice(0, 50), status: 400, code: 'invalid_json' },
   { name: 'not JSON at all', body: 'hello falco', status: 400, code: 'invalid_json' },
   { name: 'a number', body: '42', status: 422, code: 'invalid_alert', issues: [{ code: 'not_an_object' }] },
   { name: 'a string', body: '"x"', status: 422, code: 'invalid_alert', issues: [{ code: 'not_an_object' }] },
   { name: 'null', body: 'null', status: 422, code: 'invalid_alert', issues: [{ code: 'not_an_object' }] },
   { name: 'true', body: 'true', status: 422, code: 'invalid_alert', issues: [{ code: 'not_an_object' }] },
-  { name: 'an empty object', body: '{}', status: 422, code: 'invalid_alert', issues: [{ field: 'rule' }, { field: 'priority' }, { field: 'time' }] },
-  { name: 'missing rule', body: JSON.stringify(without('rule')), status: 422, code: 'invalid_alert', issues: [{ field: 'rule', code: 'missing_field' }] },
-  { name: 'missing priority', body: JSON.stringify(without('priority')), status: 422, code: 'invalid_alert', issues: [{ field: 'priority', code: 'missing_field' }] },
-  { name: 'missing time', body: JSON.stringify(without('time')), status: 422, code: 'invalid_alert', issues: [{ field: 'time', code: 'missing_field' }] },
-  { name: 'empty rule', body: JSON.stringify(alert({ rule: '' })), status: 422, code: 'invalid_alert', issues: [{ field: 'rule' }] },
-  { name: 'unknown priority "Urgent"', body: JSON.stringify(alert({ priority: 'Urgent' })), status: 422, code: 'invalid_alert', issues: [{ field: 'priority' }] },
-  { name: 'time "yesterday"', body: JSON.stringify(alert({ time: 'yesterday' })), status: 422, code: 'invalid_alert', issues: [{ field: 'time' }] },
-  { name: 'time 2023-02-30 (no such day)', body: JSON.stringify(alert({ time: '2023-02-30T00:00:00Z' })), status: 422, code: 'invalid_alert', issues: [{ field: 'time' }] },
-  { name: 'time without a zone', body: JSON.stringify(alert({ time: '2023-02-03T10:00:00.123456789' })), status: 422, code: 'invalid_alert', issues: [{ field: 'time' }] },
-  { name: 'time hour 24', body: JSON.stringify(alert({ time: '2023-02-03T24:00:00Z' })), status: 422, code: 'invalid_alert', issues: [{ field: 'time' }] },
-  { name: 'time offset +25:00 (not RFC 3339)', body: JSON.stringify(alert({ time: '2023-02-03T10:00:00+25:00' })), status: 422, code: 'invalid_alert', issues: [{ field: 'time' }] },
-  { name: 'time before 1970', body: JSON.stringify(alert({ time: '1969-12-31T23:59:59Z' })), status: 422, code: 'invalid_alert', issues: [{ field: 'time' }] },
-  { name: 'time as a number', body: JSON.stringify(alert({ time: 1700000000 })), status: 422, code: 'invalid_alert', issues: [{ field: 'time' }] },
-  { name: 'rule: 5', body: JSON.stringify(alert({ rule: 5 })), status: 422, code: 'invalid_alert', issues: [{ field: 'rule' }] },
-  { name: 'priority: 4', body: JSON.stringify(alert({ priority: 4 })), status: 422, code: 'invalid_alert', issues: [{ field: 'priority' }] },
-  { name: 'tags: "x"', body: JSON.stringify(alert({ tags: 'x' })), status: 422, code: 'invalid_alert', issues: [{ field: 'tags' }] },
+  {
+    name: 'an empty object',
+    body: '{}',
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'rule' }, { field: 'priority' }, { field: 'time' }],
+  },
+  {
+    name: 'missing rule',
+    body: JSON.stringify(without('rule')),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'rule', code: 'missing_field' }],
+  },
+  {
+    name: 'missing priority',
+    body: JSON.stringify(without('priority')),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'priority', code: 'missing_field' }],
+  },
+  {
+    name: 'missing time',
+    body: JSON.stringify(without('time')),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'time', code: 'missing_field' }],
+  },
+  {
+    name: 'empty rule',
+    body: JSON.stringify(alert({ rule: '' })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'rule' }],
+  },
+  {
+    name: 'unknown priority "Urgent"',
+    body: JSON.stringify(alert({ priority: 'Urgent' })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'priority' }],
+  },
+  {
+    name: 'time "yesterday"',
+    body: JSON.stringify(alert({ time: 'yesterday' })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'time' }],
+  },
+  {
+    name: 'time 2023-02-30 (no such day)',
+    body: JSON.stringify(alert({ time: '2023-02-30T00:00:00Z' })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'time' }],
+  },
+  {
+    name: 'time without a zone',
+    body: JSON.stringify(alert({ time: '2023-02-03T10:00:00.123456789' })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'time' }],
+  },
+  {
+    name: 'time hour 24',
+    body: JSON.stringify(alert({ time: '2023-02-03T24:00:00Z' })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'time' }],
+  },
+  {
+    name: 'time offset +25:00 (not RFC 3339)',
+    body: JSON.stringify(alert({ time: '2023-02-03T10:00:00+25:00' })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'time' }],
+  },
+  {
+    name: 'time before 1970',
+    body: JSON.stringify(alert({ time: '1969-12-31T23:59:59Z' })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'time' }],
+  },
+  {
+    name: 'time as a number',
+    body: JSON.stringify(alert({ time: 1700000000 })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'time' }],
+  },
+  {
+    name: 'rule: 5',
+    body: JSON.stringify(alert({ rule: 5 })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'rule' }],
+  },
+  {
+    name: 'priority: 4',
+    body: JSON.stringify(alert({ priority: 4 })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'priority' }],
+  },
+  {
+    name: 'tags: "x"',
+    body: JSON.stringify(alert({ tags: 'x' })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'tags' }],
+  },
   { name: 'tags: [1]', body: JSON.stringify(alert({ tags: [1] })), status: 422, code: 'invalid_alert' },
-  { name: 'output_fields: [1]', body: JSON.stringify(alert({ output_fields: [1] })), status: 422, code: 'invalid_alert', issues: [{ field: 'output_fields' }] },
-  { name: 'output_fields: "x"', body: JSON.stringify(alert({ output_fields: 'x' })), status: 422, code: 'invalid_alert', issues: [{ field: 'output_fields' }] },
-  { name: 'hostname: {}', body: JSON.stringify(alert({ hostname: {} })), status: 422, code: 'invalid_alert', issues: [{ field: 'hostname' }] },
+  {
+    name: 'output_fields: [1]',
+    body: JSON.stringify(alert({ output_fields: [1] })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'output_fields' }],
+  },
+  {
+    name: 'output_fields: "x"',
+    body: JSON.stringify(alert({ output_fields: 'x' })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'output_fields' }],
+  },
+  {
+    name: 'hostname: {}',
+    body: JSON.stringify(alert({ hostname: {} })),
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ field: 'hostname' }],
+  },
   {
     name: 'a batch with one bad entry',
     body: JSON.stringify([alert(), alert({ priority: 'Urgent' }), alert()]),
@@ -63,7 +193,13 @@ const BAD_BODIES: BadBody[] = [
     code: 'invalid_alert',
     issues: [{ index: 1, field: 'priority' }],
   },
-  { name: 'a batch of non-objects', body: '[1, "two"]', status: 422, code: 'invalid_alert', issues: [{ index: 0 }, { index: 1 }] },
+  {
+    name: 'a batch of non-objects',
+    body: '[1, "two"]',
+    status: 422,
+    code: 'invalid_alert',
+    issues: [{ index: 0 }, { index: 1 }],
+  },
   { name: 'an empty batch', body: '[]', status: 400, code: 'empty_body' },
   {
     name: 'NDJSON with one bad line',
@@ -81,7 +217,11 @@ const BAD_BODIES: BadBody[] = [
   },
   {
     name: 'NDJSON whose first line is cut off (a tailed log)',
-    body: ['"priority":"Warning","rule":"Terminal shell in container"}', JSON.stringify(alert()), JSON.stringify(alert())].join('\n'),
+    body: [
+      '"priority":"Warning","rule":"Terminal shell in container"}',
+      JSON.stringify(alert()),
+      JSON.stringify(alert()),
+    ].join('\n'),
     status: 400,
     code: 'invalid_json',
     issues: [{ line: 1, code: 'invalid_json' }],
@@ -103,7 +243,9 @@ function postChunked(url: string, chunks: string[], headers: Record<string, stri
       resolve(res.statusCode ?? 0);
     });
     // The server may answer and stop reading before the last chunk: that is the point.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+    );
     for (const chunk of chunks) req.write(chunk);
     req.end();
   });
@@ -111,14 +253,18 @@ function postChunked(url: string, chunks: string[], headers: Record<string, stri
 
 function expectIssues(actual: Issue[] | undefined, expected: Partial<Issue>[]) {
   expect(actual, 'issues').toBeDefined();
-  for (const want of expected) expect(actual, `an issue like ${JSON.stringify(want)}`).toContainEqual(expect.objectContaining(want));
+  for (const want of expected)
+    expect(actual, `an issue like ${JSON.stringify(want)}`).toContainEqual(expect.objectContaining(want));
 }
 
 test.describe('bad ingest bodies: status, error code, nothing stored', () => {
   for (const bad of BAD_BODIES) {
     test(`${bad.name} → ${bad.status} ${bad.code}`, async ({ request }) => {
       const before = await eventCount(request, base);
-      const response = await sendRaw(request, ingestUrl, bad.body, { 'content-type': 'application/json', 'user-agent': 'falcosecurity/falco' });
+      const response = await sendRaw(request, ingestUrl, bad.body, {
+        'content-type': 'application/json',
+        'user-agent': 'falcosecurity/falco',
+      });
       const body = await expectError(response, bad.status, bad.code);
       if (bad.issues) expectIssues(body.error.issues, bad.issues);
       expect(await eventCount(request, base), 'nothing stored').toBe(before);
@@ -135,13 +281,23 @@ test.describe('bad ingest bodies: status, error code, nothing stored', () => {
       ['hostname', { hostname: {} }, 'string'],
     ];
     for (const [field, overrides, expected] of wrongTypes) {
-      const body = await expectError(await sendRaw(request, ingestUrl, JSON.stringify(alert(overrides))), 422, 'invalid_alert');
+      const body = await expectError(
+        await sendRaw(request, ingestUrl, JSON.stringify(alert(overrides))),
+        422,
+        'invalid_alert',
+      );
       const issue = body.error.issues?.find((i) => i.field === field);
       expect.soft(issue?.code, `${field}: ${JSON.stringify(overrides[field])} → issue code`).toBe('wrong_type');
       expect.soft(issue?.message, `${field}: ${JSON.stringify(overrides[field])} → message`).not.toMatch(/required/i);
-      expect.soft(issue?.message, `${field}: ${JSON.stringify(overrides[field])} → message`).toMatch(new RegExp(expected, 'i'));
+      expect
+        .soft(issue?.message, `${field}: ${JSON.stringify(overrides[field])} → message`)
+        .toMatch(new RegExp(expected, 'i'));
     }
-    const missing = await expectError(await sendRaw(request, ingestUrl, JSON.stringify(without('rule'))), 422, 'invalid_alert');
+    const missing = await expectError(
+      await sendRaw(request, ingestUrl, JSON.stringify(without('rule'))),
+      422,
+      'invalid_alert',
+    );
     expect(missing.error.issues?.find((i) => i.field === 'rule')?.code).toBe('missing_field');
   });
 });
@@ -155,10 +311,18 @@ test.describe('?partial=1 stores the valid entries and lists the rejected ones',
 
   test('a JSON array with one bad entry', async ({ request }) => {
     const hostname = uniqueTag('partial-array');
-    const body = JSON.stringify([makeAlert({ hostname }), { ...makeAlert({ hostname }), time: 'yesterday' }, makeAlert({ hostname }), 7]);
+    const body = JSON.stringify([
+      makeAlert({ hostname }),
+      { ...makeAlert({ hostname }), time: 'yesterday' },
+      makeAlert({ hostname }),
+      7,
+    ]);
     const { before, response } = await partial(request, body);
     const report = await expectIngested(response, 2, 0);
-    expectIssues(report.rejected, [{ index: 1, field: 'time' }, { index: 3, code: 'not_an_object' }]);
+    expectIssues(report.rejected, [
+      { index: 1, field: 'time' },
+      { index: 3, code: 'not_an_object' },
+    ]);
     expect(report.rejected?.some((issue) => issue.index === 0 || issue.index === 2)).toBe(false);
     expect(await eventCount(request, base)).toBe(before + 2);
     expect((await listAllIds(request, base, { hostname })).sort()).toEqual([...report.ids].sort());
@@ -175,7 +339,10 @@ test.describe('?partial=1 stores the valid entries and lists the rejected ones',
     ].join('\n');
     const { before, response } = await partial(request, body);
     const report = await expectIngested(response, 3, 0);
-    expectIssues(report.rejected, [{ line: 2, field: 'priority' }, { line: 4, code: 'invalid_json' }]);
+    expectIssues(report.rejected, [
+      { line: 2, field: 'priority' },
+      { line: 4, code: 'invalid_json' },
+    ]);
     expect(report.rejected).toHaveLength(2);
     expect(await eventCount(request, base)).toBe(before + 3);
     expect(await listAllIds(request, base, { hostname })).toHaveLength(3);
@@ -183,7 +350,11 @@ test.describe('?partial=1 stores the valid entries and lists the rejected ones',
 
   test('NDJSON whose first line is cut off: the other lines are stored', async ({ request }) => {
     const hostname = uniqueTag('partial-first');
-    const body = ['put","priority":"Warning","rule":"x"}', JSON.stringify(makeAlert({ hostname })), JSON.stringify(makeAlert({ hostname }))].join('\n');
+    const body = [
+      'put","priority":"Warning","rule":"x"}',
+      JSON.stringify(makeAlert({ hostname })),
+      JSON.stringify(makeAlert({ hostname })),
+    ].join('\n');
     const { before, response } = await partial(request, body);
     const report = await expectIngested(response, 2, 0);
     expectIssues(report.rejected, [{ line: 1, code: 'invalid_json' }]);
@@ -201,19 +372,25 @@ test.describe('?partial=1 stores the valid entries and lists the rejected ones',
 test.describe('a large NDJSON batch, written while the worker thread prepares it', () => {
   // The ingest worker's count of the entries it prepared: all of a body's lines when the body was
   // written as it was prepared (lib/ingest/write-while-preparing.ts), half of them otherwise.
-  const workerEntries = async (request: APIRequestContext) => metric(await scrape(request, base), 'perch_ingest_worker_entries_total');
+  const workerEntries = async (request: APIRequestContext) =>
+    metric(await scrape(request, base), 'perch_ingest_worker_entries_total');
 
-  test('a bad line near the end → 400 naming it, nothing stored; the same batch without it is stored whole, in line order', async ({ request }) => {
+  test('a bad line near the end → 400 naming it, nothing stored; the same batch without it is stored whole, in line order', async ({
+    request,
+  }) => {
     test.setTimeout(60_000);
     // The worker starts with the server's first large body and takes part once it has loaded.
     const warmUp = uniqueTag('worker-warm-up');
     await expect
-      .poll(async () => {
-        const before = await workerEntries(request);
-        const body = Array.from({ length: 100 }, () => JSON.stringify(makeAlert({ hostname: warmUp }))).join('\n');
-        expect((await sendRaw(request, ingestUrl, body)).status()).toBe(200);
-        return (await workerEntries(request)) - before;
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          const before = await workerEntries(request);
+          const body = Array.from({ length: 100 }, () => JSON.stringify(makeAlert({ hostname: warmUp }))).join('\n');
+          expect((await sendRaw(request, ingestUrl, body)).status()).toBe(200);
+          return (await workerEntries(request)) - before;
+        },
+        { timeout: 30_000 },
+      )
       .toBeGreaterThan(0);
 
     const hostname = uniqueTag('streamed');
@@ -256,7 +433,11 @@ test.describe('limits and methods', () => {
     const before = await eventCount(request, secured);
     const lines = Array.from({ length: 400 }, () => JSON.stringify(makeAlert({ hostname: uniqueTag('chunked') })));
     expect(lines.join('\n').length).toBeGreaterThan(64 * 1024);
-    const status = await postChunked(`${secured}/api/events`, lines.map((line) => `${line}\n`), auth);
+    const status = await postChunked(
+      `${secured}/api/events`,
+      lines.map((line) => `${line}\n`),
+      auth,
+    );
     expect(status).toBe(413);
     expect(await eventCount(request, secured)).toBe(before);
   });
@@ -271,7 +452,11 @@ test.describe('limits and methods', () => {
   for (const method of ['DELETE', 'PATCH'] as const) {
     test(`${method} /api/events → 405 method_not_allowed with Allow`, async ({ request }) => {
       const before = await eventCount(request, base);
-      const response = await request.fetch(ingestUrl, { method, data: JSON.stringify(makeAlert()), headers: { 'content-type': 'application/json' } });
+      const response = await request.fetch(ingestUrl, {
+        method,
+        data: JSON.stringify(makeAlert()),
+        headers: { 'content-type': 'application/json' },
+      });
       await expectError(response, 405, 'method_not_allowed');
       const allow = (response.headers().allow ?? '').split(/,\s*/);
       expect(allow).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT']));
@@ -327,11 +512,19 @@ test.describe('bad read requests', () => {
 
   // Time bounds far outside what the store can hold: an empty or clamped answer or a 400, never a 500.
   test('time bounds outside the storable range are never a 5xx', async ({ request }) => {
-    for (const query of ['from=999999w', 'to=999999w', 'from=0001-01-01', 'from=1000-01-01T00:00:00', 'to=9999-12-31']) {
+    for (const query of [
+      'from=999999w',
+      'to=999999w',
+      'from=0001-01-01',
+      'from=1000-01-01T00:00:00',
+      'to=9999-12-31',
+    ]) {
       for (const path of ['/api/events', '/api/stats/priorities']) {
         const response = await request.get(`${base}${path}?${query}`);
         const text = await response.text();
-        expect.soft([200, 400], `GET ${path}?${query} → ${response.status()} ${text.slice(0, 120)}`).toContain(response.status());
+        expect
+          .soft([200, 400], `GET ${path}?${query} → ${response.status()} ${text.slice(0, 120)}`)
+          .toContain(response.status());
         if (response.status() === 400) {
           const body = JSON.parse(text) as unknown;
           expectEnvelopeShape(body);
@@ -355,7 +548,11 @@ test.describe('bad read requests', () => {
 test.describe('hostile but well-formed alerts never cause a 5xx', () => {
   test('a time past what a 64-bit nanosecond count holds (year 9999) → 422, not 500', async ({ request }) => {
     const before = await eventCount(request, base);
-    const response = await sendRaw(request, ingestUrl, JSON.stringify(alert({ time: '9999-12-31T23:59:59.999999999Z' })));
+    const response = await sendRaw(
+      request,
+      ingestUrl,
+      JSON.stringify(alert({ time: '9999-12-31T23:59:59.999999999Z' })),
+    );
     const body = await expectError(response, 422, 'invalid_alert');
     expect(body.error.issues?.map((issue) => issue.field)).toContain('time');
     expect(await eventCount(request, base)).toBe(before);

@@ -99,7 +99,8 @@ function expectedContainer(alert: CorpusAlert) {
     const image = fieldText(fields, 'container.image') ?? outputLabel(output, 'container_image_repository', 'image');
     if (image !== null) {
       const colon = image.lastIndexOf(':');
-      [imageRepository, imageTag] = colon > image.lastIndexOf('/') ? [image.slice(0, colon), image.slice(colon + 1)] : [image, imageTag];
+      [imageRepository, imageTag] =
+        colon > image.lastIndexOf('/') ? [image.slice(0, colon), image.slice(colon + 1)] : [image, imageTag];
     }
   }
   return {
@@ -107,7 +108,8 @@ function expectedContainer(alert: CorpusAlert) {
     containerName: fieldText(fields, 'container.name') ?? outputLabel(output, 'container_name'),
     imageRepository,
     imageTag,
-    k8sNamespace: fieldText(fields, 'k8s.ns.name', 'ka.target.namespace') ?? outputLabel(output, 'k8s_ns_name', 'k8s.ns'),
+    k8sNamespace:
+      fieldText(fields, 'k8s.ns.name', 'ka.target.namespace') ?? outputLabel(output, 'k8s_ns_name', 'k8s.ns'),
     k8sPod: fieldText(fields, 'k8s.pod.name') ?? outputLabel(output, 'k8s_pod_name', 'k8s.pod'),
   };
 }
@@ -130,7 +132,10 @@ test.describe('corpus: every real alert, one per request as Falco sends it', () 
       expect(event.raw, 'raw must be the line byte for byte').toBe(text);
       expect(event.rule).toBe(alert.rule);
       const priority = canonicalPriority(alert.priority);
-      expect({ priority: event.priority, priorityRank: event.priorityRank }).toEqual({ priority: priority.name, priorityRank: priority.rank });
+      expect({ priority: event.priority, priorityRank: event.priorityRank }).toEqual({
+        priority: priority.name,
+        priorityRank: priority.rank,
+      });
       expect(event.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/);
       expect(event.time).toBe(canonicalTime(alert.time));
       expect(timeToNs(event.time)).toBe(timeToNs(alert.time));
@@ -161,7 +166,9 @@ test.describe('corpus: every real alert, one per request as Falco sends it', () 
       // And every integer beyond 2^53 appears in the response text digit for digit.
       for (const [key, value] of Object.entries(alert.output_fields ?? {})) {
         if (typeof value !== 'number' || Number.isSafeInteger(value) || !Number.isInteger(value)) continue;
-        const literal = new RegExp(`${JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(-?\\d+)[,}]`).exec(text);
+        const literal = new RegExp(`${JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(-?\\d+)[,}]`).exec(
+          text,
+        );
         expect(literal, `${key} in the line`).not.toBeNull();
         expect(responseText).toContain(`${JSON.stringify(key)}:${literal![1]}`);
       }
@@ -170,14 +177,24 @@ test.describe('corpus: every real alert, one per request as Falco sends it', () 
 });
 
 test.describe('corpus: concrete lines', () => {
-  test('line 16 keeps evt.time digit for digit and has the ancestry cat ← sudo ← sudo ← zsh ← kitty', async ({ request }) => {
+  test('line 16 keeps evt.time digit for digit and has the ancestry cat ← sudo ← sudo ← zsh ← kitty', async ({
+    request,
+  }) => {
     const { event, text } = await detail(request, await ingestLine(request, line(16)));
     expect(text).toContain('"evt.time":1746622234502309868');
     expect(event.time).toBe('2025-05-07T12:50:34.502309868Z');
     expect(event.ancestry.map((level) => level.level)).toEqual([0, 1, 2, 3, 4]);
     expect(event.ancestry.map((level) => level.name)).toEqual(['cat', 'sudo', 'sudo', 'zsh', 'kitty']);
-    expect(event.ancestry[0]).toMatchObject({ level: 0, name: 'cat', exepath: '/usr/bin/cat', cmdline: 'cat /etc/shadow' });
-    expect({ containerId: event.containerId, containerName: event.containerName }).toEqual({ containerId: 'host', containerName: 'host' });
+    expect(event.ancestry[0]).toMatchObject({
+      level: 0,
+      name: 'cat',
+      exepath: '/usr/bin/cat',
+      cmdline: 'cat /etc/shadow',
+    });
+    expect({ containerId: event.containerId, containerName: event.containerName }).toEqual({
+      containerId: 'host',
+      containerName: 'host',
+    });
     expect(event.userName).toBe('root');
   });
 
@@ -187,20 +204,37 @@ test.describe('corpus: concrete lines', () => {
     const id = await ingestLine(request, line(n));
     const { text } = await detail(request, id);
     expect(text).toContain('"proc.exe_ino.mtime":4283228891363909261');
-    const listed = await request.get(`${base}/api/events?${new URLSearchParams({ hostname: (JSON.parse(line(n)) as CorpusAlert).hostname ?? '', limit: '1000' })}`);
+    const listed = await request.get(
+      `${base}/api/events?${new URLSearchParams({ hostname: (JSON.parse(line(n)) as CorpusAlert).hostname ?? '', limit: '1000' })}`,
+    );
     expect(await listed.text()).toContain('"proc.exe_ino.mtime":4283228891363909261');
   });
 
   test('line 37 keeps its null ancestors 4–7 as unknown levels', async ({ request }) => {
     const { event } = await detail(request, await ingestLine(request, line(37)));
     expect(event.ancestry.map((level) => level.level)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(event.ancestry.map((level) => level.name)).toEqual(['sh', 'httpd', 'event-generator', 'containerd-shim', null, null, null, null]);
+    expect(event.ancestry.map((level) => level.name)).toEqual([
+      'sh',
+      'httpd',
+      'event-generator',
+      'containerd-shim',
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(event.ancestry[0]).toMatchObject({ exepath: '/bin/busybox', cmdline: 'sh -c ls > /dev/null' });
-    expect(event.ancestry[1]).toMatchObject({ exepath: '/bin/event-generator', cmdline: 'httpd --loglevel info run ^helper.RunShell$' });
-    for (const level of event.ancestry.slice(4)) expect(level).toEqual({ level: level.level, name: null, exepath: null, cmdline: null, pid: null });
+    expect(event.ancestry[1]).toMatchObject({
+      exepath: '/bin/event-generator',
+      cmdline: 'httpd --loglevel info run ^helper.RunShell$',
+    });
+    for (const level of event.ancestry.slice(4))
+      expect(level).toEqual({ level: level.level, name: null, exepath: null, cmdline: null, pid: null });
   });
 
-  test('line 10 (re-serialised, 8 fractional digits) → container f29b261f8831 in namespace default', async ({ request }) => {
+  test('line 10 (re-serialised, 8 fractional digits) → container f29b261f8831 in namespace default', async ({
+    request,
+  }) => {
     const { event } = await detail(request, await ingestLine(request, line(10)));
     expect(event.time).toBe('2021-01-11T23:46:19.823027590Z');
     expect(event.containerId).toBe('f29b261f8831');
@@ -221,7 +255,11 @@ test.describe('corpus: concrete lines', () => {
     const host = uniqueTag('corpus-text');
     const ten = await expectIngested(await post(request, `${base}/api/events`, strip(line(10), host)), 1, 0);
     let { event } = await detail(request, ten.ids[0]!);
-    expect({ containerId: event.containerId, k8sNamespace: event.k8sNamespace, imageRepository: event.imageRepository }).toEqual({
+    expect({
+      containerId: event.containerId,
+      k8sNamespace: event.k8sNamespace,
+      imageRepository: event.imageRepository,
+    }).toEqual({
       containerId: 'f29b261f8831',
       k8sNamespace: 'default',
       imageRepository: 'mysql',
@@ -245,16 +283,28 @@ test.describe('corpus: concrete lines', () => {
     });
   });
 
-  test('internal events (lines 15, 24, 78, 87) are marked internal and kept out of the default list', async ({ request }) => {
+  test('internal events (lines 15, 24, 78, 87) are marked internal and kept out of the default list', async ({
+    request,
+  }) => {
     for (const n of INTERNAL_LINES) {
       const id = await ingestLine(request, line(n));
       const { event } = await detail(request, id);
       expect(event.internal, `line ${n}`).toBe(true);
       const rule = encodeURIComponent(event.rule);
-      const excluded = (await (await request.get(`${base}/api/events?rule=${rule}&limit=1000`)).json()) as { events: { id: number }[] };
-      expect(excluded.events.map((e) => e.id), `line ${n} in the default list`).not.toContain(id);
-      const only = (await (await request.get(`${base}/api/events?rule=${rule}&internal=only&limit=1000`)).json()) as { events: { id: number }[] };
-      expect(only.events.map((e) => e.id), `line ${n} with internal=only`).toContain(id);
+      const excluded = (await (await request.get(`${base}/api/events?rule=${rule}&limit=1000`)).json()) as {
+        events: { id: number }[];
+      };
+      expect(
+        excluded.events.map((e) => e.id),
+        `line ${n} in the default list`,
+      ).not.toContain(id);
+      const only = (await (await request.get(`${base}/api/events?rule=${rule}&internal=only&limit=1000`)).json()) as {
+        events: { id: number }[];
+      };
+      expect(
+        only.events.map((e) => e.id),
+        `line ${n} with internal=only`,
+      ).toContain(id);
     }
     // A detection is not internal.
     const { event } = await detail(request, await ingestLine(request, line(16)));

@@ -38,7 +38,9 @@ async function sendUntil(stop: Promise<void>, tag: string): Promise<Round> {
         return;
       }
       const { ids } = JSON.parse(text) as { ids: number[] };
-      uuids.forEach((uuid, i) => { round.acknowledged.set(uuid, ids[i]!); });
+      uuids.forEach((uuid, i) => {
+        round.acknowledged.set(uuid, ids[i]!);
+      });
     } catch {
       // The connection died with the server: this alert was never acknowledged.
       round.failedRequests++;
@@ -56,7 +58,10 @@ async function sendUntil(stop: Promise<void>, tag: string): Promise<Round> {
       await send(uuids, uuids.map((uuid) => JSON.stringify(makeAlert({ uuid, hostname: tag }))).join('\n'));
     }
   };
-  await Promise.all([...Array.from({ length: SINGLE_SENDERS }, single), ...Array.from({ length: BATCH_SENDERS }, batch)]);
+  await Promise.all([
+    ...Array.from({ length: SINGLE_SENDERS }, single),
+    ...Array.from({ length: BATCH_SENDERS }, batch),
+  ]);
   return round;
 }
 
@@ -66,7 +71,12 @@ function inspectStore(file: string) {
   try {
     const integrity = db.pragma('integrity_check') as { integrity_check: string }[];
     const foreignKeys = db.pragma('foreign_key_check') as unknown[];
-    const ids = new Map((db.prepare('SELECT uuid, id FROM events').all() as { uuid: string; id: number }[]).map((row) => [row.uuid, row.id]));
+    const ids = new Map(
+      (db.prepare('SELECT uuid, id FROM events').all() as { uuid: string; id: number }[]).map((row) => [
+        row.uuid,
+        row.id,
+      ]),
+    );
     return { integrity: integrity.map((row) => row.integrity_check), foreignKeys, ids };
   } finally {
     db.close();
@@ -94,9 +104,14 @@ test('SIGKILL mid-ingest, three times over: every acknowledged alert survives, i
     expect(store.foreignKeys).toEqual([]);
     const missing = [...acknowledged].filter(([uuid, id]) => store.ids.get(uuid) !== id);
     expect(missing.slice(0, 10), `${missing.length} acknowledged alert(s) missing or under another id`).toEqual([]);
-    perRound.push(`round ${r + 1}: killed after ${killAfterMs} ms, ${round.acknowledged.size} acknowledged, ${round.failedRequests} request(s) cut off, ${store.ids.size} in store`);
+    perRound.push(
+      `round ${r + 1}: killed after ${killAfterMs} ms, ${round.acknowledged.size} acknowledged, ${round.failedRequests} request(s) cut off, ${store.ids.size} in store`,
+    );
   }
-  test.info().annotations.push({ type: 'crash', description: `${acknowledged.size} acknowledged alerts checked; ${perRound.join('; ')}` });
+  test.info().annotations.push({
+    type: 'crash',
+    description: `${acknowledged.size} acknowledged alerts checked; ${perRound.join('; ')}`,
+  });
 
   // The restarted server serves exactly what the store holds, and takes alerts again.
   await server.start();
@@ -109,6 +124,8 @@ test('SIGKILL mid-ingest, three times over: every acknowledged alert survives, i
     expect(detail.status()).toBe(200);
     expect(((await detail.json()) as { uuid: string }).uuid).toBe(uuid);
   }
-  const after = await request.post(`${server.url}/api/events`, { data: makeAlert({ uuid: `${tag}-after`, hostname: tag }) });
+  const after = await request.post(`${server.url}/api/events`, {
+    data: makeAlert({ uuid: `${tag}-after`, hostname: tag }),
+  });
   expect(after.status()).toBe(200);
 });

@@ -12,7 +12,9 @@ import { SERVERS } from '../servers';
 
 const base = SERVERS.main.url;
 
-test('a pretty-printed alert exports as one NDJSON line that imports back as itself, not as the alert inside it', async ({ request }) => {
+test('a pretty-printed alert exports as one NDJSON line that imports back as itself, not as the alert inside it', async ({
+  request,
+}) => {
   test.setTimeout(60_000);
   const hostname = uniqueTag('smuggler');
   const body = [
@@ -45,9 +47,13 @@ test('a pretty-printed alert exports as one NDJSON line that imports back as its
     expect(result.code, result.stderr).toBe(0);
     expect(importSummary(result.stdout)).toEqual({ imported: 1, duplicates: 0, skipped: 0, invalid: 0 });
     const db = new Database(path.join(dir, 'reimport.db'), { readonly: true });
-    const rows = db.prepare('SELECT e.rule, e.priority, e.hostname, p.raw FROM events e JOIN event_payloads p ON p.event_id = e.id').all() as { rule: string; priority: string; hostname: string; raw: Buffer }[];
+    const rows = db
+      .prepare('SELECT e.rule, e.priority, e.hostname, p.raw FROM events e JOIN event_payloads p ON p.event_id = e.id')
+      .all() as { rule: string; priority: string; hostname: string; raw: Buffer }[];
     db.close();
-    expect(rows.map(({ rule, priority, hostname: host }) => ({ rule, priority, host }))).toEqual([{ rule: 'Innocent looking rule', priority: 'Notice', host: hostname }]);
+    expect(rows.map(({ rule, priority, hostname: host }) => ({ rule, priority, host }))).toEqual([
+      { rule: 'Innocent looking rule', priority: 'Notice', host: hostname },
+    ]);
     expect(parseLossless(inflateRawSync(rows[0]!.raw).toString('utf8'))).toEqual(parseLossless(body));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,11 @@ interface Answer {
 async function send(body: FuzzBody): Promise<Answer> {
   const headers: Record<string, string> = { 'user-agent': 'falcosecurity/falco' };
   if (body.contentType !== null) headers['content-type'] = body.contentType;
-  const response = await fetch(`${server.url}${body.path}`, { method: body.method, body: new Uint8Array(body.body), headers });
+  const response = await fetch(`${server.url}${body.path}`, {
+    method: body.method,
+    body: new Uint8Array(body.body),
+    headers,
+  });
   const text = await response.text();
   let code: string | null = null;
   let issues = 0;
@@ -68,7 +72,12 @@ function sendHuge(total: number, chunked: boolean): Promise<{ status: number; se
       request.destroy();
     });
     // The server may close the connection on the rest of the body; the answer has come or is coming.
-    request.on('error', () => setTimeout(() => answered || resolve({ status: 0, sentBeforeAnswer: sent, ms: performance.now() - started }), 5_000));
+    request.on('error', () =>
+      setTimeout(
+        () => answered || resolve({ status: 0, sentBeforeAnswer: sent, ms: performance.now() - started }),
+        5_000,
+      ),
+    );
     const chunk = Buffer.alloc(MB, '{"x":1}\n');
     const pump = () => {
       while (!answered && sent < total && !request.destroyed) {
@@ -88,7 +97,9 @@ function sendHuge(total: number, chunked: boolean): Promise<{ status: number; se
   });
 }
 
-test(`fuzz: ${SMALL_BODIES} generated bodies and the huge ones, seed ${SEED}: always a 4xx, nothing stored, memory bounded`, async ({ request }) => {
+test(`fuzz: ${SMALL_BODIES} generated bodies and the huge ones, seed ${SEED}: always a 4xx, nothing stored, memory bounded`, async ({
+  request,
+}) => {
   // Every body is sent, however long this machine takes: the test checks answers, not speed.
   test.setTimeout(300_000);
   const before = await scrape(request, server.url);
@@ -104,7 +115,10 @@ test(`fuzz: ${SMALL_BODIES} generated bodies and the huge ones, seed ${SEED}: al
     statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
     byKind.set(kind, statuses);
     const ok = answer.status >= 400 && answer.status < 500 && answer.code !== null && answer.issues <= 100;
-    if (!ok && failures.length < 20) failures.push(`${kind}: ${answer.status} ${answer.code} (${answer.issues} issues, ${answer.bytes} bytes) for ${preview}`);
+    if (!ok && failures.length < 20)
+      failures.push(
+        `${kind}: ${answer.status} ${answer.code} (${answer.issues} issues, ${answer.bytes} bytes) for ${preview}`,
+      );
   };
 
   const rss = watchRss(request, server.url, 250);
@@ -122,13 +136,29 @@ test(`fuzz: ${SMALL_BODIES} generated bodies and the huge ones, seed ${SEED}: al
   const huge: string[] = [];
   const largeWorker = async () => {
     for (const large of largeBodies()) {
-      record(large.kind, await send({ kind: large.kind, body: large.body, method: 'POST', path: large.path ?? '/api/events', contentType: 'application/json' }), large.kind);
+      record(
+        large.kind,
+        await send({
+          kind: large.kind,
+          body: large.body,
+          method: 'POST',
+          path: large.path ?? '/api/events',
+          contentType: 'application/json',
+        }),
+        large.kind,
+      );
     }
     for (const chunked of [false, true, false, true]) {
       const answer = await sendHuge(50 * MB, chunked);
       const kind = `50 MB ${chunked ? 'chunked' : 'with content-length'}`;
-      record(kind, { status: answer.status, code: answer.status === 413 ? 'payload_too_large' : null, issues: 0, bytes: 0 }, kind);
-      huge.push(`${kind}: ${answer.status} after ${(answer.sentBeforeAnswer / MB).toFixed(0)} MB sent, ${answer.ms.toFixed(0)} ms`);
+      record(
+        kind,
+        { status: answer.status, code: answer.status === 413 ? 'payload_too_large' : null, issues: 0, bytes: 0 },
+        kind,
+      );
+      huge.push(
+        `${kind}: ${answer.status} after ${(answer.sentBeforeAnswer / MB).toFixed(0)} MB sent, ${answer.ms.toFixed(0)} ms`,
+      );
       // Refused before the client could send it all: the server did not read the whole body to say no.
       expect.soft(answer.sentBeforeAnswer, kind).toBeLessThan(50 * MB);
     }
@@ -148,14 +178,22 @@ test(`fuzz: ${SMALL_BODIES} generated bodies and the huge ones, seed ${SEED}: al
   expect(metric(after, 'perch_ingest_rejected_total') - metric(before, 'perch_ingest_rejected_total')).toBe(sent);
   expect(metric(after, 'perch_alerts_received_total')).toBe(0);
   const rssMax = Math.max(...rssSeen, await serverRss(request, server.url));
-  expect(rssMax - rssBefore, `RSS grew from ${(rssBefore / MB).toFixed(0)} MB to ${(rssMax / MB).toFixed(0)} MB`).toBeLessThan(RSS_GROWTH_LIMIT);
+  expect(
+    rssMax - rssBefore,
+    `RSS grew from ${(rssBefore / MB).toFixed(0)} MB to ${(rssMax / MB).toFixed(0)} MB`,
+  ).toBeLessThan(RSS_GROWTH_LIMIT);
 
   // And a good alert afterwards is stored as usual.
   await expectIngested(await sendRaw(request, `${server.url}/api/events`, JSON.stringify(makeAlert())), 1, 0);
 
-  const summary = [...byKind].map(([kind, statuses]) => `${kind}: ${[...statuses].map(([status, n]) => `${n}×${status}`).join(' ')}`);
+  const summary = [...byKind].map(
+    ([kind, statuses]) => `${kind}: ${[...statuses].map(([status, n]) => `${n}×${status}`).join(' ')}`,
+  );
   test.info().annotations.push(
-    { type: 'fuzz', description: `${sent} bodies; RSS ${(rssBefore / MB).toFixed(0)} MB before, at most ${(rssMax / MB).toFixed(0)} MB during (${rssSeen.length} samples)` },
+    {
+      type: 'fuzz',
+      description: `${sent} bodies; RSS ${(rssBefore / MB).toFixed(0)} MB before, at most ${(rssMax / MB).toFixed(0)} MB during (${rssSeen.length} samples)`,
+    },
     { type: 'fuzz-50mb', description: huge.join('; ') },
     { type: 'fuzz-kinds', description: summary.join('; ') },
   );

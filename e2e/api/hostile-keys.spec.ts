@@ -9,11 +9,13 @@ const base = SERVERS.main.url;
 
 // Written by hand so the keys arrive exactly as a hostile sender would put them on the wire.
 function hostileAlert(hostname: string): string {
-  return `{"hostname":"${hostname}","output":"hostile keys","priority":"Critical","rule":"constructor","source":"syscall",` +
+  return (
+    `{"hostname":"${hostname}","output":"hostile keys","priority":"Critical","rule":"constructor","source":"syscall",` +
     `"tags":["__proto__","constructor","toString"],"time":"${nextFalcoTime()}",` +
     `"output_fields":{"__proto__":{"polluted":true,"rule":"injected"},"constructor":"c","prototype":{"x":1},"toString":7,` +
     `"hasOwnProperty":null,"__defineGetter__":"g","container.id":"__proto__","container.name":"constructor","user.name":"__proto__",` +
-    `"proc.name":"__proto__","proc.pname":"constructor","proc.aname[2]":"toString"}}`;
+    `"proc.name":"__proto__","proc.pname":"constructor","proc.aname[2]":"toString"}}`
+  );
 }
 
 const EXPECTED_FIELDS = [
@@ -26,9 +28,18 @@ const EXPECTED_FIELDS = [
 ] as const;
 
 /** A parsed JSON value with plain numbers again, for comparing small literals. */
-const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && 'value' in v && Object.keys(v).length === 1 ? Number((v as { value: string }).value) : v)));
+const plain = (value: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(value, (_, v: unknown) =>
+      v && typeof v === 'object' && 'value' in v && Object.keys(v).length === 1
+        ? Number((v as { value: string }).value)
+        : v,
+    ),
+  );
 
-test('__proto__, constructor and friends in output_fields come back as ordinary keys, in the detail and the list', async ({ request }) => {
+test('__proto__, constructor and friends in output_fields come back as ordinary keys, in the detail and the list', async ({
+  request,
+}) => {
   const hostname = uniqueTag('hostile');
   const text = hostileAlert(hostname);
   const { ids } = await expectIngested(await sendRaw(request, `${base}/api/events`, text), 1, 0);
@@ -42,11 +53,24 @@ test('__proto__, constructor and friends in output_fields come back as ordinary 
     expect(plain(fields[key]), key).toEqual(value);
   }
   // The typed columns take the values as text, whatever they spell.
-  expect(detail).toMatchObject({ rule: 'constructor', containerId: '__proto__', containerName: 'constructor', userName: '__proto__', procName: '__proto__', parentName: 'constructor' });
+  expect(detail).toMatchObject({
+    rule: 'constructor',
+    containerId: '__proto__',
+    containerName: 'constructor',
+    userName: '__proto__',
+    procName: '__proto__',
+    parentName: 'constructor',
+  });
   expect(plain(detail.tags)).toEqual(['__proto__', 'constructor', 'toString']);
-  expect((detail.ancestry as { name: string }[]).map((level) => level.name)).toEqual(['__proto__', 'constructor', 'toString']);
+  expect((detail.ancestry as { name: string }[]).map((level) => level.name)).toEqual([
+    '__proto__',
+    'constructor',
+    'toString',
+  ]);
 
-  const listed = parseLossless(await (await request.get(`${base}/api/events?hostname=${hostname}&from=all`)).text()) as { events: Record<string, unknown>[] };
+  const listed = parseLossless(
+    await (await request.get(`${base}/api/events?hostname=${hostname}&from=all`)).text(),
+  ) as { events: Record<string, unknown>[] };
   expect(listed.events).toHaveLength(1);
   const listedFields = listed.events[0]!.output_fields as Record<string, unknown>;
   for (const [key, value] of EXPECTED_FIELDS) expect(plain(listedFields[key]), key).toEqual(value);
@@ -64,16 +88,29 @@ test('such values filter, group and count like any other', async ({ request }) =
   const top = async (dimension: string) => {
     const response = await request.get(`${base}/api/stats/top?dimension=${dimension}&${scope}`);
     expect(response.status()).toBe(200);
-    return ((await response.json()) as { values: { value: string; count: number }[] }).values.map((v) => [v.value, v.count]);
+    return ((await response.json()) as { values: { value: string; count: number }[] }).values.map((v) => [
+      v.value,
+      v.count,
+    ]);
   };
-  expect(await top('tag')).toEqual(expect.arrayContaining([['__proto__', 1], ['constructor', 1], ['toString', 1]]));
+  expect(await top('tag')).toEqual(
+    expect.arrayContaining([
+      ['__proto__', 1],
+      ['constructor', 1],
+      ['toString', 1],
+    ]),
+  );
   expect(await top('user')).toEqual([['__proto__', 1]]);
   expect(await top('rule')).toEqual([['constructor', 1]]);
 
   for (const stack of ['rule', 'container']) {
     const response = await request.get(`${base}/api/stats/timeline?stack=${stack}&${scope}`);
     expect(response.status()).toBe(200);
-    const timeline = parseLossless(await response.text()) as { series: string[]; buckets: { counts: Record<string, unknown> }[]; labels?: Record<string, unknown> };
+    const timeline = parseLossless(await response.text()) as {
+      series: string[];
+      buckets: { counts: Record<string, unknown> }[];
+      labels?: Record<string, unknown>;
+    };
     const name = stack === 'rule' ? 'constructor' : '__proto__';
     expect(timeline.series).toContain(name);
     const total = timeline.buckets.reduce((sum, bucket) => sum + Number(plain(bucket.counts[name]) ?? 0), 0);
@@ -82,7 +119,11 @@ test('such values filter, group and count like any other', async ({ request }) =
     // biome-ignore lint/complexity/useLiteralKeys lint/suspicious/noProto: the key is the hostile data under test.
     if (stack === 'container') expect(timeline.labels?.['__proto__']).toBe('constructor');
   }
-  for (const [path, shown] of [['/api/rules', '"rule":"constructor"'], ['/api/containers', '"containerId":"__proto__"'], ['/api/process-tree', '"name":"__proto__"']]) {
+  for (const [path, shown] of [
+    ['/api/rules', '"rule":"constructor"'],
+    ['/api/containers', '"containerId":"__proto__"'],
+    ['/api/process-tree', '"name":"__proto__"'],
+  ]) {
     const response = await request.get(`${base}${path}?${scope}`);
     expect(response.status(), path).toBe(200);
     expect(await response.text(), path).toContain(shown);

@@ -26,7 +26,10 @@ test('every ingest URL answers with the JSON headers the routes always sent', as
     expect(await listAllIds(request, main, { hostname })).toEqual(report.ids);
 
     const refused = await post(request, `${secured}${route}`, makeAlert({ hostname }));
-    expect(refused.headers(), route).toMatchObject({ ...JSON_HEADERS, 'www-authenticate': expect.stringMatching(/Bearer/) });
+    expect(refused.headers(), route).toMatchObject({
+      ...JSON_HEADERS,
+      'www-authenticate': expect.stringMatching(/Bearer/),
+    });
     await expectError(refused, 401, 'unauthorized');
   }
 });
@@ -49,7 +52,11 @@ test('spellings of the URLs that node:http leaves to Next still behave as before
 test('under a sub-path only the sub-path ingests', async ({ request }) => {
   const hostname = uniqueTag('paths-sub');
   const sub = SERVERS.subpath;
-  const report = await expectIngested(await post(request, `${sub.url}/api/v1/events/add`, makeAlert({ hostname })), 1, 0);
+  const report = await expectIngested(
+    await post(request, `${sub.url}/api/v1/events/add`, makeAlert({ hostname })),
+    1,
+    0,
+  );
   for (const route of ['/api/events', '/api/v1/events/add', '/api/v1/']) {
     expect((await post(request, `${sub.origin}${route}`, makeAlert({ hostname }))).status(), route).toBe(404);
   }
@@ -58,7 +65,11 @@ test('under a sub-path only the sub-path ingests', async ({ request }) => {
 
 test('the token, the size limit and the error envelope hold on the ingest URLs', async ({ request }) => {
   const hostname = uniqueTag('paths-limits');
-  await expectError(await post(request, `${secured}/api/v1/events/add?token=nope`, makeAlert({ hostname })), 401, 'unauthorized');
+  await expectError(
+    await post(request, `${secured}/api/v1/events/add?token=nope`, makeAlert({ hostname })),
+    401,
+    'unauthorized',
+  );
   const big = makeAlert({ hostname, output: 'x'.repeat(70 * 1024) });
   const tooLarge = await post(request, `${secured}/api/events?token=${INGEST_TOKEN}`, big);
   await expectError(tooLarge, 413, 'payload_too_large');
@@ -66,7 +77,11 @@ test('the token, the size limit and the error envelope hold on the ingest URLs',
   await expectError(await post(request, `${main}/`, ''), 400, 'empty_body');
   expect(await listAllIds(request, secured, { hostname })).toEqual([]);
   // The server still takes alerts on a fresh connection after refusing.
-  await expectIngested(await post(request, `${secured}/api/events?token=${INGEST_TOKEN}`, makeAlert({ hostname })), 1, 0);
+  await expectIngested(
+    await post(request, `${secured}/api/events?token=${INGEST_TOKEN}`, makeAlert({ hostname })),
+    1,
+    0,
+  );
 });
 
 test('a client that hangs up mid-body stores nothing and the server keeps answering', async ({ request }) => {
@@ -75,7 +90,9 @@ test('a client that hangs up mid-body stores nothing and the server keeps answer
   const { hostname: host, port } = new URL(main);
   await new Promise<void>((resolve, reject) => {
     const socket = net.connect(Number(port), host, () => {
-      socket.write(`POST /api/events HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 40)}`);
+      socket.write(
+        `POST /api/events HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 40)}`,
+      );
       setTimeout(() => socket.destroy(), 200);
     });
     socket.on('close', () => resolve());

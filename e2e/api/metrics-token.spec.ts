@@ -22,7 +22,11 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 test('the metrics token reads /metrics; without a credential it is 401', async ({ request }) => {
   await expectError(await request.get(`${server.url}/metrics`), 401, 'unauthorized');
-  await expectError(await request.get(`${server.url}/metrics`, { headers: bearer('not-the-token') }), 401, 'unauthorized');
+  await expectError(
+    await request.get(`${server.url}/metrics`, { headers: bearer('not-the-token') }),
+    401,
+    'unauthorized',
+  );
   const scraped = await request.get(`${server.url}/metrics`, { headers: bearer(METRICS_TOKEN) });
   expect(scraped.status()).toBe(200);
   expect(await scraped.text()).toContain('perch_store_alerts ');
@@ -34,7 +38,11 @@ test('a read credential still reads /metrics', async ({ request }) => {
 
 test('the metrics token reads no alerts, pages or stream', async ({ request }) => {
   for (const path of ['/api/events', '/api/stats/summary', '/api/stream']) {
-    await expectError(await request.get(`${server.url}${path}`, { headers: bearer(METRICS_TOKEN) }), 401, 'unauthorized');
+    await expectError(
+      await request.get(`${server.url}${path}`, { headers: bearer(METRICS_TOKEN) }),
+      401,
+      'unauthorized',
+    );
   }
   const page = await request.get(`${server.url}/events`, { headers: bearer(METRICS_TOKEN), maxRedirects: 0 });
   expect(page.status()).toBe(303);

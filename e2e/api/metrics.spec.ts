@@ -32,7 +32,9 @@ function openStream(url: string): Promise<() => void> {
   });
 }
 
-test('every line is a sample or a comment, and each family has HELP and TYPE before its samples', async ({ request }) => {
+test('every line is a sample or a comment, and each family has HELP and TYPE before its samples', async ({
+  request,
+}) => {
   const text = await scrapeText(request, server.url);
   expect(text.endsWith('\n')).toBe(true);
   const declared = new Map<string, string>();
@@ -45,13 +47,26 @@ test('every line is a sample or a comment, and each family has HELP and TYPE bef
     }
     if (line.startsWith('# HELP ')) continue;
     const name = /^([a-zA-Z_:][\w:]*)/.exec(line)?.[1] ?? '';
-    const family = [...declared.keys()].find((f) => name === f || (declared.get(f) === 'histogram' && /^_(bucket|sum|count)$/.test(name.slice(f.length)) && name.startsWith(f)));
+    const family = [...declared.keys()].find(
+      (f) =>
+        name === f ||
+        (declared.get(f) === 'histogram' && /^_(bucket|sum|count)$/.test(name.slice(f.length)) && name.startsWith(f)),
+    );
     expect(family, `sample ${line} has no TYPE before it`).toBeDefined();
   }
   for (const name of [
-    'perch_alerts_received_total', 'perch_alerts_stored_total', 'perch_alerts_duplicate_total', 'perch_ingest_rejected_total',
-    'perch_ingest_refused_total', 'perch_ingest_duration_seconds', 'perch_ingest_pending_alerts', 'perch_store_size_bytes',
-    'perch_store_alerts', 'perch_stream_clients', 'perch_retention_deleted_total', 'process_resident_memory_bytes',
+    'perch_alerts_received_total',
+    'perch_alerts_stored_total',
+    'perch_alerts_duplicate_total',
+    'perch_ingest_rejected_total',
+    'perch_ingest_refused_total',
+    'perch_ingest_duration_seconds',
+    'perch_ingest_pending_alerts',
+    'perch_store_size_bytes',
+    'perch_store_alerts',
+    'perch_stream_clients',
+    'perch_retention_deleted_total',
+    'process_resident_memory_bytes',
     'perch_ingest_worker_entries_total',
   ]) {
     expect(declared.has(name), name).toBe(true);
@@ -64,21 +79,38 @@ test('counts what ingest did, by source and priority, and by reason', async ({ r
   const hostname = uniqueTag('metrics');
   const warning = [makeAlert({ hostname }), makeAlert({ hostname })];
   await expectIngested(await post(request, url, warning, auth), 2, 0);
-  await expectIngested(await post(request, url, makeAlert({ hostname, source: 'k8s_audit', priority: 'notice' }), auth), 1, 0);
+  await expectIngested(
+    await post(request, url, makeAlert({ hostname, source: 'k8s_audit', priority: 'notice' }), auth),
+    1,
+    0,
+  );
   // A source nobody knows is counted, under `other`: senders cannot mint label values.
-  await expectIngested(await post(request, url, makeAlert({ hostname, source: `custom-${hostname}`, priority: 'Critical' }), auth), 1, 0);
+  await expectIngested(
+    await post(request, url, makeAlert({ hostname, source: `custom-${hostname}`, priority: 'Critical' }), auth),
+    1,
+    0,
+  );
   await expectIngested(await post(request, url, warning[0]!, auth), 0, 1);
   // ?partial=1: one stored, two entries left out.
-  await expectIngested(await sendRaw(request, `${url}?partial=1`, JSON.stringify([makeAlert({ hostname }), { rule: 'x' }, 5]), auth), 1, 0);
+  await expectIngested(
+    await sendRaw(request, `${url}?partial=1`, JSON.stringify([makeAlert({ hostname }), { rule: 'x' }, 5]), auth),
+    1,
+    0,
+  );
 
   await expectError(await sendRaw(request, url, '{"rule":', auth), 400, 'invalid_json');
   await expectError(await sendRaw(request, url, '{}', auth), 422, 'invalid_alert');
   await expectError(await sendRaw(request, url, '', auth), 400, 'empty_body');
-  await expectError(await sendRaw(request, url, JSON.stringify(makeAlert({ output: 'x'.repeat(70_000) })), auth), 413, 'payload_too_large');
+  await expectError(
+    await sendRaw(request, url, JSON.stringify(makeAlert({ output: 'x'.repeat(70_000) })), auth),
+    413,
+    'payload_too_large',
+  );
   await expectError(await post(request, url, makeAlert({ hostname })), 401, 'unauthorized');
 
   const after = await scrape(request, server.url);
-  const delta = (name: string, labels: Record<string, string> = {}) => metric(after, name, labels) - metric(before, name, labels);
+  const delta = (name: string, labels: Record<string, string> = {}) =>
+    metric(after, name, labels) - metric(before, name, labels);
   expect(delta('perch_alerts_received_total', { source: 'syscall', priority: 'Warning' })).toBe(4);
   expect(delta('perch_alerts_received_total', { source: 'k8s_audit', priority: 'Notice' })).toBe(1);
   expect(delta('perch_alerts_received_total', { source: 'other', priority: 'Critical' })).toBe(1);
@@ -104,7 +136,9 @@ test('store size and rows, pending alerts, stream clients and retention deletion
   // More than PERCH_MAX_EVENTS (8): retention deletes the oldest within a second or two.
   const alerts = Array.from({ length: 12 }, () => makeAlert({ hostname }));
   await expectIngested(await post(request, `${server.url}/api/events`, alerts, auth), 12, 0);
-  await expect.poll(async () => metric(await scrape(request, server.url), 'perch_retention_deleted_total'), { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+  await expect
+    .poll(async () => metric(await scrape(request, server.url), 'perch_retention_deleted_total'), { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(4);
 
   const samples = await scrape(request, server.url);
   const health = (await (await request.get(`${server.url}/api/health`)).json()) as { events: number };
@@ -122,7 +156,9 @@ test('store size and rows, pending alerts, stream clients and retention deletion
   const closeStreams = await Promise.all([openStream(server.url), openStream(server.url)]);
   expect(metric(await scrape(request, server.url), 'perch_stream_clients')).toBe(2);
   for (const close of closeStreams) close();
-  await expect.poll(async () => metric(await scrape(request, server.url), 'perch_stream_clients'), { timeout: 5_000 }).toBe(0);
+  await expect
+    .poll(async () => metric(await scrape(request, server.url), 'perch_stream_clients'), { timeout: 5_000 })
+    .toBe(0);
 });
 
 // Last: its alerts go beyond PERCH_MAX_EVENTS too, and the test above counts retention's deletions.
@@ -131,23 +167,38 @@ test('a large NDJSON batch is checked on two threads, and answered in line order
   const url = `${server.url}/api/events`;
   const hostname = uniqueTag('threads');
   // Small alerts, enough lines to go to two threads yet within this server's body limit.
-  const line = (i: number) => JSON.stringify({ time: new Date(Date.UTC(2026, 10, 29, 12, 0, i)).toISOString(), rule: `threads ${i}`, priority: 'Notice', hostname, output: `line ${i}` });
+  const line = (i: number) =>
+    JSON.stringify({
+      time: new Date(Date.UTC(2026, 10, 29, 12, 0, i)).toISOString(),
+      rule: `threads ${i}`,
+      priority: 'Notice',
+      hostname,
+      output: `line ${i}`,
+    });
   const lines = Array.from({ length: 70 }, (_, i) => line(i));
   // The worker thread starts with the server; wait until it takes part (the first batches it may miss).
   const workerEntries = async () => metric(await scrape(request, server.url), 'perch_ingest_worker_entries_total');
   const start = await workerEntries();
   await expect
-    .poll(async () => {
-      expect((await sendRaw(request, url, lines.join('\n'), auth)).status()).toBe(200);
-      return (await workerEntries()) - start;
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        expect((await sendRaw(request, url, lines.join('\n'), auth)).status()).toBe(200);
+        return (await workerEntries()) - start;
+      },
+      { timeout: 30_000 },
+    )
     .toBeGreaterThan(0);
 
   // One bad line in each thread's part: both are named, by line, in order, and nothing is stored.
-  const spoiled = lines.map((text, i) => (i === 10 ? '{"rule": "cut' : i === 60 ? text.replace('"Notice"', '"Urgent"') : text.replace('threads', 'spoiled')));
+  const spoiled = lines.map((text, i) =>
+    i === 10 ? '{"rule": "cut' : i === 60 ? text.replace('"Notice"', '"Urgent"') : text.replace('threads', 'spoiled'),
+  );
   const before = await workerEntries();
   const refused = await expectError(await sendRaw(request, url, spoiled.join('\n'), auth), 400, 'invalid_json');
-  expect(refused.error.issues?.map((issue) => [issue.line, issue.code])).toEqual([[11, 'invalid_json'], [61, 'unknown_priority']]);
+  expect(refused.error.issues?.map((issue) => [issue.line, issue.code])).toEqual([
+    [11, 'invalid_json'],
+    [61, 'unknown_priority'],
+  ]);
   const report = await expectIngested(await sendRaw(request, `${url}?partial=1`, spoiled.join('\n'), auth), 68, 0);
   expect(report.rejected?.map((issue) => issue.line)).toEqual([11, 61]);
   // New alerts get increasing ids in request order, across both threads' parts.

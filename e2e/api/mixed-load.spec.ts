@@ -22,7 +22,8 @@ test.beforeAll(() => server.start());
 test.afterAll(() => server.stop());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
 
 test(`${SECONDS} s of ingest at 100 alerts/s with paging, aggregates and two live streams`, async ({ request }) => {
   test.setTimeout((SECONDS + 90) * 1000);
@@ -34,7 +35,9 @@ test(`${SECONDS} s of ingest at 100 alerts/s with paging, aggregates and two liv
   let reads = 0;
   let counter = 0;
 
-  const streams = await Promise.all([1, 2].map(async () => (await SseClient.open(`${server.url}/api/stream?hostname=${hostname}`)).client));
+  const streams = await Promise.all(
+    [1, 2].map(async () => (await SseClient.open(`${server.url}/api/stream?hostname=${hostname}`)).client),
+  );
   const rss = watchRss(request, server.url, 2_000);
   const deadline = Date.now() + SECONDS * 1000;
 
@@ -52,7 +55,9 @@ test(`${SECONDS} s of ingest at 100 alerts/s with paging, aggregates and two liv
   const ingest = async (alerts: object[]) => {
     const started = performance.now();
     const body = alerts.map((alert) => JSON.stringify(alert)).join('\n');
-    const response = await call('ingest', () => fetch(`${server.url}/api/events`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }));
+    const response = await call('ingest', () =>
+      fetch(`${server.url}/api/events`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
+    );
     if (!response) return;
     acknowledged.push(...((await response.json()) as { ids: number[] }).ids);
     ingestLatencies.push(performance.now() - started);
@@ -82,7 +87,14 @@ test(`${SECONDS} s of ingest at 100 alerts/s with paging, aggregates and two liv
     }
   };
   const dashboard = async () => {
-    const paths = ['/api/stats/summary?from=1h', '/api/stats/timeline?from=1h', '/api/stats/top?dimension=rule&from=1h', '/api/rules?from=1h', '/api/containers?from=1h', '/api/health'];
+    const paths = [
+      '/api/stats/summary?from=1h',
+      '/api/stats/timeline?from=1h',
+      '/api/stats/top?dimension=rule&from=1h',
+      '/api/rules?from=1h',
+      '/api/containers?from=1h',
+      '/api/health',
+    ];
     for (let i = 0; Date.now() < deadline; i++) {
       await read(paths[i % paths.length]!);
       await sleep(300);
@@ -90,8 +102,12 @@ test(`${SECONDS} s of ingest at 100 alerts/s with paging, aggregates and two liv
   };
 
   await Promise.all([
-    ...Array.from({ length: SINGLE_SENDERS }, () => paced(SINGLE_INTERVAL_MS, () => ingest([makeAlert({ hostname, uuid: `${hostname}-${counter++}` })]))),
-    paced(BATCH_INTERVAL_MS, () => ingest(Array.from({ length: BATCH_SIZE }, () => makeAlert({ hostname, uuid: `${hostname}-${counter++}` })))),
+    ...Array.from({ length: SINGLE_SENDERS }, () =>
+      paced(SINGLE_INTERVAL_MS, () => ingest([makeAlert({ hostname, uuid: `${hostname}-${counter++}` })])),
+    ),
+    paced(BATCH_INTERVAL_MS, () =>
+      ingest(Array.from({ length: BATCH_SIZE }, () => makeAlert({ hostname, uuid: `${hostname}-${counter++}` }))),
+    ),
     ...Array.from({ length: PAGERS }, pager),
     dashboard(),
   ]);
@@ -107,7 +123,10 @@ test(`${SECONDS} s of ingest at 100 alerts/s with paging, aggregates and two liv
   const stored = await listAllIds(request, server.url, { hostname, from: 'all' });
   expect(stored.sort((a, b) => a - b)).toEqual([...acknowledged].sort((a, b) => a - b));
   for (const stream of streams) {
-    await stream.waitFor(() => stream.alerts.length >= acknowledged.length || stream.ended, 'every alert on the stream');
+    await stream.waitFor(
+      () => stream.alerts.length >= acknowledged.length || stream.ended,
+      'every alert on the stream',
+    );
     expect(stream.ended, 'the stream stayed open').toBe(false);
     expect(stream.types).not.toContain('reset');
     expect(new Set(stream.alerts.map((a) => a.id))).toEqual(new Set(acknowledged));

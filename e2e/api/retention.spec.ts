@@ -30,7 +30,9 @@ test('keeps exactly the newest 20 alerts by time, and ingest still works afterwa
     await expectIngested(await post(request, `${base}/api/events`, batch), 20, 0);
   }
 
-  await expect.poll(async () => (await health(request)).events, { timeout: 10_000, intervals: [250] }).toBeLessThanOrEqual(KEEP);
+  await expect
+    .poll(async () => (await health(request)).events, { timeout: 10_000, intervals: [250] })
+    .toBeLessThanOrEqual(KEEP);
 
   const kept = await everything(request);
   expect(kept).toHaveLength(KEEP);
@@ -43,7 +45,11 @@ test('keeps exactly the newest 20 alerts by time, and ingest still works afterwa
   // Ingest still works: a newer alert is stored and readable, and the oldest kept one goes next.
   const newest = falcoTimeAgo(0);
   expect(timeToNs(newest) > timeToNs(times.at(-1)!)).toBe(true);
-  const report = await expectIngested(await post(request, `${base}/api/events`, makeAlert({ hostname, time: newest, output: 'after pruning' })), 1, 0);
+  const report = await expectIngested(
+    await post(request, `${base}/api/events`, makeAlert({ hostname, time: newest, output: 'after pruning' })),
+    1,
+    0,
+  );
   const detail = await request.get(`${base}/api/events/${report.ids[0]}`);
   expect(detail.status()).toBe(200);
   await expect

@@ -11,7 +11,9 @@ const LOGIN_ON = { PERCH_UI_USERS: `${ACCESS.user}:${ACCESS.passwordHash}`, PERC
 const ingestToken = { authorization: `Bearer ${INGEST_TOKEN}` };
 
 async function login(request: APIRequestContext, server: OwnServer): Promise<string> {
-  const response = await request.post(`${server.url}/api/auth/login`, { data: { user: ACCESS.user, password: ACCESS.password } });
+  const response = await request.post(`${server.url}/api/auth/login`, {
+    data: { user: ACCESS.user, password: ACCESS.password },
+  });
   expect(response.status()).toBe(200);
   return /perch_session=[^;]+/.exec(response.headers()['set-cookie'] ?? '')![0];
 }
@@ -25,7 +27,9 @@ async function expectLoggedOut(request: APIRequestContext, server: OwnServer, co
 
 async function expectLoggedIn(request: APIRequestContext, server: OwnServer, cookie: string) {
   expect((await request.get(`${server.url}/api/events`, { headers: { cookie } })).status()).toBe(200);
-  expect((await request.get(`${server.url}/events?from=24h`, { headers: { cookie }, maxRedirects: 0 })).status()).toBe(200);
+  expect((await request.get(`${server.url}/events?from=24h`, { headers: { cookie }, maxRedirects: 0 })).status()).toBe(
+    200,
+  );
 }
 
 async function openStream(server: OwnServer, cookie: string): Promise<SseClient> {
@@ -64,7 +68,9 @@ test.describe('logout', () => {
     await expectLoggedIn(request, server, kept);
   });
 
-  test('an open stream ends within a few seconds of its session logging out, and stays refused', async ({ request }) => {
+  test('an open stream ends within a few seconds of its session logging out, and stays refused', async ({
+    request,
+  }) => {
     const cookie = await login(request, server);
     const other = await login(request, server);
     const stream = await openStream(server, cookie);
@@ -82,7 +88,9 @@ test.describe('logout', () => {
 
       // Nothing more reaches it; the other session's stream still delivers.
       const host = uniqueTag('after-logout');
-      expect((await post(request, `${server.url}/api/events`, makeAlert({ hostname: host }), ingestToken)).status()).toBe(200);
+      expect(
+        (await post(request, `${server.url}/api/events`, makeAlert({ hostname: host }), ingestToken)).status(),
+      ).toBe(200);
       await bystander.waitFor(() => bystander.alerts.some((a) => a.hostname === host), 'the alert on the other stream');
       expect(bystander.ended).toBe(false);
       expect(stream.alerts.some((a) => a.hostname === host)).toBe(false);
@@ -95,7 +103,9 @@ test.describe('logout', () => {
   });
 });
 
-test('a logout on one Perch process is refused by another on the same store within a few seconds', async ({ request }) => {
+test('a logout on one Perch process is refused by another on the same store within a few seconds', async ({
+  request,
+}) => {
   test.setTimeout(90_000);
   const first = new OwnServer('session-end-shared', 51, LOGIN_ON);
   // Same store (and so the same session.key): created before either starts, as the fixture empties the folder.
@@ -108,7 +118,11 @@ test('a logout on one Perch process is refused by another on the same store with
     const stream = await openStream(second, cookie);
     expect((await request.post(`${first.url}/api/auth/logout`, { headers: { cookie } })).status()).toBe(204);
     const started = Date.now();
-    while ((await request.get(`${second.url}/api/events`, { headers: { cookie } })).status() !== 401 && Date.now() - started < 10_000) await sleep(100);
+    while (
+      (await request.get(`${second.url}/api/events`, { headers: { cookie } })).status() !== 401 &&
+      Date.now() - started < 10_000
+    )
+      await sleep(100);
     const ms = Date.now() - started;
     console.log(`the other process refused the cookie ${ms} ms after the logout`);
     expect(ms).toBeLessThan(5_000);

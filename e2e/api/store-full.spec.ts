@@ -28,7 +28,9 @@ test.describe('a full store', () => {
   test.beforeAll(() => server.start());
   test.afterAll(() => server.stop());
 
-  test('503 store_unavailable when full, reads keep working, ingest resumes once retention frees space', async ({ request }) => {
+  test('503 store_unavailable when full, reads keep working, ingest resumes once retention frees space', async ({
+    request,
+  }) => {
     test.setTimeout(60_000);
     const hostname = uniqueTag('full');
     const url = `${server.url}/api/events`;
@@ -76,14 +78,21 @@ test.describe('a full store', () => {
     const after = await scrape(request, server.url);
     expect(metric(after, 'perch_retention_deleted_total')).toBeGreaterThan(0);
     expect(metric(after, 'perch_store_free_bytes')).toBeGreaterThanOrEqual(0);
-    test.info().annotations.push({ type: 'store-full', description: `${stored} alerts of 8 KB filled a 1 MB store; ingest resumed after retention deleted ${metric(after, 'perch_retention_deleted_total')}` });
+    test.info().annotations.push({
+      type: 'store-full',
+      description: `${stored} alerts of 8 KB filled a 1 MB store; ingest resumed after retention deleted ${metric(after, 'perch_retention_deleted_total')}`,
+    });
   });
 });
 
 test.describe('a read-only store', () => {
   // A run killed mid-test leaves the flag set, and OwnServer could not empty the folder.
   try {
-    execFileSync('chattr', ['-i', path.join(__dirname, '..', '..', process.env.E2E_DIR ?? '.e2e', 'store-read-only', 'perch.db')], { stdio: 'ignore' });
+    execFileSync(
+      'chattr',
+      ['-i', path.join(__dirname, '..', '..', process.env.E2E_DIR ?? '.e2e', 'store-read-only', 'perch.db')],
+      { stdio: 'ignore' },
+    );
   } catch {
     // no such file, or no chattr: nothing to undo
   }
@@ -107,19 +116,36 @@ test.describe('a read-only store', () => {
     test.setTimeout(60_000);
     const hostname = uniqueTag('read-only');
     await server.start();
-    const first = await expectIngested(await sendRaw(request, `${server.url}/api/events`, JSON.stringify([makeAlert({ hostname }), makeAlert({ hostname })])), 2, 0);
+    const first = await expectIngested(
+      await sendRaw(
+        request,
+        `${server.url}/api/events`,
+        JSON.stringify([makeAlert({ hostname }), makeAlert({ hostname })]),
+      ),
+      2,
+      0,
+    );
     await server.stop();
-    test.skip(!immutable(true), `chattr +i is not available for ${path.dirname(server.dbFile)} (not root, or the file system has no immutable flag)`);
+    test.skip(
+      !immutable(true),
+      `chattr +i is not available for ${path.dirname(server.dbFile)} (not root, or the file system has no immutable flag)`,
+    );
 
     await server.start();
     for (let i = 0; i < 3; i++) {
-      const error = await expectError(await sendRaw(request, `${server.url}/api/events`, JSON.stringify(makeAlert({ hostname }))), 503, 'store_unavailable');
+      const error = await expectError(
+        await sendRaw(request, `${server.url}/api/events`, JSON.stringify(makeAlert({ hostname }))),
+        503,
+        'store_unavailable',
+      );
       expect(error.error.message).toMatch(/retry/i);
     }
     expect((await health(request, server.url)).events).toBe(2);
     const list = await listEvents(request, server.url, { hostname, from: 'all' });
     expect(list.events.map((e) => e.id).sort()).toEqual([...first.ids].sort());
     expect((await request.get(`${server.url}/api/events/${first.ids[0]}`)).status()).toBe(200);
-    expect(metric(await scrape(request, server.url), 'perch_ingest_refused_total', { reason: 'store_unavailable' })).toBe(3);
+    expect(
+      metric(await scrape(request, server.url), 'perch_ingest_refused_total', { reason: 'store_unavailable' }),
+    ).toBe(3);
   });
 });

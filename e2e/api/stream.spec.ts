@@ -50,7 +50,10 @@ test('a duplicate alert is not streamed again', async ({ request }) => {
   try {
     await post(request, '/api/events', alert);
     await client.waitFor(() => client.alerts.length === 1, 'the alert');
-    expect((await (await post(request, '/api/events', alert)).json()) as object).toMatchObject({ stored: 0, duplicates: 1 });
+    expect((await (await post(request, '/api/events', alert)).json()) as object).toMatchObject({
+      stored: 0,
+      duplicates: 1,
+    });
     await post(request, '/api/events', makeAlert({ hostname: host, rule: 'Marker' }));
     await client.waitFor(() => client.alerts.length === 2, 'the marker');
     expect(client.alerts.map((a) => a.rule)).toEqual(['Once', 'Marker']);
@@ -59,7 +62,9 @@ test('a duplicate alert is not streamed again', async ({ request }) => {
   }
 });
 
-test('a reconnecting client catches up from its cursor (after= or Last-Event-ID) without gaps or repeats', async ({ request }) => {
+test('a reconnecting client catches up from its cursor (after= or Last-Event-ID) without gaps or repeats', async ({
+  request,
+}) => {
   const host = uniqueTag('stream-resume');
   const first = await openReady(`hostname=${host}`);
   await post(request, '/api/events', makeAlert({ hostname: host, rule: 'Seen' }));
@@ -67,7 +72,10 @@ test('a reconnecting client catches up from its cursor (after= or Last-Event-ID)
   const cursor = first.messages.at(-1)!.data.cursor;
   first.close();
 
-  await post(request, '/api/events', [makeAlert({ hostname: host, rule: 'Missed 1' }), makeAlert({ hostname: host, rule: 'Missed 2' })]);
+  await post(request, '/api/events', [
+    makeAlert({ hostname: host, rule: 'Missed 1' }),
+    makeAlert({ hostname: host, rule: 'Missed 2' }),
+  ]);
   const byParam = await openReady(`hostname=${host}&after=${cursor}`);
   const byHeader = await openReady(`hostname=${host}`, { 'last-event-id': String(cursor) });
   try {
@@ -101,13 +109,19 @@ test('50 clients each receive every alert exactly once while ingest runs', async
   try {
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < ALERTS) {
-        const i = next++;
-        expect((await post(request, '/api/events', makeAlert({ hostname: host, rule: `Fanned ${i}` }))).status()).toBe(200);
-      }
-    }));
-    console.log(`ingest with 50 live streams: ${(ALERTS / ((performance.now() - started) / 1000)).toFixed(0)} alerts/s at concurrency ${CONCURRENCY}`);
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < ALERTS) {
+          const i = next++;
+          expect(
+            (await post(request, '/api/events', makeAlert({ hostname: host, rule: `Fanned ${i}` }))).status(),
+          ).toBe(200);
+        }
+      }),
+    );
+    console.log(
+      `ingest with 50 live streams: ${(ALERTS / ((performance.now() - started) / 1000)).toFixed(0)} alerts/s at concurrency ${CONCURRENCY}`,
+    );
     for (const client of clients) {
       await client.waitFor(() => client.alerts.length >= ALERTS, `${ALERTS} alerts`, 20_000);
       const rules = client.alerts.map((a) => a.rule);
@@ -119,9 +133,13 @@ test('50 clients each receive every alert exactly once while ingest runs', async
   }
 });
 
-test('reads say the newest alert they include, so a page can tell which answers predate its stream', async ({ request }) => {
+test('reads say the newest alert they include, so a page can tell which answers predate its stream', async ({
+  request,
+}) => {
   const host = uniqueTag('stream-newest');
-  const { ids } = (await (await post(request, '/api/events', makeAlert({ hostname: host }))).json()) as { ids: number[] };
+  const { ids } = (await (await post(request, '/api/events', makeAlert({ hostname: host }))).json()) as {
+    ids: number[];
+  };
   const before = await request.get(`${base}/api/stats/summary?hostname=${host}&from=1h`);
   expect(Number(before.headers()['x-perch-newest-id'])).toBeGreaterThanOrEqual(ids[0]!);
   const stream = await openReady(`hostname=${host}`);
@@ -136,12 +154,22 @@ test('reads say the newest alert they include, so a page can tell which answers 
 });
 
 /** Opens GET /api/stream from a given loopback address, keeping the connection open. */
-function streamFrom(url: string, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; retryAfter: string | undefined; close: () => void }> {
+function streamFrom(
+  url: string,
+  localAddress: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; retryAfter: string | undefined; close: () => void }> {
   return new Promise((resolve, reject) => {
     const request = http.get(url, { localAddress, headers, agent: false }, (response) => {
       let body = '';
       response.setEncoding('utf8');
-      const done = () => resolve({ status: response.statusCode ?? 0, body, retryAfter: response.headers['retry-after'], close: () => request.destroy() });
+      const done = () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          body,
+          retryAfter: response.headers['retry-after'],
+          close: () => request.destroy(),
+        });
       if (response.statusCode === 200) {
         // The first bytes of the stream show that the server took it.
         response.once('data', done);
@@ -157,7 +185,10 @@ function streamFrom(url: string, localAddress: string, headers: Record<string, s
 test('one client address holds at most PERCH_MAX_STREAMS_PER_CLIENT streams; others still connect', async () => {
   const CAP = 3;
   const PROXY = '127.0.0.3';
-  const server = new OwnServer('stream-per-client', 54, { PERCH_MAX_STREAMS_PER_CLIENT: String(CAP), PERCH_TRUSTED_PROXIES: PROXY });
+  const server = new OwnServer('stream-per-client', 54, {
+    PERCH_MAX_STREAMS_PER_CLIENT: String(CAP),
+    PERCH_TRUSTED_PROXIES: PROXY,
+  });
   const open: { close: () => void }[] = [];
   try {
     await server.start();
@@ -193,7 +224,11 @@ test('one client address holds at most PERCH_MAX_STREAMS_PER_CLIENT streams; oth
     // A closed stream frees its slot.
     open.shift()!.close();
     let again = await streamFrom(url, '127.0.0.1');
-    for (const deadline = Date.now() + 5_000; again.status !== 200 && Date.now() < deadline; again = await streamFrom(url, '127.0.0.1')) {
+    for (
+      const deadline = Date.now() + 5_000;
+      again.status !== 200 && Date.now() < deadline;
+      again = await streamFrom(url, '127.0.0.1')
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     open.push(again);

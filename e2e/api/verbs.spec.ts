@@ -69,7 +69,10 @@ function appPatterns(dir = path.resolve(__dirname, '../../app'), prefix = ''): s
 
 test('the table names every route and page under app/, and nothing else', () => {
   const patterns = new Set(ROUTES.map((row) => row.pattern));
-  expect([...new Set(appPatterns())].filter((pattern) => !patterns.has(pattern)), 'missing from ROUTES').toEqual([]);
+  expect(
+    [...new Set(appPatterns())].filter((pattern) => !patterns.has(pattern)),
+    'missing from ROUTES',
+  ).toEqual([]);
   const extra = [...patterns].filter((pattern) => !appPatterns().includes(pattern));
   expect(extra.sort(), 'ingest URLs only proxy.ts answers').toEqual(['/api/v1', '/api/v1/']);
 });
@@ -80,7 +83,12 @@ for (const row of ROUTES) {
   test(`${row.url}: ${VERBS.join(' ')}`, async ({ request }) => {
     const allow = row.allow.join(', ');
     const send = (method: string) =>
-      request.fetch(row.url, { method, maxRedirects: 0, headers: { 'content-type': 'application/json' }, ...(bodies[method] !== undefined && { data: bodies[method] }) });
+      request.fetch(row.url, {
+        method,
+        maxRedirects: 0,
+        headers: { 'content-type': 'application/json' },
+        ...(bodies[method] !== undefined && { data: bodies[method] }),
+      });
 
     const head = await send('HEAD');
     if (row.allow.includes('GET')) {
@@ -128,7 +136,11 @@ test('with login on, a wrong verb is a 405 before any access check; reads still 
 
 test('under a sub-path pages and routes answer verbs the same way', async ({ request }) => {
   const sub = SERVERS.subpath.url;
-  for (const [url, allow] of [['/events', 'GET'], ['/api/rules', 'GET'], ['/', 'GET, POST, PUT']] as const) {
+  for (const [url, allow] of [
+    ['/events', 'GET'],
+    ['/api/rules', 'GET'],
+    ['/', 'GET, POST, PUT'],
+  ] as const) {
     const response = await request.fetch(`${sub}${url}`, { method: 'DELETE', maxRedirects: 0 });
     await expectError(response, 405, 'method_not_allowed');
     expect(response.headers().allow).toBe(allow);

@@ -21,7 +21,8 @@ async function sendTwice(send: () => Promise<APIResponse>, count: number): Promi
 }
 
 /** The ids stored for a hostname (internal events included). */
-const idsForHost = (request: APIRequestContext, hostname: string) => listAllIds(request, base, { hostname, internal: 'include' });
+const idsForHost = (request: APIRequestContext, hostname: string) =>
+  listAllIds(request, base, { hostname, internal: 'include' });
 
 async function rawOf(request: APIRequestContext, id: number): Promise<string> {
   const response = await request.get(`${base}/api/events/${id}`);
@@ -30,11 +31,17 @@ async function rawOf(request: APIRequestContext, id: number): Promise<string> {
 }
 
 test.describe('HTTP ways in', () => {
-  test('Falco http_output: one alert per POST, application/json, user-agent falcosecurity/falco', async ({ request }) => {
+  test('Falco http_output: one alert per POST, application/json, user-agent falcosecurity/falco', async ({
+    request,
+  }) => {
     const hostname = uniqueTag('http-output');
     const text = JSON.stringify(makeAlert({ hostname }));
     const ids = await sendTwice(
-      () => request.post(`${base}/api/events`, { data: text, headers: { 'content-type': 'application/json', 'user-agent': 'falcosecurity/falco' } }),
+      () =>
+        request.post(`${base}/api/events`, {
+          data: text,
+          headers: { 'content-type': 'application/json', 'user-agent': 'falcosecurity/falco' },
+        }),
       1,
     );
     expect(await idsForHost(request, hostname)).toEqual(ids);
@@ -44,7 +51,10 @@ test.describe('HTTP ways in', () => {
   test('Falco http_output with json_output off: the JSON body arrives as text/plain', async ({ request }) => {
     const hostname = uniqueTag('text-plain');
     const text = JSON.stringify(makeAlert({ hostname }));
-    const ids = await sendTwice(() => request.post(`${base}/api/events`, { data: text, headers: { 'content-type': 'text/plain' } }), 1);
+    const ids = await sendTwice(
+      () => request.post(`${base}/api/events`, { data: text, headers: { 'content-type': 'text/plain' } }),
+      1,
+    );
     expect(await idsForHost(request, hostname)).toEqual(ids);
   });
 
@@ -61,7 +71,11 @@ test.describe('HTTP ways in', () => {
     const hostname = uniqueTag('webhook-put');
     const alert = makeAlert({ hostname, uuid: randomUUID() });
     const ids = await sendTwice(
-      () => request.put(`${base}/api/events`, { data: JSON.stringify(alert), headers: { 'content-type': 'application/json' } }),
+      () =>
+        request.put(`${base}/api/events`, {
+          data: JSON.stringify(alert),
+          headers: { 'content-type': 'application/json' },
+        }),
       1,
     );
     expect(await idsForHost(request, hostname)).toEqual(ids);
@@ -81,7 +95,11 @@ test.describe('HTTP ways in', () => {
 
   test('GET / is still the dashboard after POST / ingests', async ({ request }) => {
     const hostname = uniqueTag('root');
-    await expectIngested(await post(request, `${base}/`, { event: makeAlert({ hostname, uuid: randomUUID() }), outputs: ['WebUI'] }), 1, 0);
+    await expectIngested(
+      await post(request, `${base}/`, { event: makeAlert({ hostname, uuid: randomUUID() }), outputs: ['WebUI'] }),
+      1,
+      0,
+    );
     const page = await request.get(`${base}/`);
     expect(page.status()).toBe(200);
     expect(page.headers()['content-type']).toContain('text/html');
@@ -92,7 +110,11 @@ test.describe('HTTP ways in', () => {
 
   test('a JSON array of alerts is one batch, stored in order', async ({ request }) => {
     const hostname = uniqueTag('array');
-    const alerts = [makeAlert({ hostname }), makeAlert({ hostname, priority: 'Critical' }), makeAlert({ hostname, rule: 'Terminal shell in container' })];
+    const alerts = [
+      makeAlert({ hostname }),
+      makeAlert({ hostname, priority: 'Critical' }),
+      makeAlert({ hostname, rule: 'Terminal shell in container' }),
+    ];
     const ids = await sendTwice(() => post(request, `${base}/api/events`, alerts), 3);
     expect([...(await idsForHost(request, hostname))].sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
     for (const [index, id] of ids.entries()) expect(await rawOf(request, id)).toBe(JSON.stringify(alerts[index]));
@@ -101,9 +123,16 @@ test.describe('HTTP ways in', () => {
   for (const contentType of ['application/x-ndjson', 'text/plain', 'application/json', 'application/octet-stream']) {
     test(`NDJSON with CRLF line ends as ${contentType}`, async ({ request }) => {
       const hostname = uniqueTag('ndjson');
-      const lines = [makeAlert({ hostname }), makeAlert({ hostname, priority: 'Notice' }), makeAlert({ hostname, priority: 'Debug' })].map((a) => JSON.stringify(a));
+      const lines = [
+        makeAlert({ hostname }),
+        makeAlert({ hostname, priority: 'Notice' }),
+        makeAlert({ hostname, priority: 'Debug' }),
+      ].map((a) => JSON.stringify(a));
       const body = `${lines.join('\r\n')}\r\n`;
-      const ids = await sendTwice(() => sendRaw(request, `${base}/api/events`, body, { 'content-type': contentType }), 3);
+      const ids = await sendTwice(
+        () => sendRaw(request, `${base}/api/events`, body, { 'content-type': contentType }),
+        3,
+      );
       expect([...(await idsForHost(request, hostname))].sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
       // Each line is stored as its own text, without the line end.
       for (const [index, id] of ids.entries()) expect(await rawOf(request, id)).toBe(lines[index]);
@@ -133,7 +162,9 @@ test.describe('duplicate detection', () => {
     expect(await idsForHost(request, hostname)).toHaveLength(2);
   });
 
-  test('without uuid: same time + rule + hostname + output is one alert; changing any of them is another', async ({ request }) => {
+  test('without uuid: same time + rule + hostname + output is one alert; changing any of them is another', async ({
+    request,
+  }) => {
     const hostname = uniqueTag('dedup-content');
     const rule = `${hostname} rule`;
     const original = makeAlert({ hostname, rule, output: 'the same output text' });
@@ -158,9 +189,17 @@ test.describe('duplicate detection', () => {
     const original = makeAlert({ hostname, time: '2024-03-01T10:00:00.120000000Z', output: 'fixed output' });
     const first = await expectIngested(await post(request, `${base}/api/events`, original), 1, 0);
     // falcosidekick trims trailing zeros of the fraction.
-    const trimmed = await expectIngested(await post(request, `${base}/api/events`, { ...original, time: '2024-03-01T10:00:00.12Z' }), 0, 1);
+    const trimmed = await expectIngested(
+      await post(request, `${base}/api/events`, { ...original, time: '2024-03-01T10:00:00.12Z' }),
+      0,
+      1,
+    );
     expect(trimmed.ids).toEqual(first.ids);
-    const offset = await expectIngested(await post(request, `${base}/api/events`, { ...original, time: '2024-03-01T11:00:00.12+01:00' }), 0, 1);
+    const offset = await expectIngested(
+      await post(request, `${base}/api/events`, { ...original, time: '2024-03-01T11:00:00.12+01:00' }),
+      0,
+      1,
+    );
     expect(offset.ids).toEqual(first.ids);
     expect(await idsForHost(request, hostname)).toEqual(first.ids);
   });
@@ -171,7 +210,9 @@ test.describe('npm run import', () => {
 
   const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'perch-import-'));
 
-  test('an NDJSON file; importing it again reports duplicates; the running server sees the alerts', async ({ request }) => {
+  test('an NDJSON file; importing it again reports duplicates; the running server sees the alerts', async ({
+    request,
+  }) => {
     const hostname = uniqueTag('import-ndjson');
     const file = path.join(tempDir(), 'falco.ndjson');
     writeFileSync(file, `${[1, 2, 3, 4].map(() => JSON.stringify(makeAlert({ hostname }))).join('\n')}\n`);
@@ -228,13 +269,21 @@ test.describe('npm run import', () => {
     expect(await listAllIds(request, base, { hostname })).toHaveLength(2);
   });
 
-  test('a file with an invalid line: the summary names it by line number, the rest is imported', async ({ request }) => {
+  test('a file with an invalid line: the summary names it by line number, the rest is imported', async ({
+    request,
+  }) => {
     const hostname = uniqueTag('import-invalid');
     const file = path.join(tempDir(), 'mixed.ndjson');
     const bad = { ...makeAlert({ hostname }), priority: 'Urgent' };
     writeFileSync(
       file,
-      [JSON.stringify(makeAlert({ hostname })), JSON.stringify(makeAlert({ hostname })), JSON.stringify(bad), '{"rule": "truncated', JSON.stringify(makeAlert({ hostname }))].join('\n'),
+      [
+        JSON.stringify(makeAlert({ hostname })),
+        JSON.stringify(makeAlert({ hostname })),
+        JSON.stringify(bad),
+        '{"rule": "truncated',
+        JSON.stringify(makeAlert({ hostname })),
+      ].join('\n'),
     );
     const run = await runImport([file], SERVERS.main.dbFile);
     expect(run.code, run.stderr).toBe(0);

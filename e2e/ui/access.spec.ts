@@ -7,7 +7,9 @@ const access = SERVERS.access.url;
 
 test('with login on, a page sends you to log in and back; logging out ends it', async ({ page, request }) => {
   const host = uniqueTag('login-ui');
-  await post(request, `${access}/api/events`, makeAlert({ hostname: host, rule: `Behind login ${host}` }), { authorization: `Bearer ${INGEST_TOKEN}` });
+  await post(request, `${access}/api/events`, makeAlert({ hostname: host, rule: `Behind login ${host}` }), {
+    authorization: `Bearer ${INGEST_TOKEN}`,
+  });
   await page.goto(`${access}/events?from=1h&hostname=${host}`);
   await expect(page).toHaveURL(/\/login\?next=/);
   await page.getByLabel('User').fill(ACCESS.user);
@@ -35,7 +37,12 @@ test('a wall screen opens the kiosk from a view-token link and stays live', asyn
   await page.goto(`${access}/kiosk?hostname=${host}&view_token=${ACCESS.viewTokens.wall}`);
   await expect(page).toHaveURL(`${access}/kiosk?hostname=${host}`); // the token left the address bar
   await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
-  await post(request, `${access}/api/events`, makeAlert({ hostname: host, rule: `On the wall ${host}`, priority: 'Critical' }), { authorization: `Bearer ${INGEST_TOKEN}` });
+  await post(
+    request,
+    `${access}/api/events`,
+    makeAlert({ hostname: host, rule: `On the wall ${host}`, priority: 'Critical' }),
+    { authorization: `Bearer ${INGEST_TOKEN}` },
+  );
   await expect(page.getByTestId('kiosk-alert-rule')).toHaveText([`On the wall ${host}`]);
   // The same browser may look at the dashboard too (view only), never log in as a user.
   await page.goto(`${access}/events?from=1h&hostname=${host}`);
@@ -48,7 +55,10 @@ test('with login off every page says so', async ({ page }) => {
   await expect(page.getByTestId('login-off-banner')).toContainText('Login is off');
 });
 
-test('under a sub-path the dashboard and the kiosk load their assets and data from there', async ({ page, request }) => {
+test('under a sub-path the dashboard and the kiosk load their assets and data from there', async ({
+  page,
+  request,
+}) => {
   const sub = SERVERS.subpath.url;
   const host = uniqueTag('subpath-ui');
   const errors = collectConsoleErrors(page);
@@ -61,14 +71,23 @@ test('under a sub-path the dashboard and the kiosk load their assets and data fr
 
   await page.goto(`${sub}/kiosk?hostname=${host}`);
   await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
-  await post(request, `${sub}/api/events`, makeAlert({ hostname: host, rule: `Live under /perch ${host}`, priority: 'Error' }));
+  await post(
+    request,
+    `${sub}/api/events`,
+    makeAlert({ hostname: host, rule: `Live under /perch ${host}`, priority: 'Error' }),
+  );
   await expect(page.getByTestId('kiosk-alert-rule').first()).toHaveText(`Live under /perch ${host}`);
   expect(errors).toEqual([]);
 });
 
 /** A page on another site (served by the browser's router, not the network) that submits `form` at once. */
 async function openHostilePage(page: import('@playwright/test').Page, form: string) {
-  await page.route('http://attacker.test/**', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><body>${form}<script>document.forms[0].submit()</script></body>` }));
+  await page.route('http://attacker.test/**', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><body>${form}<script>document.forms[0].submit()</script></body>`,
+    }),
+  );
   await page.goto('http://attacker.test/');
 }
 
@@ -99,7 +118,10 @@ test('a page on another site can neither log the browser in nor log it out', asy
   await expect(page.getByTestId('viewer')).toContainText(ACCESS.user);
 });
 
-test('a logged-in browser opening a view-token link loses the token from the address bar and stays the user', async ({ page, context }) => {
+test('a logged-in browser opening a view-token link loses the token from the address bar and stays the user', async ({
+  page,
+  context,
+}) => {
   await logInThroughTheForm(page);
   await page.goto(`${access}/events?from=1h&view_token=${ACCESS.viewTokens.wall}`);
   await expect(page).toHaveURL(`${access}/events?from=1h`);

@@ -3,7 +3,10 @@
 import { expect, test } from '@playwright/test';
 import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
 
-test('the alert page and the alerts list mark an alert whose clock was ahead, with the time Falco gave', async ({ page, request }) => {
+test('the alert page and the alerts list mark an alert whose clock was ahead, with the time Falco gave', async ({
+  page,
+  request,
+}) => {
   const hostname = uniqueTag('clock-ahead');
   const claimed = '2262-01-01T00:00:07Z';
   const response = await post(request, '/api/events', [
@@ -28,6 +31,11 @@ test('the alert page and the alerts list mark an alert whose clock was ahead, wi
   await expect(rows).toHaveCount(2);
   const future = page.locator(`[data-testid="event-row"][data-event-id="${ids[0]}"]`);
   await expect(future.getByTestId('row-clock-ahead')).toHaveText('clock ahead');
-  await expect(future.getByTestId('row-clock-ahead')).toHaveAttribute('title', 'Falco said 2262-01-01T00:00:07.000000000Z');
-  await expect(page.locator(`[data-testid="event-row"][data-event-id="${ids[1]}"]`).getByTestId('row-clock-ahead')).toHaveCount(0);
+  await expect(future.getByTestId('row-clock-ahead')).toHaveAttribute(
+    'title',
+    'Falco said 2262-01-01T00:00:07.000000000Z',
+  );
+  await expect(
+    page.locator(`[data-testid="event-row"][data-event-id="${ids[1]}"]`).getByTestId('row-clock-ahead'),
+  ).toHaveCount(0);
 });

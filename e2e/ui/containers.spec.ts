@@ -2,7 +2,6 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { makeAlert, nextFalcoTime, post, uniqueTag } from '../fixtures/alerts';
 import { collectConsoleErrors } from '../fixtures/browser';
 
-
 const hex12 = () => Array.from({ length: 12 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
 /** Ancestry as Falco reports it: the process, its parent, then `proc.aname[N]`; deeper levels absent. */
@@ -18,7 +17,9 @@ function chain(...rootFirst: string[]): Record<string, unknown> {
     'proc.aname[3]': null,
     'proc.aname[4]': null,
   };
-  ancestors.forEach((ancestor, i) => { fields[`proc.aname[${i + 2}]`] = ancestor; });
+  ancestors.forEach((ancestor, i) => {
+    fields[`proc.aname[${i + 2}]`] = ancestor;
+  });
   return fields;
 }
 
@@ -39,25 +40,78 @@ async function seed(page: Page): Promise<Seeded> {
   const tag = uniqueTag('ctr');
   const node = `${tag}-node`;
   const host = `${tag}-host`;
-  const web = { id: hex12(), name: `${tag}-web`, image: `registry.example/${tag}/web`, namespace: `${tag}-shop`, pod: `${tag}-web-7d9f-x2k4p` };
-  const db = { id: hex12(), name: `${tag}-db`, image: `registry.example/${tag}/postgres`, namespace: `${tag}-data`, pod: `${tag}-db-0` };
+  const web = {
+    id: hex12(),
+    name: `${tag}-web`,
+    image: `registry.example/${tag}/web`,
+    namespace: `${tag}-shop`,
+    pod: `${tag}-web-7d9f-x2k4p`,
+  };
+  const db = {
+    id: hex12(),
+    name: `${tag}-db`,
+    image: `registry.example/${tag}/postgres`,
+    namespace: `${tag}-data`,
+    pod: `${tag}-db-0`,
+  };
   const rules = {
-    shadow: `${tag} read shadow`, curl: `${tag} curl in container`, shell: `${tag} shell spawned`,
-    db: `${tag} db rule`, host: `${tag} host rule`, audit: `${tag} audit rule`,
+    shadow: `${tag} read shadow`,
+    curl: `${tag} curl in container`,
+    shell: `${tag} shell spawned`,
+    db: `${tag} db rule`,
+    host: `${tag} host rule`,
+    audit: `${tag} audit rule`,
   };
   const inContainer = (c: Seeded['web'], imageTag: string) => ({
-    'container.id': c.id, 'container.name': c.name, 'container.image.repository': c.image, 'container.image.tag': imageTag,
-    'k8s.ns.name': c.namespace, 'k8s.pod.name': c.pod,
+    'container.id': c.id,
+    'container.name': c.name,
+    'container.image.repository': c.image,
+    'container.image.tag': imageTag,
+    'k8s.ns.name': c.namespace,
+    'k8s.pod.name': c.pod,
   });
   const alerts = [
-    ...[1, 2, 3].map(() => makeAlert({ rule: rules.shadow, hostname: node, priority: 'Warning', fields: { ...inContainer(web, '1.4.2'), ...chain('containerd-shim', 'bash', 'sudo', 'cat') } })),
-    ...[1, 2].map(() => makeAlert({ rule: rules.curl, hostname: node, priority: 'Notice', fields: { ...inContainer(web, '1.4.2'), ...chain('containerd-shim', 'bash', 'curl') } })),
-    makeAlert({ rule: rules.shell, hostname: node, priority: 'Critical', fields: { ...inContainer(web, '1.4.2'), ...chain('nginx', 'sh') } }),
-    ...[1, 2].map(() => makeAlert({ rule: rules.db, hostname: node, priority: 'Notice', fields: { ...inContainer(db, '16.2'), ...chain('postgres', 'sh') } })),
+    ...[1, 2, 3].map(() =>
+      makeAlert({
+        rule: rules.shadow,
+        hostname: node,
+        priority: 'Warning',
+        fields: { ...inContainer(web, '1.4.2'), ...chain('containerd-shim', 'bash', 'sudo', 'cat') },
+      }),
+    ),
+    ...[1, 2].map(() =>
+      makeAlert({
+        rule: rules.curl,
+        hostname: node,
+        priority: 'Notice',
+        fields: { ...inContainer(web, '1.4.2'), ...chain('containerd-shim', 'bash', 'curl') },
+      }),
+    ),
+    makeAlert({
+      rule: rules.shell,
+      hostname: node,
+      priority: 'Critical',
+      fields: { ...inContainer(web, '1.4.2'), ...chain('nginx', 'sh') },
+    }),
+    ...[1, 2].map(() =>
+      makeAlert({
+        rule: rules.db,
+        hostname: node,
+        priority: 'Notice',
+        fields: { ...inContainer(db, '16.2'), ...chain('postgres', 'sh') },
+      }),
+    ),
     // Host processes: makeAlert's default, `tmux › bash › sudo › cat` in the pseudo-container host.
-    ...['Warning', 'Error', 'Warning', 'Notice'].map((priority) => makeAlert({ rule: rules.host, hostname: host, priority })),
+    ...['Warning', 'Error', 'Warning', 'Notice'].map((priority) =>
+      makeAlert({ rule: rules.host, hostname: host, priority }),
+    ),
     {
-      hostname: node, priority: 'Warning', rule: rules.audit, source: 'k8s_audit', tags: ['k8s'], time: nextFalcoTime(),
+      hostname: node,
+      priority: 'Warning',
+      rule: rules.audit,
+      source: 'k8s_audit',
+      tags: ['k8s'],
+      time: nextFalcoTime(),
       output: `Warning K8s Operation performed by user not in allowed list of users (user=${tag}-user)`,
       output_fields: { 'ka.user.name': `${tag}-user`, 'ka.verb': 'patch', 'ka.target.namespace': web.namespace },
     },
@@ -67,15 +121,23 @@ async function seed(page: Page): Promise<Seeded> {
   return { tag, node, host, web, db, rules };
 }
 
-const rowOf = (page: Page, containerId: string): Locator => page.locator(`[data-testid="container-row"][data-container-id="${containerId}"]`);
+const rowOf = (page: Page, containerId: string): Locator =>
+  page.locator(`[data-testid="container-row"][data-container-id="${containerId}"]`);
 
-test('the containers page lists every container and host with counts, image, pod and worst priority', async ({ page }) => {
+test('the containers page lists every container and host with counts, image, pod and worst priority', async ({
+  page,
+}) => {
   const errors = collectConsoleErrors(page);
   const s = await seed(page);
   await page.goto(`/containers?from=24h&hostname=${s.node}&hostname=${s.host}`);
 
   const rows = page.getByTestId('container-row');
-  await expect(rows.getByTestId('container-name')).toHaveText([s.web.name, `host ${s.host}`, s.db.name, 'no container']);
+  await expect(rows.getByTestId('container-name')).toHaveText([
+    s.web.name,
+    `host ${s.host}`,
+    s.db.name,
+    'no container',
+  ]);
   await expect(rows.getByTestId('container-count')).toHaveText(['6', '4', '2', '1']);
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-total', '13');
   await expect(page.getByTestId('container-total')).toHaveText('2 containers · 1 host');
@@ -93,11 +155,19 @@ test('the containers page lists every container and host with counts, image, pod
 
   // Each row opens its container; a host's row carries the host.
   await expect(web.getByTestId('container-name')).toHaveAttribute('href', `/containers/${s.web.id}?from=24h`);
-  await expect(rowOf(page, 'host').getByTestId('container-name')).toHaveAttribute('href', `/containers/host?from=24h&hostname=${s.host}`);
+  await expect(rowOf(page, 'host').getByTestId('container-name')).toHaveAttribute(
+    'href',
+    `/containers/host?from=24h&hostname=${s.host}`,
+  );
 
   // Sorting by worst priority: most severe first, then least severe first.
   await page.getByRole('button', { name: 'Worst' }).click();
-  await expect(rows.getByTestId('container-name')).toHaveText([s.web.name, `host ${s.host}`, 'no container', s.db.name]);
+  await expect(rows.getByTestId('container-name')).toHaveText([
+    s.web.name,
+    `host ${s.host}`,
+    'no container',
+    s.db.name,
+  ]);
   await page.getByRole('button', { name: 'Worst' }).click();
   await expect(rows.getByTestId('container-name').first()).toHaveText(s.db.name);
 
@@ -126,7 +196,14 @@ test('a container page shows its header, its alerts and a process tree whose cou
   await expect(header.getByTestId('header-worst')).toHaveText('Critical');
 
   const alerts = page.getByTestId('container-alerts');
-  await expect(alerts.getByTestId('event-rule')).toHaveText([s.rules.shell, s.rules.curl, s.rules.curl, s.rules.shadow, s.rules.shadow, s.rules.shadow]);
+  await expect(alerts.getByTestId('event-rule')).toHaveText([
+    s.rules.shell,
+    s.rules.curl,
+    s.rules.curl,
+    s.rules.shadow,
+    s.rules.shadow,
+    s.rules.shadow,
+  ]);
 
   const tree = page.getByTestId('process-tree');
   const node = (name: string) => tree.locator(`[data-testid="tree-node"][data-name="${name}"]`);
@@ -137,8 +214,12 @@ test('a container page shows its header, its alerts and a process tree whose cou
   }
   // Two roots, and each process sits under its parent.
   await expect(tree.locator('[role="tree"] > [data-testid="tree-node"]')).toHaveCount(2);
-  await expect(node('containerd-shim').locator('[data-name="bash"] [data-name="sudo"] [data-name="cat"]')).toHaveCount(1);
-  await expect(node('containerd-shim').locator('[data-name="bash"] > [role="group"] > [data-name="curl"]')).toHaveCount(1);
+  await expect(node('containerd-shim').locator('[data-name="bash"] [data-name="sudo"] [data-name="cat"]')).toHaveCount(
+    1,
+  );
+  await expect(node('containerd-shim').locator('[data-name="bash"] > [role="group"] > [data-name="curl"]')).toHaveCount(
+    1,
+  );
   await expect(node('nginx').locator('[data-name="sh"]')).toHaveCount(1);
 
   // Clicking a process lists exactly the alerts at or below it; the tree stays whole.
@@ -153,7 +234,9 @@ test('a container page shows its header, its alerts and a process tree whose cou
   expect(errors).toEqual([]);
 });
 
-test('a host row opens the host processes of that host, and the no-container row its audit alerts', async ({ page }) => {
+test('a host row opens the host processes of that host, and the no-container row its audit alerts', async ({
+  page,
+}) => {
   const s = await seed(page);
   await page.goto(`/containers?from=24h&hostname=${s.node}&hostname=${s.host}`);
   await rowOf(page, 'host').getByTestId('container-name').click();
@@ -168,8 +251,12 @@ test('a host row opens the host processes of that host, and the no-container row
   await rowOf(page, '(none)').getByTestId('container-name').click();
   await expect(page.getByTestId('container-title')).toHaveText('no container');
   // Alerts without a container from every host (the list's host filter is not carried along).
-  await expect(page.getByTestId('container-alerts').getByTestId('event-rule').filter({ hasText: s.rules.audit })).toHaveCount(1);
-  await expect(page.getByTestId('container-alerts').getByTestId('event-rule').filter({ hasText: s.rules.shadow })).toHaveCount(0);
+  await expect(
+    page.getByTestId('container-alerts').getByTestId('event-rule').filter({ hasText: s.rules.audit }),
+  ).toHaveCount(1);
+  await expect(
+    page.getByTestId('container-alerts').getByTestId('event-rule').filter({ hasText: s.rules.shadow }),
+  ).toHaveCount(0);
 });
 
 test('an unknown container says so instead of showing an empty page', async ({ page }) => {

@@ -51,7 +51,11 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
-test('an alert opened from the list shows its rule, time, ancestry, grouped fields and raw JSON; Escape goes back', async ({ page, request, context }) => {
+test('an alert opened from the list shows its rule, time, ancestry, grouped fields and raw JSON; Escape goes back', async ({
+  page,
+  request,
+  context,
+}) => {
   const errors = watchErrors(page);
   const host = uniqueTag('detail');
   const rule = `Read sensitive file untrusted (${host})`;
@@ -79,13 +83,17 @@ test('an alert opened from the list shows its rule, time, ancestry, grouped fiel
 
   // Where: host, the host pseudo-container and its page, MITRE tags labelled.
   await expect(page.getByTestId('fact-host')).toContainText(host);
-  await expect(page.getByTestId('container-link')).toHaveAttribute('href', `/containers/host?from=24h&hostname=${host}`);
+  await expect(page.getByTestId('container-link')).toHaveAttribute(
+    'href',
+    `/containers/host?from=24h&hostname=${host}`,
+  );
   const tags = page.getByTestId('tag');
   await expect(tags.filter({ hasText: 'Credential Access' })).toContainText('MITRE tactic');
   await expect(tags.filter({ hasText: 'T1555' })).toContainText('MITRE technique');
 
   // Every output field, in its group, with the value exactly as posted and a filter link.
-  const row = (group: string, key: string) => page.getByTestId(`field-group-${group}`).locator(`[data-testid="field-row"][data-key="${key}"]`);
+  const row = (group: string, key: string) =>
+    page.getByTestId(`field-group-${group}`).locator(`[data-testid="field-row"][data-key="${key}"]`);
   await expect(row('process', 'proc.aname[3]').getByTestId('field-value')).toHaveText('bash');
   await expect(row('process', 'proc.tty').getByTestId('field-value')).toHaveText('34820');
   await expect(row('container', 'container.id').getByTestId('field-value')).toHaveText('host');
@@ -97,8 +105,14 @@ test('an alert opened from the list shows its rule, time, ancestry, grouped fiel
   await expect(page.getByTestId('field-row')).toHaveCount(Object.keys(alert.output_fields as object).length);
   await expect(row('process', 'proc.name').getByRole('link')).toHaveAttribute('href', '/events?from=24h&proc=cat');
   await expect(row('user', 'user.name').getByRole('link')).toHaveAttribute('href', '/events?from=24h&user=root');
-  await expect(row('file-network', 'fd.name').getByRole('link')).toHaveAttribute('href', '/events?from=24h&q=%2Fetc%2Fshadow');
-  await expect(row('container', 'container.id').getByRole('link')).toHaveAttribute('href', `/events?from=24h&hostname=${host}&container=host`);
+  await expect(row('file-network', 'fd.name').getByRole('link')).toHaveAttribute(
+    'href',
+    '/events?from=24h&q=%2Fetc%2Fshadow',
+  );
+  await expect(row('container', 'container.id').getByRole('link')).toHaveAttribute(
+    'href',
+    `/events?from=24h&hostname=${host}&container=host`,
+  );
 
   // Raw JSON: pretty-printed, the same document as posted, the big integer digit for digit.
   const raw = (await page.getByTestId('raw-json').textContent()) ?? '';
@@ -116,7 +130,10 @@ test('an alert opened from the list shows its rule, time, ancestry, grouped fiel
   expect(errors).toEqual([]);
 });
 
-test('an ancestor links to exactly the alerts under it on the same host; related alerts are listed', async ({ page, request }) => {
+test('an ancestor links to exactly the alerts under it on the same host; related alerts are listed', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('ancestor');
   const otherHost = uniqueTag('ancestor-other');
   const rules = {
@@ -128,14 +145,35 @@ test('an ancestor links to exactly the alerts under it on the same host; related
   // A root of its own: other tests' alerts share the rest of this chain, and could be nearer in time.
   const root = { 'proc.aname[5]': host };
   const id = await postOne(request, shadowAlert({ rule: rules.main, hostname: host, fields: root }).body);
-  await postOne(request, makeAlert({
-    rule: rules.bashItself, hostname: host,
-    fields: { 'proc.name': 'bash', 'proc.cmdline': 'bash -i', 'proc.pname': 'tmux', 'proc.aname[2]': 'systemd', 'proc.aname[3]': null, 'proc.aname[4]': null },
-  }));
-  await postOne(request, makeAlert({
-    rule: rules.noBash, hostname: host,
-    fields: { 'proc.name': 'cat', 'proc.pname': 'sudo', 'proc.aname[2]': 'sudo', 'proc.aname[3]': 'zsh', 'proc.aname[4]': 'kitty' },
-  }));
+  await postOne(
+    request,
+    makeAlert({
+      rule: rules.bashItself,
+      hostname: host,
+      fields: {
+        'proc.name': 'bash',
+        'proc.cmdline': 'bash -i',
+        'proc.pname': 'tmux',
+        'proc.aname[2]': 'systemd',
+        'proc.aname[3]': null,
+        'proc.aname[4]': null,
+      },
+    }),
+  );
+  await postOne(
+    request,
+    makeAlert({
+      rule: rules.noBash,
+      hostname: host,
+      fields: {
+        'proc.name': 'cat',
+        'proc.pname': 'sudo',
+        'proc.aname[2]': 'sudo',
+        'proc.aname[3]': 'zsh',
+        'proc.aname[4]': 'kitty',
+      },
+    }),
+  );
   await postOne(request, shadowAlert({ rule: rules.otherHost, hostname: otherHost, fields: root }).body);
 
   await page.goto(`/events/${id}`);
@@ -145,12 +183,19 @@ test('an ancestor links to exactly the alerts under it on the same host; related
   await expect(nearby.filter({ hasText: rules.bashItself })).toHaveAttribute('href', /^\/events\/\d+$/);
   await expect(nearby.filter({ hasText: rules.noBash })).toHaveCount(1);
   // Same chain: the identical … › tmux › bash › sudo › sudo › cat on the other host.
-  await expect(page.getByTestId('related-chain').getByTestId('related-row').filter({ hasText: rules.otherHost })).toHaveCount(1);
+  await expect(
+    page.getByTestId('related-chain').getByTestId('related-row').filter({ hasText: rules.otherHost }),
+  ).toHaveCount(1);
   // Same rule elsewhere: this rule fires only here, and the list says how far it looked.
   await expect(page.getByTestId('related-rule').getByTestId('related-row')).toHaveCount(0);
-  await expect(page.getByTestId('related-rule')).toContainText("None among this rule's alerts nearest in time (up to 10,000 before and 10,000 after).");
+  await expect(page.getByTestId('related-rule')).toContainText(
+    "None among this rule's alerts nearest in time (up to 10,000 before and 10,000 after).",
+  );
 
-  await page.getByTestId('ancestry-name').filter({ hasText: /^bash$/ }).click();
+  await page
+    .getByTestId('ancestry-name')
+    .filter({ hasText: /^bash$/ })
+    .click();
   await expect(page).toHaveURL(`/events?from=24h&hostname=${host}&proc=bash`);
   const listed = page.getByTestId('event-table').getByTestId('event-rule');
   await expect(listed).toHaveText([rules.bashItself, rules.main]);
@@ -164,16 +209,27 @@ test('hostile text in an alert is shown as text and runs nothing; Critical stand
   });
   const payload = '<img src=x onerror=alert(1)>';
   const host = uniqueTag('hostile');
-  const id = await postOne(request, makeAlert({
-    rule: `${host} hostile`, hostname: host, priority: 'Critical',
-    output: `12:00:00.000000000: Critical shell ran ${payload} <script>alert(2)</script>`,
-    fields: { 'proc.cmdline': `sh -c ${payload}`, 'fd.name': payload, 'proc.args': `-c ${'B'.repeat(3000)}` },
-  }));
+  const id = await postOne(
+    request,
+    makeAlert({
+      rule: `${host} hostile`,
+      hostname: host,
+      priority: 'Critical',
+      output: `12:00:00.000000000: Critical shell ran ${payload} <script>alert(2)</script>`,
+      fields: { 'proc.cmdline': `sh -c ${payload}`, 'fd.name': payload, 'proc.args': `-c ${'B'.repeat(3000)}` },
+    }),
+  );
 
   await page.goto(`/events/${id}`);
-  await expect(page.getByTestId('alert-output')).toHaveText(`12:00:00.000000000: Critical shell ran ${payload} <script>alert(2)</script>`);
-  await expect(page.locator('[data-testid="field-row"][data-key="fd.name"]').getByTestId('field-value')).toHaveText(payload);
-  await expect(page.locator('[data-testid="field-row"][data-key="proc.cmdline"]').getByTestId('field-value')).toHaveText(`sh -c ${payload}`);
+  await expect(page.getByTestId('alert-output')).toHaveText(
+    `12:00:00.000000000: Critical shell ran ${payload} <script>alert(2)</script>`,
+  );
+  await expect(page.locator('[data-testid="field-row"][data-key="fd.name"]').getByTestId('field-value')).toHaveText(
+    payload,
+  );
+  await expect(
+    page.locator('[data-testid="field-row"][data-key="proc.cmdline"]').getByTestId('field-value'),
+  ).toHaveText(`sh -c ${payload}`);
   await expect(page.getByTestId('ancestry-level').last()).toContainText(`sh -c ${payload}`);
   await expect(page.getByTestId('raw-json')).toContainText(payload);
   // A huge value folds instead of filling the page, and unfolds in full.

@@ -10,15 +10,21 @@ import { parseCsv } from '../../lib/testing/csv-reader';
 
 const MINUTE = 60;
 
-
-test('the list shows exactly the filtered alerts, newest first, and keyboard moves through it', async ({ page, request }) => {
+test('the list shows exactly the filtered alerts, newest first, and keyboard moves through it', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('explorer-list');
-  const alerts = [5, 4, 3, 2, 1].map((m, i) => makeAlert({ hostname: host, rule: `${host} rule ${i}`, time: falcoTimeAgo(m * MINUTE) }));
+  const alerts = [5, 4, 3, 2, 1].map((m, i) =>
+    makeAlert({ hostname: host, rule: `${host} rule ${i}`, time: falcoTimeAgo(m * MINUTE) }),
+  );
   expect((await post(request, '/api/events', alerts)).status()).toBe(200);
 
   await page.goto(`/events?from=1h&hostname=${host}`);
   await expect(page.getByTestId('match-count')).toHaveText('5 matching');
-  await expect(page.getByTestId('event-table').getByTestId('event-rule')).toHaveText([4, 3, 2, 1, 0].map((i) => `${host} rule ${i}`));
+  await expect(page.getByTestId('event-table').getByTestId('event-rule')).toHaveText(
+    [4, 3, 2, 1, 0].map((i) => `${host} rule ${i}`),
+  );
 
   // `/` focuses the search; a search is a URL parameter like any filter.
   await page.keyboard.press('/');
@@ -69,7 +75,10 @@ test('an absolute range shows only the alerts inside it', async ({ page, request
   await expect(page.getByRole('button', { name: 'Custom' })).toHaveAttribute('aria-pressed', 'true');
   // The same URL on the API selects the same alerts.
   const api = await request.get(`/api/events?from=${from}&to=${to}&hostname=${host}`);
-  expect(((await api.json()) as { events: { rule: string }[] }).events.map((e) => e.rule)).toEqual([`${host} at 2`, `${host} at 1`]);
+  expect(((await api.json()) as { events: { rule: string }[] }).events.map((e) => e.rule)).toEqual([
+    `${host} at 2`,
+    `${host} at 1`,
+  ]);
   // A preset replaces the absolute range.
   await page.getByRole('button', { name: '6h', exact: true }).click();
   await expect(page.getByTestId('event-table').getByTestId('event-rule')).toHaveCount(4);
@@ -95,9 +104,14 @@ test('dragging across the timeline zooms into that span', async ({ page, request
   await expect(page.getByTestId('match-count')).not.toHaveText('5 matching');
 });
 
-test('CSV and NDJSON exports hold exactly the filtered alerts, and the NDJSON re-imports to the same set', async ({ page, request }) => {
+test('CSV and NDJSON exports hold exactly the filtered alerts, and the NDJSON re-imports to the same set', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('explorer-export');
-  const wanted = [1, 2, 3].map((i) => makeAlert({ hostname: host, rule: `${host} wanted`, fields: { 'proc.cmdline': `=cmd(${i}) "quoted", more` } }));
+  const wanted = [1, 2, 3].map((i) =>
+    makeAlert({ hostname: host, rule: `${host} wanted`, fields: { 'proc.cmdline': `=cmd(${i}) "quoted", more` } }),
+  );
   const other = [makeAlert({ hostname: host, rule: `${host} other` })];
   const response = await post(request, '/api/events', [...wanted, ...other]);
   const { ids } = (await response.json()) as { ids: number[] };
@@ -113,7 +127,9 @@ test('CSV and NDJSON exports hold exactly the filtered alerts, and the NDJSON re
   expect(rows.map((r) => Number(r[header.indexOf('id')])).sort()).toEqual(ids.slice(0, 3).sort());
   expect(new Set(rows.map((r) => r[header.indexOf('rule')]))).toEqual(new Set([`${host} wanted`]));
   // A command line starting with = is kept as text, not run as a formula.
-  expect(rows.map((r) => r[header.indexOf('cmdline')]).sort()).toEqual([1, 2, 3].map((i) => `'=cmd(${i}) "quoted", more`));
+  expect(rows.map((r) => r[header.indexOf('cmdline')]).sort()).toEqual(
+    [1, 2, 3].map((i) => `'=cmd(${i}) "quoted", more`),
+  );
 
   const ndjsonHref = (await page.getByTestId('export-ndjson').getAttribute('href'))!;
   const ndjson = await (await request.get(ndjsonHref)).text();
@@ -139,14 +155,31 @@ test('CSV and NDJSON exports hold exactly the filtered alerts, and the NDJSON re
 function treeAlerts(host: string) {
   const chain = (names: string[]) => {
     const [proc, parent, ...ancestors] = [...names].reverse();
-    const fields: Record<string, unknown> = { 'proc.name': proc, 'proc.pname': parent ?? null, 'proc.cmdline': proc, 'proc.aname[2]': null, 'proc.aname[3]': null, 'proc.aname[4]': null };
-    ancestors.forEach((name, i) => { fields[`proc.aname[${i + 2}]`] = name; });
+    const fields: Record<string, unknown> = {
+      'proc.name': proc,
+      'proc.pname': parent ?? null,
+      'proc.cmdline': proc,
+      'proc.aname[2]': null,
+      'proc.aname[3]': null,
+      'proc.aname[4]': null,
+    };
+    ancestors.forEach((name, i) => {
+      fields[`proc.aname[${i + 2}]`] = name;
+    });
     return makeAlert({ hostname: host, fields });
   };
-  return [chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'sudo', 'cat']), chain(['tmux', 'bash', 'vim']), chain(['cron', 'sh'])];
+  return [
+    chain(['tmux', 'bash', 'sudo', 'cat']),
+    chain(['tmux', 'bash', 'sudo', 'cat']),
+    chain(['tmux', 'bash', 'vim']),
+    chain(['cron', 'sh']),
+  ];
 }
 
-test('the process tree view merges chains, counts add up, and a node lists exactly its alerts', async ({ page, request }) => {
+test('the process tree view merges chains, counts add up, and a node lists exactly its alerts', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('explorer-tree');
   expect((await post(request, '/api/events', treeAlerts(host))).status()).toBe(200);
   await page.goto(`/events?from=24h&hostname=${host}&view=tree`);
@@ -169,10 +202,19 @@ test('a large process tree opens a readable part and shows the rest on request',
   for (let c = 0; c < 21; c++) {
     const containerId = `b${String(c).padStart(11, '0')}`;
     for (let child = 0; child < 25; child++) {
-      alerts.push(makeAlert({
-        tags: [tag],
-        fields: { 'container.id': containerId, 'container.name': `big-${c}`, 'proc.name': `task-${child}`, 'proc.pname': 'sh', 'proc.aname[2]': null, 'proc.cmdline': `task-${child}` },
-      }));
+      alerts.push(
+        makeAlert({
+          tags: [tag],
+          fields: {
+            'container.id': containerId,
+            'container.name': `big-${c}`,
+            'proc.name': `task-${child}`,
+            'proc.pname': 'sh',
+            'proc.aname[2]': null,
+            'proc.cmdline': `task-${child}`,
+          },
+        }),
+      );
     }
   }
   expect((await post(request, '/api/events', alerts)).status()).toBe(200);
@@ -196,7 +238,10 @@ test('a large process tree opens a readable part and shows the rest on request',
   await expect(sections).toHaveCount(21);
 });
 
-test('a process tree built from the newest alerts only says so, links nodes to exactly what they count, and narrows to be whole', async ({ page, request }) => {
+test('a process tree built from the newest alerts only says so, links nodes to exactly what they count, and narrows to be whole', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('explorer-tree-sample');
   // The newest two are tmux › bash › vim and cron › sh.
   expect((await post(request, '/api/events', treeAlerts(host))).status()).toBe(200);
@@ -233,7 +278,14 @@ test('a process tree built from the newest alerts only says so, links nodes to e
 
 test('Falco health events stay out of the alerts list and show on the Falco health page', async ({ page, request }) => {
   const host = uniqueTag('explorer-health');
-  const drop = makeAlert({ hostname: host, rule: 'Falco internal: syscall event drop', priority: 'Debug', source: 'internal', output: `Falco internal: syscall event drop. 42 system calls dropped in last second.`, fields: { n_drops: '42' } });
+  const drop = makeAlert({
+    hostname: host,
+    rule: 'Falco internal: syscall event drop',
+    priority: 'Debug',
+    source: 'internal',
+    output: `Falco internal: syscall event drop. 42 system calls dropped in last second.`,
+    fields: { n_drops: '42' },
+  });
   const detection = makeAlert({ hostname: host });
   expect((await post(request, '/api/events', [drop, detection])).status()).toBe(200);
   await page.goto(`/events?from=1h&hostname=${host}`);
@@ -241,5 +293,7 @@ test('Falco health events stay out of the alerts list and show on the Falco heal
   await page.getByRole('link', { name: 'Falco health' }).click();
   await expect(page).toHaveURL(/\/health\?from=1h/);
   await page.goto(`/health?from=1h&hostname=${host}`);
-  await expect(page.getByTestId('health-events').getByTestId('event-rule')).toHaveText(['Falco internal: syscall event drop']);
+  await expect(page.getByTestId('health-events').getByTestId('event-rule')).toHaveText([
+    'Falco internal: syscall event drop',
+  ]);
 });

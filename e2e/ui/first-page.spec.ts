@@ -3,13 +3,19 @@ import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
 import { INGEST_TOKEN, SERVERS } from '../servers';
 import { collectConsoleErrors } from '../fixtures/browser';
 
-
-test('the first page lists alerts posted through the API, newest first, with their details', async ({ page, request }) => {
+test('the first page lists alerts posted through the API, newest first, with their details', async ({
+  page,
+  request,
+}) => {
   const errors = collectConsoleErrors(page);
   const host = uniqueTag('first-page');
   const rules = [`${host} older rule`, `${host} middle rule`, `${host} newest rule`];
   for (const [i, rule] of rules.entries()) {
-    const response = await post(request, '/api/events', makeAlert({ rule, hostname: host, priority: i === 2 ? 'Critical' : 'Notice' }));
+    const response = await post(
+      request,
+      '/api/events',
+      makeAlert({ rule, hostname: host, priority: i === 2 ? 'Critical' : 'Notice' }),
+    );
     expect(response.status()).toBe(200);
   }
 

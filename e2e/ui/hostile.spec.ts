@@ -4,7 +4,8 @@ import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
 // Every byte of an alert is attacker-influenced. One alert carries script in every field; every
 // page that can show it must show it as text, run nothing and keep its layout.
 
-const payload = (n: number) => `<img src=x onerror="window.__pwned=${n}" data-pwned>"><svg onload=window.__pwned=${n} data-pwned><script>window.__pwned=${n}</script>`;
+const payload = (n: number) =>
+  `<img src=x onerror="window.__pwned=${n}" data-pwned>"><svg onload=window.__pwned=${n} data-pwned><script>window.__pwned=${n}</script>`;
 
 test('script in every field of an alert runs nowhere and breaks no layout', async ({ page, request }) => {
   test.setTimeout(90_000);
@@ -41,7 +42,11 @@ test('script in every field of an alert runs nowhere and breaks no layout', asyn
   await page.addInitScript(() => {
     const w = window as unknown as { __violations: string[] };
     w.__violations = [];
-    document.addEventListener('securitypolicyviolation', (event) => w.__violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`));
+    document.addEventListener('securitypolicyviolation', (event) =>
+      w.__violations.push(
+        `${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`,
+      ),
+    );
   });
   page.on('dialog', (dialog) => {
     throw new Error(`a dialog opened: ${dialog.message()}`);
@@ -49,9 +54,15 @@ test('script in every field of an alert runs nowhere and breaks no layout', asyn
 
   const hostQuery = `from=1h&hostname=${encodeURIComponent(host)}`;
   const pages = [
-    `/?${hostQuery}`, `/events?${hostQuery}`, `/events?${hostQuery}&view=tree`, `/events/${id}`,
-    `/rules?${hostQuery}`, `/rules/${encodeURIComponent(rule)}?${hostQuery}`, `/containers?${hostQuery}`,
-    `/containers/${containerId}?${hostQuery}`, `/kiosk?${hostQuery}&minPriority=Debug`,
+    `/?${hostQuery}`,
+    `/events?${hostQuery}`,
+    `/events?${hostQuery}&view=tree`,
+    `/events/${id}`,
+    `/rules?${hostQuery}`,
+    `/rules/${encodeURIComponent(rule)}?${hostQuery}`,
+    `/containers?${hostQuery}`,
+    `/containers/${containerId}?${hostQuery}`,
+    `/kiosk?${hostQuery}&minPriority=Debug`,
   ];
   for (const path of pages) {
     await page.goto(path);
@@ -72,6 +83,8 @@ test('script in every field of an alert runs nowhere and breaks no layout', asyn
   }
   // Hostile keys are ordinary keys in the stored alert.
   const detail = (await (await request.get(`/api/events/${id}`)).json()) as { output_fields: Record<string, unknown> };
-  expect(Object.keys(detail.output_fields)).toEqual(expect.arrayContaining(['__proto__', 'constructor', `custom.${payload(17)}`]));
+  expect(Object.keys(detail.output_fields)).toEqual(
+    expect.arrayContaining(['__proto__', 'constructor', `custom.${payload(17)}`]),
+  );
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });

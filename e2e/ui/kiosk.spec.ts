@@ -13,7 +13,10 @@ async function openKiosk(page: Page, query: string, base = SERVERS.main.url) {
   await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
 }
 
-test('an alert posted through the ingest API appears on the kiosk within 2 s, highlighted, without a reload', async ({ page, request }) => {
+test('an alert posted through the ingest API appears on the kiosk within 2 s, highlighted, without a reload', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('kiosk-live');
   const errors = collectConsoleErrors(page);
   await openKiosk(page, `hostname=${host}`);
@@ -21,7 +24,9 @@ test('an alert posted through the ingest API appears on the kiosk within 2 s, hi
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
 
   const rule = `Kiosk rule ${host}`;
-  expect((await post(request, ingestUrl(), makeAlert({ hostname: host, rule, priority: 'Critical' }))).status()).toBe(200);
+  expect((await post(request, ingestUrl(), makeAlert({ hostname: host, rule, priority: 'Critical' }))).status()).toBe(
+    200,
+  );
   await expect(feedRules(page).filter({ hasText: rule })).toBeVisible({ timeout: 2_000 });
   await expect(page.getByTestId('kiosk-alert').first()).toHaveAttribute('data-fresh', 'true');
   // Counters and top lists follow.
@@ -47,31 +52,55 @@ test('alert text is shown as text, never as markup', async ({ page, request }) =
   expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
 });
 
-for (const size of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
+for (const size of [
+  { width: 1920, height: 1080 },
+  { width: 3840, height: 2160 },
+]) {
   test(`at ${size.width}×${size.height} every panel is on screen and nothing scrolls`, async ({ page, request }) => {
     const host = uniqueTag('kiosk-fit');
     const priorities = ['Critical', 'Error', 'Warning', 'Notice', 'Informational'];
     // More alerts than the feed can show, with long values, so overflow would show.
     const lines = Array.from({ length: 60 }, (_, i) =>
-      JSON.stringify(makeAlert({
-        hostname: host,
-        priority: priorities[i % priorities.length],
-        rule: `Rule ${i % 12} with a fairly long name that keeps going ${host}`,
-        fields: { 'container.id': `c${i % 7}abcdef0123`, 'container.name': `service-${i % 7}`, 'k8s.ns.name': `team-${i % 4}`, 'k8s.pod.name': `pod-${i % 7}-x9z` },
-      })));
-    expect((await post(request, ingestUrl(), lines.join('\n'), { 'content-type': 'application/x-ndjson' })).status()).toBe(200);
+      JSON.stringify(
+        makeAlert({
+          hostname: host,
+          priority: priorities[i % priorities.length],
+          rule: `Rule ${i % 12} with a fairly long name that keeps going ${host}`,
+          fields: {
+            'container.id': `c${i % 7}abcdef0123`,
+            'container.name': `service-${i % 7}`,
+            'k8s.ns.name': `team-${i % 4}`,
+            'k8s.pod.name': `pod-${i % 7}-x9z`,
+          },
+        }),
+      ),
+    );
+    expect(
+      (await post(request, ingestUrl(), lines.join('\n'), { 'content-type': 'application/x-ndjson' })).status(),
+    ).toBe(200);
 
     await page.setViewportSize(size);
     await openKiosk(page, `hostname=${host}&minPriority=Informational`);
     await expect(page.getByTestId('kiosk-alert').first()).toBeVisible();
     await expect(page.getByTestId('kiosk-top-rules-list')).toBeVisible();
     const scroll = await page.evaluate(() => ({
-      height: document.documentElement.scrollHeight, width: document.documentElement.scrollWidth,
-      innerHeight: window.innerHeight, innerWidth: window.innerWidth,
+      height: document.documentElement.scrollHeight,
+      width: document.documentElement.scrollWidth,
+      innerHeight: window.innerHeight,
+      innerWidth: window.innerWidth,
     }));
     expect(scroll.height).toBeLessThanOrEqual(scroll.innerHeight);
     expect(scroll.width).toBeLessThanOrEqual(scroll.innerWidth);
-    for (const id of ['kiosk-counters', 'kiosk-timeline', 'kiosk-top-rules', 'kiosk-latest', 'kiosk-top-containers', 'kiosk-top-namespaces', 'kiosk-clock', 'live-state']) {
+    for (const id of [
+      'kiosk-counters',
+      'kiosk-timeline',
+      'kiosk-top-rules',
+      'kiosk-latest',
+      'kiosk-top-containers',
+      'kiosk-top-namespaces',
+      'kiosk-clock',
+      'live-state',
+    ]) {
       const box = await page.getByTestId(id).boundingBox();
       expect(box, id).not.toBeNull();
       expect(box!.y, id).toBeGreaterThanOrEqual(0);
@@ -80,7 +109,9 @@ for (const size of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }
       expect(box!.x + box!.width, id).toBeLessThanOrEqual(size.width);
     }
     // The type is scaled for the room: rule names are larger on the larger screen.
-    const fontPx = await feedRules(page).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const fontPx = await feedRules(page)
+      .first()
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(fontPx).toBeGreaterThanOrEqual(size.width >= 3840 ? 30 : 16);
   });
 }
@@ -91,9 +122,13 @@ test('after 5,000 streamed alerts the page holds a bounded number of DOM nodes',
   await openKiosk(page, `hostname=${host}`);
   let last = '';
   for (let batch = 0; batch < 50; batch++) {
-    const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify(makeAlert({ hostname: host, rule: `Soak ${batch}-${i} ${host}`, priority: 'Error' })));
+    const lines = Array.from({ length: 100 }, (_, i) =>
+      JSON.stringify(makeAlert({ hostname: host, rule: `Soak ${batch}-${i} ${host}`, priority: 'Error' })),
+    );
     last = `Soak ${batch}-99 ${host}`;
-    expect((await post(request, ingestUrl(), lines.join('\n'), { 'content-type': 'application/x-ndjson' })).status()).toBe(200);
+    expect(
+      (await post(request, ingestUrl(), lines.join('\n'), { 'content-type': 'application/x-ndjson' })).status(),
+    ).toBe(200);
   }
   await expect(feedRules(page).filter({ hasText: last })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId('kiosk-count-Error').getByTestId('count-value')).toHaveText('5,000');
@@ -116,7 +151,11 @@ test('shows "reconnecting" while the server is down, then catches up without dup
     await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'reconnecting', { timeout: 10_000 });
     await expect(page.getByTestId('live-state')).toHaveText('Reconnecting…');
     // Committed while no server was up (an import into the same store): only a catch-up can bring it.
-    const imported = await runImport(['-'], server.dbFile, `${JSON.stringify(makeAlert({ hostname: host, rule: 'While it was down' }))}\n`);
+    const imported = await runImport(
+      ['-'],
+      server.dbFile,
+      `${JSON.stringify(makeAlert({ hostname: host, rule: 'While it was down' }))}\n`,
+    );
     expect(imported.code, imported.stderr).toBe(0);
 
     await server.start();

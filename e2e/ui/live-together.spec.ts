@@ -26,7 +26,10 @@ async function startRecording(page: Page, probes: Record<string, Probe>): Promis
       if (probe.kind === 'count') return document.querySelectorAll(probe.selector).length;
       const texts = [...document.querySelectorAll(probe.selector)].map((element) => element.textContent ?? '');
       if (probe.kind === 'has') return texts.includes(probe.text);
-      return Math.max(0, ...texts.filter((text) => text.startsWith(probe.prefix)).map((text) => Number(text.slice(probe.prefix.length))));
+      return Math.max(
+        0,
+        ...texts.filter((text) => text.startsWith(probe.prefix)).map((text) => Number(text.slice(probe.prefix.length))),
+      );
     };
     const views: View[] = [];
     const times: number[] = [];
@@ -40,7 +43,13 @@ async function startRecording(page: Page, probes: Record<string, Probe>): Promis
     };
     look();
     const observer = new MutationObserver(look);
-    observer.observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-total'] });
+    observer.observe(document.documentElement, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['data-total'],
+    });
     Object.assign(window, { liveViews: views, liveTimes: times });
   }, probes);
 }
@@ -48,23 +57,38 @@ async function startRecording(page: Page, probes: Record<string, Probe>): Promis
 const recordedViews = (page: Page) => page.evaluate(() => (window as unknown as { liveViews: View[] }).liveViews);
 /** When (ms since the epoch) the first view where `name` read `value` was recorded. */
 const firstSeenAt = (page: Page, name: string, value: View[string]) =>
-  page.evaluate(({ name, value }) => {
-    const { liveViews, liveTimes } = window as unknown as { liveViews: View[]; liveTimes: number[] };
-    return liveTimes[liveViews.findIndex((view) => view[name] === value)] ?? null;
-  }, { name, value });
+  page.evaluate(
+    ({ name, value }) => {
+      const { liveViews, liveTimes } = window as unknown as { liveViews: View[]; liveTimes: number[] };
+      return liveTimes[liveViews.findIndex((view) => view[name] === value)] ?? null;
+    },
+    { name, value },
+  );
 
 /** Every recorded view either shows the new alert everywhere or nowhere, and both were seen. */
 function expectMovedAsOne(views: View[], shows: Record<string, (value: View[string]) => boolean>) {
   const states = views.map((view) => Object.entries(shows).map(([name, test]) => [name, test(view[name]!)] as const));
   const mixed = views.filter((_, i) => new Set(states[i]!.map(([, seen]) => seen)).size > 1);
-  expect(mixed, `views where only some panels show the new alert:\n${mixed.map((view) => JSON.stringify(view)).join('\n')}`).toEqual([]);
-  expect(states.some((state) => state.every(([, seen]) => !seen)), 'the view before the alert was recorded').toBe(true);
-  expect(states.at(-1)!.every(([, seen]) => seen), 'the view after the alert was recorded').toBe(true);
+  expect(
+    mixed,
+    `views where only some panels show the new alert:\n${mixed.map((view) => JSON.stringify(view)).join('\n')}`,
+  ).toEqual([]);
+  expect(
+    states.some((state) => state.every(([, seen]) => !seen)),
+    'the view before the alert was recorded',
+  ).toBe(true);
+  expect(
+    states.at(-1)!.every(([, seen]) => seen),
+    'the view after the alert was recorded',
+  ).toBe(true);
 }
 
 const byTestId = (...ids: string[]) => ids.map((id) => `[data-testid="${id}"]`).join(' ');
 
-test('the kiosk lists a new Critical alert in the same moment its counter, timeline and top rules count it', async ({ page, request }) => {
+test('the kiosk lists a new Critical alert in the same moment its counter, timeline and top rules count it', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('together-kiosk');
   const rule = `Together critical ${host}`;
   await post(request, '/api/events', makeAlert({ hostname: host, priority: 'Informational', rule: `Quiet ${host}` }));
@@ -81,16 +105,23 @@ test('the kiosk lists a new Critical alert in the same moment its counter, timel
     topRule: { kind: 'has', selector: byTestId('kiosk-top-rules-list', 'bar-label'), text: rule },
   });
   const postedAt = Date.now();
-  expect((await post(request, '/api/events', makeAlert({ hostname: host, priority: 'Critical', rule }))).status()).toBe(200);
+  expect((await post(request, '/api/events', makeAlert({ hostname: host, priority: 'Critical', rule }))).status()).toBe(
+    200,
+  );
   await expect(page.getByTestId('kiosk-feed').getByTestId('kiosk-alert-rule')).toHaveText([rule]);
   await expect(page.getByTestId('kiosk-alert').first()).toHaveAttribute('data-fresh', 'true');
   await expect(page.getByTestId('kiosk-count-Critical').getByTestId('count-value')).toHaveText('1');
   await expect(page.getByTestId('kiosk-timeline').getByTestId('timeline')).toHaveAttribute('data-total', '2');
-  await expect(page.getByTestId('kiosk-top-rules-list').getByTestId('bar-label').filter({ hasText: rule })).toBeVisible();
+  await expect(
+    page.getByTestId('kiosk-top-rules-list').getByTestId('bar-label').filter({ hasText: rule }),
+  ).toBeVisible();
 
   const listedAt = await firstSeenAt(page, 'listed', true);
   const countedAt = await firstSeenAt(page, 'critical', '1');
-  test.info().annotations.push({ type: 'latency', description: `listed ${listedAt! - postedAt} ms, counted ${countedAt! - postedAt} ms after the POST began` });
+  test.info().annotations.push({
+    type: 'latency',
+    description: `listed ${listedAt! - postedAt} ms, counted ${countedAt! - postedAt} ms after the POST began`,
+  });
   expectMovedAsOne(await recordedViews(page), {
     listed: (value) => value === true,
     critical: (value) => value === '1',
@@ -99,7 +130,10 @@ test('the kiosk lists a new Critical alert in the same moment its counter, timel
   });
 });
 
-test('the explorer inserts a new alert in the same moment its match count and timeline count it', async ({ page, request }) => {
+test('the explorer inserts a new alert in the same moment its match count and timeline count it', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('together-explorer');
   await post(request, '/api/events', makeAlert({ hostname: host, rule: `Old ${host}`, time: falcoTimeAgo(120) }));
   await page.goto(`/events?from=1h&hostname=${host}`);
@@ -185,7 +219,10 @@ test('the rules page moves its rule table, totals and timeline as one', async ({
   });
 });
 
-test("a rule's page lists a new alert of the rule in the same moment its facts and timeline count it", async ({ page, request }) => {
+test("a rule's page lists a new alert of the rule in the same moment its facts and timeline count it", async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('together-rule');
   const rule = `One rule ${host}`;
   await post(request, '/api/events', makeAlert({ hostname: host, rule, time: falcoTimeAgo(60) }));
@@ -214,7 +251,10 @@ test("a rule's page lists a new alert of the rule in the same moment its facts a
   });
 });
 
-test('during an alert storm the kiosk never lists an alert its counter has not counted, and refetches at a bounded rate', async ({ page, request }) => {
+test('during an alert storm the kiosk never lists an alert its counter has not counted, and refetches at a bounded rate', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(60_000);
   const host = uniqueTag('together-storm');
   await page.goto(`/kiosk?hostname=${host}`);
@@ -235,21 +275,40 @@ test('during an alert storm the kiosk never lists an alert its counter has not c
   const started = Date.now();
   let n = 0;
   while (Date.now() - started < 6_000) {
-    const batch = Array.from({ length: 3 }, () => makeAlert({ hostname: host, priority: 'Critical', rule: `${prefix}${++n}` }));
+    const batch = Array.from({ length: 3 }, () =>
+      makeAlert({ hostname: host, priority: 'Critical', rule: `${prefix}${++n}` }),
+    );
     expect((await post(request, '/api/events', batch)).status()).toBe(200);
     await page.waitForTimeout(50);
   }
   const stormMs = Date.now() - started;
-  await expect(page.getByTestId('kiosk-count-Critical').getByTestId('count-value')).toHaveText(n.toLocaleString('en-US'), { timeout: 10_000 });
+  await expect(page.getByTestId('kiosk-count-Critical').getByTestId('count-value')).toHaveText(
+    n.toLocaleString('en-US'),
+    { timeout: 10_000 },
+  );
   await expect(page.getByTestId('kiosk-feed').getByTestId('kiosk-alert-rule').first()).toHaveText(`${prefix}${n}`);
 
   const views = await recordedViews(page);
   const count = (text: unknown) => Number(String(text).replace(/,/g, ''));
   const behind = views.filter((view) => Number(view.newestListed) < count(view.critical)).length;
-  test.info().annotations.push({ type: 'storm', description: `${n} alerts in ${stormMs} ms: ${summaryReads.length} summary reads, ${views.length} distinct views, ${behind} with the list behind the counter` });
-  const ahead = views.filter((view) => Number(view.newestListed) > count(view.critical) || Number(view.newestListed) > count(view.timeline));
-  expect(ahead, `views listing alerts not yet counted:\n${ahead.map((view) => JSON.stringify(view)).join('\n')}`).toEqual([]);
-  expect(views.filter((view) => Number(view.newestListed) > 0).length, 'the feed moved during the storm').toBeGreaterThan(1);
+  test.info().annotations.push({
+    type: 'storm',
+    description: `${n} alerts in ${stormMs} ms: ${summaryReads.length} summary reads, ${views.length} distinct views, ${behind} with the list behind the counter`,
+  });
+  const ahead = views.filter(
+    (view) => Number(view.newestListed) > count(view.critical) || Number(view.newestListed) > count(view.timeline),
+  );
+  expect(
+    ahead,
+    `views listing alerts not yet counted:\n${ahead.map((view) => JSON.stringify(view)).join('\n')}`,
+  ).toEqual([]);
+  expect(
+    views.filter((view) => Number(view.newestListed) > 0).length,
+    'the feed moved during the storm',
+  ).toBeGreaterThan(1);
   // One refresh at most per coalescing interval however many alerts arrive (plus one after the last).
-  expect(summaryReads.length, `${summaryReads.length} summary reads for ${n} alerts in ${stormMs} ms`).toBeLessThanOrEqual(Math.ceil(stormMs / 2_000) + 2);
+  expect(
+    summaryReads.length,
+    `${summaryReads.length} summary reads for ${n} alerts in ${stormMs} ms`,
+  ).toBeLessThanOrEqual(Math.ceil(stormMs / 2_000) + 2);
 });

@@ -11,7 +11,10 @@ test('the overview counters and newest alerts move when alerts arrive', async ({
   await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
   await expect(page.getByTestId('count-Critical').getByTestId('count-value')).toHaveText('1');
 
-  await post(request, '/api/events', [makeAlert({ hostname: host, priority: 'Critical' }), makeAlert({ hostname: host, priority: 'Notice' })]);
+  await post(request, '/api/events', [
+    makeAlert({ hostname: host, priority: 'Critical' }),
+    makeAlert({ hostname: host, priority: 'Notice' }),
+  ]);
   await expect(page.getByTestId('count-Critical').getByTestId('count-value')).toHaveText('2');
   await expect(page.getByTestId('count-Notice').getByTestId('count-value')).toHaveText('1');
   await expect(page.getByTestId('total-count')).toHaveText('3');
@@ -29,9 +32,14 @@ test('the explorer inserts new alerts while the reader is at the top of the list
   await expect(page.getByTestId('new-alerts')).toHaveCount(0);
 });
 
-test('the explorer shows "N new alerts" instead of moving rows the reader has scrolled to', async ({ page, request }) => {
+test('the explorer shows "N new alerts" instead of moving rows the reader has scrolled to', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('live-reading');
-  const seeded = Array.from({ length: 80 }, (_, i) => makeAlert({ hostname: host, rule: `Seeded ${i} ${host}`, time: falcoTimeAgo(600 - i) }));
+  const seeded = Array.from({ length: 80 }, (_, i) =>
+    makeAlert({ hostname: host, rule: `Seeded ${i} ${host}`, time: falcoTimeAgo(600 - i) }),
+  );
   expect((await post(request, '/api/events', seeded)).status()).toBe(200);
   await page.goto(`/events?from=1h&hostname=${host}`);
   await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
@@ -43,7 +51,11 @@ test('the explorer shows "N new alerts" instead of moving rows the reader has sc
   await page.mouse.wheel(0, 300);
   const before = await reading.boundingBox();
 
-  await post(request, '/api/events', [1, 2, 3].map((i) => makeAlert({ hostname: host, rule: `Arrived ${i} ${host}`, time: falcoTimeAgo(3 - i) })));
+  await post(
+    request,
+    '/api/events',
+    [1, 2, 3].map((i) => makeAlert({ hostname: host, rule: `Arrived ${i} ${host}`, time: falcoTimeAgo(3 - i) })),
+  );
   await expect(page.getByTestId('new-alerts')).toHaveText('↑ 3 new alerts: show');
   // Nothing moved under the reader.
   await expect(page.getByTestId('event-rule')).toHaveCount(80);
@@ -56,16 +68,23 @@ test('the explorer shows "N new alerts" instead of moving rows the reader has sc
   await expect(page.getByTestId('event-rule').first()).toBeInViewport();
 });
 
-test('a search the server refuses is shown as not live, not as a connection being retried', async ({ page, request }) => {
+test('a search the server refuses is shown as not live, not as a connection being retried', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(120_000);
   const hostname = uniqueTag('live-refused');
   // Enough distinct words beginning with "zqv" for the server to refuse `zqv*` (lib/db/event-search.ts),
   // three years ago, out of every other test's range.
   let seed = 11;
-  const word = () => `zqv${(seed = (seed * 48271) % 2147483647).toString(36)}`;
+  const word = () => `zqv${((seed = (seed * 48271) % 2147483647)).toString(36)}`;
   for (let batch = 0; batch < 3; batch++) {
     const alerts = Array.from({ length: 500 }, (_, i) =>
-      makeAlert({ hostname, time: falcoTimeAgo(3 * 365 * 86_400 + batch * 500 + i), output: Array.from({ length: 250 }, word).join(' ') }),
+      makeAlert({
+        hostname,
+        time: falcoTimeAgo(3 * 365 * 86_400 + batch * 500 + i),
+        output: Array.from({ length: 250 }, word).join(' '),
+      }),
     );
     expect((await post(request, '/api/events', alerts)).status()).toBe(200);
   }

@@ -4,7 +4,10 @@ import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
 
 const MINUTE = 60;
 
-test('counters per priority match what was posted, with the change against the previous hour', async ({ page, request }) => {
+test('counters per priority match what was posted, with the change against the previous hour', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('overview-counts');
   const batch = [
     // The hour before: 2 Warnings.
@@ -15,7 +18,13 @@ test('counters per priority match what was posted, with the change against the p
     ...[40, 30, 20].map((m) => makeAlert({ hostname: host, priority: 'Warning', time: falcoTimeAgo(m * MINUTE) })),
     makeAlert({ hostname: host, priority: 'Notice', time: falcoTimeAgo(10 * MINUTE) }),
     // Falco's own health event: never counted as a detection.
-    makeAlert({ hostname: host, priority: 'Debug', rule: 'Falco internal: syscall event drop', source: 'internal', time: falcoTimeAgo(5 * MINUTE) }),
+    makeAlert({
+      hostname: host,
+      priority: 'Debug',
+      rule: 'Falco internal: syscall event drop',
+      source: 'internal',
+      time: falcoTimeAgo(5 * MINUTE),
+    }),
   ];
   expect((await post(request, '/api/events', batch.map((a) => JSON.stringify(a)).join('\n'))).status()).toBe(200);
 
@@ -31,7 +40,10 @@ test('counters per priority match what was posted, with the change against the p
   await expect(page.getByTestId('falco-health-note')).toContainText('1 internal event');
 });
 
-test('clicking a bar of the top rules filters the view to that rule, and the filter survives a reload', async ({ page, request }) => {
+test('clicking a bar of the top rules filters the view to that rule, and the filter survives a reload', async ({
+  page,
+  request,
+}) => {
   const host = uniqueTag('overview-bars');
   const shells = [1, 2, 3].map(() => makeAlert({ hostname: host, rule: `${host} shell`, priority: 'Notice' }));
   const reads = [1, 2].map(() => makeAlert({ hostname: host, rule: `${host} read`, priority: 'Warning' }));

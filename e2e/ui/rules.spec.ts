@@ -2,7 +2,6 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import { makeAlert, post, uniqueTag } from '../fixtures/alerts';
 import { collectConsoleErrors } from '../fixtures/browser';
 
-
 /**
  * Three rules on two hosts of their own, with names that need encoding in a path, spread over
  * containers and host processes so each table column and chart has something to tell apart.
@@ -17,13 +16,21 @@ async function seed(request: APIRequestContext) {
     shell: `${tag} 50%41 shell / spawned (x+y)`,
     module: `${tag} plain kernel module`,
   };
-  const inContainer = (container: { id: string; name: string }) => ({ 'container.id': container.id, 'container.name': container.name });
+  const inContainer = (container: { id: string; name: string }) => ({
+    'container.id': container.id,
+    'container.name': container.name,
+  });
   const alerts = [
     makeAlert({ rule: rules.write, priority: 'Warning', hostname: hosts.a, fields: inContainer(c1) }),
     makeAlert({ rule: rules.shell, priority: 'Notice', hostname: hosts.a, fields: inContainer(c1) }),
     makeAlert({ rule: rules.write, priority: 'Warning', hostname: hosts.a, fields: inContainer(c1) }),
     makeAlert({ rule: rules.write, priority: 'Warning', hostname: hosts.a, fields: inContainer(c2) }),
-    makeAlert({ rule: rules.shell, priority: 'Error', hostname: hosts.a, fields: { ...inContainer(c1), 'proc.name': 'vi', 'proc.cmdline': 'vi /etc/passwd' } }),
+    makeAlert({
+      rule: rules.shell,
+      priority: 'Error',
+      hostname: hosts.a,
+      fields: { ...inContainer(c1), 'proc.name': 'vi', 'proc.cmdline': 'vi /etc/passwd' },
+    }),
     makeAlert({ rule: rules.write, priority: 'Critical', hostname: hosts.a, fields: inContainer(c2) }),
     makeAlert({ rule: rules.shell, priority: 'Warning', hostname: hosts.a, fields: inContainer(c1) }),
     makeAlert({ rule: rules.write, priority: 'Notice', hostname: hosts.b }),
@@ -35,9 +42,13 @@ async function seed(request: APIRequestContext) {
   return { hosts, c1, c2, rules, scope };
 }
 
-const rowOf = (page: Page, rule: string) => page.getByTestId('rule-row').filter({ has: page.getByTestId('rule-name').getByText(rule, { exact: true }) });
+const rowOf = (page: Page, rule: string) =>
+  page.getByTestId('rule-row').filter({ has: page.getByTestId('rule-name').getByText(rule, { exact: true }) });
 
-test('the rules page lists every rule that fired with its count, worst priority, containers and hosts', async ({ page, request }) => {
+test('the rules page lists every rule that fired with its count, worst priority, containers and hosts', async ({
+  page,
+  request,
+}) => {
   const errors = collectConsoleErrors(page);
   const { rules, scope } = await seed(request);
   await page.goto(`/rules?${scope}`);
@@ -109,7 +120,9 @@ test('a rule page shows exactly that rule: header, alerts and breakdowns that fi
 
   // A name with a slash, a percent sign and parentheses survives the round trip through the path.
   await rowOf(page, rules.shell).getByTestId('rule-name').click();
-  await expect(page).toHaveURL((url) => decodeURIComponent(url.pathname) === `/rules/${rules.shell}` && url.search === '?from=24h');
+  await expect(page).toHaveURL(
+    (url) => decodeURIComponent(url.pathname) === `/rules/${rules.shell}` && url.search === '?from=24h',
+  );
   await expect(page.getByTestId('rule-title')).toHaveText(rules.shell);
   await expect(page.getByTestId('rule-total')).toHaveText('3');
   await expect(page.getByTestId('rule-worst')).toHaveText('Error');
@@ -127,7 +140,10 @@ test('a rule page shows exactly that rule: header, alerts and breakdowns that fi
 
   // Process chains: two distinct ones, each linking to the explorer on its chain.
   const chains = page.getByTestId('top-chain').getByRole('link');
-  await expect(chains.getByTestId('bar-label')).toHaveText(['tmux › bash › sudo › sudo › cat', 'tmux › bash › sudo › sudo › vi']);
+  await expect(chains.getByTestId('bar-label')).toHaveText([
+    'tmux › bash › sudo › sudo › cat',
+    'tmux › bash › sudo › sudo › vi',
+  ]);
   await expect(chains.getByTestId('bar-count')).toHaveText(['2', '1']);
   await chains.filter({ hasText: '› vi' }).click();
   await expect(page).toHaveURL(/\/events\?.*chain=/);
@@ -143,7 +159,9 @@ test('a rule page shows exactly that rule: header, alerts and breakdowns that fi
   await expect(containers.getByTestId('bar-label')).toHaveText([c1.name, c2.name, `host ${hosts.b}`]);
   await expect(containers.getByTestId('bar-count')).toHaveText(['2', '2', '1']);
   await containers.filter({ hasText: c2.name }).click();
-  await expect(page).toHaveURL((url) => url.searchParams.getAll('container').join() === c2.id && url.pathname.startsWith('/rules/'));
+  await expect(page).toHaveURL(
+    (url) => url.searchParams.getAll('container').join() === c2.id && url.pathname.startsWith('/rules/'),
+  );
   await expect(page.getByTestId('rule-total')).toHaveText('2');
   await expect(page.getByTestId('rule-alerts').getByTestId('event-row')).toHaveCount(2);
   await expect(page.getByTestId('filter-chips')).toContainText(c2.id);

@@ -54,24 +54,39 @@ describe('readAccessConfig', () => {
     expect(() => readAccessConfig(env({ PERCH_UI_USERS: 'admin:admin' }))).toThrow(AccessConfigError);
     expect(() => readAccessConfig(env({ PERCH_VIEW_TOKENS: 'wall:short' }))).toThrow(/shorter than 16/);
     expect(() => readAccessConfig(env({ PERCH_TRUSTED_USER_HEADER: 'X-User' }))).toThrow(/PERCH_TRUSTED_PROXIES/);
-    expect(() => readAccessConfig(env({ PERCH_TRUSTED_USER_HEADER: 'X-User', PERCH_TRUSTED_PROXIES: '10.0.0.0/40' }))).toThrow(/prefix/);
-    expect(() => readAccessConfig(env({ PERCH_TRUSTED_USER_HEADER: 'X-User', PERCH_TRUSTED_PROXIES: 'proxy.local' }))).toThrow(/not an IP/);
+    expect(() =>
+      readAccessConfig(env({ PERCH_TRUSTED_USER_HEADER: 'X-User', PERCH_TRUSTED_PROXIES: '10.0.0.0/40' })),
+    ).toThrow(/prefix/);
+    expect(() =>
+      readAccessConfig(env({ PERCH_TRUSTED_USER_HEADER: 'X-User', PERCH_TRUSTED_PROXIES: 'proxy.local' })),
+    ).toThrow(/not an IP/);
   });
 });
 
 describe('resolveViewer', () => {
-  const config = readAccessConfig(env({
-    PERCH_VIEW_TOKENS: 'wall:0123456789abcdef',
-    PERCH_TRUSTED_USER_HEADER: 'X-Forwarded-User',
-    PERCH_TRUSTED_PROXIES: '10.1.0.0/16,::1',
-  }));
-  const facts = (headers: Record<string, string>, cookies: Record<string, string> = {}): RequestFacts => ({ headers: new Headers(headers), cookie: (name) => cookies[name] });
+  const config = readAccessConfig(
+    env({
+      PERCH_VIEW_TOKENS: 'wall:0123456789abcdef',
+      PERCH_TRUSTED_USER_HEADER: 'X-Forwarded-User',
+      PERCH_TRUSTED_PROXIES: '10.1.0.0/16,::1',
+    }),
+  );
+  const facts = (headers: Record<string, string>, cookies: Record<string, string> = {}): RequestFacts => ({
+    headers: new Headers(headers),
+    cookie: (name) => cookies[name],
+  });
 
   it('takes the proxy header only from a trusted peer that the server itself vouched for', () => {
     process.env.PERCH_PEER_SECRET = 'server-secret';
-    expect(resolveViewer(facts({ 'x-forwarded-user': 'bob', 'x-perch-peer': 'server-secret 10.1.2.3' }), config)).toEqual({ kind: 'user', name: 'bob', via: 'proxy' });
-    expect(resolveViewer(facts({ 'x-forwarded-user': 'bob', 'x-perch-peer': 'server-secret ::ffff:10.1.2.3' }), config)).toMatchObject({ name: 'bob' });
-    expect(resolveViewer(facts({ 'x-forwarded-user': 'bob', 'x-perch-peer': 'server-secret 10.2.0.1' }), config)).toBeNull();
+    expect(
+      resolveViewer(facts({ 'x-forwarded-user': 'bob', 'x-perch-peer': 'server-secret 10.1.2.3' }), config),
+    ).toEqual({ kind: 'user', name: 'bob', via: 'proxy' });
+    expect(
+      resolveViewer(facts({ 'x-forwarded-user': 'bob', 'x-perch-peer': 'server-secret ::ffff:10.1.2.3' }), config),
+    ).toMatchObject({ name: 'bob' });
+    expect(
+      resolveViewer(facts({ 'x-forwarded-user': 'bob', 'x-perch-peer': 'server-secret 10.2.0.1' }), config),
+    ).toBeNull();
     expect(resolveViewer(facts({ 'x-forwarded-user': 'bob', 'x-perch-peer': 'guess 10.1.2.3' }), config)).toBeNull();
     expect(resolveViewer(facts({ 'x-forwarded-user': 'bob', 'x-forwarded-for': '10.1.2.3' }), config)).toBeNull();
     delete process.env.PERCH_PEER_SECRET;
@@ -79,8 +94,14 @@ describe('resolveViewer', () => {
   });
 
   it('knows a view token by header or cookie, and nothing else', () => {
-    expect(resolveViewer(facts({ authorization: 'Bearer 0123456789abcdef' }), config)).toEqual({ kind: 'view-token', name: 'wall' });
-    expect(resolveViewer(facts({}, { perch_view: '0123456789abcdef' }), config)).toEqual({ kind: 'view-token', name: 'wall' });
+    expect(resolveViewer(facts({ authorization: 'Bearer 0123456789abcdef' }), config)).toEqual({
+      kind: 'view-token',
+      name: 'wall',
+    });
+    expect(resolveViewer(facts({}, { perch_view: '0123456789abcdef' }), config)).toEqual({
+      kind: 'view-token',
+      name: 'wall',
+    });
     expect(resolveViewer(facts({ authorization: 'Bearer 0123456789abcdeX' }), config)).toBeNull();
     expect(resolveViewer(facts({}), readAccessConfig(env({})))).toEqual({ kind: 'anyone' });
   });
@@ -97,9 +118,26 @@ describe('safeNext', () => {
     expect(safeNext('/events?from=1h')).toBe('/events?from=1h');
     expect(safeNext('/rules?from=7d#top')).toBe('/rules?from=7d#top');
     const bad = [
-      '//evil.example', 'https://evil.example', '/\\evil.example', 'javascript:alert(1)', '', null, 'events',
-      '/\t/evil.example', '/\t\\evil.example', '/\n/evil.example', '/x\ny', '/x\u000by', '/x\ry', '/\u0000/evil', '/\u007f', '/\u0085',
-      '/..//evil.example', '/.//evil.example', '/%2e%2e//evil.example', '/a/..//evil.example',
+      '//evil.example',
+      'https://evil.example',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '',
+      null,
+      'events',
+      '/\t/evil.example',
+      '/\t\\evil.example',
+      '/\n/evil.example',
+      '/x\ny',
+      '/x\u000by',
+      '/x\ry',
+      '/\u0000/evil',
+      '/\u007f',
+      '/\u0085',
+      '/..//evil.example',
+      '/.//evil.example',
+      '/%2e%2e//evil.example',
+      '/a/..//evil.example',
     ];
     for (const next of bad) expect(safeNext(next), JSON.stringify(next)).toBe('/');
   });
@@ -142,13 +180,32 @@ describe('hostAllowed (PERCH_ALLOWED_HOSTS)', () => {
   const loginOff = readAccessConfig(env({ PERCH_ALLOWED_HOSTS: 'perch.example.com, *.corp.example' })).allowedHosts;
   const loginOffDefault = readAccessConfig(env({})).allowedHosts;
   const loginOn = readAccessConfig(env({ PERCH_VIEW_TOKENS: 'wall:0123456789abcdef' })).allowedHosts;
-  const loginOnListed = readAccessConfig(env({ PERCH_VIEW_TOKENS: 'wall:0123456789abcdef', PERCH_ALLOWED_HOSTS: 'perch.example.com' })).allowedHosts;
+  const loginOnListed = readAccessConfig(
+    env({ PERCH_VIEW_TOKENS: 'wall:0123456789abcdef', PERCH_ALLOWED_HOSTS: 'perch.example.com' }),
+  ).allowedHosts;
 
   it('with login off takes IP literals, localhost names and the listed names only', () => {
-    for (const host of ['127.0.0.1:3000', '10.1.2.3', '[::1]:3000', '[2001:db8::1]', 'localhost:3000', 'LOCALHOST', 'wall.localhost', 'localhost.', undefined, null]) {
+    for (const host of [
+      '127.0.0.1:3000',
+      '10.1.2.3',
+      '[::1]:3000',
+      '[2001:db8::1]',
+      'localhost:3000',
+      'LOCALHOST',
+      'wall.localhost',
+      'localhost.',
+      undefined,
+      null,
+    ]) {
       expect(hostAllowed(host, loginOffDefault), String(host)).toBe(true);
     }
-    for (const host of ['rebind.attacker.example:3000', 'perch.example.com', 'localhost.attacker.example', '2130706433', 'perch']) {
+    for (const host of [
+      'rebind.attacker.example:3000',
+      'perch.example.com',
+      'localhost.attacker.example',
+      '2130706433',
+      'perch',
+    ]) {
       expect(hostAllowed(host, loginOffDefault), host).toBe(false);
     }
     expect(hostAllowed('Perch.Example.com.:3000', loginOff)).toBe(true);
@@ -161,7 +218,9 @@ describe('hostAllowed (PERCH_ALLOWED_HOSTS)', () => {
     expect(hostAllowed('anything.example', loginOn)).toBe(true);
     expect(hostAllowed('anything.example', loginOnListed)).toBe(false);
     expect(hostAllowed('perch.example.com', loginOnListed)).toBe(true);
-    expect(hostAllowed('anything.example', readAccessConfig(env({ PERCH_ALLOWED_HOSTS: '*' })).allowedHosts)).toBe(true);
+    expect(hostAllowed('anything.example', readAccessConfig(env({ PERCH_ALLOWED_HOSTS: '*' })).allowedHosts)).toBe(
+      true,
+    );
   });
 
   it('refuses entries that are not host names', () => {
@@ -178,11 +237,15 @@ describe('crossSiteRefusal', () => {
   it('lets through requests without browser headers, and same-origin ones', () => {
     expect(check({ host: '127.0.0.1:3000' })).toBeNull();
     expect(check({ host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' })).toBeNull();
-    expect(check({ host: '127.0.0.1:3000', 'sec-fetch-site': 'same-origin', origin: 'http://127.0.0.1:3000' })).toBeNull();
+    expect(
+      check({ host: '127.0.0.1:3000', 'sec-fetch-site': 'same-origin', origin: 'http://127.0.0.1:3000' }),
+    ).toBeNull();
     // Behind a TLS proxy: the browser's Origin names the public host, as Host or X-Forwarded-Host.
     expect(check({ host: 'localhost', origin: 'https://localhost' })).toBeNull();
     expect(check({ host: '10.0.0.2:3000', 'x-forwarded-host': 'localhost', origin: 'https://localhost' })).toBeNull();
-    expect(check({ host: '10.0.0.2:3000', 'sec-fetch-site': 'same-origin', origin: 'https://perch.elsewhere' })).toBeNull();
+    expect(
+      check({ host: '10.0.0.2:3000', 'sec-fetch-site': 'same-origin', origin: 'https://perch.elsewhere' }),
+    ).toBeNull();
   });
 
   it('refuses another site, an opaque origin and a same-origin request under a name not allowed', () => {
@@ -190,12 +253,22 @@ describe('crossSiteRefusal', () => {
     expect(check({ host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3001' })).toMatch(/another site/);
     expect(check({ host: '127.0.0.1:3000', origin: 'null' })).toMatch(/another site/);
     expect(check({ host: '127.0.0.1:3000', 'sec-fetch-site': 'cross-site' })).toMatch(/another site/);
-    expect(check({ host: '127.0.0.1:3000', 'sec-fetch-site': 'same-site', origin: 'http://127.0.0.1:3000' })).toMatch(/another site/);
-    expect(check({ host: 'rebind.attacker.example:3000', origin: 'http://rebind.attacker.example:3000' })).toMatch(/PERCH_ALLOWED_HOSTS/);
+    expect(check({ host: '127.0.0.1:3000', 'sec-fetch-site': 'same-site', origin: 'http://127.0.0.1:3000' })).toMatch(
+      /another site/,
+    );
+    expect(check({ host: 'rebind.attacker.example:3000', origin: 'http://rebind.attacker.example:3000' })).toMatch(
+      /PERCH_ALLOWED_HOSTS/,
+    );
   });
 
   it('knows the content types forms send', () => {
-    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'Application/X-WWW-Form-Urlencoded;charset=utf-8']) expect(isFormContentType(type)).toBe(true);
-    for (const type of ['application/json', 'text/plain', 'application/x-ndjson', null, '']) expect(isFormContentType(type)).toBe(false);
+    for (const type of [
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'Application/X-WWW-Form-Urlencoded;charset=utf-8',
+    ])
+      expect(isFormContentType(type)).toBe(true);
+    for (const type of ['application/json', 'text/plain', 'application/x-ndjson', null, ''])
+      expect(isFormContentType(type)).toBe(false);
   });
 });

@@ -14,7 +14,10 @@ const NAME = /^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a
 
 /** Parses the setting; returns the first bad entry's text instead when there is one. */
 export function parseAllowedHosts(text: string | undefined, loginOn: boolean): HostPolicy | { bad: string } {
-  const entries = (text ?? '').split(',').map((e) => e.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean);
+  const entries = (text ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase().replace(/\.$/, ''))
+    .filter(Boolean);
   const names = new Set<string>();
   const suffixes: string[] = [];
   for (const entry of entries) {

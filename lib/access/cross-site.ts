@@ -44,7 +44,8 @@ export function crossSiteRefusal(header: HeaderReader, allowedHosts: HostPolicy)
 }
 
 /** A Content-Type header's media type, lower case, without its parameters. */
-export const mediaType = (contentType: string | null | undefined) => (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+export const mediaType = (contentType: string | null | undefined) =>
+  (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 
 /** Content types that HTML forms send and Falco, falcosidekick and scripts never need. */
 export function isFormContentType(contentType: string | null | undefined): boolean {

@@ -7,7 +7,9 @@ import { hostAllowed, HOST_REFUSED_MESSAGE } from './allowed-hosts';
 // Ingest is not Host-checked (Falco posts to whatever service name reaches Perch); a browser's post
 // always carries Origin or Sec-Fetch-Site, and ingest, login and logout judge those themselves.
 const isMachinePost = (request: IncomingMessage) =>
-  (request.method === 'POST' || request.method === 'PUT') && !request.headers.origin && !request.headers['sec-fetch-site'];
+  (request.method === 'POST' || request.method === 'PUT') &&
+  !request.headers.origin &&
+  !request.headers['sec-fetch-site'];
 
 /** Answers 421 and returns true when the request's Host is not one Perch answers to. */
 export function refuseForeignHost(request: IncomingMessage, response: ServerResponse): boolean {

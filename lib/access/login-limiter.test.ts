@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, CheckQueue, isRefusal, LoginLimiter, MAX_ADDRESS_FAILURES, MAX_USER_FAILURES, WINDOW_MS, type LoginAttempt, type LoginTicket } from './login-limiter';
+import {
+  addressKey,
+  CheckQueue,
+  isRefusal,
+  LoginLimiter,
+  MAX_ADDRESS_FAILURES,
+  MAX_USER_FAILURES,
+  WINDOW_MS,
+  type LoginAttempt,
+  type LoginTicket,
+} from './login-limiter';
 
 const T0 = 1_000_000;
 const attempt = (address: string | null, user = 'alice', known = true): LoginAttempt => ({ address, user, known });
@@ -57,7 +67,7 @@ describe('LoginLimiter', () => {
     expect(refusals.length).toBeGreaterThan(10);
   });
 
-  it("limits guesses at one name from many addresses; another name is unaffected", () => {
+  it('limits guesses at one name from many addresses; another name is unaffected', () => {
     const limiter = new LoginLimiter();
     for (let a = 0; a < MAX_USER_FAILURES / 4; a++) fail(limiter, attempt(`10.1.0.${a}`, 'bob'), 4);
     expect(limiter.begin(attempt('10.1.1.1', 'bob'), T0)).toEqual({ waitMs: WINDOW_MS, by: 'user' });
@@ -76,7 +86,7 @@ describe('LoginLimiter', () => {
     expect(limiter.begin(attempt('10.2.0.1', 'frank'), T0)).toMatchObject({ by: 'address' });
   });
 
-  it("a success as one user never clears failures at another", () => {
+  it('a success as one user never clears failures at another', () => {
     const limiter = new LoginLimiter();
     fail(limiter, attempt('10.3.0.1', 'victim'), 4);
     ticket(limiter, attempt('10.3.0.1', 'mallory')).succeeded(T0);
@@ -100,7 +110,8 @@ describe('LoginLimiter', () => {
 
   it('counts an IPv6 client by its /64', () => {
     const limiter = new LoginLimiter();
-    for (let i = 1; i <= MAX_ADDRESS_FAILURES; i++) fail(limiter, attempt(`2001:db8:1:2::${i.toString(16)}`, `u${i}`), 1);
+    for (let i = 1; i <= MAX_ADDRESS_FAILURES; i++)
+      fail(limiter, attempt(`2001:db8:1:2::${i.toString(16)}`, `u${i}`), 1);
     expect(limiter.begin(attempt('2001:db8:1:2:ffff::1', 'u9'), T0)).toMatchObject({ by: 'address' });
     expect(isRefusal(limiter.begin(attempt('2001:db8:1:3::1', 'u9'), T0))).toBe(false);
   });
@@ -123,14 +134,15 @@ describe('CheckQueue', () => {
     let running = 0;
     let most = 0;
     const releases: (() => void)[] = [];
-    const check = () => new Promise<string>((resolve) => {
-      running += 1;
-      most = Math.max(most, running);
-      releases.push(() => {
-        running -= 1;
-        resolve('done');
+    const check = () =>
+      new Promise<string>((resolve) => {
+        running += 1;
+        most = Math.max(most, running);
+        releases.push(() => {
+          running -= 1;
+          resolve('done');
+        });
       });
-    });
     const results = Array.from({ length: 7 }, () => queue.run(check));
     // Two run, three wait, two are turned away at once.
     expect(await results[5]).toBeNull();

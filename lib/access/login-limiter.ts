@@ -24,7 +24,11 @@ type Outcome = 'failed' | 'succeeded' | 'released';
 class WindowTallies {
   private readonly tallies = new Map<string, Tally>();
 
-  constructor(private readonly max: number, private readonly cap: number | null, private readonly byAddress = false) {}
+  constructor(
+    private readonly max: number,
+    private readonly cap: number | null,
+    private readonly byAddress = false,
+  ) {}
 
   private current(key: string, nowMs: number): Tally | undefined {
     const tally = this.tallies.get(key);
@@ -88,8 +92,12 @@ export function addressKey(address: string): string {
   const [head = '', tail] = bare.split('::');
   const front = groups(head);
   const back = groups(tail ?? '');
-  const all = tail === undefined ? front : [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back];
-  return `${all.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const all =
+    tail === undefined ? front : [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back];
+  return `${all
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 export interface LoginAttempt {
@@ -130,10 +138,15 @@ export class LoginLimiter {
       if (!open) return;
       open = false;
       // The address's own count keeps a success's earlier failures: only their age removes them.
-      if (address !== null) this.addresses.settle(address, outcome === 'succeeded' ? 'released' : outcome, address, now);
+      if (address !== null)
+        this.addresses.settle(address, outcome === 'succeeded' ? 'released' : outcome, address, now);
       users.settle(attempt.user, outcome, address, now);
     };
-    return { failed: (now) => end('failed', now), succeeded: (now) => end('succeeded', now), released: (now) => end('released', now) };
+    return {
+      failed: (now) => end('failed', now),
+      succeeded: (now) => end('succeeded', now),
+      released: (now) => end('released', now),
+    };
   }
 }
 
@@ -149,7 +162,10 @@ export class CheckQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(readonly concurrency = 2, readonly maxWaiting = 32) {}
+  constructor(
+    readonly concurrency = 2,
+    readonly maxWaiting = 32,
+  ) {}
 
   /** The check's result, or null at once when too many are already waiting. */
   async run<T>(check: () => Promise<T>): Promise<T | null> {
@@ -163,13 +179,17 @@ export class CheckQueue {
       return await check();
     } finally {
       const next = this.waiting.shift();
-      if (next) next(); // the slot passes straight on
+      if (next)
+        next(); // the slot passes straight on
       else this.running -= 1;
     }
   }
 }
 
-const holder = globalThis as typeof globalThis & { __perchLoginLimiter?: LoginLimiter; __perchLoginChecks?: CheckQueue };
+const holder = globalThis as typeof globalThis & {
+  __perchLoginLimiter?: LoginLimiter;
+  __perchLoginChecks?: CheckQueue;
+};
 
 export function loginLimiter(): LoginLimiter {
   holder.__perchLoginLimiter ??= new LoginLimiter();

@@ -72,7 +72,10 @@ function loginFormat(headers: Headers): LoginFormat {
   const type = mediaType(headers.get('content-type'));
   if (type === 'application/x-www-form-urlencoded') return 'form';
   if (type === 'application/json') return 'json';
-  throw new DomainError('cross_site_request', 'Send the login as JSON with Content-Type: application/json (or through the login page). Other content types are what a form on another site can send, so they are refused.');
+  throw new DomainError(
+    'cross_site_request',
+    'Send the login as JSON with Content-Type: application/json (or through the login page). Other content types are what a form on another site can send, so they are refused.',
+  );
 }
 
 function tooMany(format: LoginFormat, next: string, waitMs: number, message: string, pageError: string): LoginOutcome {
@@ -83,7 +86,8 @@ function tooMany(format: LoginFormat, next: string, waitMs: number, message: str
 
 export async function logIn(request: AuthRequest): Promise<LoginOutcome> {
   const config = getAccessConfig();
-  if (config.users.size === 0) throw new DomainError('not_found', 'Password login is not enabled on this Perch (PERCH_UI_USERS is empty).');
+  if (config.users.size === 0)
+    throw new DomainError('not_found', 'Password login is not enabled on this Perch (PERCH_UI_USERS is empty).');
   refuseCrossSite(request.headers);
   const format = loginFormat(request.headers);
   const text = await request.readBody(MAX_LOGIN_BODY);
@@ -101,12 +105,17 @@ export async function logIn(request: AuthRequest): Promise<LoginOutcome> {
 
   // Unknown names count too, so the answers cannot tell which names exist.
   const hash = config.users.get(user);
-  const ticket = loginLimiter().begin({ address: clientAddress(request.headers, config.trustedProxies), user, known: hash !== undefined });
+  const ticket = loginLimiter().begin({
+    address: clientAddress(request.headers, config.trustedProxies),
+    user,
+    known: hash !== undefined,
+  });
   if (isRefusal(ticket)) {
     const minutes = Math.ceil(ticket.waitMs / 60_000);
-    const message = ticket.by === 'address'
-      ? `Too many failed logins from this address (${MAX_ADDRESS_FAILURES} in 15 minutes); try again in ${minutes} minute(s).`
-      : `Too many failed logins for this user name (${MAX_USER_FAILURES} in 15 minutes); try again in ${minutes} minute(s).`;
+    const message =
+      ticket.by === 'address'
+        ? `Too many failed logins from this address (${MAX_ADDRESS_FAILURES} in 15 minutes); try again in ${minutes} minute(s).`
+        : `Too many failed logins for this user name (${MAX_USER_FAILURES} in 15 minutes); try again in ${minutes} minute(s).`;
     return tooMany(format, next, ticket.waitMs, message, 'locked');
   }
   const verified = await loginChecks().run(() => verifyPassword(password, hash ?? DECOY_HASH));
@@ -120,7 +129,11 @@ export async function logIn(request: AuthRequest): Promise<LoginOutcome> {
     throw new DomainError('unauthorized', 'Wrong user name or password.');
   }
   ticket.succeeded();
-  const cookie = { name: SESSION_COOKIE, value: createSession(user, config.sessionTtlMs), maxAgeSeconds: Math.floor(config.sessionTtlMs / 1000) };
+  const cookie = {
+    name: SESSION_COOKIE,
+    value: createSession(user, config.sessionTtlMs),
+    maxAgeSeconds: Math.floor(config.sessionTtlMs / 1000),
+  };
   return format === 'form' ? { format, redirectTo: next, cookie } : { format, user, cookie };
 }
 

@@ -4,7 +4,9 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const scrypt = (password: string, salt: Buffer, length: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCallback(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCallback(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 
 const LOG_N = 15;
 const R = 8;
@@ -33,7 +35,10 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
   const [, logN, r, p, salt, expected] = match;
   const expectedKey = Buffer.from(expected!, 'base64url');
   const key = await scrypt(password, Buffer.from(salt!, 'base64url'), expectedKey.length, {
-    N: 2 ** Number(logN), r: Number(r), p: Number(p), maxmem: MAX_MEMORY * 4,
+    N: 2 ** Number(logN),
+    r: Number(r),
+    p: Number(p),
+    maxmem: MAX_MEMORY * 4,
   });
   return timingSafeEqual(key, expectedKey);
 }

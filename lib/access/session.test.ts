@@ -5,7 +5,8 @@ import { createSession, endSession, keepEndedSessionsIn, noteEndedSessions, sess
 
 const key = Buffer.from('test-key-test-key-test-key-12345');
 const HOUR = 3_600_000;
-const idOf = (cookie: string) => (JSON.parse(Buffer.from(cookie.split('.')[0]!, 'base64url').toString('utf8')) as { n: string }).n;
+const idOf = (cookie: string) =>
+  (JSON.parse(Buffer.from(cookie.split('.')[0]!, 'base64url').toString('utf8')) as { n: string }).n;
 
 afterEach(() => keepEndedSessionsIn(null));
 
@@ -60,7 +61,13 @@ describe('noteEndedSessions', () => {
   it('ends the sessions it is given (from the store), ignoring those already expired', () => {
     const live = createSession('alice', HOUR, key, 1_000);
     const other = createSession('bob', HOUR, key, 1_000);
-    noteEndedSessions([{ id: idOf(live), expiresMs: 1_000 + HOUR }, { id: idOf(other), expiresMs: 1_500 }], 2_000);
+    noteEndedSessions(
+      [
+        { id: idOf(live), expiresMs: 1_000 + HOUR },
+        { id: idOf(other), expiresMs: 1_500 },
+      ],
+      2_000,
+    );
     expect(sessionUser(live, key, 2_000)).toBeNull();
     // Its entry was expired: the id was not kept, and this cookie's own expiry is what counts.
     expect(sessionUser(other, key, 2_000)).toBe('bob');

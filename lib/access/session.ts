@@ -56,7 +56,9 @@ export function sessionKey(): Buffer {
 const sign = (payload: string, key: Buffer) => createHmac('sha256', key).update(payload).digest();
 
 export function createSession(user: string, ttlMs: number, key = sessionKey(), nowMs = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ u: user, e: nowMs + ttlMs, n: randomBytes(12).toString('base64url') } satisfies SessionPayload)).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ u: user, e: nowMs + ttlMs, n: randomBytes(12).toString('base64url') } satisfies SessionPayload),
+  ).toString('base64url');
   return `${payload}.${sign(payload, key).toString('base64url')}`;
 }
 
@@ -101,7 +103,12 @@ export function endSession(cookie: string | undefined, key = sessionKey(), nowMs
     store.add(session.n, session.e, nowMs);
   } catch (error) {
     console.error('[perch] a logout could not be saved in the store:', error);
-    throw new DomainError('store_unavailable', 'The logout could not be saved in the store; retry. This server already refuses the session, but after a restart it would work again until it expires.', undefined, 5);
+    throw new DomainError(
+      'store_unavailable',
+      'The logout could not be saved in the store; retry. This server already refuses the session, but after a restart it would work again until it expires.',
+      undefined,
+      5,
+    );
   }
 }
 

@@ -42,7 +42,8 @@ function plainAddress(text: string): string | null {
   return isIP(address) ? address : null;
 }
 
-const isTrusted = (address: string, proxies: BlockList) => proxies.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+const isTrusted = (address: string, proxies: BlockList) =>
+  proxies.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
 
 /**
  * The client's address: the connection's, or behind PERCH_TRUSTED_PROXIES the right-most
@@ -52,7 +53,10 @@ const isTrusted = (address: string, proxies: BlockList) => proxies.check(address
 export function clientAddress(headers: Headers, trustedProxies: BlockList): string | null {
   const peer = peerAddress(headers);
   if (peer === null || !isTrusted(peer, trustedProxies)) return peer;
-  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean);
+  const hops = (headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = plainAddress(hops[i]!);
     if (hop === null) return null;

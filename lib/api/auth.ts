@@ -26,5 +26,7 @@ export async function loginResponse(request: Request): Promise<Response> {
 export function logoutResponse(request: Request): Response {
   const outcome = logOut(request.headers);
   const headers = { 'set-cookie': setCookie(outcome.cookie, request) };
-  return outcome.redirectTo !== undefined ? redirect(outcome.redirectTo, headers) : new Response(null, { status: 204, headers });
+  return outcome.redirectTo !== undefined
+    ? redirect(outcome.redirectTo, headers)
+    : new Response(null, { status: 204, headers });
 }

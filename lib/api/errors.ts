@@ -50,14 +50,21 @@ function headersOf(error: DomainError): Record<string, string> | undefined {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
   if (error instanceof NotAuthenticated) headers['www-authenticate'] = 'Bearer realm="perch"';
-  if (error instanceof IngestTokenRequired) headers['www-authenticate'] = 'Bearer realm="perch-ingest", Basic realm="perch-ingest"';
+  if (error instanceof IngestTokenRequired)
+    headers['www-authenticate'] = 'Bearer realm="perch-ingest", Basic realm="perch-ingest"';
   return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
 /** The status, envelope and headers of a domain error; undefined for anything else. */
-export function replyOf(error: unknown): { status: number; body: unknown; headers?: Record<string, string> } | undefined {
+export function replyOf(
+  error: unknown,
+): { status: number; body: unknown; headers?: Record<string, string> } | undefined {
   if (!(error instanceof DomainError)) return undefined;
-  return { status: ERROR_STATUS[error.code], body: errorBody(error.code, error.message, error.issues), headers: headersOf(error) };
+  return {
+    status: ERROR_STATUS[error.code],
+    body: errorBody(error.code, error.message, error.issues),
+    headers: headersOf(error),
+  };
 }
 
 /** The API's view of any domain error (its status and headers), for tests and callers that need one. */

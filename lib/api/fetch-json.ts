@@ -30,10 +30,17 @@ export class FetchError extends Error {
 
 /** Fetches one of Perch's own API URLs (`/api/…`, the base path is added here). */
 export async function fetchJson<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(withBasePath(path), { ...init, headers: { accept: 'application/json', ...init?.headers } });
+  const response = await fetch(withBasePath(path), {
+    ...init,
+    headers: { accept: 'application/json', ...init?.headers },
+  });
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    throw new FetchError(body?.error?.message ?? `${response.status} ${response.statusText}`, response.status, body?.error?.code);
+    throw new FetchError(
+      body?.error?.message ?? `${response.status} ${response.statusText}`,
+      response.status,
+      body?.error?.code,
+    );
   }
   const body = (await response.json()) as T;
   const newest = response.headers.get(NEWEST_ID_HEADER);

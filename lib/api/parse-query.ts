@@ -15,8 +15,15 @@ function parseOrThrow<T>(schema: FilterSchema<T>, input: Record<string, unknown>
     code: issue.code,
     message: issue.message,
   }));
-  const listed = issues.slice(0, 3).map((i) => `${i.field}: ${i.message}`).join('; ');
-  throw new ApiError('invalid_query', `Invalid query parameter(s): ${listed}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}.`, issues);
+  const listed = issues
+    .slice(0, 3)
+    .map((i) => `${i.field}: ${i.message}`)
+    .join('; ');
+  throw new ApiError(
+    'invalid_query',
+    `Invalid query parameter(s): ${listed}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}.`,
+    issues,
+  );
 }
 
 /** The filter and page a read asks for, validated by the schema the pages use too. */
@@ -26,7 +33,12 @@ export function parseEventQuery(params: URLSearchParams): { filter: EventFilter;
 }
 
 /** A query parameter from a fixed set (a dimension, a format), with `fallback` when absent. */
-export function parseEnumParam<T extends string>(params: URLSearchParams, name: string, allowed: readonly T[], fallback?: T): T {
+export function parseEnumParam<T extends string>(
+  params: URLSearchParams,
+  name: string,
+  allowed: readonly T[],
+  fallback?: T,
+): T {
   const value = params.get(name) ?? fallback;
   if (value === undefined || !allowed.includes(value as T)) {
     throw new ApiError('invalid_query', `${name} must be one of ${allowed.join(', ')}.`, [
@@ -37,7 +49,13 @@ export function parseEnumParam<T extends string>(params: URLSearchParams, name: 
 }
 
 /** A whole-number query parameter within bounds, with `fallback` when absent. */
-export function parseIntParam(params: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
+export function parseIntParam(
+  params: URLSearchParams,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   const text = params.get(name);
   if (text === null) return fallback;
   const value = Number(text);
@@ -55,7 +73,9 @@ export function parseIdOrThrow(text: string): number {
 }
 
 /** The query of every filtered read: the filter, then what the route adds from the same URL. */
-export function filterQuery<E extends object = object>(extra?: (params: URLSearchParams) => E): QuerySchema<{ filter: EventFilter } & E> {
+export function filterQuery<E extends object = object>(
+  extra?: (params: URLSearchParams) => E,
+): QuerySchema<{ filter: EventFilter } & E> {
   return (params) => {
     const { filter } = parseEventQuery(params);
     return { filter, ...(extra ? extra(params) : ({} as E)) };

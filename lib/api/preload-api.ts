@@ -8,5 +8,6 @@ import { withBasePath } from '../base-path';
  * same credentials) takes that answer. No-op in the browser.
  */
 export function preloadApi(path: string): void {
-  if (typeof window === 'undefined') preload(withBasePath(path), { as: 'fetch', crossOrigin: 'anonymous', fetchPriority: 'low' });
+  if (typeof window === 'undefined')
+    preload(withBasePath(path), { as: 'fetch', crossOrigin: 'anonymous', fetchPriority: 'low' });
 }

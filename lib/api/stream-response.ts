@@ -24,13 +24,23 @@ export function streamResponse(request: Request, filter: EventFilter, afterParam
 
   const hub = streamHub();
   if (hub.size >= MAX_SUBSCRIBERS) {
-    throw new ApiError('too_many_streams', `This server already serves ${MAX_SUBSCRIBERS} live streams; retry later.`, undefined, { 'retry-after': '10' });
+    throw new ApiError(
+      'too_many_streams',
+      `This server already serves ${MAX_SUBSCRIBERS} live streams; retry later.`,
+      undefined,
+      { 'retry-after': '10' },
+    );
   }
   // Unknown without Perch's own server (`next start`): such streams have only the server-wide cap.
   const client = clientAddress(request.headers, getAccessConfig().trustedProxies);
   const perClient = getConfig().maxStreamsPerClient;
   if (client !== null && hub.streamsOf(client) >= perClient) {
-    throw new ApiError('too_many_streams', `Your address already holds ${perClient} live streams, the most one client may open (PERCH_MAX_STREAMS_PER_CLIENT); close some, or retry later.`, undefined, { 'retry-after': '10' });
+    throw new ApiError(
+      'too_many_streams',
+      `Your address already holds ${perClient} live streams, the most one client may open (PERCH_MAX_STREAMS_PER_CLIENT); close some, or retry later.`,
+      undefined,
+      { 'retry-after': '10' },
+    );
   }
 
   const encoder = new TextEncoder();
@@ -59,7 +69,10 @@ export function streamResponse(request: Request, filter: EventFilter, afterParam
               // Ended access closes cleanly when nothing is queued (a reconnect then gets 401); a
               // backlog is cut off, so a client that stops reading cannot hold the connection open.
               if (reason === 'access-ended' && (controller.desiredSize ?? 0) >= HIGH_WATER_MARK) controller.close();
-              else controller.error(new Error(reason === 'access-ended' ? 'live stream access ended' : 'live stream client too slow'));
+              else
+                controller.error(
+                  new Error(reason === 'access-ended' ? 'live stream access ended' : 'live stream client too slow'),
+                );
             } catch {
               // already closed
             }

@@ -22,10 +22,16 @@ export function takesVerb(declared: readonly DeclaredVerb[], method: string): bo
 
 /** The JSON 405 for a verb a route does not take. */
 export function methodNotAllowedBody(declared: readonly DeclaredVerb[]) {
-  return errorBody('method_not_allowed', `Use ${DECLARED_ORDER.filter((verb) => declared.includes(verb)).join(' or ')} on this URL.`);
+  return errorBody(
+    'method_not_allowed',
+    `Use ${DECLARED_ORDER.filter((verb) => declared.includes(verb)).join(' or ')} on this URL.`,
+  );
 }
 
 /** OPTIONS: no body, the verbs in `Allow`. */
 export function optionsResponse(declared: readonly DeclaredVerb[], headers: Record<string, string> = {}): Response {
-  return new Response(null, { status: 204, headers: { allow: allowHeader(declared), 'cache-control': 'no-store', ...headers } });
+  return new Response(null, {
+    status: 204,
+    headers: { allow: allowHeader(declared), 'cache-control': 'no-store', ...headers },
+  });
 }

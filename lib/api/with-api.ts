@@ -38,7 +38,11 @@ export function jsonTextResponse(json: string, init: ResponseInit = {}): Respons
  * The answer to a thrown error: a domain or API error's own, anything else a 500 with a fixed message
  * (the detail goes to the log). Shared with the ingest served straight from node:http (lib/ingest/node-ingest.ts).
  */
-export function errorReply(error: unknown, method: string, pathname: string): { status: number; body: unknown; headers?: Record<string, string> } {
+export function errorReply(
+  error: unknown,
+  method: string,
+  pathname: string,
+): { status: number; body: unknown; headers?: Record<string, string> } {
   const reply = replyOf(error);
   if (reply) return reply;
   console.error(`[perch] ${method} ${pathname} failed:`, error);
@@ -62,7 +66,10 @@ const isRead = (method: string) => method === 'GET' || method === 'HEAD';
 const hasFilter = (query: unknown): query is { filter: EventFilter } =>
   typeof query === 'object' && query !== null && 'filter' in query;
 
-export function withApi<Q = undefined>(handler: ApiHandler<Q>, { access, query: schema }: ApiOptions<Q> = {}): RouteHandler {
+export function withApi<Q = undefined>(
+  handler: ApiHandler<Q>,
+  { access, query: schema }: ApiOptions<Q> = {},
+): RouteHandler {
   return async (request, context) => {
     try {
       const needed = access ?? (isRead(request.method) ? 'read' : 'public');
@@ -73,7 +80,11 @@ export function withApi<Q = undefined>(handler: ApiHandler<Q>, { access, query: 
       // Read before the handler reads, so the answer holds at least every alert up to this id: a
       // page whose answers all reach the live stream's starting cursor need not refetch them.
       const newest = isRead(request.method) && viewerOf(request) ? newestAlertId() : null;
-      const params = Object.fromEntries(Object.entries((await context?.params) ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      const params = Object.fromEntries(
+        Object.entries((await context?.params) ?? {}).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string',
+        ),
+      );
       const response = await handler(request, { query, params });
       if (newest !== null && response.ok) response.headers.set(NEWEST_ID_HEADER, String(newest));
       return response;
@@ -113,4 +124,3 @@ export function apiRoute(handlers: Partial<Record<DeclaredVerb, RouteHandler>>):
     OPTIONS: async () => optionsResponse(declared),
   };
 }
-

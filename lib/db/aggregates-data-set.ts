@@ -40,9 +40,22 @@ export const NOW = Date.parse('2026-03-01T12:00:00Z');
 
 /** Nanoseconds `minutes` before NOW, plus `extraNs`. */
 export const ago = (minutes: number, extraNs = 0) => BigInt(NOW - minutes * MINUTE) * NS_PER_MS + BigInt(extraNs);
-export const isoNs = (ns: bigint) => `${new Date(Number(ns / NS_PER_MS)).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
-const rankOf = (priority: string) => ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'].indexOf(priority.toLowerCase());
-export const PRIORITY_NAMES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'] as const;
+export const isoNs = (ns: bigint) =>
+  `${new Date(Number(ns / NS_PER_MS)).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
+const rankOf = (priority: string) =>
+  ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'].indexOf(
+    priority.toLowerCase(),
+  );
+export const PRIORITY_NAMES = [
+  'Emergency',
+  'Alert',
+  'Critical',
+  'Error',
+  'Warning',
+  'Notice',
+  'Informational',
+  'Debug',
+] as const;
 
 function alertText(spec: Spec, n: number): string {
   const fields: Record<string, unknown> = {};
@@ -80,20 +93,32 @@ export function load(db: Db, specs: readonly Spec[]): string[] {
   const texts = specs.map((spec, i) => alertText(spec, i + 1)); // `(alert N)` names the id
   const { valid, issues } = prepareEntries(splitBody(texts.join('\n')).entries);
   expect(issues).toEqual([]);
-  const written = writeAlerts(db, valid.map((entry) => entry.alert));
+  const written = writeAlerts(
+    db,
+    valid.map((entry) => entry.alert),
+  );
   expect(written.map((w) => w.id)).toEqual(specs.map((_, i) => i + 1));
   return texts;
 }
 
 export const key = (...levels: (string | [string, number])[]) =>
-  levels.map((level) => (typeof level === 'string' ? level : `${level[0]}${PID_SEPARATOR}${level[1]}`)).join(CHAIN_SEPARATOR);
+  levels
+    .map((level) => (typeof level === 'string' ? level : `${level[0]}${PID_SEPARATOR}${level[1]}`))
+    .join(CHAIN_SEPARATOR);
 
 // The main data set: two hosts, three containers, host processes on both hosts, Kubernetes audit
 // alerts (no container) on both hosts, internal events; the last hour, the hour before, and older.
 
 export const C1: Place = { id: 'aaaaaaaaaaa1', name: 'web', image: 'nginx', tag: '1.25', ns: 'prod', pod: 'web-1' };
 export const C2: Place = { id: 'bbbbbbbbbbb2', name: 'db', image: 'postgres', tag: '16', ns: 'prod', pod: 'db-0' };
-export const C3: Place = { id: 'ccccccccccc3', name: 'worker', image: 'registry.local:5000/team/worker', tag: 'v2', ns: 'batch', pod: 'worker-7' };
+export const C3: Place = {
+  id: 'ccccccccccc3',
+  name: 'worker',
+  image: 'registry.local:5000/team/worker',
+  tag: 'v2',
+  ns: 'batch',
+  pod: 'worker-7',
+};
 // Falco 0.41+: a host's image is "" (read as no image).
 export const HOST: Place = { id: 'host', name: 'host', image: '', tag: '' };
 
@@ -114,20 +139,62 @@ const WRITE_TAGS = ['filesystem', 'host', 'mitre_persistence'];
 let extra = 0;
 const t = (minutes: number, exact = false) => ago(minutes, exact ? 0 : 1_000 + extra++);
 const ts = (minutes: number, place: Place, host: string, chain: Level[], exact = false): Spec => ({
-  ns: t(minutes, exact), rule: TS, priority: 'Notice', source: 'syscall', hostname: host, container: place,
-  user: place === C2 ? 'postgres' : 'root', chain, tags: TS_TAGS,
+  ns: t(minutes, exact),
+  rule: TS,
+  priority: 'Notice',
+  source: 'syscall',
+  hostname: host,
+  container: place,
+  user: place === C2 ? 'postgres' : 'root',
+  chain,
+  tags: TS_TAGS,
 });
-const rs = (minutes: number, place: Place, host: string, priority = 'Warning', chain: Level[] = ['cat', 'sudo', 'sshd', 'systemd']): Spec => ({
-  ns: t(minutes), rule: RS, priority, source: 'syscall', hostname: host, container: place, user: 'root', chain, tags: RS_TAGS,
+const rs = (
+  minutes: number,
+  place: Place,
+  host: string,
+  priority = 'Warning',
+  chain: Level[] = ['cat', 'sudo', 'sshd', 'systemd'],
+): Spec => ({
+  ns: t(minutes),
+  rule: RS,
+  priority,
+  source: 'syscall',
+  hostname: host,
+  container: place,
+  user: 'root',
+  chain,
+  tags: RS_TAGS,
 });
 const drop = (minutes: number, chain: Level[]): Spec => ({
-  ns: t(minutes), rule: DROP, priority: 'Critical', source: 'syscall', hostname: 'node-b', container: C3, user: 'nobody', chain, tags: DROP_TAGS,
+  ns: t(minutes),
+  rule: DROP,
+  priority: 'Critical',
+  source: 'syscall',
+  hostname: 'node-b',
+  container: C3,
+  user: 'nobody',
+  chain,
+  tags: DROP_TAGS,
 });
 const k8s = (minutes: number, host: string): Spec => ({
-  ns: t(minutes), rule: K8S, priority: 'Warning', source: 'k8s_audit', hostname: host, user: 'system:anonymous', tags: ['k8s'],
+  ns: t(minutes),
+  rule: K8S,
+  priority: 'Warning',
+  source: 'k8s_audit',
+  hostname: host,
+  user: 'system:anonymous',
+  tags: ['k8s'],
   fields: { 'ka.target.namespace': 'kube-system', 'ka.verb': 'get' },
 });
-const internal = (minutes: number): Spec => ({ ns: t(minutes), rule: DROPPED, priority: 'Debug', source: 'internal', hostname: 'node-a', fields: { 'n_drops': 12 } });
+const internal = (minutes: number): Spec => ({
+  ns: t(minutes),
+  rule: DROPPED,
+  priority: 'Debug',
+  source: 'internal',
+  hostname: 'node-a',
+  fields: { n_drops: 12 },
+});
 
 const SHELL: Level[] = ['bash', 'containerd-shim'];
 const SUBSHELL: Level[] = ['sh', 'bash', 'containerd-shim'];
@@ -139,8 +206,14 @@ export const SPECS: Spec[] = [
   ts(15, C1, 'node-a', SHELL),
   ts(20, C1, 'node-a', SUBSHELL),
   ts(60, C1, 'node-a', SUBSHELL, true), // exactly at the start of the range: inside it
-  ts(30, C2, 'node-b', [['bash', 200], ['containerd-shim', 10]]),
-  ts(31, C2, 'node-b', [['bash', 201], ['containerd-shim', 10]]),
+  ts(30, C2, 'node-b', [
+    ['bash', 200],
+    ['containerd-shim', 10],
+  ]),
+  ts(31, C2, 'node-b', [
+    ['bash', 201],
+    ['containerd-shim', 10],
+  ]),
   rs(12, C1, 'node-a', 'Warning', ['cat', 'bash', 'containerd-shim']),
   rs(2, HOST, 'node-a'),
   rs(40, HOST, 'node-a', 'Critical'),
@@ -154,8 +227,28 @@ export const SPECS: Spec[] = [
   k8s(11, 'node-a'),
   k8s(12, 'node-a'),
   k8s(13, 'node-b'),
-  { ns: t(35), rule: CLEAR, priority: 'Warning', source: 'syscall', hostname: 'node-b', container: C2, user: 'postgres', chain: ['truncate', 'bash', 'containerd-shim'], tags: CLEAR_TAGS },
-  { ns: t(55), rule: WRITE, priority: 'Error', source: 'syscall', hostname: 'node-a', container: HOST, user: 'root', chain: ['tee', 'sudo', 'sshd', 'systemd'], tags: WRITE_TAGS },
+  {
+    ns: t(35),
+    rule: CLEAR,
+    priority: 'Warning',
+    source: 'syscall',
+    hostname: 'node-b',
+    container: C2,
+    user: 'postgres',
+    chain: ['truncate', 'bash', 'containerd-shim'],
+    tags: CLEAR_TAGS,
+  },
+  {
+    ns: t(55),
+    rule: WRITE,
+    priority: 'Error',
+    source: 'syscall',
+    hostname: 'node-a',
+    container: HOST,
+    user: 'root',
+    chain: ['tee', 'sudo', 'sshd', 'systemd'],
+    tags: WRITE_TAGS,
+  },
   internal(14),
   internal(16),
   // The hour before: 3 detections, 1 internal event.
@@ -164,7 +257,17 @@ export const SPECS: Spec[] = [
   rs(100, HOST, 'node-a'),
   internal(110),
   // Two days ago.
-  { ns: t(2 * 24 * 60), rule: 'Old rule', priority: 'Notice', source: 'syscall', hostname: 'node-a', container: C1, user: 'root', chain: SHELL, tags: ['container'] },
+  {
+    ns: t(2 * 24 * 60),
+    rule: 'Old rule',
+    priority: 'Notice',
+    source: 'syscall',
+    hostname: 'node-a',
+    container: C1,
+    user: 'root',
+    chain: SHELL,
+    tags: ['container'],
+  },
 ];
 
 export interface Alert extends Spec {
@@ -181,25 +284,41 @@ export const byBinary = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 /** The values an alert has for a dimension, as the dashboard should count them. */
 function valuesOf(a: Alert, dimension: Dimension): string[] {
   const c = a.container;
-  const none = (value: string | undefined | null) => [value === undefined || value === null || value === '' ? '(none)' : value];
+  const none = (value: string | undefined | null) => [
+    value === undefined || value === null || value === '' ? '(none)' : value,
+  ];
   switch (dimension) {
-    case 'rule': return [a.rule];
-    case 'priority': return [a.priority];
-    case 'source': return none(a.source);
-    case 'hostname': return none(a.hostname);
-    case 'container': return [c === undefined ? '(none)' : c.id === 'host' ? `host ${a.hostname}` : c.id];
-    case 'image': return none(c?.image ? `${c.image}${c.tag ? `:${c.tag}` : ''}` : null);
-    case 'namespace': return none(c?.ns ?? (a.fields?.['ka.target.namespace'] as string | undefined));
-    case 'pod': return none(c?.pod);
-    case 'user': return none(a.user);
+    case 'rule':
+      return [a.rule];
+    case 'priority':
+      return [a.priority];
+    case 'source':
+      return none(a.source);
+    case 'hostname':
+      return none(a.hostname);
+    case 'container':
+      return [c === undefined ? '(none)' : c.id === 'host' ? `host ${a.hostname}` : c.id];
+    case 'image':
+      return none(c?.image ? `${c.image}${c.tag ? `:${c.tag}` : ''}` : null);
+    case 'namespace':
+      return none(c?.ns ?? (a.fields?.['ka.target.namespace'] as string | undefined));
+    case 'pod':
+      return none(c?.pod);
+    case 'user':
+      return none(a.user);
     case 'proc': {
       // A process counts every alert it appears in, as the process or as an ancestor (like the `proc` filter).
-      const names = (a.chain ?? []).map((level) => (level === null || level === undefined ? null : typeof level === 'string' ? level : level[0]));
+      const names = (a.chain ?? []).map((level) =>
+        level === null || level === undefined ? null : typeof level === 'string' ? level : level[0],
+      );
       return [...new Set(names.filter((name): name is string => name !== null && name !== ''))];
     }
-    case 'tag': return [...(a.tags ?? [])];
-    case 'tactic': return (a.tags ?? []).filter((tag) => tag.startsWith('mitre_'));
-    case 'technique': return (a.tags ?? []).filter((tag) => /^T\d{4}/.test(tag));
+    case 'tag':
+      return [...(a.tags ?? [])];
+    case 'tactic':
+      return (a.tags ?? []).filter((tag) => tag.startsWith('mitre_'));
+    case 'technique':
+      return (a.tags ?? []).filter((tag) => /^T\d{4}/.test(tag));
   }
 }
 
@@ -230,4 +349,5 @@ export function openDataSet(): { db: Db; texts: string[] } {
 }
 
 /** How many alerts the explorer lists for a filter. */
-export const countIn = (db: Db, filter: Record<string, unknown>, nowMs = NOW) => listEvents(db, EventFilter.parse(filter), { limit: 1000 }, nowMs).events.length;
+export const countIn = (db: Db, filter: Record<string, unknown>, nowMs = NOW) =>
+  listEvents(db, EventFilter.parse(filter), { limit: 1000 }, nowMs).events.length;

@@ -8,19 +8,75 @@ import { ago, C1, HOST, key, load, NOW, type Spec } from './aggregates-data-set'
 describe('chain and (none) filters (filter-sql)', () => {
   let fdb: Db;
   const F: Spec[] = [
-    /* 1 */ { ns: ago(5), rule: 'r', priority: 'Notice', hostname: 'node-a', container: C1, chain: ['sh', 'bash', 'containerd-shim'] },
-    /* 2 */ { ns: ago(6), rule: 'r', priority: 'Notice', hostname: 'node-a', container: C1, chain: ['bash', 'containerd-shim'] },
-    /* 3 */ { ns: ago(7), rule: 'r', priority: 'Notice', hostname: 'node-a', container: C1, chain: ['x', 'bashful', 'containerd-shim'] },
-    /* 4 */ { ns: ago(8), rule: 'r', priority: 'Notice', hostname: 'node-a', container: C1, chain: [['sh', 9], ['bash', 50], ['containerd-shim', 10]] },
-    /* 5 */ { ns: ago(9), rule: 'r', priority: 'Notice', hostname: 'node-a', container: C1, chain: ['a_b', 'kworker/0:1'] },
-    /* 6 */ { ns: ago(10), rule: 'r', priority: 'Notice', hostname: 'node-a', container: C1, chain: ['axb', 'kworker/0:1'] },
-    /* 7 */ { ns: ago(11), rule: 'r', priority: 'Notice', hostname: 'node-a', container: C1, chain: [null, 'containerd-shim'] },
+    /* 1 */ {
+      ns: ago(5),
+      rule: 'r',
+      priority: 'Notice',
+      hostname: 'node-a',
+      container: C1,
+      chain: ['sh', 'bash', 'containerd-shim'],
+    },
+    /* 2 */ {
+      ns: ago(6),
+      rule: 'r',
+      priority: 'Notice',
+      hostname: 'node-a',
+      container: C1,
+      chain: ['bash', 'containerd-shim'],
+    },
+    /* 3 */ {
+      ns: ago(7),
+      rule: 'r',
+      priority: 'Notice',
+      hostname: 'node-a',
+      container: C1,
+      chain: ['x', 'bashful', 'containerd-shim'],
+    },
+    /* 4 */ {
+      ns: ago(8),
+      rule: 'r',
+      priority: 'Notice',
+      hostname: 'node-a',
+      container: C1,
+      chain: [
+        ['sh', 9],
+        ['bash', 50],
+        ['containerd-shim', 10],
+      ],
+    },
+    /* 5 */ {
+      ns: ago(9),
+      rule: 'r',
+      priority: 'Notice',
+      hostname: 'node-a',
+      container: C1,
+      chain: ['a_b', 'kworker/0:1'],
+    },
+    /* 6 */ {
+      ns: ago(10),
+      rule: 'r',
+      priority: 'Notice',
+      hostname: 'node-a',
+      container: C1,
+      chain: ['axb', 'kworker/0:1'],
+    },
+    /* 7 */ {
+      ns: ago(11),
+      rule: 'r',
+      priority: 'Notice',
+      hostname: 'node-a',
+      container: C1,
+      chain: [null, 'containerd-shim'],
+    },
     /* 8 */ { ns: ago(12), rule: 'k', priority: 'Warning', source: 'k8s_audit', hostname: 'node-a', user: 'alice' },
     /* 9 */ { ns: ago(13), rule: 'k', priority: 'Warning', source: 'k8s_audit', hostname: 'node-b', user: 'bob' },
     /* 10 */ { ns: ago(14), rule: 'old', priority: 'Notice', container: { id: 'eeeeeeeeeee5' } }, // no source, no host, no image
     /* 11 */ { ns: ago(15), rule: 'h', priority: 'Notice', hostname: 'node-a', container: HOST, chain: ['cat'] },
   ];
-  const ids = (filter: Record<string, unknown>) => listEvents(fdb, EventFilter.parse(filter), { limit: 100 }).events.map((e) => e.id).sort((x, y) => x - y);
+  const ids = (filter: Record<string, unknown>) =>
+    listEvents(fdb, EventFilter.parse(filter), { limit: 100 })
+      .events.map((e) => e.id)
+      .sort((x, y) => x - y);
 
   beforeAll(() => {
     fdb = openDatabase(':memory:');

@@ -52,7 +52,9 @@ export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions
     // The first write of a start-up: a read-only store (file, folder or disk) still serves reads,
     // and ingest answers 503 store_unavailable.
     if ((error as { code?: unknown }).code !== 'SQLITE_READONLY') throw error;
-    console.warn(`[perch] the store ${file} is read-only: alerts can be read, ingest answers 503 until it is writable and Perch restarted`);
+    console.warn(
+      `[perch] the store ${file} is read-only: alerts can be read, ingest answers 503 until it is writable and Perch restarted`,
+    );
   }
   if (maxStoreBytes !== null) limitStoreSize(db, maxStoreBytes);
   return db;
@@ -66,18 +68,22 @@ export function openDatabase(file: string, { maxStoreBytes = null }: OpenOptions
 export function applyMigrations(db: Db, file: string): void {
   const pending = pendingMigrations(db);
   if (pending.length === 0) return;
-  if (file !== ':memory:' && hasAlerts(db)) console.log(`[perch] upgrading the store ${file}: ${pending.map((m) => m.name).join(', ')}…`);
+  if (file !== ':memory:' && hasAlerts(db))
+    console.log(`[perch] upgrading the store ${file}: ${pending.map((m) => m.name).join(', ')}…`);
   const started = Date.now();
   try {
     migrate(db, pending);
   } catch (error) {
     // Without the new schema no query works: refuse to start, and say what would fix it.
     if ((error as { code?: unknown }).code === 'SQLITE_READONLY') {
-      throw new Error(`the store ${file} is read-only and needs ${pending.map((m) => m.name).join(', ')}: make it writable for one start, then it can be read-only again`);
+      throw new Error(
+        `the store ${file} is read-only and needs ${pending.map((m) => m.name).join(', ')}: make it writable for one start, then it can be read-only again`,
+      );
     }
     throw error;
   }
-  if (file !== ':memory:' && Date.now() - started > 1000) console.log(`[perch] store upgraded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (file !== ':memory:' && Date.now() - started > 1000)
+    console.log(`[perch] store upgraded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 function hasAlerts(db: Db): boolean {
@@ -96,7 +102,9 @@ function limitStoreSize(db: Db, maxBytes: number): void {
   capPages.set(db, pages);
   const applied = db.pragma(`max_page_count = ${pages - pruneReserve(pages)}`, { simple: true }) as number;
   if (applied * pageSize > maxBytes) {
-    console.warn(`[perch] the store is already ${applied * pageSize} bytes, over PERCH_MAX_STORE_SIZE; it will not grow further`);
+    console.warn(
+      `[perch] the store is already ${applied * pageSize} bytes, over PERCH_MAX_STORE_SIZE; it will not grow further`,
+    );
   }
 }
 

@@ -3,7 +3,28 @@ import { openDatabase, type Db } from './connection';
 import { topValues } from './top-values';
 import { timeline } from './timeline';
 import { containerRows } from './containers';
-import { ago, C1, C2, C3, CLEAR, HOST, isoNs, K8S, LAST_HOUR, load, NOW, openDataSet, type Place, range1h, RS, type Spec, SPECS, sum, TS, WRITE } from './aggregates-data-set';
+import {
+  ago,
+  C1,
+  C2,
+  C3,
+  CLEAR,
+  HOST,
+  isoNs,
+  K8S,
+  LAST_HOUR,
+  load,
+  NOW,
+  openDataSet,
+  type Place,
+  range1h,
+  RS,
+  type Spec,
+  SPECS,
+  sum,
+  TS,
+  WRITE,
+} from './aggregates-data-set';
 
 let db: Db;
 
@@ -29,18 +50,40 @@ describe('containerRows', () => {
 
   it('describes each container and when it was last seen', () => {
     const c1 = rows().find((r) => r.containerId === C1.id);
-    expect(c1).toMatchObject({ name: 'web', imageRepository: 'nginx', imageTag: '1.25', k8sNamespace: 'prod', k8sPod: 'web-1', lastSeen: isoNs(SPECS[0]!.ns) });
+    expect(c1).toMatchObject({
+      name: 'web',
+      imageRepository: 'nginx',
+      imageTag: '1.25',
+      k8sNamespace: 'prod',
+      k8sPod: 'web-1',
+      lastSeen: isoNs(SPECS[0]!.ns),
+    });
     const none = rows().find((r) => r.containerId === '(none)');
     expect(none).toMatchObject({ name: null, imageRepository: null, k8sPod: null });
     const hostB = rows().find((r) => r.containerId === 'host' && r.hostname === 'node-b');
-    expect(hostB?.lastSeen).toBe(isoNs(LAST_HOUR.filter((a) => a.container === HOST && a.hostname === 'node-b').map((a) => a.ns).reduce((x, y) => (x > y ? x : y))));
+    expect(hostB?.lastSeen).toBe(
+      isoNs(
+        LAST_HOUR.filter((a) => a.container === HOST && a.hostname === 'node-b')
+          .map((a) => a.ns)
+          .reduce((x, y) => (x > y ? x : y)),
+      ),
+    );
   });
 
   it('lists the top rules of each container in count order', () => {
     const byKey = new Map(rows().map((r) => [`${r.containerId} ${r.hostname ?? ''}`, r.topRules]));
-    expect(byKey.get(`${C1.id} `)).toEqual([{ rule: TS, count: 5 }, { rule: RS, count: 1 }]);
-    expect(byKey.get(`${C2.id} `)).toEqual([{ rule: TS, count: 2 }, { rule: CLEAR, count: 1 }]);
-    expect(byKey.get('host node-a')).toEqual([{ rule: RS, count: 3 }, { rule: WRITE, count: 1 }]);
+    expect(byKey.get(`${C1.id} `)).toEqual([
+      { rule: TS, count: 5 },
+      { rule: RS, count: 1 },
+    ]);
+    expect(byKey.get(`${C2.id} `)).toEqual([
+      { rule: TS, count: 2 },
+      { rule: CLEAR, count: 1 },
+    ]);
+    expect(byKey.get('host node-a')).toEqual([
+      { rule: RS, count: 3 },
+      { rule: WRITE, count: 1 },
+    ]);
     expect(byKey.get('host node-b')).toEqual([{ rule: RS, count: 2 }]);
     expect(byKey.get('(none) ')).toEqual([{ rule: K8S, count: 3 }]);
   });
@@ -55,11 +98,19 @@ describe('containerRows', () => {
       busy = openDatabase(':memory:');
       const place: Place = { id: 'ddddddddddd4', name: 'busy' };
       // Rules interleaved in time so insertion order says nothing about counts.
-      const plan: [string, number][] = [['E rule', 1], ['B rule', 3], ['D rule', 1], ['A rule', 4], ['C rule', 2], ['F rule', 3]];
+      const plan: [string, number][] = [
+        ['E rule', 1],
+        ['B rule', 3],
+        ['D rule', 1],
+        ['A rule', 4],
+        ['C rule', 2],
+        ['F rule', 3],
+      ];
       const specs: Spec[] = [];
       for (let round = 0; round < 4; round++) {
         for (const [rule, n] of plan) {
-          if (round < n) specs.push({ ns: ago(10 + specs.length), rule, priority: 'Notice', hostname: 'node-a', container: place });
+          if (round < n)
+            specs.push({ ns: ago(10 + specs.length), rule, priority: 'Notice', hostname: 'node-a', container: place });
         }
       }
       load(busy, specs);
@@ -78,7 +129,6 @@ describe('containerRows', () => {
   });
 });
 
-
 describe('host processes without a hostname', () => {
   let hostless: Db;
   beforeAll(() => {
@@ -93,8 +143,14 @@ describe('host processes without a hostname', () => {
 
   it('are one `host` row in the container top list', () => {
     const top = topValues(hostless, range1h, 'container', 10, NOW);
-    expect(top.map((r) => [r.value, r.hostname, r.label, r.count])).toEqual([['host', null, 'host', 2], [C1.id, null, 'web', 1]]);
-    expect(containerRows(hostless, range1h, 500, NOW).map((r) => [r.containerId, r.hostname, r.count])).toEqual([['host', null, 2], [C1.id, null, 1]]);
+    expect(top.map((r) => [r.value, r.hostname, r.label, r.count])).toEqual([
+      ['host', null, 'host', 2],
+      [C1.id, null, 'web', 1],
+    ]);
+    expect(containerRows(hostless, range1h, 500, NOW).map((r) => [r.containerId, r.hostname, r.count])).toEqual([
+      ['host', null, 2],
+      [C1.id, null, 1],
+    ]);
   });
 
   it('are counted in their own series of the container timeline, not in other', () => {

@@ -9,10 +9,16 @@ import type { ContainerRow } from '../stats/types';
 import type { Db } from './connection';
 import { withFacets } from './facets';
 import { filterToSql, whereWith } from './filter-sql';
-import { COUNTED_DIMENSIONS, dimensionCountsServe, dimensionRows, eventRows, HOST_OF_HOST_PROCESSES, type ReadOptions } from './rollup-sql';
+import {
+  COUNTED_DIMENSIONS,
+  dimensionCountsServe,
+  dimensionRows,
+  eventRows,
+  HOST_OF_HOST_PROCESSES,
+  type ReadOptions,
+} from './rollup-sql';
 import { prepared } from './statements';
 import { resolveRange, type ResolvedRange } from './time-range';
-
 
 interface ContainerFacts {
   name: string | null;
@@ -32,7 +38,11 @@ export interface ContainerKey {
  * Each container's name, image and place as its newest alert gives them, and with `lastIn`, the
  * time of its newest alert that `where` selects: one statement for all, a seek of its index each.
  */
-export function containerFacts(db: Db, keys: readonly ContainerKey[], lastIn?: { where: string; params: Record<string, unknown> }): (ContainerFacts & { lastNs: string | null })[] {
+export function containerFacts(
+  db: Db,
+  keys: readonly ContainerKey[],
+  lastIn?: { where: string; params: Record<string, unknown> },
+): (ContainerFacts & { lastNs: string | null })[] {
   const newest = (columns: string, where = '') => `CASE WHEN k.id = 'host'
     THEN (SELECT ${columns} FROM events e INDEXED BY events_host_time ${whereWith(where, "e.hostname IS k.host AND e.container_id = 'host'")} ORDER BY e.time_ns DESC LIMIT 1)
     ELSE (SELECT ${columns} FROM events e INDEXED BY events_container_time ${whereWith(where, 'e.container_id IS k.id')} ORDER BY e.time_ns DESC LIMIT 1) END`;
@@ -42,24 +52,51 @@ export function containerFacts(db: Db, keys: readonly ContainerKey[], lastIn?: {
      SELECT ${newest('json_array(e.container_name, e.image_repository, e.image_tag, e.k8s_ns, e.k8s_pod)')} AS facts,
        ${lastIn ? newest('CAST(e.time_ns AS TEXT)', lastIn.where) : 'NULL'} AS lastNs
      FROM k ORDER BY k.key`,
-  ).all({ ...lastIn?.params, keys: JSON.stringify(keys.map((key) => [key.containerId === NONE_VALUE ? null : key.containerId, key.hostname])) });
+  ).all({
+    ...lastIn?.params,
+    keys: JSON.stringify(keys.map((key) => [key.containerId === NONE_VALUE ? null : key.containerId, key.hostname])),
+  });
   return rows.map((row) => {
-    const [name, imageRepository, imageTag, k8sNamespace, k8sPod] = row.facts === null ? [] : (JSON.parse(row.facts) as (string | null)[]);
-    return { name: name ?? null, imageRepository: imageRepository ?? null, imageTag: imageTag ?? null, k8sNamespace: k8sNamespace ?? null, k8sPod: k8sPod ?? null, lastNs: row.lastNs };
+    const [name, imageRepository, imageTag, k8sNamespace, k8sPod] =
+      row.facts === null ? [] : (JSON.parse(row.facts) as (string | null)[]);
+    return {
+      name: name ?? null,
+      imageRepository: imageRepository ?? null,
+      imageTag: imageTag ?? null,
+      k8sNamespace: k8sNamespace ?? null,
+      k8sPod: k8sPod ?? null,
+      lastNs: row.lastNs,
+    };
   });
 }
 
-
 /** A container's row; `lastNs` only where the rows it is read from hold it. */
-type ContainerCounts = { containerId: string; hostname: string | null; count: number; worstRank: number; lastNs?: string };
+type ContainerCounts = {
+  containerId: string;
+  hostname: string | null;
+  count: number;
+  worstRank: number;
+  lastNs?: string;
+};
 
-export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = Date.now(), readOptions: ReadOptions = {}): ContainerRow[] {
+export function containerRows(
+  db: Db,
+  filter: EventFilter,
+  limit = 500,
+  nowMs = Date.now(),
+  readOptions: ReadOptions = {},
+): ContainerRow[] {
   const options = withFacets(db, readOptions);
   const range = resolveRange(filter, nowMs);
   const counted = dimensionCountsServe(filter, options);
-  const rows = counted ? countedContainerRows(db, filter, limit, range) : matchedContainerRows(db, filter, limit, range, options);
-  const keyOf = (row: { containerId: string; hostname: string | null }) => `${row.containerId === NONE_VALUE ? '' : row.containerId}\u001f${row.hostname ?? ''}`;
-  const topRules = counted ? countedTopRules(db, filter, range, rows.map(keyOf)) : matchedTopRules(db, filter, range, options);
+  const rows = counted
+    ? countedContainerRows(db, filter, limit, range)
+    : matchedContainerRows(db, filter, limit, range, options);
+  const keyOf = (row: { containerId: string; hostname: string | null }) =>
+    `${row.containerId === NONE_VALUE ? '' : row.containerId}\u001f${row.hostname ?? ''}`;
+  const topRules = counted
+    ? countedTopRules(db, filter, range, rows.map(keyOf))
+    : matchedTopRules(db, filter, range, options);
   const rulesByContainer = new Map<string, { rule: string; count: number }[]>();
   for (const row of topRules) {
     const list = rulesByContainer.get(row.key) ?? [];
@@ -83,7 +120,13 @@ export function containerRows(db: Db, filter: EventFilter, limit = 500, nowMs = 
   });
 }
 
-function matchedContainerRows(db: Db, filter: EventFilter, limit: number, range: ResolvedRange, options: ReadOptions): ContainerCounts[] {
+function matchedContainerRows(
+  db: Db,
+  filter: EventFilter,
+  limit: number,
+  range: ResolvedRange,
+  options: ReadOptions,
+): ContainerCounts[] {
   const source = eventRows(filter, range, options);
   return prepared<ContainerCounts>(
     db,
@@ -113,15 +156,24 @@ const topThree = (rows: string) => `SELECT key, rule, count FROM (
 function matchedTopRules(db: Db, filter: EventFilter, range: ResolvedRange, options: ReadOptions): TopRule[] {
   const source = eventRows(filter, range, options);
   const key = COUNTED_DIMENSIONS.rule_container.detail;
-  return prepared<TopRule>(db, topThree(`SELECT ${key} AS key, e.rule AS rule, sum(e.alerts) AS count FROM ${source.sql} e GROUP BY ${key}, e.rule`))
-    .all(source.params);
+  return prepared<TopRule>(
+    db,
+    topThree(
+      `SELECT ${key} AS key, e.rule AS rule, sum(e.alerts) AS count FROM ${source.sql} e GROUP BY ${key}, e.rule`,
+    ),
+  ).all(source.params);
 }
 
 /** The same for the listed containers, from the counts per dimension; the first three are picked here, without a window. */
 function countedTopRules(db: Db, filter: EventFilter, range: ResolvedRange, keys: readonly string[]): TopRule[] {
   const source = dimensionRows(filter, 'rule_container', range);
-  const rows = prepared<TopRule>(db, `SELECT e.detail AS key, e.value AS rule, sum(e.alerts) AS count FROM ${source.sql} e
-    WHERE e.detail IN (SELECT value FROM json_each(@keys)) GROUP BY e.detail, e.value`).all({ ...source.params, keys: JSON.stringify(keys) });
-  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
+  const rows = prepared<TopRule>(
+    db,
+    `SELECT e.detail AS key, e.value AS rule, sum(e.alerts) AS count FROM ${source.sql} e
+    WHERE e.detail IN (SELECT value FROM json_each(@keys)) GROUP BY e.detail, e.value`,
+  ).all({ ...source.params, keys: JSON.stringify(keys) });
+  rows.sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
   return rows.filter((row, i) => i < 3 || rows[i - 3]!.key !== row.key);
 }

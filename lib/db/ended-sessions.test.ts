@@ -36,7 +36,10 @@ describe('ended sessions in the store', () => {
     recordEndedSession(db, 'b', 12 * HOUR, 0);
     recordEndedSession(db, 'a', 10 * HOUR, 0); // logged out twice (two tabs)
     const rows = endedSessionsAfter(db, 0);
-    expect(rows.map(({ id, expiresMs }) => [id, expiresMs])).toEqual([['a', 10 * HOUR], ['b', 12 * HOUR]]);
+    expect(rows.map(({ id, expiresMs }) => [id, expiresMs])).toEqual([
+      ['a', 10 * HOUR],
+      ['b', 12 * HOUR],
+    ]);
     expect(endedSessionsAfter(db, rows[0]!.seq).map((row) => row.id)).toEqual(['b']);
   });
 
@@ -94,16 +97,23 @@ describe('keepEndedSessions', () => {
     const file = storeFile();
     const mine = openDatabase(file);
     const theirs = openDatabase(file); // another Perch process on the same store
-    cleanups.push(() => mine.close(), () => theirs.close());
+    cleanups.push(
+      () => mine.close(),
+      () => theirs.close(),
+    );
     cleanups.push(keepEndedSessions(mine, 50));
     const cookie = createSession('alice', HOUR, key);
     expect(sessionUser(cookie, key)).toBe('alice');
 
     const [payload] = cookie.split('.');
-    const { n: id, e: expiresMs } = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as { n: string; e: number };
+    const { n: id, e: expiresMs } = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as {
+      n: string;
+      e: number;
+    };
     recordEndedSession(theirs, id, expiresMs);
     const deadline = Date.now() + 2_000;
-    while (sessionUser(cookie, key) !== null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (sessionUser(cookie, key) !== null && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(sessionUser(cookie, key)).toBeNull();
   });
 });

@@ -18,7 +18,10 @@ const ENDED_SESSIONS_POLL_MS = 2_000;
 /** Keeps a logout until `expiresMs`, and drops the rows that have expired; one transaction. */
 export function recordEndedSession(db: Db, id: string, expiresMs: number, nowMs = Date.now()): void {
   db.transaction(() => {
-    prepared(db, 'INSERT OR IGNORE INTO ended_sessions (session_id, expires_ms) VALUES (@id, @expiresMs)').run({ id, expiresMs });
+    prepared(db, 'INSERT OR IGNORE INTO ended_sessions (session_id, expires_ms) VALUES (@id, @expiresMs)').run({
+      id,
+      expiresMs,
+    });
     pruneEndedSessions(db, nowMs);
   }).immediate();
 }
@@ -30,8 +33,10 @@ export function pruneEndedSessions(db: Db, nowMs = Date.now()): number {
 
 /** The logouts recorded after `afterSeq`, oldest first (seq grows with each commit). */
 export function endedSessionsAfter(db: Db, afterSeq: number): EndedSessionRow[] {
-  return prepared<EndedSessionRow>(db, 'SELECT seq, session_id AS id, expires_ms AS expiresMs FROM ended_sessions WHERE seq > @afterSeq ORDER BY seq')
-    .all({ afterSeq });
+  return prepared<EndedSessionRow>(
+    db,
+    'SELECT seq, session_id AS id, expires_ms AS expiresMs FROM ended_sessions WHERE seq > @afterSeq ORDER BY seq',
+  ).all({ afterSeq });
 }
 
 /**

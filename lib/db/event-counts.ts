@@ -3,7 +3,14 @@ import 'server-only';
 // and written once in the batch's transaction: a few upserts per alike group, cheaper than per-row
 // triggers. Deletes are uncounted by the migrations' triggers.
 import type { StoredAlert } from '../falco/alert';
-import { COUNTED_NAMES, DIMENSIONS, HOST_DETAIL, SHAPE_COLUMNS, type DimensionColumn, type DimensionSpec } from '../filters/dimensions';
+import {
+  COUNTED_NAMES,
+  DIMENSIONS,
+  HOST_DETAIL,
+  SHAPE_COLUMNS,
+  type DimensionColumn,
+  type DimensionSpec,
+} from '../filters/dimensions';
 import type { Db } from './connection';
 import { NS_PER_HALF_DAY, NS_PER_HOUR, NS_PER_QUARTER } from './periods';
 
@@ -34,7 +41,9 @@ interface DimensionCount {
 }
 
 /** Dimensions counted per hour too (migration 0013): the ones charts stack by. */
-const HOURLY_DIMENSIONS = new Set<string>(COUNTED_NAMES.filter((name) => (DIMENSIONS[name] as DimensionSpec).counted!.hourly));
+const HOURLY_DIMENSIONS = new Set<string>(
+  COUNTED_NAMES.filter((name) => (DIMENSIONS[name] as DimensionSpec).counted!.hourly),
+);
 
 type DimensionKey = [string, string | null, string | null];
 type AlertField = DimensionColumn['field'];
@@ -86,17 +95,26 @@ export function prepareCountWriter(db: Db) {
   const upsertHalfDaily = db.prepare(eventCountUpsert('event_counts_12h', 'half_day'));
   const upsertTag = db.prepare(nameCountUpsert('tag_counts_1h', 'tag'));
   const upsertProcess = db.prepare(nameCountUpsert('process_counts_1h', 'name'));
-  const upsertDimension = db.prepare(`INSERT INTO dimension_counts_12h (dimension, half_day, value, detail, internal, priority_rank, alerts)
+  const upsertDimension =
+    db.prepare(`INSERT INTO dimension_counts_12h (dimension, half_day, value, detail, internal, priority_rank, alerts)
     VALUES (@dimension, @period, coalesce(@value, x''), coalesce(@detail, x''), @internal, @priorityRank, @alerts)
     ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`);
-  const upsertHourlyDimension = db.prepare(`INSERT INTO dimension_counts_1h (dimension, value, detail, hour, internal, priority_rank, alerts)
+  const upsertHourlyDimension =
+    db.prepare(`INSERT INTO dimension_counts_1h (dimension, value, detail, hour, internal, priority_rank, alerts)
     VALUES (@dimension, coalesce(@value, x''), coalesce(@detail, x''), @period, @internal, @priorityRank, @alerts)
     ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`);
   const upsertPriority = db.prepare(`INSERT INTO priority_counts_15m (quarter, internal, priority_rank, alerts)
     VALUES (@quarter, @internal, @priorityRank, @alerts) ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`);
 
   const bind = ({ period, alert, internal, alerts, firstNs, lastNs }: EventCount) => {
-    const params: Record<string, unknown> = { period, internal, alerts, firstNs, lastNs, priorityRank: alert.priorityRank };
+    const params: Record<string, unknown> = {
+      period,
+      internal,
+      alerts,
+      firstNs,
+      lastNs,
+      priorityRank: alert.priorityRank,
+    };
     for (const { field } of SHAPE_COLUMNS) params[field] = alert[field];
     return params;
   };
@@ -104,7 +122,10 @@ export function prepareCountWriter(db: Db) {
   /** Sums for one batch; `write` adds them to the tables (call it inside the batch's transaction). */
   return () => {
     // Keyed by the alert's dimensions, then by period: one lookup of the long key per alert.
-    const byDimensions = new Map<string, { quarterly: Map<bigint, EventCount>; hourly: Map<bigint, EventCount>; halfDaily: Map<bigint, EventCount> }>();
+    const byDimensions = new Map<
+      string,
+      { quarterly: Map<bigint, EventCount>; hourly: Map<bigint, EventCount>; halfDaily: Map<bigint, EventCount> }
+    >();
     // Keyed by hour, internal and priority rank (together one number), then by name.
     const tags = new Map<number, Map<string, NameCount>>();
     const processes = new Map<number, Map<string, NameCount>>();
@@ -113,16 +134,24 @@ export function prepareCountWriter(db: Db) {
     // Keyed by the whole key as JSON (which keeps null and '' apart).
     const dimensionCounts = new Map<string, DimensionCount>();
     const hourlyDimensions = new Map<string, DimensionCount>();
-    const addDimension = (counts: Map<string, DimensionCount>, key: [string, string | null, string | null], period: bigint, internal: number, priorityRank: number) => {
+    const addDimension = (
+      counts: Map<string, DimensionCount>,
+      key: [string, string | null, string | null],
+      period: bigint,
+      internal: number,
+      priorityRank: number,
+    ) => {
       const id = JSON.stringify([key, Number(period), internal, priorityRank]);
       const count = counts.get(id);
       if (count) count.alerts++;
-      else counts.set(id, { dimension: key[0], value: key[1], detail: key[2], period, internal, priorityRank, alerts: 1 });
+      else
+        counts.set(id, { dimension: key[0], value: key[1], detail: key[2], period, internal, priorityRank, alerts: 1 });
     };
 
     const addEvent = (counts: Map<bigint, EventCount>, period: bigint, alert: StoredAlert, internal: number) => {
       const count = counts.get(period);
-      if (!count) counts.set(period, { period, alert, internal, alerts: 1, firstNs: alert.timeNs, lastNs: alert.timeNs });
+      if (!count)
+        counts.set(period, { period, alert, internal, alerts: 1, firstNs: alert.timeNs, lastNs: alert.timeNs });
       else {
         count.alerts++;
         if (alert.timeNs < count.firstNs) count.firstNs = alert.timeNs;
@@ -134,7 +163,13 @@ export function prepareCountWriter(db: Db) {
       if (!names) counts.set(group, (names = new Map()));
       return names;
     };
-    const addName = (names: Map<string, NameCount>, hour: bigint, internal: number, priorityRank: number, name: string) => {
+    const addName = (
+      names: Map<string, NameCount>,
+      hour: bigint,
+      internal: number,
+      priorityRank: number,
+      name: string,
+    ) => {
       const count = names.get(name);
       if (count) count.alerts++;
       else names.set(name, { hour, internal, priorityRank, name, alerts: 1 });
@@ -149,7 +184,8 @@ export function prepareCountWriter(db: Db) {
         for (const { field } of SHAPE_COLUMNS) shape.push(alert[field]);
         const dimensions = JSON.stringify(shape);
         let periods = byDimensions.get(dimensions);
-        if (!periods) byDimensions.set(dimensions, (periods = { quarterly: new Map(), hourly: new Map(), halfDaily: new Map() }));
+        if (!periods)
+          byDimensions.set(dimensions, (periods = { quarterly: new Map(), hourly: new Map(), halfDaily: new Map() }));
         const quarter = alert.timeNs / NS_PER_QUARTER;
         addEvent(periods.quarterly, quarter, alert, internal);
         const priorityKey = Number(quarter) * 16 + internal * 8 + alert.priorityRank;
@@ -175,9 +211,12 @@ export function prepareCountWriter(db: Db) {
         for (const name of names) addName(processNames, hour, internal, alert.priorityRank, name);
       },
       write() {
-        for (const { quarterly } of byDimensions.values()) for (const count of quarterly.values()) upsertQuarterly.run(bind(count));
-        for (const { hourly } of byDimensions.values()) for (const count of hourly.values()) upsertHourly.run(bind(count));
-        for (const { halfDaily } of byDimensions.values()) for (const count of halfDaily.values()) upsertHalfDaily.run(bind(count));
+        for (const { quarterly } of byDimensions.values())
+          for (const count of quarterly.values()) upsertQuarterly.run(bind(count));
+        for (const { hourly } of byDimensions.values())
+          for (const count of hourly.values()) upsertHourly.run(bind(count));
+        for (const { halfDaily } of byDimensions.values())
+          for (const count of halfDaily.values()) upsertHalfDaily.run(bind(count));
         for (const names of tags.values()) for (const count of names.values()) upsertTag.run(count);
         for (const names of processes.values()) for (const count of names.values()) upsertProcess.run(count);
         for (const count of priorities.values()) upsertPriority.run(count);

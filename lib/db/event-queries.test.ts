@@ -12,7 +12,9 @@ import { countAlerts, countByPriority, encodeCursor, getEventOrThrow, healthRepo
 import { writeAlerts } from './event-writer';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
-const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
+const corpusLines = readFileSync(CORPUS, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
 
 interface CorpusAlert {
   line: number;
@@ -28,7 +30,10 @@ interface CorpusAlert {
 
 // The expected answers are computed straight from the corpus with plain JSON.parse and string
 // arithmetic, independently of the code under test.
-const corpus: CorpusAlert[] = corpusLines.map((text, i) => ({ ...(JSON.parse(text) as Omit<CorpusAlert, 'line'>), line: i + 1 }));
+const corpus: CorpusAlert[] = corpusLines.map((text, i) => ({
+  ...(JSON.parse(text) as Omit<CorpusAlert, 'line'>),
+  line: i + 1,
+}));
 const fieldsOf = (a: CorpusAlert) => a.output_fields ?? {};
 const isInternal = (a: CorpusAlert) => a.source === 'internal' || a.rule.startsWith('Falco internal:');
 const timeNsOf = (a: CorpusAlert): bigint => {
@@ -45,7 +50,10 @@ const ancestorNames = (a: CorpusAlert) =>
     .filter(([key]) => /^proc\.(name|pname|aname\[\d+\])$/.test(key))
     .map(([, value]) => value);
 const sorted = (list: number[]) => [...list].sort((x, y) => x - y);
-const rank = (name: string) => ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'].indexOf(name.toLowerCase());
+const rank = (name: string) =>
+  ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'].indexOf(
+    name.toLowerCase(),
+  );
 
 let db: Db;
 let summary: ImportSummary;
@@ -63,7 +71,12 @@ const ids = (input: Record<string, unknown>, nowMs?: number) => list(input, nowM
 describe('the imported corpus', () => {
   it('imports all 87 alerts', () => {
     expect(summary).toEqual({ imported: 87, duplicates: 0, skipped: 0, invalid: [] });
-    expect(healthReport(db, 'test')).toEqual({ status: 'ok', version: 'test', events: 87, newestEventTime: '2026-10-07T00:14:25.354008000Z' });
+    expect(healthReport(db, 'test')).toEqual({
+      status: 'ok',
+      version: 'test',
+      events: 87,
+      newestEventTime: '2026-10-07T00:14:25.354008000Z',
+    });
   });
 
   it('counts the alerts without a scan, and the count follows deletes', async () => {
@@ -74,7 +87,12 @@ describe('the imported corpus', () => {
       expect(countAlerts(own)).toBe(corpus.length);
       // The newest ten and every internal event, as retention or a manual clean-up would.
       const internalLines = corpus.filter(isInternal).map((a) => a.line);
-      const gone = new Set([...newestFirst(corpus).slice(0, 10).map((a) => a.line), ...internalLines]);
+      const gone = new Set([
+        ...newestFirst(corpus)
+          .slice(0, 10)
+          .map((a) => a.line),
+        ...internalLines,
+      ]);
       own.prepare(`DELETE FROM events WHERE id IN (${[...gone].join(',')})`).run();
       expect(countAlerts(own)).toBe(corpus.length - gone.size);
       expect(healthReport(own, 'test').events).toBe(corpus.length - gone.size);
@@ -84,7 +102,9 @@ describe('the imported corpus', () => {
   });
 
   it('stores each line under its line number with the raw text exactly as received', () => {
-    corpusLines.forEach((line, i) => { expect(getEventOrThrow(db, i + 1).raw).toBe(line); });
+    corpusLines.forEach((line, i) => {
+      expect(getEventOrThrow(db, i + 1).raw).toBe(line);
+    });
   });
 });
 
@@ -126,7 +146,9 @@ describe('listEvents', () => {
     expect(event.output_fields['evt.time']).toBe(1746622234502309868n);
     expect(event.output_fields['proc.aname[4]']).toBe('kitty');
     // Trimmed fractions are shown with nine digits.
-    expect(list({ rule: ['Terminal shell in container'], hostname: [] }).events.find((e) => e.id === 10)?.time).toBe('2021-01-11T23:46:19.823027590Z');
+    expect(list({ rule: ['Terminal shell in container'], hostname: [] }).events.find((e) => e.id === 10)?.time).toBe(
+      '2021-01-11T23:46:19.823027590Z',
+    );
   });
 
   it('pages with a keyset cursor: every event exactly once, in order', () => {
@@ -179,7 +201,13 @@ describe('listEvents', () => {
   });
 
   it('rejects a cursor it did not issue with the domain error invalid_cursor', () => {
-    for (const cursor of ['', 'garbage!!', Buffer.from('x:y').toString('base64url'), Buffer.from('1:2:3').toString('base64url'), Buffer.from('-1:5').toString('base64url')]) {
+    for (const cursor of [
+      '',
+      'garbage!!',
+      Buffer.from('x:y').toString('base64url'),
+      Buffer.from('1:2:3').toString('base64url'),
+      Buffer.from('-1:5').toString('base64url'),
+    ]) {
       let thrown: unknown;
       try {
         listEvents(db, EventFilter.parse({}), { limit: 10, cursor });
@@ -222,7 +250,9 @@ describe('filters', () => {
   });
 
   it('rule, source and hostname match exactly', () => {
-    expect(ids({ rule: ['Terminal shell in container'] })).toEqual(expected((a) => a.rule === 'Terminal shell in container'));
+    expect(ids({ rule: ['Terminal shell in container'] })).toEqual(
+      expected((a) => a.rule === 'Terminal shell in container'),
+    );
     expect(ids({ rule: ['Terminal shell in container'] })).toHaveLength(12);
     expect(ids({ rule: ['terminal shell in container'] })).toEqual([]);
     expect(ids({ rule: ['Terminal shell'] })).toEqual([]);
@@ -232,19 +262,25 @@ describe('filters', () => {
   });
 
   it('container: by id or by name', () => {
-    expect(ids({ container: ['920b85e0cae2'] })).toEqual(expected((a) => fieldsOf(a)['container.id'] === '920b85e0cae2'));
+    expect(ids({ container: ['920b85e0cae2'] })).toEqual(
+      expected((a) => fieldsOf(a)['container.id'] === '920b85e0cae2'),
+    );
     expect(ids({ container: ['eventgen'] })).toEqual(expected((a) => fieldsOf(a)['container.name'] === 'eventgen'));
     expect(ids({ container: ['ee97d9c4186f'] })).toEqual([1]);
     expect(ids({ container: ['host'] })).toEqual(expected((a) => fieldsOf(a)['container.id'] === 'host'));
     expect(ids({ container: ['lab9-target', 'ee97d9c4186f'] })).toEqual(
-      expected((a) => fieldsOf(a)['container.name'] === 'lab9-target' || fieldsOf(a)['container.id'] === 'ee97d9c4186f'),
+      expected(
+        (a) => fieldsOf(a)['container.name'] === 'lab9-target' || fieldsOf(a)['container.id'] === 'ee97d9c4186f',
+      ),
     );
   });
 
   it('image: repository alone, or repository:tag', () => {
     expect(ids({ image: ['alpine'] })).toEqual(expected((a) => fieldsOf(a)['container.image.repository'] === 'alpine'));
     expect(ids({ image: ['alpine:3.20'] })).toEqual(
-      expected((a) => fieldsOf(a)['container.image.repository'] === 'alpine' && fieldsOf(a)['container.image.tag'] === '3.20'),
+      expected(
+        (a) => fieldsOf(a)['container.image.repository'] === 'alpine' && fieldsOf(a)['container.image.tag'] === '3.20',
+      ),
     );
     expect(ids({ image: ['alpine:3.20'] })).toHaveLength(5);
     expect(sorted(ids({ image: ['alpine:3.19'] }))).toEqual([42, 77]);
@@ -263,8 +299,12 @@ describe('filters', () => {
   });
 
   it('tag: any of the given tags', () => {
-    expect(ids({ tag: ['mitre_credential_access'] })).toEqual(expected((a) => (a.tags ?? []).includes('mitre_credential_access')));
-    expect(ids({ tag: ['aws', 'terraform'] })).toEqual(expected((a) => (a.tags ?? []).some((t) => t === 'aws' || t === 'terraform')));
+    expect(ids({ tag: ['mitre_credential_access'] })).toEqual(
+      expected((a) => (a.tags ?? []).includes('mitre_credential_access')),
+    );
+    expect(ids({ tag: ['aws', 'terraform'] })).toEqual(
+      expected((a) => (a.tags ?? []).some((t) => t === 'aws' || t === 'terraform')),
+    );
     expect(ids({ tag: ['aws', 'terraform'] })).toHaveLength(3);
     expect(ids({ tag: ['no-such-tag'] })).toEqual([]);
   });
@@ -281,7 +321,9 @@ describe('filters', () => {
     expect(ids({ proc: ['cat'] })).toEqual([16]);
     expect(ids({ proc: ['containerd-shim'] })).toEqual(expected((a) => ancestorNames(a).includes('containerd-shim')));
     expect(ids({ proc: ['containerd-shim'] }).length).toBeGreaterThan(15);
-    expect(ids({ proc: ['systemd', 'initd'] })).toEqual(expected((a) => ancestorNames(a).some((n) => n === 'systemd' || n === 'initd')));
+    expect(ids({ proc: ['systemd', 'initd'] })).toEqual(
+      expected((a) => ancestorNames(a).some((n) => n === 'systemd' || n === 'initd')),
+    );
     expect(ids({ proc: ['kit'] })).toEqual([]);
   });
 
@@ -306,17 +348,23 @@ describe('filters', () => {
   });
 
   it('repeated values are OR within a field, different fields are AND', () => {
-    expect(ids({ hostname: ['x86', 'sherlock'] })).toEqual(expected((a) => a.hostname === 'x86' || a.hostname === 'sherlock'));
+    expect(ids({ hostname: ['x86', 'sherlock'] })).toEqual(
+      expected((a) => a.hostname === 'x86' || a.hostname === 'sherlock'),
+    );
     expect(ids({ hostname: ['x86', 'sherlock'] })).toHaveLength(4);
     expect(ids({ rule: ['Read sensitive file untrusted'], hostname: ['x86'] })).toEqual([16]);
     expect(ids({ rule: ['Read sensitive file untrusted'], hostname: ['sherlock'] })).toEqual([]);
     expect(ids({ source: ['syscall'], priority: ['Critical'], container: ['eventgen'] })).toEqual(
-      expected((a) => a.source === 'syscall' && a.priority === 'Critical' && fieldsOf(a)['container.name'] === 'eventgen'),
+      expected(
+        (a) => a.source === 'syscall' && a.priority === 'Critical' && fieldsOf(a)['container.name'] === 'eventgen',
+      ),
     );
     expect(ids({ tag: ['mitre_execution'], proc: ['event-generator'] })).toEqual(
       expected((a) => (a.tags ?? []).includes('mitre_execution') && ancestorNames(a).includes('event-generator')),
     );
-    expect(ids({ tag: ['mitre_execution'], proc: ['event-generator'], q: 'ls > /dev/null' })).toEqual(ids({ q: 'ls > /dev/null' }));
+    expect(ids({ tag: ['mitre_execution'], proc: ['event-generator'], q: 'ls > /dev/null' })).toEqual(
+      ids({ q: 'ls > /dev/null' }),
+    );
     expect(sorted(ids({ q: 'ls > /dev/null' }))).toEqual([37, 38]);
   });
 
@@ -369,7 +417,11 @@ describe('filters', () => {
     // The same filter a day later finds nothing from that hour.
     expect(ids({ from: '1h' }, nowMs + 86_400_000).filter((id) => result.includes(id))).toEqual([]);
     expect(ids({ from: '1d', to: '2026-04-06T00:00:00Z' }, nowMs)).toEqual(
-      expected((a) => timeNsOf(a) >= BigInt(nowMs - 86_400_000) * 1_000_000n && timeNsOf(a) < BigInt(Date.parse('2026-04-06T00:00:00Z')) * 1_000_000n),
+      expected(
+        (a) =>
+          timeNsOf(a) >= BigInt(nowMs - 86_400_000) * 1_000_000n &&
+          timeNsOf(a) < BigInt(Date.parse('2026-04-06T00:00:00Z')) * 1_000_000n,
+      ),
     );
   });
 });
@@ -393,8 +445,20 @@ describe('getEventOrThrow', () => {
   it('keeps unknown ancestors of corpus line 37 as null levels', () => {
     const event = getEventOrThrow(db, 37);
     expect(event.ancestry.map((l) => l.level)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(event.ancestry.map((l) => l.name)).toEqual(['sh', 'httpd', 'event-generator', 'containerd-shim', null, null, null, null]);
-    expect(event).toMatchObject({ parentExepath: '/bin/event-generator', parentCmdline: 'httpd --loglevel info run ^helper.RunShell$' });
+    expect(event.ancestry.map((l) => l.name)).toEqual([
+      'sh',
+      'httpd',
+      'event-generator',
+      'containerd-shim',
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(event).toMatchObject({
+      parentExepath: '/bin/event-generator',
+      parentCmdline: 'httpd --loglevel info run ^helper.RunShell$',
+    });
   });
 
   it('returns an empty ancestry for a plugin event', () => {
@@ -415,9 +479,20 @@ describe('getEventOrThrow', () => {
 describe('countByPriority', () => {
   it('counts detections per priority, most severe first, zeros included', () => {
     const counts = countByPriority(db, EventFilter.parse({}));
-    expect(counts.map((c) => c.priority)).toEqual(['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug']);
+    expect(counts.map((c) => c.priority)).toEqual([
+      'Emergency',
+      'Alert',
+      'Critical',
+      'Error',
+      'Warning',
+      'Notice',
+      'Informational',
+      'Debug',
+    ]);
     for (const c of counts) {
-      expect(c.count, c.priority).toBe(corpus.filter((a) => !isInternal(a) && rank(a.priority) === c.priorityRank).length);
+      expect(c.count, c.priority).toBe(
+        corpus.filter((a) => !isInternal(a) && rank(a.priority) === c.priorityRank).length,
+      );
     }
     expect(counts.reduce((sum, c) => sum + c.count, 0)).toBe(83);
     expect(counts[0]).toEqual({ priority: 'Emergency', priorityRank: 0, count: 0 });
@@ -498,30 +573,56 @@ describe('free text with punctuation and wildcard characters', () => {
 describe('a chain filter', () => {
   // Chains that sort next to `a` (root first, levels apart by char(31), a pid after char(30)): the
   // filter `a` takes `a` itself and the chains under it, nothing else.
-  const CHAINS = ['a', 'a\u001fb', 'a\u001fb\u001fc', 'a\u001f', 'a\u001e7\u001fb', 'ab', 'a b', 'a\u0000', 'a\u001e', 'b\u001fa', '`', 'a\u001fb\u001e9'];
+  const CHAINS = [
+    'a',
+    'a\u001fb',
+    'a\u001fb\u001fc',
+    'a\u001f',
+    'a\u001e7\u001fb',
+    'ab',
+    'a b',
+    'a\u0000',
+    'a\u001e',
+    'b\u001fa',
+    '`',
+    'a\u001fb\u001e9',
+  ];
   const T0 = Date.UTC(2026, 10, 1);
   let chainDb: Db;
   beforeAll(() => {
     chainDb = openDatabase(':memory:');
-    writeAlerts(chainDb, CHAINS.map((chain, i) => {
-      const value = { time: new Date(T0 + i * 60_000).toISOString(), rule: 'r', priority: i % 2 === 0 ? 'Warning' : 'Critical', output: `alert ${i}`, output_fields: {} };
-      return { ...toStoredAlert(FalcoAlert.parse(value), {}, JSON.stringify(value)), processChain: chain };
-    }));
+    writeAlerts(
+      chainDb,
+      CHAINS.map((chain, i) => {
+        const value = {
+          time: new Date(T0 + i * 60_000).toISOString(),
+          rule: 'r',
+          priority: i % 2 === 0 ? 'Warning' : 'Critical',
+          output: `alert ${i}`,
+          output_fields: {},
+        };
+        return { ...toStoredAlert(FalcoAlert.parse(value), {}, JSON.stringify(value)), processChain: chain };
+      }),
+    );
   });
   afterAll(() => chainDb.close());
 
-  const idsUnder = (chain: string) => CHAINS.flatMap((c, i) => (c === chain || c.startsWith(`${chain}\u001f`) ? [i + 1] : [])).reverse();
+  const idsUnder = (chain: string) =>
+    CHAINS.flatMap((c, i) => (c === chain || c.startsWith(`${chain}\u001f`) ? [i + 1] : [])).reverse();
 
-  it.each(['a', 'a\u001fb', 'a\u001e7', 'a\u001f', 'ab', 'b', '`'])('%j lists, counts and charts exactly the chain and the chains under it', (chain) => {
-    const filter = EventFilter.parse({ from: 'all', chain: [chain] });
-    const ids = idsUnder(chain);
-    expect(listEvents(chainDb, filter, { limit: 50 }, T0 + 3_600_000).events.map((e) => e.id)).toEqual(ids);
-    expect(countByPriority(chainDb, filter, T0 + 3_600_000).reduce((sum, p) => sum + p.count, 0)).toBe(ids.length);
-    // Two values at once: each one's alerts, once.
-    const both = EventFilter.parse({ from: 'all', chain: [chain, 'b'] });
-    const union = [...new Set([...ids, ...idsUnder('b')])].sort((x, y) => y - x);
-    expect(listEvents(chainDb, both, { limit: 50 }, T0 + 3_600_000).events.map((e) => e.id)).toEqual(union);
-  });
+  it.each(['a', 'a\u001fb', 'a\u001e7', 'a\u001f', 'ab', 'b', '`'])(
+    '%j lists, counts and charts exactly the chain and the chains under it',
+    (chain) => {
+      const filter = EventFilter.parse({ from: 'all', chain: [chain] });
+      const ids = idsUnder(chain);
+      expect(listEvents(chainDb, filter, { limit: 50 }, T0 + 3_600_000).events.map((e) => e.id)).toEqual(ids);
+      expect(countByPriority(chainDb, filter, T0 + 3_600_000).reduce((sum, p) => sum + p.count, 0)).toBe(ids.length);
+      // Two values at once: each one's alerts, once.
+      const both = EventFilter.parse({ from: 'all', chain: [chain, 'b'] });
+      const union = [...new Set([...ids, ...idsUnder('b')])].sort((x, y) => y - x);
+      expect(listEvents(chainDb, both, { limit: 50 }, T0 + 3_600_000).events.map((e) => e.id)).toEqual(union);
+    },
+  );
 });
 
 describe('pages of a common word', () => {
@@ -534,19 +635,32 @@ describe('pages of a common word', () => {
   const minuteOf = (i: number) => (i * 7919) % ALERTS;
   beforeAll(() => {
     wordDb = openDatabase(':memory:');
-    writeAlerts(wordDb, Array.from({ length: ALERTS }, (_, i) => {
-      const word = i % 10 < 7 ? 'kestrel' : 'heron';
-      const value = { time: new Date(T0 + minuteOf(i) * 30_000).toISOString(), rule: i % 3 === 0 ? 'r1' : 'r2', priority: 'Warning', output: `seen ${word} ${i}`, output_fields: {} };
-      return toStoredAlert(FalcoAlert.parse(value), {}, JSON.stringify(value));
-    }));
+    writeAlerts(
+      wordDb,
+      Array.from({ length: ALERTS }, (_, i) => {
+        const word = i % 10 < 7 ? 'kestrel' : 'heron';
+        const value = {
+          time: new Date(T0 + minuteOf(i) * 30_000).toISOString(),
+          rule: i % 3 === 0 ? 'r1' : 'r2',
+          priority: 'Warning',
+          output: `seen ${word} ${i}`,
+          output_fields: {},
+        };
+        return toStoredAlert(FalcoAlert.parse(value), {}, JSON.stringify(value));
+      }),
+    );
   });
   afterAll(() => wordDb.close());
 
   /** Ids by plain string tests on the alerts as written, newest first. */
-  const expectedIds = (word: string, rule?: string) => Array.from({ length: ALERTS }, (_, i) => i)
-    .filter((i) => (i % 10 < 7 ? 'kestrel' : 'heron') === word && (rule === undefined || (i % 3 === 0 ? 'r1' : 'r2') === rule))
-    .sort((a, b) => minuteOf(b) - minuteOf(a) || b - a)
-    .map((i) => i + 1);
+  const expectedIds = (word: string, rule?: string) =>
+    Array.from({ length: ALERTS }, (_, i) => i)
+      .filter(
+        (i) =>
+          (i % 10 < 7 ? 'kestrel' : 'heron') === word && (rule === undefined || (i % 3 === 0 ? 'r1' : 'r2') === rule),
+      )
+      .sort((a, b) => minuteOf(b) - minuteOf(a) || b - a)
+      .map((i) => i + 1);
 
   const paged = (input: Record<string, unknown>, limit: number, pages = Infinity) => {
     const filter = EventFilter.parse({ from: 'all', ...input });

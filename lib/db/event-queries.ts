@@ -30,7 +30,10 @@ export const SUMMARY_JOINS = `
   LEFT JOIN event_processes p0 ON p0.event_id = e.id AND p0.level = 0
   LEFT JOIN event_processes p1 ON p1.event_id = e.id AND p1.level = 1`;
 
-export type SummaryRow = Omit<EventSummary, 'time' | 'claimedTime' | 'internal' | 'output' | 'tags' | 'output_fields' | 'priority'> & {
+export type SummaryRow = Omit<
+  EventSummary,
+  'time' | 'claimedTime' | 'internal' | 'output' | 'tags' | 'output_fields' | 'priority'
+> & {
   timeNs: string;
   claimedTimeNs: string | null;
   priority: PriorityName;
@@ -66,7 +69,8 @@ export function encodeCursor(timeNs: string, id: number): string {
 function decodeCursor(cursor: string): { cursorTime: bigint; cursorId: number } {
   const match = /^(\d{1,19}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   // SQLite integers are signed 64-bit: anything larger is not a time this server issued.
-  if (!match || BigInt(match[1]!) > 9_223_372_036_854_775_807n) throw new InvalidCursor('cursor is not one this server returned; start again without it.');
+  if (!match || BigInt(match[1]!) > 9_223_372_036_854_775_807n)
+    throw new InvalidCursor('cursor is not one this server returned; start again without it.');
   return { cursorTime: BigInt(match[1]!), cursorId: Number(match[2]) };
 }
 
@@ -78,8 +82,10 @@ const FEW_SEARCH_MATCHES = 5_000;
 function searchIsRare(db: Db, filter: EventFilter): boolean {
   const q = searchText(filter);
   if (q === undefined) return false;
-  const { matches } = prepared<{ matches: number }>(db, 'SELECT count(*) AS matches FROM (SELECT 1 FROM event_search WHERE event_search MATCH ? LIMIT ?)')
-    .get(searchQuery(filter, facetsReady(db)), FEW_SEARCH_MATCHES)!;
+  const { matches } = prepared<{ matches: number }>(
+    db,
+    'SELECT count(*) AS matches FROM (SELECT 1 FROM event_search WHERE event_search MATCH ? LIMIT ?)',
+  ).get(searchQuery(filter, facetsReady(db)), FEW_SEARCH_MATCHES)!;
   return matches < FEW_SEARCH_MATCHES;
 }
 
@@ -89,14 +95,25 @@ const FEW_VALUE_ALERTS = 5_000;
 
 // The index of each filter that holds a value's alerts in time order (migrations 0001 and 0011).
 const VALUE_INDEXES = {
-  rule: 'events_rule_time', hostname: 'events_host_time', namespace: 'events_ns_time', source: 'events_source_time',
-  user: 'events_user_time', image: 'events_image_time', pod: 'events_pod_time', chain: 'events_chain_time',
+  rule: 'events_rule_time',
+  hostname: 'events_host_time',
+  namespace: 'events_ns_time',
+  source: 'events_source_time',
+  user: 'events_user_time',
+  image: 'events_image_time',
+  pod: 'events_pod_time',
+  chain: 'events_chain_time',
 } as const satisfies Partial<Record<ListFilter, string>>;
 type IndexedFilter = keyof typeof VALUE_INDEXES;
 
 /** The filter with only the values of `key`, the range and nothing else: what that key's index answers. */
-const onlyKey = (filter: EventFilter, key: IndexedFilter): EventFilter =>
-  ({ ...filter, ...Object.fromEntries(LIST_FILTERS.map((list) => [list, list === key ? filter[key] : []])), minPriority: undefined, q: undefined, internal: 'include' });
+const onlyKey = (filter: EventFilter, key: IndexedFilter): EventFilter => ({
+  ...filter,
+  ...Object.fromEntries(LIST_FILTERS.map((list) => [list, list === key ? filter[key] : []])),
+  minPriority: undefined,
+  q: undefined,
+  internal: 'include',
+});
 
 /**
  * The filter's key whose values have the fewest alerts in the range, when fewer than
@@ -107,8 +124,10 @@ function leadingKey(db: Db, filter: EventFilter, nowMs: number): IndexedFilter |
   for (const key of Object.keys(VALUE_INDEXES) as IndexedFilter[]) {
     if (filter[key].length === 0 || filter[key].includes(NONE_VALUE)) continue;
     const { where, params } = filterToSql(onlyKey(filter, key), nowMs);
-    const { alerts } = prepared<{ alerts: number }>(db, `SELECT count(*) AS alerts FROM (SELECT 1 FROM events e INDEXED BY ${VALUE_INDEXES[key]} ${where} LIMIT @few)`)
-      .get({ ...params, few: FEW_VALUE_ALERTS })!;
+    const { alerts } = prepared<{ alerts: number }>(
+      db,
+      `SELECT count(*) AS alerts FROM (SELECT 1 FROM events e INDEXED BY ${VALUE_INDEXES[key]} ${where} LIMIT @few)`,
+    ).get({ ...params, few: FEW_VALUE_ALERTS })!;
     if (alerts < FEW_VALUE_ALERTS && (lead === null || alerts < lead.alerts)) lead = { key, alerts };
   }
   return lead?.key ?? null;
@@ -123,8 +142,10 @@ function rareLists(db: Db, filter: EventFilter): Set<'tag' | 'proc'> {
   const rare = new Set<'tag' | 'proc'>();
   const few = (table: string, column: string, values: readonly string[]) => {
     const list = values.map(() => '?').join(', ');
-    const { rows } = prepared<{ rows: number }>(db, `SELECT count(*) AS rows FROM (SELECT 1 FROM ${table} WHERE ${column} IN (${list}) LIMIT ?)`)
-      .get(...values, FEW_LISTED_ALERTS)!;
+    const { rows } = prepared<{ rows: number }>(
+      db,
+      `SELECT count(*) AS rows FROM (SELECT 1 FROM ${table} WHERE ${column} IN (${list}) LIMIT ?)`,
+    ).get(...values, FEW_LISTED_ALERTS)!;
     return rows < FEW_LISTED_ALERTS;
   };
   if (filter.tag.length > 0 && few('event_tags', 'tag', filter.tag)) rare.add('tag');
@@ -141,7 +162,14 @@ interface PageRead {
 }
 
 /** One page of rows in (time, id) order, newest first, plus the cursor of the next page. */
-function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: string, joins: string, filter: EventFilter, page: EventPage, nowMs: number) {
+function pageOf<Row extends { timeNs: string; id: number }>(
+  db: Db,
+  columns: string,
+  joins: string,
+  filter: EventFilter,
+  page: EventPage,
+  nowMs: number,
+) {
   const cursor = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
   const lead = leadingKey(db, filter, nowMs);
   const lookUp = lead === null ? rareLists(db, filter) : undefined;
@@ -161,7 +189,16 @@ function pageOf<Row extends { timeNs: string; id: number }>(db: Db, columns: str
 type Cursor = ReturnType<typeof decodeCursor>;
 
 /** Up to `limit` rows from the hours the counts named (pageSlices), newest first, one hour after another. */
-function slicedRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, cursor: Cursor | undefined, slices: Slice[]): Row[] {
+function slicedRows<Row>(
+  db: Db,
+  columns: string,
+  joins: string,
+  filter: EventFilter,
+  limit: number,
+  nowMs: number,
+  cursor: Cursor | undefined,
+  slices: Slice[],
+): Row[] {
   const rows: Row[] = [];
   const unbounded = { ...filter, from: undefined, to: undefined };
   for (const slice of slices) {
@@ -179,16 +216,29 @@ const FIRST_SEARCHED_STRETCH = 1_000;
  * the rest of the filter are walked a stretch at a time, and the word index is asked only for its
  * matches among the ids of that stretch, instead of every match being listed for the walk to test.
  */
-function searchedRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, { cursor, lookUp }: PageRead): Row[] {
+function searchedRows<Row>(
+  db: Db,
+  columns: string,
+  joins: string,
+  filter: EventFilter,
+  limit: number,
+  nowMs: number,
+  { cursor, lookUp }: PageRead,
+): Row[] {
   const rest: EventFilter = { ...filter, q: undefined };
-  const matchesBetween = prepared<number>(db, 'SELECT rowid AS id FROM event_search WHERE event_search MATCH @q AND rowid BETWEEN @low AND @high').pluck();
+  const matchesBetween = prepared<number>(
+    db,
+    'SELECT rowid AS id FROM event_search WHERE event_search MATCH @q AND rowid BETWEEN @low AND @high',
+  ).pluck();
   const q = searchQuery(filter, facetsReady(db));
   const found: number[] = [];
   let stretch = FIRST_SEARCHED_STRETCH;
   for (let after = cursor; found.length < limit; stretch *= 2) {
     const { sql, params } = pageIds(db, rest, nowMs, { cursor: after, lookUp });
     // Nanosecond times exceed a double's exact integers: read them exactly, for the next stretch's cursor.
-    const walked = prepared<{ id: bigint; time_ns: bigint }>(db, sql).safeIntegers(true).all({ ...params, limit: stretch })
+    const walked = prepared<{ id: bigint; time_ns: bigint }>(db, sql)
+      .safeIntegers(true)
+      .all({ ...params, limit: stretch })
       .map((row) => ({ id: Number(row.id), timeNs: row.time_ns }));
     if (walked.length === 0) break;
     let low = walked[0]!.id;
@@ -204,17 +254,29 @@ function searchedRows<Row>(db: Db, columns: string, joins: string, filter: Event
     const last = walked.at(-1)!;
     after = { cursorTime: last.timeNs, cursorId: last.id };
   }
-  return prepared<Row>(db, `SELECT ${columns} FROM json_each(@ids) page CROSS JOIN events e ON e.id = page.value ${joins} ORDER BY e.time_ns DESC, e.id DESC`)
-    .all({ ids: JSON.stringify(found) });
+  return prepared<Row>(
+    db,
+    `SELECT ${columns} FROM json_each(@ids) page CROSS JOIN events e ON e.id = page.value ${joins} ORDER BY e.time_ns DESC, e.id DESC`,
+  ).all({ ids: JSON.stringify(found) });
 }
 
 /** The ids and times of up to `@limit` alerts of the filter, newest first, below the cursor, within the slice when given. */
-function pageIds(db: Db, filter: EventFilter, nowMs: number, { cursor, slice, lead = null, lookUp }: PageRead): { sql: string; params: Record<string, unknown> } {
+function pageIds(
+  db: Db,
+  filter: EventFilter,
+  nowMs: number,
+  { cursor, slice, lead = null, lookUp }: PageRead,
+): { sql: string; params: Record<string, unknown> } {
   const armParams: Record<string, unknown> = {};
   const split = pageArms(filter, armParams, lead);
   const chainIndex = lead === 'chain';
   const facets = facetsReady(db);
-  const { where, params } = filterToSql(split?.rest ?? filter, nowMs, { walkTimeIndex: !searchIsRare(db, filter), chainIndex, lookUp, facets });
+  const { where, params } = filterToSql(split?.rest ?? filter, nowMs, {
+    walkTimeIndex: !searchIsRare(db, filter),
+    chainIndex,
+    lookUp,
+    facets,
+  });
   // Every arm's alerts are the whole filter's: its facet tokens narrow the search of each.
   if (params.q !== undefined) params.q = searchQuery(filter, facets);
   Object.assign(params, armParams);
@@ -232,12 +294,23 @@ function pageIds(db: Db, filter: EventFilter, nowMs: number, { cursor, slice, le
     return `SELECT e.id, e.time_ns FROM events e${lead === null ? '' : ` INDEXED BY ${VALUE_INDEXES[lead]}`} ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
       ORDER BY e.time_ns DESC, e.id DESC LIMIT @limit`;
   };
-  const sql = split === null ? walk() : `SELECT id, time_ns FROM (${split.arms.map((arm) => `SELECT * FROM (${walk(arm)})`).join(' UNION ALL ')}) ORDER BY time_ns DESC, id DESC LIMIT @limit`;
+  const sql =
+    split === null
+      ? walk()
+      : `SELECT id, time_ns FROM (${split.arms.map((arm) => `SELECT * FROM (${walk(arm)})`).join(' UNION ALL ')}) ORDER BY time_ns DESC, id DESC LIMIT @limit`;
   return { sql, params };
 }
 
 /** Up to `limit` rows of the filter, newest first, below the cursor, within the slice when given. */
-function pageRows<Row>(db: Db, columns: string, joins: string, filter: EventFilter, limit: number, nowMs: number, read: PageRead): Row[] {
+function pageRows<Row>(
+  db: Db,
+  columns: string,
+  joins: string,
+  filter: EventFilter,
+  limit: number,
+  nowMs: number,
+  read: PageRead,
+): Row[] {
   const { sql: ids, params } = pageIds(db, filter, nowMs, read);
   // The page's ids first, then their columns: joined in one query, the planner may read each joined
   // table whole into a Bloom filter before the first row. `CROSS JOIN` keeps the page outside, or it
@@ -255,16 +328,27 @@ export function listEvents(db: Db, filter: EventFilter, page: EventPage, nowMs =
 
 /** The raw JSON of a page of alerts, for NDJSON export. */
 export function rawEventsPage(db: Db, filter: EventFilter, page: EventPage, nowMs = Date.now()) {
-  const { rows, nextCursor } = pageOf<{ id: number; timeNs: string; raw: string | Buffer }>(db, 'e.id, CAST(e.time_ns AS TEXT) AS timeNs, ep.raw', 'JOIN event_payloads ep ON ep.event_id = e.id', filter, page, nowMs);
+  const { rows, nextCursor } = pageOf<{ id: number; timeNs: string; raw: string | Buffer }>(
+    db,
+    'e.id, CAST(e.time_ns AS TEXT) AS timeNs, ep.raw',
+    'JOIN event_payloads ep ON ep.event_id = e.id',
+    filter,
+    page,
+    nowMs,
+  );
   return { raws: rows.map((row) => unpackRaw(row.raw)), nextCursor };
 }
 
 export function getEventOrThrow(db: Db, id: number): EventDetail {
-  const row = prepared(db, `SELECT ${SUMMARY_COLUMNS}, e.received_ms AS receivedMs FROM events e ${SUMMARY_JOINS} WHERE e.id = ?`)
-    .get(id) as (SummaryRow & { receivedMs: number }) | undefined;
+  const row = prepared(
+    db,
+    `SELECT ${SUMMARY_COLUMNS}, e.received_ms AS receivedMs FROM events e ${SUMMARY_JOINS} WHERE e.id = ?`,
+  ).get(id) as (SummaryRow & { receivedMs: number }) | undefined;
   if (!row) throw new NotFound(`There is no alert with id ${id}.`);
-  const ancestry = prepared(db, 'SELECT level, name, exepath, cmdline, pid FROM event_processes WHERE event_id = ? ORDER BY level')
-    .all(id) as EventDetail['ancestry'];
+  const ancestry = prepared(
+    db,
+    'SELECT level, name, exepath, cmdline, pid FROM event_processes WHERE event_id = ? ORDER BY level',
+  ).all(id) as EventDetail['ancestry'];
   const { receivedMs, ...summaryRow } = row;
   return {
     ...toSummary(summaryRow),
@@ -276,29 +360,45 @@ export function getEventOrThrow(db: Db, id: number): EventDetail {
 }
 
 /** Alerts per priority for a filter: every priority present, most severe first, zeros included. */
-export function countByPriority(db: Db, filter: EventFilter, at: RangeOrNow = Date.now(), readOptions: ReadOptions = {}): PriorityCount[] {
+export function countByPriority(
+  db: Db,
+  filter: EventFilter,
+  at: RangeOrNow = Date.now(),
+  readOptions: ReadOptions = {},
+): PriorityCount[] {
   const options = withFacets(db, readOptions);
   const { sql, params } = priorityRows(filter, at, options);
-  const rows = prepared<{ rank: number; count: number }>(db, `SELECT e.priority_rank AS rank, sum(e.alerts) AS count FROM ${sql} e GROUP BY e.priority_rank`)
-    .all(params);
+  const rows = prepared<{ rank: number; count: number }>(
+    db,
+    `SELECT e.priority_rank AS rank, sum(e.alerts) AS count FROM ${sql} e GROUP BY e.priority_rank`,
+  ).all(params);
   const counts = new Map(rows.map((row) => [row.rank, row.count]));
   return PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: counts.get(p.rank) ?? 0 }));
 }
 
 /** The same counts with their total, as /api/stats/priorities and the summaries return them. */
-export function priorityTotals(db: Db, filter: EventFilter, at: RangeOrNow = Date.now(), options: ReadOptions = {}): { total: number; priorities: PriorityCount[] } {
+export function priorityTotals(
+  db: Db,
+  filter: EventFilter,
+  at: RangeOrNow = Date.now(),
+  options: ReadOptions = {},
+): { total: number; priorities: PriorityCount[] } {
   const priorities = countByPriority(db, filter, at, options);
   return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
 }
 
 /** Every alert in the store, Falco health events included, from the counts by priority (migration 0012). */
 export function countAlerts(db: Db): number {
-  return prepared<{ alerts: number }>(db, 'SELECT coalesce(sum(alerts), 0) AS alerts FROM priority_counts_15m').get()!.alerts;
+  return prepared<{ alerts: number }>(db, 'SELECT coalesce(sum(alerts), 0) AS alerts FROM priority_counts_15m').get()!
+    .alerts;
 }
 
 export function healthReport(db: Db, version: string): HealthReport {
   // max() reads the last entry of the time index: one B-tree descent whatever the store's size.
-  const newest = prepared<{ newest: string | null }>(db, 'SELECT CAST(max(time_ns) AS TEXT) AS newest FROM events').get()!;
+  const newest = prepared<{ newest: string | null }>(
+    db,
+    'SELECT CAST(max(time_ns) AS TEXT) AS newest FROM events',
+  ).get()!;
   return {
     status: 'ok',
     version,

@@ -15,7 +15,9 @@ import { storedAlert, storedLine } from '../testing/alerts';
 // explorer lists them.
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
-const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
+const corpusLines = readFileSync(CORPUS, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
 
 let minute = 0;
 /** An alert whose output is `output`, a minute after the previous one. */
@@ -56,16 +58,24 @@ function matches(text: string, q: string): boolean {
   const wanted = words(q);
   const have = words(text);
   if (wanted.length === 0) return false;
-  return have.some((_, at) => wanted.every((word, i) => {
-    const candidate = have[at + i];
-    if (candidate === undefined) return false;
-    return prefix && i === wanted.length - 1 ? candidate.startsWith(word) : candidate === word;
-  }));
+  return have.some((_, at) =>
+    wanted.every((word, i) => {
+      const candidate = have[at + i];
+      if (candidate === undefined) return false;
+      return prefix && i === wanted.length - 1 ? candidate.startsWith(word) : candidate === word;
+    }),
+  );
 }
 
 describe('free-text search (q)', () => {
   it('finds whole words in order, across punctuation; a trailing * makes the last one a prefix', () => {
-    writeAlerts(db, [alert('cat read /etc/shadow'), alert('cat read /etc/passwd'), alert('shadowsocks started'), alert('to 10.0.0.12'), alert('to 10.0.0.1:443')]);
+    writeAlerts(db, [
+      alert('cat read /etc/shadow'),
+      alert('cat read /etc/passwd'),
+      alert('shadowsocks started'),
+      alert('to 10.0.0.12'),
+      alert('to 10.0.0.1:443'),
+    ]);
     expect(found('/etc/shadow')).toEqual(['cat read /etc/shadow']);
     expect(found('etc shadow')).toEqual(['cat read /etc/shadow']);
     expect(found('read /etc/')).toEqual(['cat read /etc/passwd', 'cat read /etc/shadow']);
@@ -97,12 +107,50 @@ describe('free-text search (q)', () => {
 
   it('takes quotes, operators and FTS5 syntax as words and punctuation', () => {
     const outputs = [
-      'say "hello" now', 'a OR b', 'x AND y', 'NEAR(a b)', 'f(x) = *y', 'col:value', '^start', 'glob* match',
-      "it's -1 or 1=1; --", 'plain text', 'a"b', 'a b',
+      'say "hello" now',
+      'a OR b',
+      'x AND y',
+      'NEAR(a b)',
+      'f(x) = *y',
+      'col:value',
+      '^start',
+      'glob* match',
+      "it's -1 or 1=1; --",
+      'plain text',
+      'a"b',
+      'a b',
     ];
-    writeAlerts(db, outputs.map((o) => alert(o)));
-    for (const q of ['"hello"', '"hello', 'hello" now', ' OR ', 'a or b', 'AND', 'NEAR(', 'NEAR(a b)', '(x)', '*y', 'x) = *', 'col:value', 'l:v',
-      '^start', 'glob*', 'glob* m*', "it's", '1=1; --', 'a"b', '" OR "', 'b" OR "a', 'a*', 'NEAR(a b', '-1 or', 'x AND']) {
+    writeAlerts(
+      db,
+      outputs.map((o) => alert(o)),
+    );
+    for (const q of [
+      '"hello"',
+      '"hello',
+      'hello" now',
+      ' OR ',
+      'a or b',
+      'AND',
+      'NEAR(',
+      'NEAR(a b)',
+      '(x)',
+      '*y',
+      'x) = *',
+      'col:value',
+      'l:v',
+      '^start',
+      'glob*',
+      'glob* m*',
+      "it's",
+      '1=1; --',
+      'a"b',
+      '" OR "',
+      'b" OR "a',
+      'a*',
+      'NEAR(a b',
+      '-1 or',
+      'x AND',
+    ]) {
       expect(found(q), q).toEqual(outputs.filter((o) => matches(`${o} test rule node-1`, q)).reverse());
     }
   });
@@ -132,8 +180,20 @@ describe('free-text search (q)', () => {
     const common = found('common');
     expect(common).toHaveLength(5_200);
     expect(common.slice(0, 3)).toEqual(['common 5199', 'common 5198', 'common 5197']);
-    expect(found('common rare')).toEqual(['common rare 5007', 'common rare 4007', 'common rare 3007', 'common rare 2007', 'common rare 1007', 'common rare 7']);
-    expect(found('common')).toEqual(alerts.map((a) => parseJson(a.raw) as { output: string }).map((a) => a.output).reverse());
+    expect(found('common rare')).toEqual([
+      'common rare 5007',
+      'common rare 4007',
+      'common rare 3007',
+      'common rare 2007',
+      'common rare 1007',
+      'common rare 7',
+    ]);
+    expect(found('common')).toEqual(
+      alerts
+        .map((a) => parseJson(a.raw) as { output: string })
+        .map((a) => a.output)
+        .reverse(),
+    );
   }, 30_000); // thousands of alerts written and paged through: slow on a loaded machine
 
   it('finds exactly the alerts whose words match, over the corpus of real alerts', () => {
@@ -143,13 +203,25 @@ describe('free-text search (q)', () => {
       if (!duplicate) textOf.set(id, alerts[i]!.searchText);
     });
     // Every alert in the explorer's order (newest first), which the searches keep.
-    const ids = listEvents(db, EventFilter.parse({ from: 'all', internal: 'include' }), { limit: 1000 }).events.map((e) => e.id);
+    const ids = listEvents(db, EventFilter.parse({ from: 'all', internal: 'include' }), { limit: 1000 }).events.map(
+      (e) => e.id,
+    );
     expect(ids).toHaveLength(textOf.size);
     // Runs of one to six words from every alert's text, with the text's own punctuation, in its
     // own case or upper-cased, whole or with the last word cut short and starred; and misses.
     let seed = 7;
-    const random = (n: number) => ((seed = (seed * 48271) % 2147483647) % n);
-    const queries = new Set<string>(['/etc/', 'no-such-text-xyz', 'shell', 'k8s.ns', 'terminal shell in', 'sh*', 'k8s*', 'e*', '1*']);
+    const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    const queries = new Set<string>([
+      '/etc/',
+      'no-such-text-xyz',
+      'shell',
+      'k8s.ns',
+      'terminal shell in',
+      'sh*',
+      'k8s*',
+      'e*',
+      '1*',
+    ]);
     for (const a of alerts) {
       const words = [...a.searchText.matchAll(/[\p{L}\p{N}\p{Co}]+/gu)];
       for (const length of [1, 2, 3, 6]) {
@@ -167,7 +239,10 @@ describe('free-text search (q)', () => {
       const expected = ids.filter((id) => matches(textOf.get(id)!, q));
       hits += expected.length;
       const page = listEvents(db, EventFilter.parse({ from: 'all', internal: 'include', q }), { limit: 1000 });
-      expect(page.events.map((e) => e.id), q).toEqual(expected);
+      expect(
+        page.events.map((e) => e.id),
+        q,
+      ).toEqual(expected);
     }
     expect(hits).toBeGreaterThan(queries.size); // the searches found things, not only nothing
   }, 120_000);
@@ -175,12 +250,22 @@ describe('free-text search (q)', () => {
 
 describe('raw JSON', () => {
   it('comes back byte for byte from the deflated store, in the detail and in the export', () => {
-    const lines = [...corpusLines, '{"time":"2026-01-01T00:00:00.000000001Z","rule":"r","priority":"Notice","output":"\\u00e9 \\ud83d\\ude00 \\"q\\"  ","output_fields":{"big":123456789012345678901,"__proto__":{"x":1}}}'];
-    const results = writeAlerts(db, lines.map((line) => storedLine(line)));
-    results.forEach(({ id }, i) => { expect(getEventOrThrow(db, id).raw).toBe(lines[i]); });
+    const lines = [
+      ...corpusLines,
+      '{"time":"2026-01-01T00:00:00.000000001Z","rule":"r","priority":"Notice","output":"\\u00e9 \\ud83d\\ude00 \\"q\\"  ","output_fields":{"big":123456789012345678901,"__proto__":{"x":1}}}',
+    ];
+    const results = writeAlerts(
+      db,
+      lines.map((line) => storedLine(line)),
+    );
+    results.forEach(({ id }, i) => {
+      expect(getEventOrThrow(db, id).raw).toBe(lines[i]);
+    });
     const exported = rawEventsPage(db, EventFilter.parse({ from: 'all', internal: 'include' }), { limit: 1000 }).raws;
     expect([...exported].sort()).toEqual([...lines].sort());
-    expect(db.prepare("SELECT count(*) AS n FROM event_payloads WHERE typeof(raw) = 'blob'").get()).toEqual({ n: lines.length });
+    expect(db.prepare("SELECT count(*) AS n FROM event_payloads WHERE typeof(raw) = 'blob'").get()).toEqual({
+      n: lines.length,
+    });
   });
 });
 
@@ -191,7 +276,8 @@ describe('prefixes too broad to answer quickly', () => {
     let seed = 11;
     const random = () => (seed = (seed * 48271) % 2147483647).toString(36);
     db.transaction(() => {
-      for (let id = 1; id <= alerts; id++) insert.run(id, Array.from({ length: words }, () => `${start}${random()}`).join(' '));
+      for (let id = 1; id <= alerts; id++)
+        insert.run(id, Array.from({ length: words }, () => `${start}${random()}`).join(' '));
     })();
   }
   const q = (text: string) => EventFilter.parse({ q: text });
@@ -207,11 +293,12 @@ describe('prefixes too broad to answer quickly', () => {
     expect(prefixListPages(db, 'nothing')).toBeLessThan(broad / 10);
   });
 
-  it('leaves out the list of the word before the prefix, however long, and a lone word\'s own', () => {
+  it("leaves out the list of the word before the prefix, however long, and a lone word's own", () => {
     // `shadow` in every alert, many times: its list fills some fifty pages, then a few `she…` words.
     const insert = db.prepare('INSERT INTO event_search (rowid, text) VALUES (?, ?)');
     db.transaction(() => {
-      for (let id = 1; id <= 2_000; id++) insert.run(id, `${'shadow '.repeat(100)}${id % 100 === 0 ? `shell${id}` : ''}`);
+      for (let id = 1; id <= 2_000; id++)
+        insert.run(id, `${'shadow '.repeat(100)}${id % 100 === 0 ? `shell${id}` : ''}`);
     })();
     expect(prefixListPages(db, 'she')).toBeLessThan(5);
     // One word costs what a search of the whole word costs, which is always answered.
@@ -222,10 +309,18 @@ describe('prefixes too broad to answer quickly', () => {
   it('refuses one whose lists pass MAX_PREFIX_PAGES, saying which and what to do; whole words and narrower prefixes pass', () => {
     index('sh', 6_000, 60);
     expect(prefixListPages(db, 'sh')).toBeGreaterThan(MAX_PREFIX_PAGES);
-    for (const [text, prefix] of [['sh*', 'sh'], ['S*', 's'], ['etc/sh*', 'sh'], ['cat SH*', 'sh']] as const) {
-      expect(() => assertSearchAnswerable(db, q(text)), text).toThrow(expect.objectContaining({ code: 'invalid_query', message: tooManyWordsMessage(prefix) }));
+    for (const [text, prefix] of [
+      ['sh*', 'sh'],
+      ['S*', 's'],
+      ['etc/sh*', 'sh'],
+      ['cat SH*', 'sh'],
+    ] as const) {
+      expect(() => assertSearchAnswerable(db, q(text)), text).toThrow(
+        expect.objectContaining({ code: 'invalid_query', message: tooManyWordsMessage(prefix) }),
+      );
     }
-    for (const text of ['sh', 'sh0*', 'zz*', 'sh etc*']) expect(() => assertSearchAnswerable(db, q(text)), text).not.toThrow();
+    for (const text of ['sh', 'sh0*', 'zz*', 'sh etc*'])
+      expect(() => assertSearchAnswerable(db, q(text)), text).not.toThrow();
     expect(() => assertSearchAnswerable(db, EventFilter.parse({}))).not.toThrow();
   }, 60_000);
 });

@@ -19,14 +19,17 @@ export function prefixListPages(db: Db, prefix: string): number {
   const from = Buffer.from(`0${prefix}`);
   const past = Buffer.from(from);
   past[past.length - 1] = past.at(-1)! + 1; // UTF-8 has no 0xff byte: no carry
-  const { pages } = prepared(db, `
+  const { pages } = prepared(
+    db,
+    `
     SELECT coalesce(sum(
       coalesce(
         (SELECT min(pgno) >> 1 FROM event_search_idx i WHERE i.segid = s.segid AND i.term >= @past),
         (SELECT max(id) - (s.segid << 37) + 1 FROM event_search_data WHERE id BETWEEN s.segid << 37 AND (s.segid << 37) + 2147483647)
       ) - (SELECT min(pgno) >> 1 FROM event_search_idx i WHERE i.segid = s.segid AND i.term >= @from)
     ), 0) AS pages
-    FROM (SELECT DISTINCT segid FROM event_search_idx) s`).get({ from, past }) as { pages: number };
+    FROM (SELECT DISTINCT segid FROM event_search_idx) s`,
+  ).get({ from, past }) as { pages: number };
   return pages;
 }
 

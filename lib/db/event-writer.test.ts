@@ -30,7 +30,10 @@ describe('writeAlerts', () => {
     const results = writeAlerts(db, prepared(corpusText));
     expect(results).toEqual(corpusLines.map((_, i) => ({ id: i + 1, duplicate: false })));
     expect(count(db, 'events')).toBe(87);
-    const expectedTags = corpusLines.reduce((sum, line) => sum + ((JSON.parse(line) as { tags?: string[] }).tags?.length ?? 0), 0);
+    const expectedTags = corpusLines.reduce(
+      (sum, line) => sum + ((JSON.parse(line) as { tags?: string[] }).tags?.length ?? 0),
+      0,
+    );
     expect(count(db, 'event_tags')).toBe(expectedTags);
     expect(db.prepare('SELECT level, name FROM event_processes WHERE event_id = 16 ORDER BY level').all()).toEqual([
       { level: 0, name: 'cat' },
@@ -88,7 +91,10 @@ describe('writeAlerts', () => {
 
   it('writes all or nothing', () => {
     const [good] = prepared(corpusLines[0]!);
-    const bad = { ...storedAlert({ time: '2024-01-01T00:00:00Z', rule: 'r', priority: 'Notice' }), rule: null as unknown as string };
+    const bad = {
+      ...storedAlert({ time: '2024-01-01T00:00:00Z', rule: 'r', priority: 'Notice' }),
+      rule: null as unknown as string,
+    };
     expect(() => writeAlerts(db, [good!, bad])).toThrow();
     expect(count(db, 'events')).toBe(0);
     expect(count(db, 'event_tags')).toBe(0);
@@ -135,22 +141,44 @@ describe('writeAlerts', () => {
     const NOW = Date.parse('2026-04-06T12:34:56.789Z');
     const ns = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
     const arrivedAt = (nowMs: number, ...values: Record<string, unknown>[]) =>
-      prepareEntries(splitBody(values.map((v) => JSON.stringify(v)).join('\n')).entries, { nowMs }).valid.map((entry) => entry.alert);
-    const future = { time: '2262-01-01T00:00:00Z', rule: 'From the future', priority: 'Debug', output: 'j', hostname: 'h' };
+      prepareEntries(splitBody(values.map((v) => JSON.stringify(v)).join('\n')).entries, { nowMs }).valid.map(
+        (entry) => entry.alert,
+      );
+    const future = {
+      time: '2262-01-01T00:00:00Z',
+      rule: 'From the future',
+      priority: 'Debug',
+      output: 'j',
+      hostname: 'h',
+    };
     const genuine = { time: '2026-04-06T12:30:00Z', rule: 'Genuine', priority: 'Critical', output: 'g', hostname: 'h' };
 
     it('is stored, counted and listed at its arrival, with the time Falco gave beside it', () => {
       const skewedBefore = ingestMetrics().clockSkewedAlerts;
       const [f, g] = writeAlerts(db, arrivedAt(NOW, future, genuine));
-      expect(db.prepare('SELECT id, CAST(time_ns AS TEXT) AS t, CAST(claimed_time_ns AS TEXT) AS c FROM events ORDER BY id').all()).toEqual([
+      expect(
+        db
+          .prepare('SELECT id, CAST(time_ns AS TEXT) AS t, CAST(claimed_time_ns AS TEXT) AS c FROM events ORDER BY id')
+          .all(),
+      ).toEqual([
         { id: f!.id, t: String(BigInt(NOW) * 1_000_000n), c: String(ns(future.time)) },
         { id: g!.id, t: String(ns(genuine.time)), c: null },
       ]);
-      expect(db.prepare('SELECT CAST(time_ns AS TEXT) AS t FROM event_times WHERE id = ?').get(f!.id)).toEqual({ t: String(BigInt(NOW) * 1_000_000n) });
+      expect(db.prepare('SELECT CAST(time_ns AS TEXT) AS t FROM event_times WHERE id = ?').get(f!.id)).toEqual({
+        t: String(BigInt(NOW) * 1_000_000n),
+      });
       // The counts read by every chart and total see the same time as the alert's row.
-      for (const [table, period, size] of [['event_counts_15m', 'quarter', 900_000], ['event_counts_1h', 'hour', 3_600_000], ['event_counts_12h', 'half_day', 43_200_000]] as const) {
-        expect(db.prepare(`SELECT ${period} AS period, CAST(first_ns AS TEXT) AS firstNs FROM ${table} WHERE rule = ?`).all(future.rule), table)
-          .toEqual([{ period: Math.floor(NOW / size), firstNs: String(BigInt(NOW) * 1_000_000n) }]);
+      for (const [table, period, size] of [
+        ['event_counts_15m', 'quarter', 900_000],
+        ['event_counts_1h', 'hour', 3_600_000],
+        ['event_counts_12h', 'half_day', 43_200_000],
+      ] as const) {
+        expect(
+          db
+            .prepare(`SELECT ${period} AS period, CAST(first_ns AS TEXT) AS firstNs FROM ${table} WHERE rule = ?`)
+            .all(future.rule),
+          table,
+        ).toEqual([{ period: Math.floor(NOW / size), firstNs: String(BigInt(NOW) * 1_000_000n) }]);
       }
       const { events } = listEvents(db, EventFilter.parse({ from: '24h' }), { limit: 10 }, NOW + 1_000);
       expect(events.map((e) => [e.rule, e.time, e.claimedTime])).toEqual([
@@ -159,7 +187,11 @@ describe('writeAlerts', () => {
       ]);
       expect('claimedTime' in events[1]!).toBe(false);
       const detail = getEventOrThrow(db, f!.id);
-      expect([detail.time, detail.claimedTime, detail.raw]).toEqual(['2026-04-06T12:34:56.789000000Z', '2262-01-01T00:00:00.000000000Z', JSON.stringify(future)]);
+      expect([detail.time, detail.claimedTime, detail.raw]).toEqual([
+        '2026-04-06T12:34:56.789000000Z',
+        '2262-01-01T00:00:00.000000000Z',
+        JSON.stringify(future),
+      ]);
       expect(ingestMetrics().clockSkewedAlerts - skewedBefore).toBe(1);
     });
 
@@ -167,7 +199,9 @@ describe('writeAlerts', () => {
       const lines = [corpusLines[0]!, JSON.stringify(future)].join('\n');
       const before = BigInt(Date.now()) * 1_000_000n;
       expect(await importStream(db, Readable.from([lines]))).toMatchObject({ imported: 2, invalid: [] });
-      const rows = db.prepare('SELECT CAST(time_ns AS TEXT) AS t, CAST(claimed_time_ns AS TEXT) AS c FROM events ORDER BY id').all() as { t: string; c: string | null }[];
+      const rows = db
+        .prepare('SELECT CAST(time_ns AS TEXT) AS t, CAST(claimed_time_ns AS TEXT) AS c FROM events ORDER BY id')
+        .all() as { t: string; c: string | null }[];
       expect(rows[0]).toEqual({ t: '1685022245478445995', c: null });
       expect(rows[1]!.c).toBe(String(ns(future.time)));
       expect(BigInt(rows[1]!.t) >= before && BigInt(rows[1]!.t) <= BigInt(Date.now()) * 1_000_000n).toBe(true);

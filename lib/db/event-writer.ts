@@ -18,8 +18,20 @@ export interface WriteResult {
 }
 
 // The dimensions' columns come from lib/filters/dimensions.ts, after the columns every alert has.
-const EVENT_COLUMNS = ['dedup_key', 'uuid', 'time_ns', 'received_ms', 'priority', 'priority_rank', 'internal',
-  ...SHAPE_COLUMNS.map((c) => c.column), 'evt_type', 'fd_name', 'process_chain', 'claimed_time_ns'];
+const EVENT_COLUMNS = [
+  'dedup_key',
+  'uuid',
+  'time_ns',
+  'received_ms',
+  'priority',
+  'priority_rank',
+  'internal',
+  ...SHAPE_COLUMNS.map((c) => c.column),
+  'evt_type',
+  'fd_name',
+  'process_chain',
+  'claimed_time_ns',
+];
 const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 
 /** An alert's words in the word index: its text, and its facet tokens (lib/db/facets.ts). */
@@ -46,12 +58,26 @@ function prepareWriter(db: Db) {
   // Of the transaction under way; counted in the metrics only once it has committed.
   const written = { clockSkewed: 0 };
 
-  const writeOne = (alert: WritableAlert, receivedMs: number, counts: ReturnType<typeof batchCounts>, texts: [number, string][], runs: ReturnType<typeof batchRuns>): WriteResult => {
+  const writeOne = (
+    alert: WritableAlert,
+    receivedMs: number,
+    counts: ReturnType<typeof batchCounts>,
+    texts: [number, string][],
+    runs: ReturnType<typeof batchRuns>,
+  ): WriteResult => {
     // Looked up first rather than `ON CONFLICT DO NOTHING RETURNING id`: the write transaction holds
     // the store's write lock, so nothing can come between, and the plain INSERT is faster (docs/decisions/0014).
     const existing = findDuplicate.get(alert.dedupKey);
     if (existing) return { id: existing.id, duplicate: true };
-    const values: unknown[] = [alert.dedupKey, alert.uuid, alert.timeNs, receivedMs, alert.priority, alert.priorityRank, alert.internal ? 1 : 0];
+    const values: unknown[] = [
+      alert.dedupKey,
+      alert.uuid,
+      alert.timeNs,
+      receivedMs,
+      alert.priority,
+      alert.priorityRank,
+      alert.internal ? 1 : 0,
+    ];
     for (const { field } of SHAPE_COLUMNS) values.push(alert[field]);
     values.push(alert.evtType, alert.fdName, alert.processChain, alert.claimedTimeNs);
     const id = Number(insertEvent.run(...values).lastInsertRowid);
@@ -74,7 +100,8 @@ function prepareWriter(db: Db) {
     const runs = batchRuns();
     const texts: [number, string][] = [];
     const results: WriteResult[] = [];
-    for (const alerts of chunks) for (const alert of alerts) results.push(writeOne(alert, receivedMs, counts, texts, runs));
+    for (const alerts of chunks)
+      for (const alert of alerts) results.push(writeOne(alert, receivedMs, counts, texts, runs));
     counts.write();
     runs.write();
     // Last, after every upsert: a statement that may need undoing (the counts' ON CONFLICT) opens a

@@ -12,13 +12,13 @@ import { writeAlerts } from './event-writer';
 import { exportChunks, ndjsonLine, pagesOf, type ExportFormat } from './export';
 import { parseCsv } from '../testing/csv-reader';
 
-
 // 2,500 alerts of one rule (three internal pages of 1,000), interleaved in time with 400 others and 30
 // internal events that the filter must leave out. Times run back from 2026-03-01 one second apart,
 // with some sharing a timestamp so paging has to break ties.
 const BASE_NS = BigInt(Date.parse('2026-03-01T12:00:00Z')) * 1_000_000n;
 const WANTED_RULE = 'Write below etc';
-const isoNs = (ns: bigint) => `${new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
+const isoNs = (ns: bigint) =>
+  `${new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
 
 interface Made {
   id: number;
@@ -48,11 +48,16 @@ for (let i = 0; i < 2_930; i++) {
     time: isoNs(ns),
   };
   // evt.time is a nanosecond count above 2^53: written as a bare integer literal, as Falco does.
-  const text = JSON.stringify(alert, (_key, value: unknown) => (typeof value === 'bigint' ? `@@${value}@@` : value)).replace(/"@@(\d+)@@"/g, '$1');
+  const text = JSON.stringify(alert, (_key, value: unknown) =>
+    typeof value === 'bigint' ? `@@${value}@@` : value,
+  ).replace(/"@@(\d+)@@"/g, '$1');
   made.push({ id: 0, text, wanted: kind === 'wanted', ns });
 }
 // Arrival order differs from time order.
-const arrival = [...made].sort((x, y) => (x.text.length * 7919 + Number(x.ns % 1000n)) % 101 - (y.text.length * 7919 + Number(y.ns % 1000n)) % 101);
+const arrival = [...made].sort(
+  (x, y) =>
+    ((x.text.length * 7919 + Number(x.ns % 1000n)) % 101) - ((y.text.length * 7919 + Number(y.ns % 1000n)) % 101),
+);
 
 let db: Db;
 const filter = EventFilter.parse({ rule: [WANTED_RULE] });
@@ -69,8 +74,13 @@ beforeAll(() => {
   db = openDatabase(':memory:');
   const { valid, issues } = prepareEntries(splitBody(arrival.map((m) => m.text).join('\n')).entries);
   expect(issues).toEqual([]);
-  const written = writeAlerts(db, valid.map((v) => v.alert));
-  written.forEach((w, i) => { arrival[i]!.id = w.id; });
+  const written = writeAlerts(
+    db,
+    valid.map((v) => v.alert),
+  );
+  written.forEach((w, i) => {
+    arrival[i]!.id = w.id;
+  });
   expect(written.filter((w) => w.duplicate)).toEqual([]);
   expectedOrder = made.filter((m) => m.wanted).sort((x, y) => (x.ns === y.ns ? y.id - x.id : x.ns < y.ns ? 1 : -1));
 });
@@ -128,7 +138,11 @@ describe('exportChunks', () => {
   });
 
   it('handles exactly one full page', async () => {
-    const page = EventFilter.parse({ rule: [WANTED_RULE], to: isoNs(expectedOrder[999]!.ns + 1n), from: isoNs(expectedOrder[999]!.ns) });
+    const page = EventFilter.parse({
+      rule: [WANTED_RULE],
+      to: isoNs(expectedOrder[999]!.ns + 1n),
+      from: isoNs(expectedOrder[999]!.ns),
+    });
     const expected = expectedOrder.filter((m) => m.ns === expectedOrder[999]!.ns).length;
     expect(JSON.parse((await collect('json', page)).text)).toHaveLength(expected);
     const thousand = EventFilter.parse({ rule: [WANTED_RULE], from: isoNs(expectedOrder[999]!.ns) });
@@ -156,13 +170,20 @@ describe('NDJSON export of a pretty-printed alert', () => {
     source = openDatabase(':memory:');
     const { valid, issues } = prepareEntries(splitBody(SMUGGLER).entries);
     expect(issues).toEqual([]);
-    id = writeAlerts(source, valid.map((v) => v.alert))[0]!.id;
+    id = writeAlerts(
+      source,
+      valid.map((v) => v.alert),
+    )[0]!.id;
   });
   afterAll(() => source.close());
 
   it('writes the alert on one line, its values unchanged, while the alert page keeps the bytes as received', async () => {
     const chunks: string[] = [];
-    for await (const chunk of exportChunks('ndjson', pagesOf(source, EventFilter.parse({ hostname: ['smuggler'] }), 'ndjson'))) chunks.push(chunk);
+    for await (const chunk of exportChunks(
+      'ndjson',
+      pagesOf(source, EventFilter.parse({ hostname: ['smuggler'] }), 'ndjson'),
+    ))
+      chunks.push(chunk);
     const lines = chunks.join('').split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('');
@@ -179,7 +200,12 @@ describe('NDJSON export of a pretty-printed alert', () => {
     for await (const chunk of exportChunks('ndjson', pagesOf(source, EventFilter.parse({}), 'ndjson'))) text += chunk;
     const target = openDatabase(':memory:');
     try {
-      expect(await importStream(target, Readable.from([text]))).toEqual({ imported: 1, duplicates: 0, skipped: 0, invalid: [] });
+      expect(await importStream(target, Readable.from([text]))).toEqual({
+        imported: 1,
+        duplicates: 0,
+        skipped: 0,
+        invalid: [],
+      });
       const [back] = listEvents(target, EventFilter.parse({ internal: 'include' }), { limit: 10 }).events;
       const [original] = listEvents(source, EventFilter.parse({ internal: 'include' }), { limit: 10 }).events;
       expect(back).toEqual({ ...original, id: back!.id });
@@ -187,7 +213,10 @@ describe('NDJSON export of a pretty-printed alert', () => {
       // Without the export's framing, the body's middle line would be imported as an alert of its own.
       const naive = openDatabase(':memory:');
       const summary = await importStream(naive, Readable.from([`${SMUGGLER}\n`]));
-      expect([summary.imported, listEvents(naive, EventFilter.parse({}), { limit: 10 }).events.map((e) => e.rule)]).toEqual([1, ['FORGED smuggled alert']]);
+      expect([
+        summary.imported,
+        listEvents(naive, EventFilter.parse({}), { limit: 10 }).events.map((e) => e.rule),
+      ]).toEqual([1, ['FORGED smuggled alert']]);
       naive.close();
     } finally {
       target.close();

@@ -36,7 +36,14 @@ export interface ExportPage {
  * One page of the export as text. `started`: a JSON export has written an alert already, so this
  * page's first one follows a comma. Run on a reader thread (lib/db/reads.ts) by the server.
  */
-export function exportPage(db: Db, filter: EventFilter, format: ExportFormat, cursor: string | undefined, started: boolean, nowMs: number): ExportPage {
+export function exportPage(
+  db: Db,
+  filter: EventFilter,
+  format: ExportFormat,
+  cursor: string | undefined,
+  started: boolean,
+  nowMs: number,
+): ExportPage {
   const page = { cursor, limit: PAGE };
   if (format === 'ndjson') {
     // The raw alerts as received, one per line: re-importable with `npm run import`.
@@ -45,7 +52,11 @@ export function exportPage(db: Db, filter: EventFilter, format: ExportFormat, cu
   }
   const { events, nextCursor } = listEvents(db, filter, page, nowMs);
   if (format === 'csv') return { text: events.map(csvRow).join(''), nextCursor };
-  return { text: events.length > 0 ? `${started ? ',\n' : '\n'}${events.map((event) => stringifyJson(event)).join(',\n')}` : '', nextCursor };
+  return {
+    text:
+      events.length > 0 ? `${started ? ',\n' : '\n'}${events.map((event) => stringifyJson(event)).join(',\n')}` : '',
+    nextCursor,
+  };
 }
 
 export type ExportPageReader = (cursor: string | undefined, started: boolean) => Promise<ExportPage> | ExportPage;
@@ -70,5 +81,7 @@ export async function* exportChunks(format: ExportFormat, readPage: ExportPageRe
 }
 
 /** The export's pages read on this thread, from `db`. */
-export const pagesOf = (db: Db, filter: EventFilter, format: ExportFormat, nowMs = Date.now()): ExportPageReader =>
-  (cursor, started) => exportPage(db, filter, format, cursor, started, nowMs);
+export const pagesOf =
+  (db: Db, filter: EventFilter, format: ExportFormat, nowMs = Date.now()): ExportPageReader =>
+  (cursor, started) =>
+    exportPage(db, filter, format, cursor, started, nowMs);

@@ -110,7 +110,11 @@ function readsOnRows(db: Db, input: Record<string, unknown>) {
 let db: Db;
 beforeAll(() => {
   db = openDatabase(':memory:');
-  for (let batch = 0; batch < 6; batch++) writeAlerts(db, Array.from({ length: 1_000 }, (_, i) => alert(batch * 1_000 + i)));
+  for (let batch = 0; batch < 6; batch++)
+    writeAlerts(
+      db,
+      Array.from({ length: 1_000 }, (_, i) => alert(batch * 1_000 + i)),
+    );
 }, 60_000);
 afterAll(() => db.close());
 
@@ -120,7 +124,7 @@ describe('facet tokens', () => {
     expect(alertsWithoutFacets(db)).toBe(0);
   });
 
-  it.each(COMBINATIONS)('select what the filters select on each alert\'s row: %j', (input) => {
+  it.each(COMBINATIONS)("select what the filters select on each alert's row: %j", (input) => {
     const got = reads(db, input);
     expect(got).toEqual(readsOnRows(db, input));
     if (input.rule?.toString() === 'No such rule') expect(got.summary.total).toBe(0);
@@ -133,16 +137,18 @@ describe('facet tokens', () => {
     expect(reads(db, { q: 'common', chain: ['containerd-shim\u001frunc'] }).summary.total).toBeGreaterThan(100);
   });
 
-  it('have no token for a value too long, and leave its filter to the alert\'s row', () => {
+  it("have no token for a value too long, and leave its filter to the alert's row", () => {
     expect(facetQuery(f({ user: [LONG_USER] }))).toBeNull();
     expect(facetQuery(f({ user: ['root'] }))).toMatch(/^"\u{E000}uv726f6f74"$/u);
   });
 
-  it('cannot be forged by an alert\'s own text', () => {
+  it("cannot be forged by an alert's own text", () => {
     const token = facetQuery(f({ rule: [RULES[0]] }))!.replaceAll('"', '');
     const original = JSON.parse(alert(6_001).raw) as Record<string, unknown>;
     const raw = { ...original, rule: 'Forged rule', output: `common ${token} forged` };
-    const { id } = writeAlerts(db, [toStoredAlert(FalcoAlert.parse(raw), original.output_fields as Record<string, unknown>, JSON.stringify(raw))])[0]!;
+    const { id } = writeAlerts(db, [
+      toStoredAlert(FalcoAlert.parse(raw), original.output_fields as Record<string, unknown>, JSON.stringify(raw)),
+    ])[0]!;
     expect(rangeSummary(db, f({ q: 'forged' }), NOW).total).toBe(1);
     expect(rangeSummary(db, f({ q: 'forged', rule: [RULES[0]] }), NOW).total).toBe(0);
     expect(listEvents(db, f({ q: 'forged', rule: [RULES[0]] }), { limit: 10 }, NOW).events).toEqual([]);
@@ -158,11 +164,14 @@ describe('a store from before facet tokens', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is read on each alert\'s row until every old alert has its tokens, then from the tokens, the same', () => {
+  it("is read on each alert's row until every old alert has its tokens, then from the tokens, the same", () => {
     const file = path.join(dir, 'perch.db');
     const old = new Database(file);
     old.pragma('journal_mode = WAL');
-    migrate(old, readMigrations().filter((m) => m.version <= 14));
+    migrate(
+      old,
+      readMigrations().filter((m) => m.version <= 14),
+    );
     const alerts = Array.from({ length: 1_500 }, (_, i) => alert(i));
     writeAlerts(old, alerts);
     // As the writer of migration 0014 indexed them: the alert's words alone.

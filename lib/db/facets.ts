@@ -5,7 +5,16 @@ import 'server-only';
 import type { StoredAlert } from '../falco/alert';
 import { CHAIN_SEPARATOR, splitChainKey, UNKNOWN_PROCESS } from '../falco/ancestry';
 import type { EventFilter } from '../filters/event-filter';
-import { COLUMN_DIMENSIONS, DIMENSIONS, matchesOf, NONE_VALUE, SHAPE_COLUMNS, type ColumnDimension, type ColumnField, type DimensionSpec } from '../filters/dimensions';
+import {
+  COLUMN_DIMENSIONS,
+  DIMENSIONS,
+  matchesOf,
+  NONE_VALUE,
+  SHAPE_COLUMNS,
+  type ColumnDimension,
+  type ColumnField,
+  type DimensionSpec,
+} from '../filters/dimensions';
 import type { Db } from './connection';
 import { unpackRaw } from './raw-json';
 import { prepared } from './statements';
@@ -16,19 +25,27 @@ const MARK = '\u{E000}';
 // Longer values get no token; a filter with one is tested on each alert's row instead.
 const MAX_VALUE_BYTES = 512;
 
-type Faceted = { [K in keyof typeof DIMENSIONS]: (typeof DIMENSIONS)[K] extends { facet: string; chip: string } ? K : never }[keyof typeof DIMENSIONS];
+type Faceted = {
+  [K in keyof typeof DIMENSIONS]: (typeof DIMENSIONS)[K] extends { facet: string; chip: string } ? K : never;
+}[keyof typeof DIMENSIONS];
 type FacetedFilter = Exclude<Faceted, 'chain'>;
 
 /** Each faceted filter's letter (lib/filters/dimensions.ts), and whether `(none)` selects the alerts without a value. */
-const FACETS = Object.fromEntries((Object.keys(DIMENSIONS) as (keyof typeof DIMENSIONS)[]).flatMap((name) => {
-  const spec: DimensionSpec = DIMENSIONS[name];
-  return spec.facet === undefined || spec.chip === undefined || name === 'chain' ? [] : [[name, { letter: spec.facet, none: spec.columns !== undefined }]];
-})) as Record<string, { letter: string; none: boolean }> as Record<FacetedFilter, { letter: string; none: boolean }>;
+const FACETS = Object.fromEntries(
+  (Object.keys(DIMENSIONS) as (keyof typeof DIMENSIONS)[]).flatMap((name) => {
+    const spec: DimensionSpec = DIMENSIONS[name];
+    return spec.facet === undefined || spec.chip === undefined || name === 'chain'
+      ? []
+      : [[name, { letter: spec.facet, none: spec.columns !== undefined }]];
+  }),
+) as Record<string, { letter: string; none: boolean }> as Record<FacetedFilter, { letter: string; none: boolean }>;
 const FACETED_FILTERS = Object.keys(FACETS) as FacetedFilter[];
 const COLUMN_FACETS = COLUMN_DIMENSIONS.filter((name): name is ColumnDimension & FacetedFilter => name in FACETS);
 
 /** The values of one alert that its facet tokens are made of: its row's columns, tags and ancestry's names. */
-export type FacetValues = Pick<StoredAlert, ColumnField | 'processChain' | 'tags'> & { ancestry: readonly { name: string | null }[] };
+export type FacetValues = Pick<StoredAlert, ColumnField | 'processChain' | 'tags'> & {
+  ancestry: readonly { name: string | null }[];
+};
 
 /** The token of a value, or null when the value is too long to have one. Hex: the index splits words at punctuation. */
 function valueToken(filter: FacetedFilter, value: string): string | null {
@@ -103,14 +120,18 @@ export function facetQuery(filter: EventFilter): string | null {
   for (const key of FACETED_FILTERS) {
     const list = filter[key];
     if (list.length === 0) continue;
-    const tokens = list.map((value) => (value === NONE_VALUE && FACETS[key].none ? noneToken(key) : valueToken(key, value)));
+    const tokens = list.map((value) =>
+      value === NONE_VALUE && FACETS[key].none ? noneToken(key) : valueToken(key, value),
+    );
     if (tokens.includes(null)) return null;
     groups.push(anyOf(tokens.map((token) => `"${token}"`)));
   }
   const chains = filter.chain.map((chain) => {
     const exact = exactChainToken(chain);
     if (exact !== null) return `"${exact}"`;
-    const names = splitChainKey(chain).map((level) => level.name).filter((name) => name !== UNKNOWN_PROCESS);
+    const names = splitChainKey(chain)
+      .map((level) => level.name)
+      .filter((name) => name !== UNKNOWN_PROCESS);
     const tokens = [...new Set(names)].map((name) => valueToken('proc', name)).filter((token) => token !== null);
     return tokens.length === 0 ? null : `(${tokens.map((token) => `"${token}"`).join(' AND ')})`;
   });
@@ -131,7 +152,8 @@ export const withFacets = <T extends { facets?: boolean }>(db: Db, options: T): 
   options.facets === undefined ? { ...options, facets: facetsReady(db) } : options;
 
 /** Whether every stored alert has its facet tokens, and the word index was merged after: until then readers test the filters on each row. */
-export const facetsReady = (db: Db): boolean => prepared<number>(db, 'SELECT ready FROM event_facets').pluck().get() === 1;
+export const facetsReady = (db: Db): boolean =>
+  prepared<number>(db, 'SELECT ready FROM event_facets').pluck().get() === 1;
 
 // Pages of merge work after each batch of addMissingFacets.
 const MERGE_PAGES = 100;
@@ -149,31 +171,36 @@ interface UnfacetedRow extends Omit<FacetValues, 'tags' | 'ancestry'> {
  * Returns how many it gave; 0 when none is left.
  */
 export function addMissingFacets(db: Db, textOf: (raw: string) => string, limit: number): number {
-  return db.transaction(() => {
-    const rows = prepared<UnfacetedRow>(db, `
+  return db
+    .transaction(() => {
+      const rows = prepared<UnfacetedRow>(
+        db,
+        `
       SELECT e.id, ${SHAPE_COLUMNS.map((c) => `e.${c.column} AS ${c.field}`).join(', ')}, e.process_chain AS processChain, p.raw,
         (SELECT json_group_array(t.tag) FROM event_tags t WHERE t.event_id = e.id) AS tags,
         (SELECT json_group_array(x.name) FROM event_processes x WHERE x.event_id = e.id) AS names
       FROM events e CROSS JOIN event_payloads p ON p.event_id = e.id
       WHERE e.id < (SELECT from_id FROM event_facets)
-      ORDER BY e.id DESC LIMIT ?`).all(limit);
-    if (rows.length === 0) return 0;
-    const remove = prepared(db, 'DELETE FROM event_search WHERE rowid = ?');
-    const insert = prepared(db, 'INSERT INTO event_search (rowid, text) VALUES (?, ?)');
-    // Merging as it writes, FTS5 now and then rewrites big segments at once; a bounded merge after
-    // each batch keeps every batch short.
-    prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('automerge', 0)").run();
-    for (const row of rows) {
-      const tags = JSON.parse(row.tags) as string[];
-      const ancestry = (JSON.parse(row.names) as (string | null)[]).map((name) => ({ name }));
-      remove.run(row.id);
-      insert.run(row.id, `${textOf(unpackRaw(row.raw))}\n${facetText({ ...row, tags, ancestry })}`);
-    }
-    prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('automerge', 4)").run();
-    prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('merge', ?)").run(MERGE_PAGES);
-    prepared(db, 'UPDATE event_facets SET from_id = ?').run(rows.at(-1)!.id);
-    return rows.length;
-  }).immediate();
+      ORDER BY e.id DESC LIMIT ?`,
+      ).all(limit);
+      if (rows.length === 0) return 0;
+      const remove = prepared(db, 'DELETE FROM event_search WHERE rowid = ?');
+      const insert = prepared(db, 'INSERT INTO event_search (rowid, text) VALUES (?, ?)');
+      // Merging as it writes, FTS5 now and then rewrites big segments at once; a bounded merge after
+      // each batch keeps every batch short.
+      prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('automerge', 0)").run();
+      for (const row of rows) {
+        const tags = JSON.parse(row.tags) as string[];
+        const ancestry = (JSON.parse(row.names) as (string | null)[]).map((name) => ({ name }));
+        remove.run(row.id);
+        insert.run(row.id, `${textOf(unpackRaw(row.raw))}\n${facetText({ ...row, tags, ancestry })}`);
+      }
+      prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('automerge', 4)").run();
+      prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('merge', ?)").run(MERGE_PAGES);
+      prepared(db, 'UPDATE event_facets SET from_id = ?').run(rows.at(-1)!.id);
+      return rows.length;
+    })
+    .immediate();
 }
 
 // Pages per step of mergeWordIndex: few, so that no step holds the event loop long (decision 0005).
@@ -185,17 +212,20 @@ const MERGE_STEP_PAGES = 50;
  * more steps are needed.
  */
 export function mergeWordIndex(db: Db): boolean {
-  return db.transaction(() => {
-    const changes = prepared<number>(db, 'SELECT total_changes()').pluck();
-    const before = changes.get()!;
-    prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('merge', ?)").run(-MERGE_STEP_PAGES);
-    // FTS5's own sign that the merge is complete: the command changed no more than its own row.
-    if (changes.get()! - before >= 2) return true;
-    prepared(db, 'UPDATE event_facets SET ready = 1').run();
-    return false;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const changes = prepared<number>(db, 'SELECT total_changes()').pluck();
+      const before = changes.get()!;
+      prepared(db, "INSERT INTO event_search (event_search, rank) VALUES ('merge', ?)").run(-MERGE_STEP_PAGES);
+      // FTS5's own sign that the merge is complete: the command changed no more than its own row.
+      if (changes.get()! - before >= 2) return true;
+      prepared(db, 'UPDATE event_facets SET ready = 1').run();
+      return false;
+    })
+    .immediate();
 }
 
 /** How many stored alerts still lack their facet tokens. */
 export const alertsWithoutFacets = (db: Db): number =>
-  prepared<{ n: number }>(db, 'SELECT count(*) AS n FROM events WHERE id < (SELECT from_id FROM event_facets)').get()!.n;
+  prepared<{ n: number }>(db, 'SELECT count(*) AS n FROM events WHERE id < (SELECT from_id FROM event_facets)').get()!
+    .n;

@@ -18,9 +18,22 @@ describe('filterToSql', () => {
   it('binds every user value as a parameter, never as SQL text', () => {
     const hostile = "x') OR 1=1; DROP TABLE events; --";
     const filter = EventFilter.parse({
-      rule: [hostile], source: [hostile], hostname: [hostile], container: [hostile], image: [hostile], namespace: [hostile],
-      pod: [hostile], tag: [hostile], user: [hostile], proc: [hostile], chain: [hostile], q: hostile, priority: ['Warning'], minPriority: 'Error',
-      from: '1h', to: 'now',
+      rule: [hostile],
+      source: [hostile],
+      hostname: [hostile],
+      container: [hostile],
+      image: [hostile],
+      namespace: [hostile],
+      pod: [hostile],
+      tag: [hostile],
+      user: [hostile],
+      proc: [hostile],
+      chain: [hostile],
+      q: hostile,
+      priority: ['Warning'],
+      minPriority: 'Error',
+      from: '1h',
+      to: 'now',
     });
     const { where, params } = filterToSql(filter, NOW);
     expect(where).not.toContain('DROP');
@@ -44,7 +57,10 @@ describe('filterToSql', () => {
   });
 
   it('gives each value of a list its own parameter and de-duplicates priority ranks', () => {
-    const { where, params } = filterToSql(EventFilter.parse({ hostname: ['a', 'b', 'c'], priority: ['Warning', 'warn', 'WARNING', 'Debug'] }), NOW);
+    const { where, params } = filterToSql(
+      EventFilter.parse({ hostname: ['a', 'b', 'c'], priority: ['Warning', 'warn', 'WARNING', 'Debug'] }),
+      NOW,
+    );
     expect(where).toContain('e.hostname IN (@hostname0, @hostname1, @hostname2)');
     expect(params).toMatchObject({ hostname0: 'a', hostname1: 'b', hostname2: 'c', priority0: 4, priority1: 7 });
     expect('priority2' in params).toBe(false);

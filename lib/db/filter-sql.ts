@@ -14,7 +14,10 @@ export interface SqlWhere {
 
 // Columns of `events` per simple filter (lib/filters/dimensions.ts). Keys come from the table, never from the request.
 const COLUMN_FILTERS: Record<ColumnDimension, readonly string[]> = Object.fromEntries(
-  COLUMN_DIMENSIONS.map((name) => [name, matchesOf(name).map((parts) => parts.map((column) => `e.${column}`).join(" || ':' || "))]),
+  COLUMN_DIMENSIONS.map((name) => [
+    name,
+    matchesOf(name).map((parts) => parts.map((column) => `e.${column}`).join(" || ':' || ")),
+  ]),
 ) as Record<string, readonly string[]> as Record<ColumnDimension, readonly string[]>;
 
 export interface FilterSqlOptions {
@@ -54,7 +57,11 @@ function imageRepositories(values: readonly string[]): string[] | null {
 }
 
 /** The SQL condition for a filter, with named parameters. */
-export function filterToSql(filter: EventFilter, at: RangeOrNow = Date.now(), options: FilterSqlOptions = {}): SqlWhere {
+export function filterToSql(
+  filter: EventFilter,
+  at: RangeOrNow = Date.now(),
+  options: FilterSqlOptions = {},
+): SqlWhere {
   const clauses: string[] = [];
   const params: Record<string, unknown> = {};
   const { fromNs, toNs } = rangeOf(filter, at);
@@ -75,13 +82,25 @@ export function filterToSql(filter: EventFilter, at: RangeOrNow = Date.now(), op
  * to `params`. Also valid over the hourly counts, which name their columns like `events` does
  * (lib/db/rollup-sql.ts), as long as the filter has no tag, proc, chain or q.
  */
-export function filterConditions(filter: EventFilter, params: Record<string, unknown>, { walkTimeIndex = false, searchJoined = false, chainIndex = true, lookUp = NO_LOOKUPS, facets = false }: FilterSqlOptions = {}): string[] {
+export function filterConditions(
+  filter: EventFilter,
+  params: Record<string, unknown>,
+  {
+    walkTimeIndex = false,
+    searchJoined = false,
+    chainIndex = true,
+    lookUp = NO_LOOKUPS,
+    facets = false,
+  }: FilterSqlOptions = {},
+): string[] {
   const clauses: string[] = [];
   const bindList = (name: string, list: readonly unknown[]) =>
-    list.map((value, i) => {
-      params[`${name}${i}`] = value;
-      return `@${name}${i}`;
-    }).join(', ');
+    list
+      .map((value, i) => {
+        params[`${name}${i}`] = value;
+        return `@${name}${i}`;
+      })
+      .join(', ');
 
   if (filter.priority.length > 0) {
     const ranks = [...new Set(filter.priority.map((name) => findPriority(name)!.rank))];
@@ -110,14 +129,18 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
   // of the tag's every row (docs/decisions/0002): a page tests only the alerts it walks. A tag or
   // name of few alerts is read the other way: its alerts' ids first, each looked up.
   if (filter.tag.length > 0) {
-    clauses.push(lookUp.has('tag')
-      ? `e.id IN (SELECT t.event_id FROM event_tags t WHERE t.tag IN (${bindList('tag', filter.tag)}))`
-      : `EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND t.tag IN (${bindList('tag', filter.tag)}) LIMIT 1)`);
+    clauses.push(
+      lookUp.has('tag')
+        ? `e.id IN (SELECT t.event_id FROM event_tags t WHERE t.tag IN (${bindList('tag', filter.tag)}))`
+        : `EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND t.tag IN (${bindList('tag', filter.tag)}) LIMIT 1)`,
+    );
   }
   if (filter.proc.length > 0) {
-    clauses.push(lookUp.has('proc')
-      ? `e.id IN (SELECT p.event_id FROM event_processes p WHERE p.name IN (${bindList('proc', filter.proc)}))`
-      : `EXISTS (SELECT 1 FROM event_processes p WHERE p.event_id = e.id AND p.name IN (${bindList('proc', filter.proc)}) LIMIT 1)`);
+    clauses.push(
+      lookUp.has('proc')
+        ? `e.id IN (SELECT p.event_id FROM event_processes p WHERE p.name IN (${bindList('proc', filter.proc)}))`
+        : `EXISTS (SELECT 1 FROM event_processes p WHERE p.event_id = e.id AND p.name IN (${bindList('proc', filter.proc)}) LIMIT 1)`,
+    );
   }
   if (filter.chain.length > 0) {
     // A chain and the chains under it (`chain` + char(31) + …) sort together, between the chain and
@@ -137,7 +160,8 @@ export function filterConditions(filter: EventFilter, params: Record<string, unk
     // The word index (migration 0005) finds the phrase's alerts, which counts look up by id. A page
     // walking the time index tests each alert against them instead (`+` forbids the lookup), and
     // stops at the page rather than looking up and sorting every match.
-    if (!searchJoined) clauses.push(`${walkTimeIndex ? '+' : ''}e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)`);
+    if (!searchJoined)
+      clauses.push(`${walkTimeIndex ? '+' : ''}e.id IN (SELECT rowid FROM event_search WHERE event_search MATCH @q)`);
     params.q = searchQuery(filter, facets);
   }
   if (filter.internal === 'exclude') clauses.push('e.internal = 0');
@@ -157,7 +181,11 @@ export interface MatchedAlerts {
  * (`CROSS JOIN` keeps it; an `IN (… MATCH)` would copy them into a temporary index first), and with
  * `narrow` are looked up in migration 0007's table unless a condition needs the row (docs/decisions/0019).
  */
-export function matchedAlerts(filter: EventFilter, params: Record<string, unknown>, { narrow = false, facets = false } = {}): MatchedAlerts {
+export function matchedAlerts(
+  filter: EventFilter,
+  params: Record<string, unknown>,
+  { narrow = false, facets = false } = {},
+): MatchedAlerts {
   if (searchText(filter) === undefined) return { from: 'events e', conditions: filterConditions(filter, params) };
   // The facet tokens answer their filters exactly: no condition on the alert's row is left for them.
   const answered = facets && facetQuery(filter) !== null;
@@ -165,7 +193,10 @@ export function matchedAlerts(filter: EventFilter, params: Record<string, unknow
   const conditions = filterConditions(tested, params, { searchJoined: true });
   if (answered) params.q = searchQuery(filter, true);
   const table = narrow && !hasColumnFilter(tested) && tested.chain.length === 0 ? 'event_times' : 'events';
-  return { from: `event_search s CROSS JOIN ${table} e ON e.id = s.rowid`, conditions: ['s.event_search MATCH @q', ...conditions] };
+  return {
+    from: `event_search s CROSS JOIN ${table} e ON e.id = s.rowid`,
+    conditions: ['s.event_search MATCH @q', ...conditions],
+  };
 }
 
 /**
@@ -177,29 +208,44 @@ export function containerArms(filter: EventFilter, params: Record<string, unknow
   if (filter.container.length === 0) return null;
   const named = filter.container.filter((value) => value !== NONE_VALUE);
   const none = named.length < filter.container.length;
-  const list = named.map((value, i) => {
-    params[`containerArm${i}`] = value;
-    return `@containerArm${i}`;
-  }).join(', ');
-  const byId = [...(named.length > 0 ? [`e.container_id IN (${list})`] : []), ...(none ? ['e.container_id IS NULL'] : [])];
+  const list = named
+    .map((value, i) => {
+      params[`containerArm${i}`] = value;
+      return `@containerArm${i}`;
+    })
+    .join(', ');
+  const byId = [
+    ...(named.length > 0 ? [`e.container_id IN (${list})`] : []),
+    ...(none ? ['e.container_id IS NULL'] : []),
+  ];
   const arms = [byId.length === 1 ? byId[0]! : `(${byId.join(' OR ')})`];
   if (named.length > 0) {
     // Alerts already selected by id stay out; a null id is one of them only when `(none)` is selected.
-    const notById = none ? `e.container_id NOT IN (${list})` : `(e.container_id IS NULL OR e.container_id NOT IN (${list}))`;
+    const notById = none
+      ? `e.container_id NOT IN (${list})`
+      : `(e.container_id IS NULL OR e.container_id NOT IN (${list}))`;
     arms.push(`e.container_name IN (${list}) AND e.container_name IS NOT e.container_id AND ${notById}`);
   }
   return arms;
 }
 
 // Per value, the index a page walks in time order, and its column.
-const ARM_COLUMNS = [['image', 'e.image_repository'], ['user', 'e.user_name'], ['pod', 'e.k8s_pod']] as const;
+const ARM_COLUMNS = [
+  ['image', 'e.image_repository'],
+  ['user', 'e.user_name'],
+  ['pod', 'e.k8s_pod'],
+] as const;
 
 /**
  * A page's filter as disjoint arms, each of which one index reads newest first, and what is left of
  * the filter to test besides: SQLite reads several values of one index as one set to sort, every
  * alert of them for a page of a few. Null when one walk serves (one value, or none with an index).
  */
-export function pageArms(filter: EventFilter, params: Record<string, unknown>, lead: keyof EventFilter | null = null): { arms: string[]; rest: EventFilter } | null {
+export function pageArms(
+  filter: EventFilter,
+  params: Record<string, unknown>,
+  lead: keyof EventFilter | null = null,
+): { arms: string[]; rest: EventFilter } | null {
   // A page led by another value's index tests the container on the alerts it walks.
   const container = lead === null ? containerArms(filter, params) : null;
   if (container !== null) return { arms: container, rest: { ...filter, container: [] } };
@@ -255,7 +301,8 @@ export function searchQuery(filter: EventFilter, facets: boolean): string {
 }
 
 /** Whether a filter selects by any of the per-alert columns (rule, host, container …). */
-export const hasColumnFilter = (filter: EventFilter) => Object.keys(COLUMN_FILTERS).some((key) => filter[key as keyof typeof COLUMN_FILTERS].length > 0);
+export const hasColumnFilter = (filter: EventFilter) =>
+  Object.keys(COLUMN_FILTERS).some((key) => filter[key as keyof typeof COLUMN_FILTERS].length > 0);
 
 /** `where` (a `WHERE …` clause or empty) with one more condition. */
 export function whereWith(where: string, extra: string | undefined): string {

@@ -9,8 +9,12 @@ import { NS_PER_QUARTER } from './periods';
 const JOIN_GAP = 256;
 
 export function prepareIdRunWriter(db: Db) {
-  const lastRun = db.prepare<[bigint], { firstId: number; lastId: number }>('SELECT first_id AS firstId, last_id AS lastId FROM event_id_runs WHERE quarter = ? ORDER BY first_id DESC LIMIT 1');
-  const widen = db.prepare('UPDATE event_id_runs SET last_id = max(last_id, @lastId) WHERE quarter = @quarter AND first_id = @firstId');
+  const lastRun = db.prepare<[bigint], { firstId: number; lastId: number }>(
+    'SELECT first_id AS firstId, last_id AS lastId FROM event_id_runs WHERE quarter = ? ORDER BY first_id DESC LIMIT 1',
+  );
+  const widen = db.prepare(
+    'UPDATE event_id_runs SET last_id = max(last_id, @lastId) WHERE quarter = @quarter AND first_id = @firstId',
+  );
   // An id can come back after the newest alerts are deleted, and start a run again.
   const add = db.prepare(`INSERT INTO event_id_runs (quarter, first_id, last_id) VALUES (@quarter, @firstId, @lastId)
     ON CONFLICT DO UPDATE SET last_id = max(last_id, excluded.last_id)`);
@@ -31,7 +35,8 @@ export function prepareIdRunWriter(db: Db) {
       write() {
         for (const [quarter, { firstId, lastId }] of batch) {
           const last = lastRun.get(quarter);
-          if (last && firstId >= last.firstId && firstId <= last.lastId + JOIN_GAP) widen.run({ quarter, firstId: last.firstId, lastId });
+          if (last && firstId >= last.firstId && firstId <= last.lastId + JOIN_GAP)
+            widen.run({ quarter, firstId: last.firstId, lastId });
           else add.run({ quarter, firstId, lastId });
         }
       },

@@ -16,10 +16,19 @@ export function newestEventId(db: Db): number {
  * is small (what arrived since the last look), so the rowid range is walked rather than any
  * filter index: NOT INDEXED keeps SQLite from scanning a whole rule's or host's history instead.
  */
-export function eventsInIdRange(db: Db, filter: EventFilter, afterId: number, upToId: number, limit: number, nowMs = Date.now()): EventSummary[] {
+export function eventsInIdRange(
+  db: Db,
+  filter: EventFilter,
+  afterId: number,
+  upToId: number,
+  limit: number,
+  nowMs = Date.now(),
+): EventSummary[] {
   const { where, params } = filterToSql(filter, nowMs);
   const range = `${where ? `${where} AND` : 'WHERE'} e.id > @afterId AND e.id <= @upToId`;
-  const rows = prepared<SummaryRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM events e NOT INDEXED ${SUMMARY_JOINS} ${range} ORDER BY e.id LIMIT @limit`)
-    .all({ ...params, afterId, upToId, limit });
+  const rows = prepared<SummaryRow>(
+    db,
+    `SELECT ${SUMMARY_COLUMNS} FROM events e NOT INDEXED ${SUMMARY_JOINS} ${range} ORDER BY e.id LIMIT @limit`,
+  ).all({ ...params, afterId, upToId, limit });
   return rows.map(toSummary);
 }

@@ -17,7 +17,11 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(/*turbopackIgnore: true*/ dir)
     .filter((file) => /^\d{4}_[\w-]+\.sql$/.test(file))
     .sort()
-    .map((file) => ({ version: Number(file.slice(0, 4)), name: file, sql: readFileSync(path.join(/*turbopackIgnore: true*/ dir, file), 'utf8') }));
+    .map((file) => ({
+      version: Number(file.slice(0, 4)),
+      name: file,
+      sql: readFileSync(path.join(/*turbopackIgnore: true*/ dir, file), 'utf8'),
+    }));
 }
 
 /** The migrations newer than the database, in order. Reads only: a read-only store can answer. */

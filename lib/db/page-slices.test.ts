@@ -68,14 +68,22 @@ const BURST = 5_200;
 let db: Db;
 beforeAll(() => {
   db = openDatabase(':memory:');
-  writeAlerts(db, Array.from({ length: ALERTS }, (_, i) => alertNumber(i)));
-  writeAlerts(db, Array.from({ length: BURST }, (_, i) => burstAlert(i)));
+  writeAlerts(
+    db,
+    Array.from({ length: ALERTS }, (_, i) => alertNumber(i)),
+  );
+  writeAlerts(
+    db,
+    Array.from({ length: BURST }, (_, i) => burstAlert(i)),
+  );
 });
 afterAll(() => db.close());
 
 function expectedIds(input: Record<string, unknown>): number[] {
   const { where, params } = filterToSql(EventFilter.parse(input), NOW);
-  return (db.prepare(`SELECT e.id FROM events e ${where} ORDER BY e.time_ns DESC, e.id DESC`).all(params) as { id: number }[]).map((row) => row.id);
+  return (
+    db.prepare(`SELECT e.id FROM events e ${where} ORDER BY e.time_ns DESC, e.id DESC`).all(params) as { id: number }[]
+  ).map((row) => row.id);
 }
 
 /** Every page of the filter, `limit` at a time, by cursor. */
@@ -93,25 +101,54 @@ function pagedIds(input: Record<string, unknown>, limit: number): number[] {
 }
 
 const RARE_AND_ABSENT: Record<string, unknown>[] = [
-  { user: ['mallory'] }, { user: ['nobody'] }, { user: ['(none)'] }, { user: ['mallory', 'nobody'] },
-  { image: ['registry.example/rare'] }, { image: ['registry.example/rare:1.27'] }, { image: ['nope'] },
-  { container: ['ffeeddccbbaa'] }, { container: ['odd-one'] }, { container: ['absent'] },
-  { pod: ['odd-pod-1'] }, { pod: ['gone-pod'] },
-  { rule: ['Netcat Remote Code Execution in Container'] }, { hostname: ['no-such-host'] },
-  { tag: ['T1059'] }, { tag: ['no-such-tag'] }, { tag: ['T1059', 'no-such-tag'] },
-  { proc: ['nc'] }, { proc: ['no-such-process'] },
-  { proc: ['nc'], user: ['mallory'] }, { proc: ['nc'], user: ['root'] }, { tag: ['T1059'], priority: ['Critical'] },
-  { user: ['mallory'], minPriority: 'Warning' }, { container: ['(none)'], user: ['mallory'] },
+  { user: ['mallory'] },
+  { user: ['nobody'] },
+  { user: ['(none)'] },
+  { user: ['mallory', 'nobody'] },
+  { image: ['registry.example/rare'] },
+  { image: ['registry.example/rare:1.27'] },
+  { image: ['nope'] },
+  { container: ['ffeeddccbbaa'] },
+  { container: ['odd-one'] },
+  { container: ['absent'] },
+  { pod: ['odd-pod-1'] },
+  { pod: ['gone-pod'] },
+  { rule: ['Netcat Remote Code Execution in Container'] },
+  { hostname: ['no-such-host'] },
+  { tag: ['T1059'] },
+  { tag: ['no-such-tag'] },
+  { tag: ['T1059', 'no-such-tag'] },
+  { proc: ['nc'] },
+  { proc: ['no-such-process'] },
+  { proc: ['nc'], user: ['mallory'] },
+  { proc: ['nc'], user: ['root'] },
+  { tag: ['T1059'], priority: ['Critical'] },
+  { user: ['mallory'], minPriority: 'Warning' },
+  { container: ['(none)'], user: ['mallory'] },
   // Chains are root first: `sshd` leads a third of the alerts, `containerd-shim` the rest.
-  { chain: ['sshd\u001fbash\u001fnc'] }, { chain: ['sshd\u001fbas'] }, { chain: ['no-such-chain'] }, { chain: ['sshd'], user: ['mallory'] },
+  { chain: ['sshd\u001fbash\u001fnc'] },
+  { chain: ['sshd\u001fbas'] },
+  { chain: ['no-such-chain'] },
+  { chain: ['sshd'], user: ['mallory'] },
 ];
 // Values of thousands of alerts, paged by larger pages.
 const COMMON: Record<string, unknown>[] = [
-  { tag: ['burst'] }, { tag: ['burst'], priority: ['Warning'] }, { tag: ['burst', 'T1059'] }, { proc: ['curl'] },
-  { chain: ['sshd'] }, { chain: ['containerd-shim\u001fbash'] }, { chain: ['sshd', 'no-such-chain'] }, { chain: ['sshd'], tag: ['burst'] },
+  { tag: ['burst'] },
+  { tag: ['burst'], priority: ['Warning'] },
+  { tag: ['burst', 'T1059'] },
+  { proc: ['curl'] },
+  { chain: ['sshd'] },
+  { chain: ['containerd-shim\u001fbash'] },
+  { chain: ['sshd', 'no-such-chain'] },
+  { chain: ['sshd'], tag: ['burst'] },
   { chain: ['containerd-shim'], tag: ['burst', 'T1059'] },
 ];
-const RANGES: Record<string, unknown>[] = [{}, { from: 'all' }, { from: '3d' }, { from: '2026-11-04T07:30:00Z', to: '2026-11-09T12:00:00.5Z' }];
+const RANGES: Record<string, unknown>[] = [
+  {},
+  { from: 'all' },
+  { from: '3d' },
+  { from: '2026-11-04T07:30:00Z', to: '2026-11-09T12:00:00.5Z' },
+];
 
 describe('pages read from the hours the counts name', () => {
   it('are guided for rare and absent values, and not for common ones', () => {
@@ -124,7 +161,17 @@ describe('pages read from the hours the counts name', () => {
     expect(slices({ from: 'all', proc: ['cat'] })).toBeNull();
     // Nothing the counts can judge (a chain alone, free text, time and priority alone), or a value
     // with an index of its own, which leads the page to its alerts already.
-    for (const input of [{ chain: ['bash'] }, { q: 'alert' }, { minPriority: 'Error' }, { rule: ['Netcat Remote Code Execution in Container'] }, { hostname: ['none'], tag: ['T1059'] }, { user: ['mallory'] }, { image: ['nope'] }, { pod: ['gone-pod'] }, { container: ['absent'] }]) {
+    for (const input of [
+      { chain: ['bash'] },
+      { q: 'alert' },
+      { minPriority: 'Error' },
+      { rule: ['Netcat Remote Code Execution in Container'] },
+      { hostname: ['none'], tag: ['T1059'] },
+      { user: ['mallory'] },
+      { image: ['nope'] },
+      { pod: ['gone-pod'] },
+      { container: ['absent'] },
+    ]) {
       expect(slices(input), JSON.stringify(input)).toBeNull();
     }
   });
@@ -134,7 +181,8 @@ describe('pages read from the hours the counts name', () => {
       for (const values of RARE_AND_ABSENT) {
         const input = { ...range, ...values };
         const expected = expectedIds(input);
-        for (const limit of [1, 2, 50]) expect(pagedIds(input, limit), `${JSON.stringify(input)} by ${limit}`).toEqual(expected);
+        for (const limit of [1, 2, 50])
+          expect(pagedIds(input, limit), `${JSON.stringify(input)} by ${limit}`).toEqual(expected);
       }
     }
     // The table holds rare values that some ranges have and some do not.
@@ -147,7 +195,8 @@ describe('pages read from the hours the counts name', () => {
       for (const values of COMMON) {
         const input = { ...range, ...values };
         const expected = expectedIds(input);
-        for (const limit of [200, 2_000]) expect(pagedIds(input, limit), `${JSON.stringify(input)} by ${limit}`).toEqual(expected);
+        for (const limit of [200, 2_000])
+          expect(pagedIds(input, limit), `${JSON.stringify(input)} by ${limit}`).toEqual(expected);
       }
     }
     expect(expectedIds({ from: 'all', tag: ['burst'] })).toHaveLength(BURST);
@@ -165,7 +214,10 @@ describe('pages read from the hours the counts name', () => {
 
   it('follow the counts when retention deletes alerts', async () => {
     const copy = openDatabase(':memory:');
-    writeAlerts(copy, Array.from({ length: ALERTS }, (_, i) => alertNumber(i)));
+    writeAlerts(
+      copy,
+      Array.from({ length: ALERTS }, (_, i) => alertNumber(i)),
+    );
     await pruneAll(copy, { retentionMs: null, maxEvents: 1_000 }, NOW);
     const filter = EventFilter.parse({ from: 'all', tag: ['T1059'] });
     // Two of the three rare alerts were among the oldest: their hours are gone from the counts.

@@ -34,7 +34,7 @@ export function notePlannerStatsChanges(db: Db, rows: number): void {
   try {
     refreshPlannerStats(db);
   } catch (error) {
-    if (!reportedFailure) console.warn('[perch] could not refresh the query planner\'s statistics:', error);
+    if (!reportedFailure) console.warn("[perch] could not refresh the query planner's statistics:", error);
     reportedFailure = true;
   }
 }

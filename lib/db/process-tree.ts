@@ -19,14 +19,23 @@ export const TREE_SAMPLE_ALERTS = 10_000;
  * `sampleSize` matching alerts: chains carry pids, so they hardly repeat and no count table can serve
  * them (docs/decisions/0024). `sample` and `truncated` say what was left out.
  */
-export function processTree(db: Db, filter: EventFilter, limit = 5_000, nowMs = Date.now(), sampleSize = TREE_SAMPLE_ALERTS): ProcessTree {
+export function processTree(
+  db: Db,
+  filter: EventFilter,
+  limit = 5_000,
+  nowMs = Date.now(),
+  sampleSize = TREE_SAMPLE_ALERTS,
+): ProcessTree {
   const range = resolveRange(filter, nowMs);
   const { where, params } = filterToSql({ ...filter, container: [] }, range);
   const columns = 'e.id, e.time_ns, e.container_id, e.container_name, e.hostname, e.process_chain, e.priority_rank';
   const newest = (arm: string | undefined) =>
     `SELECT ${columns} FROM events e ${whereWith(whereWith(where, arm), 'e.process_chain IS NOT NULL')} ORDER BY e.time_ns DESC LIMIT @fetch`;
   const arms = containerArms(filter, params) ?? [undefined];
-  const fetched = arms.length === 1 ? newest(arms[0]) : `${arms.map((arm) => `SELECT * FROM (${newest(arm)})`).join(' UNION ALL ')} ORDER BY time_ns DESC LIMIT @fetch`;
+  const fetched =
+    arms.length === 1
+      ? newest(arms[0])
+      : `${arms.map((arm) => `SELECT * FROM (${newest(arm)})`).join(' UNION ALL ')} ORDER BY time_ns DESC LIMIT @fetch`;
   // One alert more than the sample is read to tell whether any were left out, and then left out itself.
   const rows = prepared<ChainCount & { more: number; sinceNs: string }>(
     db,
@@ -41,7 +50,11 @@ export function processTree(db: Db, filter: EventFilter, limit = 5_000, nowMs = 
   ).all({ ...params, fetch: sampleSize + 1, sampleSize, limit: limit + 1 });
   const first = rows[0];
   const sample = first?.more
-    ? { alerts: sampleSize, since: formatTimeNs(BigInt(first.sinceNs)), total: priorityCountsServe(filter) ? priorityTotals(db, filter, range).total : null }
+    ? {
+        alerts: sampleSize,
+        since: formatTimeNs(BigInt(first.sinceNs)),
+        total: priorityCountsServe(filter) ? priorityTotals(db, filter, range).total : null,
+      }
     : null;
   return { scopes: buildProcessTree(rows.slice(0, limit)), truncated: rows.length > limit, sample };
 }

@@ -5,7 +5,23 @@ import type { Db } from './connection';
 import { rangeSummary } from './range-summary';
 import { topValues } from './top-values';
 import { timeline } from './timeline';
-import { ago, type Alert, ALERTS, C1, countIn, isoNs, key, LAST_HOUR, MINUTE, NOW, openDataSet, range1h, RS, SPECS, sum } from './aggregates-data-set';
+import {
+  ago,
+  type Alert,
+  ALERTS,
+  C1,
+  countIn,
+  isoNs,
+  key,
+  LAST_HOUR,
+  MINUTE,
+  NOW,
+  openDataSet,
+  range1h,
+  RS,
+  SPECS,
+  sum,
+} from './aggregates-data-set';
 
 let db: Db;
 let TEXTS: string[];
@@ -51,7 +67,9 @@ describe('rangeSummary', () => {
     expect(previous?.from).toBe(NOW - 120 * MINUTE);
     expect(previous?.to).toBe(NOW - 60 * MINUTE);
     expect(previous?.total).toBe(3);
-    expect(Object.fromEntries(previous!.priorities.filter((p) => p.count > 0).map((p) => [p.priority, p.count]))).toEqual({ Warning: 1, Notice: 2 });
+    expect(
+      Object.fromEntries(previous!.priorities.filter((p) => p.count > 0).map((p) => [p.priority, p.count])),
+    ).toEqual({ Warning: 1, Notice: 2 });
   });
 
   it('works for absolute bounds and a range that ends before now', () => {
@@ -75,13 +93,27 @@ describe('rangeSummary', () => {
   it('reads a filter only the alerts can answer (free text, several tags) once, counting as the three reads would', () => {
     const threeReads = (filter: EventFilter, now: number) => {
       const { from, to } = rangeSummary(db, filter, now);
-      const previous = priorityTotals(db, { ...filter, from: new Date(from! - (to - from!)).toISOString(), to: new Date(from!).toISOString() }, now);
-      return { from, to, ...priorityTotals(db, filter, now), previous: { from: from! - (to - from!), to: from!, ...previous }, internal: priorityTotals(db, { ...filter, internal: 'only' }, now).total };
+      const previous = priorityTotals(
+        db,
+        { ...filter, from: new Date(from! - (to - from!)).toISOString(), to: new Date(from!).toISOString() },
+        now,
+      );
+      return {
+        from,
+        to,
+        ...priorityTotals(db, filter, now),
+        previous: { from: from! - (to - from!), to: from!, ...previous },
+        internal: priorityTotals(db, { ...filter, internal: 'only' }, now).total,
+      };
     };
     const cases: [Record<string, unknown>, number][] = [
-      [{ from: '1h', q: 'node-a' }, NOW], [{ from: '2h', q: 'syscall' }, NOW], [{ from: '2h', q: 'sys*', internal: 'include' }, NOW],
-      [{ from: '2h', q: 'drop', internal: 'only' }, NOW], [{ from: '90m', tag: ['shell', 'filesystem'] }, NOW],
-      [{ from: isoNs(ago(100)), to: isoNs(ago(10)), q: 'root' }, NOW], [{ from: '1h', q: 'no-such-word' }, NOW],
+      [{ from: '1h', q: 'node-a' }, NOW],
+      [{ from: '2h', q: 'syscall' }, NOW],
+      [{ from: '2h', q: 'sys*', internal: 'include' }, NOW],
+      [{ from: '2h', q: 'drop', internal: 'only' }, NOW],
+      [{ from: '90m', tag: ['shell', 'filesystem'] }, NOW],
+      [{ from: isoNs(ago(100)), to: isoNs(ago(10)), q: 'root' }, NOW],
+      [{ from: '1h', q: 'no-such-word' }, NOW],
       // Alerts newer than "now" (a clock behind the sender's): the range starts after it ends.
       [{ from: isoNs(ago(30)), q: 'node-a' }, NOW - 45 * MINUTE],
     ];
@@ -89,17 +121,30 @@ describe('rangeSummary', () => {
       const filter = EventFilter.parse(input);
       const summary = rangeSummary(db, filter, now);
       expect(summary, JSON.stringify(input)).toEqual(threeReads(filter, now));
-      if (input.q !== 'no-such-word') expect(summary.total + summary.previous!.total + summary.internal, JSON.stringify(input)).toBeGreaterThan(0);
+      if (input.q !== 'no-such-word')
+        expect(summary.total + summary.previous!.total + summary.internal, JSON.stringify(input)).toBeGreaterThan(0);
     }
   });
 
   // Counts of free text read each match's time and priority from a narrow table when no other
   // condition needs the alert's row (lib/db/filter-sql.ts, matchedAlerts); a page reads the rows.
   it.each([
-    {}, { rule: [RS] }, { priority: ['Critical', 'Warning'] }, { minPriority: 'Error' }, { hostname: ['node-b'] },
-    { container: [C1.id] }, { image: ['nginx:1.25'] }, { namespace: ['prod'] }, { pod: ['db-0'] }, { user: ['root'] },
-    { source: ['k8s_audit'] }, { tag: ['filesystem'] }, { proc: ['bash'] }, { chain: [key('containerd-shim')] },
-    { internal: 'only' }, { internal: 'include' },
+    {},
+    { rule: [RS] },
+    { priority: ['Critical', 'Warning'] },
+    { minPriority: 'Error' },
+    { hostname: ['node-b'] },
+    { container: [C1.id] },
+    { image: ['nginx:1.25'] },
+    { namespace: ['prod'] },
+    { pod: ['db-0'] },
+    { user: ['root'] },
+    { source: ['k8s_audit'] },
+    { tag: ['filesystem'] },
+    { proc: ['bash'] },
+    { chain: [key('containerd-shim')] },
+    { internal: 'only' },
+    { internal: 'include' },
   ])('counts free text with %j as the pages list it', (extra) => {
     for (const q of ['alert', 'containerd*']) {
       const input = { from: '2h', q, ...extra };
@@ -108,12 +153,19 @@ describe('rangeSummary', () => {
       const filter = EventFilter.parse(input);
       const summary = rangeSummary(db, filter, NOW);
       expect(summary.total, JSON.stringify(input)).toBe(listed.length);
-      for (const { priority, count } of summary.priorities) expect(count, `${JSON.stringify(input)} ${priority}`).toBe(listed.filter((e) => e.priority === priority).length);
+      for (const { priority, count } of summary.priorities)
+        expect(count, `${JSON.stringify(input)} ${priority}`).toBe(
+          listed.filter((e) => e.priority === priority).length,
+        );
       const buckets = timeline(db, filter, 'priority', 8, NOW).buckets;
-      expect(sum(buckets.map((bucket) => sum(Object.values(bucket.counts)))), JSON.stringify(input)).toBe(listed.length);
+      expect(sum(buckets.map((bucket) => sum(Object.values(bucket.counts)))), JSON.stringify(input)).toBe(
+        listed.length,
+      );
       const lastHour = listed.filter((e) => Date.parse(e.time) >= NOW - 60 * MINUTE);
       expect(priorityTotals(db, { ...filter, from: '1h' }, NOW).total, JSON.stringify(input)).toBe(lastHour.length);
-      expect(sum(topValues(db, filter, 'rule', 50, NOW).map((row) => row.count)), JSON.stringify(input)).toBe(listed.length);
+      expect(sum(topValues(db, filter, 'rule', 50, NOW).map((row) => row.count)), JSON.stringify(input)).toBe(
+        listed.length,
+      );
       const tagged = topValues(db, filter, 'tag', 50, NOW).map((row) => [row.value, row.count]);
       const tagCounts = new Map<string, number>();
       for (const tag of listed.flatMap((e) => e.tags)) tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + 1);

@@ -27,7 +27,12 @@ function previousRange(range: ResolvedRange): Previous | null {
   return { range: { fromNs: msToNs(ms.from), toNs: msToNs(ms.to), nowMs: range.nowMs }, ms };
 }
 
-export function rangeSummary(db: Db, filter: EventFilter, nowMs = Date.now(), readOptions: ReadOptions = {}): RangeSummary {
+export function rangeSummary(
+  db: Db,
+  filter: EventFilter,
+  nowMs = Date.now(),
+  readOptions: ReadOptions = {},
+): RangeSummary {
   const options = withFacets(db, readOptions);
   const range = resolveRange(filter, nowMs);
   const { from, to } = rangeMs(range);
@@ -48,16 +53,39 @@ const PREVIOUS = 2;
  * range before it and the health events in one read of the matching alerts instead of three, which
  * cost a common word's summary three times its timeline.
  */
-function perAlertSummary(db: Db, filter: EventFilter, range: ResolvedRange, before: Previous, options: ReadOptions): RangeSummary {
+function perAlertSummary(
+  db: Db,
+  filter: EventFilter,
+  range: ResolvedRange,
+  before: Previous,
+  options: ReadOptions,
+): RangeSummary {
   const { from, to } = rangeMs(range);
   const { range: previous, ms: previousMs } = before;
   const { fromNs, toNs } = range;
   // An alert newer than now (a clock ahead of this one) can put `from` after `to`, and so the range
   // before after the range itself: read from the earlier of the two starts.
   const previousFromNs = previous.fromNs ?? 0n;
-  const searched = searchSummaryCounts(db, filter, { fromNs: fromNs!, toNs, previousFromNs, previousToNs: previous.toNs! }, options);
-  if (searched) return { from, to, ...searched.current, previous: { ...previousMs, ...searched.previous }, internal: searched.internal };
-  const params: Record<string, unknown> = { fromNs, previousFromNs, previousToNs: previous.toNs, earliestNs: fromNs! < previousFromNs ? fromNs : previousFromNs };
+  const searched = searchSummaryCounts(
+    db,
+    filter,
+    { fromNs: fromNs!, toNs, previousFromNs, previousToNs: previous.toNs! },
+    options,
+  );
+  if (searched)
+    return {
+      from,
+      to,
+      ...searched.current,
+      previous: { ...previousMs, ...searched.previous },
+      internal: searched.internal,
+    };
+  const params: Record<string, unknown> = {
+    fromNs,
+    previousFromNs,
+    previousToNs: previous.toNs,
+    earliestNs: fromNs! < previousFromNs ? fromNs : previousFromNs,
+  };
   const alerts = matchedAlerts({ ...filter, internal: 'include' }, params, { narrow: true, facets: options.facets });
   const conditions = ['e.time_ns >= @earliestNs', ...alerts.conditions];
   if (toNs !== undefined) {
@@ -73,9 +101,15 @@ function perAlertSummary(db: Db, filter: EventFilter, range: ResolvedRange, befo
        count(*) AS alerts
      FROM ${alerts.from} WHERE ${conditions.join(' AND ')} GROUP BY key`,
   ).all(params);
-  const counted = (internal: number) => filter.internal === 'include' || internal === (filter.internal === 'only' ? 1 : 0);
-  const tally = { current: new Map<number, number>(), previous: new Map<number, number>(), internal: new Map<number, number>() };
-  const add = (counts: Map<number, number>, rank: number, alerts: number) => counts.set(rank, (counts.get(rank) ?? 0) + alerts);
+  const counted = (internal: number) =>
+    filter.internal === 'include' || internal === (filter.internal === 'only' ? 1 : 0);
+  const tally = {
+    current: new Map<number, number>(),
+    previous: new Map<number, number>(),
+    internal: new Map<number, number>(),
+  };
+  const add = (counts: Map<number, number>, rank: number, alerts: number) =>
+    counts.set(rank, (counts.get(rank) ?? 0) + alerts);
   for (const { key, alerts } of groups) {
     const rank = key >> 3;
     const group = key & 6;
@@ -85,8 +119,18 @@ function perAlertSummary(db: Db, filter: EventFilter, range: ResolvedRange, befo
     if (group === CURRENT && internal === 1) add(tally.internal, rank, alerts);
   }
   const totals = (key: keyof typeof tally) => {
-    const priorities = PRIORITIES.map((p) => ({ priority: p.name, priorityRank: p.rank, count: tally[key].get(p.rank) ?? 0 }));
+    const priorities = PRIORITIES.map((p) => ({
+      priority: p.name,
+      priorityRank: p.rank,
+      count: tally[key].get(p.rank) ?? 0,
+    }));
     return { total: priorities.reduce((sum, p) => sum + p.count, 0), priorities };
   };
-  return { from, to, ...totals('current'), previous: { ...previousMs, ...totals('previous') }, internal: totals('internal').total };
+  return {
+    from,
+    to,
+    ...totals('current'),
+    previous: { ...previousMs, ...totals('previous') },
+    internal: totals('internal').total,
+  };
 }

@@ -62,8 +62,13 @@ describe('reads on reader threads', () => {
   });
 
   it('run side by side: every read of a burst is answered, in any order', async () => {
-    const answers = await Promise.all(Array.from({ length: 40 }, async (_, i) => value(await pool.run({ name: 'top', args: [filter, 'rule', (i % 5) + 1], json: false }))));
-    for (const [i, answer] of answers.entries()) expect((answer as { values: unknown[] }).values).toHaveLength((i % 5) + 1);
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) =>
+        value(await pool.run({ name: 'top', args: [filter, 'rule', (i % 5) + 1], json: false })),
+      ),
+    );
+    for (const [i, answer] of answers.entries())
+      expect((answer as { values: unknown[] }).values).toHaveLength((i % 5) + 1);
   });
 
   it('cannot write', async () => {

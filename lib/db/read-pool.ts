@@ -25,7 +25,11 @@ class Reader {
   /** Its modules have loaded: a read sent now starts at once. */
   ready = false;
 
-  constructor(onAnswer: (reader: Reader, answer: ReadAnswer) => void, onExit: (reader: Reader, error: Error) => void, onReady: () => void) {
+  constructor(
+    onAnswer: (reader: Reader, answer: ReadAnswer) => void,
+    onExit: (reader: Reader, error: Error) => void,
+    onReady: () => void,
+  ) {
     // A reader's objects live for one read: a small young generation keeps its idle memory low.
     this.worker = startWorker('read-worker', { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker.unref();
@@ -67,7 +71,14 @@ export class ReadPool {
   run(request: Omit<ReadRequest, 'id'>): Promise<ReadAnswer> {
     const id = this.nextId++;
     if (this.queue.length >= MAX_QUEUED_READS) {
-      return Promise.resolve({ id, domainError: { code: 'reads_overloaded', message: 'Too many reads are waiting for a reader thread; try again in a moment.', retryAfterSeconds: 1 } });
+      return Promise.resolve({
+        id,
+        domainError: {
+          code: 'reads_overloaded',
+          message: 'Too many reads are waiting for a reader thread; try again in a moment.',
+          retryAfterSeconds: 1,
+        },
+      });
     }
     this.warmUp();
     return new Promise((resolve) => {

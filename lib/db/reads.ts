@@ -28,13 +28,23 @@ export const READS = {
   },
   summary: (db: Db, filter: EventFilter) => rangeSummary(db, filter),
   priorities: (db: Db, filter: EventFilter) => priorityTotals(db, filter),
-  top: (db: Db, filter: EventFilter, dimension: Dimension, limit: number) => ({ dimension, values: topValues(db, filter, dimension, limit) }),
+  top: (db: Db, filter: EventFilter, dimension: Dimension, limit: number) => ({
+    dimension,
+    values: topValues(db, filter, dimension, limit),
+  }),
   timeline: (db: Db, filter: EventFilter, stack: TimelineStack, series: number) => timeline(db, filter, stack, series),
   rules: (db: Db, filter: EventFilter) => ruleRows(db, filter),
   containers: (db: Db, filter: EventFilter, limit: number) => ({ containers: containerRows(db, filter, limit) }),
-  exportPage: (db: Db, filter: EventFilter, format: ExportFormat, cursor: string | undefined, started: boolean, nowMs: number) =>
-    exportPage(db, filter, format, cursor, started, nowMs),
-  processTree: (db: Db, filter: EventFilter, chains: number, alerts: number) => processTree(db, filter, chains, Date.now(), alerts),
+  exportPage: (
+    db: Db,
+    filter: EventFilter,
+    format: ExportFormat,
+    cursor: string | undefined,
+    started: boolean,
+    nowMs: number,
+  ) => exportPage(db, filter, format, cursor, started, nowMs),
+  processTree: (db: Db, filter: EventFilter, chains: number, alerts: number) =>
+    processTree(db, filter, chains, Date.now(), alerts),
 } as const;
 
 type Reads = typeof READS;

@@ -12,7 +12,13 @@ describe('relatedEvents', () => {
   const R1 = 'Run shell untrusted';
   const R2 = 'Write below etc';
   const s = (ns: bigint, rule: string, host: string, place?: Place, chain?: Level[], source = 'syscall'): Spec => ({
-    ns, rule, priority: 'Notice', source, hostname: host, container: place, chain,
+    ns,
+    rule,
+    priority: 'Notice',
+    source,
+    hostname: host,
+    container: place,
+    chain,
   });
   const REL: Spec[] = [
     /* 1 */ s(ago(T), R1, 'node-a', C1, CHAIN), // the alert in a container
@@ -95,7 +101,8 @@ describe('relatedEvents', () => {
   it('never includes the alert itself', () => {
     for (let id = 1; id <= REL.length; id++) {
       const related = relatedEvents(rel, id)!;
-      for (const list of [related.nearby, related.sameChain, related.sameRuleElsewhere]) expect(ids(list), `alert ${id}`).not.toContain(id);
+      for (const list of [related.nearby, related.sameChain, related.sameRuleElsewhere])
+        expect(ids(list), `alert ${id}`).not.toContain(id);
     }
   });
 
@@ -110,7 +117,12 @@ describe('relatedEvents', () => {
     const related = relatedEvents(rel, 1, 1)!;
     expect(ids(related.nearby)).toEqual([closest.id]);
     expect(related.sameChain).toHaveLength(1);
-    expect(related.nearby[0]).toMatchObject({ id: closest.id, rule: closest.rule, containerId: C1.id, time: closest.time });
+    expect(related.nearby[0]).toMatchObject({
+      id: closest.id,
+      rule: closest.rule,
+      containerId: C1.id,
+      time: closest.time,
+    });
   });
 
   it('is undefined for an unknown id', () => {

@@ -16,7 +16,12 @@ const RELATED_WINDOW_NS = 10n * NS_PER_MINUTE;
  * index and kept the outer loop by `CROSS JOIN`. When an index serves only part of `where` (`among`),
  * each side stops at its `@candidates` nearest alerts so it cannot read every alert on that index.
  */
-function closestInTime(db: Db, where: string, params: { at: bigint; limit: number } & Record<string, unknown>, among?: string): EventSummary[] {
+function closestInTime(
+  db: Db,
+  where: string,
+  params: { at: bigint; limit: number } & Record<string, unknown>,
+  among?: string,
+): EventSummary[] {
   const side = (after: boolean) => {
     const [comparison, order] = after ? ['>', 'ASC'] : ['<=', 'DESC'];
     const nearest = (condition: string, limit: string) =>
@@ -36,7 +41,11 @@ function closestInTime(db: Db, where: string, params: { at: bigint; limit: numbe
     const d = BigInt(row.timeNs) - params.at;
     return d < 0n ? -d : d;
   };
-  const closest = new Set([...rows].sort((a, b) => (distance(a) < distance(b) ? -1 : distance(a) > distance(b) ? 1 : 0)).slice(0, params.limit));
+  const closest = new Set(
+    [...rows]
+      .sort((a, b) => (distance(a) < distance(b) ? -1 : distance(a) > distance(b) ? 1 : 0))
+      .slice(0, params.limit),
+  );
   return rows.filter((row) => closest.has(row)).map(toSummary);
 }
 
@@ -44,20 +53,57 @@ function closestInTime(db: Db, where: string, params: { at: bigint; limit: numbe
  * Alerts around one alert, closest in time first: same container (or host) within the window, same
  * chain, same rule elsewhere (among the rule's `ruleCandidates` alerts nearest in time, each way).
  */
-export function relatedEvents(db: Db, id: number, limit = RELATED_LIMIT, ruleCandidates = RELATED_RULE_CANDIDATES): RelatedEvents | undefined {
-  const alert = prepared<{ id: bigint; timeNs: bigint; rule: string; containerId: string | null; hostname: string | null; chain: string | null }>(db, 'SELECT id, time_ns AS timeNs, rule, container_id AS containerId, hostname, process_chain AS chain FROM events WHERE id = ?')
+export function relatedEvents(
+  db: Db,
+  id: number,
+  limit = RELATED_LIMIT,
+  ruleCandidates = RELATED_RULE_CANDIDATES,
+): RelatedEvents | undefined {
+  const alert = prepared<{
+    id: bigint;
+    timeNs: bigint;
+    rule: string;
+    containerId: string | null;
+    hostname: string | null;
+    chain: string | null;
+  }>(
+    db,
+    'SELECT id, time_ns AS timeNs, rule, container_id AS containerId, hostname, process_chain AS chain FROM events WHERE id = ?',
+  )
     .safeIntegers(true)
     .get(id);
   if (!alert) return undefined;
   const base = {
-    id, limit, at: alert.timeNs, from: alert.timeNs - RELATED_WINDOW_NS, to: alert.timeNs + RELATED_WINDOW_NS,
-    rule: alert.rule, chain: alert.chain, containerId: alert.containerId, hostname: alert.hostname,
+    id,
+    limit,
+    at: alert.timeNs,
+    from: alert.timeNs - RELATED_WINDOW_NS,
+    to: alert.timeNs + RELATED_WINDOW_NS,
+    rule: alert.rule,
+    chain: alert.chain,
+    containerId: alert.containerId,
+    hostname: alert.hostname,
   };
   // IS, not =: alerts without a container (NULL) must compare as "elsewhere", not vanish.
-  const sameContainer = alert.containerId === null || alert.containerId === 'host' ? 'e.hostname IS @hostname AND e.container_id IS @containerId' : 'e.container_id IS @containerId';
+  const sameContainer =
+    alert.containerId === null || alert.containerId === 'host'
+      ? 'e.hostname IS @hostname AND e.container_id IS @containerId'
+      : 'e.container_id IS @containerId';
   return {
-    nearby: closestInTime(db, `e.id != @id AND e.internal = 0 AND ${sameContainer} AND e.time_ns BETWEEN @from AND @to`, base),
-    sameChain: alert.chain === null ? [] : closestInTime(db, 'e.id != @id AND e.internal = 0 AND e.process_chain = @chain', base),
-    sameRuleElsewhere: closestInTime(db, `e.id != @id AND e.internal = 0 AND e.rule = @rule AND NOT (${sameContainer})`, { ...base, candidates: ruleCandidates }, 'e.rule = @rule'),
+    nearby: closestInTime(
+      db,
+      `e.id != @id AND e.internal = 0 AND ${sameContainer} AND e.time_ns BETWEEN @from AND @to`,
+      base,
+    ),
+    sameChain:
+      alert.chain === null
+        ? []
+        : closestInTime(db, 'e.id != @id AND e.internal = 0 AND e.process_chain = @chain', base),
+    sameRuleElsewhere: closestInTime(
+      db,
+      `e.id != @id AND e.internal = 0 AND e.rule = @rule AND NOT (${sameContainer})`,
+      { ...base, candidates: ruleCandidates },
+      'e.rule = @rule',
+    ),
   };
 }

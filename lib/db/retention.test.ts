@@ -50,7 +50,10 @@ describe('pruneBatch', () => {
     expect(pruneBatch(db, { retentionMs: 60 * MINUTE, maxEvents: null }, NOW)).toBe(0);
     // The id runs of quarters left without alerts go; the oldest kept alert's quarter stays.
     const quarterOf = (minutesAgo: number) => Math.floor((NOW - minutesAgo * MINUTE) / 900_000);
-    expect(db.prepare('SELECT quarter FROM event_id_runs ORDER BY quarter').pluck().all()).toEqual([quarterOf(59), quarterOf(1)]);
+    expect(db.prepare('SELECT quarter FROM event_id_runs ORDER BY quarter').pluck().all()).toEqual([
+      quarterOf(59),
+      quarterOf(1),
+    ]);
   });
 
   it('keeps an alert exactly at the cutoff', () => {
@@ -61,7 +64,14 @@ describe('pruneBatch', () => {
 
   it('keeps the newest N alerts by time (then arrival) under a maximum count', () => {
     // Arrival order differs from time order; two alerts share a time.
-    writeAlerts(db, [alertAt(5, 'e'), alertAt(50, 'a'), alertAt(1, 'f'), alertAt(30, 'b'), alertAt(10, 'c'), alertAt(10, 'd')]);
+    writeAlerts(db, [
+      alertAt(5, 'e'),
+      alertAt(50, 'a'),
+      alertAt(1, 'f'),
+      alertAt(30, 'b'),
+      alertAt(10, 'c'),
+      alertAt(10, 'd'),
+    ]);
     expect(pruneBatch(db, { retentionMs: null, maxEvents: 3 }, NOW)).toBe(3);
     expect(remainingRules(db)).toEqual(['d', 'e', 'f']);
     expect(orphans(db)).toBe(0);
@@ -84,7 +94,10 @@ describe('pruneBatch', () => {
 
   it('deletes at most one batch per call', () => {
     const total = PRUNE_BATCH * 2 + 37;
-    writeAlerts(db, Array.from({ length: total }, (_, i) => alertAt(1000 + i)));
+    writeAlerts(
+      db,
+      Array.from({ length: total }, (_, i) => alertAt(1000 + i)),
+    );
     const policy = { retentionMs: 60 * MINUTE, maxEvents: null };
     expect(pruneBatch(db, policy, NOW)).toBe(PRUNE_BATCH);
     // The oldest go first.
@@ -103,7 +116,10 @@ describe('pruneBatch', () => {
   });
 
   it('shares the batch between age and count', () => {
-    writeAlerts(db, Array.from({ length: 30 }, (_, i) => alertAt(i < 8 ? 1000 + i : i)));
+    writeAlerts(
+      db,
+      Array.from({ length: 30 }, (_, i) => alertAt(i < 8 ? 1000 + i : i)),
+    );
     // 8 are too old; the count limit wants 30 - 5 = 25 gone in all. A batch of 10 takes 8 + 2.
     expect(pruneBatch(db, { retentionMs: 60 * MINUTE, maxEvents: 5 }, NOW, 10)).toBe(10);
     expect(count(db, 'events')).toBe(20);
@@ -113,7 +129,10 @@ describe('pruneBatch', () => {
 describe('pruneAll', () => {
   it('prunes in batches until the policy holds, leaving no orphaned child rows', async () => {
     const total = PRUNE_BATCH * 2 + 100;
-    writeAlerts(db, Array.from({ length: total }, (_, i) => alertAt(i)));
+    writeAlerts(
+      db,
+      Array.from({ length: total }, (_, i) => alertAt(i)),
+    );
     expect(count(db, 'event_tags')).toBe(total * 2);
     const deleted = await pruneAll(db, { retentionMs: null, maxEvents: 50 }, NOW);
     expect(deleted).toBe(total - 50);
@@ -133,7 +152,10 @@ describe('pruneAll', () => {
   });
 
   it('prunes exactly one full batch and stops', async () => {
-    writeAlerts(db, Array.from({ length: PRUNE_BATCH }, (_, i) => alertAt(100 + i)));
+    writeAlerts(
+      db,
+      Array.from({ length: PRUNE_BATCH }, (_, i) => alertAt(100 + i)),
+    );
     expect(await pruneAll(db, { retentionMs: 60 * MINUTE, maxEvents: null }, NOW)).toBe(PRUNE_BATCH);
     expect(count(db, 'events')).toBe(0);
   });
@@ -142,12 +164,30 @@ describe('pruneAll', () => {
 describe('alerts dated far ahead of their arrival (PERCH_MAX_CLOCK_SKEW)', () => {
   /** Alerts as ingest prepares them when they arrive at `arrivedMs`. */
   const arriving = (arrivedMs: number, values: Record<string, unknown>[]) =>
-    prepareEntries(splitBody(values.map((v) => JSON.stringify(v)).join('\n')).entries, { nowMs: arrivedMs }).valid.map((e) => e.alert);
-  const junk = (i: number) => ({ time: `2262-01-01T00:00:${String(i).padStart(2, '0')}Z`, rule: `junk ${i}`, priority: 'Debug', output: 'j' });
-  const real = (i: number, arrivedMs: number) => ({ time: new Date(arrivedMs - 1_000).toISOString(), rule: `real ${i}`, priority: 'Critical', output: 'r' });
+    prepareEntries(splitBody(values.map((v) => JSON.stringify(v)).join('\n')).entries, { nowMs: arrivedMs }).valid.map(
+      (e) => e.alert,
+    );
+  const junk = (i: number) => ({
+    time: `2262-01-01T00:00:${String(i).padStart(2, '0')}Z`,
+    rule: `junk ${i}`,
+    priority: 'Debug',
+    output: 'j',
+  });
+  const real = (i: number, arrivedMs: number) => ({
+    time: new Date(arrivedMs - 1_000).toISOString(),
+    rule: `real ${i}`,
+    priority: 'Critical',
+    output: 'r',
+  });
 
   it('do not make the count limit delete genuine alerts that arrived after them', async () => {
-    writeAlerts(db, arriving(NOW - 10 * MINUTE, Array.from({ length: 20 }, (_, i) => junk(i))));
+    writeAlerts(
+      db,
+      arriving(
+        NOW - 10 * MINUTE,
+        Array.from({ length: 20 }, (_, i) => junk(i)),
+      ),
+    );
     for (let i = 0; i < 10; i++) writeAlerts(db, arriving(NOW - (9 - i) * MINUTE, [real(i, NOW - (9 - i) * MINUTE)]));
     expect(await pruneAll(db, { retentionMs: null, maxEvents: 20 }, NOW)).toBe(10);
     const kept = remainingRules(db);

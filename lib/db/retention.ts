@@ -18,21 +18,36 @@ export const PRUNE_BATCH = 20;
 // gone take a few: deletes run without merging, in the room ingest leaves under the store's cap
 // (withPruneRoom), and reclaimSearchSpace merges once per run.
 function withoutMerging(db: Db, work: () => number): number {
-  return withPruneRoom(db, () => db.transaction(() => {
-    db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('automerge', 0)").run();
-    const deleted = work();
-    db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('automerge', 4)").run();
-    return deleted;
-  }).immediate());
+  return withPruneRoom(db, () =>
+    db
+      .transaction(() => {
+        db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('automerge', 0)").run();
+        const deleted = work();
+        db.prepare("INSERT INTO event_search (event_search, rank) VALUES ('automerge', 4)").run();
+        return deleted;
+      })
+      .immediate(),
+  );
 }
 
 const deleteOlderThan = (db: Db, cutoffNs: bigint, limit: number) =>
-  withoutMerging(db, () => db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ns < ? ORDER BY time_ns LIMIT ?)').run(cutoffNs, limit).changes);
+  withoutMerging(
+    db,
+    () =>
+      db
+        .prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_ns < ? ORDER BY time_ns LIMIT ?)')
+        .run(cutoffNs, limit).changes,
+  );
 
 // No alert's time is more than PERCH_MAX_CLOCK_SKEW past its arrival (lib/falco/alert.ts), so a
 // future-dated alert cannot outlive the genuine alerts that arrived after it.
 const deleteOldest = (db: Db, limit: number) =>
-  withoutMerging(db, () => db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY time_ns, id LIMIT ?)').run(limit).changes);
+  withoutMerging(
+    db,
+    () =>
+      db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY time_ns, id LIMIT ?)').run(limit)
+        .changes,
+  );
 
 /**
  * Rewrites the index segments that hold deleted alerts so their pages are free for ingest, using
@@ -58,7 +73,10 @@ export function pruneBatch(db: Db, policy: RetentionPolicy, nowMs = Date.now(), 
     if (excess > 0) deleted += deleteOldest(db, excess);
   }
   // Id runs (migration 0014) of quarters older than every alert left hold none of them.
-  if (deleted > 0) db.prepare('DELETE FROM event_id_runs WHERE quarter < coalesce((SELECT min(time_ns) FROM events) / 900000000000, 1 << 62)').run();
+  if (deleted > 0)
+    db.prepare(
+      'DELETE FROM event_id_runs WHERE quarter < coalesce((SELECT min(time_ns) FROM events) / 900000000000, 1 << 62)',
+    ).run();
   notePlannerStatsChanges(db, deleted);
   return deleted;
 }

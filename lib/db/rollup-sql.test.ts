@@ -35,17 +35,42 @@ function random(seed: number) {
   };
 }
 
-const isoNs = (ns: bigint) => `${new Date(Number(ns / NS_PER_MS)).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
+const isoNs = (ns: bigint) =>
+  `${new Date(Number(ns / NS_PER_MS)).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
 const msNs = (ms: number) => BigInt(ms) * NS_PER_MS;
 
 // Kinds of alerts: fixed sources, hosts, containers and users (missing, empty, shared names), so
 // that an hour holds several alerts of a kind and deletes leave partly emptied rows behind.
 const CONTAINERS = {
-  web1: { 'container.id': 'aaaaaaaaaaa1', 'container.name': 'web', 'container.image.repository': 'nginx', 'container.image.tag': '1.25', 'k8s.ns.name': 'prod', 'k8s.pod.name': 'web-1' },
+  web1: {
+    'container.id': 'aaaaaaaaaaa1',
+    'container.name': 'web',
+    'container.image.repository': 'nginx',
+    'container.image.tag': '1.25',
+    'k8s.ns.name': 'prod',
+    'k8s.pod.name': 'web-1',
+  },
   // Shares the name: a `container` filter by name selects both.
-  web2: { 'container.id': 'aaaaaaaaaaa2', 'container.name': 'web', 'container.image.repository': 'nginx', 'container.image.tag': '1.26', 'k8s.ns.name': 'prod', 'k8s.pod.name': 'web-2' },
-  db: { 'container.id': 'bbbbbbbbbbb1', 'container.name': 'db', 'container.image.repository': 'postgres', 'k8s.ns.name': 'data' },
-  host: { 'container.id': 'host', 'container.name': 'host', 'container.image.repository': '', 'container.image.tag': '' },
+  web2: {
+    'container.id': 'aaaaaaaaaaa2',
+    'container.name': 'web',
+    'container.image.repository': 'nginx',
+    'container.image.tag': '1.26',
+    'k8s.ns.name': 'prod',
+    'k8s.pod.name': 'web-2',
+  },
+  db: {
+    'container.id': 'bbbbbbbbbbb1',
+    'container.name': 'db',
+    'container.image.repository': 'postgres',
+    'k8s.ns.name': 'data',
+  },
+  host: {
+    'container.id': 'host',
+    'container.name': 'host',
+    'container.image.repository': '',
+    'container.image.tag': '',
+  },
   none: {},
 };
 interface Kind {
@@ -57,22 +82,86 @@ interface Kind {
   user?: string;
 }
 const KINDS: Kind[] = [
-  { rule: 'Terminal shell in container', priorities: ['Notice', 'Warning'], source: 'syscall', hostname: 'node-a', container: CONTAINERS.web1, user: 'root' },
-  { rule: 'Terminal shell in container', priorities: ['Notice'], source: 'syscall', hostname: 'node-b', container: CONTAINERS.web2, user: 'root' },
-  { rule: 'Read sensitive file untrusted', priorities: ['Warning', 'Critical'], source: 'syscall', hostname: 'node-a', container: CONTAINERS.host, user: 'root' },
-  { rule: 'Read sensitive file untrusted', priorities: ['Warning'], source: 'syscall', hostname: 'node-b', container: CONTAINERS.host },
-  { rule: 'Drop and execute new binary', priorities: ['Critical', 'Emergency'], source: 'syscall', hostname: 'node-b', container: CONTAINERS.db, user: 'postgres' },
-  { rule: 'Disallowed K8s User', priorities: ['Warning', 'Error'], source: 'k8s_audit', hostname: '', container: CONTAINERS.none, user: 'system:anonymous' },
+  {
+    rule: 'Terminal shell in container',
+    priorities: ['Notice', 'Warning'],
+    source: 'syscall',
+    hostname: 'node-a',
+    container: CONTAINERS.web1,
+    user: 'root',
+  },
+  {
+    rule: 'Terminal shell in container',
+    priorities: ['Notice'],
+    source: 'syscall',
+    hostname: 'node-b',
+    container: CONTAINERS.web2,
+    user: 'root',
+  },
+  {
+    rule: 'Read sensitive file untrusted',
+    priorities: ['Warning', 'Critical'],
+    source: 'syscall',
+    hostname: 'node-a',
+    container: CONTAINERS.host,
+    user: 'root',
+  },
+  {
+    rule: 'Read sensitive file untrusted',
+    priorities: ['Warning'],
+    source: 'syscall',
+    hostname: 'node-b',
+    container: CONTAINERS.host,
+  },
+  {
+    rule: 'Drop and execute new binary',
+    priorities: ['Critical', 'Emergency'],
+    source: 'syscall',
+    hostname: 'node-b',
+    container: CONTAINERS.db,
+    user: 'postgres',
+  },
+  {
+    rule: 'Disallowed K8s User',
+    priorities: ['Warning', 'Error'],
+    source: 'k8s_audit',
+    hostname: '',
+    container: CONTAINERS.none,
+    user: 'system:anonymous',
+  },
   { rule: 'Clear Log Activities', priorities: ['Informational', 'Debug', 'Alert'], container: CONTAINERS.db },
-  { rule: 'Clear Log Activities', priorities: ['Notice'], source: '', hostname: 'node-a', container: CONTAINERS.none, user: 'nobody' },
-  { rule: 'Falco internal: syscall event drop', priorities: ['Debug'], source: 'internal', hostname: 'node-a', container: CONTAINERS.none },
+  {
+    rule: 'Clear Log Activities',
+    priorities: ['Notice'],
+    source: '',
+    hostname: 'node-a',
+    container: CONTAINERS.none,
+    user: 'nobody',
+  },
+  {
+    rule: 'Falco internal: syscall event drop',
+    priorities: ['Debug'],
+    source: 'internal',
+    hostname: 'node-a',
+    container: CONTAINERS.none,
+  },
 ];
 const PROCESSES = ['bash', 'sh', 'sudo', 'cat', 'containerd-shim', 'systemd', '<NA>'];
-const TAGS = ['T1059', 'T1059.004', 'T1555', 'mitre_execution', 'mitre_credential_access', 'TA0002', 'container', 'host', 'shell'];
+const TAGS = [
+  'T1059',
+  'T1059.004',
+  'T1555',
+  'mitre_execution',
+  'mitre_credential_access',
+  'TA0002',
+  'container',
+  'host',
+  'shell',
+];
 
 function randomAlerts(count: number, seed: number): StoredAlert[] {
   const next = random(seed);
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const spanNs = msNs(SPAN_HOURS * HOUR) - 1n;
   let timeNs = msNs(START);
   let kind = KINDS[0]!;
@@ -124,7 +213,8 @@ const RECOMPUTED: Record<string, string> = {
     FROM event_tags t JOIN events e ON e.id = t.event_id GROUP BY 1, 2, 3, 4`,
   process_counts_1h: `SELECT e.time_ns / 3600000000000 AS hour, e.internal, e.priority_rank, p.name, count(DISTINCT e.id) AS alerts
     FROM event_processes p JOIN events e ON e.id = p.event_id WHERE p.name IS NOT NULL GROUP BY 1, 2, 3, 4`,
-  priority_counts_15m: 'SELECT time_ns / 900000000000 AS quarter, internal, priority_rank, count(*) AS alerts FROM events GROUP BY 1, 2, 3',
+  priority_counts_15m:
+    'SELECT time_ns / 900000000000 AS quarter, internal, priority_rank, count(*) AS alerts FROM events GROUP BY 1, 2, 3',
   dimension_counts_12h: `SELECT k.dimension, e.time_ns / 43200000000000 AS half_day, k.value, k.detail, e.internal, e.priority_rank, count(*) AS alerts
     FROM event_dimension_keys k JOIN events e ON e.id = k.event_id GROUP BY 1, 2, 3, 4, 5, 6`,
   dimension_counts_1h: `SELECT k.dimension, k.value, k.detail, e.time_ns / 3600000000000 AS hour, e.internal, e.priority_rank, count(*) AS alerts
@@ -133,9 +223,17 @@ const RECOMPUTED: Record<string, string> = {
 
 function expectCountsMatchAlerts(db: Db) {
   for (const [table, recomputed] of Object.entries(RECOMPUTED)) {
-    const keyColumns = table.startsWith('event_') ? 13 : table.startsWith('priority_') ? 3 : table.startsWith('dimension_') ? 6 : 4;
+    const keyColumns = table.startsWith('event_')
+      ? 13
+      : table.startsWith('priority_')
+        ? 3
+        : table.startsWith('dimension_')
+          ? 6
+          : 4;
     const orderBy = `ORDER BY ${Array.from({ length: keyColumns }, (_, i) => i + 1).join(', ')}`;
-    expect(db.prepare(`SELECT * FROM ${table} ${orderBy}`).all(), table).toEqual(db.prepare(`SELECT * FROM (${recomputed}) ${orderBy}`).all());
+    expect(db.prepare(`SELECT * FROM ${table} ${orderBy}`).all(), table).toEqual(
+      db.prepare(`SELECT * FROM (${recomputed}) ${orderBy}`).all(),
+    );
   }
 }
 
@@ -211,10 +309,14 @@ function expectSameAnswers(filterInput: Record<string, unknown>) {
     expect(countByPriority(db, filter, NOW), context).toEqual(countByPriority(db, filter, NOW, raw));
     expect(rangeSummary(db, filter, NOW), context).toEqual(rangeSummary(db, filter, NOW, raw));
     for (const dimension of DIMENSION_NAMES) {
-      expect(topValues(db, filter, dimension, 50, NOW), `${context} ${dimension}`).toEqual(topValues(db, filter, dimension, 50, NOW, raw));
+      expect(topValues(db, filter, dimension, 50, NOW), `${context} ${dimension}`).toEqual(
+        topValues(db, filter, dimension, 50, NOW, raw),
+      );
     }
     for (const stack of ['priority', 'rule', 'container'] as const) {
-      expect(timeline(db, filter, stack, 3, NOW), `${context} ${stack}`).toEqual(timeline(db, filter, stack, 3, NOW, raw));
+      expect(timeline(db, filter, stack, 3, NOW), `${context} ${stack}`).toEqual(
+        timeline(db, filter, stack, 3, NOW, raw),
+      );
     }
     expect(ruleRows(db, filter, NOW), context).toEqual(ruleRows(db, filter, NOW, raw));
     expect(containerRows(db, filter, 500, NOW), context).toEqual(containerRows(db, filter, 500, NOW, raw));
@@ -238,17 +340,27 @@ describe('the counts', () => {
 
 describe('reading from the counts', () => {
   it('reads whole 12-hour periods, hours and quarters from the counts and only the partial quarters from events', () => {
-    const filter = EventFilter.parse({ from: isoNs(msNs(Date.UTC(2026, 2, 1, 9, 37))), to: isoNs(msNs(Date.UTC(2026, 2, 3, 1, 20))) });
+    const filter = EventFilter.parse({
+      from: isoNs(msNs(Date.UTC(2026, 2, 1, 9, 37))),
+      to: isoNs(msNs(Date.UTC(2026, 2, 3, 1, 20))),
+    });
     const { sql, params } = eventRows(filter, NOW);
     expect(sql).toContain('event_counts_12h');
     expect(params).toMatchObject({
-      rawFrom0: msNs(Date.UTC(2026, 2, 1, 9, 37)), rawTo0: msNs(Date.UTC(2026, 2, 1, 9, 45)),
-      quarterFrom0: BigInt(Date.UTC(2026, 2, 1, 9, 45) / QUARTER), quarterTo0: BigInt(Date.UTC(2026, 2, 1, 10) / QUARTER),
-      hourFrom0: BigInt(Date.UTC(2026, 2, 1, 10) / HOUR), hourTo0: BigInt(Date.UTC(2026, 2, 1, 12) / HOUR),
-      half_dayFrom0: BigInt(Date.UTC(2026, 2, 1, 12) / (12 * HOUR)), half_dayTo0: BigInt(Date.UTC(2026, 2, 3) / (12 * HOUR)),
-      hourFrom1: BigInt(Date.UTC(2026, 2, 3) / HOUR), hourTo1: BigInt(Date.UTC(2026, 2, 3, 1) / HOUR),
-      quarterFrom1: BigInt(Date.UTC(2026, 2, 3, 1) / QUARTER), quarterTo1: BigInt(Date.UTC(2026, 2, 3, 1, 15) / QUARTER),
-      rawFrom1: msNs(Date.UTC(2026, 2, 3, 1, 15)), rawTo1: msNs(Date.UTC(2026, 2, 3, 1, 20)),
+      rawFrom0: msNs(Date.UTC(2026, 2, 1, 9, 37)),
+      rawTo0: msNs(Date.UTC(2026, 2, 1, 9, 45)),
+      quarterFrom0: BigInt(Date.UTC(2026, 2, 1, 9, 45) / QUARTER),
+      quarterTo0: BigInt(Date.UTC(2026, 2, 1, 10) / QUARTER),
+      hourFrom0: BigInt(Date.UTC(2026, 2, 1, 10) / HOUR),
+      hourTo0: BigInt(Date.UTC(2026, 2, 1, 12) / HOUR),
+      half_dayFrom0: BigInt(Date.UTC(2026, 2, 1, 12) / (12 * HOUR)),
+      half_dayTo0: BigInt(Date.UTC(2026, 2, 3) / (12 * HOUR)),
+      hourFrom1: BigInt(Date.UTC(2026, 2, 3) / HOUR),
+      hourTo1: BigInt(Date.UTC(2026, 2, 3, 1) / HOUR),
+      quarterFrom1: BigInt(Date.UTC(2026, 2, 3, 1) / QUARTER),
+      quarterTo1: BigInt(Date.UTC(2026, 2, 3, 1, 15) / QUARTER),
+      rawFrom1: msNs(Date.UTC(2026, 2, 3, 1, 15)),
+      rawTo1: msNs(Date.UTC(2026, 2, 3, 1, 20)),
     });
   });
 
@@ -266,18 +378,32 @@ describe('reading from the counts', () => {
     expect(eventRows(EventFilter.parse({ ...month, tag: ['shell'] }), NOW).sql).not.toContain('counts');
     expect(tagRows(EventFilter.parse({ ...month, rule: ['x'] }), NOW).sql).not.toContain('counts');
     expect(processNameRows(EventFilter.parse({ ...month, hostname: ['x'] }), NOW).sql).not.toContain('counts');
-    expect(processNameRows(EventFilter.parse({ ...month, minPriority: 'Error' }), NOW).sql).toContain('process_counts_1h');
+    expect(processNameRows(EventFilter.parse({ ...month, minPriority: 'Error' }), NOW).sql).toContain(
+      'process_counts_1h',
+    );
     expect(priorityRows(EventFilter.parse({ ...month, tag: ['shell'] }), NOW).sql).toContain('tag_counts_1h');
     expect(priorityRows(EventFilter.parse({ ...month, tag: ['shell', 'host'] }), NOW).sql).not.toContain('counts');
-    expect(priorityRows(EventFilter.parse({ ...month, proc: ['sudo'], tag: ['shell'] }), NOW).sql).not.toContain('counts');
-    expect(eventRows(EventFilter.parse(month), NOW, { bucketWidthNs: 5n * 60_000_000_000n }).sql).not.toContain('counts');
-    expect(eventRows(EventFilter.parse(month), NOW, { bucketWidthNs: 30n * 60_000_000_000n }).sql).not.toContain('counts_1h');
-    expect(eventRows(EventFilter.parse(month), NOW, { bucketWidthNs: 3n * 3_600_000_000_000n }).sql).not.toContain('counts_12h');
+    expect(priorityRows(EventFilter.parse({ ...month, proc: ['sudo'], tag: ['shell'] }), NOW).sql).not.toContain(
+      'counts',
+    );
+    expect(eventRows(EventFilter.parse(month), NOW, { bucketWidthNs: 5n * 60_000_000_000n }).sql).not.toContain(
+      'counts',
+    );
+    expect(eventRows(EventFilter.parse(month), NOW, { bucketWidthNs: 30n * 60_000_000_000n }).sql).not.toContain(
+      'counts_1h',
+    );
+    expect(eventRows(EventFilter.parse(month), NOW, { bucketWidthNs: 3n * 3_600_000_000_000n }).sql).not.toContain(
+      'counts_12h',
+    );
   });
 
-  it.each(FILTERS.map((filter) => [JSON.stringify(filter), filter]))('answers as events alone do: %s', (_, filter) => {
-    expectSameAnswers(filter);
-  }, 20_000);
+  it.each(FILTERS.map((filter) => [JSON.stringify(filter), filter]))(
+    'answers as events alone do: %s',
+    (_, filter) => {
+      expectSameAnswers(filter);
+    },
+    20_000,
+  );
 });
 
 describe('after deletes', () => {

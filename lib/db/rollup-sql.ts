@@ -3,7 +3,15 @@ import 'server-only';
 // 0012, 0013), partial quarters at the range's edges from `events`. Aggregates are written once over these
 // rows (an alert, or a period's count of alike alerts), so both sources answer alike by construction.
 import { PRIORITIES } from '../falco/priorities';
-import { COUNTED_NAMES, DIMENSIONS, HOST_DETAIL, NONE_VALUE, SHAPE_COLUMNS, type CountedName, type DimensionSpec } from '../filters/dimensions';
+import {
+  COUNTED_NAMES,
+  DIMENSIONS,
+  HOST_DETAIL,
+  NONE_VALUE,
+  SHAPE_COLUMNS,
+  type CountedName,
+  type DimensionSpec,
+} from '../filters/dimensions';
 import type { EventFilter } from '../filters/event-filter';
 import { filterConditions, hasColumnFilter, matchedAlerts, searchText } from './filter-sql';
 import { NS_PER_HALF_DAY, NS_PER_HOUR, NS_PER_QUARTER } from './periods';
@@ -74,9 +82,17 @@ const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
  * Splits the time range into whole periods of the coarsest usable level, whole periods of the next
  * level at its ends, and so on; what is left at the edges (partial quarters) is read from `events`.
  */
-function readPlan(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions, levels: readonly CountsLevel[]): ReadPlan {
+function readPlan(
+  filter: EventFilter,
+  at: RangeOrNow,
+  options: AlertRowsOptions,
+  levels: readonly CountsLevel[],
+): ReadPlan {
   const bounds = rangeOf(filter, at);
-  const from = options.fromNs !== undefined && (bounds.fromNs === undefined || options.fromNs > bounds.fromNs) ? options.fromNs : bounds.fromNs;
+  const from =
+    options.fromNs !== undefined && (bounds.fromNs === undefined || options.fromNs > bounds.fromNs)
+      ? options.fromNs
+      : bounds.fromNs;
   const to = bounds.toNs;
   const plan: ReadPlan = { levels: levels.map(() => []), raw: [] };
   if (from !== undefined && to !== undefined && from >= to) {
@@ -84,7 +100,10 @@ function readPlan(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions
     return plan;
   }
   // Buckets are epoch-aligned: a period that divides their width never straddles two of them.
-  const usable = levels.map((level) => !options.rawOnly && (options.bucketWidthNs === undefined || options.bucketWidthNs % level.periodNs === 0n));
+  const usable = levels.map(
+    (level) =>
+      !options.rawOnly && (options.bucketWidthNs === undefined || options.bucketWidthNs % level.periodNs === 0n),
+  );
 
   const split = (start: bigint | undefined, end: bigint | undefined, level: number): void => {
     if (level === levels.length) {
@@ -136,28 +155,45 @@ function rangesSql(column: string, name: string, ranges: readonly Range[], param
 }
 
 /** The rows of every source in the plan as one query; the caller's aggregate regroups them. */
-function alertRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions, raw: RawRows, counts: Counts | undefined): AlertRows {
+function alertRows(
+  filter: EventFilter,
+  at: RangeOrNow,
+  options: AlertRowsOptions,
+  raw: RawRows,
+  counts: Counts | undefined,
+): AlertRows {
   const levels = counts?.levels ?? [];
   const params: Record<string, unknown> = {};
   const alerts = matchedAlerts(filter, params, { narrow: raw.narrow, facets: options.facets });
   const plan = readPlan(filter, at, options, levels);
   const whereSql = (range: string, conditions: readonly string[]) => `WHERE ${[range, ...conditions].join(' AND ')}`;
   const arms: string[] = [];
-  if (plan.raw.length > 0) arms.push(raw.select(alerts.from, whereSql(rangesSql('e.time_ns', 'raw', plan.raw, params), alerts.conditions)));
+  if (plan.raw.length > 0)
+    arms.push(raw.select(alerts.from, whereSql(rangesSql('e.time_ns', 'raw', plan.raw, params), alerts.conditions)));
   if (counts && plan.levels.some((ranges) => ranges.length > 0)) {
     // The counts name their columns as `events` does, so the filter's own SQL applies to them.
-    const countConditions = [...filterConditions(counts.filter ?? filter, params), ...(counts.condition ? [counts.condition] : [])];
+    const countConditions = [
+      ...filterConditions(counts.filter ?? filter, params),
+      ...(counts.condition ? [counts.condition] : []),
+    ];
     Object.assign(params, counts.params);
     levels.forEach((level, i) => {
       const ranges = plan.levels[i]!;
-      if (ranges.length > 0) arms.push(level.select(whereSql(rangesSql(`e.${level.periodColumn}`, level.periodColumn, ranges, params), countConditions)));
+      if (ranges.length > 0)
+        arms.push(
+          level.select(
+            whereSql(rangesSql(`e.${level.periodColumn}`, level.periodColumn, ranges, params), countConditions),
+          ),
+        );
     });
   }
   return { sql: `(${arms.join(' UNION ALL ')})`, params };
 }
 
 const PRIORITY_NAME = `CASE e.priority_rank ${PRIORITIES.map((p) => `WHEN ${p.rank} THEN '${p.name}'`).join(' ')} END`;
-const DIMENSION_COLUMN_SQL = ['internal', 'priority_rank', ...SHAPE_COLUMNS.map((c) => c.column)].map((c) => `e.${c}`).join(', ');
+const DIMENSION_COLUMN_SQL = ['internal', 'priority_rank', ...SHAPE_COLUMNS.map((c) => c.column)]
+  .map((c) => `e.${c}`)
+  .join(', ');
 
 /** A table of event counts as a subquery whose columns read as `events` names and holds them (NULL for no value). */
 export const storedCounts = (table: string, periodColumn: string) =>
@@ -165,36 +201,66 @@ export const storedCounts = (table: string, periodColumn: string) =>
 
 /** The levels of event counts, reading `columns` (given the start of each row's period). */
 function eventCounts(columns: (timeNs: string) => string): CountsLevel[] {
-  const level = (table: string, periodColumn: string, periodNs: bigint): CountsLevel =>
-    ({ periodNs, periodColumn, select: (whereSql) => `SELECT ${columns(`e.${periodColumn} * ${periodNs}`)} FROM ${storedCounts(table, periodColumn)} e ${whereSql}` });
-  return [level('event_counts_12h', 'half_day', NS_PER_HALF_DAY), level('event_counts_1h', 'hour', NS_PER_HOUR), level('event_counts_15m', 'quarter', NS_PER_QUARTER)];
+  const level = (table: string, periodColumn: string, periodNs: bigint): CountsLevel => ({
+    periodNs,
+    periodColumn,
+    select: (whereSql) =>
+      `SELECT ${columns(`e.${periodColumn} * ${periodNs}`)} FROM ${storedCounts(table, periodColumn)} e ${whereSql}`,
+  });
+  return [
+    level('event_counts_12h', 'half_day', NS_PER_HALF_DAY),
+    level('event_counts_1h', 'hour', NS_PER_HOUR),
+    level('event_counts_15m', 'quarter', NS_PER_QUARTER),
+  ];
 }
 
-const hourlyCounts = (select: (whereSql: string) => string): CountsLevel => ({ periodNs: NS_PER_HOUR, periodColumn: 'hour', select });
+const hourlyCounts = (select: (whereSql: string) => string): CountsLevel => ({
+  periodNs: NS_PER_HOUR,
+  periodColumn: 'hour',
+  select,
+});
 
-const EVENT_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, ${DIMENSION_COLUMN_SQL}, ${PRIORITY_NAME} AS priority, e.alerts, e.first_ns, e.last_ns`);
+const EVENT_COUNTS = eventCounts(
+  (timeNs) =>
+    `${timeNs} AS time_ns, ${DIMENSION_COLUMN_SQL}, ${PRIORITY_NAME} AS priority, e.alerts, e.first_ns, e.last_ns`,
+);
 const EVENT_PRIORITY_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, e.priority_rank, e.alerts`);
-const TAG_COUNTS = hourlyCounts((whereSql) => `SELECT e.tag, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`);
-const PROCESS_COUNTS = hourlyCounts((whereSql) => `SELECT e.name, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`);
+const TAG_COUNTS = hourlyCounts(
+  (whereSql) => `SELECT e.tag, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`,
+);
+const PROCESS_COUNTS = hourlyCounts(
+  (whereSql) => `SELECT e.name, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`,
+);
 const PROCESS_HALF_DAY_COUNTS: CountsLevel = {
-  periodNs: NS_PER_HALF_DAY, periodColumn: 'half_day',
-  select: (whereSql) => `SELECT e.value AS name, e.priority_rank, e.alerts FROM dimension_counts_12h e ${whereSql} AND e.dimension = 'proc'`,
+  periodNs: NS_PER_HALF_DAY,
+  periodColumn: 'half_day',
+  select: (whereSql) =>
+    `SELECT e.value AS name, e.priority_rank, e.alerts FROM dimension_counts_12h e ${whereSql} AND e.dimension = 'proc'`,
 };
 // A filter of time, health and priority alone reads the counts by priority (migration 0012).
 const PRIORITY_COUNTS: CountsLevel = {
-  periodNs: NS_PER_QUARTER, periodColumn: 'quarter',
-  select: (whereSql) => `SELECT e.quarter * ${NS_PER_QUARTER} AS time_ns, e.priority_rank, e.alerts FROM priority_counts_15m e ${whereSql}`,
+  periodNs: NS_PER_QUARTER,
+  periodColumn: 'quarter',
+  select: (whereSql) =>
+    `SELECT e.quarter * ${NS_PER_QUARTER} AS time_ns, e.priority_rank, e.alerts FROM priority_counts_15m e ${whereSql}`,
 };
-const TAG_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`);
-const PROCESS_PRIORITY_COUNTS = hourlyCounts((whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`);
+const TAG_PRIORITY_COUNTS = hourlyCounts(
+  (whereSql) => `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`,
+);
+const PROCESS_PRIORITY_COUNTS = hourlyCounts(
+  (whereSql) =>
+    `SELECT e.hour * ${NS_PER_HOUR} AS time_ns, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`,
+);
 
 // Tags, processes, chains and text are per alert: only `events` can be matched against them.
-const perAlertOnly = (filter: EventFilter) => filter.tag.length === 0 && filter.proc.length === 0 && filter.chain.length === 0 && searchText(filter) === undefined;
+const perAlertOnly = (filter: EventFilter) =>
+  filter.tag.length === 0 && filter.proc.length === 0 && filter.chain.length === 0 && searchText(filter) === undefined;
 // The tag and process counts hold only hour, priority and internal besides the tag or name.
 const timeAndPriorityOnly = (filter: EventFilter) => perAlertOnly(filter) && !hasColumnFilter(filter);
 
 /** Whether the counts per dimension (dimensionRows) answer this filter, which then has no other filter than time, health and priority. */
-export const dimensionCountsServe = (filter: EventFilter, options: ReadOptions = {}): boolean => !options.rawOnly && timeAndPriorityOnly(filter);
+export const dimensionCountsServe = (filter: EventFilter, options: ReadOptions = {}): boolean =>
+  !options.rawOnly && timeAndPriorityOnly(filter);
 
 const COVERING_INDEXED = ['user', 'image', 'pod'] as const;
 
@@ -211,8 +277,13 @@ function coveredByIndex(filter: EventFilter): boolean {
  */
 export function eventRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
-    filter, at, options,
-    { select: (from, whereSql) => `SELECT e.time_ns, ${DIMENSION_COLUMN_SQL}, e.priority, 1 AS alerts, e.time_ns AS first_ns, e.time_ns AS last_ns FROM ${from} ${whereSql}` },
+    filter,
+    at,
+    options,
+    {
+      select: (from, whereSql) =>
+        `SELECT e.time_ns, ${DIMENSION_COLUMN_SQL}, e.priority, 1 AS alerts, e.time_ns AS first_ns, e.time_ns AS last_ns FROM ${from} ${whereSql}`,
+    },
     perAlertOnly(filter) ? { levels: EVENT_COUNTS } : undefined,
   );
 }
@@ -223,7 +294,10 @@ export function eventRows(filter: EventFilter, at: RangeOrNow, options: AlertRow
  * the tag or process counts too, which count an alert once per tag and per name.
  */
 export function priorityRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
-  const raw: RawRows = { select: (from, whereSql) => `SELECT e.time_ns, e.priority_rank, 1 AS alerts FROM ${from} ${whereSql}`, narrow: true };
+  const raw: RawRows = {
+    select: (from, whereSql) => `SELECT e.time_ns, e.priority_rank, 1 AS alerts FROM ${from} ${whereSql}`,
+    narrow: true,
+  };
   return alertRows(filter, at, options, raw, priorityCounts(filter));
 }
 
@@ -233,10 +307,20 @@ function priorityCounts(filter: EventFilter): Counts | undefined {
   const [name, ...moreNames] = filter.proc;
   const rest = { ...filter, tag: [], proc: [] };
   if (timeAndPriorityOnly(rest) && tag !== undefined && moreTags.length === 0 && name === undefined) {
-    return { levels: [TAG_PRIORITY_COUNTS], filter: rest, condition: 'e.tag = @countedTag', params: { countedTag: tag } };
+    return {
+      levels: [TAG_PRIORITY_COUNTS],
+      filter: rest,
+      condition: 'e.tag = @countedTag',
+      params: { countedTag: tag },
+    };
   }
   if (timeAndPriorityOnly(rest) && name !== undefined && moreNames.length === 0 && tag === undefined) {
-    return { levels: [PROCESS_PRIORITY_COUNTS], filter: rest, condition: 'e.name = @countedName', params: { countedName: name } };
+    return {
+      levels: [PROCESS_PRIORITY_COUNTS],
+      filter: rest,
+      condition: 'e.name = @countedName',
+      params: { countedName: name },
+    };
   }
   if (timeAndPriorityOnly(filter)) return { levels: [PRIORITY_COUNTS] };
   // Only a user, image or pod: its own index holds time and priority, and only its alerts.
@@ -250,8 +334,14 @@ export const priorityCountsServe = (filter: EventFilter): boolean => priorityCou
 /** Each alert's tags as rows of (tag, priority_rank, alerts): aggregate with sum(alerts). */
 export function tagRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
-    filter, at, options,
-    { select: (from, whereSql) => `SELECT t.tag, e.priority_rank, 1 AS alerts FROM ${from} JOIN event_tags t ON t.event_id = e.id ${whereSql}`, narrow: true },
+    filter,
+    at,
+    options,
+    {
+      select: (from, whereSql) =>
+        `SELECT t.tag, e.priority_rank, 1 AS alerts FROM ${from} JOIN event_tags t ON t.event_id = e.id ${whereSql}`,
+      narrow: true,
+    },
     timeAndPriorityOnly(filter) ? { levels: [TAG_COUNTS] } : undefined,
   );
 }
@@ -262,9 +352,17 @@ export function tagRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsO
  */
 export function processNameRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
   return alertRows(
-    filter, at, options,
-    { select: (from, whereSql) => `SELECT p.name, e.priority_rank, count(DISTINCT e.id) AS alerts FROM ${from} JOIN event_processes p ON p.event_id = e.id
-      ${whereSql} AND p.name IS NOT NULL GROUP BY p.name, e.priority_rank`, narrow: true },
+    filter,
+    at,
+    options,
+    {
+      select: (
+        from,
+        whereSql,
+      ) => `SELECT p.name, e.priority_rank, count(DISTINCT e.id) AS alerts FROM ${from} JOIN event_processes p ON p.event_id = e.id
+      ${whereSql} AND p.name IS NOT NULL GROUP BY p.name, e.priority_rank`,
+      narrow: true,
+    },
     timeAndPriorityOnly(filter) ? { levels: [PROCESS_HALF_DAY_COUNTS, PROCESS_COUNTS] } : undefined,
   );
 }
@@ -291,8 +389,15 @@ const countedKey = (name: CountedName): CountedDimension => {
 
 /** The counted dimensions (lib/filters/dimensions.ts), and the pairs the rules table counts by. */
 export const COUNTED_DIMENSIONS = {
-  ...(Object.fromEntries(COUNTED_NAMES.map((name) => [name, countedKey(name)])) as Record<CountedName, CountedDimension>),
-  rule_container: { value: 'e.rule', detail: "coalesce(e.container_id, '') || char(31) || CASE WHEN e.container_id = 'host' THEN coalesce(e.hostname, '') ELSE '' END" },
+  ...(Object.fromEntries(COUNTED_NAMES.map((name) => [name, countedKey(name)])) as Record<
+    CountedName,
+    CountedDimension
+  >),
+  rule_container: {
+    value: 'e.rule',
+    detail:
+      "coalesce(e.container_id, '') || char(31) || CASE WHEN e.container_id = 'host' THEN coalesce(e.hostname, '') ELSE '' END",
+  },
   rule_host: { value: 'e.rule', detail: 'e.hostname' },
 } satisfies Record<string, CountedDimension>;
 
@@ -308,32 +413,67 @@ export interface DimensionRowsOptions extends AlertRowsOptions {
  * dimension's terms (COUNTED_DIMENSIONS): aggregate with sum(alerts). A filter of time, health and
  * priority alone reads the dimension's own counts; others the counts per shape, or `events`.
  */
-export function dimensionRows(filter: EventFilter, name: CountedDimensionName, at: RangeOrNow, options: DimensionRowsOptions = {}): AlertRows {
+export function dimensionRows(
+  filter: EventFilter,
+  name: CountedDimensionName,
+  at: RangeOrNow,
+  options: DimensionRowsOptions = {},
+): AlertRows {
   const dimension: CountedDimension = COUNTED_DIMENSIONS[name];
   const params: Record<string, unknown> = {};
-  const valueList = options.values?.map((value, i) => {
-    params[`dimensionValue${i}`] = value ?? Buffer.alloc(0);
-    return `@dimensionValue${i}`;
-  }).join(', ');
+  const valueList = options.values
+    ?.map((value, i) => {
+      params[`dimensionValue${i}`] = value ?? Buffer.alloc(0);
+      return `@dimensionValue${i}`;
+    })
+    .join(', ');
   // Stored counts hold x'' for no value; `events` and the shape counts read as NULL (storedCounts).
   const storedValue = (column: string) => (valueList === undefined ? [] : [`${column} IN (${valueList})`]);
-  const keyColumns = (timeNs: string) => `${timeNs} AS time_ns, ${dimension.value} AS value, ${dimension.detail} AS detail, e.priority_rank, e.alerts`;
-  const shapes = eventCounts(keyColumns).map((level): CountsLevel => ({
-    ...level,
-    select: (whereSql) => `${level.select(whereSql)} ${storedValue(`coalesce(${dimension.value}, x'')`).map((c) => `AND ${c}`).join(' ')}`,
-  }));
+  const keyColumns = (timeNs: string) =>
+    `${timeNs} AS time_ns, ${dimension.value} AS value, ${dimension.detail} AS detail, e.priority_rank, e.alerts`;
+  const shapes = eventCounts(keyColumns).map(
+    (level): CountsLevel => ({
+      ...level,
+      select: (whereSql) =>
+        `${level.select(whereSql)} ${storedValue(`coalesce(${dimension.value}, x'')`)
+          .map((c) => `AND ${c}`)
+          .join(' ')}`,
+    }),
+  );
   const own = (table: string, periodColumn: string, periodNs: bigint): CountsLevel => ({
-    periodNs, periodColumn,
-    select: (whereSql) => `SELECT e.${periodColumn} * ${periodNs} AS time_ns, nullif(e.value, x'') AS value, nullif(e.detail, x'') AS detail, e.priority_rank, e.alerts
+    periodNs,
+    periodColumn,
+    select: (
+      whereSql,
+    ) => `SELECT e.${periodColumn} * ${periodNs} AS time_ns, nullif(e.value, x'') AS value, nullif(e.detail, x'') AS detail, e.priority_rank, e.alerts
       FROM ${table} e ${whereSql} AND ${['e.dimension = @dimensionName', ...storedValue('e.value')].join(' AND ')}`,
   });
   params.dimensionName = name;
-  const counts: Counts | undefined = !perAlertOnly(filter) ? undefined
-    : !timeAndPriorityOnly(filter) ? { levels: shapes }
-    : { levels: [own('dimension_counts_12h', 'half_day', NS_PER_HALF_DAY), dimension.hourly ? own('dimension_counts_1h', 'hour', NS_PER_HOUR) : shapes[1]!, shapes[2]!] };
-  const rows = alertRows(filter, at, options, {
-    select: (from, whereSql) => `SELECT e.time_ns, ${dimension.value} AS value, ${dimension.detail} AS detail, e.priority_rank, 1 AS alerts
-      FROM ${from} ${whereSql} ${storedValue(`coalesce(${dimension.value}, x'')`).map((c) => `AND ${c}`).join(' ')}`,
-  }, counts);
+  const counts: Counts | undefined = !perAlertOnly(filter)
+    ? undefined
+    : !timeAndPriorityOnly(filter)
+      ? { levels: shapes }
+      : {
+          levels: [
+            own('dimension_counts_12h', 'half_day', NS_PER_HALF_DAY),
+            dimension.hourly ? own('dimension_counts_1h', 'hour', NS_PER_HOUR) : shapes[1]!,
+            shapes[2]!,
+          ],
+        };
+  const rows = alertRows(
+    filter,
+    at,
+    options,
+    {
+      select: (
+        from,
+        whereSql,
+      ) => `SELECT e.time_ns, ${dimension.value} AS value, ${dimension.detail} AS detail, e.priority_rank, 1 AS alerts
+      FROM ${from} ${whereSql} ${storedValue(`coalesce(${dimension.value}, x'')`)
+        .map((c) => `AND ${c}`)
+        .join(' ')}`,
+    },
+    counts,
+  );
   return { sql: rows.sql, params: { ...rows.params, ...params } };
 }

@@ -3,7 +3,25 @@ import { EventFilter } from '../filters/event-filter';
 import type { Db } from './connection';
 import { ruleRows } from './rules';
 import { containerRows } from './containers';
-import { ago, ALERTS, CLEAR, DROP, FROM_1H, isoNs, K8S, LAST_HOUR, MINUTE, NOW, NS_PER_MS, openDataSet, range1h, RS, sum, TS, WRITE } from './aggregates-data-set';
+import {
+  ago,
+  ALERTS,
+  CLEAR,
+  DROP,
+  FROM_1H,
+  isoNs,
+  K8S,
+  LAST_HOUR,
+  MINUTE,
+  NOW,
+  NS_PER_MS,
+  openDataSet,
+  range1h,
+  RS,
+  sum,
+  TS,
+  WRITE,
+} from './aggregates-data-set';
 
 let db: Db;
 
@@ -45,13 +63,21 @@ describe('ruleRows', () => {
 
   it('counts as many containers for a rule as the containers view lists for it', () => {
     for (const row of rows()) {
-      expect(row.containers, row.rule).toBe(containerRows(db, EventFilter.parse({ from: '1h', rule: [row.rule] }), 500, NOW).length);
+      expect(row.containers, row.rule).toBe(
+        containerRows(db, EventFilter.parse({ from: '1h', rule: [row.rule] }), 500, NOW).length,
+      );
     }
   });
 
   it('gives each rule a trend over whole 3-minute buckets of the hour that sums to its count', () => {
     const { rules, trend } = ruleRows(db, range1h, NOW);
-    expect(trend).toEqual({ start: NOW - 60 * MINUTE, widthMs: 3 * MINUTE, buckets: 20, from: NOW - 60 * MINUTE, to: NOW });
+    expect(trend).toEqual({
+      start: NOW - 60 * MINUTE,
+      widthMs: 3 * MINUTE,
+      buckets: 20,
+      from: NOW - 60 * MINUTE,
+      to: NOW,
+    });
     for (const row of rules) {
       expect(row.trend, row.rule).toHaveLength(20);
       expect(sum(row.trend), row.rule).toBe(row.count);
@@ -68,7 +94,13 @@ describe('ruleRows', () => {
     const now = NOW + 7_654;
     const { rules, trend } = ruleRows(db, range1h, now);
     // Whole buckets: the first starts before the range, the last ends after now.
-    expect(trend).toEqual({ start: NOW - 60 * MINUTE, widthMs: 3 * MINUTE, buckets: 21, from: now - 60 * MINUTE, to: now });
+    expect(trend).toEqual({
+      start: NOW - 60 * MINUTE,
+      widthMs: 3 * MINUTE,
+      buckets: 21,
+      from: now - 60 * MINUTE,
+      to: now,
+    });
     const inRange = LAST_HOUR.filter((a) => a.ns >= BigInt(now - 60 * MINUTE) * NS_PER_MS);
     for (const row of rules) {
       expect(row.trend, row.rule).toHaveLength(21);

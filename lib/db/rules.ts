@@ -10,19 +10,39 @@ import type { Db } from './connection';
 import { withFacets } from './facets';
 import { filterToSql, whereWith } from './filter-sql';
 import { msToNs, nsToMs } from './periods';
-import { COUNTED_DIMENSIONS, dimensionCountsServe, dimensionRows, eventRows, type CountedDimensionName, type ReadOptions } from './rollup-sql';
+import {
+  COUNTED_DIMENSIONS,
+  dimensionCountsServe,
+  dimensionRows,
+  eventRows,
+  type CountedDimensionName,
+  type ReadOptions,
+} from './rollup-sql';
 import { prepared } from './statements';
 import { rangeMs, resolveRange, type ResolvedRange } from './time-range';
 
-type RuleCounts = { rule: string; worstRank: number; count: number; firstNs: string; lastNs: string; containers: number; hosts: number };
+type RuleCounts = {
+  rule: string;
+  worstRank: number;
+  count: number;
+  firstNs: string;
+  lastNs: string;
+  containers: number;
+  hosts: number;
+};
 
 /** Every rule that fired, with a trend per rule over buckets laid out by trendBuckets (shared by every row). */
 export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), readOptions: ReadOptions = {}): RuleList {
   const options = withFacets(db, readOptions);
   const range = resolveRange(filter, nowMs);
-  const rows = dimensionCountsServe(filter, options) ? countedRuleRows(db, filter, range) : matchedRuleRows(db, filter, range, options);
+  const rows = dimensionCountsServe(filter, options)
+    ? countedRuleRows(db, filter, range)
+    : matchedRuleRows(db, filter, range, options);
   const ms = rangeMs(range);
-  const oldestNs = rows.reduce<bigint | null>((min, r) => (min === null || BigInt(r.firstNs) < min ? BigInt(r.firstNs) : min), null);
+  const oldestNs = rows.reduce<bigint | null>(
+    (min, r) => (min === null || BigInt(r.firstNs) < min ? BigInt(r.firstNs) : min),
+    null,
+  );
   const from = ms.from ?? (oldestNs === null ? ms.to : nsToMs(oldestNs));
   const trend = trendBuckets(from, Math.max(ms.to, from + 1));
   if (rows.length === 0) return { rules: [], trend };
@@ -76,18 +96,33 @@ function matchedRuleRows(db: Db, filter: EventFilter, range: ResolvedRange, opti
 function countedRuleRows(db: Db, filter: EventFilter, range: ResolvedRange): RuleCounts[] {
   const perRule = <Row>(dimension: CountedDimensionName, aggregates: string) => {
     const source = dimensionRows(filter, dimension, range);
-    return prepared<Row & { rule: string }>(db, `SELECT e.value AS rule, ${aggregates} FROM ${source.sql} e GROUP BY e.value`).all(source.params);
+    return prepared<Row & { rule: string }>(
+      db,
+      `SELECT e.value AS rule, ${aggregates} FROM ${source.sql} e GROUP BY e.value`,
+    ).all(source.params);
   };
-  const containers = new Map(perRule<{ n: number }>('rule_container', 'count(DISTINCT e.detail) AS n').map((r) => [r.rule, r.n]));
+  const containers = new Map(
+    perRule<{ n: number }>('rule_container', 'count(DISTINCT e.detail) AS n').map((r) => [r.rule, r.n]),
+  );
   const hosts = new Map(perRule<{ n: number }>('rule_host', 'count(DISTINCT e.detail) AS n').map((r) => [r.rule, r.n]));
-  const counts = perRule<{ worstRank: number; count: number }>('rule', 'min(e.priority_rank) AS worstRank, sum(e.alerts) AS count');
+  const counts = perRule<{ worstRank: number; count: number }>(
+    'rule',
+    'min(e.priority_rank) AS worstRank, sum(e.alerts) AS count',
+  );
   // Each rule's first and last matching alert, two seeks of its index, in one statement.
   const { where, params } = filterToSql(filter, range);
   const edge = (order: 'ASC' | 'DESC') =>
     `(SELECT CAST(e.time_ns AS TEXT) FROM events e INDEXED BY events_rule_time ${whereWith(where, 'e.rule = r.value')} ORDER BY e.time_ns ${order} LIMIT 1)`;
-  const edges = prepared<{ firstNs: string; lastNs: string }>(db, `SELECT ${edge('ASC')} AS firstNs, ${edge('DESC')} AS lastNs FROM json_each(@rules) r ORDER BY r.key`)
-    .all({ ...params, rules: JSON.stringify(counts.map((row) => row.rule)) });
+  const edges = prepared<{ firstNs: string; lastNs: string }>(
+    db,
+    `SELECT ${edge('ASC')} AS firstNs, ${edge('DESC')} AS lastNs FROM json_each(@rules) r ORDER BY r.key`,
+  ).all({ ...params, rules: JSON.stringify(counts.map((row) => row.rule)) });
   return counts
-    .map((row, i) => ({ ...row, ...edges[i]!, containers: containers.get(row.rule) ?? 0, hosts: hosts.get(row.rule) ?? 0 }))
+    .map((row, i) => ({
+      ...row,
+      ...edges[i]!,
+      containers: containers.get(row.rule) ?? 0,
+      hosts: hosts.get(row.rule) ?? 0,
+    }))
     .sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }

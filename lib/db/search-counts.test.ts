@@ -46,9 +46,12 @@ beforeAll(() => {
   for (let batch = 0; batch < 30; batch++) writeAlerts(db, alerts(1_000, 3 * 1440 - batch * 144, 0.144));
   for (let batch = 0; batch < 4; batch++) writeAlerts(db, alerts(1_000, 3 * 1440 - 30 - batch * 300, 0.29));
   // One batch of alerts from either side of the last day's start, taking turns: their ids interleave.
-  writeAlerts(db, alerts(1_000, 1500, 0.06).map((a, i) => (i % 2 === 0 ? a : alert(600 - i * 0.06, 'common word', 'Error'))));
+  writeAlerts(
+    db,
+    alerts(1_000, 1500, 0.06).map((a, i) => (i % 2 === 0 ? a : alert(600 - i * 0.06, 'common word', 'Error'))),
+  );
   // Deleted alerts, the newest among them: their ids come back for the alerts written next.
-  db.prepare("DELETE FROM events WHERE id % 97 = 0 OR id > (SELECT max(id) - 300 FROM events)").run();
+  db.prepare('DELETE FROM events WHERE id % 97 = 0 OR id > (SELECT max(id) - 300 FROM events)').run();
   writeAlerts(db, alerts(600, 2 * 1440, 1.5));
 }, 60_000);
 afterAll(() => db.close());
@@ -71,7 +74,9 @@ const FILTERS: Record<string, unknown>[] = [
 describe('free-text counts along id runs', () => {
   it.each(FILTERS)('timeline by priority as the plain read gives it: %j', (input) => {
     const filter = f(input);
-    expect(timeline(db, filter, 'priority', 8, NOW)).toEqual(timeline(db, filter, 'priority', 8, NOW, { rawOnly: true }));
+    expect(timeline(db, filter, 'priority', 8, NOW)).toEqual(
+      timeline(db, filter, 'priority', 8, NOW, { rawOnly: true }),
+    );
   });
 
   it.each(FILTERS)('summary as the plain read gives it: %j', (input) => {
@@ -84,13 +89,20 @@ describe('free-text counts along id runs', () => {
     const range = timeline(db, filter, 'priority', 8, NOW);
     expect(searchTimelineRows(db, filter, NOW, range.from, range.to, range.widthMs)).not.toBeNull();
     const fromNs = BigInt(NOW - 3 * 1440 * MINUTE) * 1_000_000n;
-    const spans = { fromNs, toNs: undefined, previousFromNs: fromNs - 3n * 1440n * 60_000_000_000n, previousToNs: fromNs };
+    const spans = {
+      fromNs,
+      toNs: undefined,
+      previousFromNs: fromNs - 3n * 1440n * 60_000_000_000n,
+      previousToNs: fromNs,
+    };
     const counts = searchSummaryCounts(db, filter, spans);
     expect(counts).not.toBeNull();
-    const expected = db.prepare(
-      `SELECT count(*) FILTER (WHERE internal = 0) AS alerts, count(*) FILTER (WHERE internal = 1) AS internal FROM events e
+    const expected = db
+      .prepare(
+        `SELECT count(*) FILTER (WHERE internal = 0) AS alerts, count(*) FILTER (WHERE internal = 1) AS internal FROM events e
        JOIN event_search s ON s.rowid = e.id WHERE s.event_search MATCH 'common' AND e.time_ns >= ?`,
-    ).get(fromNs) as { alerts: number; internal: number };
+      )
+      .get(fromNs) as { alerts: number; internal: number };
     expect(expected.internal).toBeGreaterThan(0);
     expect(counts!.current.total).toBe(expected.alerts);
     expect(counts!.internal).toBe(expected.internal);
@@ -108,10 +120,12 @@ describe('free-text counts along id runs', () => {
 
 describe('id runs', () => {
   const uncovered = (store: Db) =>
-    store.prepare(
-      `SELECT count(*) AS n FROM event_times t WHERE NOT EXISTS (SELECT 1 FROM event_id_runs r
+    store
+      .prepare(
+        `SELECT count(*) AS n FROM event_times t WHERE NOT EXISTS (SELECT 1 FROM event_id_runs r
          WHERE r.quarter = t.time_ns / 900000000000 AND t.id BETWEEN r.first_id AND r.last_id)`,
-    ).get() as { n: number };
+      )
+      .get() as { n: number };
 
   it('hold every alert as the writer keeps them', () => {
     expect(uncovered(db)).toEqual({ n: 0 });
@@ -125,7 +139,9 @@ describe('id runs', () => {
     store.exec(readMigrations().find((m) => m.version === 14)!.sql);
     expect(uncovered(store)).toEqual({ n: 0 });
     // The late import of old alerts starts runs of its own instead of widening the first ones.
-    const spanned = store.prepare('SELECT sum(last_id - first_id + 1) AS ids FROM event_id_runs').get() as { ids: number };
+    const spanned = store.prepare('SELECT sum(last_id - first_id + 1) AS ids FROM event_id_runs').get() as {
+      ids: number;
+    };
     expect(spanned.ids).toBeLessThan(2 * 2_500);
     store.close();
   });
@@ -136,9 +152,9 @@ describe('a read along a run', () => {
     const sqls: string[] = [];
     const prepare = db.prepare.bind(db);
     db.prepare = ((sql: string) => {
-    sqls.push(sql);
-    return prepare(sql);
-  }) as typeof db.prepare;
+      sqls.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
     try {
       const filter = f({ from: '3d', q: 'common', priority: ['Error', 'Notice', 'Debug'] });
       const range = timeline(db, filter, 'priority', 8, NOW, { rawOnly: true });
@@ -147,8 +163,12 @@ describe('a read along a run', () => {
       db.prepare = prepare;
     }
     const read = sqls.find((sql) => sql.includes('s.rowid >= @firstId'))!;
-    const params = Object.fromEntries([...new Set(read.match(/@\w+/g))].map((name) => [name.slice(1), name === '@q' ? '"word"' : 1n]));
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${read}`).all(params) as { detail: string }[]).map((row) => row.detail).join('; ');
+    const params = Object.fromEntries(
+      [...new Set(read.match(/@\w+/g))].map((name) => [name.slice(1), name === '@q' ? '"word"' : 1n]),
+    );
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${read}`).all(params) as { detail: string }[])
+      .map((row) => row.detail)
+      .join('; ');
     expect(plan).toMatch(/^SCAN s VIRTUAL TABLE INDEX \d+:M\d*\S*; SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
   });
 });

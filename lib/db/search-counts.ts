@@ -66,7 +66,9 @@ function served(filter: EventFilter, options: ReadOptions): boolean {
   const q = searchText(filter);
   // A prefix's matches are gathered from all its words again at each read.
   if (options.rawOnly || q === undefined || ftsQuery(q).endsWith('*')) return false;
-  return (!hasColumnFilter(filter) && filter.chain.length === 0) || (options.facets === true && facetQuery(filter) !== null);
+  return (
+    (!hasColumnFilter(filter) && filter.chain.length === 0) || (options.facets === true && facetQuery(filter) !== null)
+  );
 }
 
 function windowOf(db: Db, fromNs: bigint, toNs: bigint): Window {
@@ -112,10 +114,13 @@ function readsOf(runs: Run[], fromNs: bigint, toNs: bigint): Read[] {
 function untime(reads: readonly Read[], window: Window) {
   const runs = [...window.runs].sort((a, b) => a.firstId - b.firstId);
   const reach: number[] = [];
-  runs.forEach((run, i) => { reach.push(Math.max(run.lastId, reach[i - 1] ?? -Infinity)); });
+  runs.forEach((run, i) => {
+    reach.push(Math.max(run.lastId, reach[i - 1] ?? -Infinity));
+  });
   for (const read of reads) {
     if (read.firstId <= window.lastIdBefore || read.lastId >= window.firstIdAfter) continue;
-    const inside = (run: Run) => BigInt(run.quarter) * NS_PER_QUARTER >= read.fromNs && BigInt(run.quarter + 1) * NS_PER_QUARTER <= read.toNs;
+    const inside = (run: Run) =>
+      BigInt(run.quarter) * NS_PER_QUARTER >= read.fromNs && BigInt(run.quarter + 1) * NS_PER_QUARTER <= read.toNs;
     // Back from the last run starting within the read, while an earlier run can still reach into it.
     let i = upperBound(runs, read.lastId) - 1;
     let foreign = false;
@@ -142,7 +147,10 @@ function upperBound(runs: readonly Run[], id: number): number {
 function tooRare(db: Db, filter: EventFilter, facets: boolean, reads: number): boolean {
   const q = searchQuery(filter, facets);
   const enough = reads * READ_COST_IDS;
-  const probe = prepared<{ n: number }>(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @q LIMIT @enough)');
+  const probe = prepared<{ n: number }>(
+    db,
+    'SELECT count(*) AS n FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @q LIMIT @enough)',
+  );
   return probe.get({ q, enough })!.n < enough;
 }
 
@@ -150,7 +158,10 @@ function tooRare(db: Db, filter: EventFilter, facets: boolean, reads: number): b
 function tooMany(db: Db, reads: readonly Read[]): boolean {
   if (reads.length > MAX_READS) return true;
   if (reads.length === 0) return false;
-  const ids = prepared<{ first: number; last: number }>(db, 'SELECT (SELECT min(id) FROM event_times) AS first, (SELECT max(id) FROM event_times) AS last').get()!;
+  const ids = prepared<{ first: number; last: number }>(
+    db,
+    'SELECT (SELECT min(id) FROM event_times) AS first, (SELECT max(id) FROM event_times) AS last',
+  ).get()!;
   const spanned = reads.reduce((sum, read) => sum + read.lastId - read.firstId + 1, 0);
   return spanned > MAX_OVERREAD * (ids.last - ids.first + 1);
 }
@@ -159,24 +170,36 @@ function tooMany(db: Db, reads: readonly Read[]): boolean {
  * Runs each read and adds up its counters: ranks 0–3 and 4–7 packed in two sums, `counted`
  * selecting the alerts counted by rank; with `internal`, the health events' count besides.
  */
-function countReads(db: Db, filter: EventFilter, facets: boolean, reads: readonly Read[], counted: string, internal: boolean): RankCounts[] {
+function countReads(
+  db: Db,
+  filter: EventFilter,
+  facets: boolean,
+  reads: readonly Read[],
+  counted: string,
+  internal: boolean,
+): RankCounts[] {
   const params: Record<string, unknown> = {};
   const alerts = matchedAlerts(filter, params, { narrow: true, facets });
-  const statement = (timed: boolean) => prepared(
-    db,
-    `SELECT sum(1 << (e.priority_rank * ${COUNTER_BITS})) FILTER (WHERE e.priority_rank < 4 AND ${counted}) AS low,
+  const statement = (timed: boolean) =>
+    prepared(
+      db,
+      `SELECT sum(1 << (e.priority_rank * ${COUNTER_BITS})) FILTER (WHERE e.priority_rank < 4 AND ${counted}) AS low,
        sum(1 << ((e.priority_rank - 4) * ${COUNTER_BITS})) FILTER (WHERE e.priority_rank >= 4 AND ${counted}) AS high
        ${internal ? ', sum(e.internal) AS internal' : ''}
      FROM ${alerts.from}
      WHERE ${['s.rowid >= @firstId', 's.rowid <= @lastId', ...(timed ? ['e.time_ns >= @fromNs', 'e.time_ns < @toNs'] : []), ...alerts.conditions].join(' AND ')}`,
-  ).safeIntegers(true);
+    ).safeIntegers(true);
   const [timed, untimed] = [statement(true), statement(false)];
   const mask = BigInt(MAX_READ_IDS);
   return reads.map((read) => {
     // Ids bound as BigInt: FTS5 ignores a rowid bound that is not an integer, and a JS number binds as a REAL.
     const bounds = read.timed ? { fromNs: read.fromNs, toNs: read.toNs } : {};
-    const row = (read.timed ? timed : untimed).get({ ...params, ...bounds, firstId: BigInt(read.firstId), lastId: BigInt(read.lastId) }) as
-      { low: bigint | null; high: bigint | null; internal?: bigint | null };
+    const row = (read.timed ? timed : untimed).get({
+      ...params,
+      ...bounds,
+      firstId: BigInt(read.firstId),
+      lastId: BigInt(read.lastId),
+    }) as { low: bigint | null; high: bigint | null; internal?: bigint | null };
     const ranks = PRIORITIES.map((p) => {
       const packed = (p.rank < 4 ? row.low : row.high) ?? 0n;
       return Number((packed >> BigInt((p.rank % 4) * COUNTER_BITS)) & mask);
@@ -186,7 +209,9 @@ function countReads(db: Db, filter: EventFilter, facets: boolean, reads: readonl
 }
 
 const addInto = (total: RankCounts, counts: RankCounts) => {
-  counts.ranks.forEach((n, rank) => { total.ranks[rank] = (total.ranks[rank] ?? 0) + n; });
+  counts.ranks.forEach((n, rank) => {
+    total.ranks[rank] = (total.ranks[rank] ?? 0) + n;
+  });
   total.internal += counts.internal;
 };
 
@@ -195,7 +220,15 @@ const addInto = (total: RankCounts, counts: RankCounts) => {
  * width `widthMs` from the one holding `fromMs` to the one holding `toMs - 1` (fillBuckets keeps no
  * other). Null when one read of every match serves better (tooRare, tooMany).
  */
-export function searchTimelineRows(db: Db, filter: EventFilter, at: RangeOrNow, fromMs: number, toMs: number, widthMs: number, readOptions: ReadOptions = {}): BucketCount[] | null {
+export function searchTimelineRows(
+  db: Db,
+  filter: EventFilter,
+  at: RangeOrNow,
+  fromMs: number,
+  toMs: number,
+  widthMs: number,
+  readOptions: ReadOptions = {},
+): BucketCount[] | null {
   const options = withFacets(db, readOptions);
   const facets = options.facets === true;
   if (!served(filter, options)) return null;
@@ -206,7 +239,10 @@ export function searchTimelineRows(db: Db, filter: EventFilter, at: RangeOrNow, 
   const spanOf = (bucket: number) => {
     const start = BigInt(bucket) * widthNs;
     const end = start + widthNs;
-    return { fromNs: bounds.fromNs !== undefined && bounds.fromNs > start ? bounds.fromNs : start, toNs: bounds.toNs !== undefined && bounds.toNs < end ? bounds.toNs : end };
+    return {
+      fromNs: bounds.fromNs !== undefined && bounds.fromNs > start ? bounds.fromNs : start,
+      toNs: bounds.toNs !== undefined && bounds.toNs < end ? bounds.toNs : end,
+    };
   };
   const whole = { fromNs: spanOf(first).fromNs, toNs: spanOf(last).toNs };
   if (first < 0 || whole.fromNs >= whole.toNs || tooRare(db, filter, facets, last - first + 1)) return null;
@@ -244,14 +280,17 @@ export function searchTimelineRows(db: Db, filter: EventFilter, at: RangeOrNow, 
     else totals.set(bucket, counts);
   });
   const rows: BucketCount[] = [];
-  for (const [bucket, { ranks }] of totals) ranks.forEach((count, rank) => {
-    if (count > 0) rows.push({ bucket, series: String(rank), count });
-  });
+  for (const [bucket, { ranks }] of totals)
+    ranks.forEach((count, rank) => {
+      if (count > 0) rows.push({ bucket, series: String(rank), count });
+    });
   return rows;
 }
 
 function endOfRuns(db: Db): bigint {
-  const row = prepared<{ quarter: bigint | null }>(db, 'SELECT max(quarter) AS quarter FROM event_id_runs').safeIntegers(true).get()!;
+  const row = prepared<{ quarter: bigint | null }>(db, 'SELECT max(quarter) AS quarter FROM event_id_runs')
+    .safeIntegers(true)
+    .get()!;
   return row.quarter === null ? 0n : (row.quarter + 1n) * NS_PER_QUARTER;
 }
 

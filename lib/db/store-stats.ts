@@ -31,5 +31,11 @@ export function storeStats(db: Db): StoreStats {
   const maxPages = db.pragma('max_page_count', { simple: true }) as number;
   // The same count as /api/health: a sum over the 12-hour counts, not a walk over every alert.
   const alerts = countAlerts(db);
-  return { bytes: pages * pageSize, freeBytes: free * pageSize, maxBytes: maxPages * pageSize, walBytes: db.memory ? 0 : fileSize(`${db.name}-wal`), alerts };
+  return {
+    bytes: pages * pageSize,
+    freeBytes: free * pageSize,
+    maxBytes: maxPages * pageSize,
+    walBytes: db.memory ? 0 : fileSize(`${db.name}-wal`),
+    alerts,
+  };
 }

@@ -9,13 +9,19 @@ export interface ResolvedRange {
   nowMs: number;
 }
 
-export const resolveRange = (filter: Pick<EventFilter, 'from' | 'to'>, nowMs = Date.now()): ResolvedRange => ({ ...timeBoundsNs(filter, nowMs), nowMs });
+export const resolveRange = (filter: Pick<EventFilter, 'from' | 'to'>, nowMs = Date.now()): ResolvedRange => ({
+  ...timeBoundsNs(filter, nowMs),
+  nowMs,
+});
 
 /** A resolved range, or the clock to resolve the filter's own range at. */
 export type RangeOrNow = ResolvedRange | number;
 
-export const rangeOf = (filter: Pick<EventFilter, 'from' | 'to'>, at: RangeOrNow): ResolvedRange => (typeof at === 'number' ? resolveRange(filter, at) : at);
+export const rangeOf = (filter: Pick<EventFilter, 'from' | 'to'>, at: RangeOrNow): ResolvedRange =>
+  typeof at === 'number' ? resolveRange(filter, at) : at;
 
 /** The range in milliseconds, as the responses give it: "all time" from null, an open end at now. */
-export const rangeMs = ({ fromNs, toNs, nowMs }: ResolvedRange): { from: number | null; to: number } =>
-  ({ from: fromNs === undefined ? null : nsToMs(fromNs), to: toNs === undefined ? nowMs : nsToMs(toNs) });
+export const rangeMs = ({ fromNs, toNs, nowMs }: ResolvedRange): { from: number | null; to: number } => ({
+  from: fromNs === undefined ? null : nsToMs(fromNs),
+  to: toNs === undefined ? nowMs : nsToMs(toNs),
+});

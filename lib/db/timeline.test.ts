@@ -3,7 +3,27 @@ import { EventFilter } from '../filters/event-filter';
 import { bucketWidthMs } from '../stats/buckets';
 import type { Db } from './connection';
 import { timeline } from './timeline';
-import { ago, ALERTS, C1, C2, C3, CLEAR, DROP, K8S, LAST_HOUR, MINUTE, NOW, NS_PER_MS, openDataSet, PRIORITY_NAMES, range1h, RS, sum, TS, WRITE } from './aggregates-data-set';
+import {
+  ago,
+  ALERTS,
+  C1,
+  C2,
+  C3,
+  CLEAR,
+  DROP,
+  K8S,
+  LAST_HOUR,
+  MINUTE,
+  NOW,
+  NS_PER_MS,
+  openDataSet,
+  PRIORITY_NAMES,
+  range1h,
+  RS,
+  sum,
+  TS,
+  WRITE,
+} from './aggregates-data-set';
 
 let db: Db;
 
@@ -14,7 +34,8 @@ afterAll(() => db.close());
 
 describe('timeline', () => {
   const totals = (buckets: { total: number }[]) => sum(buckets.map((b) => b.total));
-  const seriesTotal = (buckets: { counts: Record<string, number> }[], series: string) => sum(buckets.map((b) => b.counts[series] ?? 0));
+  const seriesTotal = (buckets: { counts: Record<string, number> }[], series: string) =>
+    sum(buckets.map((b) => b.counts[series] ?? 0));
 
   it('stacks by priority in buckets sized to the last hour; the buckets add up to the alerts in range', () => {
     const line = timeline(db, range1h, 'priority', 8, NOW);
@@ -39,7 +60,8 @@ describe('timeline', () => {
       const start = Math.floor(Number(a.ns / NS_PER_MS) / line.widthMs) * line.widthMs;
       expected.set(start, (expected.get(start) ?? 0) + 1);
     }
-    for (const bucket of line.buckets) expect(bucket.total, new Date(bucket.start).toISOString()).toBe(expected.get(bucket.start) ?? 0);
+    for (const bucket of line.buckets)
+      expect(bucket.total, new Date(bucket.start).toISOString()).toBe(expected.get(bucket.start) ?? 0);
   });
 
   it('stacks by the top rules with the rest as other', () => {
@@ -83,7 +105,9 @@ describe('timeline', () => {
   it('stays within 120 buckets and counts every alert when now is not on a bucket boundary', () => {
     const now = NOW + 7_654;
     const line = timeline(db, range1h, 'priority', 8, now);
-    expect(totals(line.buckets)).toBe(ALERTS.filter((a) => !a.internal && a.ns >= BigInt(now - 60 * MINUTE) * NS_PER_MS).length);
+    expect(totals(line.buckets)).toBe(
+      ALERTS.filter((a) => !a.internal && a.ns >= BigInt(now - 60 * MINUTE) * NS_PER_MS).length,
+    );
     expect(line.buckets.length).toBeLessThanOrEqual(120);
   });
 });

@@ -21,7 +21,10 @@ const DAY_MS = 86_400_000;
 /** Oldest matching alert time (ms), for "all time" timelines. */
 function oldestMs(db: Db, filter: EventFilter, range: ResolvedRange): number | null {
   const { where, params } = filterToSql(filter, range);
-  const row = prepared<{ oldest: string | null }>(db, `SELECT CAST(min(e.time_ns) AS TEXT) AS oldest FROM events e ${where}`).get(params)!;
+  const row = prepared<{ oldest: string | null }>(
+    db,
+    `SELECT CAST(min(e.time_ns) AS TEXT) AS oldest FROM events e ${where}`,
+  ).get(params)!;
   return row.oldest === null ? null : nsToMs(BigInt(row.oldest));
 }
 
@@ -29,7 +32,14 @@ function oldestMs(db: Db, filter: EventFilter, range: ResolvedRange): number | n
  * Counts per time bucket, stacked by priority, or by the top `seriesLimit` rules or containers
  * with the rest as "other". Buckets are sized to the range on the server.
  */
-export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seriesLimit = 8, nowMs = Date.now(), readOptions: ReadOptions = {}): Timeline {
+export function timeline(
+  db: Db,
+  filter: EventFilter,
+  stack: TimelineStack,
+  seriesLimit = 8,
+  nowMs = Date.now(),
+  readOptions: ReadOptions = {},
+): Timeline {
   const options = withFacets(db, readOptions);
   const range = resolveRange(filter, nowMs);
   const ms = rangeMs(range);
@@ -52,27 +62,43 @@ export function timeline(db: Db, filter: EventFilter, stack: TimelineStack, seri
     series = PRIORITIES.map((p) => p.name);
   } else {
     const top = topValues(db, filter, stack, seriesLimit, range, options);
-    series = top.map((value) => (stack === 'container' && value.value === 'host' ? `host ${value.hostname ?? ''}`.trim() : value.value));
+    series = top.map((value) =>
+      stack === 'container' && value.value === 'host' ? `host ${value.hostname ?? ''}`.trim() : value.value,
+    );
     // Containers are keyed by id but read by name. Built from entries: an id such as `__proto__`
     // must become an ordinary key, which assignment would not make it.
     if (stack === 'container') labels = Object.fromEntries(top.map((value, i) => [series[i]!, value.label]));
     const values = top.map((value) => (value.value === NONE_VALUE ? null : value.value));
-    source = dimensionRows(filter, stack, range, { ...options, bucketWidthNs: widthNs, values: restricted ? values : undefined });
+    source = dimensionRows(filter, stack, range, {
+      ...options,
+      bucketWidthNs: widthNs,
+      values: restricted ? values : undefined,
+    });
     // Must produce exactly the series names above (`host <hostname>`, or `host` when Falco sent none).
-    const key = stack === 'rule' ? 'e.value' : `CASE WHEN e.value = 'host' THEN rtrim('host ' || coalesce(e.detail, '')) ELSE coalesce(e.value, '${NONE_VALUE}') END`;
-    series.forEach((value, i) => { bucketParams[`series${i}`] = value; });
+    const key =
+      stack === 'rule'
+        ? 'e.value'
+        : `CASE WHEN e.value = 'host' THEN rtrim('host ' || coalesce(e.detail, '')) ELSE coalesce(e.value, '${NONE_VALUE}') END`;
+    series.forEach((value, i) => {
+      bucketParams[`series${i}`] = value;
+    });
     const list = series.map((_, i) => `@series${i}`).join(', ');
     seriesExpr = series.length > 0 ? `CASE WHEN ${key} IN (${list}) THEN ${key} ELSE 'other' END` : "'other'";
     series = [...series, 'other'];
   }
-  let rows = (stack === 'priority' ? searchTimelineRows(db, filter, range, from, to, widthMs, options) : null) ?? prepared<BucketCount>(
-    db,
-    `SELECT e.time_ns / @widthNs AS bucket, ${seriesExpr} AS series, sum(e.alerts) AS count FROM ${source.sql} e GROUP BY bucket, series`,
-  ).all({ ...source.params, ...bucketParams });
+  let rows =
+    (stack === 'priority' ? searchTimelineRows(db, filter, range, from, to, widthMs, options) : null) ??
+    prepared<BucketCount>(
+      db,
+      `SELECT e.time_ns / @widthNs AS bucket, ${seriesExpr} AS series, sum(e.alerts) AS count FROM ${source.sql} e GROUP BY bucket, series`,
+    ).all({ ...source.params, ...bucketParams });
   if (totals) {
     const rest = new Map<number, number>();
-    for (const row of prepared<{ bucket: number; count: number }>(db, `SELECT e.time_ns / @widthNs AS bucket, sum(e.alerts) AS count FROM ${totals.sql} e GROUP BY bucket`)
-      .all({ ...totals.params, widthNs })) rest.set(row.bucket, row.count);
+    for (const row of prepared<{ bucket: number; count: number }>(
+      db,
+      `SELECT e.time_ns / @widthNs AS bucket, sum(e.alerts) AS count FROM ${totals.sql} e GROUP BY bucket`,
+    ).all({ ...totals.params, widthNs }))
+      rest.set(row.bucket, row.count);
     rows = rows.filter((row) => row.series !== 'other');
     for (const row of rows) rest.set(row.bucket, (rest.get(row.bucket) ?? 0) - row.count);
     for (const [bucket, count] of rest) if (count > 0) rows.push({ bucket, series: 'other', count });

@@ -3,7 +3,25 @@ import { DIMENSIONS, DIMENSION_NAMES, type Dimension } from '../filters/dimensio
 import { EventFilter } from '../filters/event-filter';
 import type { Db } from './connection';
 import { topValues } from './top-values';
-import { C1, C2, C3, CLEAR, countIn, DROP, DROPPED, expectedTop, K8S, LAST_HOUR, NOW, openDataSet, range1h, RS, topKey, TS, WRITE } from './aggregates-data-set';
+import {
+  C1,
+  C2,
+  C3,
+  CLEAR,
+  countIn,
+  DROP,
+  DROPPED,
+  expectedTop,
+  K8S,
+  LAST_HOUR,
+  NOW,
+  openDataSet,
+  range1h,
+  RS,
+  topKey,
+  TS,
+  WRITE,
+} from './aggregates-data-set';
 
 let db: Db;
 const count = (filter: Record<string, unknown>, nowMs?: number) => countIn(db, filter, nowMs);
@@ -16,10 +34,15 @@ afterAll(() => db.close());
 describe('topValues', () => {
   const top = (dimension: Dimension, limit = 50, filter = range1h) => topValues(db, filter, dimension, limit, NOW);
 
-  it.each(DIMENSION_NAMES)('counts %s as the alerts in range have it, largest first, with the worst priority', (dimension) => {
-    const rows = top(dimension);
-    expect(rows.map((row) => ({ value: topKey(row), count: row.count, worstPriority: row.worstPriority }))).toEqual(expectedTop(LAST_HOUR, dimension));
-  });
+  it.each(DIMENSION_NAMES)(
+    'counts %s as the alerts in range have it, largest first, with the worst priority',
+    (dimension) => {
+      const rows = top(dimension);
+      expect(rows.map((row) => ({ value: topKey(row), count: row.count, worstPriority: row.worstPriority }))).toEqual(
+        expectedTop(LAST_HOUR, dimension),
+      );
+    },
+  );
 
   it('ranks rules with their counts and worst priority', () => {
     expect(top('rule').map((r) => [r.value, r.count, r.worstPriority])).toEqual([
@@ -33,7 +56,9 @@ describe('topValues', () => {
   });
 
   it('makes the processes of each host a row of their own and all alerts without a container one `(none)` row', () => {
-    expect(top('container').map((r) => ({ value: r.value, hostname: r.hostname, label: r.label, count: r.count }))).toEqual([
+    expect(
+      top('container').map((r) => ({ value: r.value, hostname: r.hostname, label: r.label, count: r.count })),
+    ).toEqual([
       { value: C1.id, hostname: null, label: 'web', count: 6 },
       { value: C3.id, hostname: null, label: 'worker', count: 4 },
       { value: 'host', hostname: 'node-a', label: 'host node-a', count: 4 },
@@ -74,8 +99,12 @@ describe('topValues', () => {
 
   it('applies the filter, internal events excluded', () => {
     expect(top('rule').some((r) => r.value === DROPPED)).toBe(false);
-    expect(top('rule', 50, EventFilter.parse({ from: '1h', internal: 'only' })).map((r) => [r.value, r.count])).toEqual([[DROPPED, 2]]);
-    expect(top('container', 50, EventFilter.parse({ from: '1h', hostname: ['node-b'] })).map((r) => [topKey(r), r.count])).toEqual([
+    expect(top('rule', 50, EventFilter.parse({ from: '1h', internal: 'only' })).map((r) => [r.value, r.count])).toEqual(
+      [[DROPPED, 2]],
+    );
+    expect(
+      top('container', 50, EventFilter.parse({ from: '1h', hostname: ['node-b'] })).map((r) => [topKey(r), r.count]),
+    ).toEqual([
       [C3.id, 4],
       [C2.id, 3],
       ['host node-b', 2],

@@ -1,7 +1,15 @@
 import 'server-only';
 // The most frequent values of one dimension in a range, each with its worst priority.
 import { priorityByRank } from '../falco/priorities';
-import { DIMENSIONS, HOST_DETAIL, NONE_VALUE, noneLabel, type CountedName, type Dimension, type DimensionSpec } from '../filters/dimensions';
+import {
+  DIMENSIONS,
+  HOST_DETAIL,
+  NONE_VALUE,
+  noneLabel,
+  type CountedName,
+  type Dimension,
+  type DimensionSpec,
+} from '../filters/dimensions';
 import type { EventFilter } from '../filters/event-filter';
 import type { TopValue } from '../stats/types';
 import type { Db } from './connection';
@@ -34,7 +42,14 @@ const countedValue = (dimension: CountedName) => {
 
 type TopRow = { value: string; count: number; worstRank: number };
 
-export function topValues(db: Db, filter: EventFilter, dimension: Dimension, limit: number, at: RangeOrNow = Date.now(), readOptions: ReadOptions = {}): TopValue[] {
+export function topValues(
+  db: Db,
+  filter: EventFilter,
+  dimension: Dimension,
+  limit: number,
+  at: RangeOrNow = Date.now(),
+  readOptions: ReadOptions = {},
+): TopValue[] {
   const options = withFacets(db, readOptions);
   const range = rangeOf(filter, at);
   if (dimension === 'container') {
@@ -45,17 +60,29 @@ export function topValues(db: Db, filter: EventFilter, dimension: Dimension, lim
       `SELECT coalesce(e.value, '${NONE_VALUE}') AS value, e.detail AS hostname, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
        FROM ${source.sql} e GROUP BY e.value, e.detail ORDER BY count DESC, value LIMIT @limit`,
     ).all({ ...source.params, limit });
-    const facts = containerFacts(db, rows.map((row) => ({ containerId: row.value, hostname: row.hostname })));
+    const facts = containerFacts(
+      db,
+      rows.map((row) => ({ containerId: row.value, hostname: row.hostname })),
+    );
     return rows.map((row, i) => ({
       value: row.value,
       hostname: row.hostname,
-      label: row.value === 'host' ? `host ${row.hostname ?? ''}`.trim() : row.value === NONE_VALUE ? noneLabel('container') : (facts[i]!.name ?? row.value),
+      label:
+        row.value === 'host'
+          ? `host ${row.hostname ?? ''}`.trim()
+          : row.value === NONE_VALUE
+            ? noneLabel('container')
+            : (facts[i]!.name ?? row.value),
       count: row.count,
       worstPriority: priorityByRank(row.worstRank).name,
     }));
   }
   const sql = isCounted(dimension)
-    ? { rows: (f: EventFilter, r: ResolvedRange, o: ReadOptions) => dimensionRows(f, dimension, r, o), value: countedValue(dimension), where: undefined }
+    ? {
+        rows: (f: EventFilter, r: ResolvedRange, o: ReadOptions) => dimensionRows(f, dimension, r, o),
+        value: countedValue(dimension),
+        where: undefined,
+      }
     : DIMENSION_SQL[dimension];
   const source = sql.rows(filter, range, options);
   const rows = prepared<TopRow>(
@@ -63,5 +90,10 @@ export function topValues(db: Db, filter: EventFilter, dimension: Dimension, lim
     `SELECT coalesce(${sql.value}, '${NONE_VALUE}') AS value, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
      FROM ${source.sql} e ${sql.where ? `WHERE ${sql.where}` : ''} GROUP BY 1 ORDER BY count DESC, value LIMIT @limit`,
   ).all({ ...source.params, limit });
-  return rows.map((row) => ({ value: row.value, label: row.value, count: row.count, worstPriority: priorityByRank(row.worstRank).name }));
+  return rows.map((row) => ({
+    value: row.value,
+    label: row.value,
+    count: row.count,
+    worstPriority: priorityByRank(row.worstRank).name,
+  }));
 }

@@ -3,7 +3,6 @@ import { CSV_COLUMNS, csvCell, csvHeader, csvRow } from './csv';
 import type { EventSummary } from './types';
 import { parseCsv } from '../testing/csv-reader';
 
-
 const summary = (values: Partial<EventSummary> = {}): EventSummary => ({
   id: 7,
   time: '2026-04-06T19:32:22.162939040Z',
@@ -66,14 +65,26 @@ describe('csvCell', () => {
     },
   );
 
-  it.each([' =1+1', '   @SUM(A1)', '\u00a0=1+1', '\u200b=1+1', '\ufeff+1', '\u2060-1', '\n=1+1', '\r\n=1', ' \t -2', '\u3000=1',
-    '\uff1d1+1', '\uff0bcmd', '\uff0d2', '\uff20SUM(A1)', ' \uff1dHYPERLINK("http://x")'])(
-    'neutralises a formula character after blanks or zero-width characters, and the fullwidth ones: %j',
-    (text) => {
-      const [[cell]] = parseCsv(`${csvCell(text)}\r\n`) as [[string]];
-      expect(cell).toBe(`'${text}`);
-    },
-  );
+  it.each([
+    ' =1+1',
+    '   @SUM(A1)',
+    '\u00a0=1+1',
+    '\u200b=1+1',
+    '\ufeff+1',
+    '\u2060-1',
+    '\n=1+1',
+    '\r\n=1',
+    ' \t -2',
+    '\u3000=1',
+    '\uff1d1+1',
+    '\uff0bcmd',
+    '\uff0d2',
+    '\uff20SUM(A1)',
+    ' \uff1dHYPERLINK("http://x")',
+  ])('neutralises a formula character after blanks or zero-width characters, and the fullwidth ones: %j', (text) => {
+    const [[cell]] = parseCsv(`${csvCell(text)}\r\n`) as [[string]];
+    expect(cell).toBe(`'${text}`);
+  });
 
   it('leaves text that only starts with blanks alone', () => {
     expect(csvCell('\u00a0bash')).toBe('"\u00a0bash"');
@@ -101,8 +112,24 @@ describe('csvHeader and csvRow', () => {
     const [names] = parseCsv(header);
     expect(names).toEqual(CSV_COLUMNS.map(([name]) => name));
     expect(names).toEqual([
-      'id', 'time', 'priority', 'rule', 'source', 'hostname', 'container_id', 'container_name', 'image', 'namespace', 'pod',
-      'process', 'cmdline', 'parent', 'user', 'file', 'tags', 'output',
+      'id',
+      'time',
+      'priority',
+      'rule',
+      'source',
+      'hostname',
+      'container_id',
+      'container_name',
+      'image',
+      'namespace',
+      'pod',
+      'process',
+      'cmdline',
+      'parent',
+      'user',
+      'file',
+      'tags',
+      'output',
     ]);
   });
 
@@ -165,7 +192,14 @@ describe('csvHeader and csvRow', () => {
   });
 
   it('leaves the image empty without a repository and writes null columns as empty cells', () => {
-    const bare = summary({ imageRepository: null, imageTag: 'latest', containerId: null, containerName: null, procName: null, source: null });
+    const bare = summary({
+      imageRepository: null,
+      imageTag: 'latest',
+      containerId: null,
+      containerName: null,
+      procName: null,
+      source: null,
+    });
     const [, record] = parseCsv(csvHeader() + csvRow(bare));
     const header = CSV_COLUMNS.map(([name]) => name);
     const cell = (name: string) => record![header.indexOf(name as (typeof header)[number])];

@@ -7,7 +7,9 @@ import { parseJson, stringifyJson } from './json';
 import { parseTimeNs } from './time';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
-const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
+const corpusLines = readFileSync(CORPUS, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
 
 type Input = Record<string, unknown>;
 
@@ -38,7 +40,16 @@ describe('FalcoAlert', () => {
   });
 
   it('accepts null for the optional fields', () => {
-    const parsed = FalcoAlert.safeParse({ ...minimal, output: null, source: null, hostname: null, tags: null, output_fields: null, uuid: null, message: null });
+    const parsed = FalcoAlert.safeParse({
+      ...minimal,
+      output: null,
+      source: null,
+      hostname: null,
+      tags: null,
+      output_fields: null,
+      uuid: null,
+      message: null,
+    });
     expect(parsed.success).toBe(true);
   });
 
@@ -70,8 +81,18 @@ describe('checkedAlert (the hand-written check before FalcoAlert)', () => {
   // Values as parseJson makes them: what prepareEntries hands to the check.
   const WRONG = [0, -1, 1.5, 1e308, true, false, [], ['x'], {}, { a: 1 }, 1685022245478445995n, '', ' '];
   const CANDIDATES: Record<string, readonly unknown[]> = {
-    time: [minimal.time, '2023-05-25T13:44:05Z', '2023-05-25T15:44:05.1+02:00', ' 2023-05-25T13:44:05Z ', '2023-02-30T00:00:00Z',
-      '1969-12-31T23:59:59Z', '2262-04-12T00:00:00Z', 'yesterday', null, ...WRONG],
+    time: [
+      minimal.time,
+      '2023-05-25T13:44:05Z',
+      '2023-05-25T15:44:05.1+02:00',
+      ' 2023-05-25T13:44:05Z ',
+      '2023-02-30T00:00:00Z',
+      '1969-12-31T23:59:59Z',
+      '2262-04-12T00:00:00Z',
+      'yesterday',
+      null,
+      ...WRONG,
+    ],
     rule: ['Some rule', 'x', '\u0000', ' ', null, ...WRONG],
     priority: ['Warning', 'warning', ' info ', 'CRIT', 'Loud', 'Informational', null, ...WRONG],
     output: ['text', '', null, ...WRONG],
@@ -80,8 +101,20 @@ describe('checkedAlert (the hand-written check before FalcoAlert)', () => {
     message: ['m', null, ...WRONG],
     uuid: ['0b7e', '', null, ...WRONG],
     tags: [['a', 'b'], ['a', 'a'], [], null, ['a', 1], [null], [['a']], 'a', ...WRONG],
-    output_fields: [{ 'proc.name': 'sh' }, { n: 1685022245478445995n, deep: { a: [{ b: null }] } }, parseJson('{"__proto__":1}'), { constructor: 'x' },
-      { constructor: { prototype: {} } }, {}, null, [], [{}], 'fields', 5, true],
+    output_fields: [
+      { 'proc.name': 'sh' },
+      { n: 1685022245478445995n, deep: { a: [{ b: null }] } },
+      parseJson('{"__proto__":1}'),
+      { constructor: 'x' },
+      { constructor: { prototype: {} } },
+      {},
+      null,
+      [],
+      [{}],
+      'fields',
+      5,
+      true,
+    ],
   };
   const FIELDS = Object.keys(CANDIDATES);
 
@@ -106,7 +139,12 @@ describe('checkedAlert (the hand-written check before FalcoAlert)', () => {
   it('agrees with FalcoAlert on every value of every field, one field at a time', () => {
     for (const field of FIELDS) {
       for (const candidate of CANDIDATES[field]!) expectSame({ ...minimal, [field]: candidate }, field);
-      const { [field]: _missing, ...without } = { ...minimal, output: 'o', tags: ['t'], output_fields: { a: 1 } } as Input;
+      const { [field]: _missing, ...without } = {
+        ...minimal,
+        output: 'o',
+        tags: ['t'],
+        output_fields: { a: 1 },
+      } as Input;
       expectSame(without, `without ${field}`);
     }
   });
@@ -139,7 +177,7 @@ describe('checkedAlert (the hand-written check before FalcoAlert)', () => {
         // Mostly valid values (the minimal one or an optional field's first), so that one wrong field decides.
         if (roll < 2) continue;
         const candidates = CANDIDATES[field]!;
-        value[field] = roll < 8 ? (minimal as Input)[field] ?? candidates[0] : candidates[random(candidates.length)];
+        value[field] = roll < 8 ? ((minimal as Input)[field] ?? candidates[0]) : candidates[random(candidates.length)];
       }
       expectSame(value, `combination ${i}`);
       if (checkedAlert(value)) accepted++;
@@ -203,13 +241,19 @@ describe('toStoredAlert', () => {
     const fromField = storeObject({ ...minimal, output_fields: { 'container.image': 'docker.io/library/nginx:1.25' } });
     expect(fromField).toMatchObject({ imageRepository: 'docker.io/library/nginx', imageTag: '1.25' });
 
-    const fromText = storeObject({ ...minimal, output: '13:44:05: Warning x (container_id=abcdefabcdef image=ghcr.io/org/app:v2)' });
+    const fromText = storeObject({
+      ...minimal,
+      output: '13:44:05: Warning x (container_id=abcdefabcdef image=ghcr.io/org/app:v2)',
+    });
     expect(fromText).toMatchObject({ imageRepository: 'ghcr.io/org/app', imageTag: 'v2', containerId: 'abcdefabcdef' });
 
     // A registry port is not a tag.
     const withPort = storeObject({ ...minimal, output_fields: { 'container.image': 'registry.local:5000/team/app' } });
     expect(withPort).toMatchObject({ imageRepository: 'registry.local:5000/team/app', imageTag: null });
-    const withPortAndTag = storeObject({ ...minimal, output_fields: { 'container.image': 'registry.local:5000/team/app:1.0' } });
+    const withPortAndTag = storeObject({
+      ...minimal,
+      output_fields: { 'container.image': 'registry.local:5000/team/app:1.0' },
+    });
     expect(withPortAndTag).toMatchObject({ imageRepository: 'registry.local:5000/team/app', imageTag: '1.0' });
 
     // A repository field is never split again; the tag comes from its own field.
@@ -220,7 +264,10 @@ describe('toStoredAlert', () => {
   // make the repository `…/nginx@sha256` and the tag the digest hex.
   it('does not mistake an image digest for a tag', () => {
     const digest = 'a'.repeat(64);
-    const alert = storeObject({ ...minimal, output_fields: { 'container.image': `docker.io/library/nginx@sha256:${digest}` } });
+    const alert = storeObject({
+      ...minimal,
+      output_fields: { 'container.image': `docker.io/library/nginx@sha256:${digest}` },
+    });
     expect(alert.imageRepository).toBe('docker.io/library/nginx');
     expect(alert.imageTag).not.toBe(digest);
   });
@@ -242,13 +289,27 @@ describe('toStoredAlert', () => {
   });
 
   it('treats `<NA>`, empty strings and null fields as unknown', () => {
-    expect(storeLine(31)).toMatchObject({ userName: null, containerId: 'host', imageRepository: null, imageTag: null, k8sNamespace: null });
+    expect(storeLine(31)).toMatchObject({
+      userName: null,
+      containerId: 'host',
+      imageRepository: null,
+      imageTag: null,
+      k8sNamespace: null,
+    });
     expect(storeLine(85)).toMatchObject({ userName: null });
   });
 
   it('takes the namespace from ka.target.namespace and the user from the audit actor', () => {
-    expect(storeLine(84)).toMatchObject({ source: 'k8s_audit', k8sNamespace: 'prod', userName: 'system:serviceaccount:insecure:react2shell', containerId: null });
-    expect(storeLine(86)).toMatchObject({ k8sNamespace: 'falco-event-generator', userName: 'system:serviceaccount:kube-system:replicaset-controller' });
+    expect(storeLine(84)).toMatchObject({
+      source: 'k8s_audit',
+      k8sNamespace: 'prod',
+      userName: 'system:serviceaccount:insecure:react2shell',
+      containerId: null,
+    });
+    expect(storeLine(86)).toMatchObject({
+      k8sNamespace: 'falco-event-generator',
+      userName: 'system:serviceaccount:kube-system:replicaset-controller',
+    });
     expect(storeLine(28)).toMatchObject({ userName: 'system:anonymous' });
     expect(storeLine(30)).toMatchObject({ source: 'aws_cloudtrail', userName: 'ADMIN_OKTA_TEST' });
     expect(storeLine(17)).toMatchObject({ source: 'gcp_auditlog', userName: 'ahmed.amin@test.com' });
@@ -269,10 +330,27 @@ describe('toStoredAlert', () => {
       hostname: 'Node-A',
       output: 'Output TEXT',
       tags: ['T1059'],
-      output_fields: { 'proc.cmdline': 'NC -e /bin/sh', 'evt.time': 1685022245478445995n, flag: true, list: ['A', 1], nested: { hidden: 'X' } },
+      output_fields: {
+        'proc.cmdline': 'NC -e /bin/sh',
+        'evt.time': 1685022245478445995n,
+        flag: true,
+        list: ['A', 1],
+        nested: { hidden: 'X' },
+      },
     });
     const parts = alert.searchText.split('\n');
-    expect(parts).toEqual(expect.arrayContaining(['some rule', 'output text', 'node-a', 't1059', 'nc -e /bin/sh', '1685022245478445995', 'true', 'a']));
+    expect(parts).toEqual(
+      expect.arrayContaining([
+        'some rule',
+        'output text',
+        'node-a',
+        't1059',
+        'nc -e /bin/sh',
+        '1685022245478445995',
+        'true',
+        'a',
+      ]),
+    );
     expect(alert.searchText).toBe(alert.searchText.toLowerCase());
     expect(alert.searchText).not.toContain('hidden');
   });
@@ -288,7 +366,8 @@ describe('toStoredAlert', () => {
   });
 
   it('keeps `__proto__` in output_fields an ordinary key', () => {
-    const raw = '{"time":"2023-05-25T13:44:05Z","rule":"r","priority":"Warning","output_fields":{"__proto__":{"user.name":"mallory","proc.name":"evil"},"proc.pname":"bash"}}';
+    const raw =
+      '{"time":"2023-05-25T13:44:05Z","rule":"r","priority":"Warning","output_fields":{"__proto__":{"user.name":"mallory","proc.name":"evil"},"proc.pname":"bash"}}';
     const alert = store(raw);
     expect(alert.userName).toBeNull();
     expect(alert.ancestry).toEqual([
@@ -302,7 +381,13 @@ describe('toStoredAlert', () => {
 
     it('is the same for the same uuid, whatever the content', () => {
       const a = key({ ...minimal, uuid: '0d4e7ba8-4a1c-4a4b-9d5c-2c3b6e8f0a11', output: 'one' });
-      const b = key({ ...minimal, uuid: '0d4e7ba8-4a1c-4a4b-9d5c-2c3b6e8f0a11', output: 'two', rule: 'other', time: '2024-01-01T00:00:00Z' });
+      const b = key({
+        ...minimal,
+        uuid: '0d4e7ba8-4a1c-4a4b-9d5c-2c3b6e8f0a11',
+        output: 'two',
+        rule: 'other',
+        time: '2024-01-01T00:00:00Z',
+      });
       expect(a).toBe(b);
       expect(key({ ...minimal, uuid: 'another-uuid', output: 'one' })).not.toBe(a);
       // A uuid alert and the same content without a uuid are different deliveries.
@@ -313,7 +398,9 @@ describe('toStoredAlert', () => {
       const base = { ...minimal, hostname: 'node-1', output: 'the output' };
       expect(key(base)).toBe(key({ ...base, tags: ['extra'], output_fields: { other: 1 }, source: 'syscall' }));
       // The same instant written with trailing zeros trimmed (falcosidekick) is the same alert.
-      expect(key({ ...base, time: '2023-05-25T13:44:05.47Z' })).toBe(key({ ...base, time: '2023-05-25T13:44:05.470000000Z' }));
+      expect(key({ ...base, time: '2023-05-25T13:44:05.47Z' })).toBe(
+        key({ ...base, time: '2023-05-25T13:44:05.470000000Z' }),
+      );
       expect(key({ ...base, time: '2023-05-25T15:44:05.478445995+02:00' })).toBe(key(base));
     });
 
@@ -328,7 +415,9 @@ describe('toStoredAlert', () => {
 
     it('is the first 16 bytes of sha256 over the uuid, or over time, rule, hostname and output', () => {
       const withUuid = storeObject({ ...minimal, uuid: 'abc' });
-      expect(withUuid.dedupKey.equals(createHash('sha256').update('uuid\u0000abc').digest().subarray(0, 16))).toBe(true);
+      expect(withUuid.dedupKey.equals(createHash('sha256').update('uuid\u0000abc').digest().subarray(0, 16))).toBe(
+        true,
+      );
       // Lone surrogates are hashed as their UTF-8 replacement, as before.
       const alert = storeObject({ ...minimal, hostname: 'h', output: 'out \ud800 é' });
       const text = `${alert.timeNs}\u0000Some rule\u0000h\u0000out \ud800 é`;
@@ -356,11 +445,19 @@ describe('toStoredAlert with an arrival (PERCH_MAX_CLOCK_SKEW)', () => {
     expect(alert.claimedTimeNs).toBe(BigInt(Date.parse('2262-01-01T00:00:00Z')) * 1_000_000n);
     expect(alert.raw).toContain('"time":"2262-01-01T00:00:00Z"');
     const justBeyond = at('2026-04-06T13:00:00.000000001Z');
-    expect([justBeyond.timeNs, justBeyond.claimedTimeNs]).toEqual([arrival.nowNs, arrival.nowNs + arrival.maxSkewNs + 1n]);
+    expect([justBeyond.timeNs, justBeyond.claimedTimeNs]).toEqual([
+      arrival.nowNs,
+      arrival.nowNs + arrival.maxSkewNs + 1n,
+    ]);
   });
 
   it('leaves alerts within the skew and alerts in the past as they are', () => {
-    for (const time of ['2026-04-06T13:00:00Z', '2026-04-06T12:30:00.5Z', '2026-04-06T11:59:59.999999999Z', '2017-01-01T00:00:00Z']) {
+    for (const time of [
+      '2026-04-06T13:00:00Z',
+      '2026-04-06T12:30:00.5Z',
+      '2026-04-06T11:59:59.999999999Z',
+      '2017-01-01T00:00:00Z',
+    ]) {
       const alert = at(time);
       expect([alert.timeNs, alert.claimedTimeNs], time).toEqual([parseTimeNs(time), null]);
     }
@@ -369,10 +466,15 @@ describe('toStoredAlert with an arrival (PERCH_MAX_CLOCK_SKEW)', () => {
 
   it('keys a clamped alert by the time Falco gave, so a redelivery later on is the same alert', () => {
     const first = at('2262-01-01T00:00:00Z');
-    const later = toStoredAlert(FalcoAlert.parse({ ...minimal, hostname: 'node-1', output: 'the output', time: '2262-01-01T00:00:00Z' }), {}, '{}', {
-      ...arrival,
-      nowNs: arrival.nowNs + 5_000_000_000n,
-    });
+    const later = toStoredAlert(
+      FalcoAlert.parse({ ...minimal, hostname: 'node-1', output: 'the output', time: '2262-01-01T00:00:00Z' }),
+      {},
+      '{}',
+      {
+        ...arrival,
+        nowNs: arrival.nowNs + 5_000_000_000n,
+      },
+    );
     expect(later.timeNs).not.toBe(first.timeNs);
     expect(later.dedupKey.equals(first.dedupKey)).toBe(true);
     expect(at('2262-01-01T00:00:01Z').dedupKey.equals(first.dedupKey)).toBe(false);

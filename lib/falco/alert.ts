@@ -45,12 +45,25 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function checkedAlert(value: Record<string, unknown>): FalcoAlert | undefined {
   const { time, rule, priority, output, source, hostname, message, uuid, tags, output_fields: fields } = value;
-  if (typeof time !== 'string' || typeof rule !== 'string' || rule === '' || typeof priority !== 'string') return undefined;
+  if (typeof time !== 'string' || typeof rule !== 'string' || rule === '' || typeof priority !== 'string')
+    return undefined;
   if (!isText(output) || !isText(source) || !isText(hostname) || !isText(message) || !isText(uuid)) return undefined;
-  if (tags !== undefined && tags !== null && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'))) return undefined;
+  if (tags !== undefined && tags !== null && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string')))
+    return undefined;
   if (fields !== undefined && fields !== null && !isRecord(fields)) return undefined;
   if (findPriority(priority) === undefined || parseTimeNs(time) === undefined) return undefined;
-  return { time, rule, priority, output, source, hostname, message, uuid, tags: tags as string[] | null | undefined, output_fields: fields };
+  return {
+    time,
+    rule,
+    priority,
+    output,
+    source,
+    hostname,
+    message,
+    uuid,
+    tags: tags as string[] | null | undefined,
+    output_fields: fields,
+  };
 }
 
 export interface StoredAlert {
@@ -120,7 +133,8 @@ function searchTextOf(alert: FalcoAlert, fields: Record<string, unknown>): strin
   const parts: string[] = [alert.rule, alert.output ?? '', alert.hostname ?? '', ...(alert.tags ?? [])];
   for (const value of Object.values(fields)) {
     if (typeof value === 'string') parts.push(value);
-    else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') parts.push(String(value));
+    else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+      parts.push(String(value));
     else if (Array.isArray(value)) parts.push(value.filter((v) => typeof v === 'string').join(' '));
   }
   return withoutPrivateUse(parts.join('\n').toLowerCase());
@@ -138,7 +152,9 @@ const sha256: (text: string) => Buffer =
 
 /** Content identity for alerts without a uuid: the same alert delivered twice is stored once. */
 function dedupKeyOf(alert: FalcoAlert, timeNs: bigint): Buffer {
-  const text = alert.uuid ? `uuid\u0000${alert.uuid}` : `${timeNs}\u0000${alert.rule}\u0000${alert.hostname ?? ''}\u0000${alert.output ?? ''}`;
+  const text = alert.uuid
+    ? `uuid\u0000${alert.uuid}`
+    : `${timeNs}\u0000${alert.rule}\u0000${alert.hostname ?? ''}\u0000${alert.output ?? ''}`;
   return sha256(text).subarray(0, 16);
 }
 
@@ -153,7 +169,12 @@ export interface Arrival {
  * object (not a copy, so keys such as `__proto__` stay ordinary keys); `raw` the text as received.
  * With `arrival`, a time further ahead than the skew allows is replaced by the arrival time.
  */
-export function toStoredAlert(alert: FalcoAlert, fields: Record<string, unknown>, raw: string, arrival?: Arrival): StoredAlert {
+export function toStoredAlert(
+  alert: FalcoAlert,
+  fields: Record<string, unknown>,
+  raw: string,
+  arrival?: Arrival,
+): StoredAlert {
   const claimedNs = parseTimeNs(alert.time)!;
   // A sender's clock (or a forger) far ahead would otherwise top every list and outlive real alerts.
   const skewed = arrival !== undefined && claimedNs - arrival.nowNs > arrival.maxSkewNs;
@@ -161,7 +182,8 @@ export function toStoredAlert(alert: FalcoAlert, fields: Record<string, unknown>
   const priority = findPriority(alert.priority)!;
   // Read from the output text only when a field is missing: Falco 0.41+ sends them all.
   let hintsRead: ContainerHints | null | undefined;
-  const hints = () => (hintsRead === undefined ? (hintsRead = alert.output ? containerHintsFromOutput(alert.output) : null) : hintsRead);
+  const hints = () =>
+    hintsRead === undefined ? (hintsRead = alert.output ? containerHintsFromOutput(alert.output) : null) : hintsRead;
 
   let imageRepository = firstText(fields, IMAGE_REPOSITORY_KEYS);
   let imageTag = firstText(fields, IMAGE_TAG_KEYS);

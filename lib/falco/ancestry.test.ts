@@ -5,7 +5,9 @@ import { extractAncestry, type AncestryLevel } from './ancestry';
 import { parseJson } from './json';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
-const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
+const corpusLines = readFileSync(CORPUS, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
 const fieldsOfLine = (n: number) =>
   (parseJson(corpusLines[n - 1]!) as { output_fields: Record<string, unknown> }).output_fields;
 
@@ -32,7 +34,11 @@ describe('extractAncestry', () => {
   it('keeps the null ancestors of corpus line 37 as unknown levels', () => {
     expect(extractAncestry(fieldsOfLine(37))).toEqual([
       level(0, { name: 'sh', exepath: '/bin/busybox', cmdline: 'sh -c ls > /dev/null' }),
-      level(1, { name: 'httpd', exepath: '/bin/event-generator', cmdline: 'httpd --loglevel info run ^helper.RunShell$' }),
+      level(1, {
+        name: 'httpd',
+        exepath: '/bin/event-generator',
+        cmdline: 'httpd --loglevel info run ^helper.RunShell$',
+      }),
       level(2, { name: 'event-generator' }),
       level(3, { name: 'containerd-shim' }),
       level(4),
@@ -59,8 +65,19 @@ describe('extractAncestry', () => {
 
   it('reads falcosidekick bracket-replaced keys', () => {
     expect(
-      extractAncestry({ 'proc.name': 'cat', 'proc.pname': 'sudo', 'proc.aname_2': 'bash', 'proc.aname_3': 'tmux', 'proc.apid_2': 300 }),
-    ).toEqual([level(0, { name: 'cat' }), level(1, { name: 'sudo' }), level(2, { name: 'bash', pid: 300 }), level(3, { name: 'tmux' })]);
+      extractAncestry({
+        'proc.name': 'cat',
+        'proc.pname': 'sudo',
+        'proc.aname_2': 'bash',
+        'proc.aname_3': 'tmux',
+        'proc.apid_2': 300,
+      }),
+    ).toEqual([
+      level(0, { name: 'cat' }),
+      level(1, { name: 'sudo' }),
+      level(2, { name: 'bash', pid: 300 }),
+      level(3, { name: 'tmux' }),
+    ]);
   });
 
   it('takes pids from proc.pid, proc.ppid and proc.apid[N]', () => {
@@ -90,10 +107,19 @@ describe('extractAncestry', () => {
       level(1, { exepath: '/bin/sudo' }),
     ]);
     expect(
-      extractAncestry({ 'proc.exe': 'sh', 'proc.exepath': '/bin/busybox', 'proc.pid': 1, 'proc.vpid': 2, 'proc.pexepath': '/usr/bin/sudo', 'proc.pexe': 'sudo' }),
+      extractAncestry({
+        'proc.exe': 'sh',
+        'proc.exepath': '/bin/busybox',
+        'proc.pid': 1,
+        'proc.vpid': 2,
+        'proc.pexepath': '/usr/bin/sudo',
+        'proc.pexe': 'sudo',
+      }),
     ).toEqual([level(0, { pid: 1, exepath: '/bin/busybox' }), level(1, { exepath: '/usr/bin/sudo' })]);
     // A null specific key does not hide the fallback.
-    expect(extractAncestry({ 'proc.exepath': null, 'proc.exe': '/bin/sh' })).toEqual([level(0, { exepath: '/bin/sh' })]);
+    expect(extractAncestry({ 'proc.exepath': null, 'proc.exe': '/bin/sh' })).toEqual([
+      level(0, { exepath: '/bin/sh' }),
+    ]);
   });
 
   it('fills gaps between mentioned levels with unknown levels', () => {
@@ -107,13 +133,27 @@ describe('extractAncestry', () => {
   });
 
   it('ignores pids that are not whole numbers and levels beyond 64', () => {
-    expect(extractAncestry({ 'proc.pid': 1.5, 'proc.ppid': 'abc', 'proc.apid[2]': '12' })).toEqual([level(0), level(1), level(2, { pid: 12 })]);
-    expect(extractAncestry({ 'proc.name': 'a', 'proc.aname[65]': 'deep', 'proc.aname[999]': 'deeper' })).toEqual([level(0, { name: 'a' })]);
+    expect(extractAncestry({ 'proc.pid': 1.5, 'proc.ppid': 'abc', 'proc.apid[2]': '12' })).toEqual([
+      level(0),
+      level(1),
+      level(2, { pid: 12 }),
+    ]);
+    expect(extractAncestry({ 'proc.name': 'a', 'proc.aname[65]': 'deep', 'proc.aname[999]': 'deeper' })).toEqual([
+      level(0, { name: 'a' }),
+    ]);
     expect(extractAncestry({ 'proc.aname[64]': 'deep' })).toHaveLength(65);
   });
 
   it('ignores unrelated keys that only look similar', () => {
-    expect(extractAncestry({ 'proc.aname': 'x', 'proc.aname[x]': 'y', 'proc.anamex[2]': 'z', 'proc.tty': 0, 'user.name': 'root' })).toEqual([]);
+    expect(
+      extractAncestry({
+        'proc.aname': 'x',
+        'proc.aname[x]': 'y',
+        'proc.anamex[2]': 'z',
+        'proc.tty': 0,
+        'user.name': 'root',
+      }),
+    ).toEqual([]);
   });
 
   // Falco sorts keys, and `proc.aexe[` (argv[0]) sorts before `proc.aexepath[`: taking whichever comes

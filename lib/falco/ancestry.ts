@@ -13,16 +13,28 @@ type Attribute = 'name' | 'exepath' | 'cmdline' | 'pid';
 
 // Fixed keys for levels 0 and 1, most specific first. `proc.exe` is argv[0], only a fallback path.
 const FIXED_KEYS: readonly (readonly [0 | 1, Attribute, string])[] = [
-  [0, 'name', 'proc.name'], [0, 'exepath', 'proc.exepath'], [0, 'exepath', 'proc.exe'], [0, 'cmdline', 'proc.cmdline'],
-  [0, 'pid', 'proc.pid'], [0, 'pid', 'proc.vpid'],
-  [1, 'name', 'proc.pname'], [1, 'exepath', 'proc.pexepath'], [1, 'exepath', 'proc.pexe'], [1, 'cmdline', 'proc.pcmdline'],
-  [1, 'pid', 'proc.ppid'], [1, 'pid', 'proc.pvpid'],
+  [0, 'name', 'proc.name'],
+  [0, 'exepath', 'proc.exepath'],
+  [0, 'exepath', 'proc.exe'],
+  [0, 'cmdline', 'proc.cmdline'],
+  [0, 'pid', 'proc.pid'],
+  [0, 'pid', 'proc.vpid'],
+  [1, 'name', 'proc.pname'],
+  [1, 'exepath', 'proc.pexepath'],
+  [1, 'exepath', 'proc.pexe'],
+  [1, 'cmdline', 'proc.pcmdline'],
+  [1, 'pid', 'proc.ppid'],
+  [1, 'pid', 'proc.pvpid'],
 ];
 
 // `proc.aname[3]`, or `proc.aname_3` after falcosidekick's bracket replacer.
 const INDEXED_KEY = /^proc\.a(name|exepath|exe|cmdline|pid)(?:\[(\d{1,3})\]|_(\d{1,3}))$/;
 const INDEXED_ATTRIBUTE: Record<string, Attribute> = {
-  name: 'name', exepath: 'exepath', exe: 'exepath', cmdline: 'cmdline', pid: 'pid',
+  name: 'name',
+  exepath: 'exepath',
+  exe: 'exepath',
+  cmdline: 'cmdline',
+  pid: 'pid',
 };
 const MAX_LEVEL = 64;
 
@@ -65,7 +77,8 @@ export function extractAncestry(fields: Record<string, unknown>): AncestryLevel[
     if (level <= MAX_LEVEL) assign(level, INDEXED_ATTRIBUTE[match[1]!]!, fields[match.input]);
   };
 
-  for (const [level, attribute, key] of FIXED_KEYS) if (Object.hasOwn(fields, key)) assign(level, attribute, fields[key]);
+  for (const [level, attribute, key] of FIXED_KEYS)
+    if (Object.hasOwn(fields, key)) assign(level, attribute, fields[key]);
   // `aexepath` before `aexe` (argv[0]): the first value assigned to a level's attribute wins.
   let argv0: RegExpExecArray[] | undefined;
   for (const key of Object.keys(fields)) {

@@ -1,12 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CHAIN_SEPARATOR, PID_SEPARATOR, UNKNOWN_PROCESS, chainKey, extractAncestry, splitChainKey, type AncestryLevel } from './ancestry';
+import {
+  CHAIN_SEPARATOR,
+  PID_SEPARATOR,
+  UNKNOWN_PROCESS,
+  chainKey,
+  extractAncestry,
+  splitChainKey,
+  type AncestryLevel,
+} from './ancestry';
 import { parseJson } from './json';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
-const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
-const fieldsOfLine = (n: number) => (parseJson(corpusLines[n - 1]!) as { output_fields?: Record<string, unknown> }).output_fields ?? {};
+const corpusLines = readFileSync(CORPUS, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
+const fieldsOfLine = (n: number) =>
+  (parseJson(corpusLines[n - 1]!) as { output_fields?: Record<string, unknown> }).output_fields ?? {};
 
 /** Levels, process first: a name, `[name, pid]`, or null for an unknown level. */
 const chain = (...levels: (string | [string | null, number] | null)[]): AncestryLevel[] =>
@@ -28,12 +39,16 @@ describe('chainKey', () => {
   });
 
   it('writes a pid after its name with the pid separator', () => {
-    expect(chainKey(chain(['cat', 4242], ['sudo', 4241], 'bash'))).toBe(joined('bash', withPid('sudo', 4241), withPid('cat', 4242)));
+    expect(chainKey(chain(['cat', 4242], ['sudo', 4241], 'bash'))).toBe(
+      joined('bash', withPid('sudo', 4241), withPid('cat', 4242)),
+    );
   });
 
   it('drops unknown levels above the oldest known ancestor (corpus line 37)', () => {
     expect(chainKey(chain('sh', 'httpd', null, null))).toBe(joined('httpd', 'sh'));
-    expect(chainKey(extractAncestry(fieldsOfLine(37)))).toBe(joined('containerd-shim', 'event-generator', 'httpd', 'sh'));
+    expect(chainKey(extractAncestry(fieldsOfLine(37)))).toBe(
+      joined('containerd-shim', 'event-generator', 'httpd', 'sh'),
+    );
   });
 
   it('keeps unknown levels inside the chain as `?`, including an unknown process (corpus line 31)', () => {

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parseJson, stringifyJson } from './json';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
-const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
+const corpusLines = readFileSync(CORPUS, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
 const corpusLine = (n: number) => corpusLines[n - 1]!;
 
 const asRecord = (value: unknown) => value as Record<string, unknown>;
@@ -33,7 +35,8 @@ describe('parseJson', () => {
   });
 
   it('leaves floats, long fractions and exponents to JSON.parse', () => {
-    const text = '[0.12345678901234567890, 1.5e300, 1e-1234567890123456, 12345678901234567890.5, 1234567890123456789e2, 1.5E+12345678901234567, -0.5, 2.5e-3, 1234567890123456789E-2]';
+    const text =
+      '[0.12345678901234567890, 1.5e300, 1e-1234567890123456, 12345678901234567890.5, 1234567890123456789e2, 1.5E+12345678901234567, -0.5, 2.5e-3, 1234567890123456789E-2]';
     expect(parseJson(text)).toEqual(JSON.parse(text));
     expect(parseJson('1.5e300')).toBe(1.5e300);
     expect(parseJson('{"x":0.12345678901234567890}')).toEqual({ x: 0.12345678901234568 });
@@ -45,7 +48,8 @@ describe('parseJson', () => {
   });
 
   it('never turns digits inside strings into numbers', () => {
-    const text = '{"s":"1685022245478445995","k":"x 4283228891363909261 y","q":"say \\"12345678901234567890\\"","n":1685022245478445995}';
+    const text =
+      '{"s":"1685022245478445995","k":"x 4283228891363909261 y","q":"say \\"12345678901234567890\\"","n":1685022245478445995}';
     expect(parseJson(text)).toEqual({
       s: '1685022245478445995',
       k: 'x 4283228891363909261 y',
@@ -55,7 +59,9 @@ describe('parseJson', () => {
   });
 
   it('leaves digits inside keys alone', () => {
-    expect(parseJson('{"12345678901234567890":12345678901234567890}')).toEqual({ '12345678901234567890': 12345678901234567890n });
+    expect(parseJson('{"12345678901234567890":12345678901234567890}')).toEqual({
+      '12345678901234567890': 12345678901234567890n,
+    });
   });
 
   it('keeps a string that looks like the internal marker a string', () => {
@@ -113,7 +119,7 @@ describe('stringifyJson', () => {
   });
 
   it('is plain JSON.stringify when there is no BigInt', () => {
-    const value = { s: 'a "quoted" \\ string', n: 1.5, arr: [null, true], nested: { '__proto__x': 'y' } };
+    const value = { s: 'a "quoted" \\ string', n: 1.5, arr: [null, true], nested: { __proto__x: 'y' } };
     expect(stringifyJson(value)).toBe(JSON.stringify(value));
   });
 

@@ -7,7 +7,8 @@ import * as lexer from '../json/lexer';
 const { isDigit, skipDigits, skipNumberChars, skipString } = lexer;
 
 // A per-process marker: alert text cannot forge it, so a string value never turns into a number.
-const randomHex = () => Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+const randomHex = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 const MARKER = `\u0000big${randomHex()}:`;
 const MARKER_JSON = JSON.stringify(MARKER).slice(1, -1);
 const MARKED_IN_OUTPUT = new RegExp(`"${MARKER_JSON.replace(/\\/g, '\\\\')}(-?\\d+)"`, 'g');

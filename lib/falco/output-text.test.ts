@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { containerHintsFromOutput, LABELS } from './output-text';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
-const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
+const corpusLines = readFileSync(CORPUS, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
 const outputOfLine = (n: number) => (JSON.parse(corpusLines[n - 1]!) as { output: string }).output;
 
 describe('containerHintsFromOutput', () => {
@@ -71,14 +73,25 @@ describe('containerHintsFromOutput', () => {
   });
 
   it('matches labels only at a word boundary', () => {
-    const hints = containerHintsFromOutput('Warning x (user=a images=busybox my_container_id=abcdefabcdef xk8s.ns=evil)');
-    expect(hints).toEqual({ containerId: null, containerName: null, image: null, imageTag: null, k8sNamespace: null, k8sPod: null });
+    const hints = containerHintsFromOutput(
+      'Warning x (user=a images=busybox my_container_id=abcdefabcdef xk8s.ns=evil)',
+    );
+    expect(hints).toEqual({
+      containerId: null,
+      containerName: null,
+      image: null,
+      imageTag: null,
+      k8sNamespace: null,
+      k8sPod: null,
+    });
     expect(containerHintsFromOutput('(image=nginx)').image).toBe('nginx');
     expect(containerHintsFromOutput('a | container_name=web').containerName).toBe('web');
   });
 
   it('returns all nulls for text without labels', () => {
-    expect(containerHintsFromOutput('Falco internal: syscall event drop. 815508 system calls dropped in last second.')).toEqual({
+    expect(
+      containerHintsFromOutput('Falco internal: syscall event drop. 815508 system calls dropped in last second.'),
+    ).toEqual({
       containerId: null,
       containerName: null,
       image: null,
@@ -109,13 +122,52 @@ function searchPerLabel(output: string): Record<string, string | null> {
 
 describe('containerHintsFromOutput, one pass', () => {
   it('finds what one search per label finds, on every corpus line', () => {
-    corpusLines.forEach((_, i) => { expect(containerHintsFromOutput(outputOfLine(i + 1)), `line ${i + 1}`).toEqual(searchPerLabel(outputOfLine(i + 1))); });
+    corpusLines.forEach((_, i) => {
+      expect(containerHintsFromOutput(outputOfLine(i + 1)), `line ${i + 1}`).toEqual(
+        searchPerLabel(outputOfLine(i + 1)),
+      );
+    });
   });
 
   it('finds what one search per label finds, on random label soup', () => {
-    const pieces = ['container_id', 'container.id', 'container', 'container_name', 'image', 'container_image', 'container.image.tag',
-      'k8s.ns', 'k8s_ns_name', 'k8s.pod', 'k8s_pod', 'xcontainer', 'Container', 'k8s.ns.name.x', 'user', '=', '==', ' ', '(', ')', '|',
-      '\t', '\n', '\u00a0', '\u2003', '\u0085', ',', ':', '.', '_', 'abc', 'host', 'ee97d9c4186f', '<NA>', 'é', '"'];
+    const pieces = [
+      'container_id',
+      'container.id',
+      'container',
+      'container_name',
+      'image',
+      'container_image',
+      'container.image.tag',
+      'k8s.ns',
+      'k8s_ns_name',
+      'k8s.pod',
+      'k8s_pod',
+      'xcontainer',
+      'Container',
+      'k8s.ns.name.x',
+      'user',
+      '=',
+      '==',
+      ' ',
+      '(',
+      ')',
+      '|',
+      '\t',
+      '\n',
+      '\u00a0',
+      '\u2003',
+      '\u0085',
+      ',',
+      ':',
+      '.',
+      '_',
+      'abc',
+      'host',
+      'ee97d9c4186f',
+      '<NA>',
+      'é',
+      '"',
+    ];
     let state = 7;
     const random = (n: number) => {
       state = (Math.imul(state, 1664525) + 1013904223) >>> 0;

@@ -40,7 +40,14 @@ const HINT_OF_LABEL = new Map(
 
 /** Container and Kubernetes values found in the output text; `<NA>` and absent labels are null. */
 export function containerHintsFromOutput(output: string): ContainerHints {
-  const hints: ContainerHints = { containerId: null, containerName: null, image: null, imageTag: null, k8sNamespace: null, k8sPod: null };
+  const hints: ContainerHints = {
+    containerId: null,
+    containerName: null,
+    image: null,
+    imageTag: null,
+    k8sNamespace: null,
+    k8sPod: null,
+  };
   // The first value of each hint's most specific label present, whatever comes later.
   const ranks: Partial<Record<keyof ContainerHints, number>> = {};
   // Every `label=value` in one pass, instead of one search per label: from each `=` back to the

@@ -3,7 +3,16 @@ import { findPriority, PRIORITIES, priorityByRank, URGENT_RANK } from './priorit
 
 describe('PRIORITIES', () => {
   it('lists Falco priorities most severe first with ranks 0..7', () => {
-    expect(PRIORITIES.map((p) => p.name)).toEqual(['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug']);
+    expect(PRIORITIES.map((p) => p.name)).toEqual([
+      'Emergency',
+      'Alert',
+      'Critical',
+      'Error',
+      'Warning',
+      'Notice',
+      'Informational',
+      'Debug',
+    ]);
     expect(PRIORITIES.map((p) => p.rank)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
@@ -18,7 +27,8 @@ describe('PRIORITIES', () => {
 
 describe('findPriority', () => {
   it('accepts any case and surrounding spaces', () => {
-    for (const text of ['Warning', 'warning', 'WARNING', 'wArNiNg', ' Warning ']) expect(findPriority(text)?.name, text).toBe('Warning');
+    for (const text of ['Warning', 'warning', 'WARNING', 'wArNiNg', ' Warning '])
+      expect(findPriority(text)?.name, text).toBe('Warning');
     for (const p of PRIORITIES) expect(findPriority(p.name.toUpperCase())).toBe(p);
   });
 

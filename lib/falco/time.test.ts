@@ -11,7 +11,18 @@ describe('parseTimeNs', () => {
   });
 
   it('accepts 0 to 9 fractional digits (falcosidekick trims trailing zeros)', () => {
-    const expected = [0n, 400_000_000n, 470_000_000n, 478_000_000n, 478_400_000n, 478_440_000n, 478_445_000n, 478_445_900n, 478_445_990n, 478_445_995n];
+    const expected = [
+      0n,
+      400_000_000n,
+      470_000_000n,
+      478_000_000n,
+      478_400_000n,
+      478_440_000n,
+      478_445_000n,
+      478_445_900n,
+      478_445_990n,
+      478_445_995n,
+    ];
     const fraction = '478445995';
     for (let digits = 0; digits <= 9; digits++) {
       const text = digits === 0 ? '2023-05-25T13:44:05Z' : `2023-05-25T13:44:05.${fraction.slice(0, digits)}Z`;
@@ -59,7 +70,18 @@ describe('parseTimeNs', () => {
   });
 
   it('rejects garbage and times without a zone', () => {
-    for (const text of ['', 'now', 'garbage', '2023-05-25', '2023-05-25T13:44:05', '2023-05-25T13:44Z', '13:44:05.478445995', '1685022245478445995', '2023-5-25T13:44:05Z', '2023-05-25T13:44:05.478445995Zjunk']) {
+    for (const text of [
+      '',
+      'now',
+      'garbage',
+      '2023-05-25',
+      '2023-05-25T13:44:05',
+      '2023-05-25T13:44Z',
+      '13:44:05.478445995',
+      '1685022245478445995',
+      '2023-5-25T13:44:05Z',
+      '2023-05-25T13:44:05.478445995Zjunk',
+    ]) {
       expect(parseTimeNs(text), text).toBeUndefined();
     }
   });

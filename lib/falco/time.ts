@@ -1,7 +1,6 @@
 // Falco times are RFC 3339 in UTC with up to nine fractional digits (falcosidekick trims trailing
 // zeros). Nanoseconds do not fit a JS number, so the canonical instant is a BigInt count.
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})$/;
 
 const NS_PER_MS = 1_000_000n;
 /** SQLite stores the instant as a signed 64-bit integer: the last representable time is in 2262. */
@@ -12,8 +11,12 @@ export function parseTimeNs(text: string): bigint | undefined {
   const m = RFC3339.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac = '', zone = 'Z'] = m;
-  const year = Number(y), month = Number(mo), day = Number(d);
-  const hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d);
+  const hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   // Falco times are after the epoch; Date.UTC would also read years 0–99 as 1900–1999.
   if (year < 1970 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
   const ms = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59));

@@ -15,10 +15,17 @@ describe('urlWithDefaultRange', () => {
       q: 'a=b#c',
       hostname: undefined,
     });
-    expect(url).toBe('/events?from=24h&rule=Terminal+shell+in+container&rule=Write+below+%2Fetc+%26+co&priority=Critical&q=a%3Db%23c');
+    expect(url).toBe(
+      '/events?from=24h&rule=Terminal+shell+in+container&rule=Write+below+%2Fetc+%26+co&priority=Critical&q=a%3Db%23c',
+    );
     const params = new URL(url!, 'http://perch.test').searchParams;
     expect(EventFilter.parse(filterInput(params))).toEqual(
-      EventFilter.parse({ from: '24h', rule: ['Terminal shell in container', 'Write below /etc & co'], priority: ['Critical'], q: 'a=b#c' }),
+      EventFilter.parse({
+        from: '24h',
+        rule: ['Terminal shell in container', 'Write below /etc & co'],
+        priority: ['Critical'],
+        q: 'a=b#c',
+      }),
     );
   });
 
@@ -30,14 +37,19 @@ describe('urlWithDefaultRange', () => {
   });
 
   it('works for any view path', () => {
-    expect(urlWithDefaultRange('/containers/host', { hostname: 'node-a' })).toBe('/containers/host?from=24h&hostname=node-a');
+    expect(urlWithDefaultRange('/containers/host', { hostname: 'node-a' })).toBe(
+      '/containers/host?from=24h&hostname=node-a',
+    );
     expect(urlWithDefaultRange('/rules/Write%20below%20%2Fetc', {})).toBe('/rules/Write%20below%20%2Fetc?from=24h');
   });
 });
 
 describe('requireRange', () => {
   it('redirects a view without a range and lets one with a range through', async () => {
-    const redirected = await requireRange('/rules', Promise.resolve({ rule: 'x' })).then(() => null, (error: unknown) => error);
+    const redirected = await requireRange('/rules', Promise.resolve({ rule: 'x' })).then(
+      () => null,
+      (error: unknown) => error,
+    );
     expect(String((redirected as { digest?: string } | null)?.digest)).toContain('/rules?from=24h&rule=x');
     await expect(requireRange('/rules', Promise.resolve({ from: '7d' }))).resolves.toBeUndefined();
   });

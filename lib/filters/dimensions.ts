@@ -50,39 +50,89 @@ export const HOST_DETAIL = 'host of host processes';
 export const DIMENSIONS = {
   priority: { label: 'Priority', filter: 'priority', chip: 'priority' },
   rule: {
-    label: 'Rule', filter: 'rule', chip: 'rule',
-    columns: [{ column: 'rule', field: 'rule' }], nullable: false, counted: { hourly: true }, facet: 'r',
+    label: 'Rule',
+    filter: 'rule',
+    chip: 'rule',
+    columns: [{ column: 'rule', field: 'rule' }],
+    nullable: false,
+    counted: { hourly: true },
+    facet: 'r',
   },
   source: {
-    label: 'Source', filter: 'source', chip: 'source', none: 'not stated (older Falco)',
-    columns: [{ column: 'source', field: 'source' }], nullable: true, counted: {}, facet: 's',
+    label: 'Source',
+    filter: 'source',
+    chip: 'source',
+    none: 'not stated (older Falco)',
+    columns: [{ column: 'source', field: 'source' }],
+    nullable: true,
+    counted: {},
+    facet: 's',
   },
   hostname: {
-    label: 'Host', filter: 'hostname', chip: 'host', none: 'unknown host',
-    columns: [{ column: 'hostname', field: 'hostname' }], nullable: true, counted: {}, facet: 'h',
+    label: 'Host',
+    filter: 'hostname',
+    chip: 'host',
+    none: 'unknown host',
+    columns: [{ column: 'hostname', field: 'hostname' }],
+    nullable: true,
+    counted: {},
+    facet: 'h',
   },
   container: {
-    label: 'Container', filter: 'container', chip: 'container', none: 'no container',
-    columns: [{ column: 'container_id', field: 'containerId' }, { column: 'container_name', field: 'containerName' }],
-    nullable: true, counted: { detail: HOST_DETAIL, hourly: true }, facet: 'c',
+    label: 'Container',
+    filter: 'container',
+    chip: 'container',
+    none: 'no container',
+    columns: [
+      { column: 'container_id', field: 'containerId' },
+      { column: 'container_name', field: 'containerName' },
+    ],
+    nullable: true,
+    counted: { detail: HOST_DETAIL, hourly: true },
+    facet: 'c',
   },
   image: {
-    label: 'Image', filter: 'image', chip: 'image',
-    columns: [{ column: 'image_repository', field: 'imageRepository' }, { column: 'image_tag', field: 'imageTag' }],
-    matches: [['image_repository'], ['image_repository', 'image_tag']], nullable: true, counted: { detail: 'image_tag' }, facet: 'i',
+    label: 'Image',
+    filter: 'image',
+    chip: 'image',
+    columns: [
+      { column: 'image_repository', field: 'imageRepository' },
+      { column: 'image_tag', field: 'imageTag' },
+    ],
+    matches: [['image_repository'], ['image_repository', 'image_tag']],
+    nullable: true,
+    counted: { detail: 'image_tag' },
+    facet: 'i',
   },
   namespace: {
-    label: 'Namespace', filter: 'namespace', chip: 'namespace', none: 'no namespace',
-    columns: [{ column: 'k8s_ns', field: 'k8sNamespace' }], nullable: true, counted: {}, facet: 'n',
+    label: 'Namespace',
+    filter: 'namespace',
+    chip: 'namespace',
+    none: 'no namespace',
+    columns: [{ column: 'k8s_ns', field: 'k8sNamespace' }],
+    nullable: true,
+    counted: {},
+    facet: 'n',
   },
   pod: {
-    label: 'Pod', filter: 'pod', chip: 'pod',
-    columns: [{ column: 'k8s_pod', field: 'k8sPod' }], nullable: true, counted: {}, facet: 'd',
+    label: 'Pod',
+    filter: 'pod',
+    chip: 'pod',
+    columns: [{ column: 'k8s_pod', field: 'k8sPod' }],
+    nullable: true,
+    counted: {},
+    facet: 'd',
   },
   tag: { label: 'Tag', filter: 'tag', chip: 'tag', facet: 't' },
   user: {
-    label: 'User', filter: 'user', chip: 'user', none: 'no user',
-    columns: [{ column: 'user_name', field: 'userName' }], nullable: true, counted: {}, facet: 'u',
+    label: 'User',
+    filter: 'user',
+    chip: 'user',
+    none: 'no user',
+    columns: [{ column: 'user_name', field: 'userName' }],
+    nullable: true,
+    counted: {},
+    facet: 'u',
   },
   proc: { label: 'Process', filter: 'proc', chip: 'process', facet: 'a' },
   tactic: { label: 'MITRE tactic', filter: 'tag' },
@@ -94,13 +144,17 @@ type Table = typeof DIMENSIONS;
 
 /** The dimensions aggregates group by. */
 export type Dimension = { [K in keyof Table]: Table[K] extends { grouped: false } ? never : K }[keyof Table];
-export const DIMENSION_NAMES = (Object.keys(DIMENSIONS) as (keyof Table)[])
-  .filter((name) => (DIMENSIONS[name] as DimensionSpec).grouped !== false) as Dimension[];
+export const DIMENSION_NAMES = (Object.keys(DIMENSIONS) as (keyof Table)[]).filter(
+  (name) => (DIMENSIONS[name] as DimensionSpec).grouped !== false,
+) as Dimension[];
 
 /** The dimensions stored in columns of `events` and of the counts per shape. */
-export type ColumnDimension = { [K in keyof Table]: Table[K] extends { columns: readonly DimensionColumn[] } ? K : never }[keyof Table];
-export const COLUMN_DIMENSIONS = (Object.keys(DIMENSIONS) as (keyof Table)[])
-  .filter((name) => 'columns' in DIMENSIONS[name]) as ColumnDimension[];
+export type ColumnDimension = {
+  [K in keyof Table]: Table[K] extends { columns: readonly DimensionColumn[] } ? K : never;
+}[keyof Table];
+export const COLUMN_DIMENSIONS = (Object.keys(DIMENSIONS) as (keyof Table)[]).filter(
+  (name) => 'columns' in DIMENSIONS[name],
+) as ColumnDimension[];
 
 /** The alert fields the column dimensions are written from. */
 export type ColumnField = { [K in ColumnDimension]: Table[K]['columns'][number]['field'] }[ColumnDimension];
@@ -112,7 +166,9 @@ export const SHAPE_COLUMNS: readonly (DimensionColumn & { nullable: boolean })[]
 });
 
 /** The dimensions counted in the counts per dimension (migration 0013). */
-export type CountedName = { [K in ColumnDimension]: Table[K] extends { counted: CountedKey } ? K : never }[ColumnDimension];
+export type CountedName = {
+  [K in ColumnDimension]: Table[K] extends { counted: CountedKey } ? K : never;
+}[ColumnDimension];
 export const COUNTED_NAMES = COLUMN_DIMENSIONS.filter((name): name is CountedName => 'counted' in DIMENSIONS[name]);
 
 /** A filter's columns, each an alternative of parts joined by `:`. */
@@ -123,7 +179,9 @@ export const matchesOf = (name: ColumnDimension): readonly (readonly string[])[]
 
 /** The chip label of each filter. */
 export const CHIP_LABELS = Object.fromEntries(
-  Object.values(DIMENSIONS).flatMap((spec: DimensionSpec) => (spec.chip === undefined ? [] : [[spec.filter, spec.chip]])),
+  Object.values(DIMENSIONS).flatMap((spec: DimensionSpec) =>
+    spec.chip === undefined ? [] : [[spec.filter, spec.chip]],
+  ),
 ) as Record<ListFilter, string>;
 
 /** Stands for "no value" (a k8s_audit alert has no container) in filters and group keys. */
@@ -134,7 +192,8 @@ export const valueLabel = (dimension: Dimension, value: { value: string; label: 
   value.value === NONE_VALUE ? ((DIMENSIONS[dimension] as DimensionSpec).none ?? value.label) : value.label;
 
 /** The dimension's words for "no value" (e.g. "no container"). */
-export const noneLabel = (dimension: keyof Table): string => (DIMENSIONS[dimension] as DimensionSpec).none ?? NONE_VALUE;
+export const noneLabel = (dimension: keyof Table): string =>
+  (DIMENSIONS[dimension] as DimensionSpec).none ?? NONE_VALUE;
 
 /** Filters that take a set of values (OR within one, AND across): the entries with a chip, in order. */
 export type ListFilter = { [K in keyof Table]: Table[K] extends { chip: string } ? K : never }[keyof Table];

@@ -60,13 +60,16 @@ export interface FilterSchema<T> {
 /** Time bounds must be before 2200-01-01T00:00:00Z. */
 const MAX_BOUND_NS = 7_258_118_400_000_000_000n;
 
-const TIME_MESSAGE = 'expected an ISO time before 2200 (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all';
-const PRIORITY_MESSAGE = 'expected a Falco priority: Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug';
+const TIME_MESSAGE =
+  'expected an ISO time before 2200 (2026-11-29T10:00:00Z), a relative time such as 15m, 1h, 7d, now, or all';
+const PRIORITY_MESSAGE =
+  'expected a Falco priority: Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug';
 
 // What the word index (lib/db/migrations/0005_event_search.sql) keeps of a text: runs of letters,
 // digits and private-use characters, the word characters of SQLite's unicode61 tokenizer.
 export const isSearchable = (text: string) => /[\p{L}\p{N}\p{Co}]/u.test(text);
-export const UNSEARCHABLE = 'expected at least one letter or digit: free text searches words, and punctuation only separates them';
+export const UNSEARCHABLE =
+  'expected at least one letter or digit: free text searches words, and punctuation only separates them';
 
 /** True when `q` may search: not too long, and blank or holding a word. */
 export function isValidSearchText(text: string): boolean {
@@ -75,10 +78,16 @@ export function isValidSearchText(text: string): boolean {
 
 function searchTextIssues(text: string, path: (string | number)[]): FilterIssue[] {
   const issues: FilterIssue[] = [];
-  if (text.length > MAX_Q_LENGTH) issues.push({ path, code: 'too_big', message: `Too big: expected string to have <=${MAX_Q_LENGTH} characters` });
+  if (text.length > MAX_Q_LENGTH)
+    issues.push({ path, code: 'too_big', message: `Too big: expected string to have <=${MAX_Q_LENGTH} characters` });
   if (text.trim() !== '' && !isSearchable(text)) issues.push({ path, code: 'custom', message: UNSEARCHABLE });
   const words = text.match(/[\p{L}\p{N}\p{Co}]+/gu)?.length ?? 0;
-  if (words > MAX_Q_WORDS) issues.push({ path, code: 'too_big', message: `Too big: expected at most ${MAX_Q_WORDS} words, received ${words}` });
+  if (words > MAX_Q_WORDS)
+    issues.push({
+      path,
+      code: 'too_big',
+      message: `Too big: expected at most ${MAX_Q_WORDS} words, received ${words}`,
+    });
   return issues;
 }
 
@@ -94,11 +103,19 @@ function received(value: unknown): string {
 }
 
 const invalidType = (path: (string | number)[], expected: string, value: unknown): FilterIssue => ({
-  path, code: 'invalid_type', message: `Invalid input: expected ${expected}, received ${received(value)}`,
+  path,
+  code: 'invalid_type',
+  message: `Invalid input: expected ${expected}, received ${received(value)}`,
 });
 
 /** An optional text field, checked by `valid` when it is a string. */
-function optionalText(key: string, value: unknown, issues: FilterIssue[], valid?: (text: string) => boolean, message = ''): string | undefined {
+function optionalText(
+  key: string,
+  value: unknown,
+  issues: FilterIssue[],
+  valid?: (text: string) => boolean,
+  message = '',
+): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') issues.push(invalidType([key], 'string', value));
   else if (valid && !valid(value)) issues.push({ path: [key], code: 'custom', message });
@@ -106,7 +123,13 @@ function optionalText(key: string, value: unknown, issues: FilterIssue[], valid?
 }
 
 /** A list field (absent: empty), each value a string that `valid` accepts. */
-function textList(key: ListFilter, value: unknown, issues: FilterIssue[], valid?: (text: string) => boolean, message = ''): string[] {
+function textList(
+  key: ListFilter,
+  value: unknown,
+  issues: FilterIssue[],
+  valid?: (text: string) => boolean,
+  message = '',
+): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     issues.push(invalidType([key], 'array', value));
@@ -115,12 +138,21 @@ function textList(key: ListFilter, value: unknown, issues: FilterIssue[], valid?
   const max = maxFilterValues(key);
   if (value.length > max) {
     // One issue for the list, not one per value: the answer stays small whatever was sent.
-    issues.push({ path: [key], code: 'too_big', message: `Too big: expected at most ${max} values of ${key}, received ${value.length}` });
+    issues.push({
+      path: [key],
+      code: 'too_big',
+      message: `Too big: expected at most ${max} values of ${key}, received ${value.length}`,
+    });
     return [];
   }
   value.forEach((item: unknown, i) => {
     if (typeof item !== 'string') issues.push(invalidType([key, i], 'string', item));
-    else if (item.length > MAX_VALUE_LENGTH) issues.push({ path: [key, i], code: 'too_big', message: `Too big: expected string to have <=${MAX_VALUE_LENGTH} characters` });
+    else if (item.length > MAX_VALUE_LENGTH)
+      issues.push({
+        path: [key, i],
+        code: 'too_big',
+        message: `Too big: expected string to have <=${MAX_VALUE_LENGTH} characters`,
+      });
     else if (valid && !valid(item)) issues.push({ path: [key, i], code: 'custom', message });
   });
   return (value as string[]).slice();
@@ -141,7 +173,11 @@ function parseEventFilter(input: Record<string, unknown>): FilterParse<EventFilt
   if (q !== undefined) issues.push(...searchTextIssues(q, ['q']));
   const internal = input.internal === undefined ? 'exclude' : input.internal;
   if (!INTERNAL_MODES.includes(internal as EventFilter['internal'])) {
-    issues.push({ path: ['internal'], code: 'invalid_value', message: `Invalid option: expected one of ${INTERNAL_MODES.map((m) => `"${m}"`).join('|')}` });
+    issues.push({
+      path: ['internal'],
+      code: 'invalid_value',
+      message: `Invalid option: expected one of ${INTERNAL_MODES.map((m) => `"${m}"`).join('|')}`,
+    });
   }
   if (issues.length > 0) return { success: false, issues };
   // Optional fields stay absent rather than undefined, in the model's order.
@@ -167,13 +203,18 @@ function parseEventPage(input: Record<string, unknown>): FilterParse<EventPage> 
   const limit = input.limit === undefined ? 50 : Number(input.limit);
   const path = ['limit'];
   if (!Number.isFinite(limit)) issues.push(invalidType(path, 'number', limit));
-  else if (!Number.isInteger(limit)) issues.push({ path, code: 'invalid_type', message: 'Invalid input: expected int, received number' });
+  else if (!Number.isInteger(limit))
+    issues.push({ path, code: 'invalid_type', message: 'Invalid input: expected int, received number' });
   else {
     // The safe-integer range first, then the bounds, each reported.
-    if (limit > Number.MAX_SAFE_INTEGER) issues.push({ path, code: 'too_big', message: `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}` });
-    if (limit < Number.MIN_SAFE_INTEGER) issues.push({ path, code: 'too_small', message: `Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}` });
-    if (limit < MIN_LIMIT) issues.push({ path, code: 'too_small', message: `Too small: expected number to be >=${MIN_LIMIT}` });
-    if (limit > MAX_LIMIT) issues.push({ path, code: 'too_big', message: `Too big: expected number to be <=${MAX_LIMIT}` });
+    if (limit > Number.MAX_SAFE_INTEGER)
+      issues.push({ path, code: 'too_big', message: `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}` });
+    if (limit < Number.MIN_SAFE_INTEGER)
+      issues.push({ path, code: 'too_small', message: `Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}` });
+    if (limit < MIN_LIMIT)
+      issues.push({ path, code: 'too_small', message: `Too small: expected number to be >=${MIN_LIMIT}` });
+    if (limit > MAX_LIMIT)
+      issues.push({ path, code: 'too_big', message: `Too big: expected number to be <=${MAX_LIMIT}` });
   }
   if (issues.length > 0) return { success: false, issues };
   return { success: true, data: cursor === undefined ? { limit } : { cursor, limit } };
@@ -227,7 +268,8 @@ export function resolveTimeMs(text: string, nowMs: number): number | undefined {
 
 /** Nanosecond bounds of a filter at a given moment: `from` inclusive, `to` exclusive. */
 export function timeBoundsNs(filter: Pick<EventFilter, 'from' | 'to'>, nowMs = Date.now()) {
-  const bound = (text: string | undefined) => (text === undefined || text === ALL_TIME ? undefined : resolveTimeNs(text, nowMs));
+  const bound = (text: string | undefined) =>
+    text === undefined || text === ALL_TIME ? undefined : resolveTimeNs(text, nowMs);
   return { fromNs: bound(filter.from), toNs: bound(filter.to) };
 }
 

@@ -40,6 +40,7 @@ export function ruleHref(rule: string, filter: EventFilter): string {
 
 /** A container's page; a host's processes are the pseudo-container `host` on that host. */
 export function containerHref(containerId: string, hostname: string | null | undefined, filter: EventFilter): string {
-  const scoped = containerId === 'host' && hostname ? { ...rangeOnly(filter), hostname: [hostname] } : rangeOnly(filter);
+  const scoped =
+    containerId === 'host' && hostname ? { ...rangeOnly(filter), hostname: [hostname] } : rangeOnly(filter);
   return filterHref(`/containers/${encodeURIComponent(containerId)}`, scoped);
 }

@@ -18,10 +18,16 @@ export function useEventFilter(scope: Partial<EventFilter> = {}) {
   const urlFilter = parsed.success ? parsed.data : EMPTY_FILTER;
   const scopeKey = JSON.stringify(scope);
   // A page's own scope (the rule of /rules/[rule]) is part of every query but not of its URL.
-  const filter = useMemo<EventFilter>(() => ({ ...urlFilter, ...(JSON.parse(scopeKey) as Partial<EventFilter>) }), [urlFilter, scopeKey]);
+  const filter = useMemo<EventFilter>(
+    () => ({ ...urlFilter, ...(JSON.parse(scopeKey) as Partial<EventFilter>) }),
+    [urlFilter, scopeKey],
+  );
   const query = useMemo(() => filterToSearchParams(filter).toString(), [filter]);
 
-  const href = useCallback((...changes: FilterChange[]) => filterHref(pathname, urlFilter, ...changes), [pathname, urlFilter]);
+  const href = useCallback(
+    (...changes: FilterChange[]) => filterHref(pathname, urlFilter, ...changes),
+    [pathname, urlFilter],
+  );
   const change = useCallback(
     (...changes: FilterChange[]) => router.push(href(...changes), { scroll: false }),
     [router, href],

@@ -45,7 +45,10 @@ function presentedTokens({ authorization: header, searchParams }: TokenCarrier):
  */
 function refuseBrowserPosts(header: HeaderReader): void {
   if (isFormContentType(header('content-type'))) {
-    throw new DomainError('cross_site_request', 'Send alerts as JSON (application/json, text/plain or NDJSON); a form content type is what a web page sends, so it is refused.');
+    throw new DomainError(
+      'cross_site_request',
+      'Send alerts as JSON (application/json, text/plain or NDJSON); a form content type is what a web page sends, so it is refused.',
+    );
   }
   const refusal = crossSiteRefusal(header, getAccessConfig().allowedHosts);
   if (refusal) throw new DomainError('cross_site_request', refusal);
@@ -58,6 +61,8 @@ export function requireIngestToken(carrier: TokenCarrier, expected: string | nul
   const wanted = expectedDigest(expected);
   const ok = presentedTokens(carrier).some((token) => timingSafeEqual(digest(token), wanted));
   if (!ok) {
-    throw new IngestTokenRequired('This Perch requires the ingest token: Authorization: Bearer <token>, basic-auth password, or ?token=<token>.');
+    throw new IngestTokenRequired(
+      'This Perch requires the ingest token: Authorization: Bearer <token>, basic-auth password, or ?token=<token>.',
+    );
   }
 }

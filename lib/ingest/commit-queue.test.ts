@@ -32,7 +32,10 @@ describe('CommitQueue', () => {
     ]);
     expect(commit).toHaveBeenCalledTimes(1);
     expect(calls).toEqual([['a0', 'a1', 'b0', 'c0', 'c1', 'c2']]);
-    expect(a).toEqual([{ id: 1, duplicate: false }, { id: 2, duplicate: false }]);
+    expect(a).toEqual([
+      { id: 1, duplicate: false },
+      { id: 2, duplicate: false },
+    ]);
     expect(b).toEqual([{ id: 3, duplicate: false }]);
     expect(c!.map((r) => r.id)).toEqual([4, 5, 6]);
   });
@@ -65,7 +68,10 @@ describe('CommitQueue', () => {
     const c = queue.submit(alerts('c', 1));
     const d = new Promise<WriteResult[]>((resolve) => setImmediate(() => resolve(queue.submit(alerts('d', 1)))));
     expect((await Promise.all([c, d])).map((r) => r[0]!.id)).toEqual([3, 4]);
-    expect(calls).toEqual([['a0', 'b0'], ['c0', 'd0']]);
+    expect(calls).toEqual([
+      ['a0', 'b0'],
+      ['c0', 'd0'],
+    ]);
   });
 
   it('a single sender never waits: its commit happens in the same turn as before', async () => {
@@ -131,9 +137,12 @@ describe('CommitQueue', () => {
   });
 
   it('counts a failed commit out of the queue too', async () => {
-    const queue = new CommitQueue(() => {
-      throw new Error('disk full');
-    }, { maxPending: 2 });
+    const queue = new CommitQueue(
+      () => {
+        throw new Error('disk full');
+      },
+      { maxPending: 2 },
+    );
     await expect(queue.submit(alerts('a', 2))).rejects.toThrow('disk full');
     expect(queue.pendingAlerts).toBe(0);
   });
@@ -150,7 +159,10 @@ describe('CommitQueue', () => {
     const queue = new CommitQueue((batch) => writeAlerts(db, batch));
     const [x] = alerts('x', 1);
     const [first, second] = await Promise.all([queue.submit([x!, alertNamed('y')]), queue.submit([x!])]);
-    expect(first).toEqual([{ id: 1, duplicate: false }, { id: 2, duplicate: false }]);
+    expect(first).toEqual([
+      { id: 1, duplicate: false },
+      { id: 2, duplicate: false },
+    ]);
     expect(second).toEqual([{ id: 1, duplicate: true }]);
     expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 2 });
     db.close();

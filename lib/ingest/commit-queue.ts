@@ -67,7 +67,9 @@ export class CommitQueue {
     if (alerts.length === 0) return Promise.resolve([]);
     // Callers keep each submission within maxPending, or it could never be taken.
     if (this.pendingCount + alerts.length > this.maxPending) {
-      return Promise.reject(new QueueFullError(`${this.pendingCount} alerts are waiting for their commit (limit ${this.maxPending})`));
+      return Promise.reject(
+        new QueueFullError(`${this.pendingCount} alerts are waiting for their commit (limit ${this.maxPending})`),
+      );
     }
     this.pendingCount += alerts.length;
     return new Promise((resolve, reject) => {
@@ -83,7 +85,12 @@ export class CommitQueue {
   }
 
   private flush() {
-    if (this.grouped && !this.lingering && this.pending.length < this.lastGroupSubmissions && this.pendingCount < MAX_ALERTS_PER_COMMIT) {
+    if (
+      this.grouped &&
+      !this.lingering &&
+      this.pending.length < this.lastGroupSubmissions &&
+      this.pendingCount < MAX_ALERTS_PER_COMMIT
+    ) {
       this.lingering = true;
       setTimeout(() => this.flush(), LINGER_MS);
       return;

@@ -20,7 +20,9 @@ export function storedSearchText(raw: string): string {
 /** Starts giving every stored alert without facet tokens its own, then merging the word index; returns at once. */
 export function startFacetBackfill(db: Db): void {
   if (facetsReady(db)) return;
-  console.log(`[perch] indexing the filters of ${alertsWithoutFacets(db)} stored alert(s) for free text, in the background`);
+  console.log(
+    `[perch] indexing the filters of ${alertsWithoutFacets(db)} stored alert(s) for free text, in the background`,
+  );
   const started = performance.now();
   let merging = false;
   const step = () => {
@@ -34,11 +36,16 @@ export function startFacetBackfill(db: Db): void {
         setImmediate(step);
         return;
       }
-      console.log(`[perch] filters of the stored alerts indexed in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      console.log(
+        `[perch] filters of the stored alerts indexed in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      );
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === 'SQLITE_FULL' || code === 'SQLITE_BUSY') setTimeout(step, RETRY_MS).unref();
-      else if (code === 'SQLITE_READONLY') console.warn('[perch] the store is read-only: searches with filters test each alert until it is writable and Perch restarted');
+      else if (code === 'SQLITE_READONLY')
+        console.warn(
+          '[perch] the store is read-only: searches with filters test each alert until it is writable and Perch restarted',
+        );
       else console.error('[perch] indexing the filters of stored alerts failed:', error);
     }
   };

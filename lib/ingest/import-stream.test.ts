@@ -7,7 +7,9 @@ import { getEventOrThrow } from '../db/event-queries';
 import { importStream } from './import-stream';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
-const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
+const corpusLines = readFileSync(CORPUS, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
 const corpusLine = (n: number) => corpusLines[n - 1]!;
 const stream = (text: string) => Readable.from([text]);
 const count = (db: Db) => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
@@ -35,7 +37,12 @@ describe('importStream', () => {
   });
 
   it('reports invalid lines with their line number and imports the rest', async () => {
-    const body = [corpusLine(1), '{"time":"2023-02-30T00:00:00Z","rule":"r","priority":"Warning"}', '{"rule": cut', corpusLine(2)].join('\n');
+    const body = [
+      corpusLine(1),
+      '{"time":"2023-02-30T00:00:00Z","rule":"r","priority":"Warning"}',
+      '{"rule": cut',
+      corpusLine(2),
+    ].join('\n');
     const summary = await importStream(db, stream(body));
     expect(summary.imported).toBe(2);
     expect(summary.invalid.map((i) => [i.line, i.field, i.code])).toEqual([
@@ -54,7 +61,12 @@ describe('importStream', () => {
   });
 
   it('imports batch after batch in file order, with line numbers, across the worker thread', async () => {
-    const line = (i: number) => JSON.stringify({ ...JSON.parse(corpusLine(1)), rule: `rule ${i}`, time: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(9, '0')}Z` });
+    const line = (i: number) =>
+      JSON.stringify({
+        ...JSON.parse(corpusLine(1)),
+        rule: `rule ${i}`,
+        time: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(9, '0')}Z`,
+      });
     const lines = Array.from({ length: 2_600 }, (_, i) => line(i));
     lines[1_499] = '{"rule":"no time","priority":"Warning"}';
     lines[2_100] = lines[5]!; // a duplicate of an alert two batches back

@@ -63,7 +63,11 @@ const AHEAD = 2;
  * array. NDJSON lines are prepared in a worker thread while this one writes the batch before.
  * `onProgress` is called after every batch written, and at the end, with the lines read so far.
  */
-export async function importStream(db: Db, input: Readable, onProgress?: (lines: number, run: ImportRun) => void): Promise<ImportSummary> {
+export async function importStream(
+  db: Db,
+  input: Readable,
+  onProgress?: (lines: number, run: ImportRun) => void,
+): Promise<ImportSummary> {
   const run = new ImportRun(db);
   const lines = createInterface({ input, crlfDelay: Infinity });
   const preparer = new LinePreparer();

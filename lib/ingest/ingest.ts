@@ -33,7 +33,10 @@ function commitChunks(chunks: Iterable<readonly WritableAlert[]>): WriteResult[]
 
 function commitQueue(): CommitQueue {
   const { groupCommit, maxPendingAlerts } = getConfig();
-  holder.__perchCommitQueue ??= new CommitQueue((alerts) => commitChunks([alerts]), { grouped: groupCommit, maxPending: maxPendingAlerts });
+  holder.__perchCommitQueue ??= new CommitQueue((alerts) => commitChunks([alerts]), {
+    grouped: groupCommit,
+    maxPending: maxPendingAlerts,
+  });
   return holder.__perchCommitQueue;
 }
 
@@ -50,7 +53,12 @@ const MAX_REPORTED_ISSUES = 100;
 // A full queue drains within seconds at the commit rate (docs/decisions/0014): a sender that backs
 // off for a second finds room soon, one that waits longer only falls further behind.
 const overloaded = () =>
-  new DomainError('ingest_overloaded', 'Perch is receiving alerts faster than it can store them; retry later.', undefined, 1);
+  new DomainError(
+    'ingest_overloaded',
+    'Perch is receiving alerts faster than it can store them; retry later.',
+    undefined,
+    1,
+  );
 
 const STORE_FAULTS = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/;
 
@@ -64,7 +72,12 @@ function writeFailure(error: unknown): unknown {
   if (isQueueFull(error)) return overloaded();
   if (!isStoreFault(error)) return error;
   console.error('[perch] store write failed:', error);
-  return new DomainError('store_unavailable', 'The alert store cannot accept writes right now; retry later.', undefined, 5);
+  return new DomainError(
+    'store_unavailable',
+    'The alert store cannot accept writes right now; retry later.',
+    undefined,
+    5,
+  );
 }
 
 /**
@@ -74,7 +87,10 @@ function writeFailure(error: unknown): unknown {
 async function ingestText(text: string, { partial = false, alone = false } = {}): Promise<IngestReport> {
   const { maxPendingAlerts } = getConfig();
   if (hasMoreEntriesThan(text, maxPendingAlerts)) {
-    throw new DomainError('payload_too_large', `The body holds more than PERCH_MAX_PENDING (${maxPendingAlerts}) alerts; send smaller batches.`);
+    throw new DomainError(
+      'payload_too_large',
+      `The body holds more than PERCH_MAX_PENDING (${maxPendingAlerts}) alerts; send smaller batches.`,
+    );
   }
   // Without ?partial=1 the first bad entry dooms the batch: finding the rest only serves the listing.
   const stopAfterIssues = partial ? Number.POSITIVE_INFINITY : MAX_REPORTED_ISSUES;
@@ -85,11 +101,15 @@ async function ingestText(text: string, { partial = false, alone = false } = {})
   // queue overlaps their preparing with this write instead, which serves several senders better.
   let streamed: WrittenBody | null;
   try {
-    streamed = alone && !writesPending ? writeWhilePreparing(text, { stopAfterIssues, partial }, commitChunks, sharedPreparer()) : null;
+    streamed =
+      alone && !writesPending
+        ? writeWhilePreparing(text, { stopAfterIssues, partial }, commitChunks, sharedPreparer())
+        : null;
   } catch (error) {
     throw writeFailure(error);
   }
-  const { alerts, issues, hasSyntaxErrors, stoppedEarly, entryCount, isBatch } = streamed?.body ?? (await prepareBody(text, { stopAfterIssues, writesPending }));
+  const { alerts, issues, hasSyntaxErrors, stoppedEarly, entryCount, isBatch } =
+    streamed?.body ?? (await prepareBody(text, { stopAfterIssues, writesPending }));
   if (entryCount === 0) throw new DomainError('empty_body', 'The body is empty; send a Falco alert as JSON.');
   const listed = issues.slice(0, MAX_REPORTED_ISSUES);
   const unlisted = issues.length > listed.length || stoppedEarly ? ` (the first ${listed.length} are listed)` : '';

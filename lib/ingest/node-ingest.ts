@@ -48,17 +48,19 @@ export function serveIngest(request: IncomingMessage, response: ServerResponse):
       return Array.isArray(value) ? value.join(', ') : value;
     },
     readBody: (maxBytes) => readNodeBodyText(request, maxBytes),
-  }).then(
-    (report) => send(response, 200, report),
-    (error: unknown) => {
-      if (request.socket.destroyed) return; // the client hung up mid-body: nobody to answer
-      const { status, body, headers } = errorReply(error, request.method ?? '', pathname);
-      send(response, status, body, headers);
-    },
-  ).catch((error: unknown) => {
-    // Answering itself failed: drop the connection rather than let the rejection end the process.
-    console.error(`[perch] ${request.method} ${pathname}: answering failed:`, error);
-    response.destroy();
-  });
+  })
+    .then(
+      (report) => send(response, 200, report),
+      (error: unknown) => {
+        if (request.socket.destroyed) return; // the client hung up mid-body: nobody to answer
+        const { status, body, headers } = errorReply(error, request.method ?? '', pathname);
+        send(response, status, body, headers);
+      },
+    )
+    .catch((error: unknown) => {
+      // Answering itself failed: drop the connection rather than let the rejection end the process.
+      console.error(`[perch] ${request.method} ${pathname}: answering failed:`, error);
+      response.destroy();
+    });
   return true;
 }

@@ -9,7 +9,11 @@ const body = (lines: string[]) => lines.join('\n');
 
 const rawOf = (alert: WritableAlert) => (alert.packedRaw ? unpackRaw(alert.packedRaw) : alert.raw);
 /** What a prepared body says, with each alert's raw JSON inflated, for comparing across threads. */
-const summary = ({ alerts, ...rest }: PreparedBody) => ({ ...rest, rules: alerts.map((a) => a.rule), raws: alerts.map(rawOf) });
+const summary = ({ alerts, ...rest }: PreparedBody) => ({
+  ...rest,
+  rules: alerts.map((a) => a.rule),
+  raws: alerts.map(rawOf),
+});
 
 const worker = readyWorker();
 
@@ -23,7 +27,10 @@ describe('prepareBody', () => {
     expect(ingestMetrics().workerPreparedEntries - before).toBe(300); // the back half went to the worker
     const alone = await prepareBody(body(lines), {}, null);
     expect(summary(shared)).toEqual(summary(alone));
-    expect(shared.issues.map((i) => [i.line, i.code])).toEqual([[3, 'invalid_json'], [500, 'missing_field']]);
+    expect(shared.issues.map((i) => [i.line, i.code])).toEqual([
+      [3, 'invalid_json'],
+      [500, 'missing_field'],
+    ]);
     expect(shared).toMatchObject({ entryCount: 600, isBatch: true, hasSyntaxErrors: true, stoppedEarly: false });
     const kept = lines.filter((_, i) => i !== 2 && i !== 499);
     expect(shared.alerts.map(rawOf)).toEqual(kept);
@@ -71,7 +78,10 @@ describe('prepareBody', () => {
     // Two bodies at once: the first is shared half and half, the second (arriving while the first
     // is being prepared) goes to the worker whole.
     const counted = ingestMetrics().workerPreparedEntries;
-    const [first, second] = await Promise.all([prepareBody(body(lines), {}, worker()), prepareBody(body(lines.slice(0, 100)), {}, worker())]);
+    const [first, second] = await Promise.all([
+      prepareBody(body(lines), {}, worker()),
+      prepareBody(body(lines.slice(0, 100)), {}, worker()),
+    ]);
     expect(ingestMetrics().workerPreparedEntries - counted).toBe(100 + 100);
     expect(first.alerts.map(rawOf)).toEqual(lines);
     expect(second.alerts.map(rawOf)).toEqual(lines.slice(0, 100));

@@ -50,7 +50,12 @@ export function sharedPreparer(): LinePreparer | null {
 
 let reportedWorkerFailure = false;
 
-async function prepareShared(lines: NumberedLines, stopAfterIssues: number, preparer: LineWorker, writesPending: boolean): Promise<PreparedLines> {
+async function prepareShared(
+  lines: NumberedLines,
+  stopAfterIssues: number,
+  preparer: LineWorker,
+  writesPending: boolean,
+): Promise<PreparedLines> {
   const share = writesPending || bodiesInPreparation > 0 ? WORKER_SHARE_WHEN_BUSY : WORKER_SHARE;
   bodiesInPreparation++;
   try {
@@ -61,7 +66,12 @@ async function prepareShared(lines: NumberedLines, stopAfterIssues: number, prep
 }
 
 /** Lines before `cut` prepared on this thread, the rest on the worker, at once. */
-async function prepareSplit(lines: NumberedLines, cut: number, stopAfterIssues: number, preparer: LineWorker): Promise<PreparedLines> {
+async function prepareSplit(
+  lines: NumberedLines,
+  cut: number,
+  stopAfterIssues: number,
+  preparer: LineWorker,
+): Promise<PreparedLines> {
   const back = lines.slice(cut);
   // Posted before this thread starts on its part, so that both run at once.
   const theirs = preparer.prepare(back, { stopAfterIssues });
@@ -72,7 +82,8 @@ async function prepareSplit(lines: NumberedLines, cut: number, stopAfterIssues: 
     ingestMetrics().workerPreparedEntries += back.length;
   } catch (error) {
     // The thread died (it is started again for the next body): this body is still answered.
-    if (!reportedWorkerFailure) console.error('[perch] the ingest worker thread failed; preparing on the main thread:', error);
+    if (!reportedWorkerFailure)
+      console.error('[perch] the ingest worker thread failed; preparing on the main thread:', error);
     reportedWorkerFailure = true;
     rest = prepareLines(back, { stopAfterIssues });
   }

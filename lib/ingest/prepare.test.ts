@@ -42,7 +42,13 @@ describe('prepareEntries', () => {
   });
 
   it('uses the array index for array entries', () => {
-    const body = json([good, { ...good, priority: 'Loud' }, { ...good, time: '2023-02-30T00:00:00Z' }, 42, { ...good, rule: '' }]);
+    const body = json([
+      good,
+      { ...good, priority: 'Loud' },
+      { ...good, time: '2023-02-30T00:00:00Z' },
+      42,
+      { ...good, rule: '' },
+    ]);
     const { valid, issues } = prepare(body);
     expect(valid.map((v) => v.position)).toEqual([{ index: 0 }]);
     expect(issues.map(({ message: _message, ...rest }) => rest)).toEqual([
@@ -56,7 +62,14 @@ describe('prepareEntries', () => {
   });
 
   it('uses the line number for NDJSON entries, including invalid JSON', () => {
-    const body = [json(good), '', json({ ...good, time: 'garbage' }), '{"rule": "cut off', '"a string"', json({ ...good, priority: 'info' })].join('\n');
+    const body = [
+      json(good),
+      '',
+      json({ ...good, time: 'garbage' }),
+      '{"rule": "cut off',
+      '"a string"',
+      json({ ...good, priority: 'info' }),
+    ].join('\n');
     const { valid, issues, hasSyntaxErrors } = prepare(body);
     expect(hasSyntaxErrors).toBe(true);
     expect(valid.map((v) => [v.position, v.alert.priority])).toEqual([
@@ -127,7 +140,14 @@ describe('prepareEntries', () => {
 
   it('treats a missing output_fields as empty', () => {
     const { valid } = prepare(json(good));
-    expect(valid[0]!.alert).toMatchObject({ ancestry: [], userName: null, containerId: null, tags: [], source: null, hostname: null });
+    expect(valid[0]!.alert).toMatchObject({
+      ancestry: [],
+      userName: null,
+      containerId: null,
+      tags: [],
+      source: null,
+      hostname: null,
+    });
   });
 
   it('stops after stopAfterIssues issues, still telling whether any entry is not JSON', () => {
@@ -148,7 +168,11 @@ describe('prepareEntries', () => {
       json({ ...good, rule: 'past', time: '2026-04-06T11:00:00Z' }),
     ].join('\n');
     const times = (maxClockSkewMs?: number) =>
-      prepareEntries(splitBody(body).entries, { nowMs, maxClockSkewMs }).valid.map(({ alert }) => [alert.rule, alert.timeNs, alert.claimedTimeNs]);
+      prepareEntries(splitBody(body).entries, { nowMs, maxClockSkewMs }).valid.map(({ alert }) => [
+        alert.rule,
+        alert.timeNs,
+        alert.claimedTimeNs,
+      ]);
     const ns = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
 
     it('stores an alert further ahead than the skew at the arrival time, keeping its raw text', () => {
@@ -158,11 +182,17 @@ describe('prepareEntries', () => {
         ['past', ns('2026-04-06T11:00:00Z'), null],
       ]);
       expect(prepareEntries(splitBody(body).entries, { nowMs }).valid[0]!.alert.raw).toBe(body.split('\n')[0]);
-      expect(times(5 * 60_000)[1]).toEqual(['ten minutes ahead', ns('2026-04-06T12:00:00Z'), ns('2026-04-06T12:10:00Z')]);
+      expect(times(5 * 60_000)[1]).toEqual([
+        'ten minutes ahead',
+        ns('2026-04-06T12:00:00Z'),
+        ns('2026-04-06T12:10:00Z'),
+      ]);
     });
 
     it('takes the skew from PERCH_MAX_CLOCK_SKEW, one hour unless set', () => {
-      expect(getConfig().maxClockSkewMs).toBe(process.env.PERCH_MAX_CLOCK_SKEW ? readConfig(process.env).maxClockSkewMs : 3_600_000);
+      expect(getConfig().maxClockSkewMs).toBe(
+        process.env.PERCH_MAX_CLOCK_SKEW ? readConfig(process.env).maxClockSkewMs : 3_600_000,
+      );
       expect(times()).toEqual(times(getConfig().maxClockSkewMs));
       expect(readConfig({}).maxClockSkewMs).toBe(3_600_000);
       expect(readConfig({ PERCH_MAX_CLOCK_SKEW: '5m' }).maxClockSkewMs).toBe(300_000);

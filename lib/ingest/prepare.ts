@@ -29,7 +29,8 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 function issueCode(issue: z.core.$ZodIssue, field: string, alert: Record<string, unknown>): string {
   // zod does not echo the input back, so "missing" is decided on the alert itself.
-  if (issue.code === 'invalid_type') return issue.path.length === 1 && alert[String(issue.path[0])] === undefined ? 'missing_field' : 'wrong_type';
+  if (issue.code === 'invalid_type')
+    return issue.path.length === 1 && alert[String(issue.path[0])] === undefined ? 'missing_field' : 'wrong_type';
   if (issue.code === 'too_small') return 'empty_field';
   if (field === 'time') return 'invalid_time';
   if (field === 'priority') return 'unknown_priority';
@@ -68,7 +69,11 @@ export interface PrepareOptions {
  */
 export function prepareEntries(
   entries: readonly BodyEntry[],
-  { stopAfterIssues = Number.POSITIVE_INFINITY, nowMs = Date.now(), maxClockSkewMs = getConfig().maxClockSkewMs }: PrepareOptions = {},
+  {
+    stopAfterIssues = Number.POSITIVE_INFINITY,
+    nowMs = Date.now(),
+    maxClockSkewMs = getConfig().maxClockSkewMs,
+  }: PrepareOptions = {},
 ): PreparedBody {
   const arrival: Arrival = { nowNs: msToNs(nowMs), maxSkewNs: msToNs(maxClockSkewMs) };
   const valid: PreparedEntry[] = [];
@@ -78,7 +83,12 @@ export function prepareEntries(
   for (const entry of entries) {
     if (issues.length >= stopAfterIssues) {
       // Whether any entry is not JSON still decides the error code; that much is already known.
-      return { valid, issues, hasSyntaxErrors: hasSyntaxErrors || entries.some((e) => e.syntaxError !== undefined), stoppedEarly: true };
+      return {
+        valid,
+        issues,
+        hasSyntaxErrors: hasSyntaxErrors || entries.some((e) => e.syntaxError !== undefined),
+        stoppedEarly: true,
+      };
     }
     if (entry.syntaxError !== undefined) {
       hasSyntaxErrors = true;
@@ -91,7 +101,11 @@ export function prepareEntries(
     }
     const [value, raw] = unwrapEnvelope(entry.value, entry.raw);
     if (nestingDepth(raw) > MAX_NESTING) {
-      issues.push({ ...entry.position, code: 'too_deeply_nested', message: `an alert may nest objects and arrays at most ${MAX_NESTING} levels deep` });
+      issues.push({
+        ...entry.position,
+        code: 'too_deeply_nested',
+        message: `an alert may nest objects and arrays at most ${MAX_NESTING} levels deep`,
+      });
       continue;
     }
     const checked = checkedAlert(value);

@@ -2,7 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { DomainError } from '../errors';
 
 function tooLarge(maxBytes: number): DomainError {
-  return new DomainError('payload_too_large', `The body exceeds PERCH_MAX_BODY (${maxBytes} bytes); send smaller batches.`);
+  return new DomainError(
+    'payload_too_large',
+    `The body exceeds PERCH_MAX_BODY (${maxBytes} bytes); send smaller batches.`,
+  );
 }
 
 /**

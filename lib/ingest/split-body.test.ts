@@ -20,7 +20,9 @@ describe('splitBody', () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]!.position).toEqual({});
     expect(entries[0]!.raw).toBe(corpusLine(16));
-    expect((entries[0]!.value as { output_fields: Record<string, unknown> }).output_fields['evt.time']).toBe(1746622234502309868n);
+    expect((entries[0]!.value as { output_fields: Record<string, unknown> }).output_fields['evt.time']).toBe(
+      1746622234502309868n,
+    );
   });
 
   it('reads a single object followed by a newline as one entry', () => {
@@ -46,7 +48,9 @@ describe('splitBody', () => {
     const { entries } = splitBody(body);
     expect(entries.map((e) => e.position)).toEqual([{ index: 0 }, { index: 1 }, { index: 2 }]);
     expect(entries.map((e) => e.raw)).toEqual(elements);
-    expect((entries[0]!.value as { output_fields: Record<string, unknown> }).output_fields['evt.time']).toBe(1685022245478445995n);
+    expect((entries[0]!.value as { output_fields: Record<string, unknown> }).output_fields['evt.time']).toBe(
+      1685022245478445995n,
+    );
   });
 
   it('reads an empty array as no entries', () => {
@@ -136,7 +140,9 @@ describe('arrayElementTexts', () => {
     const text = `[ ${elements.join(' ,\n\t')} ]`;
     expect(arrayElementTexts(text)).toEqual(elements);
     // And the texts parse to the same values as the whole array.
-    expect(elements.map((e) => JSON.parse(e) as unknown).slice(0, 8)).toEqual((JSON.parse(text) as unknown[]).slice(0, 8));
+    expect(elements.map((e) => JSON.parse(e) as unknown).slice(0, 8)).toEqual(
+      (JSON.parse(text) as unknown[]).slice(0, 8),
+    );
   });
 
   it('handles compact and empty arrays', () => {
@@ -186,7 +192,17 @@ describe('hasMoreEntriesThan', () => {
   };
 
   it('counts the elements of an array, nested arrays, objects and strings with commas included', () => {
-    for (const text of ['[]', ' [ ] ', '[1]', '[1,2,3]', '[{},{}]', '[[1,2],[3,[4,5]]]', '["a,b","c]d",{"x":[",",","]}]', ' [ "x" , {} ] ', '[{"a":"\\"],"}]']) {
+    for (const text of [
+      '[]',
+      ' [ ] ',
+      '[1]',
+      '[1,2,3]',
+      '[{},{}]',
+      '[[1,2],[3,[4,5]]]',
+      '["a,b","c]d",{"x":[",",","]}]',
+      ' [ "x" , {} ] ',
+      '[{"a":"\\"],"}]',
+    ]) {
       agrees(text);
     }
   });

@@ -84,7 +84,10 @@ export function splitBody(text: string, { skipNonJsonLines = false } = {}): Spli
 
   const ndjson = ndjsonLines(text, { skipNonJsonLines });
   if (ndjson === null) return { entries: [parseEntry(text.trim(), {})], skippedLines: 0 };
-  return { entries: ndjson.lines.map(([line, lineText]) => parseEntry(lineText, { line })), skippedLines: ndjson.skippedLines };
+  return {
+    entries: ndjson.lines.map(([line, lineText]) => parseEntry(lineText, { line })),
+    skippedLines: ndjson.skippedLines,
+  };
 }
 
 /** Lines of an NDJSON text with their line numbers (from 1), each trimmed and not yet parsed. */
@@ -100,7 +103,10 @@ export function batchLines(text: string): NumberedLines | null {
  * Nothing past the first line is parsed, so the lines can be parsed on another thread
  * (lib/ingest/prepare-body.ts). A body starting with `[` is not for this function.
  */
-function ndjsonLines(text: string, { skipNonJsonLines = false } = {}): { lines: NumberedLines; skippedLines: number } | null {
+function ndjsonLines(
+  text: string,
+  { skipNonJsonLines = false } = {},
+): { lines: NumberedLines; skippedLines: number } | null {
   const lines = text.split('\n');
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   // One object (possibly pretty-printed over several lines) unless the first line is itself an alert.
@@ -117,7 +123,9 @@ function ndjsonLines(text: string, { skipNonJsonLines = false } = {}): { lines: 
   };
   const looksLikeNdjson =
     nonEmpty.length > 1 &&
-    (parseEntry(firstLine, {}).syntaxError === undefined || (skipNonJsonLines && !firstLine.startsWith('{')) || !wholeIsJson());
+    (parseEntry(firstLine, {}).syntaxError === undefined ||
+      (skipNonJsonLines && !firstLine.startsWith('{')) ||
+      !wholeIsJson());
   if (!looksLikeNdjson) return null;
 
   const numbered: [number, string][] = [];

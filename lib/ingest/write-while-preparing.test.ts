@@ -21,7 +21,13 @@ describe('writeWhilePreparing', () => {
     const written = writeWhilePreparing(text, ALL, writerFor(streamedStore), worker());
     expect(written).not.toBeNull();
     expect(written!.results!.map((r) => r.id)).toEqual(Array.from({ length: 650 }, (_, i) => i + 1));
-    expect(written!.body).toMatchObject({ entryCount: 650, isBatch: true, issues: [], hasSyntaxErrors: false, stoppedEarly: false });
+    expect(written!.body).toMatchObject({
+      entryCount: 650,
+      isBatch: true,
+      issues: [],
+      hasSyntaxErrors: false,
+      stoppedEarly: false,
+    });
 
     const queuedStore = openDatabase(':memory:');
     writeAlerts(queuedStore, (await prepareBody(text, {}, null)).alerts);
@@ -39,11 +45,19 @@ describe('writeWhilePreparing', () => {
     body[640] = '{"rule": cut';
     body[655] = JSON.stringify({ rule: 'no time', priority: 'Warning', output: 'x', source: 'syscall' });
     const db = openDatabase(':memory:');
-    const written = writeWhilePreparing(body.join('\n'), { stopAfterIssues: 100, partial: false }, writerFor(db), worker());
+    const written = writeWhilePreparing(
+      body.join('\n'),
+      { stopAfterIssues: 100, partial: false },
+      writerFor(db),
+      worker(),
+    );
     expect(written!.results).toBeNull();
     expect(countEvents(db)).toBe(0);
     expect(db.prepare('SELECT count(*) AS n FROM event_counts_1h').get()).toEqual({ n: 0 });
-    expect(written!.body.issues.map((issue) => [issue.line, issue.code])).toEqual([[641, 'invalid_json'], [656, 'missing_field']]);
+    expect(written!.body.issues.map((issue) => [issue.line, issue.code])).toEqual([
+      [641, 'invalid_json'],
+      [656, 'missing_field'],
+    ]);
     expect(written!.body.hasSyntaxErrors).toBe(true);
     // The store takes the next body as if nothing had happened.
     expect(writeWhilePreparing(lines(300).join('\n'), ALL, writerFor(db), worker())!.results).toHaveLength(300);
@@ -52,7 +66,12 @@ describe('writeWhilePreparing', () => {
 
   it('stops listing at the issues asked for and says the listing is incomplete', () => {
     const bad = Array.from({ length: 600 }, () => '{}');
-    const written = writeWhilePreparing(bad.join('\n'), { stopAfterIssues: 10, partial: false }, writerFor(openDatabase(':memory:')), worker());
+    const written = writeWhilePreparing(
+      bad.join('\n'),
+      { stopAfterIssues: 10, partial: false },
+      writerFor(openDatabase(':memory:')),
+      worker(),
+    );
     expect(written!.results).toBeNull();
     expect(written!.body.stoppedEarly).toBe(true);
     expect(written!.body.issues.length).toBeGreaterThanOrEqual(10);
@@ -64,10 +83,17 @@ describe('writeWhilePreparing', () => {
     body[5] = '{}';
     body[399] = 'not json';
     const db = openDatabase(':memory:');
-    const written = writeWhilePreparing(body.join('\n'), { stopAfterIssues: Number.POSITIVE_INFINITY, partial: true }, writerFor(db), worker());
+    const written = writeWhilePreparing(
+      body.join('\n'),
+      { stopAfterIssues: Number.POSITIVE_INFINITY, partial: true },
+      writerFor(db),
+      worker(),
+    );
     expect(written!.results).toHaveLength(398);
     expect(countEvents(db)).toBe(398);
-    expect(written!.body.alerts.map((a) => a.rule)).toEqual(body.filter((_, i) => i !== 5 && i !== 399).map((line) => JSON.parse(line).rule));
+    expect(written!.body.alerts.map((a) => a.rule)).toEqual(
+      body.filter((_, i) => i !== 5 && i !== 399).map((line) => JSON.parse(line).rule),
+    );
     expect(new Set(written!.body.issues.map((issue) => issue.line))).toEqual(new Set([6, 400]));
   });
 
@@ -92,9 +118,12 @@ describe('writeWhilePreparing', () => {
     const text = lines(500).join('\n');
     const written = writeWhilePreparing(text, ALL, writerFor(db), failing);
     expect(written!.results).toHaveLength(500);
-    expect(db.prepare('SELECT rule FROM events ORDER BY id').all().map((row) => (row as { rule: string }).rule)).toEqual(
-      Array.from({ length: 500 }, (_, i) => `rule ${i}`),
-    );
+    expect(
+      db
+        .prepare('SELECT rule FROM events ORDER BY id')
+        .all()
+        .map((row) => (row as { rule: string }).rule),
+    ).toEqual(Array.from({ length: 500 }, (_, i) => `rule ${i}`));
     expect(String(logged.mock.calls[0]?.[0])).toContain('ingest worker thread failed');
     logged.mockRestore();
   });
@@ -103,12 +132,15 @@ describe('writeWhilePreparing', () => {
     const db = openDatabase(':memory:');
     let calls = 0;
     const faulty = (chunks: Iterable<readonly WritableAlert[]>) =>
-      writeAlertChunks(db, (function* () {
-        for (const chunk of chunks) {
-          if (++calls === 3) throw Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' });
-          yield chunk;
-        }
-      })());
+      writeAlertChunks(
+        db,
+        (function* () {
+          for (const chunk of chunks) {
+            if (++calls === 3) throw Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' });
+            yield chunk;
+          }
+        })(),
+      );
     expect(() => writeWhilePreparing(lines(500).join('\n'), ALL, faulty, worker())).toThrow('disk full');
     expect(countEvents(db)).toBe(0);
   });
@@ -118,8 +150,20 @@ describe('writeWhilePreparing', () => {
     const write = writerFor(db);
     expect(writeWhilePreparing(lines(MIN_STREAMED_LINES - 1).join('\n'), ALL, write, worker())).toBeNull();
     expect(writeWhilePreparing(`[${lines(300).join(',')}]`, ALL, write, worker())).toBeNull();
-    expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, { ready: true, backlog: 1, prepareChunks: worker().prepareChunks.bind(worker()) })).toBeNull();
-    expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, { ready: false, backlog: 0, prepareChunks: worker().prepareChunks.bind(worker()) })).toBeNull();
+    expect(
+      writeWhilePreparing(lines(300).join('\n'), ALL, write, {
+        ready: true,
+        backlog: 1,
+        prepareChunks: worker().prepareChunks.bind(worker()),
+      }),
+    ).toBeNull();
+    expect(
+      writeWhilePreparing(lines(300).join('\n'), ALL, write, {
+        ready: false,
+        backlog: 0,
+        prepareChunks: worker().prepareChunks.bind(worker()),
+      }),
+    ).toBeNull();
     expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, null)).toBeNull();
     expect(countEvents(db)).toBe(0);
   });

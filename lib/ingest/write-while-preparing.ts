@@ -46,9 +46,17 @@ export function writeWhilePreparing(
   if (lines === null || lines.length < MIN_STREAMED_LINES) return null;
 
   const chunks: NumberedLines[] = [];
-  for (let i = 0, size = FIRST_CHUNK_LINES; i < lines.length; i += size, size = Math.min(size * 2, CHUNK_LINES)) chunks.push(lines.slice(i, i + size));
+  for (let i = 0, size = FIRST_CHUNK_LINES; i < lines.length; i += size, size = Math.min(size * 2, CHUNK_LINES))
+    chunks.push(lines.slice(i, i + size));
   const answers = worker.prepareChunks(chunks, { stopAfterIssues });
-  const body: PreparedBody = { alerts: [], issues: [], hasSyntaxErrors: false, stoppedEarly: false, entryCount: lines.length, isBatch: true };
+  const body: PreparedBody = {
+    alerts: [],
+    issues: [],
+    hasSyntaxErrors: false,
+    stoppedEarly: false,
+    entryCount: lines.length,
+    isBatch: true,
+  };
   let taken = 0;
   let workerFailed = false;
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { countArrayElements, countContentLines, nestingDepth, numberEnd, skipNumberChars, skipSpace, skipString, skipValue, stringEnd } from './lexer';
+import {
+  countArrayElements,
+  countContentLines,
+  nestingDepth,
+  numberEnd,
+  skipNumberChars,
+  skipSpace,
+  skipString,
+  skipValue,
+  stringEnd,
+} from './lexer';
 
 describe('strings', () => {
   it('ends after the closing quote, counting the backslashes before a quote', () => {

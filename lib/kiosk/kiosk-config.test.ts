@@ -6,14 +6,27 @@ const parse = (query: string) => parseKioskConfig(new URLSearchParams(query));
 describe('parseKioskConfig', () => {
   it('defaults to the last 24 hours, a Warning-and-above feed and no rotation', () => {
     const result = parse('');
-    expect(result).toMatchObject({ ok: true, config: { query: 'from=24h', feedPriority: 'Warning', feedQuery: 'from=24h&minPriority=Warning', rotateSeconds: null } });
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        query: 'from=24h',
+        feedPriority: 'Warning',
+        feedQuery: 'from=24h&minPriority=Warning',
+        rotateSeconds: null,
+      },
+    });
   });
 
   it('takes range, minPriority, rotate and any filter of the API from the URL', () => {
     const result = parse('range=1h&minPriority=crit&namespace=prod&source=syscall&rotate=20');
     expect(result).toMatchObject({
       ok: true,
-      config: { query: 'from=1h&source=syscall&namespace=prod', feedPriority: 'Critical', feedQuery: 'from=1h&source=syscall&namespace=prod&minPriority=Critical', rotateSeconds: 20 },
+      config: {
+        query: 'from=1h&source=syscall&namespace=prod',
+        feedPriority: 'Critical',
+        feedQuery: 'from=1h&source=syscall&namespace=prod&minPriority=Critical',
+        rotateSeconds: 20,
+      },
     });
   });
 

@@ -33,17 +33,24 @@ export function parseKioskConfig(params: ParamSource): KioskConfigResult {
   input.from ??= range ?? DEFAULT_RANGE;
   const feedPriority = (input.minPriority as string | undefined) ?? DEFAULT_FEED_PRIORITY;
   delete input.minPriority;
-  if (findPriority(feedPriority) === undefined) problems.push(`minPriority: "${feedPriority}" is not a Falco priority (Emergency … Debug).`);
+  if (findPriority(feedPriority) === undefined)
+    problems.push(`minPriority: "${feedPriority}" is not a Falco priority (Emergency … Debug).`);
 
   const [rotateText] = allValues(params, 'rotate');
   const rotateSeconds = rotateText === undefined || rotateText === '0' ? null : Number(rotateText);
-  if (rotateSeconds !== null && !(Number.isInteger(rotateSeconds) && rotateSeconds >= MIN_ROTATE_SECONDS && rotateSeconds <= 3600)) {
-    problems.push(`rotate: "${rotateText}" must be a whole number of seconds from ${MIN_ROTATE_SECONDS} to 3600 (or 0 for no rotation).`);
+  if (
+    rotateSeconds !== null &&
+    !(Number.isInteger(rotateSeconds) && rotateSeconds >= MIN_ROTATE_SECONDS && rotateSeconds <= 3600)
+  ) {
+    problems.push(
+      `rotate: "${rotateText}" must be a whole number of seconds from ${MIN_ROTATE_SECONDS} to 3600 (or 0 for no rotation).`,
+    );
   }
 
   const parsed = EventFilter.safeParse(input);
   if (!parsed.success) {
-    for (const issue of parsed.issues) problems.push(`${issue.path.filter((p) => typeof p === 'string').join('.') || 'filter'}: ${issue.message}`);
+    for (const issue of parsed.issues)
+      problems.push(`${issue.path.filter((p) => typeof p === 'string').join('.') || 'filter'}: ${issue.message}`);
   }
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
 

@@ -36,8 +36,12 @@ export function useKioskFeed(feedQuery: string, feedPriority: PriorityName) {
   const alerts = useMemo<FeedAlert[]>(() => {
     const freshIds = new Set(arrivals.map((alert) => alert.id));
     const byId = new Map<number, EventSummary>();
-    for (const alert of [...arrivals, ...(initial.data?.events ?? [])]) if (!byId.has(alert.id)) byId.set(alert.id, alert);
-    return [...byId.values()].sort(newerFirst).slice(0, FEED_KEEP).map((alert) => ({ ...alert, fresh: freshIds.has(alert.id) }));
+    for (const alert of [...arrivals, ...(initial.data?.events ?? [])])
+      if (!byId.has(alert.id)) byId.set(alert.id, alert);
+    return [...byId.values()]
+      .sort(newerFirst)
+      .slice(0, FEED_KEEP)
+      .map((alert) => ({ ...alert, fresh: freshIds.has(alert.id) }));
   }, [arrivals, initial.data]);
 
   return { alerts, add, isPending: initial.isPending && arrivals.length === 0, error: initial.error };

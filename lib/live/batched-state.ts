@@ -21,7 +21,11 @@ export function useBatchedState<T>(initial: T): [T, BatchedSetter<T>] {
         const next = update(value);
         if (Object.is(next, value)) return;
         value = next;
-        notifyManager.schedule(() => listeners.forEach((listener) => { listener(); }));
+        notifyManager.schedule(() =>
+          listeners.forEach((listener) => {
+            listener();
+          }),
+        );
       }) as BatchedSetter<T>,
     };
   });

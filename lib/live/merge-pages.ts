@@ -12,7 +12,10 @@ export function newerFirst(a: EventSummary, b: EventSummary): number {
  * The pages with `alerts` inserted in order. An alert older than everything loaded is left for
  * the next page fetch to bring, unless the list has no further page.
  */
-export function insertIntoPages(pages: readonly EventListResponse[], alerts: readonly EventSummary[]): EventListResponse[] {
+export function insertIntoPages(
+  pages: readonly EventListResponse[],
+  alerts: readonly EventSummary[],
+): EventListResponse[] {
   const loaded = new Set(pages.flatMap((page) => page.events.map((event) => event.id)));
   const fresh = alerts.filter((alert) => !loaded.has(alert.id));
   if (fresh.length === 0 || pages.length === 0) return [...pages];

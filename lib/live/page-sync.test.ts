@@ -6,8 +6,10 @@ import { eventKeys, eventListOptions, eventPagesOptions, priorityCountsOptions }
 import { relatedOptions, summaryOptions, timelineOptions } from '../queries/stats';
 import { countedUpTo, keepCounted, liveKind } from './page-sync';
 
-const alert = (id: number) => ({ id, time: `2026-01-01T00:00:${String(id).padStart(2, '0')}.000000000Z` }) as EventSummary;
-const list = (ids: number[], newest: number): EventListResponse => withNewestId({ events: ids.map(alert), nextCursor: null }, newest);
+const alert = (id: number) =>
+  ({ id, time: `2026-01-01T00:00:${String(id).padStart(2, '0')}.000000000Z` }) as EventSummary;
+const list = (ids: number[], newest: number): EventListResponse =>
+  withNewestId({ events: ids.map(alert), nextCursor: null }, newest);
 
 describe('liveKind', () => {
   it('tells counts, lists and pages apart, and leaves other queries alone', () => {
@@ -34,7 +36,11 @@ describe('keepCounted', () => {
 
 describe('countedUpTo', () => {
   const clients: QueryClient[] = [];
-  afterEach(() => clients.splice(0).forEach((client) => { client.clear(); }));
+  afterEach(() =>
+    clients.splice(0).forEach((client) => {
+      client.clear();
+    }),
+  );
 
   /** A client whose page shows these queries (observed, so active), with the given answers. */
   function page(shown: { key: readonly unknown[]; data?: unknown; error?: boolean }[]) {

@@ -71,7 +71,11 @@ export class PageSync {
   private readonly abort = new AbortController();
   private readonly coalescer: Coalescer;
 
-  constructor(private readonly client: QueryClient, private readonly target: PageSyncTarget, gapMs = REFRESH_GAP_MS) {
+  constructor(
+    private readonly client: QueryClient,
+    private readonly target: PageSyncTarget,
+    gapMs = REFRESH_GAP_MS,
+  ) {
     this.coalescer = new Coalescer(() => this.sync(), gapMs);
   }
 
@@ -104,7 +108,8 @@ export class PageSync {
       const kind = liveKind(query.queryKey);
       if (kind === null || query.state.status !== 'success' || query.state.fetchStatus !== 'idle') continue;
       // Keyset pages: their first page is the answer that says what it holds.
-      const answer = kind === 'pages' ? (query.state.data as { pages?: unknown[] } | undefined)?.pages?.[0] : query.state.data;
+      const answer =
+        kind === 'pages' ? (query.state.data as { pages?: unknown[] } | undefined)?.pages?.[0] : query.state.data;
       if ((newestIdIn(answer) ?? -1) >= cursor) continue;
       behind = true;
       if (kind === 'pages') this.resyncDue = true;
@@ -129,13 +134,19 @@ export class PageSync {
     this.resyncDue = false;
     const startedAt = Date.now();
     // What the page shows now. Queries still loading are left to finish on their own.
-    const parts = this.client.getQueryCache().findAll({ type: 'active' }).flatMap((query) => {
-      const kind = liveKind(query.queryKey);
-      const url = query.meta?.url;
-      if (kind === null || (kind === 'pages' && !resync) || typeof url !== 'string' || query.state.data === undefined) return [];
-      return [{ query, kind, url }];
-    });
-    const answers = await Promise.allSettled(parts.map(({ url }) => fetchJson<unknown>(url, { signal: this.abort.signal })));
+    const parts = this.client
+      .getQueryCache()
+      .findAll({ type: 'active' })
+      .flatMap((query) => {
+        const kind = liveKind(query.queryKey);
+        const url = query.meta?.url;
+        if (kind === null || (kind === 'pages' && !resync) || typeof url !== 'string' || query.state.data === undefined)
+          return [];
+        return [{ query, kind, url }];
+      });
+    const answers = await Promise.allSettled(
+      parts.map(({ url }) => fetchJson<unknown>(url, { signal: this.abort.signal })),
+    );
     if (this.abort.signal.aborted) return;
 
     let trimmed = false;
@@ -167,7 +178,8 @@ export class PageSync {
     answers.forEach((answer, i) => {
       if (answer.status === 'fulfilled') return;
       // An error the server gave goes the ordinary way, so the panel shows it (or a 401 sends to login).
-      if (answer.reason instanceof FetchError) void this.client.invalidateQueries({ queryKey: parts[i]!.query.queryKey, exact: true });
+      if (answer.reason instanceof FetchError)
+        void this.client.invalidateQueries({ queryKey: parts[i]!.query.queryKey, exact: true });
       else if (parts[i]!.kind === 'pages') lost = true;
     });
     if (lost) this.resyncDue = true;

@@ -24,12 +24,15 @@ function post(db: Db, rule: string, { hostname = 'node-1', priority = 'Warning' 
 }
 
 function parseSse(text: string): StreamMessage[] {
-  return text.split('\n\n').filter(Boolean).map((block) => {
-    const type = /^event: (.+)$/m.exec(block)![1]!;
-    const data = JSON.parse(/^data: (.+)$/m.exec(block)![1]!) as object;
-    expect(Number(/^id: (\d+)$/m.exec(block)![1])).toBe((data as { cursor: number }).cursor);
-    return { type, ...data } as StreamMessage;
-  });
+  return text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((block) => {
+      const type = /^event: (.+)$/m.exec(block)![1]!;
+      const data = JSON.parse(/^data: (.+)$/m.exec(block)![1]!) as object;
+      expect(Number(/^id: (\d+)$/m.exec(block)![1])).toBe((data as { cursor: number }).cursor);
+      return { type, ...data } as StreamMessage;
+    });
 }
 
 class RecordingSink implements StreamSink {
@@ -60,9 +63,17 @@ const keyOf = (filter: EventFilter) => filterToSearchParams(filter).toString();
 
 describe('StreamHub', () => {
   const db = openDatabase(':memory:');
-  const hub = new StreamHub(() => newestEventId(db), (filter, after, upTo, limit) => eventsInIdRange(db, filter, after, upTo, limit));
+  const hub = new StreamHub(
+    () => newestEventId(db),
+    (filter, after, upTo, limit) => eventsInIdRange(db, filter, after, upTo, limit),
+  );
   const unsubscribers: (() => void)[] = [];
-  const subscribe = (input: Record<string, unknown>, after: number | undefined, sink: StreamSink, options?: SubscribeOptions) => {
+  const subscribe = (
+    input: Record<string, unknown>,
+    after: number | undefined,
+    sink: StreamSink,
+    options?: SubscribeOptions,
+  ) => {
     const filter = filterOf(input);
     unsubscribers.push(hub.subscribe(filter, keyOf(filter), after, sink, options));
   };
@@ -146,7 +157,11 @@ describe('StreamHub', () => {
     subscribe({}, undefined, wall, { mayRead: () => true });
     subscribe({}, undefined, open);
     const failing = new RecordingSink();
-    subscribe({}, undefined, failing, { mayRead: () => { throw new Error('config gone'); } });
+    subscribe({}, undefined, failing, {
+      mayRead: () => {
+        throw new Error('config gone');
+      },
+    });
     hub.checkAccess();
     expect(failing.closedFor).toBe('access-ended');
     expect([loggedOut.closed, wall.closed, open.closed]).toEqual([false, false, false]);

@@ -56,8 +56,12 @@ export class StreamHub {
 
   constructor(
     private readonly readNewestId: () => number = () => newestEventId(getDb()),
-    private readonly readRange: (filter: EventFilter, afterId: number, upToId: number, limit: number) => EventSummary[] =
-      (filter, afterId, upToId, limit) => eventsInIdRange(getDb(), filter, afterId, upToId, limit),
+    private readonly readRange: (
+      filter: EventFilter,
+      afterId: number,
+      upToId: number,
+      limit: number,
+    ) => EventSummary[] = (filter, afterId, upToId, limit) => eventsInIdRange(getDb(), filter, afterId, upToId, limit),
   ) {}
 
   get size(): number {
@@ -73,7 +77,13 @@ export class StreamHub {
    * Adds a client. With `afterId` (the cursor of its last message), first sends what it missed;
    * then `ready` with the current cursor. Returns the unsubscribe function.
    */
-  subscribe(filter: EventFilter, filterKey: string, afterId: number | undefined, sink: StreamSink, { client = null, mayRead }: SubscribeOptions = {}): () => void {
+  subscribe(
+    filter: EventFilter,
+    filterKey: string,
+    afterId: number | undefined,
+    sink: StreamSink,
+    { client = null, mayRead }: SubscribeOptions = {},
+  ): () => void {
     if (this.subscribers.size === 0) this.start();
     this.look(); // bring the cursor up to date before catching this client up to it
     const subscriber: Subscriber = { filter, filterKey, sink, client, mayRead: mayRead ?? null };
@@ -173,7 +183,13 @@ export class StreamHub {
     this.cursor = this.readNewestId();
     this.timers = [
       setInterval(() => this.safely(() => this.look()), POLL_MS),
-      setInterval(() => this.safely(() => this.deliver([...this.subscribers], { type: 'heartbeat', cursor: this.cursor, time: Date.now() })), HEARTBEAT_MS),
+      setInterval(
+        () =>
+          this.safely(() =>
+            this.deliver([...this.subscribers], { type: 'heartbeat', cursor: this.cursor, time: Date.now() }),
+          ),
+        HEARTBEAT_MS,
+      ),
       setInterval(() => this.safely(() => this.checkAccess()), ACCESS_CHECK_MS),
     ];
     for (const timer of this.timers) timer.unref?.();

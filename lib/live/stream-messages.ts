@@ -12,6 +12,5 @@ export type StreamMessage =
   /** Every HEARTBEAT_MS, so a client can tell a quiet stream from a dead one. */
   | { type: 'heartbeat'; cursor: number; time: number };
 
-
 /** How often the server sends a heartbeat; a client hearing nothing for twice as long is stale. */
 export const HEARTBEAT_MS = 15_000;

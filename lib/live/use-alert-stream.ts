@@ -119,7 +119,8 @@ export function useAlertStream(query: string, handlers: AlertStreamHandlers, { e
       });
       // EventSource would retry on its own at a fixed pace and without our cursor; we do it instead.
       // CLOSED here means the server answered, with something other than a stream.
-      source.onerror = () => (opened.readyState === EventSource.CLOSED ? reconnectUnlessRefused(url) : reconnectLater());
+      source.onerror = () =>
+        opened.readyState === EventSource.CLOSED ? reconnectUnlessRefused(url) : reconnectLater();
     }
 
     const watchdog = setInterval(() => {

@@ -18,19 +18,29 @@ export function useLiveList(query: string) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new query is the trigger: it starts with nothing pending.
   useEffect(() => setPending(() => []), [query, setPending]);
 
-  const insert = useCallback((alerts: EventSummary[]) => {
-    queryClient.setQueryData(eventPagesOptions(query).queryKey, (data) => (data ? { ...data, pages: insertIntoPages(data.pages, alerts) } : data));
-  }, [queryClient, query]);
-
-  useEffect(() => registerLiveList(queryClient, query, {
-    onAlerts: (alerts) => {
-      const top = listTop.current;
-      const reading = !top || top.getBoundingClientRect().top < 0 || top.querySelector('[aria-selected="true"]') !== null;
-      if (reading) setPending((current) => [...current, ...alerts]);
-      else insert(alerts);
+  const insert = useCallback(
+    (alerts: EventSummary[]) => {
+      queryClient.setQueryData(eventPagesOptions(query).queryKey, (data) =>
+        data ? { ...data, pages: insertIntoPages(data.pages, alerts) } : data,
+      );
     },
-    onResync: () => setPending(() => []),
-  }), [queryClient, query, insert, setPending]);
+    [queryClient, query],
+  );
+
+  useEffect(
+    () =>
+      registerLiveList(queryClient, query, {
+        onAlerts: (alerts) => {
+          const top = listTop.current;
+          const reading =
+            !top || top.getBoundingClientRect().top < 0 || top.querySelector('[aria-selected="true"]') !== null;
+          if (reading) setPending((current) => [...current, ...alerts]);
+          else insert(alerts);
+        },
+        onResync: () => setPending(() => []),
+      }),
+    [queryClient, query, insert, setPending],
+  );
 
   const showPending = () => {
     notifyManager.batch(() => {
@@ -39,6 +49,10 @@ export function useLiveList(query: string) {
     });
     listTop.current?.scrollIntoView({ block: 'start' });
   };
-  const shown = new Set(queryClient.getQueryData(eventPagesOptions(query).queryKey)?.pages.flatMap((page) => page.events.map((event) => event.id)));
+  const shown = new Set(
+    queryClient
+      .getQueryData(eventPagesOptions(query).queryKey)
+      ?.pages.flatMap((page) => page.events.map((event) => event.id)),
+  );
   return { listTop, pendingAlerts: pending.filter((alert) => !shown.has(alert.id)).length, showPending };
 }

@@ -26,7 +26,9 @@ describe('IngestMetrics', () => {
       { labels: { reason: 'internal' }, value: 0 },
     ]);
     expect(await samples(metrics.rejected)).toEqual(
-      ['empty_body', 'invalid_json', 'invalid_alert', 'payload_too_large', 'unauthorized', 'cross_site_request'].map((reason) => ({ labels: { reason }, value: 0 })),
+      ['empty_body', 'invalid_json', 'invalid_alert', 'payload_too_large', 'unauthorized', 'cross_site_request'].map(
+        (reason) => ({ labels: { reason }, value: 0 }),
+      ),
     );
   });
 
@@ -57,7 +59,9 @@ describe('IngestMetrics', () => {
     metrics.clockSkewedAlerts += 1;
     expect(metrics.workerPreparedEntries).toBe(300);
     const text = await metrics.registry.metrics();
-    expect(text).toContain('# TYPE perch_ingest_partial_entries_rejected_total counter\nperch_ingest_partial_entries_rejected_total 2\n');
+    expect(text).toContain(
+      '# TYPE perch_ingest_partial_entries_rejected_total counter\nperch_ingest_partial_entries_rejected_total 2\n',
+    );
     expect(text).toContain('\nperch_ingest_worker_entries_total 300\n');
     expect(text).toContain('\nperch_retention_deleted_total 4\n');
     expect(text).toContain('\nperch_alerts_clock_skewed_total 1\n');

@@ -6,8 +6,18 @@ import type { ErrorCode } from '../errors';
 // `source` is whatever the sender wrote, and each distinct label value is a new time series kept
 // for ever: only Falco's own sources and its plugins' get a label of their own.
 const KNOWN_SOURCES = new Set([
-  'syscall', 'internal', 'k8s_audit', 'aws_cloudtrail', 'gcp_auditlog', 'auditlogs', 'okta', 'github',
-  'docker', 'nomad', 'kafka', 'dummy',
+  'syscall',
+  'internal',
+  'k8s_audit',
+  'aws_cloudtrail',
+  'gcp_auditlog',
+  'auditlogs',
+  'okta',
+  'github',
+  'docker',
+  'nomad',
+  'kafka',
+  'dummy',
 ]);
 
 /** The `source` label of an alert: a known Falco source, `none` when missing, else `other`. */
@@ -23,7 +33,14 @@ export interface AlertLabels {
 }
 
 /** Request outcomes a sender should not retry as is (4xx) … */
-const REJECTION_REASONS = ['empty_body', 'invalid_json', 'invalid_alert', 'payload_too_large', 'unauthorized', 'cross_site_request'] as const;
+const REJECTION_REASONS = [
+  'empty_body',
+  'invalid_json',
+  'invalid_alert',
+  'payload_too_large',
+  'unauthorized',
+  'cross_site_request',
+] as const;
 /** … and the ones the server could not take right now (5xx): Falco drops them, falcosidekick retries. */
 const REFUSAL_REASONS = ['ingest_overloaded', 'store_unavailable', 'internal'] as const;
 
@@ -54,16 +71,45 @@ export class IngestMetrics {
   readonly registry = new Registry();
   private readonly alertCounter = (name: string, help: string): AlertCounter =>
     new Counter({ name, help, labelNames: ['source', 'priority'], registers: [this.registry] });
-  private readonly tally = (name: string, help: string) => new Tally(new Counter({ name, help, registers: [this.registry] }));
+  private readonly tally = (name: string, help: string) =>
+    new Tally(new Counter({ name, help, registers: [this.registry] }));
 
-  readonly received = this.alertCounter('perch_alerts_received_total', 'Valid alerts in ingest requests, by source and priority (stored, duplicate, or refused by the store).');
-  readonly stored = this.alertCounter('perch_alerts_stored_total', 'Alerts committed to the store, by source and priority.');
-  readonly duplicates = this.alertCounter('perch_alerts_duplicate_total', 'Alerts already in the store (same uuid or content), by source and priority.');
-  private readonly clockSkewed = this.tally('perch_alerts_clock_skewed_total', 'Alerts stored at their arrival time because the time they gave was more than PERCH_MAX_CLOCK_SKEW ahead of it.');
-  readonly rejected = new Counter({ name: 'perch_ingest_rejected_total', help: 'Ingest requests answered with a 4xx, by error code; resending them unchanged fails again.', labelNames: ['reason'], registers: [this.registry] });
-  readonly refused = new Counter({ name: 'perch_ingest_refused_total', help: 'Ingest requests answered with a 5xx, by error code: Falco drops these alerts, falcosidekick retries.', labelNames: ['reason'], registers: [this.registry] });
-  private readonly partialEntries = this.tally('perch_ingest_partial_entries_rejected_total', 'Bad entries left out of ?partial=1 batches whose valid entries were stored.');
-  private readonly workerEntries = this.tally('perch_ingest_worker_entries_total', 'Entries of large NDJSON bodies parsed and checked on the ingest worker thread, beside the main one.');
+  readonly received = this.alertCounter(
+    'perch_alerts_received_total',
+    'Valid alerts in ingest requests, by source and priority (stored, duplicate, or refused by the store).',
+  );
+  readonly stored = this.alertCounter(
+    'perch_alerts_stored_total',
+    'Alerts committed to the store, by source and priority.',
+  );
+  readonly duplicates = this.alertCounter(
+    'perch_alerts_duplicate_total',
+    'Alerts already in the store (same uuid or content), by source and priority.',
+  );
+  private readonly clockSkewed = this.tally(
+    'perch_alerts_clock_skewed_total',
+    'Alerts stored at their arrival time because the time they gave was more than PERCH_MAX_CLOCK_SKEW ahead of it.',
+  );
+  readonly rejected = new Counter({
+    name: 'perch_ingest_rejected_total',
+    help: 'Ingest requests answered with a 4xx, by error code; resending them unchanged fails again.',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly refused = new Counter({
+    name: 'perch_ingest_refused_total',
+    help: 'Ingest requests answered with a 5xx, by error code: Falco drops these alerts, falcosidekick retries.',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  private readonly partialEntries = this.tally(
+    'perch_ingest_partial_entries_rejected_total',
+    'Bad entries left out of ?partial=1 batches whose valid entries were stored.',
+  );
+  private readonly workerEntries = this.tally(
+    'perch_ingest_worker_entries_total',
+    'Entries of large NDJSON bodies parsed and checked on the ingest worker thread, beside the main one.',
+  );
   /** Ingest request durations by outcome: a refusal should take next to nothing. */
   readonly ingestSeconds = new Histogram({
     name: 'perch_ingest_duration_seconds',
@@ -72,7 +118,10 @@ export class IngestMetrics {
     buckets: INGEST_SECONDS_BOUNDS,
     registers: [this.registry],
   });
-  private readonly retention = this.tally('perch_retention_deleted_total', 'Alerts deleted by retention (PERCH_RETENTION, PERCH_MAX_EVENTS).');
+  private readonly retention = this.tally(
+    'perch_retention_deleted_total',
+    'Alerts deleted by retention (PERCH_RETENTION, PERCH_MAX_EVENTS).',
+  );
 
   constructor() {
     // Present at 0 from the start, so an alert rule on a refusal rate needs no special case.

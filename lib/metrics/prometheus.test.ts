@@ -7,7 +7,12 @@ describe('renderRegistries', () => {
   it('writes HELP and TYPE before the samples of each family, no blank lines, ending with a newline', async () => {
     const first = new Registry();
     new Gauge({ name: 'perch_up', help: 'Whether it runs.', registers: [first] }).set(1);
-    const things = new Counter({ name: 'perch_things_total', help: 'Things.', labelNames: ['kind'], registers: [first] });
+    const things = new Counter({
+      name: 'perch_things_total',
+      help: 'Things.',
+      labelNames: ['kind'],
+      registers: [first],
+    });
     things.inc({ kind: 'a' }, 2);
     things.inc({ kind: 'b' }, 0.5);
     const second = new Registry();
@@ -39,7 +44,13 @@ describe('renderRegistries', () => {
 
   it('renders cumulative buckets, +Inf, sum and count, the series labels first and le last', async () => {
     const registry = new Registry();
-    const histogram = new Histogram({ name: 'd_seconds', help: 'h', labelNames: ['outcome'], buckets: [0.1, 1], registers: [registry] });
+    const histogram = new Histogram({
+      name: 'd_seconds',
+      help: 'h',
+      labelNames: ['outcome'],
+      buckets: [0.1, 1],
+      registers: [registry],
+    });
     for (const value of [0.05, 0.1, 0.5, 2]) histogram.observe({ outcome: 'stored' }, value);
     expect((await renderRegistries([registry])).split('\n').slice(2)).toEqual([
       'd_seconds_bucket{le="0.1",outcome="stored"} 2',
@@ -76,6 +87,7 @@ describe("Perch's registries", () => {
 
   it('show every ingest duration outcome from the start, at 0', async () => {
     const text = await new IngestMetrics().registry.metrics();
-    for (const outcome of ['stored', 'rejected', 'refused']) expect(text).toContain(`perch_ingest_duration_seconds_count{outcome="${outcome}"} 0\n`);
+    for (const outcome of ['stored', 'rejected', 'refused'])
+      expect(text).toContain(`perch_ingest_duration_seconds_count{outcome="${outcome}"} 0\n`);
   });
 });

@@ -24,7 +24,8 @@ export const eventListOptions = (query: string) =>
 
 /** Keyset pages of a filter, for infinite scroll. Not refetched: new alerts are put in place (lib/live/live-lists.ts). */
 export const eventPagesOptions = (query: string, pageSize = 100) => {
-  const pageUrl = (cursor: string) => `/api/events?${[query, `limit=${pageSize}`, cursor ? `cursor=${cursor}` : ''].filter(Boolean).join('&')}`;
+  const pageUrl = (cursor: string) =>
+    `/api/events?${[query, `limit=${pageSize}`, cursor ? `cursor=${cursor}` : ''].filter(Boolean).join('&')}`;
   return infiniteQueryOptions({
     queryKey: eventKeys.pages(`${query}&limit=${pageSize}`),
     queryFn: ({ pageParam }) => fetchJson<EventListResponse>(pageUrl(pageParam)),

@@ -7,5 +7,6 @@ export const liveQueryOptions = {
   refetchOnWindowFocus: false,
   refetchOnReconnect: false,
   // Shares unchanged parts as react-query does by default, keeping the answer's newest id with them.
-  structuralSharing: (previous: unknown, next: unknown): unknown => withNewestId(replaceEqualDeep(previous, next), newestIdIn(next)),
+  structuralSharing: (previous: unknown, next: unknown): unknown =>
+    withNewestId(replaceEqualDeep(previous, next), newestIdIn(next)),
 } as const;

@@ -2,7 +2,16 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { fetchJson } from '../api/fetch-json';
 import type { Dimension } from '../filters/dimensions';
-import type { ContainerRow, RangeSummary, RelatedEvents, RuleList, Timeline, TimelineStack, TopValue, ProcessTree } from '../stats/types';
+import type {
+  ContainerRow,
+  RangeSummary,
+  RelatedEvents,
+  RuleList,
+  Timeline,
+  TimelineStack,
+  TopValue,
+  ProcessTree,
+} from '../stats/types';
 import { liveQueryOptions } from './live-options';
 
 export type { TimelineStack };
@@ -11,7 +20,8 @@ export const statsKeys = {
   all: ['stats'] as const,
   summary: (query: string) => [...statsKeys.all, 'summary', query] as const,
   timeline: (query: string, stack: TimelineStack) => [...statsKeys.all, 'timeline', stack, query] as const,
-  top: (query: string, dimension: Dimension, limit: number) => [...statsKeys.all, 'top', dimension, limit, query] as const,
+  top: (query: string, dimension: Dimension, limit: number) =>
+    [...statsKeys.all, 'top', dimension, limit, query] as const,
   rules: (query: string) => [...statsKeys.all, 'rules', query] as const,
   containers: (query: string) => [...statsKeys.all, 'containers', query] as const,
   processTree: (query: string) => [...statsKeys.all, 'process-tree', query] as const,
@@ -25,7 +35,11 @@ const withQuery = (path: string, query: string, extra = '') => `${path}?${[query
 const get = <T>(url: string) => ({ queryFn: () => fetchJson<T>(url), meta: { url } });
 
 export const summaryOptions = (query: string) =>
-  queryOptions({ queryKey: statsKeys.summary(query), ...get<RangeSummary>(withQuery('/api/stats/summary', query)), ...live });
+  queryOptions({
+    queryKey: statsKeys.summary(query),
+    ...get<RangeSummary>(withQuery('/api/stats/summary', query)),
+    ...live,
+  });
 
 export const timelineOptions = (query: string, stack: TimelineStack = 'priority') =>
   queryOptions({
@@ -63,7 +77,8 @@ export const relatedOptions = (id: number) =>
 
 export const useSummary = (query: string) => useQuery(summaryOptions(query));
 export const useTimeline = (query: string, stack?: TimelineStack) => useQuery(timelineOptions(query, stack));
-export const useTop = (query: string, dimension: Dimension, limit?: number) => useQuery(topOptions(query, dimension, limit));
+export const useTop = (query: string, dimension: Dimension, limit?: number) =>
+  useQuery(topOptions(query, dimension, limit));
 export const useRules = (query: string) => useQuery(rulesOptions(query));
 export const useContainers = (query: string) => useQuery(containersOptions(query));
 export const useProcessTree = (query: string) => useQuery(processTreeOptions(query));

@@ -31,13 +31,21 @@ export function startPerch(): void {
   const config = orExit(getConfig, ConfigError);
   const access = orExit(getAccessConfig, AccessConfigError);
   if (!access.enabled) {
-    console.warn('[perch] login is off (PERCH_UI_USERS, PERCH_VIEW_TOKENS and PERCH_TRUSTED_USER_HEADER are unset): anyone who can reach this server can read the alerts.');
+    console.warn(
+      '[perch] login is off (PERCH_UI_USERS, PERCH_VIEW_TOKENS and PERCH_TRUSTED_USER_HEADER are unset): anyone who can reach this server can read the alerts.',
+    );
   } else {
     sessionKey(); // created now rather than by the first login
-    const ways = [access.users.size > 0 && `${access.users.size} password user(s)`, access.viewTokens.length > 0 && `${access.viewTokens.length} view token(s)`, access.trustedUserHeader && `users from ${access.trustedUserHeader} set by trusted proxies`];
+    const ways = [
+      access.users.size > 0 && `${access.users.size} password user(s)`,
+      access.viewTokens.length > 0 && `${access.viewTokens.length} view token(s)`,
+      access.trustedUserHeader && `users from ${access.trustedUserHeader} set by trusted proxies`,
+    ];
     console.log(`[perch] login required: ${ways.filter(Boolean).join(', ')}`);
     if (access.trustedUserHeader && !process.env.PERCH_PEER_SECRET) {
-      console.warn('[perch] PERCH_TRUSTED_USER_HEADER is ignored: start Perch with `npm start` (lib/server/serve.ts), which knows each connection\'s address.');
+      console.warn(
+        "[perch] PERCH_TRUSTED_USER_HEADER is ignored: start Perch with `npm start` (lib/server/serve.ts), which knows each connection's address.",
+      );
     }
   }
   const db = getDb();
@@ -58,7 +66,9 @@ export function startPerch(): void {
 
   const policy = { retentionMs: config.retentionMs, maxEvents: config.maxEvents };
   if (policy.retentionMs === null && policy.maxEvents === null) return;
-  console.log(`[perch] retention: ${process.env.PERCH_RETENTION ?? 'any age'}, ${config.maxEvents ?? 'any number of'} alerts`);
+  console.log(
+    `[perch] retention: ${process.env.PERCH_RETENTION ?? 'any age'}, ${config.maxEvents ?? 'any number of'} alerts`,
+  );
   let running = false;
   const prune = async () => {
     if (running) return;

@@ -18,10 +18,15 @@ const RANGES = [
 ] as const;
 
 // Moments that fall on, just after, and well inside a bucket of every width.
-const NOWS = [Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-01T12:00:00.001Z'), Date.parse('2026-03-01T12:07:13.457Z')];
+const NOWS = [
+  Date.parse('2026-03-01T00:00:00Z'),
+  Date.parse('2026-03-01T12:00:00.001Z'),
+  Date.parse('2026-03-01T12:07:13.457Z'),
+];
 const drawnBars = (ms: number, width: number, now: number) => fillBuckets([], now - ms, now, width, []).length;
 /** The same count by arithmetic, for widths that would make millions of buckets. */
-const barsBetween = (ms: number, width: number, now: number) => Math.floor((now - 1) / width) - Math.floor((now - ms) / width) + 1;
+const barsBetween = (ms: number, width: number, now: number) =>
+  Math.floor((now - 1) / width) - Math.floor((now - ms) / width) + 1;
 
 describe('bucketWidthMs', () => {
   it.each(RANGES)('sizes $range to $width ms ($bars or $bars + 1 bars)', ({ ms, width, bars }) => {
@@ -39,12 +44,15 @@ describe('bucketWidthMs', () => {
     }
   });
 
-  it.each(RANGES)('picks the narrowest such width for $range: every narrower one can draw more than 120 bars', ({ ms }) => {
-    const width = bucketWidthMs(ms);
-    for (const w of BUCKET_WIDTHS_MS.filter((x) => x < width)) {
-      expect(Math.max(...NOWS.map((now) => barsBetween(ms, w, now))), `width ${w}`).toBeGreaterThan(120);
-    }
-  });
+  it.each(RANGES)(
+    'picks the narrowest such width for $range: every narrower one can draw more than 120 bars',
+    ({ ms }) => {
+      const width = bucketWidthMs(ms);
+      for (const w of BUCKET_WIDTHS_MS.filter((x) => x < width)) {
+        expect(Math.max(...NOWS.map((now) => barsBetween(ms, w, now))), `width ${w}`).toBeGreaterThan(120);
+      }
+    },
+  );
 
   it('honours a custom maximum', () => {
     expect(bucketWidthMs(HOUR, 61)).toBe(MINUTE);
@@ -69,7 +77,11 @@ describe('fillBuckets', () => {
   const from = Date.parse('2026-03-01T12:00:15Z');
   const to = Date.parse('2026-03-01T12:05:15Z');
   const first = Math.floor(from / width);
-  const row = (offset: number, series: string, count: number): BucketCount => ({ bucket: first + offset, series, count });
+  const row = (offset: number, series: string, count: number): BucketCount => ({
+    bucket: first + offset,
+    series,
+    count,
+  });
 
   it('covers every bucket from the one holding from to the one holding to - 1, aligned to the epoch', () => {
     const buckets = fillBuckets([], from, to, width, ['Warning']);
@@ -98,7 +110,11 @@ describe('fillBuckets', () => {
   });
 
   it('fills gaps with zeros for every series and adds up totals', () => {
-    const buckets = fillBuckets([row(0, 'Critical', 2), row(0, 'Warning', 3), row(3, 'Warning', 1)], from, to, width, ['Critical', 'Warning', 'Notice']);
+    const buckets = fillBuckets([row(0, 'Critical', 2), row(0, 'Warning', 3), row(3, 'Warning', 1)], from, to, width, [
+      'Critical',
+      'Warning',
+      'Notice',
+    ]);
     expect(buckets.map((b) => b.counts)).toEqual([
       { Critical: 2, Warning: 3, Notice: 0 },
       { Critical: 0, Warning: 0, Notice: 0 },
@@ -108,11 +124,18 @@ describe('fillBuckets', () => {
       { Critical: 0, Warning: 0, Notice: 0 },
     ]);
     expect(buckets.map((b) => b.total)).toEqual([5, 0, 0, 1, 0, 0]);
-    for (const bucket of buckets) expect(bucket.total).toBe(Object.values(bucket.counts).reduce((sum, n) => sum + n, 0));
+    for (const bucket of buckets)
+      expect(bucket.total).toBe(Object.values(bucket.counts).reduce((sum, n) => sum + n, 0));
   });
 
   it('ignores rows outside the range', () => {
-    const buckets = fillBuckets([row(-1, 'Warning', 7), row(6, 'Warning', 9), row(100, 'Warning', 1), row(5, 'Warning', 1)], from, to, width, ['Warning']);
+    const buckets = fillBuckets(
+      [row(-1, 'Warning', 7), row(6, 'Warning', 9), row(100, 'Warning', 1), row(5, 'Warning', 1)],
+      from,
+      to,
+      width,
+      ['Warning'],
+    );
     expect(buckets.reduce((sum, b) => sum + b.total, 0)).toBe(1);
     expect(buckets.at(-1)?.counts).toEqual({ Warning: 1 });
   });
@@ -135,13 +158,23 @@ describe('fillBuckets', () => {
 });
 
 describe('timelineTicks', () => {
-  const starts = (fromMs: number, widthMs: number, count: number) => Array.from({ length: count }, (_, i) => fromMs + i * widthMs);
+  const starts = (fromMs: number, widthMs: number, count: number) =>
+    Array.from({ length: count }, (_, i) => fromMs + i * widthMs);
   const utc = () => 0;
   const at = (ms: number[]) => ms.map((t) => new Date(t).toISOString().slice(5, 16));
 
-  it('labels a day of 15-minute buckets every 3 hours of the reader\'s clock', () => {
+  it("labels a day of 15-minute buckets every 3 hours of the reader's clock", () => {
     const day = starts(Date.parse('2026-03-01T10:15:00Z'), 15 * MINUTE, 97);
-    expect(at(timelineTicks(day, 15 * MINUTE, 10, utc))).toEqual(['03-01T12:00', '03-01T15:00', '03-01T18:00', '03-01T21:00', '03-02T00:00', '03-02T03:00', '03-02T06:00', '03-02T09:00']);
+    expect(at(timelineTicks(day, 15 * MINUTE, 10, utc))).toEqual([
+      '03-01T12:00',
+      '03-01T15:00',
+      '03-01T18:00',
+      '03-01T21:00',
+      '03-02T00:00',
+      '03-02T03:00',
+      '03-02T06:00',
+      '03-02T09:00',
+    ]);
     // Half an hour east of UTC, the same clock times fall half an hour earlier in UTC.
     expect(at(timelineTicks(day, 15 * MINUTE, 10, () => 5.5 * HOUR))[0]).toBe('03-01T12:30');
   });

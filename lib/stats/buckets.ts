@@ -7,8 +7,22 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export const BUCKET_WIDTHS_MS = [
-  SECOND, 5 * SECOND, 10 * SECOND, 30 * SECOND, MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE,
-  HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 7 * DAY, 30 * DAY,
+  SECOND,
+  5 * SECOND,
+  10 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  7 * DAY,
+  30 * DAY,
 ] as const;
 
 /**
@@ -21,8 +35,27 @@ export function bucketWidthMs(rangeMs: number, maxBuckets = 120): number {
 
 // Round steps for a time axis's labels; a step is used only where it is a whole number of buckets.
 const TICK_STEPS_MS = [
-  SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE,
-  HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY,
+  SECOND,
+  5 * SECOND,
+  10 * SECOND,
+  15 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+  14 * DAY,
+  30 * DAY,
 ];
 
 /** The reader's zone's offset from UTC at `ms`, in ms (east positive). */
@@ -32,7 +65,12 @@ const localZoneOffsetMs = (ms: number) => -new Date(ms).getTimezoneOffset() * MI
  * The bucket starts a timeline labels: at most `maxTicks`, on round times of the reader's zone so the
  * labels read like a clock, or every n-th bucket when no round step fits (a zone half an hour off).
  */
-export function timelineTicks(starts: readonly number[], widthMs: number, maxTicks = 10, zoneOffsetMs = localZoneOffsetMs): number[] {
+export function timelineTicks(
+  starts: readonly number[],
+  widthMs: number,
+  maxTicks = 10,
+  zoneOffsetMs = localZoneOffsetMs,
+): number[] {
   if (starts.length <= maxTicks) return [...starts];
   for (const step of TICK_STEPS_MS) {
     if (step < widthMs || step % widthMs !== 0) continue;
@@ -64,7 +102,13 @@ export interface TimelineBucket {
  * Every bucket from the one holding `fromMs` to the one holding `toMs - 1`, each with a count per
  * series (zero when absent). Rows outside the range are ignored.
  */
-export function fillBuckets(rows: readonly BucketCount[], fromMs: number, toMs: number, widthMs: number, series: readonly string[]): TimelineBucket[] {
+export function fillBuckets(
+  rows: readonly BucketCount[],
+  fromMs: number,
+  toMs: number,
+  widthMs: number,
+  series: readonly string[],
+): TimelineBucket[] {
   const first = Math.floor(fromMs / widthMs);
   const last = Math.max(first, Math.floor((toMs - 1) / widthMs));
   const buckets: TimelineBucket[] = [];

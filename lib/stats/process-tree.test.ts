@@ -5,9 +5,17 @@ import type { ProcessTreeNode, ProcessTreeScope } from './types';
 
 /** A chain key, root first: `key('containerd-shim', ['bash', 50], 'sh')`. */
 const key = (...levels: (string | [string, number])[]) =>
-  levels.map((level) => (typeof level === 'string' ? level : `${level[0]}${PID_SEPARATOR}${level[1]}`)).join(CHAIN_SEPARATOR);
+  levels
+    .map((level) => (typeof level === 'string' ? level : `${level[0]}${PID_SEPARATOR}${level[1]}`))
+    .join(CHAIN_SEPARATOR);
 
-const row = (containerId: string | null, hostname: string | null, chain: string, count: number, worstRank = 5): ChainCount => ({
+const row = (
+  containerId: string | null,
+  hostname: string | null,
+  chain: string,
+  count: number,
+  worstRank = 5,
+): ChainCount => ({
   containerId,
   hostname,
   chain,
@@ -15,10 +23,15 @@ const row = (containerId: string | null, hostname: string | null, chain: string,
   worstRank,
 });
 
-const child = (node: ProcessTreeNode | ProcessTreeScope | undefined, name: string, pid: number | null = null): ProcessTreeNode => {
+const child = (
+  node: ProcessTreeNode | ProcessTreeScope | undefined,
+  name: string,
+  pid: number | null = null,
+): ProcessTreeNode => {
   const list = node === undefined ? [] : 'roots' in node ? node.roots : node.children;
   const found = list.find((n) => n.name === name && n.pid === pid);
-  if (!found) throw new Error(`no node ${name}${pid === null ? '' : `/${pid}`} among ${list.map((n) => n.name).join(', ')}`);
+  if (!found)
+    throw new Error(`no node ${name}${pid === null ? '' : `/${pid}`} among ${list.map((n) => n.name).join(', ')}`);
   return found;
 };
 const path = (scope: ProcessTreeScope | undefined, ...levels: (string | [string, number])[]) =>
@@ -54,7 +67,9 @@ describe('buildProcessTree', () => {
   };
 
   it('makes one scope per container and one per host for host processes', () => {
-    expect(scopes.map((s) => ({ containerId: s.containerId, hostname: s.hostname, label: s.label, count: s.count }))).toEqual([
+    expect(
+      scopes.map((s) => ({ containerId: s.containerId, hostname: s.hostname, label: s.label, count: s.count })),
+    ).toEqual([
       { containerId: 'c1', hostname: null, label: 'c1', count: 10 },
       { containerId: 'host', hostname: 'node-a', label: 'host node-a', count: 4 },
       { containerId: 'host', hostname: 'node-b', label: 'host node-b', count: 2 },
@@ -66,10 +81,13 @@ describe('buildProcessTree', () => {
     const c1 = scope('c1');
     expect(c1.roots.map((n) => n.name)).toEqual(['containerd-shim']);
     expect(path(c1, 'containerd-shim', 'bash').children.map((n) => n.name)).toEqual(['sh', 'cat']);
-    expect(path(scope('host', 'node-a'), 'systemd', 'sshd', 'sudo').children.map((n) => n.name)).toEqual(['cat', 'tee']);
+    expect(path(scope('host', 'node-a'), 'systemd', 'sshd', 'sudo').children.map((n) => n.name)).toEqual([
+      'cat',
+      'tee',
+    ]);
   });
 
-  it("counts at each node the alerts at or below it", () => {
+  it('counts at each node the alerts at or below it', () => {
     const c1 = scope('c1');
     expect(path(c1, 'containerd-shim').count).toBe(10);
     expect(path(c1, 'containerd-shim', 'bash').count).toBe(10);
@@ -83,12 +101,19 @@ describe('buildProcessTree', () => {
     const total = ROWS.reduce((sum, r) => sum + r.count, 0);
     expect(scopes.reduce((sum, s) => sum + s.count, 0)).toBe(total);
     for (const s of scopes) {
-      expect(s.roots.reduce((sum, n) => sum + n.count, 0), s.label).toBe(s.count);
+      expect(
+        s.roots.reduce((sum, n) => sum + n.count, 0),
+        s.label,
+      ).toBe(s.count);
       walk(s.roots, (node) => {
         const below = node.children.reduce((sum, n) => sum + n.count, 0);
         // What a node counts beyond its children are the alerts whose process is the node itself.
-        const own = ROWS.filter((r) => r.chain === node.chain && (r.containerId === s.containerId) && (s.containerId !== 'host' || r.hostname === s.hostname))
-          .reduce((sum, r) => sum + r.count, 0);
+        const own = ROWS.filter(
+          (r) =>
+            r.chain === node.chain &&
+            r.containerId === s.containerId &&
+            (s.containerId !== 'host' || r.hostname === s.hostname),
+        ).reduce((sum, r) => sum + r.count, 0);
         expect(node.count, node.chain).toBe(below + own);
       });
     }
@@ -139,9 +164,16 @@ describe('buildProcessTree', () => {
   });
 
   it('keeps unknown interior levels as `?` nodes', () => {
-    const [tree] = buildProcessTree([row('c3', null, key('containerd-shim', '?', 'kinsing'), 2), row('c3', null, key('containerd-shim', 'sh', 'kinsing'), 2)]);
+    const [tree] = buildProcessTree([
+      row('c3', null, key('containerd-shim', '?', 'kinsing'), 2),
+      row('c3', null, key('containerd-shim', 'sh', 'kinsing'), 2),
+    ]);
     expect(path(tree, 'containerd-shim', '?', 'kinsing').count).toBe(2);
-    expect(path(tree, 'containerd-shim').children.map((n) => n.name).sort()).toEqual(['?', 'sh']);
+    expect(
+      path(tree, 'containerd-shim')
+        .children.map((n) => n.name)
+        .sort(),
+    ).toEqual(['?', 'sh']);
   });
 
   it('sorts scopes, roots and children by count, largest first', () => {

@@ -41,12 +41,31 @@ function freeze(node: MutableNode): ProcessTreeNode {
 }
 
 export function buildProcessTree(rows: readonly ChainCount[]): ProcessTreeScope[] {
-  const scopes = new Map<string, { containerId: string | null; hostname: string | null; name: string | null; count: number; roots: Map<string, MutableNode> }>();
+  const scopes = new Map<
+    string,
+    {
+      containerId: string | null;
+      hostname: string | null;
+      name: string | null;
+      count: number;
+      roots: Map<string, MutableNode>;
+    }
+  >();
   for (const row of rows) {
     const hostname = row.containerId === 'host' ? row.hostname : null;
     const scopeKey = `${row.containerId ?? ''}${CHAIN_SEPARATOR}${hostname ?? ''}`;
     let scope = scopes.get(scopeKey);
-    if (!scope) scopes.set(scopeKey, (scope = { containerId: row.containerId, hostname, name: row.containerName ?? null, count: 0, roots: new Map() }));
+    if (!scope)
+      scopes.set(
+        scopeKey,
+        (scope = {
+          containerId: row.containerId,
+          hostname,
+          name: row.containerName ?? null,
+          count: 0,
+          roots: new Map(),
+        }),
+      );
     scope.count += row.count;
 
     // A node's chain is the row's chain up to and including its level: a slice, not a join, as

@@ -18,7 +18,11 @@ const RANGES = [
 ] as const;
 
 // Now on a 12-hour boundary, just after one, and mid-hour.
-const NOWS = [Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-01T12:00:00.001Z'), Date.parse('2026-03-01T17:07:13.457Z')];
+const NOWS = [
+  Date.parse('2026-03-01T00:00:00Z'),
+  Date.parse('2026-03-01T12:00:00.001Z'),
+  Date.parse('2026-03-01T17:07:13.457Z'),
+];
 
 describe('trendBuckets', () => {
   it.each(RANGES)('gives $range buckets of $width ms that cover the range, at most 25 of them', ({ ms, width }) => {
@@ -34,16 +38,19 @@ describe('trendBuckets', () => {
     }
   });
 
-  it.each(RANGES)('puts the edges of $range on whole hours from an hour up, and on 12-hour boundaries from 12 hours up', ({ ms }) => {
-    for (const now of NOWS) {
-      const { start, widthMs } = trendBuckets(now - ms, now);
-      const grid = Math.min(widthMs, 12 * HOUR);
-      expect(start % grid).toBe(0);
-      expect(widthMs % grid).toBe(0);
-      if (widthMs >= HOUR) expect(start % HOUR).toBe(0);
-      if (widthMs >= 12 * HOUR) expect(start % (12 * HOUR)).toBe(0);
-    }
-  });
+  it.each(RANGES)(
+    'puts the edges of $range on whole hours from an hour up, and on 12-hour boundaries from 12 hours up',
+    ({ ms }) => {
+      for (const now of NOWS) {
+        const { start, widthMs } = trendBuckets(now - ms, now);
+        const grid = Math.min(widthMs, 12 * HOUR);
+        expect(start % grid).toBe(0);
+        expect(widthMs % grid).toBe(0);
+        if (widthMs >= HOUR) expect(start % HOUR).toBe(0);
+        if (widthMs >= 12 * HOUR) expect(start % (12 * HOUR)).toBe(0);
+      }
+    },
+  );
 
   it('ends the last bucket of a month on the 12-hour boundary after now, so it covers at least 24 of its 36 hours', () => {
     const now = Date.parse('2026-03-01T17:07:13.457Z');
@@ -77,7 +84,13 @@ describe('trendCoverage', () => {
 
 describe('formatTrendWidth', () => {
   it.each([
-    [36 * HOUR, '36 h'], [HOUR, '1 h'], [DAY, '24 h'], [15 * DAY, '15 d'], [3 * MINUTE, '3 min'], [30 * SECOND, '30 s'], [500, '500 ms'],
+    [36 * HOUR, '36 h'],
+    [HOUR, '1 h'],
+    [DAY, '24 h'],
+    [15 * DAY, '15 d'],
+    [3 * MINUTE, '3 min'],
+    [30 * SECOND, '30 s'],
+    [500, '500 ms'],
   ])('says %d ms as %s', (ms, text) => {
     expect(formatTrendWidth(ms)).toBe(text);
   });

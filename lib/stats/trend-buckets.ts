@@ -9,10 +9,35 @@ const HALF_DAY = 12 * HOUR;
 
 /** Widths below half a day, each a divisor of half a day so that its edges are also whole hours (or minutes, or seconds). */
 const WIDTHS_BELOW_HALF_DAY_MS = [
-  1, 2, 5, 10, 20, 50, 100, 200, 500,
-  SECOND, 2 * SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 20 * SECOND, 30 * SECOND,
-  MINUTE, 2 * MINUTE, 3 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 20 * MINUTE, 30 * MINUTE,
-  HOUR, 2 * HOUR, 3 * HOUR, 4 * HOUR, 6 * HOUR,
+  1,
+  2,
+  5,
+  10,
+  20,
+  50,
+  100,
+  200,
+  500,
+  SECOND,
+  2 * SECOND,
+  5 * SECOND,
+  10 * SECOND,
+  15 * SECOND,
+  20 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  2 * MINUTE,
+  3 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  20 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  4 * HOUR,
+  6 * HOUR,
 ] as const;
 
 /** 24 whole buckets, plus one for a range that does not end on an edge (24h → 25 hourly buckets). */
@@ -74,12 +99,18 @@ export function formatTrendWidth(ms: number): string {
  * The hover text of each bar: its count and the part of its period inside the range, and for a
  * partial bar how much of its period that is.
  */
-export function trendBarTitles(trend: TrendBuckets, counts: readonly number[], formatTime: (ms: number) => string): string[] {
+export function trendBarTitles(
+  trend: TrendBuckets,
+  counts: readonly number[],
+  formatTime: (ms: number) => string,
+): string[] {
   return trendCoverage(trend).map((covered, i) => {
     const start = Math.max(trend.from, trend.start + i * trend.widthMs);
     const end = Math.min(trend.to, trend.start + (i + 1) * trend.widthMs);
     const count = counts[i] ?? 0;
     const text = `${count.toLocaleString('en')} alert${count === 1 ? '' : 's'}, ${formatTime(start)} – ${formatTime(end)}`;
-    return covered < 1 ? `${text} (${Math.round(covered * 100)} % of a ${formatTrendWidth(trend.widthMs)} period)` : text;
+    return covered < 1
+      ? `${text} (${Math.round(covered * 100)} % of a ${formatTrendWidth(trend.widthMs)} period)`
+      : text;
   });
 }

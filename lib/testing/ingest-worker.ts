@@ -6,10 +6,13 @@ import { afterAll, beforeAll } from 'vitest';
 import { LinePreparer } from '../ingest/line-preparer';
 
 const CORPUS = fileURLToPath(new URL('../../e2e/fixtures/falco/real-events.ndjson', import.meta.url));
-export const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line !== '');
+export const corpusLines = readFileSync(CORPUS, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
 
 /** The i-th distinct alert: the 87 real ones over and over, each with its own rule name. */
-export const alertLine = (i: number) => JSON.stringify({ ...JSON.parse(corpusLines[i % corpusLines.length]!), rule: `rule ${i}` });
+export const alertLine = (i: number) =>
+  JSON.stringify({ ...JSON.parse(corpusLines[i % corpusLines.length]!), rule: `rule ${i}` });
 
 /** A worker thread for the file's tests, once it has loaded its modules (call at the top level). */
 export function readyWorker(): () => LinePreparer {

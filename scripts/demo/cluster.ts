@@ -1,6 +1,19 @@
 // The demo's made-up production cluster: EKS nodes, workloads and their containers, users, and the
 // process chains Falco would see in them. The same for every seed.
-import { chance, chars, DAY_MS, hex, HOUR_MS, int, k8sSuffix, MINUTE_MS, NS_PER_MS, pick, type Rng, rngFor } from './rng';
+import {
+  chance,
+  chars,
+  DAY_MS,
+  hex,
+  HOUR_MS,
+  int,
+  k8sSuffix,
+  MINUTE_MS,
+  NS_PER_MS,
+  pick,
+  type Rng,
+  rngFor,
+} from './rng';
 
 export interface Proc {
   name: string;
@@ -28,13 +41,31 @@ export interface User {
   gid: number;
 }
 
-const account = (name: string, uid: number, group = name, gid = uid): User => ({ name, uid, loginuid: -1, loginname: '<NA>', group, gid });
+const account = (name: string, uid: number, group = name, gid = uid): User => ({
+  name,
+  uid,
+  loginuid: -1,
+  loginname: '<NA>',
+  group,
+  gid,
+});
 const loggedIn = (user: User): User => ({ ...user, loginuid: user.uid, loginname: user.name });
 export const ROOT = account('root', 0);
 /** root after sudo: the login uid still names the person. */
 export const sudoRoot = (admin: User): User => ({ ...ROOT, loginuid: admin.uid, loginname: admin.name });
-export const ADMINS = [account('alice', 1001), account('bob', 1002), account('priya', 1003), account('marek', 1004)].map(loggedIn);
-export const K8S_PEOPLE = ['alice@example.com', 'bob@example.com', 'priya@example.com', 'marek@example.com', 'kubernetes-admin'];
+export const ADMINS = [
+  account('alice', 1001),
+  account('bob', 1002),
+  account('priya', 1003),
+  account('marek', 1004),
+].map(loggedIn);
+export const K8S_PEOPLE = [
+  'alice@example.com',
+  'bob@example.com',
+  'priya@example.com',
+  'marek@example.com',
+  'kubernetes-admin',
+];
 
 export interface Host {
   index: number;
@@ -47,7 +78,14 @@ export interface Host {
 }
 
 export const HOSTS: readonly Host[] = (
-  [['10.0.11.27', false], ['10.0.12.164', false], ['10.0.13.52', false], ['10.0.21.9', true], ['10.0.22.201', true], ['10.0.31.88', true]] as const
+  [
+    ['10.0.11.27', false],
+    ['10.0.12.164', false],
+    ['10.0.13.52', false],
+    ['10.0.21.9', true],
+    ['10.0.22.201', true],
+    ['10.0.31.88', true],
+  ] as const
 ).map(([ip, extraFields], index) => ({
   index,
   ip,
@@ -76,15 +114,35 @@ export function hostBootMs(host: Host, tMs: number): number {
 }
 
 /** The pid a node hands out at a moment: counting up from boot (which takes the first ~2,000), never wrapping. */
-export const hostPidAt = (host: Host, tMs: number) => 2_000 + Math.floor(((tMs - hostBootMs(host, tMs)) / 1000) * host.pidRate);
+export const hostPidAt = (host: Host, tMs: number) =>
+  2_000 + Math.floor(((tMs - hostBootMs(host, tMs)) / 1000) * host.pidRate);
 
 /** The pid of a process started `agoMs` before `tMs`, or just after boot if the node booted since. */
-export const pidStartedAgo = (host: Host, tMs: number, agoMs: number) => hostPidAt(host, Math.max(tMs - agoMs, hostBootMs(host, tMs) + 60_000));
+export const pidStartedAgo = (host: Host, tMs: number, agoMs: number) =>
+  hostPidAt(host, Math.max(tMs - agoMs, hostBootMs(host, tMs) + 60_000));
 
 type Kind =
-  | 'java' | 'python' | 'node' | 'ingress' | 'postgres' | 'redis' | 'kafka' | 'prometheus' | 'exporter' | 'grafana'
-  | 'alertmanager' | 'cni' | 'csi' | 'runner' | 'build-go' | 'build-node' | 'build-python' | 'dind' | 'netshoot'
-  | 'toolbox' | 'node-debugger';
+  | 'java'
+  | 'python'
+  | 'node'
+  | 'ingress'
+  | 'postgres'
+  | 'redis'
+  | 'kafka'
+  | 'prometheus'
+  | 'exporter'
+  | 'grafana'
+  | 'alertmanager'
+  | 'cni'
+  | 'csi'
+  | 'runner'
+  | 'build-go'
+  | 'build-node'
+  | 'build-python'
+  | 'dind'
+  | 'netshoot'
+  | 'toolbox'
+  | 'node-debugger';
 type Base = 'debian' | 'alpine' | 'busybox' | 'amazonlinux';
 
 interface Profile {
@@ -118,11 +176,35 @@ export interface Container {
   restartPhaseMs: number;
 }
 
-const BUSYBOX_APPLETS = new Set(['sh', 'cat', 'find', 'grep', 'ln', 'truncate', 'shred', 'wget', 'nc', 'sleep', 'head', 'chmod', 'env', 'ls']);
+const BUSYBOX_APPLETS = new Set([
+  'sh',
+  'cat',
+  'find',
+  'grep',
+  'ln',
+  'truncate',
+  'shred',
+  'wget',
+  'nc',
+  'sleep',
+  'head',
+  'chmod',
+  'env',
+  'ls',
+]);
 const TOOL_PATHS: Record<string, string> = {
-  nc: '/usr/bin/nc.traditional', python3: '/usr/local/bin/python3.12', tcpdump: '/usr/bin/tcpdump', strace: '/usr/bin/strace',
-  gdb: '/usr/bin/gdb', 'py-spy': '/usr/local/bin/py-spy', psql: '/usr/lib/postgresql/16/bin/psql', modprobe: '/sbin/modprobe',
-  insmod: '/usr/sbin/insmod', debugfs: '/usr/sbin/debugfs', zsh: '/bin/zsh', su: '/usr/bin/su',
+  nc: '/usr/bin/nc.traditional',
+  python3: '/usr/local/bin/python3.12',
+  tcpdump: '/usr/bin/tcpdump',
+  strace: '/usr/bin/strace',
+  gdb: '/usr/bin/gdb',
+  'py-spy': '/usr/local/bin/py-spy',
+  psql: '/usr/lib/postgresql/16/bin/psql',
+  modprobe: '/sbin/modprobe',
+  insmod: '/usr/sbin/insmod',
+  debugfs: '/usr/sbin/debugfs',
+  zsh: '/bin/zsh',
+  su: '/usr/bin/su',
 };
 
 function toolPath(base: Base, name: string): string {
@@ -140,22 +222,51 @@ export const RUNNER_HELPER = 'registry.gitlab.com/gitlab-org/gitlab-runner/gitla
 
 function javaApp(jar: string, user: User): Profile {
   return {
-    kind: 'java', base: 'debian', user, cwd: '/app/', shells: ['bash', 'sh'], execWeight: 3,
-    main: [proc('java', '/opt/java/openjdk/bin/java', `-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -jar /app/${jar}.jar`)],
+    kind: 'java',
+    base: 'debian',
+    user,
+    cwd: '/app/',
+    shells: ['bash', 'sh'],
+    execWeight: 3,
+    main: [
+      proc(
+        'java',
+        '/opt/java/openjdk/bin/java',
+        `-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -jar /app/${jar}.jar`,
+      ),
+    ],
   };
 }
 
 function gunicornApp(module: string, user: User): Profile {
   // gunicorn's master forks the workers, so both carry the command line of the exec.
-  const gunicorn = proc('gunicorn', '/usr/local/bin/python3.12', `--bind 0.0.0.0:8080 --workers 4 --timeout 30 ${module}`, {
-    argv0: '/usr/local/bin/python3.12',
-  });
-  return { kind: 'python', base: 'debian', user, cwd: '/srv/app/', shells: ['bash', 'sh'], execWeight: 3, main: [gunicorn, gunicorn] };
+  const gunicorn = proc(
+    'gunicorn',
+    '/usr/local/bin/python3.12',
+    `--bind 0.0.0.0:8080 --workers 4 --timeout 30 ${module}`,
+    {
+      argv0: '/usr/local/bin/python3.12',
+    },
+  );
+  return {
+    kind: 'python',
+    base: 'debian',
+    user,
+    cwd: '/srv/app/',
+    shells: ['bash', 'sh'],
+    execWeight: 3,
+    main: [gunicorn, gunicorn],
+  };
 }
 
 function buildProfile(kind: 'build-go' | 'build-node' | 'build-python', project: string): Profile {
   return {
-    kind, base: 'debian', user: ROOT, cwd: `/builds/acme/${project}/`, shells: ['bash'], execWeight: 0.3,
+    kind,
+    base: 'debian',
+    user: ROOT,
+    cwd: `/builds/acme/${project}/`,
+    shells: ['bash'],
+    execWeight: 0.3,
     main: [tool('debian', 'bash')],
   };
 }
@@ -176,97 +287,451 @@ interface Workload {
 }
 
 const WORKLOADS: readonly Workload[] = [
-  { app: 'payments-api', ns: 'payments', naming: 'deployment', container: 'payments-api', image: `${ECR}/payments/payments-api:2.14.3`, nodes: [1, 3, 4], profile: javaApp('payments-api', account('app', 1000)) },
-  { app: 'fraud-scorer', ns: 'payments', naming: 'deployment', container: 'scorer', image: `${ECR}/payments/fraud-scorer:1.8.0`, nodes: [2, 4], profile: gunicornApp('scorer.wsgi:app', account('scorer', 10001)) },
-  { app: 'ledger-worker', ns: 'payments', naming: 'deployment', container: 'ledger-worker', image: `${ECR}/payments/ledger-worker:2.14.3`, nodes: [3], profile: javaApp('ledger-worker', account('app', 1000)) },
   {
-    app: 'checkout-web', ns: 'checkout', naming: 'deployment', container: 'web', image: `${ECR}/checkout/checkout-web:5.2.1`, nodes: [1, 2, 4],
-    profile: { kind: 'node', base: 'alpine', user: account('node', 1000), cwd: '/usr/src/app/', shells: ['sh'], execWeight: 3, main: [proc('node', '/usr/local/bin/node', '--enable-source-maps dist/server.js')] },
+    app: 'payments-api',
+    ns: 'payments',
+    naming: 'deployment',
+    container: 'payments-api',
+    image: `${ECR}/payments/payments-api:2.14.3`,
+    nodes: [1, 3, 4],
+    profile: javaApp('payments-api', account('app', 1000)),
+  },
+  {
+    app: 'fraud-scorer',
+    ns: 'payments',
+    naming: 'deployment',
+    container: 'scorer',
+    image: `${ECR}/payments/fraud-scorer:1.8.0`,
+    nodes: [2, 4],
+    profile: gunicornApp('scorer.wsgi:app', account('scorer', 10001)),
+  },
+  {
+    app: 'ledger-worker',
+    ns: 'payments',
+    naming: 'deployment',
+    container: 'ledger-worker',
+    image: `${ECR}/payments/ledger-worker:2.14.3`,
+    nodes: [3],
+    profile: javaApp('ledger-worker', account('app', 1000)),
+  },
+  {
+    app: 'checkout-web',
+    ns: 'checkout',
+    naming: 'deployment',
+    container: 'web',
+    image: `${ECR}/checkout/checkout-web:5.2.1`,
+    nodes: [1, 2, 4],
+    profile: {
+      kind: 'node',
+      base: 'alpine',
+      user: account('node', 1000),
+      cwd: '/usr/src/app/',
+      shells: ['sh'],
+      execWeight: 3,
+      main: [proc('node', '/usr/local/bin/node', '--enable-source-maps dist/server.js')],
+    },
   },
   // Runs as root: an old Dockerfile nobody has fixed, which is why it shows up in the sensitive-file rules.
-  { app: 'cart-service', ns: 'checkout', naming: 'deployment', container: 'cart', image: `${ECR}/checkout/cart-service:3.0.7`, nodes: [2, 3, 4], profile: gunicornApp('cart.app:create_app()', ROOT) },
   {
-    app: 'aws-node', ns: 'kube-system', naming: 'daemonset', container: 'aws-node', image: `${EKS_ECR}/amazon-k8s-cni:v1.18.1-eksbuild.1`, nodes: [0, 2, 4], hostNetwork: true,
-    profile: { kind: 'cni', base: 'amazonlinux', user: ROOT, cwd: '/app/', shells: ['bash'], execWeight: 0.6, main: [proc('aws-vpc-cni', '/app/aws-vpc-cni'), proc('aws-k8s-agent', '/app/aws-k8s-agent')] },
+    app: 'cart-service',
+    ns: 'checkout',
+    naming: 'deployment',
+    container: 'cart',
+    image: `${ECR}/checkout/cart-service:3.0.7`,
+    nodes: [2, 3, 4],
+    profile: gunicornApp('cart.app:create_app()', ROOT),
   },
   {
-    app: 'ebs-csi-node', ns: 'kube-system', naming: 'daemonset', container: 'ebs-plugin', image: `${EKS_ECR}/eks/aws-ebs-csi-driver:v1.30.0`, nodes: [1, 3], hostNetwork: true,
-    profile: { kind: 'csi', base: 'amazonlinux', user: ROOT, cwd: '/', shells: ['bash'], privileged: true, execWeight: 0.3, main: [proc('aws-ebs-csi-dri', '/bin/aws-ebs-csi-driver', 'node --endpoint=unix:/csi/csi.sock --logging-format=text --v=2')] },
-  },
-  {
-    app: 'ebs-csi-controller', ns: 'kube-system', naming: 'deployment', container: 'ebs-plugin', image: `${EKS_ECR}/eks/aws-ebs-csi-driver:v1.30.0`, nodes: [0],
-    profile: { kind: 'csi', base: 'amazonlinux', user: ROOT, cwd: '/', shells: ['bash'], execWeight: 0.3, main: [proc('aws-ebs-csi-dri', '/bin/aws-ebs-csi-driver', 'controller --endpoint=unix:///var/lib/csi/sockets/pluginproxy/csi.sock --k8s-tag-cluster-id=prod-eks --logging-format=text --v=2')] },
-  },
-  {
-    app: 'prometheus-server', ns: 'monitoring', naming: 'statefulset', container: 'prometheus', image: 'quay.io/prometheus/prometheus:v2.51.2', nodes: [0],
-    profile: { kind: 'prometheus', base: 'busybox', user: account('nobody', 65534, 'nogroup'), cwd: '/prometheus/', shells: ['sh'], execWeight: 0.8, main: [proc('prometheus', '/bin/prometheus', '--config.file=/etc/config/prometheus.yml --storage.tsdb.path=/data --storage.tsdb.retention.time=15d --web.enable-lifecycle')] },
-  },
-  {
-    app: 'node-exporter', ns: 'monitoring', naming: 'daemonset', container: 'node-exporter', image: 'quay.io/prometheus/node-exporter:v1.8.0', nodes: [2, 5], hostNetwork: true,
-    profile: { kind: 'exporter', base: 'busybox', user: account('nobody', 65534, 'nogroup'), cwd: '/', shells: ['sh'], execWeight: 0.3, main: [proc('node_exporter', '/bin/node_exporter', '--path.procfs=/host/proc --path.sysfs=/host/sys --path.rootfs=/host/root')] },
-  },
-  {
-    app: 'grafana', ns: 'monitoring', naming: 'deployment', container: 'grafana', image: 'docker.io/grafana/grafana:10.4.2', nodes: [1],
-    profile: { kind: 'grafana', base: 'alpine', user: account('grafana', 472, 'root', 0), cwd: '/usr/share/grafana/', shells: ['sh'], execWeight: 0.7, main: [proc('grafana', '/usr/share/grafana/bin/grafana', 'server --homepath=/usr/share/grafana --config=/etc/grafana/grafana.ini --packaging=docker')] },
-  },
-  {
-    app: 'alertmanager', ns: 'monitoring', naming: 'statefulset', container: 'alertmanager', image: 'quay.io/prometheus/alertmanager:v0.27.0', nodes: [3],
-    profile: { kind: 'alertmanager', base: 'busybox', user: account('nobody', 65534, 'nogroup'), cwd: '/alertmanager/', shells: ['sh'], execWeight: 0.3, main: [proc('alertmanager', '/bin/alertmanager', '--config.file=/etc/alertmanager/alertmanager.yml --storage.path=/alertmanager')] },
-  },
-  {
-    app: 'ingress-nginx-controller', ns: 'ingress-nginx', naming: 'deployment', container: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.10.1', nodes: [1, 3],
+    app: 'aws-node',
+    ns: 'kube-system',
+    naming: 'daemonset',
+    container: 'aws-node',
+    image: `${EKS_ECR}/amazon-k8s-cni:v1.18.1-eksbuild.1`,
+    nodes: [0, 2, 4],
+    hostNetwork: true,
     profile: {
-      kind: 'ingress', base: 'alpine', user: account('www-data', 101, 'www-data', 82), cwd: '/etc/nginx/', shells: ['bash', 'sh'], execWeight: 1.5,
-      main: [proc('dumb-init', '/usr/bin/dumb-init', `-- /nginx-ingress-controller ${INGRESS_ARGS}`), proc('nginx-ingress-c', '/nginx-ingress-controller', INGRESS_ARGS, { argv0: '/nginx-ingress-controller' }), NGINX, NGINX],
+      kind: 'cni',
+      base: 'amazonlinux',
+      user: ROOT,
+      cwd: '/app/',
+      shells: ['bash'],
+      execWeight: 0.6,
+      main: [proc('aws-vpc-cni', '/app/aws-vpc-cni'), proc('aws-k8s-agent', '/app/aws-k8s-agent')],
     },
   },
   {
-    app: 'postgres', ns: 'data', naming: 'statefulset', container: 'postgres', image: 'docker.io/library/postgres:16.2', nodes: [2, 4],
-    profile: { kind: 'postgres', base: 'debian', user: account('postgres', 999), execUser: ROOT, cwd: '/var/lib/postgresql/', shells: ['bash'], execWeight: 2, main: [proc('postgres', '/usr/lib/postgresql/16/bin/postgres', '-c config_file=/etc/postgresql/postgresql.conf')] },
-  },
-  {
-    app: 'redis-master', ns: 'data', naming: 'statefulset', container: 'redis', image: 'docker.io/library/redis:7.2.4-alpine', nodes: [3],
-    profile: { kind: 'redis', base: 'alpine', user: account('redis', 999, 'redis', 1000), execUser: ROOT, cwd: '/data/', shells: ['sh'], execWeight: 1, main: [proc('redis-server', '/usr/local/bin/redis-server', '*:6379')] },
-  },
-  {
-    app: 'kafka', ns: 'data', naming: 'statefulset', container: 'kafka', image: 'docker.io/bitnami/kafka:3.7.0', nodes: [1, 2, 4],
-    profile: { kind: 'kafka', base: 'debian', user: account('kafka', 1001, 'root', 0), cwd: '/', shells: ['bash'], execWeight: 1.2, main: [proc('java', '/opt/bitnami/java/bin/java', '-Xmx1024m -Xms1024m -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Dlog4j.configuration=file:/opt/bitnami/kafka/config/log4j.properties kafka.Kafka /opt/bitnami/kafka/config/server.properties')] },
-  },
-  {
-    app: 'gitlab-runner', ns: 'ci', naming: 'deployment', container: 'gitlab-runner', image: 'docker.io/gitlab/gitlab-runner:ubuntu-v16.11.0', nodes: [5],
+    app: 'ebs-csi-node',
+    ns: 'kube-system',
+    naming: 'daemonset',
+    container: 'ebs-plugin',
+    image: `${EKS_ECR}/eks/aws-ebs-csi-driver:v1.30.0`,
+    nodes: [1, 3],
+    hostNetwork: true,
     profile: {
-      kind: 'runner', base: 'debian', user: account('gitlab-runner', 999), cwd: '/home/gitlab-runner/', shells: ['bash'], execWeight: 0.5,
-      main: [proc('dumb-init', '/usr/bin/dumb-init', '/entrypoint run --user=gitlab-runner --working-directory=/home/gitlab-runner'), proc('gitlab-runner', '/usr/bin/gitlab-runner', 'run --user=gitlab-runner --working-directory=/home/gitlab-runner')],
-    },
-  },
-  { app: 'ledger', ns: 'ci', naming: 'ci', container: 'build', image: 'docker.io/library/golang:1.22-bookworm', nodes: [5], profile: buildProfile('build-go', 'ledger') },
-  { app: 'checkout-web', ns: 'ci', naming: 'ci', container: 'build', image: 'docker.io/library/node:20-bookworm', nodes: [5], profile: buildProfile('build-node', 'checkout-web') },
-  { app: 'fraud-scorer', ns: 'ci', naming: 'ci', container: 'build', image: 'docker.io/library/python:3.12-slim-bookworm', nodes: [5], profile: buildProfile('build-python', 'fraud-scorer') },
-  {
-    app: 'platform-images', ns: 'ci', naming: 'ci', container: 'svc-0', image: 'docker.io/library/docker:26.0-dind', nodes: [5],
-    profile: {
-      kind: 'dind', base: 'alpine', user: ROOT, cwd: '/', shells: ['sh'], privileged: true, execWeight: 0.2,
+      kind: 'csi',
+      base: 'amazonlinux',
+      user: ROOT,
+      cwd: '/',
+      shells: ['bash'],
+      privileged: true,
+      execWeight: 0.3,
       main: [
-        proc('dockerd-entrypo', '/usr/local/bin/dockerd-entrypoint.sh', '/usr/local/bin/dockerd-entrypoint.sh', { argv0: '/bin/sh' }),
-        proc('dockerd', '/usr/local/bin/dockerd', '--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2376 --tlsverify --tlscacert /certs/server/ca.pem --tlscert /certs/server/cert.pem --tlskey /certs/server/key.pem'),
+        proc(
+          'aws-ebs-csi-dri',
+          '/bin/aws-ebs-csi-driver',
+          'node --endpoint=unix:/csi/csi.sock --logging-format=text --v=2',
+        ),
       ],
     },
   },
   {
-    app: 'netshoot', ns: 'default', naming: 'pod', container: 'netshoot', image: 'docker.io/nicolaka/netshoot:v0.12', nodes: [2],
-    profile: { kind: 'netshoot', base: 'alpine', user: ROOT, cwd: '/root/', shells: ['bash', 'zsh'], execWeight: 4, main: [proc('sleep', '/bin/busybox', 'infinity')] },
+    app: 'ebs-csi-controller',
+    ns: 'kube-system',
+    naming: 'deployment',
+    container: 'ebs-plugin',
+    image: `${EKS_ECR}/eks/aws-ebs-csi-driver:v1.30.0`,
+    nodes: [0],
+    profile: {
+      kind: 'csi',
+      base: 'amazonlinux',
+      user: ROOT,
+      cwd: '/',
+      shells: ['bash'],
+      execWeight: 0.3,
+      main: [
+        proc(
+          'aws-ebs-csi-dri',
+          '/bin/aws-ebs-csi-driver',
+          'controller --endpoint=unix:///var/lib/csi/sockets/pluginproxy/csi.sock --k8s-tag-cluster-id=prod-eks --logging-format=text --v=2',
+        ),
+      ],
+    },
   },
   {
-    app: 'alpine-debug', ns: 'default', naming: 'pod', container: 'alpine', image: 'docker.io/library/alpine:3.19', nodes: [4],
-    profile: { kind: 'toolbox', base: 'alpine', user: ROOT, cwd: '/', shells: ['sh'], execWeight: 2, main: [proc('sleep', '/bin/busybox', '3600')] },
+    app: 'prometheus-server',
+    ns: 'monitoring',
+    naming: 'statefulset',
+    container: 'prometheus',
+    image: 'quay.io/prometheus/prometheus:v2.51.2',
+    nodes: [0],
+    profile: {
+      kind: 'prometheus',
+      base: 'busybox',
+      user: account('nobody', 65534, 'nogroup'),
+      cwd: '/prometheus/',
+      shells: ['sh'],
+      execWeight: 0.8,
+      main: [
+        proc(
+          'prometheus',
+          '/bin/prometheus',
+          '--config.file=/etc/config/prometheus.yml --storage.tsdb.path=/data --storage.tsdb.retention.time=15d --web.enable-lifecycle',
+        ),
+      ],
+    },
   },
   {
-    app: 'busybox-test', ns: 'default', naming: 'pod', container: 'busybox', image: 'docker.io/library/busybox:1.36', nodes: [0],
-    profile: { kind: 'toolbox', base: 'busybox', user: ROOT, cwd: '/', shells: ['sh'], execWeight: 1, main: [proc('sleep', '/bin/sleep', '86400')] },
+    app: 'node-exporter',
+    ns: 'monitoring',
+    naming: 'daemonset',
+    container: 'node-exporter',
+    image: 'quay.io/prometheus/node-exporter:v1.8.0',
+    nodes: [2, 5],
+    hostNetwork: true,
+    profile: {
+      kind: 'exporter',
+      base: 'busybox',
+      user: account('nobody', 65534, 'nogroup'),
+      cwd: '/',
+      shells: ['sh'],
+      execWeight: 0.3,
+      main: [
+        proc(
+          'node_exporter',
+          '/bin/node_exporter',
+          '--path.procfs=/host/proc --path.sysfs=/host/sys --path.rootfs=/host/root',
+        ),
+      ],
+    },
   },
   {
-    app: 'node-debugger', ns: 'default', naming: 'debugger', container: 'debugger', image: 'docker.io/library/ubuntu:22.04', nodes: [3], hostNetwork: true,
-    profile: { kind: 'node-debugger', base: 'debian', user: ROOT, cwd: '/', shells: ['bash'], privileged: true, execWeight: 0.5, main: [tool('debian', 'bash')] },
+    app: 'grafana',
+    ns: 'monitoring',
+    naming: 'deployment',
+    container: 'grafana',
+    image: 'docker.io/grafana/grafana:10.4.2',
+    nodes: [1],
+    profile: {
+      kind: 'grafana',
+      base: 'alpine',
+      user: account('grafana', 472, 'root', 0),
+      cwd: '/usr/share/grafana/',
+      shells: ['sh'],
+      execWeight: 0.7,
+      main: [
+        proc(
+          'grafana',
+          '/usr/share/grafana/bin/grafana',
+          'server --homepath=/usr/share/grafana --config=/etc/grafana/grafana.ini --packaging=docker',
+        ),
+      ],
+    },
+  },
+  {
+    app: 'alertmanager',
+    ns: 'monitoring',
+    naming: 'statefulset',
+    container: 'alertmanager',
+    image: 'quay.io/prometheus/alertmanager:v0.27.0',
+    nodes: [3],
+    profile: {
+      kind: 'alertmanager',
+      base: 'busybox',
+      user: account('nobody', 65534, 'nogroup'),
+      cwd: '/alertmanager/',
+      shells: ['sh'],
+      execWeight: 0.3,
+      main: [
+        proc(
+          'alertmanager',
+          '/bin/alertmanager',
+          '--config.file=/etc/alertmanager/alertmanager.yml --storage.path=/alertmanager',
+        ),
+      ],
+    },
+  },
+  {
+    app: 'ingress-nginx-controller',
+    ns: 'ingress-nginx',
+    naming: 'deployment',
+    container: 'controller',
+    image: 'registry.k8s.io/ingress-nginx/controller:v1.10.1',
+    nodes: [1, 3],
+    profile: {
+      kind: 'ingress',
+      base: 'alpine',
+      user: account('www-data', 101, 'www-data', 82),
+      cwd: '/etc/nginx/',
+      shells: ['bash', 'sh'],
+      execWeight: 1.5,
+      main: [
+        proc('dumb-init', '/usr/bin/dumb-init', `-- /nginx-ingress-controller ${INGRESS_ARGS}`),
+        proc('nginx-ingress-c', '/nginx-ingress-controller', INGRESS_ARGS, { argv0: '/nginx-ingress-controller' }),
+        NGINX,
+        NGINX,
+      ],
+    },
+  },
+  {
+    app: 'postgres',
+    ns: 'data',
+    naming: 'statefulset',
+    container: 'postgres',
+    image: 'docker.io/library/postgres:16.2',
+    nodes: [2, 4],
+    profile: {
+      kind: 'postgres',
+      base: 'debian',
+      user: account('postgres', 999),
+      execUser: ROOT,
+      cwd: '/var/lib/postgresql/',
+      shells: ['bash'],
+      execWeight: 2,
+      main: [proc('postgres', '/usr/lib/postgresql/16/bin/postgres', '-c config_file=/etc/postgresql/postgresql.conf')],
+    },
+  },
+  {
+    app: 'redis-master',
+    ns: 'data',
+    naming: 'statefulset',
+    container: 'redis',
+    image: 'docker.io/library/redis:7.2.4-alpine',
+    nodes: [3],
+    profile: {
+      kind: 'redis',
+      base: 'alpine',
+      user: account('redis', 999, 'redis', 1000),
+      execUser: ROOT,
+      cwd: '/data/',
+      shells: ['sh'],
+      execWeight: 1,
+      main: [proc('redis-server', '/usr/local/bin/redis-server', '*:6379')],
+    },
+  },
+  {
+    app: 'kafka',
+    ns: 'data',
+    naming: 'statefulset',
+    container: 'kafka',
+    image: 'docker.io/bitnami/kafka:3.7.0',
+    nodes: [1, 2, 4],
+    profile: {
+      kind: 'kafka',
+      base: 'debian',
+      user: account('kafka', 1001, 'root', 0),
+      cwd: '/',
+      shells: ['bash'],
+      execWeight: 1.2,
+      main: [
+        proc(
+          'java',
+          '/opt/bitnami/java/bin/java',
+          '-Xmx1024m -Xms1024m -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Dlog4j.configuration=file:/opt/bitnami/kafka/config/log4j.properties kafka.Kafka /opt/bitnami/kafka/config/server.properties',
+        ),
+      ],
+    },
+  },
+  {
+    app: 'gitlab-runner',
+    ns: 'ci',
+    naming: 'deployment',
+    container: 'gitlab-runner',
+    image: 'docker.io/gitlab/gitlab-runner:ubuntu-v16.11.0',
+    nodes: [5],
+    profile: {
+      kind: 'runner',
+      base: 'debian',
+      user: account('gitlab-runner', 999),
+      cwd: '/home/gitlab-runner/',
+      shells: ['bash'],
+      execWeight: 0.5,
+      main: [
+        proc(
+          'dumb-init',
+          '/usr/bin/dumb-init',
+          '/entrypoint run --user=gitlab-runner --working-directory=/home/gitlab-runner',
+        ),
+        proc(
+          'gitlab-runner',
+          '/usr/bin/gitlab-runner',
+          'run --user=gitlab-runner --working-directory=/home/gitlab-runner',
+        ),
+      ],
+    },
+  },
+  {
+    app: 'ledger',
+    ns: 'ci',
+    naming: 'ci',
+    container: 'build',
+    image: 'docker.io/library/golang:1.22-bookworm',
+    nodes: [5],
+    profile: buildProfile('build-go', 'ledger'),
+  },
+  {
+    app: 'checkout-web',
+    ns: 'ci',
+    naming: 'ci',
+    container: 'build',
+    image: 'docker.io/library/node:20-bookworm',
+    nodes: [5],
+    profile: buildProfile('build-node', 'checkout-web'),
+  },
+  {
+    app: 'fraud-scorer',
+    ns: 'ci',
+    naming: 'ci',
+    container: 'build',
+    image: 'docker.io/library/python:3.12-slim-bookworm',
+    nodes: [5],
+    profile: buildProfile('build-python', 'fraud-scorer'),
+  },
+  {
+    app: 'platform-images',
+    ns: 'ci',
+    naming: 'ci',
+    container: 'svc-0',
+    image: 'docker.io/library/docker:26.0-dind',
+    nodes: [5],
+    profile: {
+      kind: 'dind',
+      base: 'alpine',
+      user: ROOT,
+      cwd: '/',
+      shells: ['sh'],
+      privileged: true,
+      execWeight: 0.2,
+      main: [
+        proc('dockerd-entrypo', '/usr/local/bin/dockerd-entrypoint.sh', '/usr/local/bin/dockerd-entrypoint.sh', {
+          argv0: '/bin/sh',
+        }),
+        proc(
+          'dockerd',
+          '/usr/local/bin/dockerd',
+          '--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2376 --tlsverify --tlscacert /certs/server/ca.pem --tlscert /certs/server/cert.pem --tlskey /certs/server/key.pem',
+        ),
+      ],
+    },
+  },
+  {
+    app: 'netshoot',
+    ns: 'default',
+    naming: 'pod',
+    container: 'netshoot',
+    image: 'docker.io/nicolaka/netshoot:v0.12',
+    nodes: [2],
+    profile: {
+      kind: 'netshoot',
+      base: 'alpine',
+      user: ROOT,
+      cwd: '/root/',
+      shells: ['bash', 'zsh'],
+      execWeight: 4,
+      main: [proc('sleep', '/bin/busybox', 'infinity')],
+    },
+  },
+  {
+    app: 'alpine-debug',
+    ns: 'default',
+    naming: 'pod',
+    container: 'alpine',
+    image: 'docker.io/library/alpine:3.19',
+    nodes: [4],
+    profile: {
+      kind: 'toolbox',
+      base: 'alpine',
+      user: ROOT,
+      cwd: '/',
+      shells: ['sh'],
+      execWeight: 2,
+      main: [proc('sleep', '/bin/busybox', '3600')],
+    },
+  },
+  {
+    app: 'busybox-test',
+    ns: 'default',
+    naming: 'pod',
+    container: 'busybox',
+    image: 'docker.io/library/busybox:1.36',
+    nodes: [0],
+    profile: {
+      kind: 'toolbox',
+      base: 'busybox',
+      user: ROOT,
+      cwd: '/',
+      shells: ['sh'],
+      execWeight: 1,
+      main: [proc('sleep', '/bin/sleep', '86400')],
+    },
+  },
+  {
+    app: 'node-debugger',
+    ns: 'default',
+    naming: 'debugger',
+    container: 'debugger',
+    image: 'docker.io/library/ubuntu:22.04',
+    nodes: [3],
+    hostNetwork: true,
+    profile: {
+      kind: 'node-debugger',
+      base: 'debian',
+      user: ROOT,
+      cwd: '/',
+      shells: ['bash'],
+      privileged: true,
+      execWeight: 0.5,
+      main: [tool('debian', 'bash')],
+    },
   },
 ];
 
@@ -328,7 +793,10 @@ for (const container of CONTAINERS) {
 }
 
 export function pickContainer(rng: Rng, ...kinds: Kind[]): Container {
-  return pick(rng, kinds.flatMap((kind) => byKind.get(kind) ?? []));
+  return pick(
+    rng,
+    kinds.flatMap((kind) => byKind.get(kind) ?? []),
+  );
 }
 
 export const EXEC_TARGETS: readonly (readonly [number, Container])[] = CONTAINERS.map((c) => [c.profile.execWeight, c]);
@@ -340,15 +808,23 @@ export function containerStartMs(c: Container, tMs: number): number {
   return Math.max(tMs - sinceStart - 30_000, hostBootMs(c.host, tMs) + 60_000 + (c.restartPhaseMs % 120_000));
 }
 
-export const startNs = (ms: number, salt: number) => BigInt(Math.floor(ms)) * NS_PER_MS + BigInt((salt * 7919) % 1_000_000);
+export const startNs = (ms: number, salt: number) =>
+  BigInt(Math.floor(ms)) * NS_PER_MS + BigInt((salt * 7919) % 1_000_000);
 
-export const SYSTEMD = proc('systemd', '/usr/lib/systemd/systemd', '--switched-root --system --deserialize=32', { pid: 1 });
+export const SYSTEMD = proc('systemd', '/usr/lib/systemd/systemd', '--switched-root --system --deserialize=32', {
+  pid: 1,
+});
 
 function shimOf(c: Container, tMs: number): Proc {
   const started = containerStartMs(c, tMs);
-  return proc('containerd-shim', '/usr/bin/containerd-shim-runc-v2', `-namespace k8s.io -id ${c.sandboxId} -address /run/containerd/containerd.sock`, {
-    pid: hostPidAt(c.host, started - 1_500),
-  });
+  return proc(
+    'containerd-shim',
+    '/usr/bin/containerd-shim-runc-v2',
+    `-namespace k8s.io -id ${c.sandboxId} -address /run/containerd/containerd.sock`,
+    {
+      pid: hostPidAt(c.host, started - 1_500),
+    },
+  );
 }
 
 /** The container's own processes, deepest first, down to the shim and the node's systemd. */
@@ -362,14 +838,22 @@ export function mainChain(c: Container, tMs: number): Proc[] {
 /** `kubectl exec` and exec probes: runc starts the process inside the container. */
 export function execParents(c: Container, tMs: number, rng: Rng): Proc[] {
   const task = `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${c.fullId}`;
-  const runc = proc('runc', '/usr/bin/runc', `--root /run/containerd/runc/k8s.io --log ${task}/log.json --log-format json exec --process /tmp/runc-process${int(rng, 100_000_000, 3_999_999_999)} --detach --pid-file ${task}/${hex(rng, 64)}.pid ${c.fullId}`, {
-    pid: hostPidAt(c.host, tMs) + int(rng, 0, 5),
-  });
+  const runc = proc(
+    'runc',
+    '/usr/bin/runc',
+    `--root /run/containerd/runc/k8s.io --log ${task}/log.json --log-format json exec --process /tmp/runc-process${int(rng, 100_000_000, 3_999_999_999)} --detach --pid-file ${task}/${hex(rng, 64)}.pid ${c.fullId}`,
+    {
+      pid: hostPidAt(c.host, tMs) + int(rng, 0, 5),
+    },
+  );
   return [runc, shimOf(c, tMs), SYSTEMD];
 }
 
 /** A process started by the first one of `parents` just now: its pid comes right after. */
-export const childOf = (parents: readonly Proc[], child: Proc, rng: Rng): Proc => ({ ...child, pid: (parents[0]?.pid ?? 1_000) + int(rng, 1, 6) });
+export const childOf = (parents: readonly Proc[], child: Proc, rng: Rng): Proc => ({
+  ...child,
+  pid: (parents[0]?.pid ?? 1_000) + int(rng, 1, 6),
+});
 
 export const sshdListener = (host: Host) => proc('sshd', '/usr/sbin/sshd', '-D', { pid: 1_100 + 37 * host.index });
 

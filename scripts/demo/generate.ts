@@ -3,7 +3,34 @@
 // only the last minutes before `now` get extra alerts, so the dashboard looks alive.
 import { DAY_MS, HOUR_MS, MINUTE_MS, NS_PER_MS, poisson, type Rng, rngFor, weighted } from './rng';
 import { type AlertSpec, type Ctx, render } from './render';
-import { adminSudo, apiServerContact, appShell, awsEveryday, ciDeploy, ciDropExecute, ciGitSsh, ciHousekeeping, ciNpmShell, ciPrivilegedPod, ciSecretScan, disallowedController, dropsNoise, execSession, gcpEveryday, kafkaProbe, kubeSystemPod, logTrim, netcatTest, nodeDebug, nodePortService, type Scenario, secretGet, sshLogin, straceRun, traversalProbe } from './scenarios';
+import {
+  adminSudo,
+  apiServerContact,
+  appShell,
+  awsEveryday,
+  ciDeploy,
+  ciDropExecute,
+  ciGitSsh,
+  ciHousekeeping,
+  ciNpmShell,
+  ciPrivilegedPod,
+  ciSecretScan,
+  disallowedController,
+  dropsNoise,
+  execSession,
+  gcpEveryday,
+  kafkaProbe,
+  kubeSystemPod,
+  logTrim,
+  netcatTest,
+  nodeDebug,
+  nodePortService,
+  type Scenario,
+  secretGet,
+  sshLogin,
+  straceRun,
+  traversalProbe,
+} from './scenarios';
 import { type Burst, BURST_SHARE, burstAt } from './bursts';
 
 export interface DemoOptions {
@@ -57,22 +84,50 @@ interface Category {
 
 const CATEGORIES: readonly Category[] = [
   {
-    name: 'people', share: 0.45, activity: officeHours,
+    name: 'people',
+    share: 0.45,
+    activity: officeHours,
     scenarios: [
-      [10, execSession], [5, adminSudo], [4, sshLogin], [3, awsEveryday], [3, gcpEveryday], [0.8, straceRun], [0.3, netcatTest],
-      [0.6, nodeDebug], [0.35, secretGet], [0.2, nodePortService],
+      [10, execSession],
+      [5, adminSudo],
+      [4, sshLogin],
+      [3, awsEveryday],
+      [3, gcpEveryday],
+      [0.8, straceRun],
+      [0.3, netcatTest],
+      [0.6, nodeDebug],
+      [0.35, secretGet],
+      [0.2, nodePortService],
     ],
   },
   {
-    name: 'machines', share: 0.35, activity: machineHours,
+    name: 'machines',
+    share: 0.35,
+    activity: machineHours,
     scenarios: [
-      [10, apiServerContact], [6, kafkaProbe], [7, appShell], [6, disallowedController], [0.7, kubeSystemPod], [1.2, dropsNoise],
-      [0.8, logTrim], [0.5, traversalProbe],
+      [10, apiServerContact],
+      [6, kafkaProbe],
+      [7, appShell],
+      [6, disallowedController],
+      [0.7, kubeSystemPod],
+      [1.2, dropsNoise],
+      [0.8, logTrim],
+      [0.5, traversalProbe],
     ],
   },
   {
-    name: 'ci', share: 0.2, activity: ciHours,
-    scenarios: [[3, ciPrivilegedPod], [3, ciDropExecute], [3, ciNpmShell], [3, ciGitSsh], [2.5, ciSecretScan], [3, ciDeploy], [1, ciHousekeeping]],
+    name: 'ci',
+    share: 0.2,
+    activity: ciHours,
+    scenarios: [
+      [3, ciPrivilegedPod],
+      [3, ciDropExecute],
+      [3, ciNpmShell],
+      [3, ciGitSsh],
+      [2.5, ciSecretScan],
+      [3, ciDeploy],
+      [1, ciHousekeeping],
+    ],
   },
 ];
 
@@ -96,7 +151,9 @@ function alertsPerIncident(category: Category): number {
   return alerts / samples;
 }
 
-const CATEGORY_SCALE = CATEGORIES.map((category) => category.share / alertsPerIncident(category) / weeklyMean(category.activity));
+const CATEGORY_SCALE = CATEGORIES.map(
+  (category) => category.share / alertsPerIncident(category) / weeklyMean(category.activity),
+);
 
 // ─── The stream ──────────────────────────────────────────────────────────────────────────────────
 
@@ -107,9 +164,18 @@ function incident(rng: Rng, slot: number, scenario: (ctx: Ctx) => AlertSpec[]): 
 
 function everydaySlot(seed: number, slot: number, perMinute: number, floor: number): AlertSpec[] {
   const tMs = slot * MINUTE_MS;
-  const rates = CATEGORIES.map((category, i) => [perMinute * (CATEGORY_SCALE[i] ?? 0) * category.activity(tMs), category] as const);
+  const rates = CATEGORIES.map(
+    (category, i) => [perMinute * (CATEGORY_SCALE[i] ?? 0) * category.activity(tMs), category] as const,
+  );
   const slotRng = rngFor(seed, 'slot', slot);
-  const count = poisson(slotRng(), slotRng, Math.max(floor, rates.reduce((sum, [rate]) => sum + rate, 0)));
+  const count = poisson(
+    slotRng(),
+    slotRng,
+    Math.max(
+      floor,
+      rates.reduce((sum, [rate]) => sum + rate, 0),
+    ),
+  );
   const specs: AlertSpec[] = [];
   for (let i = 0; i < count; i++) {
     const rng = rngFor(seed, 'incident', slot, i);
@@ -122,7 +188,8 @@ function burstSlot(seed: number, burst: Burst, slot: number, perMinute: number):
   const slotRng = rngFor(seed, 'burst-slot', burst.hour, slot);
   const count = poisson(slotRng(), slotRng, burst.intensity * perMinute);
   const specs: AlertSpec[] = [];
-  for (let i = 0; i < count; i++) specs.push(...incident(rngFor(seed, 'burst-alert', burst.hour, slot, i), slot, burst.scenario));
+  for (let i = 0; i < count; i++)
+    specs.push(...incident(rngFor(seed, 'burst-alert', burst.hour, slot, i), slot, burst.scenario));
   return specs;
 }
 
@@ -134,7 +201,8 @@ const INCIDENT_SPAN_MS = 15 * MINUTE_MS;
 const LIVE_MINUTES = 10;
 const LIVE_INCIDENTS_PER_MINUTE = 1;
 
-const byTime = (a: { timeNs: bigint }, b: { timeNs: bigint }) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0);
+const byTime = (a: { timeNs: bigint }, b: { timeNs: bigint }) =>
+  a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0;
 
 /**
  * The demo alerts of the window (nowMs − days, nowMs], oldest first. Same options → same lines; a

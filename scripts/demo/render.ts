@@ -2,8 +2,26 @@
 // as Falco 0.41+ with the container plugin sends them.
 import { formatTimeNs } from '../../lib/falco/time';
 import { int, NS_PER_MS, type Rng } from './rng';
-import { FIELD_PATTERN, fieldName, type Fields, type FieldValue, type Priority, type RuleDef, ruleOrThrow } from './rules';
-import { AUDIT_HOST, type Container, containerStartMs, type Host, hostBootMs, pidStartedAgo, type Proc, startNs, type User } from './cluster';
+import {
+  FIELD_PATTERN,
+  fieldName,
+  type Fields,
+  type FieldValue,
+  type Priority,
+  type RuleDef,
+  ruleOrThrow,
+} from './rules';
+import {
+  AUDIT_HOST,
+  type Container,
+  containerStartMs,
+  type Host,
+  hostBootMs,
+  pidStartedAgo,
+  type Proc,
+  startNs,
+  type User,
+} from './cluster';
 import type { DemoAlert } from './generate';
 
 export interface Ctx {
@@ -22,13 +40,29 @@ export interface AlertSpec {
   extraKeys: readonly string[];
 }
 
-const CONTAINER_KEYS = ['container.id', 'container.name', 'container.image.repository', 'container.image.tag', 'k8s.ns.name', 'k8s.pod.name'];
+const CONTAINER_KEYS = [
+  'container.id',
+  'container.name',
+  'container.image.repository',
+  'container.image.tag',
+  'k8s.ns.name',
+  'k8s.pod.name',
+];
 // Falco 0.41+ (container plugin) appends these to every syscall rule's output.
 const CONTAINER_SUFFIX =
   ' container_id=%container.id container_name=%container.name container_image_repository=%container.image.repository container_image_tag=%container.image.tag k8s_pod_name=%k8s.pod.name k8s_ns_name=%k8s.ns.name';
 const EXTRA_KEYS = [
   ...CONTAINER_KEYS,
-  'proc.pid', 'proc.ppid', 'proc.apid[2]', 'proc.apid[3]', 'proc.apid[4]', 'proc.aname[2]', 'proc.aname[3]', 'proc.aname[4]', 'proc.pcmdline', 'proc.acmdline[2]',
+  'proc.pid',
+  'proc.ppid',
+  'proc.apid[2]',
+  'proc.apid[3]',
+  'proc.apid[4]',
+  'proc.aname[2]',
+  'proc.aname[3]',
+  'proc.aname[4]',
+  'proc.pcmdline',
+  'proc.acmdline[2]',
 ];
 
 const DEFAULT_CAPS =
@@ -115,7 +149,13 @@ export function syscall(ctx: Ctx, ruleName: string, where: Container | Host, inp
   const values: Fields = {
     'evt.type': 'execve',
     'evt.res': 'SUCCESS',
-    'evt.arg.flags': container ? (root ? 'EXE_WRITABLE|EXE_LOWER_LAYER' : 'EXE_LOWER_LAYER') : root ? 'EXE_WRITABLE' : null,
+    'evt.arg.flags': container
+      ? root
+        ? 'EXE_WRITABLE|EXE_LOWER_LAYER'
+        : 'EXE_LOWER_LAYER'
+      : root
+        ? 'EXE_WRITABLE'
+        : null,
     'user.name': user.name,
     'user.uid': user.uid,
     'user.loginuid': user.loginuid,
@@ -138,7 +178,14 @@ export function syscall(ctx: Ctx, ruleName: string, where: Container | Host, inp
     ...chainFields(chain),
     ...input.fields,
   };
-  return { rule, priority: rule.priority, timeNs, hostname: host.name, values, extraKeys: host.extraFields ? EXTRA_KEYS : CONTAINER_KEYS };
+  return {
+    rule,
+    priority: rule.priority,
+    timeNs,
+    hostname: host.name,
+    values,
+    extraKeys: host.extraFields ? EXTRA_KEYS : CONTAINER_KEYS,
+  };
 }
 
 /** A plugin alert (k8s_audit, aws_cloudtrail, gcp_auditlog): only the template's fields. */
@@ -151,9 +198,18 @@ export function pluginAlert(ctx: Ctx, ruleName: string, host: Host, values: Fiel
 }
 
 const DROP_COUNTERS = [
-  'n_drops_buffer_clone_fork_enter', 'n_drops_buffer_clone_fork_exit', 'n_drops_buffer_connect_enter', 'n_drops_buffer_connect_exit',
-  'n_drops_buffer_dir_file_enter', 'n_drops_buffer_dir_file_exit', 'n_drops_buffer_execve_enter', 'n_drops_buffer_execve_exit',
-  'n_drops_buffer_open_enter', 'n_drops_buffer_open_exit', 'n_drops_buffer_other_interest_enter', 'n_drops_buffer_other_interest_exit',
+  'n_drops_buffer_clone_fork_enter',
+  'n_drops_buffer_clone_fork_exit',
+  'n_drops_buffer_connect_enter',
+  'n_drops_buffer_connect_exit',
+  'n_drops_buffer_dir_file_enter',
+  'n_drops_buffer_dir_file_exit',
+  'n_drops_buffer_execve_enter',
+  'n_drops_buffer_execve_exit',
+  'n_drops_buffer_open_enter',
+  'n_drops_buffer_open_exit',
+  'n_drops_buffer_other_interest_enter',
+  'n_drops_buffer_other_interest_exit',
 ];
 
 export function syscallDrop(ctx: Ctx, host: Host, critical: boolean): AlertSpec {
@@ -175,7 +231,14 @@ export function syscallDrop(ctx: Ctx, host: Host, critical: boolean): AlertSpec 
     left -= share;
   }
   const rule = ruleOrThrow('Falco internal: syscall event drop');
-  return { rule, priority: critical ? 'Critical' : 'Debug', timeNs: ctx.tNs, hostname: host.name, values, extraKeys: Object.keys(values) };
+  return {
+    rule,
+    priority: critical ? 'Critical' : 'Debug',
+    timeNs: ctx.tNs,
+    hostname: host.name,
+    values,
+    extraKeys: Object.keys(values),
+  };
 }
 
 function toText(value: FieldValue | undefined): string {
@@ -232,7 +295,13 @@ export const API_SERVER = '172.20.0.1';
 export const GITLAB_SSH = '10.0.40.12';
 
 /** A client socket from `localIp` (fd.name is client->server, as Falco prints it). */
-export function connection(rng: Rng, localIp: string, remoteIp: string, remotePort: number, evtType = 'connect'): Fields {
+export function connection(
+  rng: Rng,
+  localIp: string,
+  remoteIp: string,
+  remotePort: number,
+  evtType = 'connect',
+): Fields {
   const local = ephemeralPort(rng);
   return {
     'evt.type': evtType,
@@ -245,7 +314,11 @@ export function connection(rng: Rng, localIp: string, remoteIp: string, remotePo
   };
 }
 
-export const openat = (file: string, extra: Fields = {}): Fields => ({ 'evt.type': 'openat', 'fd.name': file, ...extra });
+export const openat = (file: string, extra: Fields = {}): Fields => ({
+  'evt.type': 'openat',
+  'fd.name': file,
+  ...extra,
+});
 
 /** Fields of a binary written into the container's upper layer `agoMs` before it ran. */
 export function droppedBinary(ctx: Ctx, argv0: string, agoMs: number): Fields {
@@ -261,12 +334,23 @@ export function droppedBinary(ctx: Ctx, argv0: string, agoMs: number): Fields {
 
 function k8sUri(resource: string, ns: string | null, name: string | null, subresource = ''): string {
   const group: Record<string, string> = {
-    leases: '/apis/coordination.k8s.io/v1', deployments: '/apis/apps/v1', certificatesigningrequests: '/apis/certificates.k8s.io/v1',
+    leases: '/apis/coordination.k8s.io/v1',
+    deployments: '/apis/apps/v1',
+    certificatesigningrequests: '/apis/certificates.k8s.io/v1',
   };
   return `${group[resource] ?? '/api/v1'}${ns ? `/namespaces/${ns}` : ''}/${resource}${name ? `/${name}` : ''}${subresource ? `/${subresource}` : ''}`;
 }
 
-export function disallowedUser(ctx: Ctx, user: string, verb: string, resource: string, ns: string | null, name: string | null, code: string, subresource = ''): AlertSpec {
+export function disallowedUser(
+  ctx: Ctx,
+  user: string,
+  verb: string,
+  resource: string,
+  ns: string | null,
+  name: string | null,
+  code: string,
+  subresource = '',
+): AlertSpec {
   return pluginAlert(ctx, 'Disallowed K8s User', AUDIT_HOST, {
     'ka.user.name': user,
     'ka.target.name': name,
@@ -277,17 +361,34 @@ export function disallowedUser(ctx: Ctx, user: string, verb: string, resource: s
   });
 }
 
-export const rbacReason = (binding: string, role: string, subject: string) => `RBAC: allowed by ${binding} of ClusterRole "${role}" to ${subject}`;
+export const rbacReason = (binding: string, role: string, subject: string) =>
+  `RBAC: allowed by ${binding} of ClusterRole "${role}" to ${subject}`;
 
 export const AWS_ACCOUNT = '123456789012';
-export const ctFields = (user: string, ip: string, region: string, extra: Fields = {}): Fields => ({ 'ct.user': user, 'ct.srcip': ip, 'ct.region': region, ...extra });
+export const ctFields = (user: string, ip: string, region: string, extra: Fields = {}): Fields => ({
+  'ct.user': user,
+  'ct.srcip': ip,
+  'ct.region': region,
+  ...extra,
+});
 
 export const GCP_PROJECT = 'acme-analytics-prod';
-export const GCLOUD_AGENT = 'google-cloud-sdk gcloud/471.0.0 command/gcloud.iam.service-accounts.keys.create invocation-id/4f0b3c2a9d8e4b1f environment/None environment-version/None client-os/LINUX client-os-ver/6.5.0 client-pltf-arch/x86_64 interactive/True from-script/False python/3.11.8 term/xterm-256color (Linux 6.5.0-1016-gcp),gzip(gfe)';
-export const TERRAFORM_AGENT = 'Terraform/1.7.5 (+https://www.terraform.io) Terraform-Plugin-SDK/2.33.0 terraform-provider-google/5.25.0,gzip(gfe)';
-export const BROWSER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36,gzip(gfe),gzip(gfe)';
+export const GCLOUD_AGENT =
+  'google-cloud-sdk gcloud/471.0.0 command/gcloud.iam.service-accounts.keys.create invocation-id/4f0b3c2a9d8e4b1f environment/None environment-version/None client-os/LINUX client-os-ver/6.5.0 client-pltf-arch/x86_64 interactive/True from-script/False python/3.11.8 term/xterm-256color (Linux 6.5.0-1016-gcp),gzip(gfe)';
+export const TERRAFORM_AGENT =
+  'Terraform/1.7.5 (+https://www.terraform.io) Terraform-Plugin-SDK/2.33.0 terraform-provider-google/5.25.0,gzip(gfe)';
+export const BROWSER_AGENT =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36,gzip(gfe),gzip(gfe)';
 
-export function gcpFields(user: string, ip: string, agent: string, permission: string, resource: string, request: Record<string, unknown>, extra: Fields = {}): Fields {
+export function gcpFields(
+  user: string,
+  ip: string,
+  agent: string,
+  permission: string,
+  resource: string,
+  request: Record<string, unknown>,
+  extra: Fields = {},
+): Fields {
   return {
     'gcp.projectId': GCP_PROJECT,
     'gcp.user': user,

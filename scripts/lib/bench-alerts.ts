@@ -136,7 +136,12 @@ export function* benchTopUp(plan: BenchPlan, emitted: number): Generator<string>
   for (let round = 1; emitted < plan.alerts && round < 10; round++) {
     const irregular = irregularPart(plan.seed, plan.parts + round);
     let index = 0;
-    for (const alert of demoAlerts({ alerts: plan.asked, days: plan.days, nowMs: plan.nowMs, seed: plan.seed + round })) {
+    for (const alert of demoAlerts({
+      alerts: plan.asked,
+      days: plan.days,
+      nowMs: plan.nowMs,
+      seed: plan.seed + round,
+    })) {
       let { line } = irregular(alert.line, index++);
       if (++sinceLong >= LONG_EVERY) {
         const long = withLongCommand(line, emitted);

@@ -6,7 +6,12 @@ import { prepareLines } from '../../lib/ingest/prepare-lines';
 import { benchPart, LONG_CMDLINE, type BenchPlan } from './bench-alerts';
 import type { FillBatch } from './bench-fill';
 
-const { plan, parts, batch: BATCH, ahead: AHEAD } = workerData as { plan: BenchPlan; parts: number[]; batch: number; ahead: number };
+const {
+  plan,
+  parts,
+  batch: BATCH,
+  ahead: AHEAD,
+} = workerData as { plan: BenchPlan; parts: number[]; batch: number; ahead: number };
 const port = parentPort!;
 
 let unacked = 0;

@@ -31,7 +31,9 @@ describe('bench fill', () => {
     expect(expected.events).toHaveLength(2_500);
     expect(expected.search[0]!.length).toBeGreaterThan(10);
     expect(dumpStore(filled)).toEqual(expected);
-    const times = (filled.prepare('SELECT time_ns AS t FROM events ORDER BY id').all() as { t: number }[]).map((r) => r.t);
+    const times = (filled.prepare('SELECT time_ns AS t FROM events ORDER BY id').all() as { t: number }[]).map(
+      (r) => r.t,
+    );
     expect(times).toEqual([...times].sort((a, b) => a - b));
     imported.close();
     filled.close();

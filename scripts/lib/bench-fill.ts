@@ -87,7 +87,12 @@ class Inbox {
   }
 }
 
-export async function fillStore({ file, workers: workerCount = 2, onProgress, ...options }: FillOptions): Promise<FillResult> {
+export async function fillStore({
+  file,
+  workers: workerCount = 2,
+  onProgress,
+  ...options
+}: FillOptions): Promise<FillResult> {
   const started = performance.now();
   const plan = benchPlan(options);
   const db = openDatabase(file);
@@ -98,7 +103,13 @@ export async function fillStore({ file, workers: workerCount = 2, onProgress, ..
     const parts = Array.from({ length: plan.parts }, (_, p) => p).filter((p) => p % workers === w);
     return new Inbox(
       new Worker(new URL('../../lib/ingest/worker-entry.mjs', import.meta.url), {
-        workerData: { module: new URL('./bench-fill-worker.ts', import.meta.url).href, plan, parts, batch: BATCH, ahead: AHEAD },
+        workerData: {
+          module: new URL('./bench-fill-worker.ts', import.meta.url).href,
+          plan,
+          parts,
+          batch: BATCH,
+          ahead: AHEAD,
+        },
         execArgv: ['--conditions=react-server'],
       }),
     );

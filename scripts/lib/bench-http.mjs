@@ -4,7 +4,10 @@
 import http from 'node:http';
 
 /** @param {readonly number[]} sorted @param {number} p @returns {number} */
-const percentile = (sorted, p) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN);
+const percentile = (sorted, p) =>
+  sorted.length === 0
+    ? NaN
+    : (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN);
 
 /**
  * p50 / p95 / max of a list of numbers.
@@ -12,7 +15,12 @@ const percentile = (sorted, p) => (sorted.length === 0 ? NaN : sorted[Math.min(s
  */
 export function spread(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1] ?? NaN, n: sorted.length };
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted[sorted.length - 1] ?? NaN,
+    n: sorted.length,
+  };
 }
 
 /**
@@ -37,7 +45,10 @@ export function httpClient(origin, { maxSockets = 256 } = {}) {
    */
   function request(method, path, body, { read = false, onData, headers = {}, follow = 0 } = {}) {
     return new Promise((resolve, reject) => {
-      const sent = body === undefined ? headers : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers };
+      const sent =
+        body === undefined
+          ? headers
+          : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers };
       const req = http.request({ hostname, port, path, method, agent, headers: sent }, (res) => {
         const status = res.statusCode ?? 0;
         const ok = status >= 200 && status < 300;
@@ -57,7 +68,12 @@ export function httpClient(origin, { maxSockets = 256 } = {}) {
         res.on('end', () => {
           const data = Buffer.concat(chunks);
           if (ok) resolve({ status, text: read ? data.toString('utf8') : '', data, headers: res.headers, path });
-          else reject(new Error(`${method} ${path.slice(0, 120)}: HTTP ${res.statusCode} ${data.toString('utf8').slice(0, 300)}`));
+          else
+            reject(
+              new Error(
+                `${method} ${path.slice(0, 120)}: HTTP ${res.statusCode} ${data.toString('utf8').slice(0, 300)}`,
+              ),
+            );
         });
         res.on('error', reject);
       });
@@ -68,7 +84,8 @@ export function httpClient(origin, { maxSockets = 256 } = {}) {
 
   return {
     request,
-    getJson: async (/** @type {string} */ path) => JSON.parse((await request('GET', path, undefined, { read: true })).text),
+    getJson: async (/** @type {string} */ path) =>
+      JSON.parse((await request('GET', path, undefined, { read: true })).text),
     close: () => agent.destroy(),
   };
 }
@@ -93,7 +110,12 @@ export async function load({ seconds, concurrency, send }) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  return { requests: latencies.length, seconds: elapsed, perSecond: latencies.length / elapsed, latency: spread(latencies) };
+  return {
+    requests: latencies.length,
+    seconds: elapsed,
+    perSecond: latencies.length / elapsed,
+    latency: spread(latencies),
+  };
 }
 
 /**

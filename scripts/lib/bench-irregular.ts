@@ -62,7 +62,13 @@ const CMDLINE_SHARE = 0.8;
 const FILE_SHARE = 0.9;
 // The rewritten alerts take the chain depths the demo lacks, so that every depth up to the deepest
 // is common (the shares before and after: docs/decisions/0011).
-const DEPTH_WEIGHTS: readonly (readonly [number, number])[] = [[1, 0.2], [3, 0.1], [6, 0.233], [7, 0.233], [8, 0.234]];
+const DEPTH_WEIGHTS: readonly (readonly [number, number])[] = [
+  [1, 0.2],
+  [3, 0.1],
+  [6, 0.233],
+  [7, 0.233],
+  [8, 0.234],
+];
 const WORKLOADS = 40_000;
 const USERS = 20_000;
 const PROCS = 50_000;
@@ -86,7 +92,13 @@ const FIELD_PATTERN = /%([A-Za-z_][\w.]*(?:\[[^\]\s]*\])?)/g;
 // Falco 0.41+ (container plugin) appends these to every syscall rule's output (as the demo does).
 const CONTAINER_SUFFIX =
   ' container_id=%container.id container_name=%container.name container_image_repository=%container.image.repository container_image_tag=%container.image.tag k8s_pod_name=%k8s.pod.name k8s_ns_name=%k8s.ns.name';
-const PRIORITY_NAMES: Record<string, string> = { WARNING: 'Warning', NOTICE: 'Notice', INFO: 'Informational', CRITICAL: 'Critical', ERROR: 'Error' };
+const PRIORITY_NAMES: Record<string, string> = {
+  WARNING: 'Warning',
+  NOTICE: 'Notice',
+  INFO: 'Informational',
+  CRITICAL: 'Critical',
+  ERROR: 'Error',
+};
 
 function compile(name: string, priority: string, tags: string, template: string): Rule {
   const literals: string[] = [];
@@ -102,17 +114,36 @@ function compile(name: string, priority: string, tags: string, template: string)
   }
   literals.push(JSON.stringify(text.slice(at)).slice(1, -1));
   const sorted = tags.split(',').sort();
-  return { name, priority: PRIORITY_NAMES[priority] ?? priority, tags: sorted, tagsJson: JSON.stringify(sorted), literals, fields };
+  return {
+    name,
+    priority: PRIORITY_NAMES[priority] ?? priority,
+    tags: sorted,
+    tagsJson: JSON.stringify(sorted),
+    literals,
+    fields,
+  };
 }
 
 // Real rules of falco-incubating_rules.yaml and falco-sandbox_rules.yaml (shared/falco/corpus).
 const MORE_RULES: readonly (readonly [string, string, string, string])[] = [
-  ['Launch Package Management Process in Container', 'ERROR', 'maturity_incubating,container,process,software_mgmt,mitre_persistence,T1505',
-    'Package management process launched in container | evt_type=%evt.type user=%user.name user_uid=%user.uid user_loginuid=%user.loginuid process=%proc.name proc_exepath=%proc.exepath parent=%proc.pname command=%proc.cmdline terminal=%proc.tty exe_flags=%evt.arg.flags'],
-  ['Launch Ingress Remote File Copy Tools in Container', 'NOTICE', 'maturity_incubating,container,network,process,mitre_command_and_control,TA0011',
-    'Ingress remote file copy tool launched in container | evt_type=%evt.type user=%user.name user_uid=%user.uid user_loginuid=%user.loginuid process=%proc.name proc_exepath=%proc.exepath parent=%proc.pname command=%proc.cmdline terminal=%proc.tty exe_flags=%evt.arg.flags'],
-  ['Detect crypto miners using the Stratum protocol', 'CRITICAL', 'maturity_sandbox,host,container,process,mitre_impact,T1496',
-    'Possible miner running | evt_type=%evt.type user=%user.name user_uid=%user.uid user_loginuid=%user.loginuid process=%proc.name proc_exepath=%proc.exepath parent=%proc.pname command=%proc.cmdline terminal=%proc.tty exe_flags=%evt.arg.flags'],
+  [
+    'Launch Package Management Process in Container',
+    'ERROR',
+    'maturity_incubating,container,process,software_mgmt,mitre_persistence,T1505',
+    'Package management process launched in container | evt_type=%evt.type user=%user.name user_uid=%user.uid user_loginuid=%user.loginuid process=%proc.name proc_exepath=%proc.exepath parent=%proc.pname command=%proc.cmdline terminal=%proc.tty exe_flags=%evt.arg.flags',
+  ],
+  [
+    'Launch Ingress Remote File Copy Tools in Container',
+    'NOTICE',
+    'maturity_incubating,container,network,process,mitre_command_and_control,TA0011',
+    'Ingress remote file copy tool launched in container | evt_type=%evt.type user=%user.name user_uid=%user.uid user_loginuid=%user.loginuid process=%proc.name proc_exepath=%proc.exepath parent=%proc.pname command=%proc.cmdline terminal=%proc.tty exe_flags=%evt.arg.flags',
+  ],
+  [
+    'Detect crypto miners using the Stratum protocol',
+    'CRITICAL',
+    'maturity_sandbox,host,container,process,mitre_impact,T1496',
+    'Possible miner running | evt_type=%evt.type user=%user.name user_uid=%user.uid user_loginuid=%user.loginuid process=%proc.name proc_exepath=%proc.exepath parent=%proc.pname command=%proc.cmdline terminal=%proc.tty exe_flags=%evt.arg.flags',
+  ],
 ];
 
 /** The syscall rules: the stable ones the demo raises (the fixture it copied them from), and MORE_RULES. */
@@ -121,7 +152,8 @@ const RULES: ReadonlyMap<string, Rule> = (() => {
   const tsv = readFileSync(new URL('../../e2e/fixtures/falco/default-rules.tsv', import.meta.url), 'utf8');
   for (const row of tsv.split('\n').slice(1)) {
     const [name, priority, tags, template, source] = row.split('\t');
-    if (source === 'syscall' && name && priority && tags && template) rules.set(name, compile(name, priority, tags, template));
+    if (source === 'syscall' && name && priority && tags && template)
+      rules.set(name, compile(name, priority, tags, template));
   }
   for (const [name, priority, tags, template] of MORE_RULES) rules.set(name, compile(name, priority, tags, template));
   return rules;
@@ -290,10 +322,42 @@ const procName = (rank: number) => wordAt(PROC_BASE + rank) + PROC_SUFFIXES[rank
 const userName = (rank: number) => wordAt(USER_BASE + rank);
 
 const NAMESPACES = [
-  'search', 'recommendations', 'inventory', 'orders', 'shipping', 'notifications', 'identity', 'auth', 'billing', 'analytics',
-  'ml-serving', 'ml-training', 'etl', 'streaming', 'gateway', 'web', 'mobile-api', 'partners', 'reporting', 'catalog', 'pricing',
-  'promotions', 'reviews', 'media', 'chat', 'support', 'crm', 'logistics', 'warehouse', 'fulfilment', 'risk', 'compliance',
-  'platform', 'observability', 'security', 'batch',
+  'search',
+  'recommendations',
+  'inventory',
+  'orders',
+  'shipping',
+  'notifications',
+  'identity',
+  'auth',
+  'billing',
+  'analytics',
+  'ml-serving',
+  'ml-training',
+  'etl',
+  'streaming',
+  'gateway',
+  'web',
+  'mobile-api',
+  'partners',
+  'reporting',
+  'catalog',
+  'pricing',
+  'promotions',
+  'reviews',
+  'media',
+  'chat',
+  'support',
+  'crm',
+  'logistics',
+  'warehouse',
+  'fulfilment',
+  'risk',
+  'compliance',
+  'platform',
+  'observability',
+  'security',
+  'batch',
 ];
 const ROLES = ['api', 'worker', 'web', 'consumer', 'cron', 'gateway', 'sync', 'exporter', 'indexer', 'scheduler'];
 const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
@@ -323,7 +387,8 @@ function workload(w: number): Workload {
   const node = mix(w, 13) % 400;
   return {
     hostname: `ip-10-1-${Math.floor(node / 100) + 16}-${(node % 100) + 20}.ec2.internal`,
-    containerId: (mix(w, 17) % 0x1000000).toString(16).padStart(6, '0') + (mix(w, 19) % 0x1000000).toString(16).padStart(6, '0'),
+    containerId:
+      (mix(w, 17) % 0x1000000).toString(16).padStart(6, '0') + (mix(w, 19) % 0x1000000).toString(16).padStart(6, '0'),
     name,
     repository: `${ECR}/${namespace}/${name}`,
     tag: `${1 + (h % 4)}.${mix(w, 23) % 30}.${mix(w, 29) % 12}`,
@@ -366,7 +431,13 @@ const LEVEL_KEYS: readonly Record<Attribute, string>[] = Array.from({ length: MA
     ? { name: 'proc.name', exepath: 'proc.exepath', exe: 'proc.exe', cmdline: 'proc.cmdline', pid: 'proc.pid' }
     : level === 1
       ? { name: 'proc.pname', exepath: 'proc.pexepath', exe: 'proc.pexe', cmdline: 'proc.pcmdline', pid: 'proc.ppid' }
-      : { name: `proc.aname[${level}]`, exepath: `proc.aexepath[${level}]`, exe: `proc.aexe[${level}]`, cmdline: `proc.acmdline[${level}]`, pid: `proc.apid[${level}]` },
+      : {
+          name: `proc.aname[${level}]`,
+          exepath: `proc.aexepath[${level}]`,
+          exe: `proc.aexe[${level}]`,
+          cmdline: `proc.acmdline[${level}]`,
+          pid: `proc.apid[${level}]`,
+        },
 );
 
 function readChain(fields: Map<string, string>): Level[] {
@@ -418,7 +489,26 @@ const proc = (name: string, rest: string, dir = '/usr/local/bin'): Level => ({
   cmdline: json(rest === '' ? name : `${name} ${rest}`),
 });
 
-const COMMON_ANCESTORS = ['bash', 'sh', 'python3', 'node', 'java', 'tini', 'dumb-init', 'make', 'npm', 'supervisord', 'runsv', 'su', 'timeout', 'xargs', 'env', 'entrypoint.sh', 'gosu', 's6-supervise'];
+const COMMON_ANCESTORS = [
+  'bash',
+  'sh',
+  'python3',
+  'node',
+  'java',
+  'tini',
+  'dumb-init',
+  'make',
+  'npm',
+  'supervisord',
+  'runsv',
+  'su',
+  'timeout',
+  'xargs',
+  'env',
+  'entrypoint.sh',
+  'gosu',
+  's6-supervise',
+];
 
 // An ancestor keeps its command line from one alert to the next, as a daemon or a shell does.
 const COMMON_LEVELS = COMMON_ANCESTORS.map((name, i) => proc(name, args(rngFor(i, 0, 1), 1), '/usr/bin'));
@@ -448,13 +538,32 @@ function reshape(chain: Level[], depth: number, rng: Rng): Level[] {
 // ─── The rewrite ────────────────────────────────────────────────────────────────────────────────
 
 const PACKAGE_MANAGERS: readonly (readonly [string, string])[] = [
-  ['apt-get', 'install -y --no-install-recommends'], ['apt', 'install -y'], ['dpkg', '-i'], ['pip', 'install --no-cache-dir'],
-  ['pip3', 'install --user'], ['npm', 'install --global'], ['apk', 'add --no-cache'], ['yum', 'install -y'], ['dnf', 'install -y'], ['gem', 'install'],
+  ['apt-get', 'install -y --no-install-recommends'],
+  ['apt', 'install -y'],
+  ['dpkg', '-i'],
+  ['pip', 'install --no-cache-dir'],
+  ['pip3', 'install --user'],
+  ['npm', 'install --global'],
+  ['apk', 'add --no-cache'],
+  ['yum', 'install -y'],
+  ['dnf', 'install -y'],
+  ['gem', 'install'],
 ];
 const API_SERVER = '172.20.0.1';
 
 /** The filters whose BENCH_RARE value goes into one alert of each part, in this order. */
-export const RARE_MARKERS = ['rule', 'hostname', 'container', 'image', 'namespace', 'pod', 'user', 'proc', 'chain', 'q'] as const;
+export const RARE_MARKERS = [
+  'rule',
+  'hostname',
+  'container',
+  'image',
+  'namespace',
+  'pod',
+  'user',
+  'proc',
+  'chain',
+  'q',
+] as const;
 export type RareMarker = (typeof RARE_MARKERS)[number];
 
 // The fields each change of rule drops: the old template's own (container and extra fields stay).
@@ -465,7 +574,9 @@ function setRule(alert: ParsedAlert, name: string, values: Record<string, string
   const change = `${alert.rule}\u0000${name}`;
   let dropped = DROPPED.get(change);
   if (dropped === undefined) {
-    dropped = ruleOrThrow(alert.rule).fields.filter((field) => !after.fields.includes(field) && !field.startsWith('container.') && !field.startsWith('k8s.'));
+    dropped = ruleOrThrow(alert.rule).fields.filter(
+      (field) => !after.fields.includes(field) && !field.startsWith('container.') && !field.startsWith('k8s.'),
+    );
     DROPPED.set(change, dropped);
   }
   for (const field of dropped) alert.fields.delete(field);
@@ -516,8 +627,16 @@ function rewrite(alert: ParsedAlert, rng: Rng, marker: RareMarker | null) {
 
   // A few very busy rules, and the rare one.
   const r = rng();
-  const choice = !container || marker !== null || (BUSY_RULES as readonly string[]).includes(alert.rule) ? -1
-    : r < RULE_SHARES[0] ? 0 : r < RULE_SHARES[0] + RULE_SHARES[1] ? 1 : r < RULE_SHARES[0] + RULE_SHARES[1] + RULE_SHARES[2] ? 2 : -1;
+  const choice =
+    !container || marker !== null || (BUSY_RULES as readonly string[]).includes(alert.rule)
+      ? -1
+      : r < RULE_SHARES[0]
+        ? 0
+        : r < RULE_SHARES[0] + RULE_SHARES[1]
+          ? 1
+          : r < RULE_SHARES[0] + RULE_SHARES[1] + RULE_SHARES[2]
+            ? 2
+            : -1;
   if (marker === 'rule') {
     setRule(alert, BENCH_RARE.rule, { 'evt.type': '"execve"', 'evt.arg.flags': '"EXE_WRITABLE|EXE_UPPER_LAYER"' });
     leaf = proc('xmrig', `-o stratum+tcp://${word(rng)}.${word(rng)}.example:3333 --donate-level=0 -B`, '/tmp');
@@ -530,13 +649,20 @@ function rewrite(alert: ParsedAlert, rng: Rng, marker: RareMarker | null) {
     setRule(alert, BUSY_RULES[0], {
       'evt.type': '"connect"',
       'fd.name': json(`10.0.${Math.floor(rng() * 64)}.${Math.floor(rng() * 250) + 2}:${port}->${API_SERVER}:443`),
-      'fd.lport': String(port), 'fd.rport': '443', 'fd.type': '"ipv4"', 'fd.l4proto': '"tcp"',
+      'fd.lport': String(port),
+      'fd.rport': '443',
+      'fd.type': '"ipv4"',
+      'fd.l4proto': '"tcp"',
     });
   } else if (choice === 2) {
     setRule(alert, COPY_RULE, { 'evt.type': '"execve"', 'evt.arg.flags': '"EXE_LOWER_LAYER"' });
     const tool = rng() < 0.6 ? 'curl' : 'wget';
     const url = `https://${word(rng)}.${word(rng)}.example/${word(rng)}/${word(rng)}${pick(rng(), EXTENSIONS)}`;
-    leaf = proc(tool, tool === 'curl' ? `-fsSL ${url} -o /tmp/${word(rng)}` : `-q -O /tmp/${word(rng)} ${url}`, '/usr/bin');
+    leaf = proc(
+      tool,
+      tool === 'curl' ? `-fsSL ${url} -o /tmp/${word(rng)}` : `-q -O /tmp/${word(rng)} ${url}`,
+      '/usr/bin',
+    );
   }
 
   // Workloads of a long tail, each one container of one pod on one node.
@@ -574,7 +700,10 @@ function rewrite(alert: ParsedAlert, rng: Rng, marker: RareMarker | null) {
   // Chains of every depth; names of a long tail at every level; command lines of many words.
   if (chain.length === 0) return;
   if (leaf !== null) chain[0] = { ...leaf, pid: chain[0]!.pid };
-  const depth = marker === 'chain' || marker === 'proc' ? 3 + Math.floor(rng() * (MAX_DEPTH - 2)) : pickWeighted(rng(), DEPTH_WEIGHTS);
+  const depth =
+    marker === 'chain' || marker === 'proc'
+      ? 3 + Math.floor(rng() * (MAX_DEPTH - 2))
+      : pickWeighted(rng(), DEPTH_WEIGHTS);
   chain = reshape(chain, depth, rng);
   for (let level = 0; level < chain.length; level++) {
     if (rng() >= PROC_SHARE || (level === 0 && leaf !== null)) continue;
@@ -583,11 +712,18 @@ function rewrite(alert: ParsedAlert, rng: Rng, marker: RareMarker | null) {
     chain[level] = { ...replaced, pid: chain[level]!.pid };
   }
   if (leaf === null && rng() < CMDLINE_SHARE) {
-    chain[0] = { ...chain[0]!, cmdline: json(`${JSON.parse(chain[0]!.name) as string} ${args(rng, 1 + Math.floor(rng() * 5))}`) };
+    chain[0] = {
+      ...chain[0]!,
+      cmdline: json(`${JSON.parse(chain[0]!.name) as string} ${args(rng, 1 + Math.floor(rng() * 5))}`),
+    };
   }
   if (marker === 'proc') chain[1] = proc(BENCH_RARE.proc, `--config /etc/${BENCH_RARE.proc}.yaml`);
   if (marker === 'chain') chain[chain.length - 1] = proc(BENCH_RARE.chain, '--once', '/sbin');
-  if (marker === 'q') chain[0] = { ...chain[0]!, cmdline: json(`${JSON.parse(chain[0]!.name) as string} --job ${BENCH_RARE.q} ${args(rng, 2)}`) };
+  if (marker === 'q')
+    chain[0] = {
+      ...chain[0]!,
+      cmdline: json(`${JSON.parse(chain[0]!.name) as string} --job ${BENCH_RARE.q} ${args(rng, 2)}`),
+    };
   writeChain(fields, chain);
 
   // File names of many words, in the directory the rule watches.

@@ -17,7 +17,8 @@ export const kb = (bytes) => (finite(bytes) ? `${(bytes / 1000).toFixed(1)} KB` 
 /** @param {unknown} bytes */
 export const mb = (bytes) => (finite(bytes) ? `${(bytes / 1e6).toFixed(bytes < 1e8 ? 1 : 0)} MB` : '—');
 /** @param {unknown} ratio */
-export const pct = (ratio) => (!finite(ratio) ? '—' : ratio < 0.1 ? `${(ratio * 100).toFixed(1)}%` : `${Math.round(ratio * 100)}%`);
+export const pct = (ratio) =>
+  !finite(ratio) ? '—' : ratio < 0.1 ? `${(ratio * 100).toFixed(1)}%` : `${Math.round(ratio * 100)}%`;
 
 /**
  * The issue's targets, each checked where its number is printed and listed again at the end; the
@@ -45,7 +46,9 @@ export class Targets {
     const factor = kind === 'below' ? value / limit : limit / value;
     let verdict = 'met';
     if (!met) {
-      if (kind === 'below') verdict = factor >= 2 ? `missed (${factor.toFixed(1)}× the limit)` : `missed (+${Math.round((factor - 1) * 100)}%)`;
+      if (kind === 'below')
+        verdict =
+          factor >= 2 ? `missed (${factor.toFixed(1)}× the limit)` : `missed (+${Math.round((factor - 1) * 100)}%)`;
       else verdict = `missed (${Math.round((1 - value / limit) * 100)}% short)`;
     }
     this.list.push({ what, shown, met, verdict, factor, group });
@@ -66,7 +69,9 @@ export class Targets {
     for (const [group, misses] of groups) {
       const total = this.list.filter((t) => t.group === group).length;
       const worst = misses.reduce((a, b) => (b.factor > a.factor ? b : a));
-      lines.push(`- ${group}: ${misses.length} of ${total} missed; the worst, ${worst.what}: ${worst.shown} — ${worst.verdict}`);
+      lines.push(
+        `- ${group}: ${misses.length} of ${total} missed; the worst, ${worst.what}: ${worst.shown} — ${worst.verdict}`,
+      );
     }
     return lines.join('\n');
   }
@@ -81,7 +86,8 @@ export class Targets {
 export function table(headers, rows, right = []) {
   const cells = [headers, ...rows].map((row) => row.map((cell) => String(cell ?? '')));
   const widths = headers.map((_, i) => Math.max(3, ...cells.map((row) => row[i]?.length ?? 0)));
-  const line = (/** @type {string[]} */ row) => `| ${row.map((cell, i) => (right.includes(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ')} |`;
+  const line = (/** @type {string[]} */ row) =>
+    `| ${row.map((cell, i) => (right.includes(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (right.includes(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(cells[0] ?? []), rule, ...cells.slice(1).map(line)].join('\n');
 }
@@ -99,7 +105,12 @@ function queryLimitMs(label) {
   return 200;
 }
 
-const splitRow = (/** @type {string} */ line) => line.trim().replace(/^\||\|$/g, '').split('|').map((cell) => cell.trim());
+const splitRow = (/** @type {string} */ line) =>
+  line
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((cell) => cell.trim());
 
 /**
  * Adds target and verdict columns to the markdown tables in bench-queries' output (any table with
@@ -126,11 +137,18 @@ export function annotateQueryTables(text, targets, context) {
       const cells = splitRow(lines[j] ?? '');
       const limit = queryLimitMs(cells[0] ?? '');
       const value = Number(cells[p95]);
-      const verdict = limit === null ? '' : targets.check(cells[0] ?? '', value, limit, 'below', `${cells[p95]} ms (p95)`, context);
+      const verdict =
+        limit === null ? '' : targets.check(cells[0] ?? '', value, limit, 'below', `${cells[p95]} ms (p95)`, context);
       rows.push([...cells, limit === null ? '' : `< ${limit} ms`, verdict]);
     }
     const headers = [...splitRow(header), 'target p95', ''];
-    out.push(table(headers, rows, headers.map((_, k) => k).filter((k) => k > 0 && k < headers.length - 2)));
+    out.push(
+      table(
+        headers,
+        rows,
+        headers.map((_, k) => k).filter((k) => k > 0 && k < headers.length - 2),
+      ),
+    );
     i = j - 1;
   }
   return out.join('\n');
@@ -147,6 +165,9 @@ export function writeMarked(file, section) {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const start = text.indexOf(MARK_START);
   const end = text.indexOf(MARK_END);
-  const next = start >= 0 && end > start ? `${text.slice(0, start)}${block}${text.slice(end + MARK_END.length)}` : `${text.trimEnd()}\n\n${block}\n`;
+  const next =
+    start >= 0 && end > start
+      ? `${text.slice(0, start)}${block}${text.slice(end + MARK_END.length)}`
+      : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
 }

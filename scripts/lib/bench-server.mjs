@@ -16,7 +16,11 @@ const PORTS = /** @type {const} */ ([3900, 3999]);
  * @returns {NodeJS.ProcessEnv}
  */
 export function benchEnv(extra = {}) {
-  const env = /** @type {NodeJS.ProcessEnv} */ (Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PERCH_') || name === 'PERCH_DIST_DIR')));
+  const env = /** @type {NodeJS.ProcessEnv} */ (
+    Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('PERCH_') || name === 'PERCH_DIST_DIR'),
+    )
+  );
   return { ...env, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
 }
 
@@ -83,7 +87,8 @@ export async function startServer({ dbFile, logFile, env = {} }) {
   };
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before answering; its log: ${logFile}\n${tail(logFile)}`);
+    if (child.exitCode !== null)
+      throw new Error(`the server exited (${child.exitCode}) before answering; its log: ${logFile}\n${tail(logFile)}`);
     try {
       if ((await fetch(`${origin}/api/health`)).ok) break;
     } catch {
@@ -129,7 +134,12 @@ export function runChild(command, args, { env = benchEnv(), passStderr = false }
       running.delete(child);
       const seconds = (performance.now() - started) / 1000;
       if (code === 0) resolve({ stdout, stderr, seconds });
-      else reject(new Error(`${[command, ...args].join(' ')} failed (${code ?? signal})\n${(stderr || stdout).trimEnd().split('\n').slice(-15).join('\n')}`));
+      else
+        reject(
+          new Error(
+            `${[command, ...args].join(' ')} failed (${code ?? signal})\n${(stderr || stdout).trimEnd().split('\n').slice(-15).join('\n')}`,
+          ),
+        );
     });
   });
 }

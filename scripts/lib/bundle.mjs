@@ -23,7 +23,9 @@ export function bundle({ distDir = '.next', basePath = '' } = {}) {
   /** @type {{ dependencies: Record<string, string>, devDependencies: Record<string, string> }} */
   const pkg = require(path.join(root, 'package.json'));
   // Bundled under the react-server condition, so that its empty module is the one loaded.
-  const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => name !== 'server-only');
+  const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter(
+    (name) => name !== 'server-only',
+  );
   /** @type {typeof import('esbuild')} */
   const esbuild = require('esbuild');
   esbuild.buildSync({

@@ -64,7 +64,10 @@ describe('the build bundles', () => {
       const text = readFileSync(bundlePath(dist, name), 'utf8');
       const imported = new Set([...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1]!));
       const packages = [...imported].filter((specifier) => !specifier.startsWith('node:'));
-      expect(packages.every((specifier) => ['next', 'better-sqlite3', 'zod', 'prom-client'].includes(specifier)), `${name}: ${packages}`).toBe(true);
+      expect(
+        packages.every((specifier) => ['next', 'better-sqlite3', 'zod', 'prom-client'].includes(specifier)),
+        `${name}: ${packages}`,
+      ).toBe(true);
     }
     const server = readFileSync(bundlePath(dist, 'server'), 'utf8');
     expect(server).toContain('function serveIngest(');

@@ -7,9 +7,15 @@ import { CHROMIUM_ARGS, PLAYWRIGHT_DISABLED_FEATURES } from './chromium.mjs';
 // The features Playwright itself turns off, read from the playwright-core this project installs.
 function playwrightDisabledFeatures(): string[] {
   const require = createRequire(import.meta.url);
-  const bundle = readFileSync(path.join(path.dirname(require.resolve('playwright-core/package.json')), 'lib/coreBundle.js'), 'utf8');
+  const bundle = readFileSync(
+    path.join(path.dirname(require.resolve('playwright-core/package.json')), 'lib/coreBundle.js'),
+    'utf8',
+  );
   const list = /disabledFeatures = \[([\s\S]*?)\]\.filter/.exec(bundle)?.[1];
-  if (list === undefined) throw new Error('playwright-core no longer lists its disabled features where this test looks; check chromium.mjs by hand');
+  if (list === undefined)
+    throw new Error(
+      'playwright-core no longer lists its disabled features where this test looks; check chromium.mjs by hand',
+    );
   return [...list.replace(/\/\/.*$/gm, '').matchAll(/"([A-Za-z]+)"/g)].map((match) => match[1]!);
 }
 
@@ -21,6 +27,8 @@ describe('the browser Perch launches', () => {
     const playwright = playwrightDisabledFeatures();
     expect(playwright.length).toBeGreaterThan(5);
     expect(disabled).toEqual(expect.arrayContaining(playwright));
-    expect(disabled).toEqual(expect.arrayContaining([...PLAYWRIGHT_DISABLED_FEATURES, 'WebUIOmniboxPopup', 'WebUIOmniboxAimPopup']));
+    expect(disabled).toEqual(
+      expect.arrayContaining([...PLAYWRIGHT_DISABLED_FEATURES, 'WebUIOmniboxPopup', 'WebUIOmniboxAimPopup']),
+    );
   });
 });

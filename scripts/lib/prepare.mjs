@@ -43,8 +43,16 @@ export function ensureDependencies() {
 }
 
 const BUILD_INPUTS = [
-  'app', 'components', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.js',
-  'postcss.config.mjs', 'tsconfig.json', 'package-lock.json',
+  'app',
+  'components',
+  'lib',
+  'public',
+  'proxy.ts',
+  'instrumentation.ts',
+  'next.config.js',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
 ];
 
 /**
@@ -52,7 +60,10 @@ const BUILD_INPUTS = [
  * made for the same PERCH_BASE_PATH (Next bakes the base path into the build), then the server and
  * worker bundles (scripts/lib/bundle.mjs) unless they are newer than that build and every source.
  */
-export function ensureBuild({ distDir = process.env.PERCH_DIST_DIR || '.next', basePath = process.env.PERCH_BASE_PATH ?? '' } = {}) {
+export function ensureBuild({
+  distDir = process.env.PERCH_DIST_DIR || '.next',
+  basePath = process.env.PERCH_BASE_PATH ?? '',
+} = {}) {
   const dir = path.join(root, distDir);
   const stampFile = path.join(dir, 'perch-base-path');
   const builtFor = existsSync(stampFile) ? readFileSync(stampFile, 'utf8') : null;
@@ -60,7 +71,11 @@ export function ensureBuild({ distDir = process.env.PERCH_DIST_DIR || '.next', b
   const built = mtime(path.join(dir, 'BUILD_ID'));
   if (!(built > 0 && built >= newestSource && builtFor === basePath)) nextBuild(distDir, basePath);
   const bundled = mtime(bundlePath(distDir, 'server'));
-  const bundleInputs = Math.max(newestSource, mtime(path.join(root, 'scripts', 'lib', 'bundle.mjs')), mtime(path.join(dir, 'BUILD_ID')));
+  const bundleInputs = Math.max(
+    newestSource,
+    mtime(path.join(root, 'scripts', 'lib', 'bundle.mjs')),
+    mtime(path.join(dir, 'BUILD_ID')),
+  );
   if (bundled >= bundleInputs) return;
   console.log(`[perch] bundling the server and worker threads into ${distDir}/perch…`);
   bundle({ distDir, basePath });
@@ -86,7 +101,9 @@ function nextBuild(distDir, basePath) {
 export function ensureChromium() {
   if (existsSync('/usr/bin/chromium')) return;
   if (process.getuid?.() !== 0) {
-    console.error('[perch] browser tests need Chromium: run `sudo apt-get install -y --no-install-recommends chromium fonts-liberation`.');
+    console.error(
+      '[perch] browser tests need Chromium: run `sudo apt-get install -y --no-install-recommends chromium fonts-liberation`.',
+    );
     process.exit(1);
   }
   console.log('[perch] installing Debian Chromium for the browser tests…');

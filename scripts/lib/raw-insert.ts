@@ -26,7 +26,9 @@ export function rawInserter(db: Database.Database) {
   const insertPayload = db.prepare('INSERT INTO event_payloads (event_id, raw) VALUES (?, ?)');
   const insertSearch = db.prepare('INSERT INTO event_search (rowid, text) VALUES (?, ?)');
   const insertTag = db.prepare('INSERT INTO event_tags (tag, event_id) VALUES (?, ?)');
-  const insertProcess = db.prepare('INSERT INTO event_processes (event_id, level, name, exepath, cmdline, pid) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertProcess = db.prepare(
+    'INSERT INTO event_processes (event_id, level, name, exepath, cmdline, pid) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const batchCounts = prepareCountWriter(db);
   const batchRuns = prepareIdRunWriter(db);
 
@@ -34,11 +36,30 @@ export function rawInserter(db: Database.Database) {
     const ids: number[] = [];
     const runs = batchRuns();
     for (const a of alerts) {
-      const id = Number(insertEvent.run(
-        a.dedupKey, a.uuid, a.timeNs, receivedMs, a.priority, a.priorityRank, a.rule, a.source, a.hostname,
-        a.internal ? 1 : 0, a.containerId, a.containerName, a.imageRepository, a.imageTag, a.k8sNamespace, a.k8sPod,
-        a.userName, a.evtType, a.fdName, a.processChain,
-      ).lastInsertRowid);
+      const id = Number(
+        insertEvent.run(
+          a.dedupKey,
+          a.uuid,
+          a.timeNs,
+          receivedMs,
+          a.priority,
+          a.priorityRank,
+          a.rule,
+          a.source,
+          a.hostname,
+          a.internal ? 1 : 0,
+          a.containerId,
+          a.containerName,
+          a.imageRepository,
+          a.imageTag,
+          a.k8sNamespace,
+          a.k8sPod,
+          a.userName,
+          a.evtType,
+          a.fdName,
+          a.processChain,
+        ).lastInsertRowid,
+      );
       ids.push(id);
       runs.add(id, a.timeNs);
       insertTime.run(id, a.timeNs, a.internal ? 1 : 0, a.priorityRank);
@@ -49,7 +70,9 @@ export function rawInserter(db: Database.Database) {
     counts.write();
     runs.write();
     // In the writer's order: the index's terms after every other statement (lib/db/event-writer.ts).
-    alerts.forEach((a, i) => { insertSearch.run(ids[i], a.indexedText); });
+    alerts.forEach((a, i) => {
+      insertSearch.run(ids[i], a.indexedText);
+    });
   });
 
   return {
@@ -57,7 +80,10 @@ export function rawInserter(db: Database.Database) {
     prepare(alerts: readonly StoredAlert[]): RawBatch {
       const counts = batchCounts();
       for (const alert of alerts) counts.add(alert);
-      return { alerts: alerts.map((alert) => ({ ...alert, packedRaw: packRaw(alert.raw), indexedText: indexedText(alert) })), counts };
+      return {
+        alerts: alerts.map((alert) => ({ ...alert, packedRaw: packRaw(alert.raw), indexedText: indexedText(alert) })),
+        counts,
+      };
     },
     insert: (batch: RawBatch) => {
       insertAll.immediate(batch, Date.now());

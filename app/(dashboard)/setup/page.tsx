@@ -9,7 +9,11 @@ export default async function Page() {
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">Connect Falco</h1>
-      <SetupHelp serverUrl={await requestServerUrl()} tokenRequired={getConfig().ingestToken !== null} title="Point Falco and falcosidekick at this server" />
+      <SetupHelp
+        serverUrl={await requestServerUrl()}
+        tokenRequired={getConfig().ingestToken !== null}
+        title="Point Falco and falcosidekick at this server"
+      />
     </div>
   );
 }

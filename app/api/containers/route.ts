@@ -4,5 +4,8 @@ import { apiRoute, jsonTextResponse, withApi } from '@/lib/api/with-api';
 import { readJson } from '@/lib/db/read-pool';
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: withApi(async (_request, { query }) => jsonTextResponse(await readJson('containers', query.filter, query.limit)), { query: QUERIES.containers }),
+  GET: withApi(
+    async (_request, { query }) => jsonTextResponse(await readJson('containers', query.filter, query.limit)),
+    { query: QUERIES.containers },
+  ),
 });

@@ -7,7 +7,10 @@ import { ingestRequest } from '@/lib/ingest/ingest';
 const ingest = withApi(async (request) => jsonResponse(await ingestRequest(request)));
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: withApi(async (_request, { query }) => jsonTextResponse(await readJson('events', query.filter, query.page, Date.now())), { query: QUERIES.events }),
+  GET: withApi(
+    async (_request, { query }) => jsonTextResponse(await readJson('events', query.filter, query.page, Date.now())),
+    { query: QUERIES.events },
+  ),
   POST: ingest,
   PUT: ingest,
 });

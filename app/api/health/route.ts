@@ -6,9 +6,12 @@ import { storeHealth } from '@/lib/events/store';
 import packageJson from '@/package.json';
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: withApi((request) => {
-    // Opens the store (a 500 when it cannot be opened); a probe may ask every second, so it reads nothing.
-    const report = storeHealth(packageJson.version, viewerOf(request) !== null);
-    return jsonResponse(report ?? { status: 'ok', version: packageJson.version });
-  }, { access: 'public' }),
+  GET: withApi(
+    (request) => {
+      // Opens the store (a 500 when it cannot be opened); a probe may ask every second, so it reads nothing.
+      const report = storeHealth(packageJson.version, viewerOf(request) !== null);
+      return jsonResponse(report ?? { status: 'ok', version: packageJson.version });
+    },
+    { access: 'public' },
+  ),
 });

@@ -10,5 +10,9 @@ const query = filterQuery((params) => ({
 }));
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: withApi(async (_request, { query: { filter, chains, alerts } }) => jsonTextResponse(await readJson('processTree', filter, chains, alerts)), { query }),
+  GET: withApi(
+    async (_request, { query: { filter, chains, alerts } }) =>
+      jsonTextResponse(await readJson('processTree', filter, chains, alerts)),
+    { query },
+  ),
 });

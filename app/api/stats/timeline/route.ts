@@ -4,5 +4,9 @@ import { apiRoute, jsonTextResponse, withApi } from '@/lib/api/with-api';
 import { readJson } from '@/lib/db/read-pool';
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: withApi(async (_request, { query }) => jsonTextResponse(await readJson('timeline', query.filter, query.stack, query.series)), { query: QUERIES.timeline }),
+  GET: withApi(
+    async (_request, { query }) =>
+      jsonTextResponse(await readJson('timeline', query.filter, query.stack, query.series)),
+    { query: QUERIES.timeline },
+  ),
 });

@@ -4,5 +4,7 @@ import { apiRoute, jsonTextResponse, withApi } from '@/lib/api/with-api';
 import { readJson } from '@/lib/db/read-pool';
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: withApi(async (_request, { params }) => jsonTextResponse(await readJson('related', parseIdOrThrow(params.id ?? '')))),
+  GET: withApi(async (_request, { params }) =>
+    jsonTextResponse(await readJson('related', parseIdOrThrow(params.id ?? ''))),
+  ),
 });
