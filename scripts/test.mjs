@@ -1,6 +1,6 @@
 // @ts-check
-// npm test: everything from a fresh clone — dependencies, Chromium, type check, unit tests, a
-// production build, then the API and browser tests against real servers on temporary stores, and a
+// npm test: everything from a fresh clone: dependencies, Chromium, type check, lint, unit tests, the
+// production builds, the API and browser tests against real servers on temporary stores, and a
 // smoke run of the benchmark.
 import { ensureBuild, ensureChromium, ensureDependencies, nodeBin, run } from './lib/prepare.mjs';
 
@@ -12,6 +12,10 @@ console.log('\n[perch] type check');
 run(nodeBin('tsc'), ['--noEmit'], { env });
 // The .mjs scripts, checked from their JSDoc (tsconfig.scripts.json).
 run(nodeBin('tsc'), ['--noEmit', '-p', 'tsconfig.scripts.json'], { env });
+console.log('\n[perch] format and lint (Biome), dead code (knip), comment length and figures');
+run(nodeBin('biome'), ['check', '.'], { env });
+run(nodeBin('knip'), [], { env });
+run(process.execPath, ['scripts/check-comments.mjs', '--strict'], { env });
 console.log('\n[perch] unit tests');
 run(nodeBin('vitest'), ['run'], { env });
 ensureBuild();
