@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDatabase, type Db } from '../lib/db/connection';
-import { ApiError } from '../lib/api/errors';
+import { InvalidQuery } from '../lib/errors';
 import { getEventOrThrow, listEvents } from '../lib/db/event-queries';
 import { assertSearchAnswerable } from '../lib/db/event-search';
 import { containerRows } from '../lib/db/containers';
@@ -253,12 +253,12 @@ async function main() {
       try {
         if (!NO_REFUSAL) assertSearchAnswerable(db, filter);
       } catch (error) {
-        if (error instanceof ApiError) return error;
+        if (error instanceof InvalidQuery) return error;
         throw error;
       }
       return fn();
     };
-    const label = api(() => null)() instanceof ApiError ? `${name} (refused: 400)` : name;
+    const label = api(() => null)() instanceof InvalidQuery ? `${name} (refused: 400)` : name;
     time(
       `explorer 30d + ${label}: first page`,
       api(() => listEvents(db, filter, page(100), nowMs)),
