@@ -1,26 +1,12 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { DIMENSIONS, type Dimension } from '@/lib/filters/dimensions';
+import { DIMENSIONS, type Dimension, PICKABLE_DIMENSIONS } from '@/lib/filters/dimensions';
 import { filterToSearchParams } from '@/lib/filters/event-filter';
 import type { useEventFilter } from '@/lib/filters/use-event-filter';
 import { useTop } from '@/lib/queries/stats';
 import { PriorityShape } from '../ui/priority-badge';
 import { findPriority } from '@/lib/falco/priorities';
-
-const PICKABLE: Dimension[] = [
-  'priority',
-  'rule',
-  'source',
-  'hostname',
-  'container',
-  'image',
-  'namespace',
-  'pod',
-  'tag',
-  'user',
-  'proc',
-];
 
 function ValueList({
   state,
@@ -138,7 +124,7 @@ export function FilterPicker({ state }: { state: ReturnType<typeof useEventFilte
           {dimension === null ? (
             // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the menu pattern, menu items as items.
             <ul role="menu" className="w-48 py-1 text-sm">
-              {PICKABLE.map((name) => (
+              {PICKABLE_DIMENSIONS.map((name) => (
                 <li key={name}>
                   <button
                     type="button"

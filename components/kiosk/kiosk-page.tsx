@@ -4,7 +4,7 @@
 // holds a bounded number of alerts, and the connection state is always on screen.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { valueLabel, type Dimension } from '@/lib/filters/dimensions';
+import { type Dimension, PICKABLE_DIMENSIONS, valueLabel } from '@/lib/filters/dimensions';
 import { withBasePath } from '@/lib/base-path';
 import { KIOSK_PANELS, type KioskConfig, type KioskPanel as PanelName } from '@/lib/kiosk/kiosk-config';
 import { useKioskFeed } from '@/lib/kiosk/use-kiosk-feed';
@@ -223,19 +223,7 @@ function describeScope({ filter }: KioskConfig): string {
         : `From ${filter.from}`,
   ];
   if (filter.to) parts.push(`to ${filter.to}`);
-  for (const key of [
-    'priority',
-    'rule',
-    'source',
-    'hostname',
-    'container',
-    'image',
-    'namespace',
-    'pod',
-    'tag',
-    'user',
-    'proc',
-  ] as const) {
+  for (const key of PICKABLE_DIMENSIONS) {
     if (filter[key].length > 0) parts.push(`${key} ${filter[key].join(', ')}`);
   }
   if (filter.q) parts.push(`"${filter.q}"`);

@@ -2,6 +2,7 @@
 // them is known, or computed from these specs with plain array arithmetic, independently of the SQL.
 import { expect } from 'vitest';
 import { CHAIN_SEPARATOR, PID_SEPARATOR } from '../falco/ancestry';
+import { findPriority, PRIORITIES } from '../falco/priorities';
 import type { Dimension } from '../filters/dimensions';
 import { EventFilter } from '../filters/event-filter';
 import { prepareEntries } from '../ingest/prepare';
@@ -42,20 +43,8 @@ export const NOW = Date.parse('2026-03-01T12:00:00Z');
 export const ago = (minutes: number, extraNs = 0) => BigInt(NOW - minutes * MINUTE) * NS_PER_MS + BigInt(extraNs);
 export const isoNs = (ns: bigint) =>
   `${new Date(Number(ns / NS_PER_MS)).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
-const rankOf = (priority: string) =>
-  ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'].indexOf(
-    priority.toLowerCase(),
-  );
-export const PRIORITY_NAMES = [
-  'Emergency',
-  'Alert',
-  'Critical',
-  'Error',
-  'Warning',
-  'Notice',
-  'Informational',
-  'Debug',
-] as const;
+const rankOf = (priority: string) => findPriority(priority)!.rank;
+export const PRIORITY_NAMES = PRIORITIES.map((p) => p.name);
 
 function alertText(spec: Spec, n: number): string {
   const fields: Record<string, unknown> = {};

@@ -201,6 +201,11 @@ export const LIST_FILTERS = (Object.keys(DIMENSIONS) as (keyof Table)[]).filter(
   (name) => (DIMENSIONS[name] as DimensionSpec).chip !== undefined,
 ) as readonly ListFilter[];
 
+/** What a filter picker offers: the grouped dimensions (they have values to list) that a chip filters. */
+export const PICKABLE_DIMENSIONS = DIMENSION_NAMES.filter(
+  (name) => (DIMENSIONS[name] as DimensionSpec).chip !== undefined,
+) as readonly (Dimension & ListFilter)[];
+
 /** MITRE ATT&CK tags as Falco's rules write them: `mitre_execution` or `TA0002`, `T1059.004`. */
 export const isMitreTactic = (tag: string) => /^mitre_[a-z_]+$/.test(tag) || /^TA\d{4}$/.test(tag);
 export const isMitreTechnique = (tag: string) => /^T\d{4}(?:\.\d{3})?$/.test(tag);
