@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredAlert } from '../falco/alert';
 import { parseJson } from '../falco/json';
@@ -266,6 +267,27 @@ describe('raw JSON', () => {
     expect(db.prepare("SELECT count(*) AS n FROM event_payloads WHERE typeof(raw) = 'blob'").get()).toEqual({
       n: lines.length,
     });
+  });
+
+  it('reads the rows each earlier release stored: text, plain raw deflate, and the current form', () => {
+    const lines = corpusLines.slice(0, 3);
+    const ids = writeAlerts(
+      db,
+      lines.map((line) => storedLine(line)),
+    ).map((r) => r.id);
+    const update = db.prepare('UPDATE event_payloads SET raw = ? WHERE event_id = ?');
+    update.run(lines[0], ids[0]);
+    update.run(deflateRawSync(lines[1]!), ids[1]);
+    expect(db.prepare('SELECT typeof(raw) AS t FROM event_payloads ORDER BY event_id').pluck().all()).toEqual([
+      'text',
+      'blob',
+      'blob',
+    ]);
+    ids.forEach((id, i) => {
+      expect(getEventOrThrow(db, id).raw).toBe(lines[i]);
+    });
+    const exported = rawEventsPage(db, EventFilter.parse({ from: 'all', internal: 'include' }), { limit: 10 }).raws;
+    expect([...exported].sort()).toEqual([...lines].sort());
   });
 });
 
