@@ -371,7 +371,7 @@ test.describe('?partial=1 stores the valid entries and lists the rejected ones',
 
 test.describe('a large NDJSON batch, written while the worker thread prepares it', () => {
   // The ingest worker's count of the entries it prepared: all of a body's lines when the body was
-  // written as it was prepared (lib/ingest/write-while-preparing.ts), half of them otherwise.
+  // written as it was prepared (lib/ingest/write-while-preparing.ts), none otherwise.
   const workerEntries = async (request: APIRequestContext) =>
     metric(await scrape(request, base), 'perch_ingest_worker_entries_total');
 

@@ -9,7 +9,8 @@ import { streamHub } from '../live/stream-hub';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 import { requireIngestToken, type TokenCarrier } from './auth';
 import { CommitQueue, isQueueFull } from './commit-queue';
-import { prepareBody, sharedPreparer } from './prepare-body';
+import { sharedPreparer } from './line-preparer';
+import { prepareBody } from './prepare-body';
 import { readBodyText } from './read-body';
 import { hasMoreEntriesThan } from './split-body';
 import { writeWhilePreparing, type WrittenBody } from './write-while-preparing';
@@ -22,7 +23,7 @@ export interface IngestReport {
   rejected?: ErrorIssue[];
 }
 
-const holder = globalThis as typeof globalThis & { __perchCommitQueue?: CommitQueue; __perchIngestsInFlight?: number };
+const holder = globalThis as typeof globalThis & { __perchCommitQueue?: CommitQueue };
 
 /** Commits alerts (in chunks that may still be on their way) and tells the live stream. */
 function commitChunks(chunks: Iterable<readonly WritableAlert[]>): WriteResult[] {
@@ -80,11 +81,8 @@ function writeFailure(error: unknown): unknown {
   );
 }
 
-/**
- * Parses, validates and commits a body; resolves only once the alerts are durable. `alone`: no
- * other ingest request is in flight.
- */
-async function ingestText(text: string, { partial = false, alone = false } = {}): Promise<IngestReport> {
+/** Parses, validates and commits a body; resolves only once the alerts are durable. */
+async function ingestText(text: string, { partial = false } = {}): Promise<IngestReport> {
   const { maxPendingAlerts } = getConfig();
   if (hasMoreEntriesThan(text, maxPendingAlerts)) {
     throw new DomainError(
@@ -95,21 +93,16 @@ async function ingestText(text: string, { partial = false, alone = false } = {})
   // Without ?partial=1 the first bad entry dooms the batch: finding the rest only serves the listing.
   const stopAfterIssues = partial ? Number.POSITIVE_INFINITY : MAX_REPORTED_ISSUES;
   const queue = commitQueue();
-  const writesPending = queue.pendingAlerts > 0;
-  // A large body from the only sender at work is written as it is prepared, and is then already
-  // committed (or, when its issues doom it, rolled back) here. With other requests in flight the
-  // queue overlaps their preparing with this write instead, which serves several senders better.
+  // A large body is written as it is prepared, and is then already committed (or, when its issues
+  // doom it, rolled back) here; the rest is prepared here and its commit queued.
   let streamed: WrittenBody | null;
   try {
-    streamed =
-      alone && !writesPending
-        ? writeWhilePreparing(text, { stopAfterIssues, partial }, commitChunks, sharedPreparer())
-        : null;
+    streamed = writeWhilePreparing(text, { stopAfterIssues, partial }, commitChunks, sharedPreparer());
   } catch (error) {
     throw writeFailure(error);
   }
   const { alerts, issues, hasSyntaxErrors, stoppedEarly, entryCount, isBatch } =
-    streamed?.body ?? (await prepareBody(text, { stopAfterIssues, writesPending }));
+    streamed?.body ?? prepareBody(text, { stopAfterIssues });
   if (entryCount === 0) throw new DomainError('empty_body', 'The body is empty; send a Falco alert as JSON.');
   const listed = issues.slice(0, MAX_REPORTED_ISSUES);
   const unlisted = issues.length > listed.length || stoppedEarly ? ` (the first ${listed.length} are listed)` : '';
@@ -160,15 +153,9 @@ export async function ingestCall(call: IngestCall): Promise<IngestReport> {
     requireIngestToken(call, config.ingestToken);
     // Before the body is read: under overload a refusal must cost next to nothing.
     if (commitQueue().full) throw overloaded();
-    holder.__perchIngestsInFlight = (holder.__perchIngestsInFlight ?? 0) + 1;
-    let report: IngestReport;
-    try {
-      const text = await call.readBody(config.maxBodyBytes);
-      const partial = ['1', 'true'].includes(call.searchParams.get('partial') ?? '');
-      report = await ingestText(text, { partial, alone: holder.__perchIngestsInFlight === 1 });
-    } finally {
-      holder.__perchIngestsInFlight--;
-    }
+    const text = await call.readBody(config.maxBodyBytes);
+    const partial = ['1', 'true'].includes(call.searchParams.get('partial') ?? '');
+    const report = await ingestText(text, { partial });
     metrics.observeIngest('stored', seconds());
     return report;
   } catch (error) {

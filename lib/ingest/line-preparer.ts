@@ -7,7 +7,19 @@ import type { PrepareChunksRequest, PrepareLinesRequest } from './prepare-worker
 import type { NumberedLines } from './split-body';
 
 /** Whether the worker's code is at hand (built, or its sources outside the build). */
-export const canPrepareInWorker = () => canStartWorker('prepare-worker');
+const canPrepareInWorker = () => canStartWorker('prepare-worker');
+
+const holder = globalThis as typeof globalThis & { __perchLinePreparer?: LinePreparer | null };
+
+/** The server's one ingest worker, or null where its code is not at hand. */
+export function sharedPreparer(): LinePreparer | null {
+  if (holder.__perchLinePreparer === undefined) {
+    holder.__perchLinePreparer = canPrepareInWorker() ? new LinePreparer({ unref: true }) : null;
+  }
+  return holder.__perchLinePreparer;
+}
+
+const YOUNG_GENERATION_MB = 4;
 
 export class LinePreparer {
   private worker: Worker | null = null;
@@ -33,7 +45,9 @@ export class LinePreparer {
   }
 
   private start(): Worker {
-    const worker = startWorker('prepare-worker');
+    // Each deflate's copy of the payload dictionary lives outside the heap until the scavenge that
+    // frees its handle: a small young generation frees them sooner (decision 0031).
+    const worker = startWorker('prepare-worker', { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     if (this.options.unref) worker.unref();
     const failAll = (error: unknown) => {
       if (this.worker === worker) {

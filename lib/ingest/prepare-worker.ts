@@ -1,6 +1,6 @@
-// The second thread of ingest: turns NDJSON lines into alerts ready to write, so that the main thread
-// only writes. The import sends it every batch; the server part of a large body (prepare-body.ts) or
-// all of it in chunks (write-while-preparing.ts). docs/decisions/0021, 0022 and 0023 say why.
+// The second thread of ingest: turns NDJSON lines into alerts ready to write while the main thread
+// writes. The import sends it every batch; the server a large body in chunks
+// (write-while-preparing.ts). docs/decisions/0021, 0023 and 0032 say why.
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { WORKER_READY } from '../worker-threads';
 import type { NumberedLines } from './split-body';

@@ -30,7 +30,7 @@ describe('writeWhilePreparing', () => {
     });
 
     const queuedStore = openDatabase(':memory:');
-    writeAlerts(queuedStore, (await prepareBody(text, {}, null)).alerts);
+    writeAlerts(queuedStore, prepareBody(text).alerts);
     expect(dumpStore(streamedStore)).toEqual(dumpStore(queuedStore));
     expect(countEvents(streamedStore)).toBe(650);
 
@@ -101,6 +101,7 @@ describe('writeWhilePreparing', () => {
     const failing: ChunkWorker = {
       ready: true,
       backlog: 0,
+      warmUp: () => {},
       prepareChunks: (chunks, options) => {
         const real = worker().prepareChunks(chunks, options);
         let answered = 0;
@@ -145,26 +146,24 @@ describe('writeWhilePreparing', () => {
     expect(countEvents(db)).toBe(0);
   });
 
-  it('leaves short bodies, arrays and a busy or missing worker to the queued path', () => {
+  it('leaves short bodies, arrays and a busy, starting or missing worker to the queued path', () => {
     const db = openDatabase(':memory:');
     const write = writerFor(db);
+    const prepareChunks = worker().prepareChunks.bind(worker());
     expect(writeWhilePreparing(lines(MIN_STREAMED_LINES - 1).join('\n'), ALL, write, worker())).toBeNull();
     expect(writeWhilePreparing(`[${lines(300).join(',')}]`, ALL, write, worker())).toBeNull();
-    expect(
-      writeWhilePreparing(lines(300).join('\n'), ALL, write, {
-        ready: true,
-        backlog: 1,
-        prepareChunks: worker().prepareChunks.bind(worker()),
-      }),
-    ).toBeNull();
-    expect(
-      writeWhilePreparing(lines(300).join('\n'), ALL, write, {
-        ready: false,
-        backlog: 0,
-        prepareChunks: worker().prepareChunks.bind(worker()),
-      }),
-    ).toBeNull();
+    const busy = { ready: true, backlog: 1, warmUp: vi.fn(), prepareChunks };
+    expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, busy)).toBeNull();
+    // A worker that has not loaded yet is started by the first large body, which does not wait for it.
+    const starting = { ready: false, backlog: 0, warmUp: vi.fn(), prepareChunks };
+    expect(writeWhilePreparing(lines(30).join('\n'), ALL, write, starting)).toBeNull();
+    expect(starting.warmUp).not.toHaveBeenCalled();
+    expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, starting)).toBeNull();
+    expect(starting.warmUp).toHaveBeenCalledOnce();
     expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, null)).toBeNull();
     expect(countEvents(db)).toBe(0);
+    expect(writeWhilePreparing(lines(MIN_STREAMED_LINES).join('\n'), ALL, write, worker())!.results).toHaveLength(
+      MIN_STREAMED_LINES,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import 'server-only';
-// A lone sender waits for each answer, so the worker prepares chunks while this thread writes them,
-// in one transaction without returning to the event loop: nothing else touches the store between,
-// and a bad line in a later chunk rolls back the whole body (decision 0023).
+// A large NDJSON body: the worker prepares it in chunks while this thread writes them, in one
+// transaction without returning to the event loop: nothing else touches the store between, and a
+// bad line in a later chunk rolls back the whole body (decisions 0023 and 0032).
 import type { WritableAlert, WriteResult } from '../db/event-writer';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 import type { LinePreparer } from './line-preparer';
@@ -9,9 +9,9 @@ import type { PreparedBody } from './prepare-body';
 import { prepareLines, type PreparedLines } from './prepare-lines';
 import { batchLines, type NumberedLines } from './split-body';
 
-// Shorter bodies gain little (the first chunk is waited for either way) and are shared between
-// the threads as before (prepare-body.ts).
-export const MIN_STREAMED_LINES = 200;
+// Shorter bodies are prepared on this thread (prepare-body.ts): posting lines to the worker and
+// the alerts back costs a copy of each, and a short body gains less than that.
+export const MIN_STREAMED_LINES = 64;
 
 // The first chunk is waited for with nothing to write meanwhile, so it is small; later ones double
 // up to a size that keeps a 1,000-line body to a dozen messages.
@@ -19,7 +19,7 @@ const FIRST_CHUNK_LINES = 25;
 const CHUNK_LINES = 100;
 
 /** What the worker must offer: idle, so that the chunks are not queued behind another body. */
-export type ChunkWorker = Pick<LinePreparer, 'ready' | 'backlog' | 'prepareChunks'>;
+export type ChunkWorker = Pick<LinePreparer, 'ready' | 'backlog' | 'warmUp' | 'prepareChunks'>;
 
 export interface WrittenBody {
   body: PreparedBody;
@@ -31,9 +31,9 @@ export interface WrittenBody {
 const DOOMED = Symbol('a bad line dooms the body');
 
 /**
- * Prepares and writes a body at once when it is large NDJSON and the worker is idle; null when it
- * is not (the caller prepares it with prepareBody and queues its commit). `write` commits the
- * chunks it is given in one transaction (writeAlertChunks); errors from it are thrown.
+ * Prepares and writes a body at once when it is large NDJSON and the worker is ready and idle; null
+ * when it is not (the caller prepares it with prepareBody and queues its commit). `write` commits
+ * the chunks it is given in one transaction (writeAlertChunks); errors from it are thrown.
  */
 export function writeWhilePreparing(
   text: string,
@@ -41,9 +41,12 @@ export function writeWhilePreparing(
   write: (chunks: Iterable<readonly WritableAlert[]>) => WriteResult[],
   worker: ChunkWorker | null,
 ): WrittenBody | null {
-  if (worker === null || !worker.ready || worker.backlog > 0) return null;
+  if (worker === null) return null;
   const lines = batchLines(text);
   if (lines === null || lines.length < MIN_STREAMED_LINES) return null;
+  // The thread starts with the first large body, which does not wait for it.
+  if (!worker.ready) worker.warmUp();
+  if (!worker.ready || worker.backlog > 0) return null;
 
   const chunks: NumberedLines[] = [];
   for (let i = 0, size = FIRST_CHUNK_LINES; i < lines.length; i += size, size = Math.min(size * 2, CHUNK_LINES))

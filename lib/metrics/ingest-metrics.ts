@@ -108,7 +108,7 @@ export class IngestMetrics {
   );
   private readonly workerEntries = this.tally(
     'perch_ingest_worker_entries_total',
-    'Entries of large NDJSON bodies parsed and checked on the ingest worker thread, beside the main one.',
+    'Entries of large NDJSON bodies parsed and checked on the ingest worker thread while the main one writes them.',
   );
   /** Ingest request durations by outcome: a refusal should take next to nothing. */
   readonly ingestSeconds = new Histogram({

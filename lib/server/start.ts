@@ -8,7 +8,7 @@ import { countAlerts } from '../db/event-queries';
 import { readPool } from '../db/read-pool';
 import { pruneAll } from '../db/retention';
 import { startFacetBackfill } from '../ingest/facet-backfill';
-import { sharedPreparer } from '../ingest/prepare-body';
+import { sharedPreparer } from '../ingest/line-preparer';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 
 /** A bad setting stops the server with its message; anything else is a bug and throws. */
