@@ -12,7 +12,7 @@ import { CommitQueue, isQueueFull } from './commit-queue';
 import { sharedPreparer } from './line-preparer';
 import { prepareBody } from './prepare-body';
 import { readBodyText } from './read-body';
-import { hasMoreEntriesThan } from './split-body';
+import { batchLines, hasMoreEntriesThan } from './split-body';
 import { writeWhilePreparing, type WrittenBody } from './write-while-preparing';
 
 export interface IngestReport {
@@ -95,14 +95,16 @@ async function ingestText(text: string, { partial = false } = {}): Promise<Inges
   const queue = commitQueue();
   // A large body is written as it is prepared, and is then already committed (or, when its issues
   // doom it, rolled back) here; the rest is prepared here and its commit queued.
+  const lines = batchLines(text);
   let streamed: WrittenBody | null;
   try {
-    streamed = writeWhilePreparing(text, { stopAfterIssues, partial }, commitChunks, sharedPreparer());
+    streamed =
+      lines === null ? null : writeWhilePreparing(lines, { stopAfterIssues, partial }, commitChunks, sharedPreparer());
   } catch (error) {
     throw writeFailure(error);
   }
   const { alerts, issues, hasSyntaxErrors, stoppedEarly, entryCount, isBatch } =
-    streamed?.body ?? prepareBody(text, { stopAfterIssues });
+    streamed?.body ?? prepareBody(text, { stopAfterIssues }, lines);
   if (entryCount === 0) throw new DomainError('empty_body', 'The body is empty; send a Falco alert as JSON.');
   const listed = issues.slice(0, MAX_REPORTED_ISSUES);
   const unlisted = issues.length > listed.length || stoppedEarly ? ` (the first ${listed.length} are listed)` : '';

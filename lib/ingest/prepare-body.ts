@@ -6,7 +6,7 @@ import type { ErrorIssue } from '../errors';
 import type { WritableAlert } from '../db/event-writer';
 import { prepareEntries } from './prepare';
 import { prepareLines } from './prepare-lines';
-import { batchLines, splitBody } from './split-body';
+import { batchLines, splitBody, type NumberedLines } from './split-body';
 
 export interface PreparedBody {
   alerts: WritableAlert[];
@@ -20,9 +20,15 @@ export interface PreparedBody {
   isBatch: boolean;
 }
 
-/** Parses, validates and normalises a body (one alert, a JSON array, or NDJSON); `stopAfterIssues` as prepareEntries. */
-export function prepareBody(text: string, { stopAfterIssues = Number.POSITIVE_INFINITY } = {}): PreparedBody {
-  const lines = batchLines(text);
+/**
+ * Parses, validates and normalises a body (one alert, a JSON array, or NDJSON); `stopAfterIssues`
+ * as prepareEntries; `lines`: the body's batchLines, when the caller has them already.
+ */
+export function prepareBody(
+  text: string,
+  { stopAfterIssues = Number.POSITIVE_INFINITY } = {},
+  lines: NumberedLines | null = batchLines(text),
+): PreparedBody {
   if (lines === null) {
     const { entries } = splitBody(text);
     const { valid, ...rest } = prepareEntries(entries, { stopAfterIssues });

@@ -101,7 +101,7 @@ export function batchLines(text: string): NumberedLines | null {
 /**
  * The lines of a body that is NDJSON, or null when it is one (possibly pretty-printed) object.
  * Nothing past the first line is parsed, so the lines can be parsed on another thread
- * (lib/ingest/prepare-body.ts). A body starting with `[` is not for this function.
+ * (lib/ingest/write-while-preparing.ts). A body starting with `[` is not for this function.
  */
 function ndjsonLines(
   text: string,

@@ -5,6 +5,7 @@ import { writeAlertChunks, writeAlerts, type WritableAlert } from '../db/event-w
 import { alertLine, readyWorker } from '../testing/ingest-worker';
 import type { PreparedChunks } from './line-preparer';
 import { prepareBody } from './prepare-body';
+import { batchLines } from './split-body';
 import { MIN_STREAMED_LINES, writeWhilePreparing, type ChunkWorker } from './write-while-preparing';
 
 const lines = (n: number) => Array.from({ length: n }, (_, i) => alertLine(i));
@@ -12,13 +13,20 @@ const countEvents = (db: Db) => (db.prepare('SELECT count(*) AS n FROM events').
 const writerFor = (db: Db) => (chunks: Iterable<readonly WritableAlert[]>) => writeAlertChunks(db, chunks);
 const ALL = { stopAfterIssues: Number.POSITIVE_INFINITY, partial: false };
 
+/** As ingest calls it: with the body's NDJSON lines, or not at all for a body that has none. */
+type Streamed = Parameters<typeof writeWhilePreparing>;
+const streamText = (text: string, options: Streamed[1], write: Streamed[2], worker: Streamed[3]) => {
+  const lines = batchLines(text);
+  return lines === null ? null : writeWhilePreparing(lines, options, write, worker);
+};
+
 const worker = readyWorker();
 
 describe('writeWhilePreparing', () => {
   it('stores a large body exactly as preparing it first and then writing it does', async () => {
     const text = lines(650).join('\n');
     const streamedStore = openDatabase(':memory:');
-    const written = writeWhilePreparing(text, ALL, writerFor(streamedStore), worker());
+    const written = streamText(text, ALL, writerFor(streamedStore), worker());
     expect(written).not.toBeNull();
     expect(written!.results!.map((r) => r.id)).toEqual(Array.from({ length: 650 }, (_, i) => i + 1));
     expect(written!.body).toMatchObject({
@@ -35,7 +43,7 @@ describe('writeWhilePreparing', () => {
     expect(countEvents(streamedStore)).toBe(650);
 
     // The same body again: every alert is a duplicate of the one stored, in order.
-    const again = writeWhilePreparing(text, ALL, writerFor(streamedStore), worker());
+    const again = streamText(text, ALL, writerFor(streamedStore), worker());
     expect(again!.results!.every((r, i) => r.duplicate && r.id === i + 1)).toBe(true);
     expect(countEvents(streamedStore)).toBe(650);
   });
@@ -45,12 +53,7 @@ describe('writeWhilePreparing', () => {
     body[640] = '{"rule": cut';
     body[655] = JSON.stringify({ rule: 'no time', priority: 'Warning', output: 'x', source: 'syscall' });
     const db = openDatabase(':memory:');
-    const written = writeWhilePreparing(
-      body.join('\n'),
-      { stopAfterIssues: 100, partial: false },
-      writerFor(db),
-      worker(),
-    );
+    const written = streamText(body.join('\n'), { stopAfterIssues: 100, partial: false }, writerFor(db), worker());
     expect(written!.results).toBeNull();
     expect(countEvents(db)).toBe(0);
     expect(db.prepare('SELECT count(*) AS n FROM event_counts_1h').get()).toEqual({ n: 0 });
@@ -60,13 +63,13 @@ describe('writeWhilePreparing', () => {
     ]);
     expect(written!.body.hasSyntaxErrors).toBe(true);
     // The store takes the next body as if nothing had happened.
-    expect(writeWhilePreparing(lines(300).join('\n'), ALL, writerFor(db), worker())!.results).toHaveLength(300);
+    expect(streamText(lines(300).join('\n'), ALL, writerFor(db), worker())!.results).toHaveLength(300);
     expect(countEvents(db)).toBe(300);
   });
 
   it('stops listing at the issues asked for and says the listing is incomplete', () => {
     const bad = Array.from({ length: 600 }, () => '{}');
-    const written = writeWhilePreparing(
+    const written = streamText(
       bad.join('\n'),
       { stopAfterIssues: 10, partial: false },
       writerFor(openDatabase(':memory:')),
@@ -83,7 +86,7 @@ describe('writeWhilePreparing', () => {
     body[5] = '{}';
     body[399] = 'not json';
     const db = openDatabase(':memory:');
-    const written = writeWhilePreparing(
+    const written = streamText(
       body.join('\n'),
       { stopAfterIssues: Number.POSITIVE_INFINITY, partial: true },
       writerFor(db),
@@ -117,7 +120,7 @@ describe('writeWhilePreparing', () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const db = openDatabase(':memory:');
     const text = lines(500).join('\n');
-    const written = writeWhilePreparing(text, ALL, writerFor(db), failing);
+    const written = streamText(text, ALL, writerFor(db), failing);
     expect(written!.results).toHaveLength(500);
     expect(
       db
@@ -142,7 +145,7 @@ describe('writeWhilePreparing', () => {
           }
         })(),
       );
-    expect(() => writeWhilePreparing(lines(500).join('\n'), ALL, faulty, worker())).toThrow('disk full');
+    expect(() => streamText(lines(500).join('\n'), ALL, faulty, worker())).toThrow('disk full');
     expect(countEvents(db)).toBe(0);
   });
 
@@ -150,19 +153,19 @@ describe('writeWhilePreparing', () => {
     const db = openDatabase(':memory:');
     const write = writerFor(db);
     const prepareChunks = worker().prepareChunks.bind(worker());
-    expect(writeWhilePreparing(lines(MIN_STREAMED_LINES - 1).join('\n'), ALL, write, worker())).toBeNull();
-    expect(writeWhilePreparing(`[${lines(300).join(',')}]`, ALL, write, worker())).toBeNull();
+    expect(streamText(lines(MIN_STREAMED_LINES - 1).join('\n'), ALL, write, worker())).toBeNull();
+    expect(streamText(`[${lines(300).join(',')}]`, ALL, write, worker())).toBeNull();
     const busy = { ready: true, backlog: 1, warmUp: vi.fn(), prepareChunks };
-    expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, busy)).toBeNull();
+    expect(streamText(lines(300).join('\n'), ALL, write, busy)).toBeNull();
     // A worker that has not loaded yet is started by the first large body, which does not wait for it.
     const starting = { ready: false, backlog: 0, warmUp: vi.fn(), prepareChunks };
-    expect(writeWhilePreparing(lines(30).join('\n'), ALL, write, starting)).toBeNull();
+    expect(streamText(lines(30).join('\n'), ALL, write, starting)).toBeNull();
     expect(starting.warmUp).not.toHaveBeenCalled();
-    expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, starting)).toBeNull();
+    expect(streamText(lines(300).join('\n'), ALL, write, starting)).toBeNull();
     expect(starting.warmUp).toHaveBeenCalledOnce();
-    expect(writeWhilePreparing(lines(300).join('\n'), ALL, write, null)).toBeNull();
+    expect(streamText(lines(300).join('\n'), ALL, write, null)).toBeNull();
     expect(countEvents(db)).toBe(0);
-    expect(writeWhilePreparing(lines(MIN_STREAMED_LINES).join('\n'), ALL, write, worker())!.results).toHaveLength(
+    expect(streamText(lines(MIN_STREAMED_LINES).join('\n'), ALL, write, worker())!.results).toHaveLength(
       MIN_STREAMED_LINES,
     );
   });

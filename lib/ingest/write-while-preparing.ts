@@ -7,7 +7,7 @@ import { ingestMetrics } from '../metrics/ingest-metrics';
 import type { LinePreparer } from './line-preparer';
 import type { PreparedBody } from './prepare-body';
 import { prepareLines, type PreparedLines } from './prepare-lines';
-import { batchLines, type NumberedLines } from './split-body';
+import type { NumberedLines } from './split-body';
 
 // Shorter bodies are prepared on this thread (prepare-body.ts): posting lines to the worker and
 // the alerts back costs a copy of each, and a short body gains less than that.
@@ -31,19 +31,17 @@ export interface WrittenBody {
 const DOOMED = Symbol('a bad line dooms the body');
 
 /**
- * Prepares and writes a body at once when it is large NDJSON and the worker is ready and idle; null
- * when it is not (the caller prepares it with prepareBody and queues its commit). `write` commits
- * the chunks it is given in one transaction (writeAlertChunks); errors from it are thrown.
+ * Prepares and writes an NDJSON body's lines at once when they are many and the worker is idle;
+ * null when not (the caller then uses prepareBody and the queue). `write` commits the chunks in one
+ * transaction (writeAlertChunks); its errors are thrown.
  */
 export function writeWhilePreparing(
-  text: string,
+  lines: NumberedLines,
   { stopAfterIssues, partial }: { stopAfterIssues: number; partial: boolean },
   write: (chunks: Iterable<readonly WritableAlert[]>) => WriteResult[],
   worker: ChunkWorker | null,
 ): WrittenBody | null {
-  if (worker === null) return null;
-  const lines = batchLines(text);
-  if (lines === null || lines.length < MIN_STREAMED_LINES) return null;
+  if (worker === null || lines.length < MIN_STREAMED_LINES) return null;
   // The thread starts with the first large body, which does not wait for it.
   if (!worker.ready) worker.warmUp();
   if (!worker.ready || worker.backlog > 0) return null;
