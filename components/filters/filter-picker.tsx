@@ -120,7 +120,7 @@ export function FilterPicker({ state }: { state: ReturnType<typeof useEventFilte
         + Filter
       </button>
       {open && (
-        <div className="absolute left-0 z-30 mt-1 overflow-hidden rounded-md border border-border bg-surface shadow-lg">
+        <div className="absolute left-0 z-30 mt-1 overflow-hidden rounded-md border border-border bg-surface shadow-lg lg:right-0 lg:left-auto">
           {dimension === null ? (
             // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the menu pattern, menu items as items.
             <ul role="menu" className="w-48 py-1 text-sm">

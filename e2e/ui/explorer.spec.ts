@@ -297,3 +297,37 @@ test('Falco health events stay out of the alerts list and show on the Falco heal
     'Falco internal: syscall event drop',
   ]);
 });
+
+for (const width of [1280, 800]) {
+  test(`at ${width} px the filter picker opens inside the window, and a value picked filters the list`, async ({
+    page,
+    request,
+  }) => {
+    const host = uniqueTag('picker');
+    const namespaces = [`${host}-a`, `${host}-a`, `${host}-b`];
+    const alerts = namespaces.map((ns, i) =>
+      makeAlert({ hostname: host, rule: `${host} rule ${i}`, fields: { 'k8s.ns.name': ns } }),
+    );
+    expect((await post(request, '/api/events', alerts)).status()).toBe(200);
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto(`/events?from=1h&hostname=${host}`);
+    await expect(page.getByTestId('match-count')).toHaveText('3 matching');
+
+    const insideWindow = async (box: { x: number; width: number } | null) => {
+      expect(box).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+    };
+    await page.getByRole('button', { name: '+ Filter' }).click();
+    const menu = page.getByRole('menu');
+    await insideWindow(await menu.boundingBox());
+    await menu.getByRole('menuitem', { name: 'Namespace' }).click();
+    const search = page.getByPlaceholder('Find a namespace…');
+    await expect(search).toBeVisible();
+    await insideWindow(await search.boundingBox());
+
+    await page.getByRole('option', { name: new RegExp(`^${host}-a`) }).click();
+    await expect(page).toHaveURL(new RegExp(`namespace=${host}-a`));
+    await expect(page.getByTestId('match-count')).toHaveText('2 matching');
+  });
+}
