@@ -7,8 +7,7 @@ import { NONE_VALUE } from '../filters/dimensions';
 import type { EventFilter } from '../filters/event-filter';
 import type { ContainerRow } from '../stats/types';
 import type { Db } from './connection';
-import { withFacets } from './facets';
-import { filterToSql, whereWith } from './filter-sql';
+import { filterToSql, whereWith, withStoreState } from './filter-sql';
 import {
   COUNTED_DIMENSIONS,
   dimensionCountsServe,
@@ -86,7 +85,7 @@ export function containerRows(
   nowMs = Date.now(),
   readOptions: ReadOptions = {},
 ): ContainerRow[] {
-  const options = withFacets(db, readOptions);
+  const options = withStoreState(db, filter, readOptions);
   const range = resolveRange(filter, nowMs);
   const counted = dimensionCountsServe(filter, options);
   const rows = counted

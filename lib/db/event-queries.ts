@@ -7,8 +7,16 @@ import { formatTimeNs } from '../falco/time';
 import { NONE_VALUE } from '../filters/dimensions';
 import { LIST_FILTERS, type EventFilter, type EventPage, type ListFilter } from '../filters/event-filter';
 import type { Db } from './connection';
-import { facetsReady, withFacets } from './facets';
-import { filterToSql, pageArms, searchQuery, searchText } from './filter-sql';
+import { facetsReady } from './facets';
+import {
+  filterToSql,
+  pageArms,
+  rareLists,
+  searchQuery,
+  searchText,
+  withStoreState,
+  type RareLists,
+} from './filter-sql';
 import { unpackRaw } from './raw-json';
 import { priorityRows, type ReadOptions } from './rollup-sql';
 import { pageSlices, type Slice } from './page-slices';
@@ -133,32 +141,12 @@ function leadingKey(db: Db, filter: EventFilter, nowMs: number): IndexedFilter |
   return lead?.key ?? null;
 }
 
-// Below this many rows of a filter's tags or process names in the store, a page looks their alerts
-// up by id and sorts them; from it on, testing each alert walked in time order is cheaper.
-const FEW_LISTED_ALERTS = 5_000;
-
-/** The filter's tags and process names held by fewer than FEW_LISTED_ALERTS rows, counting no further. */
-function rareLists(db: Db, filter: EventFilter): Set<'tag' | 'proc'> {
-  const rare = new Set<'tag' | 'proc'>();
-  const few = (table: string, column: string, values: readonly string[]) => {
-    const list = values.map(() => '?').join(', ');
-    const { rows } = prepared<{ rows: number }>(
-      db,
-      `SELECT count(*) AS rows FROM (SELECT 1 FROM ${table} WHERE ${column} IN (${list}) LIMIT ?)`,
-    ).get(...values, FEW_LISTED_ALERTS)!;
-    return rows < FEW_LISTED_ALERTS;
-  };
-  if (filter.tag.length > 0 && few('event_tags', 'tag', filter.tag)) rare.add('tag');
-  if (filter.proc.length > 0 && few('event_processes', 'name', filter.proc)) rare.add('proc');
-  return rare;
-}
-
 /** How pageRows reads: below a cursor, within a slice of time, led by a value's index or by lookups. */
 interface PageRead {
   cursor?: Cursor;
   slice?: Slice;
   lead?: IndexedFilter | null;
-  lookUp?: ReadonlySet<'tag' | 'proc'>;
+  lookUp?: RareLists;
 }
 
 /** One page of rows in (time, id) order, newest first, plus the cursor of the next page. */
@@ -366,7 +354,7 @@ export function countByPriority(
   at: RangeOrNow = Date.now(),
   readOptions: ReadOptions = {},
 ): PriorityCount[] {
-  const options = withFacets(db, readOptions);
+  const options = withStoreState(db, filter, readOptions);
   const { sql, params } = priorityRows(filter, at, options);
   const rows = prepared<{ rank: number; count: number }>(
     db,

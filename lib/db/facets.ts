@@ -147,10 +147,6 @@ export function withoutFacets(filter: EventFilter): EventFilter {
   return rest;
 }
 
-/** `options` with `facets` set to whether every stored alert has its facet tokens, unless already set. */
-export const withFacets = <T extends { facets?: boolean }>(db: Db, options: T): T =>
-  options.facets === undefined ? { ...options, facets: facetsReady(db) } : options;
-
 /** Whether every stored alert has its facet tokens, and the word index was merged after: until then readers test the filters on each row. */
 export const facetsReady = (db: Db): boolean =>
   prepared<number>(db, 'SELECT ready FROM event_facets').pluck().get() === 1;

@@ -3,7 +3,9 @@ import { withoutPrivateUse } from '../falco/alert';
 import { findPriority } from '../falco/priorities';
 import { COLUMN_DIMENSIONS, matchesOf, NONE_VALUE, type ColumnDimension } from '../filters/dimensions';
 import type { EventFilter } from '../filters/event-filter';
-import { facetQuery, withoutFacets } from './facets';
+import type { Db } from './connection';
+import { facetQuery, facetsReady, withoutFacets } from './facets';
+import { prepared } from './statements';
 import { rangeOf, type RangeOrNow } from './time-range';
 
 export interface SqlWhere {
@@ -30,13 +32,50 @@ export interface FilterSqlOptions {
   searchJoined?: boolean;
   /** Let the chain's index lead (default); false for a page that walks the time index past a common chain. */
   chainIndex?: boolean;
-  /** Tags or process names of few alerts (see RareLists): their alerts are looked up by id. */
-  lookUp?: ReadonlySet<'tag' | 'proc'>;
+  /** Tags or process names of few alerts (rareLists): their alerts are looked up by id. */
+  lookUp?: RareLists;
   /** Every alert has its facet tokens (facetsReady): free text's matches are narrowed by them too. */
   facets?: boolean;
 }
 
-const NO_LOOKUPS: ReadonlySet<'tag' | 'proc'> = new Set();
+/** The list filters whose values are held by few rows of their table. */
+export type RareLists = ReadonlySet<'tag' | 'proc'>;
+
+const NO_LOOKUPS: RareLists = new Set();
+
+// Below this many rows of a filter's tags or process names in the store, a read looks their alerts
+// up by id; from it on, testing each alert it walks is cheaper.
+const FEW_LISTED_ALERTS = 5_000;
+
+/** The filter's tags and process names held by fewer than FEW_LISTED_ALERTS rows, counting no further. */
+export function rareLists(db: Db, filter: EventFilter): RareLists {
+  const rare = new Set<'tag' | 'proc'>();
+  const few = (table: string, column: string, values: readonly string[]) => {
+    const list = values.map(() => '?').join(', ');
+    const { rows } = prepared<{ rows: number }>(
+      db,
+      `SELECT count(*) AS rows FROM (SELECT 1 FROM ${table} WHERE ${column} IN (${list}) LIMIT ?)`,
+    ).get(...values, FEW_LISTED_ALERTS)!;
+    return rows < FEW_LISTED_ALERTS;
+  };
+  if (filter.tag.length > 0 && few('event_tags', 'tag', filter.tag)) rare.add('tag');
+  if (filter.proc.length > 0 && few('event_processes', 'name', filter.proc)) rare.add('proc');
+  return rare;
+}
+
+/**
+ * `options` with what the store says of `filter`, where not already set: whether every alert has
+ * its facet tokens (facetsReady), and which of its tags and process names are rare (rareLists).
+ */
+export const withStoreState = <T extends { facets?: boolean; lookUp?: RareLists }>(
+  db: Db,
+  filter: EventFilter,
+  options: T,
+): T => ({
+  ...options,
+  facets: options.facets ?? facetsReady(db),
+  lookUp: options.lookUp ?? rareLists(db, filter),
+});
 
 // Past this many, a condition on the repository is left out rather than bind them all.
 const MAX_REPOSITORIES = 200;
@@ -184,13 +223,18 @@ export interface MatchedAlerts {
 export function matchedAlerts(
   filter: EventFilter,
   params: Record<string, unknown>,
-  { narrow = false, facets = false } = {},
+  {
+    narrow = false,
+    facets = false,
+    lookUp = NO_LOOKUPS,
+  }: { narrow?: boolean; facets?: boolean; lookUp?: RareLists } = {},
 ): MatchedAlerts {
-  if (searchText(filter) === undefined) return { from: 'events e', conditions: filterConditions(filter, params) };
+  if (searchText(filter) === undefined)
+    return { from: 'events e', conditions: filterConditions(filter, params, { lookUp }) };
   // The facet tokens answer their filters exactly: no condition on the alert's row is left for them.
   const answered = facets && facetQuery(filter) !== null;
   const tested = answered ? withoutFacets(filter) : filter;
-  const conditions = filterConditions(tested, params, { searchJoined: true });
+  const conditions = filterConditions(tested, params, { searchJoined: true, lookUp });
   if (answered) params.q = searchQuery(filter, true);
   const table = narrow && !hasColumnFilter(tested) && tested.chain.length === 0 ? 'event_times' : 'events';
   return {

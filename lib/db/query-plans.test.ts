@@ -355,3 +355,25 @@ describe("the planner's statistics", () => {
     expect(planOf()).toMatch(/^SEARCH event_search_data USING INTEGER PRIMARY KEY/);
   });
 });
+
+describe('counts of a tag or process name of few alerts', () => {
+  it.each([
+    ['a process name', { proc: ['cat'] }, 'p USING COVERING INDEX event_processes_name (name=?)'],
+    ['a tag', { tag: ['filesystem'] }, 't USING PRIMARY KEY (tag=?)'],
+  ])("read %s's alerts by id, not every alert of the other filters", (_, input, index) => {
+    loadStatistics(TEN_MILLION);
+    const filter = EventFilter.parse({
+      from: '30d',
+      minPriority: 'Warning',
+      rule: ['Read sensitive file untrusted'],
+      ...input,
+    });
+    const plans = [
+      ...plansOf(() => timeline(db, filter, 'priority', 8, NOW), /GROUP BY/),
+      ...plansOf(() => rangeSummary(db, filter, NOW), /GROUP BY/),
+    ];
+    expect(plans).toHaveLength(2);
+    const lookUp = `SEARCH e USING INTEGER PRIMARY KEY (rowid=?); LIST SUBQUERY 1; SEARCH ${index}`;
+    for (const plan of plans) expect(plan.startsWith(lookUp), plan).toBe(true);
+  });
+});

@@ -5,8 +5,7 @@ import type { EventFilter } from '../filters/event-filter';
 import type { RangeSummary } from '../stats/types';
 import type { Db } from './connection';
 import { priorityTotals } from './event-queries';
-import { withFacets } from './facets';
-import { matchedAlerts } from './filter-sql';
+import { matchedAlerts, withStoreState } from './filter-sql';
 import { msToNs } from './periods';
 import { priorityCountsServe, type ReadOptions } from './rollup-sql';
 import { searchSummaryCounts } from './search-counts';
@@ -33,7 +32,7 @@ export function rangeSummary(
   nowMs = Date.now(),
   readOptions: ReadOptions = {},
 ): RangeSummary {
-  const options = withFacets(db, readOptions);
+  const options = withStoreState(db, filter, readOptions);
   const range = resolveRange(filter, nowMs);
   const { from, to } = rangeMs(range);
   const before = previousRange(range);
@@ -86,7 +85,11 @@ function perAlertSummary(
     previousToNs: previous.toNs,
     earliestNs: fromNs! < previousFromNs ? fromNs : previousFromNs,
   };
-  const alerts = matchedAlerts({ ...filter, internal: 'include' }, params, { narrow: true, facets: options.facets });
+  const alerts = matchedAlerts({ ...filter, internal: 'include' }, params, {
+    narrow: true,
+    facets: options.facets,
+    lookUp: options.lookUp,
+  });
   const conditions = ['e.time_ns >= @earliestNs', ...alerts.conditions];
   if (toNs !== undefined) {
     conditions.push('e.time_ns < @toNs');

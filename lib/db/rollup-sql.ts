@@ -13,7 +13,7 @@ import {
   type DimensionSpec,
 } from '../filters/dimensions';
 import type { EventFilter } from '../filters/event-filter';
-import { filterConditions, hasColumnFilter, matchedAlerts, searchText } from './filter-sql';
+import { filterConditions, hasColumnFilter, matchedAlerts, searchText, type RareLists } from './filter-sql';
 import { NS_PER_HALF_DAY, NS_PER_HOUR, NS_PER_QUARTER } from './periods';
 import { rangeOf, type RangeOrNow } from './time-range';
 
@@ -34,10 +34,12 @@ export interface AlertRowsOptions {
   rawOnly?: boolean;
   /** Every alert has its facet tokens (facetsReady): free text's matches are narrowed by them. */
   facets?: boolean;
+  /** The filter's tags or process names of few alerts (rareLists): their alerts are looked up by id. */
+  lookUp?: RareLists;
 }
 
 /** What a caller of the aggregates may choose (whether the counts may be used), and what the store allows. */
-export type ReadOptions = Pick<AlertRowsOptions, 'rawOnly' | 'facets'>;
+export type ReadOptions = Pick<AlertRowsOptions, 'rawOnly' | 'facets' | 'lookUp'>;
 
 /** Half-open range; an undefined end is unbounded. Periods since the epoch, or nanoseconds. */
 interface Range {
@@ -164,7 +166,11 @@ function alertRows(
 ): AlertRows {
   const levels = counts?.levels ?? [];
   const params: Record<string, unknown> = {};
-  const alerts = matchedAlerts(filter, params, { narrow: raw.narrow, facets: options.facets });
+  const alerts = matchedAlerts(filter, params, {
+    narrow: raw.narrow,
+    facets: options.facets,
+    lookUp: options.lookUp,
+  });
   const plan = readPlan(filter, at, options, levels);
   const whereSql = (range: string, conditions: readonly string[]) => `WHERE ${[range, ...conditions].join(' AND ')}`;
   const arms: string[] = [];

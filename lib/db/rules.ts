@@ -7,8 +7,7 @@ import type { EventFilter } from '../filters/event-filter';
 import { trendBuckets } from '../stats/trend-buckets';
 import type { RuleList } from '../stats/types';
 import type { Db } from './connection';
-import { withFacets } from './facets';
-import { filterToSql, whereWith } from './filter-sql';
+import { filterToSql, whereWith, withStoreState } from './filter-sql';
 import { msToNs, nsToMs } from './periods';
 import {
   COUNTED_DIMENSIONS,
@@ -33,7 +32,7 @@ type RuleCounts = {
 
 /** Every rule that fired, with a trend per rule over buckets laid out by trendBuckets (shared by every row). */
 export function ruleRows(db: Db, filter: EventFilter, nowMs = Date.now(), readOptions: ReadOptions = {}): RuleList {
-  const options = withFacets(db, readOptions);
+  const options = withStoreState(db, filter, readOptions);
   const range = resolveRange(filter, nowMs);
   const rows = dimensionCountsServe(filter, options)
     ? countedRuleRows(db, filter, range)

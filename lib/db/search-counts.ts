@@ -6,8 +6,8 @@ import { PRIORITIES } from '../falco/priorities';
 import type { EventFilter } from '../filters/event-filter';
 import type { BucketCount } from '../stats/buckets';
 import type { Db } from './connection';
-import { facetQuery, withFacets } from './facets';
-import { ftsQuery, hasColumnFilter, matchedAlerts, searchQuery, searchText } from './filter-sql';
+import { facetQuery } from './facets';
+import { ftsQuery, hasColumnFilter, matchedAlerts, searchQuery, searchText, withStoreState } from './filter-sql';
 import type { ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 import { NS_PER_MS, NS_PER_QUARTER } from './periods';
@@ -229,7 +229,7 @@ export function searchTimelineRows(
   widthMs: number,
   readOptions: ReadOptions = {},
 ): BucketCount[] | null {
-  const options = withFacets(db, readOptions);
+  const options = withStoreState(db, filter, readOptions);
   const facets = options.facets === true;
   if (!served(filter, options)) return null;
   const bounds = rangeOf(filter, at);
@@ -308,7 +308,7 @@ export interface SummarySpans {
  * match serves better.
  */
 export function searchSummaryCounts(db: Db, filter: EventFilter, spans: SummarySpans, readOptions: ReadOptions = {}) {
-  const options = withFacets(db, readOptions);
+  const options = withStoreState(db, filter, readOptions);
   const facets = options.facets === true;
   if (!served(filter, options) || tooRare(db, filter, facets, SUMMARY_READS)) return null;
   const { fromNs, previousFromNs } = spans;

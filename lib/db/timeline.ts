@@ -6,8 +6,7 @@ import type { EventFilter } from '../filters/event-filter';
 import { bucketWidthMs, fillBuckets, type BucketCount } from '../stats/buckets';
 import type { Timeline, TimelineStack } from '../stats/types';
 import type { Db } from './connection';
-import { withFacets } from './facets';
-import { filterToSql } from './filter-sql';
+import { filterToSql, withStoreState } from './filter-sql';
 import { msToNs, nsToMs } from './periods';
 import { dimensionCountsServe, dimensionRows, priorityRows, type ReadOptions } from './rollup-sql';
 import { searchTimelineRows } from './search-counts';
@@ -40,7 +39,7 @@ export function timeline(
   nowMs = Date.now(),
   readOptions: ReadOptions = {},
 ): Timeline {
-  const options = withFacets(db, readOptions);
+  const options = withStoreState(db, filter, readOptions);
   const range = resolveRange(filter, nowMs);
   const ms = rangeMs(range);
   const from = ms.from ?? oldestMs(db, filter, range) ?? ms.to - DAY_MS;

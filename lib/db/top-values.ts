@@ -14,7 +14,7 @@ import type { EventFilter } from '../filters/event-filter';
 import type { TopValue } from '../stats/types';
 import type { Db } from './connection';
 import { containerFacts } from './containers';
-import { withFacets } from './facets';
+import { withStoreState } from './filter-sql';
 import { dimensionRows, eventRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 import { rangeOf, type RangeOrNow, type ResolvedRange } from './time-range';
@@ -50,7 +50,7 @@ export function topValues(
   at: RangeOrNow = Date.now(),
   readOptions: ReadOptions = {},
 ): TopValue[] {
-  const options = withFacets(db, readOptions);
+  const options = withStoreState(db, filter, readOptions);
   const range = rangeOf(filter, at);
   if (dimension === 'container') {
     // Host processes are one pseudo-container per host, not one "host" container across the fleet.
