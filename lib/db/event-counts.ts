@@ -46,6 +46,7 @@ const HOURLY_DIMENSIONS = new Set<string>(
 );
 
 type DimensionKey = [string, string | null, string | null];
+type DimensionCounts = Map<number, Map<string, Map<string | null, Map<string | null, DimensionCount>>>>;
 type AlertField = DimensionColumn['field'];
 const text = (alert: StoredAlert, field: AlertField) => alert[field] as string | null;
 
@@ -131,21 +132,31 @@ export function prepareCountWriter(db: Db) {
     const processes = new Map<number, Map<string, NameCount>>();
     // Keyed by quarter, internal and priority rank, one number as below.
     const priorities = new Map<number, PriorityCount>();
-    // Keyed by the whole key as JSON (which keeps null and '' apart).
-    const dimensionCounts = new Map<string, DimensionCount>();
-    const hourlyDimensions = new Map<string, DimensionCount>();
+    // Keyed by period, internal and priority rank (one number, as below), then by each part of the
+    // dimension's key: a Map keeps null and '' apart, as the tables do, and joins no strings.
+    const dimensionCounts: DimensionCounts = new Map();
+    const hourlyDimensions: DimensionCounts = new Map();
     const addDimension = (
-      counts: Map<string, DimensionCount>,
-      key: [string, string | null, string | null],
+      counts: DimensionCounts,
+      [dimension, value, detail]: DimensionKey,
       period: bigint,
       internal: number,
       priorityRank: number,
     ) => {
-      const id = JSON.stringify([key, Number(period), internal, priorityRank]);
-      const count = counts.get(id);
+      const group = Number(period) * 16 + internal * 8 + priorityRank;
+      let dimensions = counts.get(group);
+      if (!dimensions) counts.set(group, (dimensions = new Map()));
+      let values = dimensions.get(dimension);
+      if (!values) dimensions.set(dimension, (values = new Map()));
+      let details = values.get(value);
+      if (!details) values.set(value, (details = new Map()));
+      const count = details.get(detail);
       if (count) count.alerts++;
-      else
-        counts.set(id, { dimension: key[0], value: key[1], detail: key[2], period, internal, priorityRank, alerts: 1 });
+      else details.set(detail, { dimension, value, detail, period, internal, priorityRank, alerts: 1 });
+    };
+    const eachDimensionCount = function* (counts: DimensionCounts) {
+      for (const dimensions of counts.values())
+        for (const values of dimensions.values()) for (const details of values.values()) yield* details.values();
     };
 
     const addEvent = (counts: Map<bigint, EventCount>, period: bigint, alert: StoredAlert, internal: number) => {
@@ -220,8 +231,8 @@ export function prepareCountWriter(db: Db) {
         for (const names of tags.values()) for (const count of names.values()) upsertTag.run(count);
         for (const names of processes.values()) for (const count of names.values()) upsertProcess.run(count);
         for (const count of priorities.values()) upsertPriority.run(count);
-        for (const count of dimensionCounts.values()) upsertDimension.run(count);
-        for (const count of hourlyDimensions.values()) upsertHourlyDimension.run(count);
+        for (const count of eachDimensionCount(dimensionCounts)) upsertDimension.run(count);
+        for (const count of eachDimensionCount(hourlyDimensions)) upsertHourlyDimension.run(count);
       },
     };
   };
