@@ -2,7 +2,7 @@
 // npm run bench: Perch's benchmark on temporary stores, reported between docs/benchmarks.md's bench
 // markers (USAGE below). A tool, not a test: missed targets are reported, not failed.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -266,6 +266,7 @@ class Bench {
     this.runId = randomBytes(4).toString('hex');
     this.seq = 0;
     this.nowMs = Date.now();
+    mkdirSync(options.dir, { recursive: true });
     this.tmp = mkdtempSync(path.join(options.dir, 'perch-bench-'));
     this.loadAtStart = os
       .loadavg()

@@ -370,10 +370,12 @@ test.describe('?partial=1 stores the valid entries and lists the rejected ones',
 });
 
 test.describe('a large NDJSON batch, written while the worker thread prepares it', () => {
-  // The ingest worker's count of the entries it prepared: all of a body's lines when the body was
-  // written as it was prepared (lib/ingest/write-while-preparing.ts), none otherwise.
+  // The count of the entries the ingest worker prepared, and of those of bodies written as they were
+  // prepared (lib/ingest/write-while-preparing.ts): every line of such a body, none of another.
   const workerEntries = async (request: APIRequestContext) =>
     metric(await scrape(request, base), 'perch_ingest_worker_entries_total');
+  const streamedEntries = async (request: APIRequestContext) =>
+    metric(await scrape(request, base), 'perch_ingest_streamed_entries_total');
 
   test('a bad line near the end → 400 naming it, nothing stored; the same batch without it is stored whole, in line order', async ({
     request,
@@ -399,18 +401,18 @@ test.describe('a large NDJSON batch, written while the worker thread prepares it
     // are written before it is found.
     const spoiled = lines.map((line, i) => (i === 280 ? '{"rule": "cut' : line));
     const before = await eventCount(request, base);
-    const entriesBefore = await workerEntries(request);
+    const entriesBefore = await streamedEntries(request);
     const refused = await expectError(await sendRaw(request, ingestUrl, spoiled.join('\n')), 400, 'invalid_json');
     expect(refused.error.issues?.map((issue) => [issue.line, issue.code])).toEqual([[281, 'invalid_json']]);
     expect(await eventCount(request, base), 'nothing stored').toBe(before);
     expect(await listAllIds(request, base, { hostname })).toEqual([]);
-    expect((await workerEntries(request)) - entriesBefore, 'every line went to the worker').toBe(300);
+    expect((await streamedEntries(request)) - entriesBefore, 'every line was written as it was prepared').toBe(300);
 
     const report = await expectIngested(await sendRaw(request, ingestUrl, lines.join('\n')), 300, 0);
     expect(report.ids).toEqual([...report.ids].sort((a, b) => a - b));
     expect((await listAllIds(request, base, { hostname })).sort((a, b) => a - b)).toEqual(report.ids);
     expect(await eventCount(request, base)).toBe(before + 300);
-    expect((await workerEntries(request)) - entriesBefore).toBe(600);
+    expect((await streamedEntries(request)) - entriesBefore).toBe(600);
     // Sent again: each line is the alert already stored.
     const again = await expectIngested(await sendRaw(request, ingestUrl, lines.join('\n')), 0, 300);
     expect(again.ids).toEqual(report.ids);

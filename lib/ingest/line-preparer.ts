@@ -2,6 +2,7 @@
 // prepared alerts come back in the order sent.
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { canStartWorker, startWorker, WORKER_READY } from '../worker-threads';
+import { claimBack, newClaims } from './chunk-claims';
 import type { PrepareLinesOptions, PreparedLines } from './prepare-lines';
 import type { PrepareChunksRequest, PrepareLinesRequest } from './prepare-worker';
 import type { NumberedLines } from './split-body';
@@ -66,15 +67,16 @@ export class LinePreparer {
   }
 
   /**
-   * Sends every chunk at once; the thread prepares them in order while this one takes each answer
-   * as it comes (PreparedChunks.next), without returning to the event loop.
+   * Sends every chunk at once (at most MAX_CLAIMED_CHUNKS); the thread prepares them in order while
+   * this one takes each answer as it comes (PreparedChunks), without returning to the event loop.
    */
   prepareChunks(chunks: NumberedLines[], options: PrepareLinesOptions = {}): PreparedChunks {
     this.worker ??= this.start();
     const { port1, port2 } = new MessageChannel();
     const answered = new Int32Array(new SharedArrayBuffer(4));
-    this.worker.postMessage({ chunks, options, port: port2, answered } satisfies PrepareChunksRequest, [port2]);
-    return new PreparedChunks(port1, answered, chunks.length);
+    const claims = newClaims(chunks.length);
+    this.worker.postMessage({ chunks, options, port: port2, answered, claims } satisfies PrepareChunksRequest, [port2]);
+    return new PreparedChunks(port1, answered, claims);
   }
 
   prepare(lines: NumberedLines, options: PrepareLinesOptions = {}): Promise<PreparedLines> {
@@ -98,29 +100,41 @@ export class LinePreparer {
 // reach a thread that is waiting here) and the caller prepares the rest itself.
 const CHUNK_TIMEOUT_MS = 5_000;
 
-/** The worker's answers to prepareChunks, taken in order by a thread that may not yield. */
+/**
+ * The worker's answers to prepareChunks, taken in order by a thread that may not yield. The worker
+ * answers the chunks it claimed, in order; the chunks stolen from the back are the taker's.
+ */
 export class PreparedChunks {
   private taken = 0;
 
   constructor(
     private readonly port: MessagePort,
     private readonly answered: Int32Array,
-    readonly count: number,
+    private readonly claims: Uint32Array,
   ) {}
 
+  /** The worker's next answer if it is in, without waiting. */
+  poll(): PreparedLines | undefined {
+    const received = receiveMessageOnPort(this.port);
+    if (received === undefined) return undefined;
+    this.taken++;
+    return received.message as PreparedLines;
+  }
+
+  /** The index of the last chunk the worker has not claimed, now the caller's to prepare; null when none is left. */
+  steal(): number | null {
+    return claimBack(this.claims);
+  }
+
   /**
-   * The next chunk's answer, waiting for it (this thread sleeps; the event loop does not run), or
-   * null after the last. Throws when the thread has not answered in time.
+   * The worker's next answer, waiting for it (this thread sleeps; the event loop does not run).
+   * Throws when the thread has not answered in time.
    */
-  next(): PreparedLines | null {
-    if (this.taken === this.count) return null;
+  next(): PreparedLines {
     const deadline = performance.now() + CHUNK_TIMEOUT_MS;
     for (;;) {
-      const received = receiveMessageOnPort(this.port);
-      if (received !== undefined) {
-        if (++this.taken === this.count) this.close();
-        return received.message as PreparedLines;
-      }
+      const received = this.poll();
+      if (received !== undefined) return received;
       const left = deadline - performance.now();
       if (left <= 0) {
         this.close();
@@ -131,8 +145,9 @@ export class PreparedChunks {
     }
   }
 
-  /** Stops taking answers; chunks not yet answered are still prepared, and dropped. */
+  /** Stops taking answers: the worker claims no more chunks, and the answers of those it has are dropped. */
   close(): void {
+    while (claimBack(this.claims) !== null);
     this.port.close();
   }
 }

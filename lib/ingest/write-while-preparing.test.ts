@@ -3,7 +3,10 @@ import { dumpStore } from '../../scripts/lib/store-dump';
 import { openDatabase, type Db } from '../db/connection';
 import { writeAlertChunks, writeAlerts, type WritableAlert } from '../db/event-writer';
 import { alertLine, readyWorker } from '../testing/ingest-worker';
+import { ingestMetrics } from '../metrics/ingest-metrics';
+import { claimBack, claimFront, newClaims } from './chunk-claims';
 import type { PreparedChunks } from './line-preparer';
+import { prepareLines } from './prepare-lines';
 import { prepareBody } from './prepare-body';
 import { batchLines } from './split-body';
 import { MIN_STREAMED_LINES, writeWhilePreparing, type ChunkWorker } from './write-while-preparing';
@@ -108,13 +111,19 @@ describe('writeWhilePreparing', () => {
       prepareChunks: (chunks, options) => {
         const real = worker().prepareChunks(chunks, options);
         let answered = 0;
-        // Two answers, then the thread is gone.
+        // Two answers, then the thread is gone; nothing is left to steal from it.
+        const poll = () => {
+          if (answered >= 2) return undefined;
+          const answer = real.poll();
+          if (answer !== undefined) answered++;
+          return answer;
+        };
         const next = () => {
           if (answered++ < 2) return real.next();
           real.close();
           throw new Error('no answer');
         };
-        return { next, close: () => real.close(), count: real.count } as unknown as PreparedChunks;
+        return { poll, next, steal: () => null, close: () => real.close() } as unknown as PreparedChunks;
       },
     };
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -130,6 +139,41 @@ describe('writeWhilePreparing', () => {
     ).toEqual(Array.from({ length: 500 }, (_, i) => `rule ${i}`));
     expect(String(logged.mock.calls[0]?.[0])).toContain('ingest worker thread failed');
     logged.mockRestore();
+  });
+
+  it('prepares chunks from the back while the next answer is not in, and stores every line once, in order', () => {
+    // A worker that answers every other time it is asked, from the front of the same claims.
+    const slow: ChunkWorker = {
+      ready: true,
+      backlog: 0,
+      warmUp: () => {},
+      prepareChunks: (chunks, options) => {
+        const claims = newClaims(chunks.length);
+        let asked = 0;
+        const poll = () => {
+          if (asked++ % 2 === 0) return undefined;
+          const index = claimFront(claims);
+          return index === null ? undefined : prepareLines(chunks[index]!, options);
+        };
+        const next = () => {
+          const index = claimFront(claims);
+          if (index === null) throw new Error('asked for a chunk the worker does not hold');
+          return prepareLines(chunks[index]!, options);
+        };
+        return { poll, next, steal: () => claimBack(claims), close: () => {} } as unknown as PreparedChunks;
+      },
+    };
+    const before = ingestMetrics().workerPreparedEntries;
+    const text = lines(900).join('\n');
+    const db = openDatabase(':memory:');
+    const written = streamText(text, ALL, writerFor(db), slow);
+    expect(written!.results!.map((r) => r.id)).toEqual(Array.from({ length: 900 }, (_, i) => i + 1));
+    const byWorker = ingestMetrics().workerPreparedEntries - before;
+    expect(byWorker).toBeGreaterThan(0);
+    expect(byWorker).toBeLessThan(900);
+    const queuedStore = openDatabase(':memory:');
+    writeAlerts(queuedStore, prepareBody(text).alerts);
+    expect(dumpStore(db)).toEqual(dumpStore(queuedStore));
   });
 
   it('passes on a store fault, with nothing committed', () => {

@@ -1,9 +1,10 @@
 import 'server-only';
 // A large NDJSON body: the worker prepares it in chunks while this thread writes them, in one
 // transaction without returning to the event loop: nothing else touches the store between, and a
-// bad line in a later chunk rolls back the whole body (decisions 0023 and 0032).
+// bad line in a later chunk rolls back the whole body (decisions 0023, 0032 and 0033).
 import type { WritableAlert, WriteResult } from '../db/event-writer';
 import { ingestMetrics } from '../metrics/ingest-metrics';
+import { MAX_CLAIMED_CHUNKS } from './chunk-claims';
 import type { LinePreparer } from './line-preparer';
 import type { PreparedBody } from './prepare-body';
 import { prepareLines, type PreparedLines } from './prepare-lines';
@@ -49,6 +50,7 @@ export function writeWhilePreparing(
   const chunks: NumberedLines[] = [];
   for (let i = 0, size = FIRST_CHUNK_LINES; i < lines.length; i += size, size = Math.min(size * 2, CHUNK_LINES))
     chunks.push(lines.slice(i, i + size));
+  if (chunks.length > MAX_CLAIMED_CHUNKS) return null;
   const answers = worker.prepareChunks(chunks, { stopAfterIssues });
   const body: PreparedBody = {
     alerts: [],
@@ -60,21 +62,38 @@ export function writeWhilePreparing(
   };
   let taken = 0;
   let workerFailed = false;
+  // Chunks this thread took from the back of the worker's share, prepared while it waited.
+  const stolen = new Map<number, PreparedLines>();
+  const prepareHere = (index: number) => prepareLines(chunks[index]!, { stopAfterIssues });
 
-  /** The next chunk prepared (by the worker, or here once it has failed), added to `body`. */
+  /** The worker's answer for the next chunk, preparing chunks from the back until it is in; null when this thread holds that chunk. */
+  const answer = (): PreparedLines | null => {
+    for (;;) {
+      if (stolen.has(taken)) return null;
+      const answered = answers.poll();
+      if (answered !== undefined) return answered;
+      const index = answers.steal();
+      if (index === null) return answers.next();
+      stolen.set(index, prepareHere(index));
+    }
+  };
+
+  /** The next chunk prepared (by the worker, or here), added to `body`. */
   const take = (): PreparedLines | null => {
     if (taken === chunks.length) return null;
     let prepared: PreparedLines | null = null;
     if (!workerFailed) {
       try {
-        prepared = answers.next();
-        ingestMetrics().workerPreparedEntries += chunks[taken]!.length;
+        prepared = answer();
+        if (prepared !== null) ingestMetrics().workerPreparedEntries += chunks[taken]!.length;
       } catch (error) {
         console.error('[perch] the ingest worker thread failed; preparing on the main thread:', error);
         workerFailed = true;
       }
     }
-    prepared ??= prepareLines(chunks[taken]!, { stopAfterIssues });
+    prepared ??= stolen.get(taken) ?? prepareHere(taken);
+    stolen.delete(taken);
+    ingestMetrics().streamedPreparedEntries += chunks[taken]!.length;
     taken++;
     for (const alert of prepared.alerts) body.alerts.push(alert);
     for (const issue of prepared.issues) body.issues.push(issue);

@@ -55,6 +55,7 @@ describe('IngestMetrics', () => {
     const metrics = new IngestMetrics();
     metrics.partialEntriesRejected += 2;
     metrics.workerPreparedEntries += 300;
+    metrics.streamedPreparedEntries += 310;
     metrics.retentionDeleted += 4;
     metrics.clockSkewedAlerts += 1;
     expect(metrics.workerPreparedEntries).toBe(300);
@@ -63,6 +64,7 @@ describe('IngestMetrics', () => {
       '# TYPE perch_ingest_partial_entries_rejected_total counter\nperch_ingest_partial_entries_rejected_total 2\n',
     );
     expect(text).toContain('\nperch_ingest_worker_entries_total 300\n');
+    expect(text).toContain('\nperch_ingest_streamed_entries_total 310\n');
     expect(text).toContain('\nperch_retention_deleted_total 4\n');
     expect(text).toContain('\nperch_alerts_clock_skewed_total 1\n');
   });

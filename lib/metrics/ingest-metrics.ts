@@ -110,6 +110,10 @@ export class IngestMetrics {
     'perch_ingest_worker_entries_total',
     'Entries of large NDJSON bodies parsed and checked on the ingest worker thread while the main one writes them.',
   );
+  private readonly streamedEntries = this.tally(
+    'perch_ingest_streamed_entries_total',
+    'Entries of large NDJSON bodies written while they were prepared: by the ingest worker thread, or by the writing one while it waited.',
+  );
   /** Ingest request durations by outcome: a refusal should take next to nothing. */
   readonly ingestSeconds = new Histogram({
     name: 'perch_ingest_duration_seconds',
@@ -137,12 +141,19 @@ export class IngestMetrics {
   set partialEntriesRejected(value: number) {
     this.partialEntries.value = value;
   }
-  /** Entries of large NDJSON bodies checked on the ingest worker thread (lib/ingest/prepare-body.ts). */
+  /** Entries of large NDJSON bodies checked on the ingest worker thread (lib/ingest/write-while-preparing.ts). */
   get workerPreparedEntries(): number {
     return this.workerEntries.value;
   }
   set workerPreparedEntries(value: number) {
     this.workerEntries.value = value;
+  }
+  /** Entries of large NDJSON bodies written while they were prepared (lib/ingest/write-while-preparing.ts), by either thread. */
+  get streamedPreparedEntries(): number {
+    return this.streamedEntries.value;
+  }
+  set streamedPreparedEntries(value: number) {
+    this.streamedEntries.value = value;
   }
   get retentionDeleted(): number {
     return this.retention.value;
