@@ -137,7 +137,7 @@ function matchedContainerRows(
 
 /** The same from the counts per dimension, which hold no times: containerFacts finds each one's last alert. */
 function countedContainerRows(db: Db, filter: EventFilter, limit: number, range: ResolvedRange): ContainerCounts[] {
-  const source = dimensionRows(filter, 'container', range);
+  const source = dimensionRows(filter, 'container', range, { perValue: true });
   return prepared<ContainerCounts>(
     db,
     `SELECT coalesce(e.value, '${NONE_VALUE}') AS containerId, e.detail AS hostname, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventFilter } from '../filters/event-filter';
 import { openDatabase, type Db } from './connection';
+import { containerRows } from './containers';
 import { listEvents } from './event-queries';
 import { writeAlerts } from './event-writer';
 import { STATS_CHECK_EVERY } from './planner-stats';
@@ -67,15 +68,18 @@ function statementsOf(read: () => unknown, which: RegExp): string[] {
   return sqls.filter((sql) => which.test(sql));
 }
 
+/** SQLite's plan for `sql`, with every parameter bound to 0 (and `q` to a word). */
+function planOf(sql: string): string {
+  const names = [...new Set(sql.match(/@\w+/g) ?? [])].map((name) => name.slice(1));
+  const params = Object.fromEntries(names.map((name) => [name, name === 'q' ? '"word"' : 0]));
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[])
+    .map((row) => row.detail)
+    .join('; ');
+}
+
 /** The plan of every statement `read` prepares that matches `which`. */
 function plansOf(read: () => unknown, which: RegExp): string[] {
-  return statementsOf(read, which).map((sql) => {
-    const names = [...new Set(sql.match(/@\w+/g) ?? [])].map((name) => name.slice(1));
-    const params = Object.fromEntries(names.map((name) => [name, name === 'q' ? '"word"' : 0]));
-    return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[])
-      .map((row) => row.detail)
-      .join('; ');
-  });
+  return statementsOf(read, which).map(planOf);
 }
 
 type Statistics = readonly (readonly [table: string, index: string | null, stat: string])[];
@@ -375,5 +379,19 @@ describe('counts of a tag or process name of few alerts', () => {
     expect(plans).toHaveLength(2);
     const lookUp = `SEARCH e USING INTEGER PRIMARY KEY (rowid=?); LIST SUBQUERY 1; SEARCH ${index}`;
     for (const plan of plans) expect(plan.startsWith(lookUp), plan).toBe(true);
+  });
+});
+
+describe('the containers list', () => {
+  it('sums the hourly counts per container as it reads them in container order, with one sort for the whole list', () => {
+    loadStatistics(TEN_MILLION);
+    const filter = EventFilter.parse({ from: '30d' });
+    const read = () => containerRows(db, filter, 500, NOW);
+    const [sql] = statementsOf(read, /dimension_counts_1h/);
+    expect(sql).toMatch(/FROM dimension_counts_1h e [^)]* GROUP BY e\.value, e\.detail/);
+    expect(sql).not.toMatch(/dimension_counts_12h/);
+    const plan = planOf(sql!);
+    expect(plan).toContain('SEARCH e USING PRIMARY KEY (dimension=?)');
+    expect(plan.match(/USE TEMP B-TREE FOR GROUP BY/g)).toHaveLength(1);
   });
 });

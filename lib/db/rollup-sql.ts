@@ -412,6 +412,11 @@ export type CountedDimensionName = keyof typeof COUNTED_DIMENSIONS;
 export interface DimensionRowsOptions extends AlertRowsOptions {
   /** Only these values (null for none), e.g. a chart's series. */
   values?: readonly (string | null)[];
+  /**
+   * The caller sums alerts per value and detail, and reads no time and no rank but the lowest: the
+   * hourly counts, kept in value order, are then summed as they are read instead of sorted first.
+   */
+  perValue?: boolean;
 }
 
 /**
@@ -446,12 +451,14 @@ export function dimensionRows(
           .join(' ')}`,
     }),
   );
-  const own = (table: string, periodColumn: string, periodNs: bigint): CountsLevel => ({
+  const own = (table: string, periodColumn: string, periodNs: bigint, perValue = false): CountsLevel => ({
     periodNs,
     periodColumn,
-    select: (
-      whereSql,
-    ) => `SELECT e.${periodColumn} * ${periodNs} AS time_ns, nullif(e.value, x'') AS value, nullif(e.detail, x'') AS detail, e.priority_rank, e.alerts
+    select: (whereSql) =>
+      perValue
+        ? `SELECT NULL AS time_ns, nullif(e.value, x'') AS value, nullif(e.detail, x'') AS detail, min(e.priority_rank) AS priority_rank, sum(e.alerts) AS alerts
+      FROM ${table} e ${whereSql} AND ${['e.dimension = @dimensionName', ...storedValue('e.value')].join(' AND ')} GROUP BY e.value, e.detail`
+        : `SELECT e.${periodColumn} * ${periodNs} AS time_ns, nullif(e.value, x'') AS value, nullif(e.detail, x'') AS detail, e.priority_rank, e.alerts
       FROM ${table} e ${whereSql} AND ${['e.dimension = @dimensionName', ...storedValue('e.value')].join(' AND ')}`,
   });
   params.dimensionName = name;
@@ -459,13 +466,15 @@ export function dimensionRows(
     ? undefined
     : !timeAndPriorityOnly(filter)
       ? { levels: shapes }
-      : {
-          levels: [
-            own('dimension_counts_12h', 'half_day', NS_PER_HALF_DAY),
-            dimension.hourly ? own('dimension_counts_1h', 'hour', NS_PER_HOUR) : shapes[1]!,
-            shapes[2]!,
-          ],
-        };
+      : options.perValue && dimension.hourly
+        ? { levels: [own('dimension_counts_1h', 'hour', NS_PER_HOUR, true), shapes[2]!] }
+        : {
+            levels: [
+              own('dimension_counts_12h', 'half_day', NS_PER_HALF_DAY),
+              dimension.hourly ? own('dimension_counts_1h', 'hour', NS_PER_HOUR) : shapes[1]!,
+              shapes[2]!,
+            ],
+          };
   const rows = alertRows(
     filter,
     at,
