@@ -4,16 +4,13 @@ import { ingestMetrics } from '../metrics/ingest-metrics';
 import { SHAPE_COLUMNS } from '../filters/dimensions';
 import type { Db } from './connection';
 import { prepareCountWriter } from './event-counts';
-import { indexedText } from './facets';
+import { facetText } from './facets';
 import { prepareIdRunWriter } from './id-runs';
 import { notePlannerStatsChanges } from './planner-stats';
 import { packRaw } from './raw-json';
 
-/**
- * An alert to store; `packedRaw` and `indexedText`, when given, are its raw JSON already deflated and
- * its words for the word index, made on the ingest worker thread (lib/ingest/prepare-lines.ts).
- */
-export type WritableAlert = StoredAlert & { packedRaw?: Uint8Array; indexedText?: string };
+/** An alert to store; `packedRaw`, when given, is its raw JSON already deflated (lib/ingest/prepare-worker.ts). */
+export type WritableAlert = StoredAlert & { packedRaw?: Uint8Array };
 
 export interface WriteResult {
   id: number;
@@ -36,6 +33,9 @@ const EVENT_COLUMNS = [
   'claimed_time_ns',
 ];
 const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+
+/** An alert's words in the word index: its text, and its facet tokens (lib/db/facets.ts). */
+export const indexedText = (alert: StoredAlert) => `${alert.searchText}\n${facetText(alert)}`;
 
 /** Each alert's row in the table free text's counts read (migration 0007). */
 export const INSERT_TIME = 'INSERT INTO event_times (id, time_ns, internal, priority_rank) VALUES (?, ?, ?, ?)';
@@ -84,7 +84,7 @@ function prepareWriter(db: Db) {
     if (alert.claimedTimeNs !== null) written.clockSkewed++;
     insertTime.run(id, alert.timeNs, alert.internal ? 1 : 0, alert.priorityRank);
     insertPayload.run(id, alert.packedRaw ?? packRaw(alert.raw));
-    texts.push([id, alert.indexedText ?? indexedText(alert)]);
+    texts.push([id, indexedText(alert)]);
     for (const tag of alert.tags) insertTag.run(tag, id);
     for (const p of alert.ancestry) insertProcess.run(id, p.level, p.name, p.exepath, p.cmdline, p.pid);
     counts.add(alert);

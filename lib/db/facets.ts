@@ -43,7 +43,7 @@ const FACETED_FILTERS = Object.keys(FACETS) as FacetedFilter[];
 const COLUMN_FACETS = COLUMN_DIMENSIONS.filter((name): name is ColumnDimension & FacetedFilter => name in FACETS);
 
 /** The values of one alert that its facet tokens are made of: its row's columns, tags and ancestry's names. */
-type FacetValues = Pick<StoredAlert, ColumnField | 'processChain' | 'tags'> & {
+export type FacetValues = Pick<StoredAlert, ColumnField | 'processChain' | 'tags'> & {
   ancestry: readonly { name: string | null }[];
 };
 
@@ -76,7 +76,7 @@ const chainToken = (levels: readonly string[]) => {
  * The facet tokens of one alert, as one line of words. Each mirrors the SQL of its filter
  * (lib/db/filter-sql.ts), so the word index selects exactly what that filter would.
  */
-function facetText(alert: FacetValues): string {
+export function facetText(alert: FacetValues): string {
   const tokens = new Set<string>();
   const add = (filter: FacetedFilter, value: string | null) => {
     const token = value === null ? noneToken(filter) : valueToken(filter, value);
@@ -99,9 +99,6 @@ function facetText(alert: FacetValues): string {
   }
   return [...tokens].join(' ');
 }
-
-/** An alert's words in the word index: its text, then its facet tokens. */
-export const indexedText = (alert: StoredAlert) => `${alert.searchText}\n${facetText(alert)}`;
 
 /** The token that selects exactly the alerts at or below `chain`, or null when it has none (too deep or too long). */
 function exactChainToken(chain: string): string | null {

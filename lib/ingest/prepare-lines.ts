@@ -2,7 +2,6 @@
 // work of the ingest worker thread (lib/ingest/prepare-worker.ts), and of the main thread for its
 // share of a body (lib/ingest/prepare-body.ts) and of the bench's fill threads.
 import type { ErrorIssue } from '../errors';
-import { indexedText } from '../db/facets';
 import { packRaw } from '../db/raw-json';
 import type { WritableAlert } from '../db/event-writer';
 import { prepareEntries } from './prepare';
@@ -14,7 +13,7 @@ export interface PrepareLinesOptions {
 }
 
 export interface PreparedLines {
-  /** Raw JSON already deflated (packedRaw) and words made (indexedText); `raw` and `searchText` are left empty so they are not copied back. */
+  /** Raw JSON already deflated (packedRaw); `raw` is left empty so it is not copied back. */
   alerts: WritableAlert[];
   issues: ErrorIssue[];
   hasSyntaxErrors: boolean;
@@ -27,14 +26,7 @@ export function prepareLines(lines: NumberedLines, { stopAfterIssues }: PrepareL
   for (const [line, text] of lines) entries.push(parseEntry(text, { line }));
   const { valid, issues, hasSyntaxErrors, stoppedEarly } = prepareEntries(entries, { stopAfterIssues });
   // Copied out to a buffer of its own: zlib's result is a view into a larger shared one, and posting
-  // a view to another thread copies its whole buffer, for every alert. The search text goes into
-  // the indexed text, not beside it, so that it is not copied back twice.
-  const alerts = valid.map(({ alert }) => ({
-    ...alert,
-    raw: '',
-    searchText: '',
-    indexedText: indexedText(alert),
-    packedRaw: new Uint8Array(packRaw(alert.raw)),
-  }));
+  // a view to another thread copies its whole buffer, for every alert.
+  const alerts = valid.map(({ alert }) => ({ ...alert, raw: '', packedRaw: new Uint8Array(packRaw(alert.raw)) }));
   return { alerts, issues, hasSyntaxErrors, stoppedEarly };
 }

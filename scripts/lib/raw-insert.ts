@@ -3,8 +3,7 @@
 // no parsing, validation, duplicate lookup, compression or HTTP.
 import type Database from 'better-sqlite3';
 import { prepareCountWriter } from '../../lib/db/event-counts';
-import { INSERT_TIME } from '../../lib/db/event-writer';
-import { indexedText } from '../../lib/db/facets';
+import { INSERT_TIME, indexedText } from '../../lib/db/event-writer';
 import { prepareIdRunWriter } from '../../lib/db/id-runs';
 import { notePlannerStatsChanges } from '../../lib/db/planner-stats';
 import { packRaw } from '../../lib/db/raw-json';
