@@ -454,12 +454,13 @@ export function dimensionRows(
   const own = (table: string, periodColumn: string, periodNs: bigint, perValue = false): CountsLevel => ({
     periodNs,
     periodColumn,
-    select: (whereSql) =>
-      perValue
-        ? `SELECT NULL AS time_ns, nullif(e.value, x'') AS value, nullif(e.detail, x'') AS detail, min(e.priority_rank) AS priority_rank, sum(e.alerts) AS alerts
-      FROM ${table} e ${whereSql} AND ${['e.dimension = @dimensionName', ...storedValue('e.value')].join(' AND ')} GROUP BY e.value, e.detail`
-        : `SELECT e.${periodColumn} * ${periodNs} AS time_ns, nullif(e.value, x'') AS value, nullif(e.detail, x'') AS detail, e.priority_rank, e.alerts
-      FROM ${table} e ${whereSql} AND ${['e.dimension = @dimensionName', ...storedValue('e.value')].join(' AND ')}`,
+    select: (whereSql) => {
+      const key = "nullif(e.value, x'') AS value, nullif(e.detail, x'') AS detail";
+      const from = `FROM ${table} e ${whereSql} AND ${['e.dimension = @dimensionName', ...storedValue('e.value')].join(' AND ')}`;
+      return perValue
+        ? `SELECT NULL AS time_ns, ${key}, min(e.priority_rank) AS priority_rank, sum(e.alerts) AS alerts ${from} GROUP BY e.value, e.detail`
+        : `SELECT e.${periodColumn} * ${periodNs} AS time_ns, ${key}, e.priority_rank, e.alerts ${from}`;
+    },
   });
   params.dimensionName = name;
   const counts: Counts | undefined = !perAlertOnly(filter)

@@ -25,6 +25,14 @@ const streamText = (text: string, options: Streamed[1], write: Streamed[2], work
 
 const worker = readyWorker();
 
+/** A loaded, idle worker whose chunks `prepareChunks` answers. */
+const idleWorker = (prepareChunks: ChunkWorker['prepareChunks']): ChunkWorker => ({
+  ready: true,
+  backlog: 0,
+  warmUp: () => {},
+  prepareChunks,
+});
+
 describe('writeWhilePreparing', () => {
   it('stores a large body exactly as preparing it first and then writing it does', async () => {
     const text = lines(650).join('\n');
@@ -104,28 +112,23 @@ describe('writeWhilePreparing', () => {
   });
 
   it('prepares the rest on this thread when the worker stops answering, and stores the same', () => {
-    const failing: ChunkWorker = {
-      ready: true,
-      backlog: 0,
-      warmUp: () => {},
-      prepareChunks: (chunks, options) => {
-        const real = worker().prepareChunks(chunks, options);
-        let answered = 0;
-        // Two answers, then the thread is gone; nothing is left to steal from it.
-        const poll = () => {
-          if (answered >= 2) return undefined;
-          const answer = real.poll();
-          if (answer !== undefined) answered++;
-          return answer;
-        };
-        const next = () => {
-          if (answered++ < 2) return real.next();
-          real.close();
-          throw new Error('no answer');
-        };
-        return { poll, next, steal: () => null, close: () => real.close() } as unknown as PreparedChunks;
-      },
-    };
+    const failing = idleWorker((chunks, options) => {
+      const real = worker().prepareChunks(chunks, options);
+      let answered = 0;
+      // Two answers, then the thread is gone; nothing is left to steal from it.
+      const poll = () => {
+        if (answered >= 2) return undefined;
+        const answer = real.poll();
+        if (answer !== undefined) answered++;
+        return answer;
+      };
+      const next = () => {
+        if (answered++ < 2) return real.next();
+        real.close();
+        throw new Error('no answer');
+      };
+      return { poll, next, steal: () => null, close: () => real.close() } as unknown as PreparedChunks;
+    });
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const db = openDatabase(':memory:');
     const text = lines(500).join('\n');
@@ -143,26 +146,21 @@ describe('writeWhilePreparing', () => {
 
   it('prepares chunks from the back while the next answer is not in, and stores every line once, in order', () => {
     // A worker that answers every other time it is asked, from the front of the same claims.
-    const slow: ChunkWorker = {
-      ready: true,
-      backlog: 0,
-      warmUp: () => {},
-      prepareChunks: (chunks, options) => {
-        const claims = newClaims(chunks.length);
-        let asked = 0;
-        const poll = () => {
-          if (asked++ % 2 === 0) return undefined;
-          const index = claimFront(claims);
-          return index === null ? undefined : prepareLines(chunks[index]!, options);
-        };
-        const next = () => {
-          const index = claimFront(claims);
-          if (index === null) throw new Error('asked for a chunk the worker does not hold');
-          return prepareLines(chunks[index]!, options);
-        };
-        return { poll, next, steal: () => claimBack(claims), close: () => {} } as unknown as PreparedChunks;
-      },
-    };
+    const slow = idleWorker((chunks, options) => {
+      const claims = newClaims(chunks.length);
+      let asked = 0;
+      const poll = () => {
+        if (asked++ % 2 === 0) return undefined;
+        const index = claimFront(claims);
+        return index === null ? undefined : prepareLines(chunks[index]!, options);
+      };
+      const next = () => {
+        const index = claimFront(claims);
+        if (index === null) throw new Error('asked for a chunk the worker does not hold');
+        return prepareLines(chunks[index]!, options);
+      };
+      return { poll, next, steal: () => claimBack(claims), close: () => {} } as unknown as PreparedChunks;
+    });
     const before = ingestMetrics().workerPreparedEntries;
     const text = lines(900).join('\n');
     const db = openDatabase(':memory:');
