@@ -11,6 +11,7 @@ import { priorityCountsServe, type ReadOptions } from './rollup-sql';
 import { searchSummaryCounts } from './search-counts';
 import { prepared } from './statements';
 import { rangeMs, resolveRange, type ResolvedRange } from './time-range';
+import { complementSummaryCounts } from './word-complement';
 
 interface Previous {
   range: ResolvedRange;
@@ -65,12 +66,9 @@ function perAlertSummary(
   // An alert newer than now (a clock ahead of this one) can put `from` after `to`, and so the range
   // before after the range itself: read from the earlier of the two starts.
   const previousFromNs = previous.fromNs ?? 0n;
-  const searched = searchSummaryCounts(
-    db,
-    filter,
-    { fromNs: fromNs!, toNs, previousFromNs, previousToNs: previous.toNs! },
-    options,
-  );
+  const searched =
+    complementSummaryCounts(db, filter, { current: range, previous }, options) ??
+    searchSummaryCounts(db, filter, { fromNs: fromNs!, toNs, previousFromNs, previousToNs: previous.toNs! }, options);
   if (searched)
     return {
       from,

@@ -13,6 +13,7 @@ import { searchTimelineRows } from './search-counts';
 import { prepared } from './statements';
 import { rangeMs, resolveRange, type ResolvedRange } from './time-range';
 import { topValues } from './top-values';
+import { complementTimelineRows } from './word-complement';
 
 // The span of an "all time" timeline with no alert.
 const DAY_MS = 86_400_000;
@@ -86,7 +87,10 @@ export function timeline(
     series = [...series, 'other'];
   }
   let rows =
-    (stack === 'priority' ? searchTimelineRows(db, filter, range, from, to, widthMs, options) : null) ??
+    (stack === 'priority'
+      ? (complementTimelineRows(db, filter, range, widthNs, options) ??
+        searchTimelineRows(db, filter, range, from, to, widthMs, options))
+      : null) ??
     prepared<BucketCount>(
       db,
       `SELECT e.time_ns / @widthNs AS bucket, ${seriesExpr} AS series, sum(e.alerts) AS count FROM ${source.sql} e GROUP BY bucket, series`,
