@@ -14,6 +14,9 @@ import {
 import type { Db } from './connection';
 import { NS_PER_HALF_DAY, NS_PER_HOUR, NS_PER_QUARTER } from './periods';
 
+const QUARTERS_PER_HOUR = Number(NS_PER_HOUR / NS_PER_QUARTER);
+const QUARTERS_PER_HALF_DAY = Number(NS_PER_HALF_DAY / NS_PER_QUARTER);
+
 interface EventCount {
   period: bigint;
   alert: StoredAlert;
@@ -125,7 +128,7 @@ export function prepareCountWriter(db: Db) {
     // Keyed by the alert's dimensions, then by period: one lookup of the long key per alert.
     const byDimensions = new Map<
       string,
-      { quarterly: Map<bigint, EventCount>; hourly: Map<bigint, EventCount>; halfDaily: Map<bigint, EventCount> }
+      { quarterly: Map<number, EventCount>; hourly: Map<number, EventCount>; halfDaily: Map<number, EventCount> }
     >();
     // Keyed by hour, internal and priority rank (together one number), then by name.
     const tags = new Map<number, Map<string, NameCount>>();
@@ -139,11 +142,11 @@ export function prepareCountWriter(db: Db) {
     const addDimension = (
       counts: DimensionCounts,
       [dimension, value, detail]: DimensionKey,
-      period: bigint,
+      period: number,
       internal: number,
       priorityRank: number,
     ) => {
-      const group = Number(period) * 16 + internal * 8 + priorityRank;
+      const group = period * 16 + internal * 8 + priorityRank;
       let dimensions = counts.get(group);
       if (!dimensions) counts.set(group, (dimensions = new Map()));
       let values = dimensions.get(dimension);
@@ -152,17 +155,24 @@ export function prepareCountWriter(db: Db) {
       if (!details) values.set(value, (details = new Map()));
       const count = details.get(detail);
       if (count) count.alerts++;
-      else details.set(detail, { dimension, value, detail, period, internal, priorityRank, alerts: 1 });
+      else details.set(detail, { dimension, value, detail, period: BigInt(period), internal, priorityRank, alerts: 1 });
     };
     const eachDimensionCount = function* (counts: DimensionCounts) {
       for (const dimensions of counts.values())
         for (const values of dimensions.values()) for (const details of values.values()) yield* details.values();
     };
 
-    const addEvent = (counts: Map<bigint, EventCount>, period: bigint, alert: StoredAlert, internal: number) => {
+    const addEvent = (counts: Map<number, EventCount>, period: number, alert: StoredAlert, internal: number) => {
       const count = counts.get(period);
       if (!count)
-        counts.set(period, { period, alert, internal, alerts: 1, firstNs: alert.timeNs, lastNs: alert.timeNs });
+        counts.set(period, {
+          period: BigInt(period),
+          alert,
+          internal,
+          alerts: 1,
+          firstNs: alert.timeNs,
+          lastNs: alert.timeNs,
+        });
       else {
         count.alerts++;
         if (alert.timeNs < count.firstNs) count.firstNs = alert.timeNs;
@@ -176,20 +186,23 @@ export function prepareCountWriter(db: Db) {
     };
     const addName = (
       names: Map<string, NameCount>,
-      hour: bigint,
+      hour: number,
       internal: number,
       priorityRank: number,
       name: string,
     ) => {
       const count = names.get(name);
       if (count) count.alerts++;
-      else names.set(name, { hour, internal, priorityRank, name, alerts: 1 });
+      else names.set(name, { hour: BigInt(hour), internal, priorityRank, name, alerts: 1 });
     };
 
     return {
       add(alert: StoredAlert) {
         const internal = alert.internal ? 1 : 0;
-        const hour = alert.timeNs / NS_PER_HOUR;
+        // Periods as numbers, each a whole number of the one before (truncated as BigInt division is).
+        const quarter = Number(alert.timeNs / NS_PER_QUARTER);
+        const hour = Math.trunc(quarter / QUARTERS_PER_HOUR);
+        const halfDay = Math.trunc(quarter / QUARTERS_PER_HALF_DAY);
         // JSON keeps null and '' apart, as the tables do.
         const shape: unknown[] = [internal, alert.priorityRank];
         for (const { field } of SHAPE_COLUMNS) shape.push(alert[field]);
@@ -197,22 +210,26 @@ export function prepareCountWriter(db: Db) {
         let periods = byDimensions.get(dimensions);
         if (!periods)
           byDimensions.set(dimensions, (periods = { quarterly: new Map(), hourly: new Map(), halfDaily: new Map() }));
-        const quarter = alert.timeNs / NS_PER_QUARTER;
         addEvent(periods.quarterly, quarter, alert, internal);
-        const priorityKey = Number(quarter) * 16 + internal * 8 + alert.priorityRank;
+        const priorityKey = quarter * 16 + internal * 8 + alert.priorityRank;
         const priority = priorities.get(priorityKey);
         if (priority) priority.alerts++;
-        else priorities.set(priorityKey, { quarter, internal, priorityRank: alert.priorityRank, alerts: 1 });
+        else
+          priorities.set(priorityKey, {
+            quarter: BigInt(quarter),
+            internal,
+            priorityRank: alert.priorityRank,
+            alerts: 1,
+          });
         addEvent(periods.hourly, hour, alert, internal);
-        addEvent(periods.halfDaily, alert.timeNs / NS_PER_HALF_DAY, alert, internal);
+        addEvent(periods.halfDaily, halfDay, alert, internal);
         // Ranks are 0–7, so hour, internal and rank make one distinct number.
-        const group = Number(hour) * 16 + internal * 8 + alert.priorityRank;
+        const group = hour * 16 + internal * 8 + alert.priorityRank;
         const tagNames = namesOf(tags, group);
         for (const tag of new Set(alert.tags)) addName(tagNames, hour, internal, alert.priorityRank, tag);
         // Each name once per alert: `sudo → sudo` is one alert for sudo, as the `proc` filter counts.
         const names = new Set<string>();
         for (const level of alert.ancestry) if (level.name !== null) names.add(level.name);
-        const halfDay = alert.timeNs / NS_PER_HALF_DAY;
         for (const key of dimensionKeys(alert, names)) {
           addDimension(dimensionCounts, key, halfDay, internal, alert.priorityRank);
           if (HOURLY_DIMENSIONS.has(key[0])) addDimension(hourlyDimensions, key, hour, internal, alert.priorityRank);

@@ -47,10 +47,21 @@ export type FacetValues = Pick<StoredAlert, ColumnField | 'processChain' | 'tags
   ancestry: readonly { name: string | null }[];
 };
 
+// Each filter's recent tokens: an alert's values mostly repeat those of the alerts before it.
+const MAX_CACHED_TOKENS = 4_096;
+const tokenCaches = new Map<FacetedFilter, Map<string, string | null>>();
+
 /** The token of a value, or null when the value is too long to have one. Hex: the index splits words at punctuation. */
 function valueToken(filter: FacetedFilter, value: string): string | null {
+  let cache = tokenCaches.get(filter);
+  if (cache === undefined) tokenCaches.set(filter, (cache = new Map()));
+  const cached = cache.get(value);
+  if (cached !== undefined) return cached;
   const bytes = Buffer.from(value, 'utf8');
-  return bytes.length > MAX_VALUE_BYTES ? null : `${MARK}${FACETS[filter].letter}v${bytes.toString('hex')}`;
+  const token = bytes.length > MAX_VALUE_BYTES ? null : `${MARK}${FACETS[filter].letter}v${bytes.toString('hex')}`;
+  if (cache.size >= MAX_CACHED_TOKENS) cache.clear();
+  cache.set(value, token);
+  return token;
 }
 
 const noneToken = (filter: FacetedFilter) => `${MARK}${FACETS[filter].letter}n`;
