@@ -1351,6 +1351,7 @@ async function main() {
     process.exit(2);
   }
   ensureBuild({ basePath: '' });
+  mkdirSync(options.dir, { recursive: true });
   if (['import', 'queries', 'pages', 'size'].some((p) => options.parts.has(p))) {
     // With the import, the NDJSON file and the store exist at the same time; the direct fill makes the
     // store alone. The space each takes per alert: docs/decisions/0013.
