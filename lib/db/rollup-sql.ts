@@ -36,6 +36,8 @@ export interface AlertRowsOptions {
   facets?: boolean;
   /** The filter's tags or process names of few alerts (rareLists): their alerts are looked up by id. */
   lookUp?: RareLists;
+  /** Name each period of counts read, so that a key after the period in a table's key is sought. */
+  listPeriods?: boolean;
 }
 
 /** What a caller of the aggregates may choose (whether the counts may be used), and what the store allows. */
@@ -140,7 +142,20 @@ function appendRange(ranges: Range[], range: Range) {
 }
 
 /** `column` within any of the ranges, binding each end as `@<name>From<i>` / `@<name>To<i>`. */
-function rangesSql(column: string, name: string, ranges: readonly Range[], params: Record<string, unknown>): string {
+function rangesSql(
+  column: string,
+  name: string,
+  ranges: readonly Range[],
+  params: Record<string, unknown>,
+  list = false,
+): string {
+  if (list && ranges.every((range) => range.from !== undefined && range.to !== undefined)) {
+    const periods: string[] = [];
+    for (const range of ranges)
+      for (let period = range.from!; period < range.to!; period++) periods.push(String(period));
+    params[`${name}List`] = `[${periods.join(',')}]`;
+    return `${column} IN (SELECT value FROM json_each(@${name}List))`;
+  }
   const alternatives = ranges.map((range, i) => {
     const bounds: string[] = [];
     if (range.from !== undefined) {
@@ -188,7 +203,10 @@ function alertRows(
       if (ranges.length > 0)
         arms.push(
           level.select(
-            whereSql(rangesSql(`e.${level.periodColumn}`, level.periodColumn, ranges, params), countConditions),
+            whereSql(
+              rangesSql(`e.${level.periodColumn}`, level.periodColumn, ranges, params, options.listPeriods),
+              countConditions,
+            ),
           ),
         );
     });
@@ -234,15 +252,22 @@ const EVENT_PRIORITY_COUNTS = eventCounts((timeNs) => `${timeNs} AS time_ns, e.p
 const TAG_COUNTS = hourlyCounts(
   (whereSql) => `SELECT e.tag, e.priority_rank, e.alerts FROM tag_counts_1h e ${whereSql}`,
 );
-const PROCESS_COUNTS = hourlyCounts(
-  (whereSql) => `SELECT e.name, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}`,
-);
-const PROCESS_HALF_DAY_COUNTS: CountsLevel = {
-  periodNs: NS_PER_HALF_DAY,
-  periodColumn: 'half_day',
-  select: (whereSql) =>
-    `SELECT e.value AS name, e.priority_rank, e.alerts FROM dimension_counts_12h e ${whereSql} AND e.dimension = 'proc'`,
-};
+// Only the names of a JSON array, when processNameRows is given some. `events` is still read in
+// time order (`+p.name`): a common name's rows by name would span all time.
+const LISTED_NAMES = 'SELECT value FROM json_each(@listedNames)';
+const namesIn = (column: string, listed: boolean) => (listed ? ` AND ${column} IN (${LISTED_NAMES})` : '');
+const processLevels = (listed: boolean): CountsLevel[] => [
+  {
+    periodNs: NS_PER_HALF_DAY,
+    periodColumn: 'half_day',
+    select: (whereSql) =>
+      `SELECT e.value AS name, e.priority_rank, e.alerts FROM dimension_counts_12h e ${whereSql} AND e.dimension = 'proc'${namesIn('e.value', listed)}`,
+  },
+  hourlyCounts(
+    (whereSql) =>
+      `SELECT e.name, e.priority_rank, e.alerts FROM process_counts_1h e ${whereSql}${namesIn('e.name', listed)}`,
+  ),
+];
 // A filter of time, health and priority alone reads the counts by priority (migration 0012).
 const PRIORITY_COUNTS: CountsLevel = {
   periodNs: NS_PER_QUARTER,
@@ -356,21 +381,46 @@ export function tagRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsO
  * The process names of each alert's ancestry, once per alert (`sudo → sudo` is one), as rows of
  * (name, priority_rank, alerts): aggregate with sum(alerts).
  */
-export function processNameRows(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}): AlertRows {
-  return alertRows(
+export function processNameRows(
+  filter: EventFilter,
+  at: RangeOrNow,
+  options: AlertRowsOptions = {},
+  names?: readonly string[],
+): AlertRows {
+  const listed = names !== undefined;
+  const rows = alertRows(
     filter,
     at,
-    options,
+    { ...options, listPeriods: listed },
     {
       select: (
         from,
         whereSql,
       ) => `SELECT p.name, e.priority_rank, count(DISTINCT e.id) AS alerts FROM ${from} JOIN event_processes p ON p.event_id = e.id
-      ${whereSql} AND p.name IS NOT NULL GROUP BY p.name, e.priority_rank`,
+      ${whereSql} AND p.name IS NOT NULL${namesIn('+p.name', listed)} GROUP BY p.name, e.priority_rank`,
       narrow: true,
     },
-    timeAndPriorityOnly(filter) ? { levels: [PROCESS_HALF_DAY_COUNTS, PROCESS_COUNTS] } : undefined,
+    timeAndPriorityOnly(filter) ? { levels: processLevels(listed) } : undefined,
   );
+  return listed ? { sql: rows.sql, params: { ...rows.params, listedNames: JSON.stringify(names) } } : rows;
+}
+
+/**
+ * The most rows one name can have among processNameRows' rows when they come from the counts: one
+ * per health flag and rank in each period, and per rank from `events`. Null when they do not, or
+ * the range is unbounded.
+ */
+export function processNameRowsPerName(filter: EventFilter, at: RangeOrNow, options: AlertRowsOptions = {}) {
+  if (!timeAndPriorityOnly(filter) || options.rawOnly) return null;
+  const ranks = PRIORITIES.length;
+  const plan = readPlan(filter, at, options, processLevels(false));
+  let periods = 0n;
+  for (const ranges of plan.levels)
+    for (const { from, to } of ranges) {
+      if (from === undefined || to === undefined) return null;
+      periods += to - from;
+    }
+  return Number(periods) * 2 * ranks + (plan.raw.length > 0 ? ranks : 0);
 }
 
 /** How a dimension of migration 0013 keys an alert, over `events`' column names. */

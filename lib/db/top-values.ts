@@ -14,8 +14,17 @@ import type { EventFilter } from '../filters/event-filter';
 import type { TopValue } from '../stats/types';
 import type { Db } from './connection';
 import { containerFacts } from './containers';
+import { countByPriority } from './event-queries';
 import { withStoreState } from './filter-sql';
-import { dimensionRows, eventRows, processNameRows, tagRows, type AlertRows, type ReadOptions } from './rollup-sql';
+import {
+  dimensionRows,
+  eventRows,
+  processNameRows,
+  processNameRowsPerName,
+  tagRows,
+  type AlertRows,
+  type ReadOptions,
+} from './rollup-sql';
 import { prepared } from './statements';
 import { rangeOf, type RangeOrNow, type ResolvedRange } from './time-range';
 
@@ -85,15 +94,62 @@ export function topValues(
       }
     : DIMENSION_SQL[dimension];
   const source = sql.rows(filter, range, options);
-  const rows = prepared<TopRow>(
-    db,
-    `SELECT coalesce(${sql.value}, '${NONE_VALUE}') AS value, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
-     FROM ${source.sql} e ${sql.where ? `WHERE ${sql.where}` : ''} GROUP BY 1 ORDER BY count DESC, value LIMIT @limit`,
-  ).all({ ...source.params, limit });
+  const top = () =>
+    prepared<TopRow>(
+      db,
+      `SELECT coalesce(${sql.value}, '${NONE_VALUE}') AS value, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
+       FROM ${source.sql} e ${sql.where ? `WHERE ${sql.where}` : ''} GROUP BY 1 ORDER BY count DESC, value LIMIT @limit`,
+    ).all({ ...source.params, limit });
+  const rows = (dimension === 'proc' ? topProcessNames(db, filter, range, limit, options) : null) ?? top();
   return rows.map((row) => ({
     value: row.value,
     label: row.value,
     count: row.count,
     worstPriority: priorityByRank(row.worstRank).name,
   }));
+}
+
+/** The range, its open end (if any) put after the newest stored alert: no count can be later. */
+function boundedRange(db: Db, range: ResolvedRange): ResolvedRange {
+  if (range.toNs !== undefined) return range;
+  // max() reads the last entry of events' time index.
+  const newest = prepared<bigint | null>(db, 'SELECT max(time_ns) FROM events').pluck().safeIntegers(true).get();
+  return { ...range, toNs: (newest ?? 0n) + 1n };
+}
+
+// The share of the range's alerts the last of the top names must hold for topProcessNames to answer.
+const LARGE_ROW_SHARE = 16;
+
+/**
+ * The top process names, read only for the names with a row of `least` alerts: a name without one
+ * has fewer than `least` times the most rows a name can have, so cannot pass a last top name with
+ * that many (decision 0035). Null when unsure: the caller sorts every row by name.
+ */
+export function topProcessNames(
+  db: Db,
+  filter: EventFilter,
+  range: ResolvedRange,
+  limit: number,
+  options: ReadOptions,
+): TopRow[] | null {
+  const bounded = boundedRange(db, range);
+  const rowsPerName = processNameRowsPerName(filter, bounded, options);
+  if (rowsPerName === null || limit < 1) return null;
+  // The range's alert count only sizes `least`: names are counted once per alert, often more than one.
+  const alerts = countByPriority(db, filter, bounded, options).reduce((sum, p) => sum + p.count, 0);
+  const least = Math.floor(alerts / (rowsPerName * limit * LARGE_ROW_SHARE));
+  if (least < 2) return null;
+  const every = processNameRows(filter, bounded, options);
+  const names = prepared<string>(db, `SELECT DISTINCT e.name FROM ${every.sql} e WHERE e.alerts >= @least`)
+    .pluck()
+    .all({ ...every.params, least });
+  if (names.length < limit) return null;
+  const source = processNameRows(filter, bounded, options, names);
+  const rows = prepared<TopRow>(
+    db,
+    `SELECT e.name AS value, sum(e.alerts) AS count, min(e.priority_rank) AS worstRank
+     FROM ${source.sql} e GROUP BY 1 ORDER BY count DESC, value LIMIT @limit`,
+  ).all({ ...source.params, limit });
+  const last = rows[limit - 1];
+  return last !== undefined && last.count >= least * rowsPerName ? rows : null;
 }
