@@ -145,13 +145,20 @@ function upperBound(runs: readonly Run[], id: number): number {
 
 /** Whether free text matches too few alerts for `reads` reads to pay: one read of every match is then quicker. */
 function tooRare(db: Db, filter: EventFilter, facets: boolean, reads: number): boolean {
-  const q = searchQuery(filter, facets);
   const enough = reads * READ_COST_IDS;
-  const probe = prepared<{ n: number }>(
-    db,
-    'SELECT count(*) AS n FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @q LIMIT @enough)',
+  return !hasMatches(db, searchQuery(filter, facets), enough);
+}
+
+/** Whether the word index holds at least `enough` matches of `query`, found by reading no more. */
+export function hasMatches(db: Db, query: string, enough: number): boolean {
+  return (
+    prepared<number>(
+      db,
+      'SELECT count(*) FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @query LIMIT @enough)',
+    )
+      .pluck()
+      .get({ query, enough })! >= enough
   );
-  return probe.get({ q, enough })!.n < enough;
 }
 
 /** Whether the reads are too many, or read the same ids over and over (runs of old alerts imported late). */

@@ -10,6 +10,7 @@ import { priorityTotals } from './event-queries';
 import { facetQuery } from './facets';
 import { ftsQuery, matchedAlerts, searchText, withStoreState } from './filter-sql';
 import { priorityCountsServe, priorityRows, type ReadOptions } from './rollup-sql';
+import { hasMatches } from './search-counts';
 import { prepared } from './statements';
 import type { ResolvedRange } from './time-range';
 
@@ -36,17 +37,10 @@ function missingQuery(db: Db, filter: EventFilter, options: ReadOptions): string
   const phrase = ftsQuery(q);
   const facets = facetQuery(filter);
   if (phrase.endsWith('*') || !facets || !priorityCountsServe(withoutWords(filter))) return null;
-  const found = (query: string, limit: number) =>
-    prepared<number>(
-      db,
-      'SELECT count(*) FROM (SELECT 1 FROM event_search s WHERE s.event_search MATCH @query LIMIT @limit)',
-    )
-      .pluck()
-      .get({ query, limit })!;
   // Few alerts with the words are read quicker than the facets' counts.
-  if (found(`${phrase} AND ${facets}`, MIN_MATCHED) < MIN_MATCHED) return null;
+  if (!hasMatches(db, `${phrase} AND ${facets}`, MIN_MATCHED)) return null;
   const missing = `(${facets}) NOT ${phrase}`;
-  return found(missing, MAX_MISSING) < MAX_MISSING ? missing : null;
+  return hasMatches(db, missing, MAX_MISSING) ? null : missing;
 }
 
 /**
