@@ -13,6 +13,7 @@ const ERROR_CODES = [
   'method_not_allowed',
   'payload_too_large',
   'invalid_alert',
+  'invalid_exception',
   'store_unavailable',
   'ingest_overloaded',
   'too_many_streams',

@@ -26,6 +26,7 @@ const ROUTES: Row[] = [
   { pattern: '/api/events/[id]/related', url: '/api/events/1/related', allow: ['GET'] },
   { pattern: '/api/events/[id]', url: '/api/events/1', allow: ['GET'] },
   { pattern: '/api/events/export', url: '/api/events/export', allow: ['GET'] },
+  { pattern: '/api/exceptions/rules-file', url: '/api/exceptions/rules-file', allow: ['POST'] },
   { pattern: '/api/events', url: '/api/events', allow: ['GET', 'POST', 'PUT'] },
   { pattern: '/api/health', url: '/api/health', allow: ['GET'] },
   { pattern: '/api/process-tree', url: '/api/process-tree', allow: ['GET'] },

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   payload_too_large: 413,
   invalid_alert: 422,
+  invalid_exception: 422,
   store_unavailable: 503,
   ingest_overloaded: 503,
   too_many_streams: 503,

@@ -125,3 +125,14 @@ function countedRuleRows(db: Db, filter: EventFilter, range: ResolvedRange): Rul
     }))
     .sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
+
+/** Each rule's source, as its newest stored alert gives it; rules without a stored alert or a source are left out. */
+export function ruleSources(db: Db, rules: readonly string[]): Map<string, string> {
+  const rows = prepared<{ rule: string; source: string | null }>(
+    db,
+    `SELECT r.value AS rule,
+       (SELECT e.source FROM events e INDEXED BY events_rule_time WHERE e.rule = r.value ORDER BY e.time_ns DESC LIMIT 1) AS source
+     FROM json_each(@rules) r`,
+  ).all({ rules: JSON.stringify(rules) });
+  return new Map(rows.flatMap((row) => (row.source === null ? [] : [[row.rule, row.source] as const])));
+}
