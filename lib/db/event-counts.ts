@@ -15,6 +15,9 @@ import type { Db } from './connection';
 import { NS_PER_HALF_DAY, NS_PER_HOUR, NS_PER_QUARTER } from './periods';
 
 const QUARTERS_PER_HOUR = Number(NS_PER_HOUR / NS_PER_QUARTER);
+// Quarter-hour counts are kept for the newest days only (migration 0016, docs/decisions/0037).
+const QUARTERS_KEPT = 3 * 96;
+const MS_PER_QUARTER = Number(NS_PER_QUARTER / 1_000_000n);
 const QUARTERS_PER_HALF_DAY = Number(NS_PER_HALF_DAY / NS_PER_QUARTER);
 
 interface EventCount {
@@ -107,6 +110,8 @@ export function prepareCountWriter(db: Db) {
     db.prepare(`INSERT INTO dimension_counts_1h (dimension, value, detail, hour, internal, priority_rank, alerts)
     VALUES (@dimension, coalesce(@value, x''), coalesce(@detail, x''), @period, @internal, @priorityRank, @alerts)
     ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`);
+  const horizon = db.prepare<[], number>('SELECT quarter FROM event_counts_15m_horizon').pluck();
+  const moveHorizon = db.prepare('UPDATE event_counts_15m_horizon SET quarter = ? WHERE quarter < ?');
   const upsertPriority = db.prepare(`INSERT INTO priority_counts_15m (quarter, internal, priority_rank, alerts)
     VALUES (@quarter, @internal, @priorityRank, @alerts) ON CONFLICT DO UPDATE SET alerts = alerts + excluded.alerts`);
 
@@ -196,11 +201,14 @@ export function prepareCountWriter(db: Db) {
       else names.set(name, { hour: BigInt(hour), internal, priorityRank, name, alerts: 1 });
     };
 
+    let newestQuarter = -Infinity;
+
     return {
       add(alert: StoredAlert) {
         const internal = alert.internal ? 1 : 0;
         // Periods as numbers, each a whole number of the one before (truncated as BigInt division is).
         const quarter = Number(alert.timeNs / NS_PER_QUARTER);
+        if (quarter > newestQuarter) newestQuarter = quarter;
         const hour = Math.trunc(quarter / QUARTERS_PER_HOUR);
         const halfDay = Math.trunc(quarter / QUARTERS_PER_HALF_DAY);
         // JSON keeps null and '' apart, as the tables do.
@@ -239,8 +247,13 @@ export function prepareCountWriter(db: Db) {
         for (const name of names) addName(processNames, hour, internal, alert.priorityRank, name);
       },
       write() {
+        // From the newest alert written, not the clock: an import of old alerts keeps its own last days.
+        const newest = Math.min(newestQuarter, Math.floor(Date.now() / MS_PER_QUARTER));
+        const [kept, wanted] = [horizon.get()!, newest - QUARTERS_KEPT];
+        if (kept < wanted) moveHorizon.run(wanted, wanted);
+        const first = BigInt(Math.max(kept, wanted));
         for (const { quarterly } of byDimensions.values())
-          for (const count of quarterly.values()) upsertQuarterly.run(bind(count));
+          for (const count of quarterly.values()) if (count.period >= first) upsertQuarterly.run(bind(count));
         for (const { hourly } of byDimensions.values())
           for (const count of hourly.values()) upsertHourly.run(bind(count));
         for (const { halfDaily } of byDimensions.values())

@@ -83,8 +83,29 @@ export function pruneBatch(db: Db, policy: RetentionPolicy, nowMs = Date.now(), 
 
 const yieldToRequests = () => new Promise((resolve) => setImmediate(resolve));
 
+// A day of quarters per step: the quarter-hour counts the writer left behind its horizon (migration 0016).
+const QUARTERS_PER_STEP = 96;
+
+/** Deletes one step of the quarter-hour counts before their horizon; returns how many rows went. */
+export function pruneQuarterCounts(db: Db): number {
+  return db
+    .transaction(() => {
+      const { first, horizon } = db
+        .prepare<[], { first: number | null; horizon: number }>(
+          'SELECT (SELECT min(quarter) FROM event_counts_15m) AS first, (SELECT quarter FROM event_counts_15m_horizon) AS horizon',
+        )
+        .get()!;
+      if (first === null || first >= horizon) return 0;
+      return db
+        .prepare('DELETE FROM event_counts_15m WHERE quarter < ?')
+        .run(Math.min(first + QUARTERS_PER_STEP, horizon)).changes;
+    })
+    .immediate();
+}
+
 /** Prunes until the policy holds, yielding between batches. Returns the total deleted. */
 export async function pruneAll(db: Db, policy: RetentionPolicy, nowMs = Date.now()): Promise<number> {
+  while (pruneQuarterCounts(db) > 0) await yieldToRequests();
   let total = 0;
   if (policy.retentionMs !== null) {
     const cutoffNs = msToNs(nowMs - policy.retentionMs);

@@ -61,6 +61,8 @@ interface CountsLevel {
   periodNs: bigint;
   periodColumn: string;
   select: (whereSql: string) => string;
+  /** The first period the level holds, as SQL: earlier ones in its ranges are read from `events`. */
+  firstPeriod?: string;
 }
 
 /** The counts that may answer for a filter: levels coarsest first, and what they are filtered by. */
@@ -200,15 +202,21 @@ function alertRows(
     Object.assign(params, counts.params);
     levels.forEach((level, i) => {
       const ranges = plan.levels[i]!;
-      if (ranges.length > 0)
-        arms.push(
-          level.select(
-            whereSql(
-              rangesSql(`e.${level.periodColumn}`, level.periodColumn, ranges, params, options.listPeriods),
-              countConditions,
-            ),
-          ),
-        );
+      if (ranges.length === 0) return;
+      const period = rangesSql(`e.${level.periodColumn}`, level.periodColumn, ranges, params, options.listPeriods);
+      if (level.firstPeriod === undefined) {
+        arms.push(level.select(whereSql(period, countConditions)));
+        return;
+      }
+      arms.push(
+        level.select(whereSql(`${period} AND e.${level.periodColumn} >= ${level.firstPeriod}`, countConditions)),
+      );
+      const times = ranges.map((range) => ({
+        from: range.from === undefined ? undefined : range.from * level.periodNs,
+        to: range.to === undefined ? undefined : range.to * level.periodNs,
+      }));
+      const before = `${rangesSql('e.time_ns', `${level.periodColumn}Raw`, times, params)} AND e.time_ns < ${level.firstPeriod} * ${level.periodNs}`;
+      arms.push(raw.select(alerts.from, whereSql(before, alerts.conditions)));
     });
   }
   return { sql: `(${arms.join(' UNION ALL ')})`, params };
@@ -225,16 +233,17 @@ export const storedCounts = (table: string, periodColumn: string) =>
 
 /** The levels of event counts, reading `columns` (given the start of each row's period). */
 function eventCounts(columns: (timeNs: string) => string): CountsLevel[] {
-  const level = (table: string, periodColumn: string, periodNs: bigint): CountsLevel => ({
+  const level = (table: string, periodColumn: string, periodNs: bigint, firstPeriod?: string): CountsLevel => ({
     periodNs,
     periodColumn,
     select: (whereSql) =>
       `SELECT ${columns(`e.${periodColumn} * ${periodNs}`)} FROM ${storedCounts(table, periodColumn)} e ${whereSql}`,
+    firstPeriod,
   });
   return [
     level('event_counts_12h', 'half_day', NS_PER_HALF_DAY),
     level('event_counts_1h', 'hour', NS_PER_HOUR),
-    level('event_counts_15m', 'quarter', NS_PER_QUARTER),
+    level('event_counts_15m', 'quarter', NS_PER_QUARTER, '(SELECT quarter FROM event_counts_15m_horizon)'),
   ];
 }
 

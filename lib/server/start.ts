@@ -65,10 +65,11 @@ export function startPerch(): void {
   startFacetBackfill(db);
 
   const policy = { retentionMs: config.retentionMs, maxEvents: config.maxEvents };
-  if (policy.retentionMs === null && policy.maxEvents === null) return;
-  console.log(
-    `[perch] retention: ${process.env.PERCH_RETENTION ?? 'any age'}, ${config.maxEvents ?? 'any number of'} alerts`,
-  );
+  // With no retention the loop still drops the quarter-hour counts that age out (decision 0037).
+  if (policy.retentionMs !== null || policy.maxEvents !== null)
+    console.log(
+      `[perch] retention: ${process.env.PERCH_RETENTION ?? 'any age'}, ${config.maxEvents ?? 'any number of'} alerts`,
+    );
   let running = false;
   const prune = async () => {
     if (running) return;
