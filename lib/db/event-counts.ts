@@ -201,14 +201,11 @@ export function prepareCountWriter(db: Db) {
       else names.set(name, { hour: BigInt(hour), internal, priorityRank, name, alerts: 1 });
     };
 
-    let newestQuarter = -Infinity;
-
     return {
       add(alert: StoredAlert) {
         const internal = alert.internal ? 1 : 0;
         // Periods as numbers, each a whole number of the one before (truncated as BigInt division is).
         const quarter = Number(alert.timeNs / NS_PER_QUARTER);
-        if (quarter > newestQuarter) newestQuarter = quarter;
         const hour = Math.trunc(quarter / QUARTERS_PER_HOUR);
         const halfDay = Math.trunc(quarter / QUARTERS_PER_HALF_DAY);
         // JSON keeps null and '' apart, as the tables do.
@@ -247,9 +244,7 @@ export function prepareCountWriter(db: Db) {
         for (const name of names) addName(processNames, hour, internal, alert.priorityRank, name);
       },
       write() {
-        // From the newest alert written, not the clock: an import of old alerts keeps its own last days.
-        const newest = Math.min(newestQuarter, Math.floor(Date.now() / MS_PER_QUARTER));
-        const [kept, wanted] = [horizon.get()!, newest - QUARTERS_KEPT];
+        const [kept, wanted] = [horizon.get()!, Math.floor(Date.now() / MS_PER_QUARTER) - QUARTERS_KEPT];
         if (kept < wanted) moveHorizon.run(wanted, wanted);
         const first = BigInt(Math.max(kept, wanted));
         for (const { quarterly } of byDimensions.values())

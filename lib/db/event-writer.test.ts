@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventFilter } from '../filters/event-filter';
 import { importStream } from '../ingest/import-stream';
 import { prepareEntries } from '../ingest/prepare';
@@ -155,7 +155,11 @@ describe('writeAlerts', () => {
 
     it('is stored, counted and listed at its arrival, with the time Falco gave beside it', () => {
       const skewedBefore = ingestMetrics().clockSkewedAlerts;
+      // Written at its arrival: quarter-hour counts are kept for the last days only (migration 0016).
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(NOW);
       const [f, g] = writeAlerts(db, arrivedAt(NOW, future, genuine));
+      vi.useRealTimers();
       expect(
         db
           .prepare('SELECT id, CAST(time_ns AS TEXT) AS t, CAST(claimed_time_ns AS TEXT) AS c FROM events ORDER BY id')

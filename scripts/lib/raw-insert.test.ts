@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../lib/db/connection';
 import { writeAlerts } from '../../lib/db/event-writer';
 import { prepareEntries } from '../../lib/ingest/prepare';
@@ -9,7 +9,11 @@ import { dumpStore } from './store-dump';
 
 describe('raw insert', () => {
   it('stores exactly the rows Perch stores for the same alerts', () => {
-    const lines = [...benchAlerts({ alerts: 600, days: 1, nowMs: Date.UTC(2025, 4, 14, 10) })];
+    const nowMs = Date.UTC(2025, 4, 14, 10);
+    const lines = [...benchAlerts({ alerts: 600, days: 1, nowMs })];
+    // Written then: quarter-hour counts are kept for the last days only (migration 0016).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nowMs);
     const { valid } = prepareEntries(lines.map((line) => splitBody(line).entries[0]!));
     const alerts = valid.map((entry) => entry.alert);
     const perch = openDatabase(':memory:');
@@ -24,6 +28,7 @@ describe('raw insert', () => {
     expect(expected.processes.length).toBeGreaterThan(600);
     expect(expected.counts[0]!.length).toBeGreaterThan(10);
     expect(expected.search[0]!.length).toBeGreaterThan(10);
+    vi.useRealTimers();
     expect(dumpStore(raw)).toEqual(expected);
   }, 60_000);
 });
