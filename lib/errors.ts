@@ -8,12 +8,15 @@ const ERROR_CODES = [
   'unauthorized',
   'host_not_allowed',
   'cross_site_request',
+  'forbidden',
   'too_many_login_attempts',
   'not_found',
+  'unknown_group',
   'method_not_allowed',
   'payload_too_large',
   'invalid_alert',
   'invalid_exception',
+  'invalid_triage',
   'store_unavailable',
   'ingest_overloaded',
   'too_many_streams',
@@ -74,5 +77,12 @@ export class IngestTokenRequired extends DomainError {
 export class NotAuthenticated extends DomainError {
   constructor(message: string) {
     super('unauthorized', message);
+  }
+}
+
+/** Someone known who may read but not change: a view token. */
+export class Forbidden extends DomainError {
+  constructor(message: string) {
+    super('forbidden', message);
   }
 }

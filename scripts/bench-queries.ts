@@ -10,10 +10,12 @@ import { containerRows } from '../lib/db/containers';
 import { processTree } from '../lib/db/process-tree';
 import { rangeSummary } from '../lib/db/range-summary';
 import { relatedEvents } from '../lib/db/related';
+import { listGroups } from '../lib/db/groups';
 import { ruleRows } from '../lib/db/rules';
 import { timeline } from '../lib/db/timeline';
 import { topValues } from '../lib/db/top-values';
 import { EventFilter, type EventPage } from '../lib/filters/event-filter';
+import { DEFAULT_GROUPING, GROUPING_NAMES, type GroupQuery } from '../lib/triage/groupings';
 import { fillStore } from './lib/bench-fill';
 import { BENCH_ABSENT, BENCH_RARE } from './lib/bench-irregular';
 
@@ -303,6 +305,44 @@ async function main() {
     );
     time(`kiosk ${range}: newest alert`, () => listEvents(db, f({ from: range }), page(1), nowMs));
   }
+  // Triage groups (/api/groups): the page opens on open groups, most severe first; every grouping,
+  // every sort, a page by cursor, and a filter's common, rare and absent value.
+  const groups = (extra: Partial<GroupQuery> = {}): GroupQuery => ({
+    groupBy: DEFAULT_GROUPING,
+    sort: 'priority',
+    status: [],
+    limit: 50,
+    ...extra,
+  });
+  for (const range of ['24h', '7d', '30d']) {
+    const filter = f({ from: range });
+    time(`groups ${range}: open, most severe first (/api/groups)`, () =>
+      listGroups(db, filter, groups({ status: ['open'] }), nowMs, READ),
+    );
+    for (const sort of ['count', 'lastSeen', 'firstSeen'] as const)
+      time(`groups ${range}: by ${sort}`, () => listGroups(db, filter, groups({ sort }), nowMs, READ));
+    for (const groupBy of GROUPING_NAMES.filter((name) => name !== DEFAULT_GROUPING))
+      time(`groups ${range}: grouped by ${groupBy}`, () => listGroups(db, filter, groups({ groupBy }), nowMs, READ));
+  }
+  const second = listGroups(db, month, groups(), nowMs, READ).nextCursor ?? undefined;
+  time('groups 30d: page 2 (by cursor)', () => listGroups(db, month, groups({ cursor: second }), nowMs, READ));
+  for (const name of ['rule', 'namespace', 'q'] as const)
+    for (const [kind, value] of [
+      ['common', common[name]],
+      ['rare', rare[name]],
+      ['absent', absent[name]],
+    ] as const) {
+      const filter = f({ from: '30d', ...input(name, value) });
+      time(`groups 30d + ${name} ${kind}`, () => listGroups(db, filter, groups(), nowMs, READ));
+    }
+  const busiest = listGroups(db, month, groups({ sort: 'count', limit: 1 }), nowMs, READ).groups[0];
+  if (busiest)
+    time('groups 30d: the busiest group’s alerts, first page', () =>
+      listEvents(db, f({ from: '30d', group: [busiest.key], rule: [busiest.fields.rule] }), page(100), nowMs),
+    );
+  time('groups 30d: open alerts (status=open), first page', () =>
+    listEvents(db, f({ from: '30d', status: ['open'] }), page(100), nowMs),
+  );
   time('alert detail (/api/events/:id)', () => getEventOrThrow(db, withChain.id));
   time('alert detail: related', () => relatedEvents(db, withChain.id));
   db.close();

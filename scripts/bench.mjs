@@ -651,6 +651,7 @@ class Bench {
       ['Rule', `/rules/${encodeURIComponent(newest.rule)}`],
       ['Containers', '/containers'],
       ['Container', `/containers/${encodeURIComponent(container?.containerId ?? 'host')}`],
+      ['Groups', '/groups'],
       ['Falco health', '/health'],
       ['Kiosk', '/kiosk'],
     ];
@@ -759,6 +760,7 @@ class Bench {
       ['Alerts, 30 days, a rare chain', month(`chain=${encodeURIComponent(rare.chain)}`)],
       ['Alerts, 30 days, a rare tag', month(`tag=${encodeURIComponent(rare.tag)}`)],
       ['Overview, 30 days', '/?from=30d'],
+      ['Groups, 30 days, by count', '/groups?from=30d&sort=count'],
     );
     this.pageRows = await measurePages(server.origin, pages, { loads: this.options.smoke ? 2 : 5 });
   }

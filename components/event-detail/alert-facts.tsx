@@ -50,6 +50,31 @@ function FilterLink({
   );
 }
 
+const STATUS_WORDS = { open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved', benign: 'Benign' } as const;
+
+/** The alert's group (same rule, image or host, process names) and where its triage stands. */
+function GroupFact({ event }: { event: EventDetail }) {
+  if (event.group === null) return <None text="not grouped yet (older alerts are being grouped)" />;
+  const { key, status } = event.group;
+  const since = status.setAt ? ` since ${status.setAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  const detail = status.reopened
+    ? `reopened: ${status.newSince} new${since}`
+    : status.newSince
+      ? `${status.newSince} new${since}`
+      : status.setBy
+        ? `by ${status.setBy}${since}`
+        : null;
+  return (
+    <span>
+      <DataLink href={`/groups?${new URLSearchParams({ from: 'all', group: key })}`} className={linkClass}>
+        {STATUS_WORDS[status.status]}
+      </DataLink>
+      {detail && <span className="pl-2 text-xs text-muted">{detail}</span>}
+      <span className="block font-mono text-xs text-muted">{key}</span>
+    </span>
+  );
+}
+
 function delayText(event: EventDetail): string | null {
   const delayMs = Date.parse(event.receivedAt) - Date.parse(event.time);
   if (Number.isNaN(delayMs)) return null;
@@ -132,6 +157,9 @@ export function AlertFacts({ event }: { event: EventDetail }) {
             </div>
           </Fact>
         )}
+        <Fact label="Triage group" testId="fact-group">
+          <GroupFact event={event} />
+        </Fact>
         <Fact label="Received">
           <ExactTime iso={event.receivedAt} />
           {delay && <div className="text-xs text-muted">{delay}</div>}

@@ -9,6 +9,7 @@ import type { EventDetail } from '@/lib/events/types';
 import { findPriority, URGENT_RANK } from '@/lib/falco/priorities';
 import { ruleHref } from '@/lib/filters/href';
 import { eventDetailOptions } from '@/lib/queries/events';
+import { ExceptionButton } from '../exceptions/exception-button';
 import { Panel, PanelState } from '../ui/panel';
 import { PriorityBadge } from '../ui/priority-badge';
 import { AlertFacts } from './alert-facts';
@@ -138,6 +139,10 @@ function AlertHeader({ event }: { event: EventDetail }) {
             <span className="rounded bg-surface-2 px-1.5 py-0.5 text-xs text-muted">Falco health event</span>
           )}
           {event.claimedTime !== undefined && <ClockAheadBadge claimedTime={event.claimedTime} />}
+          <ExceptionButton
+            origin={{ rule: event.rule, group: event.group?.key ?? null, alert: event }}
+            className="ml-auto"
+          />
         </div>
         <h1 className="text-xl font-semibold leading-snug">
           <DataLink

@@ -10,15 +10,23 @@ import { KIOSK_PANELS, type KioskConfig, type KioskPanel as PanelName } from '@/
 import { useKioskFeed } from '@/lib/kiosk/use-kiosk-feed';
 import { useLiveRefresh } from '@/lib/live/use-live-refresh';
 import { eventListOptions } from '@/lib/queries/events';
-import { useSummary, useTimeline, useTop } from '@/lib/queries/stats';
+import { useOpenGroups, useSummary, useTimeline, useTop } from '@/lib/queries/stats';
 import type { TopValue } from '@/lib/stats/types';
 import { LazyChartTimeline } from '../charts/lazy-chart-timeline';
 import { LiveBadge } from '../live/live-badge';
-import { KioskClock, KioskCounters, KioskFeed, KioskMessage, KioskPanel, KioskTopList } from './kiosk-parts';
+import {
+  KioskClock,
+  KioskCounters,
+  KioskFeed,
+  KioskGroupList,
+  KioskMessage,
+  KioskPanel,
+  KioskTopList,
+} from './kiosk-parts';
 
 const PANEL_TITLES: Record<PanelName, string> = {
   overview: 'Overview',
-  rules: 'Top rules',
+  rules: 'Top rules and open groups',
   containers: 'Top containers',
   alerts: 'Latest alerts',
 };
@@ -71,6 +79,17 @@ function TopPanel({
     <KioskPanel title={title} testId={testId}>
       <Loading result={top} empty={(data) => data.values.length === 0}>
         {(data) => <KioskTopList values={data.values} labelFor={labelFor} testId={`${testId}-list`} />}
+      </Loading>
+    </KioskPanel>
+  );
+}
+
+function OpenGroupsPanel({ query, limit }: { query: string; limit: number }) {
+  const groups = useOpenGroups(query, limit);
+  return (
+    <KioskPanel title="Open groups, most severe first" testId="kiosk-open-groups">
+      <Loading result={groups} empty={(data) => data.groups.length === 0}>
+        {(data) => <KioskGroupList groups={data.groups} testId="kiosk-open-groups-list" />}
       </Loading>
     </KioskPanel>
   );
@@ -140,6 +159,7 @@ export function KioskPage({ config }: { config: KioskConfig }) {
       testId="kiosk-top-namespaces"
     />
   );
+  const openGroups = <OpenGroupsPanel query={query} limit={shown ? 15 : 6} />;
   const alerts = (
     <KioskPanel title={`Latest alerts · ${feedPriority} and above`} testId="kiosk-latest" className="h-full">
       {feed.error && feed.alerts.length === 0 ? (
@@ -188,7 +208,8 @@ export function KioskPage({ config }: { config: KioskConfig }) {
           </div>
           <div className="grid min-h-0 grid-cols-3 gap-3">
             <div className="col-span-2 min-h-0">{alerts}</div>
-            <div className="grid min-h-0 grid-rows-2 gap-3">
+            <div className="grid min-h-0 grid-rows-3 gap-3">
+              {openGroups}
               {containers}
               {namespaces}
             </div>
@@ -200,7 +221,10 @@ export function KioskPage({ config }: { config: KioskConfig }) {
           <TimelinePanel query={query} />
         </div>
       ) : shown === 'rules' ? (
-        rules
+        <div className="grid min-h-0 grid-cols-2 gap-3">
+          {rules}
+          {openGroups}
+        </div>
       ) : shown === 'containers' ? (
         <div className="grid min-h-0 grid-cols-2 gap-3">
           {containers}

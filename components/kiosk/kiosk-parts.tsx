@@ -7,6 +7,7 @@ import type { FeedAlert } from '@/lib/kiosk/use-kiosk-feed';
 import type { RangeSummary, TopValue } from '@/lib/stats/types';
 import { PeriodChange } from '../events/priority-counters';
 import { PriorityShape } from '../ui/priority-badge';
+import type { GroupRow } from '@/lib/triage/groupings';
 
 export function KioskPanel({
   title,
@@ -84,6 +85,33 @@ export function KioskCounters({ summary }: { summary: RangeSummary }) {
 // A column that wraps the rows that do not fit into a second column, hidden to the right: a
 // panel shows only whole rows, never half of one cut off at the bottom.
 const WHOLE_ROWS_ONLY = 'flex h-full flex-col flex-wrap content-start overflow-hidden';
+
+/** Open triage groups, most severe first: what still waits for someone. */
+export function KioskGroupList({ groups, testId }: { groups: GroupRow[]; testId: string }) {
+  return (
+    <div className="h-full p-3">
+      <ol className={`${WHOLE_ROWS_ONLY} gap-1`} data-testid={testId}>
+        {groups.map((group) => {
+          const priority = PRIORITIES.find((p) => p.name === group.worstPriority) ?? PRIORITIES[7];
+          const place = group.fields.image ?? (group.fields.host ? `host ${group.fields.host}` : '');
+          return (
+            <li key={group.key} className="flex w-full items-center gap-2 rounded px-2 py-1 text-lg">
+              <span className="shrink-0" style={{ color: priority.color }} title={`worst: ${priority.name}`}>
+                <PriorityShape rank={priority.rank} className="h-[0.8em] w-[0.8em]" />
+              </span>
+              <span className="alert-text min-w-0 flex-1 truncate">
+                {group.fields.rule}
+                {place && <span className="pl-2 text-base text-muted">{place}</span>}
+              </span>
+              {group.new && <span className="text-base font-semibold text-accent">new</span>}
+              <span className="font-semibold tabular-nums">{group.count.toLocaleString()}</span>
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
 
 /** A ranked list with bars; no links (nobody clicks a wall screen). */
 export function KioskTopList({

@@ -6,6 +6,8 @@ import { usePathname, useSearchParams } from 'next/navigation';
 const LINKS = [
   { href: '/', label: 'Overview' },
   { href: '/events', label: 'Alerts' },
+  { href: '/groups', label: 'Groups' },
+  { href: '/exceptions', label: 'Exceptions' },
   { href: '/rules', label: 'Rules' },
   { href: '/containers', label: 'Containers' },
   { href: '/health', label: 'Falco health' },

@@ -13,6 +13,7 @@ import { PriorityCounters } from '../events/priority-counters';
 import { FilterBar } from '../filters/filter-bar';
 import { LiveBadge } from '../live/live-badge';
 import { SetupHelp } from '../setup/setup-help';
+import { OpenGroupsPanel } from './open-groups';
 import { TopPanel } from './top-panel';
 
 function FalcoHealthNote({ query, href }: { query: string; href: string }) {
@@ -59,6 +60,7 @@ export function OverviewPage({
       <PriorityCounters state={state} />
       <TimelinePanel state={state} />
       <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">
+        <OpenGroupsPanel filter={filter} query={query} />
         <TopPanel
           title="Top rules"
           query={query}

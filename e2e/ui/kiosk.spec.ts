@@ -184,6 +184,6 @@ test('rotate= shows one panel at a time and moves on by itself', async ({ page, 
   await expect(page.getByTestId('kiosk-rotating')).toHaveText('Overview (1/4)');
   await expect(page.getByTestId('kiosk-counters')).toBeVisible();
   await expect(page.getByTestId('kiosk-latest')).toHaveCount(0);
-  await expect(page.getByTestId('kiosk-rotating')).toHaveText('Top rules (2/4)', { timeout: 8_000 });
+  await expect(page.getByTestId('kiosk-rotating')).toHaveText('Top rules and open groups (2/4)', { timeout: 8_000 });
   await expect(page.getByTestId('kiosk-top-rules-list').getByTestId('bar-label')).toHaveText([`Rotating ${host}`]);
 });

@@ -1,5 +1,6 @@
 // Client-side fetch for Perch's own API: turns the error envelope into an Error with its message.
 import { withBasePath } from '../base-path';
+import type { ErrorIssue } from '../errors';
 
 /** On a read's answer: the newest alert id when the server started reading, so the answer includes every alert up to it. */
 export const NEWEST_ID_HEADER = 'x-perch-newest-id';
@@ -23,25 +24,36 @@ export class FetchError extends Error {
     message: string,
     readonly status: number,
     readonly code?: string,
+    /** The envelope's issues, each naming the input at fault (lib/api/errors.ts). */
+    readonly issues: ErrorIssue[] = [],
   ) {
     super(message);
   }
 }
 
-/** Fetches one of Perch's own API URLs (`/api/…`, the base path is added here). */
+/** Fetches one of Perch's own API URLs (`/api/…`, the base path is added here); throws FetchError for a refusal. */
+async function fetchOk(path: string, init: RequestInit | undefined, accept: string): Promise<Response> {
+  const response = await fetch(withBasePath(path), { ...init, headers: { accept, ...init?.headers } });
+  if (response.ok) return response;
+  const body = (await response.json().catch(() => null)) as {
+    error?: { code?: string; message?: string; issues?: ErrorIssue[] };
+  } | null;
+  throw new FetchError(
+    body?.error?.message ?? `${response.status} ${response.statusText}`,
+    response.status,
+    body?.error?.code,
+    body?.error?.issues ?? [],
+  );
+}
+
+/** An answer that is text, not JSON (a rules file). */
+export async function fetchText(path: string, init?: RequestInit): Promise<string> {
+  return (await fetchOk(path, init, '*/*')).text();
+}
+
+/** Fetches one of Perch's own API URLs as JSON. */
 export async function fetchJson<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(withBasePath(path), {
-    ...init,
-    headers: { accept: 'application/json', ...init?.headers },
-  });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    throw new FetchError(
-      body?.error?.message ?? `${response.status} ${response.statusText}`,
-      response.status,
-      body?.error?.code,
-    );
-  }
+  const response = await fetchOk(path, init, 'application/json');
   const body = (await response.json()) as T;
   const newest = response.headers.get(NEWEST_ID_HEADER);
   if (newest !== null && typeof body === 'object' && body !== null) newestIds.set(body, Number(newest));

@@ -1,6 +1,7 @@
 // Query schemas: each route's whole query, parsed from URLSearchParams by the filter model the
 // pages use for their URL state (lib/filters/event-filter.ts). Pure: no store, no Request.
 import { DIMENSION_NAMES, type Dimension } from '../filters/dimensions';
+import { DEFAULT_GROUPING, GROUP_SORTS, GROUPING_NAMES, type GroupQuery } from '../triage/groupings';
 import { EventFilter, EventPage, filterInput, type FilterSchema } from '../filters/event-filter';
 import { ApiError, type ErrorIssue } from './errors';
 
@@ -94,6 +95,19 @@ export const QUERIES = {
     stack: parseEnumParam(params, 'stack', ['priority', 'rule', 'container'] as const, 'priority'),
     series: parseIntParam(params, 'series', 1, 20, 8),
   })),
+  // `status` selects groups by their own status here, not alerts by their default group's.
+  groups: (params: URLSearchParams): { filter: EventFilter; groups: GroupQuery } => {
+    const { filter, page } = parseEventQuery(params);
+    return {
+      filter: { ...filter, status: [] },
+      groups: {
+        groupBy: parseEnumParam(params, 'groupBy', GROUPING_NAMES, DEFAULT_GROUPING),
+        sort: parseEnumParam(params, 'sort', GROUP_SORTS, 'priority'),
+        status: filter.status as GroupQuery['status'],
+        ...page,
+      },
+    };
+  },
   stream: filterQuery((params) => ({
     after: params.has('after') ? parseIntParam(params, 'after', 0, Number.MAX_SAFE_INTEGER, 0) : undefined,
   })),

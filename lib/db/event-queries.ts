@@ -6,8 +6,11 @@ import { PRIORITIES, type PriorityName } from '../falco/priorities';
 import { formatTimeNs } from '../falco/time';
 import { NONE_VALUE } from '../filters/dimensions';
 import { LIST_FILTERS, type EventFilter, type EventPage, type ListFilter } from '../filters/event-filter';
+import { DEFAULT_GROUPING, formatGroupKey, groupingNamed } from '../triage/groupings';
 import type { Db } from './connection';
 import { facetsReady } from './facets';
+import { keyColumn } from './group-atoms';
+import { groupStatusViews } from './groups';
 import {
   filterToSql,
   pageArms,
@@ -344,7 +347,21 @@ export function getEventOrThrow(db: Db, id: number): EventDetail {
     receivedAt: new Date(receivedMs).toISOString(),
     ancestry,
     raw: unpackRaw(row.raw),
+    group: alertGroup(db, id),
   };
+}
+
+/** The alert's group under the default grouping, with its status. */
+function alertGroup(db: Db, id: number): EventDetail['group'] {
+  const grouping = groupingNamed(DEFAULT_GROUPING)!;
+  const hex = prepared<string>(
+    db,
+    `SELECT lower(hex(a.${keyColumn(grouping)})) FROM events e JOIN group_atoms a ON a.id = e.group_id WHERE e.id = ?`,
+  )
+    .pluck()
+    .get(id);
+  if (hex === undefined) return null;
+  return { key: formatGroupKey(grouping.code, hex), status: groupStatusViews(db, grouping, [hex]).get(hex)! };
 }
 
 /** Alerts per priority for a filter: every priority present, most severe first, zeros included. */

@@ -4,6 +4,7 @@ import { ingestMetrics } from '../metrics/ingest-metrics';
 import { SHAPE_COLUMNS } from '../filters/dimensions';
 import type { Db } from './connection';
 import { prepareCountWriter } from './event-counts';
+import { prepareGroupWriter } from './group-writer';
 import { facetText } from './facets';
 import { prepareIdRunWriter } from './id-runs';
 import { notePlannerStatsChanges } from './planner-stats';
@@ -31,6 +32,7 @@ const EVENT_COLUMNS = [
   'fd_name',
   'process_chain',
   'claimed_time_ns',
+  'group_id',
 ];
 const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 
@@ -55,6 +57,7 @@ function prepareWriter(db: Db) {
 
   const batchCounts = prepareCountWriter(db);
   const batchRuns = prepareIdRunWriter(db);
+  const batchGroups = prepareGroupWriter(db);
   // Of the transaction under way; counted in the metrics only once it has committed.
   const written = { clockSkewed: 0 };
 
@@ -64,6 +67,7 @@ function prepareWriter(db: Db) {
     counts: ReturnType<typeof batchCounts>,
     texts: [number, string][],
     runs: ReturnType<typeof batchRuns>,
+    groups: ReturnType<typeof batchGroups>,
   ): WriteResult => {
     // Looked up first rather than `ON CONFLICT DO NOTHING RETURNING id`: the write transaction holds
     // the store's write lock, so nothing can come between, and the plain INSERT is faster (docs/decisions/0014).
@@ -79,7 +83,8 @@ function prepareWriter(db: Db) {
       alert.internal ? 1 : 0,
     ];
     for (const { field } of SHAPE_COLUMNS) values.push(alert[field]);
-    values.push(alert.evtType, alert.fdName, alert.processChain, alert.claimedTimeNs);
+    const atomId = groups.atomOf(alert);
+    values.push(alert.evtType, alert.fdName, alert.processChain, alert.claimedTimeNs, atomId);
     const id = Number(insertEvent.run(...values).lastInsertRowid);
     if (alert.claimedTimeNs !== null) written.clockSkewed++;
     insertTime.run(id, alert.timeNs, alert.internal ? 1 : 0, alert.priorityRank);
@@ -89,6 +94,7 @@ function prepareWriter(db: Db) {
     for (const p of alert.ancestry) insertProcess.run(id, p.level, p.name, p.exepath, p.cmdline, p.pid);
     counts.add(alert);
     runs.add(id, alert.timeNs);
+    groups.add(alert, id, atomId);
     return { id, duplicate: false };
   };
 
@@ -98,12 +104,14 @@ function prepareWriter(db: Db) {
     const receivedMs = Date.now();
     const counts = batchCounts();
     const runs = batchRuns();
+    const groups = batchGroups();
     const texts: [number, string][] = [];
     const results: WriteResult[] = [];
     for (const alerts of chunks)
-      for (const alert of alerts) results.push(writeOne(alert, receivedMs, counts, texts, runs));
+      for (const alert of alerts) results.push(writeOne(alert, receivedMs, counts, texts, runs, groups));
     counts.write();
     runs.write();
+    groups.write();
     // Last, after every upsert: a statement that may need undoing (the counts' ON CONFLICT) opens a
     // savepoint, and FTS5 writes out its buffered terms at each one, so indexing alert by alert in
     // between would make one index segment per alert, and ingest far slower (docs/decisions/0014).

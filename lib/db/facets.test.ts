@@ -176,8 +176,22 @@ describe('a store from before facet tokens', () => {
     // Today's writer keeps the quarter counts' horizon (migration 0016): a stand-in for this write only.
     old.exec('CREATE TABLE event_counts_15m_horizon (one INTEGER PRIMARY KEY, quarter INTEGER NOT NULL)');
     old.exec('INSERT INTO event_counts_15m_horizon VALUES (1, 0)');
+    // And its groups (migration 0017), taken away again after.
+    const groups = readMigrations().find((m) => m.version === 17)!;
+    old.exec(groups.sql);
     writeAlerts(old, alerts);
     old.exec('DROP TABLE event_counts_15m_horizon');
+    old.exec('DROP TRIGGER events_group_uncounted');
+    old.exec('ALTER TABLE events DROP COLUMN group_id');
+    for (const table of [
+      'group_atoms',
+      'group_counts_12h',
+      'group_places_12h',
+      'group_backfill',
+      'group_triage',
+      'group_triage_log',
+    ])
+      old.exec(`DROP TABLE ${table}`);
     // As the writer of migration 0014 indexed them: the alert's words alone.
     const ids = old.prepare('SELECT id FROM events ORDER BY id').pluck().all() as number[];
     ids.forEach((id, i) => {

@@ -4,7 +4,9 @@ import { findPriority } from '../falco/priorities';
 import { COLUMN_DIMENSIONS, matchesOf, NONE_VALUE, type ColumnDimension } from '../filters/dimensions';
 import type { EventFilter } from '../filters/event-filter';
 import type { Db } from './connection';
+import { DEFAULT_GROUPING, groupingNamed, parseGroupKey } from '../triage/groupings';
 import { facetQuery, facetsReady, withoutFacets } from './facets';
+import { keyColumn } from './group-atoms';
 import { prepared } from './statements';
 import { rangeOf, type RangeOrNow } from './time-range';
 
@@ -194,6 +196,8 @@ export function filterConditions(
     });
     clauses.push(ranges.length === 1 ? ranges[0]! : `(${ranges.map((range) => `(${range})`).join(' OR ')})`);
   }
+  if (filter.group.length > 0) clauses.push(groupCondition(filter.group, params));
+  if (filter.status.length > 0) clauses.push(statusCondition(filter.status, params));
   const q = searchText(filter);
   if (q !== undefined) {
     // The word index (migration 0005) finds the phrase's alerts, which counts look up by id. A page
@@ -236,7 +240,7 @@ export function matchedAlerts(
   const tested = answered ? withoutFacets(filter) : filter;
   const conditions = filterConditions(tested, params, { searchJoined: true, lookUp });
   if (answered) params.q = searchQuery(filter, true);
-  const table = narrow && !hasColumnFilter(tested) && tested.chain.length === 0 ? 'event_times' : 'events';
+  const table = narrow && !hasColumnFilter(tested) && !hasRowFilter(tested) ? 'event_times' : 'events';
   return {
     from: `event_search s CROSS JOIN ${table} e ON e.id = s.rowid`,
     conditions: ['s.event_search MATCH @q', ...conditions],
@@ -347,6 +351,39 @@ export function searchQuery(filter: EventFilter, facets: boolean): string {
 /** Whether a filter selects by any of the per-alert columns (rule, host, container …). */
 export const hasColumnFilter = (filter: EventFilter) =>
   Object.keys(COLUMN_FILTERS).some((key) => filter[key as keyof typeof COLUMN_FILTERS].length > 0);
+
+/** Whether a filter selects by what only each alert's row can tell: its chain or its triage group. */
+export const hasRowFilter = (filter: EventFilter) =>
+  filter.chain.length > 0 || filter.group.length > 0 || filter.status.length > 0;
+
+/** Alerts of any of the groups (keys as /api/groups spells them), through their atoms (migration 0017). */
+function groupCondition(keys: readonly string[], params: Record<string, unknown>): string {
+  const alternatives = keys.map((text, i) => {
+    const { grouping, hex } = parseGroupKey(text)!;
+    params[`group${i}`] = Buffer.from(hex, 'hex');
+    return `a.${keyColumn(grouping)} = @group${i}`;
+  });
+  return `e.group_id IN (SELECT a.id FROM group_atoms a WHERE ${alternatives.join(' OR ')})`;
+}
+
+/**
+ * Alerts whose group under the default grouping has one of the statuses. Open groups have no row
+ * or were set open, or were resolved and have fired since (reopened).
+ */
+function statusCondition(statuses: readonly string[], params: Record<string, unknown>): string {
+  const column = keyColumn(groupingNamed(DEFAULT_GROUPING)!);
+  const effective = `CASE WHEN t.status = 'resolved' AND EXISTS (SELECT 1 FROM group_atoms x WHERE x.${column} = t.key AND x.last_ns > t.set_ns) THEN 'open' ELSE t.status END`;
+  const wanted = statuses.map((status, i) => {
+    params[`status${i}`] = status;
+    return `@status${i}`;
+  });
+  const open = statuses.includes('open');
+  const triaged = `SELECT t.key FROM group_triage t WHERE t.grouping = '${groupingNamed(DEFAULT_GROUPING)!.code}' AND ${effective} ${open ? 'NOT ' : ''}IN (${wanted.join(', ')})`;
+  // Alerts not grouped yet (migration 0017's backfill) are open.
+  return open
+    ? `coalesce(e.group_id, 0) NOT IN (SELECT a.id FROM group_atoms a WHERE a.${column} IN (${triaged}))`
+    : `e.group_id IN (SELECT a.id FROM group_atoms a WHERE a.${column} IN (${triaged}))`;
+}
 
 /** `where` (a `WHERE …` clause or empty) with one more condition. */
 export function whereWith(where: string, extra: string | undefined): string {

@@ -59,7 +59,8 @@ export function pageSlices(db: Db, filter: EventFilter, nowMs: number, beforeNs?
     ...Object.fromEntries(LIST_FILTERS.filter((key) => key !== 'priority').map((key) => [key, []])),
   };
   const add = (hours: Set<bigint> | null) => hours !== null && sources.push(hours);
-  if (hasColumnFilter(filter)) add(columnHours(db, { ...filter, tag: [], proc: [], chain: [] }, span));
+  if (hasColumnFilter(filter))
+    add(columnHours(db, { ...filter, tag: [], proc: [], chain: [], group: [], status: [] }, span));
   if (filter.tag.length > 0) add(listHours(db, 'tag_counts_1h', 'tag', filter.tag, timeAndPriority, span));
   if (filter.proc.length > 0) add(listHours(db, 'process_counts_1h', 'name', filter.proc, timeAndPriority, span));
   const [first, ...others] = sources;

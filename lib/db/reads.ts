@@ -13,6 +13,8 @@ import { containerRows } from './containers';
 import { processTree } from './process-tree';
 import { rangeSummary } from './range-summary';
 import { relatedEvents } from './related';
+import type { GroupQuery } from '../triage/groupings';
+import { listGroups } from './groups';
 import { ruleRows } from './rules';
 import { timeline } from './timeline';
 import { topValues } from './top-values';
@@ -34,6 +36,7 @@ export const READS = {
   }),
   timeline: (db: Db, filter: EventFilter, stack: TimelineStack, series: number) => timeline(db, filter, stack, series),
   rules: (db: Db, filter: EventFilter) => ruleRows(db, filter),
+  groups: (db: Db, filter: EventFilter, query: GroupQuery, nowMs: number) => listGroups(db, filter, query, nowMs),
   containers: (db: Db, filter: EventFilter, limit: number) => ({ containers: containerRows(db, filter, limit) }),
   exportPage: (
     db: Db,

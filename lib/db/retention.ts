@@ -3,7 +3,7 @@ import 'server-only';
 // a yield to the event loop between them, so ingest never waits on pruning for more than a few ms.
 import { withPruneRoom, type Db } from './connection';
 import { notePlannerStatsChanges } from './planner-stats';
-import { msToNs } from './periods';
+import { msToNs, NS_PER_HALF_DAY } from './periods';
 
 export interface RetentionPolicy {
   retentionMs: number | null;
@@ -73,10 +73,12 @@ export function pruneBatch(db: Db, policy: RetentionPolicy, nowMs = Date.now(), 
     if (excess > 0) deleted += deleteOldest(db, excess);
   }
   // Id runs (migration 0014) of quarters older than every alert left hold none of them.
-  if (deleted > 0)
+  if (deleted > 0) {
     db.prepare(
       'DELETE FROM event_id_runs WHERE quarter < coalesce((SELECT min(time_ns) FROM events) / 900000000000, 1 << 62)',
     ).run();
+    pruneGroups(db);
+  }
   notePlannerStatsChanges(db, deleted);
   return deleted;
 }
@@ -101,6 +103,19 @@ export function pruneQuarterCounts(db: Db): number {
         .run(Math.min(first + QUARTERS_PER_STEP, horizon)).changes;
     })
     .immediate();
+}
+
+/**
+ * Drops the atoms (migration 0017) whose alerts are all gone, and the places of half days older
+ * than every alert left. Their triage status and history stay.
+ */
+function pruneGroups(db: Db): void {
+  db.transaction(() => {
+    const oldest = db.prepare<[], bigint | null>('SELECT min(time_ns) FROM events').pluck().safeIntegers(true).get();
+    const before = oldest ?? 1n << 62n;
+    db.prepare('DELETE FROM group_atoms WHERE last_ns < ?').run(before);
+    db.prepare('DELETE FROM group_places_12h WHERE half_day < ?').run(before / NS_PER_HALF_DAY);
+  }).immediate();
 }
 
 /** Prunes until the policy holds, yielding between batches. Returns the total deleted. */
@@ -128,6 +143,7 @@ export async function pruneAll(db: Db, policy: RetentionPolicy, nowMs = Date.now
   }
   // Freed pages are reused by new alerts, so the file stops growing; the WAL is folded back in.
   if (total > 0) {
+    pruneGroups(db);
     reclaimSearchSpace(db);
     db.pragma('wal_checkpoint(PASSIVE)');
   }

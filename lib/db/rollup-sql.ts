@@ -13,7 +13,16 @@ import {
   type DimensionSpec,
 } from '../filters/dimensions';
 import type { EventFilter } from '../filters/event-filter';
-import { filterConditions, hasColumnFilter, matchedAlerts, searchText, type RareLists } from './filter-sql';
+import {
+  filterConditions,
+  hasColumnFilter,
+  hasRowFilter,
+  matchedAlerts,
+  searchText,
+  type RareLists,
+} from './filter-sql';
+import type { Grouping } from '../triage/groupings';
+import { keyColumn } from './group-atoms';
 import { NS_PER_HALF_DAY, NS_PER_HOUR, NS_PER_QUARTER } from './periods';
 import { rangeOf, type RangeOrNow } from './time-range';
 
@@ -294,7 +303,7 @@ const PROCESS_PRIORITY_COUNTS = hourlyCounts(
 
 // Tags, processes, chains and text are per alert: only `events` can be matched against them.
 const perAlertOnly = (filter: EventFilter) =>
-  filter.tag.length === 0 && filter.proc.length === 0 && filter.chain.length === 0 && searchText(filter) === undefined;
+  filter.tag.length === 0 && filter.proc.length === 0 && !hasRowFilter(filter) && searchText(filter) === undefined;
 // The tag and process counts hold only hour, priority and internal besides the tag or name.
 const timeAndPriorityOnly = (filter: EventFilter) => perAlertOnly(filter) && !hasColumnFilter(filter);
 
@@ -551,4 +560,148 @@ export function dimensionRows(
     counts,
   );
   return { sql: rows.sql, params: { ...rows.params, ...params } };
+}
+
+export interface GroupRowsOptions extends AlertRowsOptions {
+  /** Only these groups (keys in hex), bound as a JSON array: a page's groups. */
+  keys?: readonly string[];
+}
+
+// Deletes take alerts off the counts but leave their first_ns and places: the half day of the
+// oldest alert left, the one retention is part way through, is read from `events`.
+const FIRST_WHOLE_HALF_DAY = `(SELECT min(time_ns) / ${NS_PER_HALF_DAY} + 1 FROM events)`;
+
+const KEYS_LISTED = 'SELECT unhex(value) FROM json_each(@groupKeys)';
+const keysIn = (column: string, keys: readonly string[] | undefined) =>
+  keys === undefined ? '' : ` AND ${column} IN (${KEYS_LISTED})`;
+const groupParams = (rows: AlertRows, grouping: Grouping, keys: readonly string[] | undefined): AlertRows => ({
+  sql: rows.sql,
+  params: {
+    ...rows.params,
+    grouping: grouping.code,
+    ...(keys === undefined ? {} : { groupKeys: JSON.stringify(keys) }),
+  },
+});
+const halfDayCounts = (select: (whereSql: string) => string): CountsLevel => ({
+  periodNs: NS_PER_HALF_DAY,
+  periodColumn: 'half_day',
+  select,
+  firstPeriod: FIRST_WHOLE_HALF_DAY,
+});
+// `events` has no index on group_id: its alerts are read first, by time, and their atoms looked up.
+const withAtoms = (from: string) => `${from} CROSS JOIN group_atoms a ON a.id = e.group_id`;
+
+/**
+ * Alerts matching the filter as rows of (key, time_ns, priority_rank, alerts) per group under a
+ * grouping: aggregate with sum(alerts). A filter of time, health and priority alone reads the half
+ * days' counts (migration 0017), the range's edges `events`.
+ */
+export function groupRows(
+  filter: EventFilter,
+  at: RangeOrNow,
+  grouping: Grouping,
+  options: GroupRowsOptions = {},
+): AlertRows {
+  const column = `a.${keyColumn(grouping)}`;
+  const level = halfDayCounts(
+    (whereSql) =>
+      `SELECT e.key, e.half_day * ${NS_PER_HALF_DAY} AS time_ns, e.priority_rank, e.alerts FROM group_counts_12h e ${whereSql} AND e.grouping = @grouping${keysIn('e.key', options.keys)}`,
+  );
+  const rows = alertRows(
+    filter,
+    at,
+    { ...options, listPeriods: options.listPeriods ?? options.keys !== undefined },
+    {
+      select: (from, whereSql) =>
+        `SELECT ${column} AS key, e.time_ns, e.priority_rank, 1 AS alerts FROM ${withAtoms(from)} ${whereSql}${keysIn(column, options.keys)}`,
+    },
+    timeAndPriorityOnly(filter) ? { levels: [level] } : undefined,
+  );
+  return groupParams(rows, grouping, options.keys);
+}
+
+/**
+ * Each group's alerts matching the filter under a grouping, as a query of (key, worst, count,
+ * first_ns, last_ns). The counts are summed in their key's order, without a sort; the range's edges
+ * are summed apart and added to them by key, and the groups found only there appended.
+ */
+export function groupSums(
+  filter: EventFilter,
+  at: RangeOrNow,
+  grouping: Grouping,
+  options: ReadOptions = {},
+): AlertRows {
+  const column = `a.${keyColumn(grouping)}`;
+  const params: Record<string, unknown> = { grouping: grouping.code };
+  const alerts = matchedAlerts(filter, params, { facets: options.facets, lookUp: options.lookUp });
+  const level = halfDayCounts(() => '');
+  const plan = readPlan(filter, at, options, timeAndPriorityOnly(filter) ? [level] : []);
+  const rawRanges = plan.raw.length > 0 ? [rangesSql('e.time_ns', 'raw', plan.raw, params)] : [];
+  const halfDays = plan.levels[0] ?? [];
+  let counted: string | undefined;
+  if (halfDays.length > 0) {
+    counted = [
+      'e.grouping = @grouping',
+      rangesSql('e.half_day', 'half_day', halfDays, params),
+      `e.half_day >= ${FIRST_WHOLE_HALF_DAY}`,
+      ...filterConditions(filter, params),
+    ].join(' AND ');
+    const times = halfDays.map((range) => ({
+      from: range.from === undefined ? undefined : range.from * NS_PER_HALF_DAY,
+      to: range.to === undefined ? undefined : range.to * NS_PER_HALF_DAY,
+    }));
+    rawRanges.push(
+      `${rangesSql('e.time_ns', 'half_dayRaw', times, params)} AND e.time_ns < ${FIRST_WHOLE_HALF_DAY} * ${NS_PER_HALF_DAY}`,
+    );
+  }
+  const raw = rawRanges
+    .map(
+      (range) =>
+        `SELECT ${column} AS key, e.priority_rank, e.time_ns FROM ${withAtoms(alerts.from)} WHERE ${[range, ...alerts.conditions].join(' AND ')}`,
+    )
+    .join(' UNION ALL ');
+  const edges = `SELECT r.key, min(r.priority_rank) AS worst, count(*) AS count, min(r.time_ns) AS first_ns, max(r.time_ns) AS last_ns
+    FROM (${raw}) r GROUP BY r.key`;
+  if (counted === undefined) return { sql: `(${edges})`, params };
+  const sums = `SELECT e.key, min(e.priority_rank) AS worst, sum(e.alerts) AS count, min(e.first_ns) AS first_ns, max(e.last_ns) AS last_ns
+    FROM group_counts_12h e WHERE ${counted} GROUP BY e.key`;
+  return {
+    sql: `(WITH edges AS MATERIALIZED (${edges}), sums AS (${sums})
+      SELECT s.key, min(s.worst, coalesce(d.worst, s.worst)) AS worst, s.count + coalesce(d.count, 0) AS count,
+        min(s.first_ns, coalesce(d.first_ns, s.first_ns)) AS first_ns, max(s.last_ns, coalesce(d.last_ns, s.last_ns)) AS last_ns
+      FROM sums s LEFT JOIN edges d ON d.key = s.key
+      UNION ALL
+      SELECT d.* FROM edges d WHERE NOT EXISTS (SELECT 1 FROM group_counts_12h e WHERE e.key = d.key AND ${counted}))`,
+    params,
+  };
+}
+
+/**
+ * The containers and hosts of the given groups' matching alerts, as rows of (key, container_id,
+ * hostname), NULL for none; the same place may come more than once.
+ */
+export function groupPlaceRows(
+  filter: EventFilter,
+  at: RangeOrNow,
+  grouping: Grouping,
+  keys: readonly string[],
+): AlertRows {
+  const column = `a.${keyColumn(grouping)}`;
+  const level = halfDayCounts(
+    (whereSql) =>
+      `SELECT ${column} AS key, nullif(e.container_id, x'') AS container_id, nullif(e.hostname, x'') AS hostname
+       FROM group_atoms a CROSS JOIN group_places_12h e ON e.group_id = a.id ${whereSql}${keysIn(column, keys)}`,
+  );
+  // The places hold no health flag: an atom's alerts share their rule, so all have the same.
+  const rows = alertRows(
+    filter,
+    at,
+    { listPeriods: true },
+    {
+      select: (from, whereSql) =>
+        `SELECT ${column} AS key, e.container_id, e.hostname FROM ${withAtoms(from)} ${whereSql}${keysIn(column, keys)}`,
+    },
+    timeAndPriorityOnly(filter) ? { levels: [level], filter: { ...filter, internal: 'include' } } : undefined,
+  );
+  return groupParams(rows, grouping, keys);
 }

@@ -7,7 +7,15 @@ import type { EventFilter } from '../filters/event-filter';
 import type { BucketCount } from '../stats/buckets';
 import type { Db } from './connection';
 import { facetQuery } from './facets';
-import { ftsQuery, hasColumnFilter, matchedAlerts, searchQuery, searchText, withStoreState } from './filter-sql';
+import {
+  ftsQuery,
+  hasColumnFilter,
+  hasRowFilter,
+  matchedAlerts,
+  searchQuery,
+  searchText,
+  withStoreState,
+} from './filter-sql';
 import type { ReadOptions } from './rollup-sql';
 import { prepared } from './statements';
 import { NS_PER_MS, NS_PER_QUARTER } from './periods';
@@ -67,7 +75,8 @@ function served(filter: EventFilter, options: ReadOptions): boolean {
   // A prefix's matches are gathered from all its words again at each read.
   if (options.rawOnly || q === undefined || ftsQuery(q).endsWith('*')) return false;
   return (
-    (!hasColumnFilter(filter) && filter.chain.length === 0) || (options.facets === true && facetQuery(filter) !== null)
+    (!hasColumnFilter(filter) && !hasRowFilter(filter)) ||
+    (options.facets === true && facetQuery(filter) !== null && filter.group.length === 0 && filter.status.length === 0)
   );
 }
 

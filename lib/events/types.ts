@@ -1,6 +1,7 @@
 // The shapes the read API returns; pages import these types (never values from lib/db).
 import type { AncestryLevel } from '../falco/ancestry';
 import type { PriorityName } from '../falco/priorities';
+import type { GroupStatusView } from '../triage/groupings';
 
 export interface EventSummary {
   id: number;
@@ -48,6 +49,8 @@ export interface EventDetail extends EventSummary {
   ancestry: AncestryLevel[];
   /** The alert's JSON exactly as received. */
   raw: string;
+  /** Its triage group under the default grouping; null until older alerts are grouped. */
+  group: { key: string; status: GroupStatusView } | null;
 }
 
 export interface EventListResponse {

@@ -138,6 +138,8 @@ export const DIMENSIONS = {
   tactic: { label: 'MITRE tactic', filter: 'tag' },
   technique: { label: 'MITRE technique', filter: 'tag' },
   chain: { label: 'Process chain', filter: 'chain', chip: 'process chain', grouped: false, facet: 'k' },
+  group: { label: 'Group', filter: 'group', chip: 'group', grouped: false },
+  status: { label: 'Triage status', filter: 'status', chip: 'status', grouped: false },
 } as const satisfies Record<string, DimensionSpec>;
 
 type Table = typeof DIMENSIONS;

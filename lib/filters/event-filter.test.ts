@@ -266,7 +266,8 @@ describe('caps on what one filter may ask for', () => {
 
   it("takes up to each list's cap of values and refuses one more, with one issue for the list", () => {
     for (const key of LIST_FILTERS) {
-      const value = key === 'priority' ? 'Notice' : 'v';
+      const value =
+        key === 'priority' ? 'Notice' : key === 'status' ? 'open' : key === 'group' ? 'ric-0a1b2c3d4e5f6789' : 'v';
       const max = maxFilterValues(key);
       expect(issues({ [key]: Array(max).fill(value) }), key).toEqual([]);
       expect(issues({ [key]: Array(max + 1).fill(value) }), key).toEqual([
@@ -279,6 +280,13 @@ describe('caps on what one filter may ask for', () => {
     }
     expect(maxFilterValues('chain')).toBe(20);
     expect(maxFilterValues('rule')).toBe(MAX_FILTER_VALUES);
+  });
+
+  it('takes group keys and triage statuses only in their own spelling', () => {
+    expect(issues({ group: ['ric-0a1b2c3d4e5f6789', 'rn-ffffffffffffffff'], status: ['open', 'benign'] })).toEqual([]);
+    for (const bad of ['ric-0A1B2C3D4E5F6789', 'xyz-0a1b2c3d4e5f6789', 'ric-0a1b', "ric-0a1b2c3d4e5f6789'"])
+      expect(issues({ group: [bad] }), bad).toMatchObject([{ path: ['group', 0], code: 'custom' }]);
+    expect(issues({ status: ['closed'] })).toMatchObject([{ path: ['status', 0], message: /open, acknowledged/ }]);
   });
 
   it('refuses a value longer than MAX_VALUE_LENGTH', () => {

@@ -5,6 +5,7 @@ import { parseDurationMs } from '../duration';
 import { findPriority } from '../falco/priorities';
 import { msToNs, parseTimeNs } from '../falco/time';
 
+import { isTriageStatus, parseGroupKey, TRIAGE_STATUSES } from '../triage/groupings';
 import { LIST_FILTERS, type ListFilter } from './dimensions';
 
 export { LIST_FILTERS, type ListFilter };
@@ -91,6 +92,15 @@ function searchTextIssues(text: string, path: (string | number)[]): FilterIssue[
   return issues;
 }
 
+// Lists whose values come from a fixed set or have a fixed shape.
+const LIST_CHECKS: Partial<Record<ListFilter, { valid: (text: string) => boolean; message: string }>> = {
+  group: {
+    valid: (text) => parseGroupKey(text) !== undefined,
+    message: 'expected a group key as /api/groups gives it, e.g. ric-0a1b2c3d4e5f6789',
+  },
+  status: { valid: isTriageStatus, message: `expected a triage status: ${TRIAGE_STATUSES.join(', ')}` },
+};
+
 const isTimeBound = (text: string) => text === ALL_TIME || resolveTimeNs(text, Date.now()) !== undefined;
 const isPriorityName = (text: string) => findPriority(text) !== undefined;
 
@@ -168,7 +178,12 @@ function parseEventFilter(input: Record<string, unknown>): FilterParse<EventFilt
   const to = optionalText('to', input.to, issues, isTimeBound, TIME_MESSAGE);
   const priority = textList('priority', input.priority, issues, isPriorityName, PRIORITY_MESSAGE);
   const minPriority = optionalText('minPriority', input.minPriority, issues, isPriorityName, PRIORITY_MESSAGE);
-  const lists = Object.fromEntries(LIST_FILTERS.slice(1).map((key) => [key, textList(key, input[key], issues)]));
+  const lists = Object.fromEntries(
+    LIST_FILTERS.slice(1).map((key) => {
+      const check = LIST_CHECKS[key];
+      return [key, textList(key, input[key], issues, check?.valid, check?.message)];
+    }),
+  );
   const q = optionalText('q', input.q, issues);
   if (q !== undefined) issues.push(...searchTextIssues(q, ['q']));
   const internal = input.internal === undefined ? 'exclude' : input.internal;

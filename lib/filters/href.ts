@@ -1,5 +1,7 @@
 // Links between views. Every chart bar, row and chip is a link built here, from the current filter
 // plus one change, so a view's URL is always also its API query.
+import type { GroupKeyFields } from '../triage/groupings';
+import { NONE_VALUE } from './dimensions';
 import { EventFilter, filterToSearchParams, type ListFilter } from './event-filter';
 
 export type FilterChange =
@@ -43,4 +45,18 @@ export function containerHref(containerId: string, hostname: string | null | und
   const scoped =
     containerId === 'host' && hostname ? { ...rangeOnly(filter), hostname: [hostname] } : rangeOnly(filter);
   return filterHref(`/containers/${encodeURIComponent(containerId)}`, scoped);
+}
+
+/**
+ * The Alerts view of one triage group: the range, the group's key fields as filters (so the
+ * indexes lead) and the group itself, which also pins what no filter spells, its process names.
+ */
+export function groupAlertsHref(group: { key: string; fields: GroupKeyFields }, filter: EventFilter): string {
+  const { rule, image, host, user, namespace } = group.fields;
+  const scoped: EventFilter = { ...rangeOnly(filter), rule: [rule], group: [group.key] };
+  if (image) scoped.image = [image];
+  else if (host !== undefined) scoped.hostname = [host ?? NONE_VALUE];
+  if (user !== undefined) scoped.user = [user ?? NONE_VALUE];
+  if (namespace !== undefined) scoped.namespace = [namespace ?? NONE_VALUE];
+  return filterHref('/events', scoped);
 }

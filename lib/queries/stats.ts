@@ -2,6 +2,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { fetchJson } from '../api/fetch-json';
 import type { Dimension } from '../filters/dimensions';
+import type { GroupList } from '../triage/groupings';
 import type {
   ContainerRow,
   RangeSummary,
@@ -26,6 +27,7 @@ export const statsKeys = {
   containers: (query: string) => [...statsKeys.all, 'containers', query] as const,
   processTree: (query: string) => [...statsKeys.all, 'process-tree', query] as const,
   related: (id: number) => [...statsKeys.all, 'related', id] as const,
+  openGroups: (query: string, limit: number) => [...statsKeys.all, 'open-groups', limit, query] as const,
 };
 
 const live = { ...liveQueryOptions, placeholderData: keepPreviousData } as const;
@@ -54,6 +56,16 @@ const topOptions = (query: string, dimension: Dimension, limit = 10) =>
     ...get<{ values: TopValue[] }>(withQuery('/api/stats/top', query, `dimension=${dimension}&limit=${limit}`)),
     ...live,
   });
+
+/** The open triage groups of the filter's alerts, most severe first (the overview's and kiosk's panel). */
+const openGroupsOptions = (query: string, limit: number) =>
+  queryOptions({
+    queryKey: statsKeys.openGroups(query, limit),
+    ...get<GroupList>(withQuery('/api/groups', query, `status=open&sort=priority&limit=${limit}`)),
+    ...live,
+  });
+
+export const useOpenGroups = (query: string, limit = 8) => useQuery(openGroupsOptions(query, limit));
 
 const rulesOptions = (query: string) =>
   queryOptions({ queryKey: statsKeys.rules(query), ...get<RuleList>(withQuery('/api/rules', query)), ...live });

@@ -8,6 +8,7 @@ import { countAlerts } from '../db/event-queries';
 import { readPool } from '../db/read-pool';
 import { pruneAll } from '../db/retention';
 import { startFacetBackfill } from '../ingest/facet-backfill';
+import { startGroupBackfill } from '../ingest/group-backfill';
 import { sharedPreparer } from '../ingest/line-preparer';
 import { ingestMetrics } from '../metrics/ingest-metrics';
 
@@ -63,6 +64,7 @@ export function startPerch(): void {
   }
 
   startFacetBackfill(db);
+  startGroupBackfill(db);
 
   const policy = { retentionMs: config.retentionMs, maxEvents: config.maxEvents };
   // With no retention the loop still drops the quarter-hour counts that age out (decision 0037).

@@ -99,6 +99,8 @@ export function table(headers, rows, right = []) {
 function queryLimitMs(label) {
   if (/export/i.test(label)) return null;
   if (/process tree|process chains/i.test(label)) return 500;
+  // Triage groups: the targets, a day's list and a page of a group's alerts tighter than longer ranges.
+  if (/^groups /i.test(label)) return /^groups 24h/i.test(label) || /first page/i.test(label) ? 200 : 500;
   // Free text's first page has a looser target than every other filter's (docs/benchmarks.md).
   if (/\bq\b|free text|search/i.test(label)) return /first page|page \d+/i.test(label) ? 100 : 200;
   if (/explorer.*(first page|page \d+)|detail/i.test(label)) return 50;

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import { prepareCountWriter } from '../../lib/db/event-counts';
 import { INSERT_TIME, indexedText } from '../../lib/db/event-writer';
+import { prepareGroupWriter } from '../../lib/db/group-writer';
 import { prepareIdRunWriter } from '../../lib/db/id-runs';
 import { notePlannerStatsChanges } from '../../lib/db/planner-stats';
 import { packRaw } from '../../lib/db/raw-json';
@@ -19,8 +20,8 @@ export function rawInserter(db: Database.Database) {
   const insertEvent = db.prepare(
     `INSERT INTO events (dedup_key, uuid, time_ns, received_ms, priority, priority_rank, rule, source, hostname,
        internal, container_id, container_name, image_repository, image_tag, k8s_ns, k8s_pod, user_name, evt_type,
-       fd_name, process_chain)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       fd_name, process_chain, group_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertTime = db.prepare(INSERT_TIME);
   const insertPayload = db.prepare('INSERT INTO event_payloads (event_id, raw) VALUES (?, ?)');
@@ -31,11 +32,15 @@ export function rawInserter(db: Database.Database) {
   );
   const batchCounts = prepareCountWriter(db);
   const batchRuns = prepareIdRunWriter(db);
+  const batchGroups = prepareGroupWriter(db);
 
   const insertAll = db.transaction(({ alerts, counts }: RawBatch, receivedMs: number) => {
     const ids: number[] = [];
     const runs = batchRuns();
+    const groups = batchGroups();
     for (const a of alerts) {
+      // The triage groups need the store's atoms, so they are found in the timed part, as the writer does.
+      const atomId = groups.atomOf(a);
       const id = Number(
         insertEvent.run(
           a.dedupKey,
@@ -58,9 +63,11 @@ export function rawInserter(db: Database.Database) {
           a.evtType,
           a.fdName,
           a.processChain,
+          atomId,
         ).lastInsertRowid,
       );
       ids.push(id);
+      groups.add(a, id, atomId);
       runs.add(id, a.timeNs);
       insertTime.run(id, a.timeNs, a.internal ? 1 : 0, a.priorityRank);
       insertPayload.run(id, a.packedRaw);
@@ -69,6 +76,7 @@ export function rawInserter(db: Database.Database) {
     }
     counts.write();
     runs.write();
+    groups.write();
     // In the writer's order: the index's terms after every other statement (lib/db/event-writer.ts).
     alerts.forEach((a, i) => {
       insertSearch.run(ids[i], a.indexedText);
