@@ -208,10 +208,12 @@ export function KioskPage({ config }: { config: KioskConfig }) {
           </div>
           <div className="grid min-h-0 grid-cols-3 gap-3">
             <div className="col-span-2 min-h-0">{alerts}</div>
-            <div className="grid min-h-0 grid-rows-3 gap-3">
+            <div className="grid min-h-0 grid-rows-2 gap-3">
               {openGroups}
-              {containers}
-              {namespaces}
+              <div className="grid min-h-0 grid-cols-2 gap-3">
+                {containers}
+                {namespaces}
+              </div>
             </div>
           </div>
         </div>

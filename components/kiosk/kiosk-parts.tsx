@@ -93,15 +93,16 @@ export function KioskGroupList({ groups, testId }: { groups: GroupRow[]; testId:
       <ol className={`${WHOLE_ROWS_ONLY} gap-1`} data-testid={testId}>
         {groups.map((group) => {
           const priority = PRIORITIES.find((p) => p.name === group.worstPriority) ?? PRIORITIES[7];
-          const place = group.fields.image ?? (group.fields.host ? `host ${group.fields.host}` : '');
+          const where = group.fields.image ?? (group.fields.host ? `host ${group.fields.host}` : '');
+          const place = [where, group.fields.chain?.join(' › ')].filter(Boolean).join(' · ');
           return (
             <li key={group.key} className="flex w-full items-center gap-2 rounded px-2 py-1 text-lg">
               <span className="shrink-0" style={{ color: priority.color }} title={`worst: ${priority.name}`}>
                 <PriorityShape rank={priority.rank} className="h-[0.8em] w-[0.8em]" />
               </span>
-              <span className="alert-text min-w-0 flex-1 truncate">
-                {group.fields.rule}
-                {place && <span className="pl-2 text-base text-muted">{place}</span>}
+              <span className="min-w-0 flex-1">
+                <span className="alert-text block truncate">{group.fields.rule}</span>
+                {place && <span className="alert-text block truncate text-sm text-muted">{place}</span>}
               </span>
               {group.new && <span className="text-base font-semibold text-accent">new</span>}
               <span className="font-semibold tabular-nums">{group.count.toLocaleString()}</span>

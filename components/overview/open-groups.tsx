@@ -57,7 +57,13 @@ export function OpenGroupsPanel({
                 className={`flex items-center gap-2 px-4 py-1.5 ${text} hover:bg-surface-2`}
                 title={`${group.fields.rule}: ${group.count.toLocaleString()} alerts, worst ${group.worstPriority}`}
               >
-                <PriorityShape rank={findPriority(group.worstPriority)!.rank} />
+                <span
+                  className="shrink-0"
+                  style={{ color: findPriority(group.worstPriority)!.color }}
+                  title={group.worstPriority}
+                >
+                  <PriorityShape rank={findPriority(group.worstPriority)!.rank} className="h-2.5 w-2.5" />
+                </span>
                 <span className="min-w-0 flex-1">
                   <span className="alert-text block truncate">{group.fields.rule}</span>
                   <span className="alert-text block truncate text-xs text-muted">{groupPlaceText(group.fields)}</span>

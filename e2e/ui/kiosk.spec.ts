@@ -98,6 +98,7 @@ for (const size of [
       'kiosk-latest',
       'kiosk-top-containers',
       'kiosk-top-namespaces',
+      'kiosk-open-groups',
       'kiosk-clock',
       'live-state',
     ]) {
