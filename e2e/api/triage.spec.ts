@@ -59,7 +59,11 @@ async function history(request: APIRequestContext, key: string, url = base, head
 /** A new group on `url`: one alert of a rule no other test uses; answers its key. */
 async function newGroup(request: APIRequestContext, prefix: string, url = base, headers = {}): Promise<string> {
   const rule = uniqueTag(prefix);
-  await expectIngested(await post(request, `${url}/api/events`, makeAlert({ rule }), headers), 1, 0);
+  await expectIngested(
+    await post(request, `${url}/api/events`, makeAlert({ rule, time: falcoTimeAgo(120) }), headers),
+    1,
+    0,
+  );
   return ricKey(rule);
 }
 
@@ -67,7 +71,7 @@ test('a status change is answered with the group’s status and kept in its hist
   request,
 }) => {
   const rule = uniqueTag('Triage history');
-  await expectIngested(await post(request, `${base}/api/events`, makeAlert({ rule })), 1, 0);
+  await expectIngested(await post(request, `${base}/api/events`, makeAlert({ rule, time: falcoTimeAgo(120) })), 1, 0);
   const key = ricKey(rule);
   const before = await history(request, key);
   expect(before).toEqual({
@@ -116,7 +120,10 @@ test('a resolved group that fires again reopens; an acknowledged one stays ackno
   const resolvedRule = uniqueTag('Triage reopen');
   const ackRule = uniqueTag('Triage ack');
   await expectIngested(
-    await post(request, `${base}/api/events`, [makeAlert({ rule: resolvedRule }), makeAlert({ rule: ackRule })]),
+    await post(request, `${base}/api/events`, [
+      makeAlert({ rule: resolvedRule, time: falcoTimeAgo(120) }),
+      makeAlert({ rule: ackRule, time: falcoTimeAgo(120) }),
+    ]),
     2,
     0,
   );
@@ -283,7 +290,7 @@ test('a malformed change is a 4xx naming the field, and a key of no group a 404 
 
 test('the triage log exports every change as CSV (safe in a spreadsheet) and as NDJSON', async ({ request }) => {
   const rule = uniqueTag('=Triage log');
-  await expectIngested(await post(request, `${base}/api/events`, makeAlert({ rule })), 1, 0);
+  await expectIngested(await post(request, `${base}/api/events`, makeAlert({ rule, time: falcoTimeAgo(120) })), 1, 0);
   const key = ricKey(rule);
   const ruleKey = groupKey('r', [rule]);
   expect(

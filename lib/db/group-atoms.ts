@@ -48,8 +48,10 @@ export const atomFingerprint = (values: AtomValues): Buffer =>
   hash8(JSON.stringify([values.rule, values.place, values.chain, values.user, values.namespace]));
 
 /** The key of the group an atom falls in under a grouping. */
-export function groupKey(grouping: Grouping, values: Pick<AtomValues, GroupPart>): Buffer {
-  return hash8(JSON.stringify([grouping.code, ...grouping.parts.map((part) => values[part])]));
+export function groupKey<G extends Grouping>(grouping: G, values: Pick<AtomValues, G['parts'][number]>): Buffer {
+  const parts: readonly GroupPart[] = grouping.parts;
+  const known = values as Partial<Pick<AtomValues, GroupPart>>;
+  return hash8(JSON.stringify([grouping.code, ...parts.map((part) => known[part])]));
 }
 
 /** An atom's key under every grouping, by code. */

@@ -72,6 +72,24 @@ describe('listGroups', () => {
     }
   });
 
+  it('reads a rule filter from the counts too, through its atoms, the same as from every alert', () => {
+    const rules = [...new Set(detections.map((a) => a.rule))];
+    for (const from of ['1h', '3d', 'all'])
+      for (const groupBy of GROUPING_NAMES)
+        for (const rule of [...rules.map((r) => [r]), rules.slice(0, 2), ['no such rule']]) {
+          const f = filter({ from, rule, minPriority: 'Debug' });
+          const counted = listGroups(db, f, query({ groupBy }), NOW);
+          expect(counted, `${from} ${groupBy} ${rule}`).toEqual(
+            listGroups(db, f, query({ groupBy }), NOW, { rawOnly: true }),
+          );
+          expect(counted.groups.every((g) => rule.includes(g.fields.rule))).toBe(true);
+          if (from === 'all')
+            expect(sum(counted.groups.map((g) => g.count))).toBe(
+              detections.filter((a) => rule.includes(a.rule)).length,
+            );
+        }
+  });
+
   it('gives places, first and last alert, the trend and whether the group is new in the range', () => {
     const { groups, trend } = listGroups(db, filter({ from: '1h' }), query(), NOW);
     for (const group of groups) {

@@ -21,8 +21,8 @@ import {
   searchText,
   type RareLists,
 } from './filter-sql';
-import type { Grouping } from '../triage/groupings';
-import { keyColumn } from './group-atoms';
+import { GROUPINGS, type Grouping } from '../triage/groupings';
+import { groupKey, keyColumn } from './group-atoms';
 import { NS_PER_HALF_DAY, NS_PER_HOUR, NS_PER_QUARTER } from './periods';
 import { rangeOf, type RangeOrNow } from './time-range';
 
@@ -592,6 +592,40 @@ const halfDayCounts = (select: (whereSql: string) => string): CountsLevel => ({
 const withAtoms = (from: string) => `${from} CROSS JOIN group_atoms a ON a.id = e.group_id`;
 
 /**
+ * How the groups' counts answer a filter: as it is (time, health and priority alone), or, for
+ * rules besides, with their groups picked by their atoms' rule keys. Null: read `events`.
+ */
+function groupCounts(
+  filter: EventFilter,
+): { filter: EventFilter; atoms?: string; params: Record<string, unknown> } | null {
+  if (timeAndPriorityOnly(filter)) return { filter, params: {} };
+  const rest = { ...filter, rule: [] };
+  if (filter.rule.length === 0 || !timeAndPriorityOnly(rest)) return null;
+  const params: Record<string, unknown> = {};
+  const byRule = GROUPINGS[0];
+  const list = filter.rule.map((rule, i) => {
+    params[`ruleKey${i}`] = groupKey(byRule, { rule });
+    return `@ruleKey${i}`;
+  });
+  return { filter: rest, atoms: `a.${keyColumn(byRule)} IN (${list.join(', ')})`, params };
+}
+const keysOfAtoms = (grouping: Grouping, atoms: string) =>
+  `e.key IN (SELECT a.${keyColumn(grouping)} FROM group_atoms a WHERE ${atoms})`;
+const countsOf = (
+  grouping: Grouping,
+  counts: ReturnType<typeof groupCounts>,
+  level: CountsLevel,
+  condition = (atoms: string) => keysOfAtoms(grouping, atoms),
+): Counts | undefined =>
+  counts === null
+    ? undefined
+    : {
+        levels: [level],
+        filter: counts.filter,
+        ...(counts.atoms === undefined ? {} : { condition: condition(counts.atoms), params: counts.params }),
+      };
+
+/**
  * Alerts matching the filter as rows of (key, time_ns, priority_rank, alerts) per group under a
  * grouping: aggregate with sum(alerts). A filter of time, health and priority alone reads the half
  * days' counts (migration 0017), the range's edges `events`.
@@ -615,7 +649,7 @@ export function groupRows(
       select: (from, whereSql) =>
         `SELECT ${column} AS key, e.time_ns, e.priority_rank, 1 AS alerts FROM ${withAtoms(from)} ${whereSql}${keysIn(column, options.keys)}`,
     },
-    timeAndPriorityOnly(filter) ? { levels: [level] } : undefined,
+    countsOf(grouping, groupCounts(filter), level),
   );
   return groupParams(rows, grouping, options.keys);
 }
@@ -635,7 +669,8 @@ export function groupSums(
   const params: Record<string, unknown> = { grouping: grouping.code };
   const alerts = matchedAlerts(filter, params, { facets: options.facets, lookUp: options.lookUp });
   const level = halfDayCounts(() => '');
-  const plan = readPlan(filter, at, options, timeAndPriorityOnly(filter) ? [level] : []);
+  const counts = groupCounts(filter);
+  const plan = readPlan(filter, at, options, counts ? [level] : []);
   const rawRanges = plan.raw.length > 0 ? [rangesSql('e.time_ns', 'raw', plan.raw, params)] : [];
   const halfDays = plan.levels[0] ?? [];
   let counted: string | undefined;
@@ -644,8 +679,10 @@ export function groupSums(
       'e.grouping = @grouping',
       rangesSql('e.half_day', 'half_day', halfDays, params),
       `e.half_day >= ${FIRST_WHOLE_HALF_DAY}`,
-      ...filterConditions(filter, params),
+      ...filterConditions(counts!.filter, params),
+      ...(counts!.atoms === undefined ? [] : [keysOfAtoms(grouping, counts!.atoms)]),
     ].join(' AND ');
+    Object.assign(params, counts!.params);
     const times = halfDays.map((range) => ({
       from: range.from === undefined ? undefined : range.from * NS_PER_HALF_DAY,
       to: range.to === undefined ? undefined : range.to * NS_PER_HALF_DAY,
@@ -676,6 +713,16 @@ export function groupSums(
   };
 }
 
+// The places hold no health flag: an atom's alerts share their rule, so all have the same.
+const placeCounts = (counts: ReturnType<typeof groupCounts>, level: CountsLevel): Counts | undefined =>
+  counts === null
+    ? undefined
+    : {
+        levels: [level],
+        filter: { ...counts.filter, internal: 'include' },
+        ...(counts.atoms === undefined ? {} : { condition: counts.atoms, params: counts.params }),
+      };
+
 /**
  * The containers and hosts of the given groups' matching alerts, as rows of (key, container_id,
  * hostname), NULL for none; the same place may come more than once.
@@ -692,7 +739,6 @@ export function groupPlaceRows(
       `SELECT ${column} AS key, nullif(e.container_id, x'') AS container_id, nullif(e.hostname, x'') AS hostname
        FROM group_atoms a CROSS JOIN group_places_12h e ON e.group_id = a.id ${whereSql}${keysIn(column, keys)}`,
   );
-  // The places hold no health flag: an atom's alerts share their rule, so all have the same.
   const rows = alertRows(
     filter,
     at,
@@ -701,7 +747,7 @@ export function groupPlaceRows(
       select: (from, whereSql) =>
         `SELECT ${column} AS key, e.container_id, e.hostname FROM ${withAtoms(from)} ${whereSql}${keysIn(column, keys)}`,
     },
-    timeAndPriorityOnly(filter) ? { levels: [level], filter: { ...filter, internal: 'include' } } : undefined,
+    placeCounts(groupCounts(filter), level),
   );
   return groupParams(rows, grouping, keys);
 }

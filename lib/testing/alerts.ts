@@ -8,16 +8,19 @@ export function uniqueTag(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
-let clock = Date.now() - 60_000;
+let clockUs = (Date.now() - 60_000) * 1_000;
 
 /**
  * A time a little after the previous one, with nine fractional digits like Falco's. It follows the
- * clock a minute behind, so a whole run's alerts never reach PERCH_MAX_CLOCK_SKEW ahead of now.
+ * clock a minute behind, a microsecond a step, so a run's many alerts neither reach
+ * PERCH_MAX_CLOCK_SKEW ahead of now nor drift past the moment a test sets a triage status.
  */
 export function nextFalcoTime(): string {
-  clock = Math.max(clock + 1, Date.now() - 60_000);
-  const iso = new Date(clock).toISOString();
-  return `${iso.slice(0, 19)}.${String(clock % 1000).padStart(3, '0')}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}Z`;
+  clockUs = Math.max(clockUs + 1, (Date.now() - 60_000) * 1_000);
+  const ms = Math.floor(clockUs / 1_000);
+  const iso = new Date(ms).toISOString();
+  const micros = String(clockUs % 1_000_000).padStart(6, '0');
+  return `${iso.slice(0, 19)}.${micros}${String(Math.floor(Math.random() * 1e3)).padStart(3, '0')}Z`;
 }
 
 export interface AlertOptions {
