@@ -6,6 +6,7 @@ import type { EventDetail } from '@/lib/events/types';
 import { isMitreTactic, isMitreTechnique, mitreTacticLabel, noneLabel } from '@/lib/filters/dimensions';
 import type { ListFilter } from '@/lib/filters/event-filter';
 import { containerHref, filterHref } from '@/lib/filters/href';
+import { STATUS_LABELS, statusLine } from '../groups/group-display';
 import { Panel } from '../ui/panel';
 import { ExactTime } from './exact-time';
 import { rangeFilter } from './field-links';
@@ -50,26 +51,17 @@ function FilterLink({
   );
 }
 
-const STATUS_WORDS = { open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved', benign: 'Benign' } as const;
-
 /** The alert's group (same rule, image or host, process names) and where its triage stands. */
 function GroupFact({ event }: { event: EventDetail }) {
   if (event.group === null) return <None text="not grouped yet (older alerts are being grouped)" />;
   const { key, status } = event.group;
-  const since = status.setAt ? ` since ${status.setAt.slice(0, 16).replace('T', ' ')} UTC` : '';
-  const detail = status.reopened
-    ? `reopened: ${status.newSince} new${since}`
-    : status.newSince
-      ? `${status.newSince} new${since}`
-      : status.setBy
-        ? `by ${status.setBy}${since}`
-        : null;
+  const line = statusLine(status, Date.now());
   return (
     <span>
       <DataLink href={`/groups?${new URLSearchParams({ from: 'all', group: key })}`} className={linkClass}>
-        {STATUS_WORDS[status.status]}
+        {STATUS_LABELS[status.status]}
       </DataLink>
-      {detail && <span className="pl-2 text-xs text-muted">{detail}</span>}
+      {line && <span className="pl-2 text-xs text-muted">{line.text}</span>}
       <span className="block font-mono text-xs text-muted">{key}</span>
     </span>
   );

@@ -8,6 +8,7 @@ import type { RangeSummary, TopValue } from '@/lib/stats/types';
 import { PeriodChange } from '../events/priority-counters';
 import { PriorityShape } from '../ui/priority-badge';
 import type { GroupRow } from '@/lib/triage/groupings';
+import { groupPlaceText } from '../overview/open-groups';
 
 export function KioskPanel({
   title,
@@ -93,8 +94,7 @@ export function KioskGroupList({ groups, testId }: { groups: GroupRow[]; testId:
       <ol className={`${WHOLE_ROWS_ONLY} gap-1`} data-testid={testId}>
         {groups.map((group) => {
           const priority = PRIORITIES.find((p) => p.name === group.worstPriority) ?? PRIORITIES[7];
-          const where = group.fields.image ?? (group.fields.host ? `host ${group.fields.host}` : '');
-          const place = [where, group.fields.chain?.join(' › ')].filter(Boolean).join(' · ');
+          const place = groupPlaceText(group.fields);
           return (
             <li key={group.key} className="flex w-full items-center gap-2 rounded px-2 py-1 text-lg">
               <span className="shrink-0" style={{ color: priority.color }} title={`worst: ${priority.name}`}>

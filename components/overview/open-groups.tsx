@@ -6,14 +6,18 @@ import type { EventFilter } from '@/lib/filters/event-filter';
 import { filterHref, groupAlertsHref, rangeOnly } from '@/lib/filters/href';
 import { useOpenGroups } from '@/lib/queries/stats';
 import type { GroupKeyFields } from '@/lib/triage/groupings';
+import { chainText, placeFields } from '../groups/group-display';
 import { Panel, PanelState } from '../ui/panel';
 import { PriorityShape } from '../ui/priority-badge';
 
 /** Where a group's alerts ran and what ran them, in one line. */
-function groupPlaceText(fields: GroupKeyFields): string {
-  const place = fields.image ?? (fields.host === undefined ? null : `host ${fields.host ?? 'unknown'}`);
-  const chain = fields.chain && fields.chain.length > 0 ? fields.chain.join(' › ') : null;
-  return [place, chain].filter(Boolean).join(' · ');
+export function groupPlaceText(fields: GroupKeyFields): string {
+  return [
+    ...placeFields(fields).map((part) => (part.label === 'image' ? part.value : `${part.label} ${part.value}`)),
+    fields.chain && chainText(fields.chain),
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** The open triage groups of the range, most severe first, each linking to its alerts. */
